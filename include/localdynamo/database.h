@@ -1,0 +1,83 @@
+#pragma once
+// Database: one LMDB environment (a directory) holding DynamoDB tables. Every operation of the
+// DynamoDB API is a method taking its typed request; the HTTP endpoint calls the same methods.
+//
+// Thread-safety: a Database may be used from many threads at once; reads run in parallel on
+// MVCC snapshots, writes are serialized by LMDB. Several Database handles on one directory in
+// one process share one LMDB environment; several processes are safe too.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "localdynamo/options.h"
+#include "localdynamo/requests.h"
+#include "localdynamo/schema.h"
+#include "localdynamo/status.h"
+#include "localdynamo/stream.h"
+#include "localdynamo/value.h"
+
+namespace localdynamo {
+
+class Database {
+ public:
+  // Opens (creating if needed) the database in `directory`. Errors: InternalServerError with
+  // the system/LMDB message when the directory can't be created or opened.
+  static Result<std::unique_ptr<Database>> Open(const std::string& directory,
+                                                Options options = {});
+  // A database in a fresh temporary directory, removed when the Database is destroyed.
+  // Durability is forced to kNoSync.
+  static Result<std::unique_ptr<Database>> OpenInMemory(Options options = {});
+
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  const std::string& directory() const;
+  const Options& options() const;
+
+  // ---- tables ---- (errors: ValidationException, ResourceInUseException,
+  // ResourceNotFoundException, LimitExceededException, with DynamoDB's texts)
+  Result<CreateTableResponse> CreateTable(const CreateTableRequest& request);
+  Result<DescribeTableResponse> DescribeTable(const DescribeTableRequest& request);
+  Result<DeleteTableResponse> DeleteTable(const DeleteTableRequest& request);
+  Result<ListTablesResponse> ListTables(const ListTablesRequest& request);
+  Result<UpdateTableResponse> UpdateTable(const UpdateTableRequest& request);
+
+  // ---- items ---- (errors: ValidationException, ResourceNotFoundException,
+  // ConditionalCheckFailedException)
+  Result<PutItemResponse> PutItem(const PutItemRequest& request);
+  Result<GetItemResponse> GetItem(const GetItemRequest& request);
+  Result<DeleteItemResponse> DeleteItem(const DeleteItemRequest& request);
+  Result<UpdateItemResponse> UpdateItem(const UpdateItemRequest& request);
+  Result<QueryResponse> Query(const QueryRequest& request);
+  Result<ScanResponse> Scan(const ScanRequest& request);
+
+  // ---- batches and transactions ----
+  Result<BatchGetItemResponse> BatchGetItem(const BatchGetItemRequest& request);
+  Result<BatchWriteItemResponse> BatchWriteItem(const BatchWriteItemRequest& request);
+  Result<TransactWriteItemsResponse> TransactWriteItems(const TransactWriteItemsRequest& request);
+  Result<TransactGetItemsResponse> TransactGetItems(const TransactGetItemsRequest& request);
+
+  // ---- the change stream ----
+  // Calls `subscriber` with every record of `table_name`'s stream committed after this call,
+  // in commit order (see StreamDelivery). A subscriber that throws has the exception caught
+  // and reported to stderr; the record counts as delivered to it and the others still get
+  // it. Errors: ResourceNotFoundException (no such table), ValidationException (no stream).
+  using SubscriptionId = uint64_t;
+  Result<SubscriptionId> Subscribe(const std::string& table_name, StreamSubscriber subscriber);
+  void Unsubscribe(SubscriptionId id);
+
+  Result<ListStreamsResponse> ListStreams(const ListStreamsRequest& request);
+  Result<DescribeStreamResponse> DescribeStream(const DescribeStreamRequest& request);
+  Result<GetShardIteratorResponse> GetShardIterator(const GetShardIteratorRequest& request);
+  Result<GetRecordsResponse> GetRecords(const GetRecordsRequest& request);
+
+  struct Impl;
+
+ private:
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace localdynamo

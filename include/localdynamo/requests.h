@@ -1,0 +1,323 @@
+#pragma once
+// Typed requests and responses, one pair per DynamoDB operation, with DynamoDB's member names
+// in snake_case, so the wire layer maps JSON onto them 1:1. Optional members are std::optional
+// (absent and empty differ in DynamoDB's validation).
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "localdynamo/schema.h"
+#include "localdynamo/value.h"
+
+namespace localdynamo {
+
+using NameMap = std::map<std::string, std::string>;  // ExpressionAttributeNames
+using ValueMap = std::map<std::string, AttributeValue>;  // ExpressionAttributeValues
+
+enum class ReturnValue { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdatedNew };
+enum class ReturnConsumedCapacity { kNone, kTotal, kIndexes };
+enum class ReturnItemCollectionMetrics { kNone, kSize };
+enum class ReturnValuesOnConditionCheckFailure { kNone, kAllOld };
+enum class Select { kAllAttributes, kAllProjectedAttributes, kSpecificAttributes, kCount };
+enum class ConditionalOperator { kAnd, kOr };
+
+// ---- consumed capacity ------------------------------------------------------------------
+struct Capacity {
+  std::optional<double> read_capacity_units;
+  std::optional<double> write_capacity_units;
+  double capacity_units = 0;
+};
+struct ConsumedCapacity {
+  std::string table_name;
+  double capacity_units = 0;
+  std::optional<double> read_capacity_units;
+  std::optional<double> write_capacity_units;
+  std::optional<Capacity> table;  // INDEXES only
+  std::map<std::string, Capacity> local_secondary_indexes;
+  std::map<std::string, Capacity> global_secondary_indexes;
+};
+struct ItemCollectionMetrics {
+  Item item_collection_key;
+  std::vector<double> size_estimate_range_gb;
+};
+
+// ---- legacy (pre-expression) parameters -----------------------------------------------------
+// "EQ", "NE", "LE", "LT", "GE", "GT", "NOT_NULL", "NULL", "CONTAINS", "NOT_CONTAINS",
+// "BEGINS_WITH", "IN", "BETWEEN"; kept as text so unknown operators get DynamoDB's error.
+struct Condition {
+  std::string comparison_operator;
+  std::optional<std::vector<AttributeValue>> attribute_value_list;
+};
+struct ExpectedAttributeValue {
+  std::optional<AttributeValue> value;
+  std::optional<bool> exists;
+  std::optional<std::string> comparison_operator;
+  std::optional<std::vector<AttributeValue>> attribute_value_list;
+};
+struct AttributeValueUpdate {
+  std::optional<AttributeValue> value;
+  std::optional<std::string> action;  // "PUT" (default), "ADD", "DELETE"
+};
+
+// ---- tables -----------------------------------------------------------------------------
+struct CreateTableRequest {
+  std::string table_name;
+  std::vector<AttributeDefinition> attribute_definitions;
+  std::vector<KeySchemaElement> key_schema;
+  std::optional<std::vector<LocalSecondaryIndex>> local_secondary_indexes;
+  std::optional<std::vector<GlobalSecondaryIndex>> global_secondary_indexes;
+  std::optional<BillingMode> billing_mode;
+  std::optional<ProvisionedThroughput> provisioned_throughput;
+  std::optional<StreamSpecification> stream_specification;
+  std::optional<bool> deletion_protection_enabled;
+};
+struct CreateTableResponse {
+  TableDescription table_description;
+};
+
+struct DescribeTableRequest {
+  std::string table_name;
+};
+struct DescribeTableResponse {
+  TableDescription table;
+};
+
+struct DeleteTableRequest {
+  std::string table_name;
+};
+struct DeleteTableResponse {
+  TableDescription table_description;
+};
+
+struct ListTablesRequest {
+  std::optional<std::string> exclusive_start_table_name;
+  std::optional<int64_t> limit;  // 1..100
+};
+struct ListTablesResponse {
+  std::vector<std::string> table_names;
+  std::optional<std::string> last_evaluated_table_name;
+};
+
+struct GlobalSecondaryIndexUpdate {
+  std::optional<GlobalSecondaryIndex> create;
+  std::optional<std::string> delete_index_name;
+  // Update: index name + new throughput
+  std::optional<std::string> update_index_name;
+  std::optional<ProvisionedThroughput> update_provisioned_throughput;
+};
+struct UpdateTableRequest {
+  std::string table_name;
+  std::optional<std::vector<AttributeDefinition>> attribute_definitions;
+  std::optional<BillingMode> billing_mode;
+  std::optional<ProvisionedThroughput> provisioned_throughput;
+  std::optional<std::vector<GlobalSecondaryIndexUpdate>> global_secondary_index_updates;
+  std::optional<StreamSpecification> stream_specification;
+  std::optional<bool> deletion_protection_enabled;
+};
+struct UpdateTableResponse {
+  TableDescription table_description;
+};
+
+// ---- single items -------------------------------------------------------------------------
+struct PutItemRequest {
+  std::string table_name;
+  Item item;
+  std::optional<std::string> condition_expression;
+  std::optional<NameMap> expression_attribute_names;
+  std::optional<ValueMap> expression_attribute_values;
+  std::optional<ReturnValue> return_values;
+  std::optional<ReturnConsumedCapacity> return_consumed_capacity;
+  std::optional<ReturnItemCollectionMetrics> return_item_collection_metrics;
+  std::optional<ReturnValuesOnConditionCheckFailure> return_values_on_condition_check_failure;
+  std::optional<std::map<std::string, ExpectedAttributeValue>> expected;
+  std::optional<ConditionalOperator> conditional_operator;
+};
+struct PutItemResponse {
+  std::optional<Item> attributes;
+  std::optional<ConsumedCapacity> consumed_capacity;
+  std::optional<ItemCollectionMetrics> item_collection_metrics;
+};
+
+struct GetItemRequest {
+  std::string table_name;
+  Item key;
+  std::optional<std::string> projection_expression;
+  std::optional<NameMap> expression_attribute_names;
+  std::optional<bool> consistent_read;
+  std::optional<ReturnConsumedCapacity> return_consumed_capacity;
+  std::optional<std::vector<std::string>> attributes_to_get;
+};
+struct GetItemResponse {
+  std::optional<Item> item;
+  std::optional<ConsumedCapacity> consumed_capacity;
+};
+
+struct DeleteItemRequest {
+  std::string table_name;
+  Item key;
+  std::optional<std::string> condition_expression;
+  std::optional<NameMap> expression_attribute_names;
+  std::optional<ValueMap> expression_attribute_values;
+  std::optional<ReturnValue> return_values;
+  std::optional<ReturnConsumedCapacity> return_consumed_capacity;
+  std::optional<ReturnItemCollectionMetrics> return_item_collection_metrics;
+  std::optional<ReturnValuesOnConditionCheckFailure> return_values_on_condition_check_failure;
+  std::optional<std::map<std::string, ExpectedAttributeValue>> expected;
+  std::optional<ConditionalOperator> conditional_operator;
+};
+struct DeleteItemResponse {
+  std::optional<Item> attributes;
+  std::optional<ConsumedCapacity> consumed_capacity;
+  std::optional<ItemCollectionMetrics> item_collection_metrics;
+};
+
+struct UpdateItemRequest {
+  std::string table_name;
+  Item key;
+  std::optional<std::string> update_expression;
+  std::optional<std::string> condition_expression;
+  std::optional<NameMap> expression_attribute_names;
+  std::optional<ValueMap> expression_attribute_values;
+  std::optional<ReturnValue> return_values;
+  std::optional<ReturnConsumedCapacity> return_consumed_capacity;
+  std::optional<ReturnItemCollectionMetrics> return_item_collection_metrics;
+  std::optional<ReturnValuesOnConditionCheckFailure> return_values_on_condition_check_failure;
+  std::optional<std::map<std::string, AttributeValueUpdate>> attribute_updates;
+  std::optional<std::map<std::string, ExpectedAttributeValue>> expected;
+  std::optional<ConditionalOperator> conditional_operator;
+};
+struct UpdateItemResponse {
+  std::optional<Item> attributes;
+  std::optional<ConsumedCapacity> consumed_capacity;
+  std::optional<ItemCollectionMetrics> item_collection_metrics;
+};
+
+// ---- query and scan ------------------------------------------------------------------------
+struct QueryRequest {
+  std::string table_name;
+  std::optional<std::string> index_name;
+  std::optional<std::string> key_condition_expression;
+  std::optional<std::string> filter_expression;
+  std::optional<std::string> projection_expression;
+  std::optional<NameMap> expression_attribute_names;
+  std::optional<ValueMap> expression_attribute_values;
+  std::optional<Select> select;
+  std::optional<bool> scan_index_forward;
+  std::optional<int64_t> limit;
+  std::optional<Item> exclusive_start_key;
+  std::optional<bool> consistent_read;
+  std::optional<ReturnConsumedCapacity> return_consumed_capacity;
+  std::optional<std::map<std::string, Condition>> key_conditions;
+  std::optional<std::map<std::string, Condition>> query_filter;
+  std::optional<std::vector<std::string>> attributes_to_get;
+  std::optional<ConditionalOperator> conditional_operator;
+};
+struct QueryResponse {
+  std::optional<std::vector<Item>> items;  // absent for Select=COUNT
+  int64_t count = 0;
+  int64_t scanned_count = 0;
+  std::optional<Item> last_evaluated_key;
+  std::optional<ConsumedCapacity> consumed_capacity;
+};
+
+struct ScanRequest {
+  std::string table_name;
+  std::optional<std::string> index_name;
+  std::optional<std::string> filter_expression;
+  std::optional<std::string> projection_expression;
+  std::optional<NameMap> expression_attribute_names;
+  std::optional<ValueMap> expression_attribute_values;
+  std::optional<Select> select;
+  std::optional<int64_t> limit;
+  std::optional<Item> exclusive_start_key;
+  std::optional<bool> consistent_read;
+  std::optional<int64_t> segment;
+  std::optional<int64_t> total_segments;
+  std::optional<ReturnConsumedCapacity> return_consumed_capacity;
+  std::optional<std::map<std::string, Condition>> scan_filter;
+  std::optional<std::vector<std::string>> attributes_to_get;
+  std::optional<ConditionalOperator> conditional_operator;
+};
+using ScanResponse = QueryResponse;
+
+// ---- batches -------------------------------------------------------------------------------
+struct KeysAndAttributes {
+  std::vector<Item> keys;
+  std::optional<std::string> projection_expression;
+  std::optional<NameMap> expression_attribute_names;
+  std::optional<bool> consistent_read;
+  std::optional<std::vector<std::string>> attributes_to_get;
+};
+struct BatchGetItemRequest {
+  std::map<std::string, KeysAndAttributes> request_items;
+  std::optional<ReturnConsumedCapacity> return_consumed_capacity;
+};
+struct BatchGetItemResponse {
+  std::map<std::string, std::vector<Item>> responses;
+  std::map<std::string, KeysAndAttributes> unprocessed_keys;
+  std::optional<std::vector<ConsumedCapacity>> consumed_capacity;
+};
+
+struct WriteRequest {
+  std::optional<Item> put_item;    // PutRequest.Item
+  std::optional<Item> delete_key;  // DeleteRequest.Key
+};
+struct BatchWriteItemRequest {
+  std::map<std::string, std::vector<WriteRequest>> request_items;
+  std::optional<ReturnConsumedCapacity> return_consumed_capacity;
+  std::optional<ReturnItemCollectionMetrics> return_item_collection_metrics;
+};
+struct BatchWriteItemResponse {
+  std::map<std::string, std::vector<WriteRequest>> unprocessed_items;
+  std::optional<std::vector<ConsumedCapacity>> consumed_capacity;
+  std::optional<std::map<std::string, std::vector<ItemCollectionMetrics>>> item_collection_metrics;
+};
+
+// ---- transactions --------------------------------------------------------------------------
+struct TransactWriteItem {
+  enum class Kind { kConditionCheck, kPut, kDelete, kUpdate };
+  Kind kind = Kind::kPut;
+  std::string table_name;
+  Item item;  // Put
+  Item key;   // ConditionCheck, Delete, Update
+  std::optional<std::string> update_expression;     // Update
+  std::optional<std::string> condition_expression;  // required for ConditionCheck
+  std::optional<NameMap> expression_attribute_names;
+  std::optional<ValueMap> expression_attribute_values;
+  std::optional<ReturnValuesOnConditionCheckFailure> return_values_on_condition_check_failure;
+};
+struct TransactWriteItemsRequest {
+  std::vector<TransactWriteItem> transact_items;
+  std::optional<std::string> client_request_token;
+  std::optional<ReturnConsumedCapacity> return_consumed_capacity;
+  std::optional<ReturnItemCollectionMetrics> return_item_collection_metrics;
+};
+struct TransactWriteItemsResponse {
+  std::optional<std::vector<ConsumedCapacity>> consumed_capacity;
+  std::optional<std::map<std::string, std::vector<ItemCollectionMetrics>>> item_collection_metrics;
+};
+
+struct TransactGetItem {
+  std::string table_name;
+  Item key;
+  std::optional<std::string> projection_expression;
+  std::optional<NameMap> expression_attribute_names;
+};
+struct TransactGetItemsRequest {
+  std::vector<TransactGetItem> transact_items;
+  std::optional<ReturnConsumedCapacity> return_consumed_capacity;
+};
+struct ItemResponse {
+  std::optional<Item> item;
+};
+struct TransactGetItemsResponse {
+  std::vector<ItemResponse> responses;
+  std::optional<std::vector<ConsumedCapacity>> consumed_capacity;
+};
+
+const char* ToString(ReturnValue v);
+const char* ToString(Select v);
+
+}  // namespace localdynamo

@@ -1,0 +1,126 @@
+#pragma once
+// Table schema and description types, named after DynamoDB's API shapes.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace localdynamo {
+
+enum class KeyType { kHash, kRange };
+enum class ScalarAttributeType { kS, kN, kB };
+enum class ProjectionType { kAll, kKeysOnly, kInclude };
+enum class BillingMode { kProvisioned, kPayPerRequest };
+enum class StreamViewType { kKeysOnly, kNewImage, kOldImage, kNewAndOldImages };
+enum class TableStatus { kCreating, kUpdating, kDeleting, kActive };
+enum class IndexStatus { kCreating, kUpdating, kDeleting, kActive };
+
+struct KeySchemaElement {
+  std::string attribute_name;
+  KeyType key_type = KeyType::kHash;
+  bool operator==(const KeySchemaElement&) const = default;
+};
+
+struct AttributeDefinition {
+  std::string attribute_name;
+  ScalarAttributeType attribute_type = ScalarAttributeType::kS;
+  bool operator==(const AttributeDefinition&) const = default;
+};
+
+struct Projection {
+  std::optional<ProjectionType> projection_type;
+  std::vector<std::string> non_key_attributes;
+  bool operator==(const Projection&) const = default;
+};
+
+struct ProvisionedThroughput {
+  int64_t read_capacity_units = 0;
+  int64_t write_capacity_units = 0;
+  bool operator==(const ProvisionedThroughput&) const = default;
+};
+
+// As described: DynamoDB adds NumberOfDecreasesToday and the last increase/decrease times.
+struct ProvisionedThroughputDescription {
+  int64_t number_of_decreases_today = 0;
+  int64_t read_capacity_units = 0;
+  int64_t write_capacity_units = 0;
+  std::optional<double> last_increase_date_time;  // epoch seconds
+  std::optional<double> last_decrease_date_time;
+};
+
+struct StreamSpecification {
+  bool stream_enabled = false;
+  std::optional<StreamViewType> stream_view_type;
+  bool operator==(const StreamSpecification&) const = default;
+};
+
+struct GlobalSecondaryIndex {
+  std::string index_name;
+  std::vector<KeySchemaElement> key_schema;
+  Projection projection;
+  std::optional<ProvisionedThroughput> provisioned_throughput;
+};
+
+struct LocalSecondaryIndex {
+  std::string index_name;
+  std::vector<KeySchemaElement> key_schema;
+  Projection projection;
+};
+
+struct GlobalSecondaryIndexDescription {
+  std::string index_name;
+  std::vector<KeySchemaElement> key_schema;
+  Projection projection;
+  IndexStatus index_status = IndexStatus::kActive;
+  std::optional<bool> backfilling;
+  std::optional<ProvisionedThroughputDescription> provisioned_throughput;
+  int64_t index_size_bytes = 0;
+  int64_t item_count = 0;
+  std::string index_arn;
+};
+
+struct LocalSecondaryIndexDescription {
+  std::string index_name;
+  std::vector<KeySchemaElement> key_schema;
+  Projection projection;
+  int64_t index_size_bytes = 0;
+  int64_t item_count = 0;
+  std::string index_arn;
+};
+
+struct BillingModeSummary {
+  BillingMode billing_mode = BillingMode::kProvisioned;
+  double last_update_to_pay_per_request_date_time = 0;  // epoch seconds
+};
+
+struct TableDescription {
+  std::string table_name;
+  std::string table_id;   // a UUID from the IdSource
+  std::string table_arn;  // arn:aws:dynamodb:<region>:<account>:table/<name>
+  TableStatus table_status = TableStatus::kActive;
+  double creation_date_time = 0;  // epoch seconds, from the Clock
+  std::vector<AttributeDefinition> attribute_definitions;
+  std::vector<KeySchemaElement> key_schema;
+  ProvisionedThroughputDescription provisioned_throughput;
+  std::optional<BillingModeSummary> billing_mode_summary;  // present for PAY_PER_REQUEST
+  std::vector<LocalSecondaryIndexDescription> local_secondary_indexes;
+  std::vector<GlobalSecondaryIndexDescription> global_secondary_indexes;
+  std::optional<StreamSpecification> stream_specification;
+  std::optional<std::string> latest_stream_label;
+  std::optional<std::string> latest_stream_arn;
+  bool deletion_protection_enabled = false;
+  int64_t table_size_bytes = 0;
+  int64_t item_count = 0;
+};
+
+// DynamoDB's spellings: "HASH", "S", "ALL", "PROVISIONED", "NEW_IMAGE", "ACTIVE", ...
+const char* ToString(KeyType v);
+const char* ToString(ScalarAttributeType v);
+const char* ToString(ProjectionType v);
+const char* ToString(BillingMode v);
+const char* ToString(StreamViewType v);
+const char* ToString(TableStatus v);
+const char* ToString(IndexStatus v);
+
+}  // namespace localdynamo

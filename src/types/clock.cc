@@ -1,0 +1,89 @@
+#include "localdynamo/clock.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <random>
+
+namespace localdynamo {
+namespace {
+
+class SystemClockImpl final : public Clock {
+ public:
+  int64_t NowMillis() override {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  }
+};
+
+class FixedClockImpl final : public Clock {
+ public:
+  FixedClockImpl(int64_t start, int64_t step) : now_(start), step_(step) {}
+  int64_t NowMillis() override { return now_.fetch_add(step_); }
+
+ private:
+  std::atomic<int64_t> now_;
+  int64_t step_;
+};
+
+std::string FormatUuid(uint64_t hi, uint64_t lo) {
+  // Version 4 / RFC 4122 variant bits, so the text is a valid UUID whatever the source.
+  hi = (hi & ~uint64_t{0xF000}) | 0x4000;
+  lo = (lo & ~(uint64_t{0xC} << 60)) | (uint64_t{0x8} << 60);
+  char buf[37];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
+                static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xFFFF),
+                static_cast<unsigned>(hi & 0xFFFF), static_cast<unsigned>(lo >> 48),
+                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  return buf;
+}
+
+class RandomIdsImpl final : public IdSource {
+ public:
+  RandomIdsImpl() : rng_(std::random_device{}() ^ (uint64_t{std::random_device{}()} << 32)) {}
+  std::string NewUuid() override {
+    std::lock_guard lock(mu_);
+    uint64_t hi = rng_(), lo = rng_();
+    return FormatUuid(hi, lo);
+  }
+
+ private:
+  std::mutex mu_;
+  std::mt19937_64 rng_;
+};
+
+// splitmix64: a fixed, well-mixed sequence from a seed.
+uint64_t SplitMix(uint64_t* state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+class SequentialIdsImpl final : public IdSource {
+ public:
+  explicit SequentialIdsImpl(uint64_t seed) : state_(seed) {}
+  std::string NewUuid() override {
+    std::lock_guard lock(mu_);
+    uint64_t hi = SplitMix(&state_), lo = SplitMix(&state_);
+    return FormatUuid(hi, lo);
+  }
+
+ private:
+  std::mutex mu_;
+  uint64_t state_;
+};
+
+}  // namespace
+
+std::shared_ptr<Clock> SystemClock() { return std::make_shared<SystemClockImpl>(); }
+std::shared_ptr<Clock> FixedClock(int64_t start_millis, int64_t step_millis) {
+  return std::make_shared<FixedClockImpl>(start_millis, step_millis);
+}
+std::shared_ptr<IdSource> RandomIds() { return std::make_shared<RandomIdsImpl>(); }
+std::shared_ptr<IdSource> SequentialIds(uint64_t seed) {
+  return std::make_shared<SequentialIdsImpl>(seed);
+}
+
+}  // namespace localdynamo
