@@ -26,6 +26,15 @@ class Number {
   //    smaller than supported range"
   static Result<Number> Parse(std::string_view text);
   static Number FromInt(int64_t v);
+  // Builds a number from parts already in canonical form (as digits()/exponent() return them);
+  // for decoders of the project's own on-disk formats. No validation.
+  static Number FromCanonicalParts(bool negative, std::string digits, int exponent) {
+    Number n;
+    n.negative_ = negative && !digits.empty();
+    n.digits_ = std::move(digits);
+    n.exponent_ = n.digits_.empty() ? 0 : exponent;
+    return n;
+  }
 
   // Canonical text: no leading/trailing zeros, no exponent ("1e2" -> "100", "-0" -> "0",
   // "0100.500" -> "100.5", "1E-5" -> "0.00001").
