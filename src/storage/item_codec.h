@@ -1,0 +1,31 @@
+#pragma once
+// Compact binary item encoding (not JSON), fast to decode.
+//
+// On-disk format (never change without a migration):
+//   item   := varint(attribute count) { varint(name length) name value }*
+//   value  := tag payload, tags (explicit on-disk values):
+//     0x01 S    varint(length) bytes        0x07 M    item
+//     0x02 N    number                      0x08 L    varint(count) value*
+//     0x03 B    varint(length) bytes        0x09 SS   varint(count) { varint(len) bytes }*
+//     0x04 BOOL false                       0x0A NS   varint(count) number*
+//     0x05 BOOL true                        0x0B BS   varint(count) { varint(len) bytes }*
+//     0x06 NULL
+//   number := flags byte (bit0 negative) zigzag-varint(exponent) varint(n) digit bytes
+//   varint := LEB128, unsigned
+
+#include <string>
+#include <string_view>
+
+#include "localdynamo/value.h"
+
+namespace localdynamo::storage {
+
+void AppendItem(std::string* out, const Item& item);
+std::string EncodeItem(const Item& item);
+// Returns false on malformed input (a corrupted database).
+bool DecodeItem(std::string_view in, Item* out);
+
+void AppendVarint(std::string* out, uint64_t v);
+bool ReadVarint(std::string_view* in, uint64_t* v);
+
+}  // namespace localdynamo::storage

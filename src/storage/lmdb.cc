@@ -1,0 +1,160 @@
+#include "storage/lmdb.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <system_error>
+
+#include <fmt/format.h>
+
+namespace localdynamo::storage {
+
+Error LmdbError(int rc, std::string_view what) {
+  return InternalError(fmt::format("LMDB {} failed: {}", what, mdb_strerror(rc)));
+}
+
+namespace {
+
+std::mutex& RegistryMutex() {
+  static std::mutex mu;
+  return mu;
+}
+std::map<std::string, std::weak_ptr<Env>>& Registry() {
+  static std::map<std::string, std::weak_ptr<Env>> registry;
+  return registry;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Env>> Env::Open(const std::string& directory, const EnvOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec) return InternalError(fmt::format("cannot create {}: {}", directory, ec.message()));
+  std::string path = std::filesystem::canonical(directory, ec).string();
+  if (ec) return InternalError(fmt::format("cannot open {}: {}", directory, ec.message()));
+
+  std::lock_guard lock(RegistryMutex());
+  if (auto existing = Registry()[path].lock()) return existing;
+
+  std::shared_ptr<Env> env(new Env());
+  env->path_ = path;
+  int rc = mdb_env_create(&env->env_);
+  if (rc) return LmdbError(rc, "mdb_env_create");
+  mdb_env_set_maxdbs(env->env_, 8);
+  mdb_env_set_maxreaders(env->env_, 512);
+  mdb_env_set_mapsize(env->env_, options.map_size);
+  // MDB_NOTLS: read transactions belong to their object, not to a thread (server threads
+  // and the stream worker hand snapshots around). MDB_NOSYNC trades durability for speed.
+  unsigned flags = MDB_NOTLS | (options.sync ? 0u : MDB_NOSYNC);
+  rc = mdb_env_open(env->env_, path.c_str(), flags, 0644);
+  if (rc) return LmdbError(rc, "mdb_env_open " + path);
+
+  MDB_txn* txn = nullptr;
+  rc = mdb_txn_begin(env->env_, nullptr, 0, &txn);
+  if (rc) return LmdbError(rc, "mdb_txn_begin");
+  const std::pair<const char*, MDB_dbi*> names[] = {{"catalog", &env->dbis_.catalog},
+                                                    {"data", &env->dbis_.data},
+                                                    {"meta", &env->dbis_.meta},
+                                                    {"stream", &env->dbis_.stream}};
+  for (auto [name, dbi] : names) {
+    rc = mdb_dbi_open(txn, name, MDB_CREATE, dbi);
+    if (rc) {
+      mdb_txn_abort(txn);
+      return LmdbError(rc, fmt::format("mdb_dbi_open {}", name));
+    }
+  }
+  rc = mdb_txn_commit(txn);
+  if (rc) return LmdbError(rc, "mdb_txn_commit");
+  Registry()[path] = env;
+  return env;
+}
+
+Env::~Env() {
+  if (env_) mdb_env_close(env_);
+}
+
+Result<std::optional<std::string_view>> Txn::Get(MDB_dbi dbi, std::string_view key) const {
+  MDB_val k = ToVal(key), v;
+  int rc = mdb_get(txn_, dbi, &k, &v);
+  if (rc == MDB_NOTFOUND) return std::optional<std::string_view>();
+  if (rc) return LmdbError(rc, "mdb_get");
+  return std::optional<std::string_view>(FromVal(v));
+}
+
+Result<ReadTxn> ReadTxn::Begin(std::shared_ptr<Env> env) {
+  MDB_txn* txn = nullptr;
+  int rc = mdb_txn_begin(env->raw(), nullptr, MDB_RDONLY, &txn);
+  if (rc) return LmdbError(rc, "mdb_txn_begin (read)");
+  return ReadTxn(txn, std::move(env));
+}
+
+Result<WriteTxn> WriteTxn::Begin(std::shared_ptr<Env> env) {
+  MDB_txn* txn = nullptr;
+  int rc = mdb_txn_begin(env->raw(), nullptr, 0, &txn);
+  if (rc) return LmdbError(rc, "mdb_txn_begin (write)");
+  return WriteTxn(txn, std::move(env));
+}
+
+Status WriteTxn::Put(MDB_dbi dbi, std::string_view key, std::string_view value) {
+  MDB_val k = ToVal(key), v = ToVal(value);
+  int rc = mdb_put(txn_, dbi, &k, &v, 0);
+  if (rc) return LmdbError(rc, "mdb_put");
+  return OkStatus();
+}
+
+Result<bool> WriteTxn::Del(MDB_dbi dbi, std::string_view key) {
+  MDB_val k = ToVal(key);
+  int rc = mdb_del(txn_, dbi, &k, nullptr);
+  if (rc == MDB_NOTFOUND) return false;
+  if (rc) return LmdbError(rc, "mdb_del");
+  return true;
+}
+
+Status WriteTxn::Commit() {
+  int rc = mdb_txn_commit(txn_);
+  txn_ = nullptr;  // committed or, on failure, freed by LMDB
+  if (rc) return LmdbError(rc, "mdb_txn_commit");
+  return OkStatus();
+}
+
+Result<Cursor> Cursor::Open(const Txn& txn, MDB_dbi dbi) {
+  MDB_cursor* c = nullptr;
+  int rc = mdb_cursor_open(txn.raw(), dbi, &c);
+  if (rc) return LmdbError(rc, "mdb_cursor_open");
+  return Cursor(c);
+}
+
+Result<std::optional<Cursor::Entry>> Cursor::Step(MDB_cursor_op op, std::string_view key) {
+  MDB_val k = ToVal(key), v;
+  int rc = mdb_cursor_get(cursor_, &k, &v, op);
+  if (rc == MDB_NOTFOUND) return std::optional<Entry>();
+  if (rc) return LmdbError(rc, "mdb_cursor_get");
+  return std::optional<Entry>(Entry{FromVal(k), FromVal(v)});
+}
+
+Result<std::optional<Cursor::Entry>> Cursor::SeekGE(std::string_view key) {
+  return Step(MDB_SET_RANGE, key);
+}
+
+Result<std::optional<Cursor::Entry>> Cursor::SeekLE(std::string_view key) {
+  LD_ASSIGN_OR_RETURN(auto e, SeekGE(key));
+  if (!e) return Last();
+  if (e->key == key) return e;
+  return Prev();
+}
+
+Result<std::optional<Cursor::Entry>> Cursor::Next() { return Step(MDB_NEXT); }
+Result<std::optional<Cursor::Entry>> Cursor::Prev() { return Step(MDB_PREV); }
+Result<std::optional<Cursor::Entry>> Cursor::Last() { return Step(MDB_LAST); }
+Result<std::optional<Cursor::Entry>> Cursor::First() { return Step(MDB_FIRST); }
+
+Status Cursor::DeleteCurrent() {
+  int rc = mdb_cursor_del(cursor_, 0);
+  if (rc) return LmdbError(rc, "mdb_cursor_del");
+  return OkStatus();
+}
+
+}  // namespace localdynamo::storage

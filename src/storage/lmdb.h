@@ -1,0 +1,136 @@
+#pragma once
+// RAII over LMDB, and the only includer of <lmdb.h>. Move-only Env / ReadTxn / WriteTxn /
+// Cursor; an uncommitted transaction aborts in its destructor; MDB_NOTFOUND is std::nullopt;
+// views returned by Get / Cursor die with their transaction.
+
+#include <lmdb.h>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "localdynamo/status.h"
+
+namespace localdynamo::storage {
+
+// The fixed set of named databases inside one environment (see layout.h).
+struct Dbis {
+  MDB_dbi catalog = 0;  // table name -> table metadata
+  MDB_dbi data = 0;     // table and index entries
+  MDB_dbi meta = 0;     // counters, table statistics
+  MDB_dbi stream = 0;   // change stream records
+};
+
+struct EnvOptions {
+  bool sync = true;
+  uint64_t map_size = uint64_t{64} << 30;
+};
+
+// One LMDB environment. LMDB allows one MDB_env per process per path, so Open hands out the
+// same Env to every caller in the process for a path (a process-wide registry: the one place
+// where LMDB's rule forces shared state).
+class Env {
+ public:
+  static Result<std::shared_ptr<Env>> Open(const std::string& directory, const EnvOptions& options);
+  ~Env();
+  Env(const Env&) = delete;
+  Env& operator=(const Env&) = delete;
+
+  MDB_env* raw() const { return env_; }
+  const Dbis& dbis() const { return dbis_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  Env() = default;
+  MDB_env* env_ = nullptr;
+  Dbis dbis_;
+  std::string path_;
+};
+
+Error LmdbError(int rc, std::string_view what);
+
+inline MDB_val ToVal(std::string_view s) {
+  return MDB_val{s.size(), const_cast<char*>(s.data())};
+}
+inline std::string_view FromVal(const MDB_val& v) {
+  return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
+}
+
+// A read-only snapshot (or the base of a WriteTxn).
+class Txn {
+ public:
+  Txn(Txn&& other) noexcept : txn_(other.txn_), env_(std::move(other.env_)) { other.txn_ = nullptr; }
+  Txn& operator=(Txn&&) = delete;
+  ~Txn() { Abort(); }
+
+  MDB_txn* raw() const { return txn_; }
+  const Dbis& dbis() const { return env_->dbis(); }
+
+  // The value for `key`, or nullopt; the view lives until the transaction ends.
+  Result<std::optional<std::string_view>> Get(MDB_dbi dbi, std::string_view key) const;
+  void Abort() {
+    if (txn_) mdb_txn_abort(txn_);
+    txn_ = nullptr;
+  }
+
+ protected:
+  Txn(MDB_txn* txn, std::shared_ptr<Env> env) : txn_(txn), env_(std::move(env)) {}
+  MDB_txn* txn_;
+  std::shared_ptr<Env> env_;
+};
+
+class ReadTxn : public Txn {
+ public:
+  static Result<ReadTxn> Begin(std::shared_ptr<Env> env);
+
+ private:
+  using Txn::Txn;
+};
+
+class WriteTxn : public Txn {
+ public:
+  static Result<WriteTxn> Begin(std::shared_ptr<Env> env);
+  Status Put(MDB_dbi dbi, std::string_view key, std::string_view value);
+  // Deleting a missing key is not an error; returns whether it existed.
+  Result<bool> Del(MDB_dbi dbi, std::string_view key);
+  Status Commit();
+
+ private:
+  using Txn::Txn;
+};
+
+// A cursor over one DBI of a transaction. Must not outlive the transaction (LMDB frees a
+// read-write cursor with its transaction; closing it afterwards is a double free).
+class Cursor {
+ public:
+  static Result<Cursor> Open(const Txn& txn, MDB_dbi dbi);
+  Cursor(Cursor&& other) noexcept : cursor_(other.cursor_) { other.cursor_ = nullptr; }
+  Cursor& operator=(Cursor&&) = delete;
+  ~Cursor() {
+    if (cursor_) mdb_cursor_close(cursor_);
+  }
+
+  struct Entry {
+    std::string_view key;
+    std::string_view value;
+  };
+  // First entry with key >= `key`.
+  Result<std::optional<Entry>> SeekGE(std::string_view key);
+  // Last entry with key <= `key`.
+  Result<std::optional<Entry>> SeekLE(std::string_view key);
+  Result<std::optional<Entry>> Next();
+  Result<std::optional<Entry>> Prev();
+  Result<std::optional<Entry>> Last();
+  Result<std::optional<Entry>> First();
+  // Deletes the entry the cursor is on (write transactions only).
+  Status DeleteCurrent();
+
+ private:
+  explicit Cursor(MDB_cursor* c) : cursor_(c) {}
+  Result<std::optional<Entry>> Step(MDB_cursor_op op, std::string_view key = {});
+  MDB_cursor* cursor_;
+};
+
+}  // namespace localdynamo::storage
