@@ -1,0 +1,174 @@
+// The table catalog: table metadata in the catalog DBI, cached per Database handle and
+// reloaded when the stored catalog version changes; counters and table statistics in `meta`.
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "engine/database_impl.h"
+#include "engine/errors.h"
+#include "storage/layout.h"
+
+namespace localdynamo {
+
+using storage::Txn;
+using storage::WriteTxn;
+
+namespace {
+
+constexpr std::string_view kCatalogVersionKey = "catalog_version";
+
+uint64_t ReadU64(std::string_view v, std::size_t offset = 0) {
+  uint64_t x = 0;
+  if (v.size() >= offset + 8) std::memcpy(&x, v.data() + offset, 8);
+  return x;
+}
+
+std::string U64Bytes(uint64_t x) { return std::string(reinterpret_cast<const char*>(&x), 8); }
+
+std::string StatsKey(uint32_t table_number, uint8_t index_number) {
+  return "stats/" + storage::KeyspacePrefix(table_number, index_number);
+}
+
+}  // namespace
+
+Status Database::Impl::RefreshCatalog(const Txn& txn) {
+  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
+  uint64_t version = v ? ReadU64(*v) : 0;
+  std::lock_guard lock(catalog_mu);
+  if (version == catalog_version) return OkStatus();
+  std::map<std::string, TablePtr, std::less<>> fresh;
+  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().catalog));
+  LD_ASSIGN_OR_RETURN(auto e, cursor.First());
+  while (e) {
+    auto meta = engine::ParseTableMeta(e->value);
+    if (!meta) return InternalError(fmt::format("corrupt catalog entry for {}", e->key));
+    fresh.emplace(meta->name, std::make_shared<const TableMeta>(std::move(*meta)));
+    LD_ASSIGN_OR_RETURN(e, cursor.Next());
+  }
+  tables = std::move(fresh);
+  catalog_version = version;
+  return OkStatus();
+}
+
+Result<TablePtr> Database::Impl::FindTable(const Txn& txn, std::string_view name) {
+  LD_RETURN_IF_ERROR(RefreshCatalog(txn));
+  std::lock_guard lock(catalog_mu);
+  auto it = tables.find(name);
+  return it == tables.end() ? TablePtr() : it->second;
+}
+
+Result<TablePtr> Database::Impl::RequireTable(const Txn& txn, std::string_view name) {
+  LD_ASSIGN_OR_RETURN(auto t, FindTable(txn, name));
+  if (!t) return errors::TableNotFound();
+  return t;
+}
+
+Status Database::Impl::SaveTable(WriteTxn& txn, const TableMeta& table) {
+  LD_RETURN_IF_ERROR(txn.Put(txn.dbis().catalog, table.name, engine::SerializeTableMeta(table)));
+  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
+  return txn.Put(txn.dbis().meta, kCatalogVersionKey, U64Bytes((v ? ReadU64(*v) : 0) + 1));
+}
+
+Status Database::Impl::EraseTable(WriteTxn& txn, const TableMeta& table) {
+  LD_ASSIGN_OR_RETURN(bool existed, txn.Del(txn.dbis().catalog, table.name));
+  (void)existed;
+  // Every entry of the table and its indexes lives under its table number.
+  std::string prefix = storage::KeyspacePrefix(table.number, 0).substr(0, 4);
+  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().data));
+  LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(prefix));
+  while (e && e->key.starts_with(prefix)) {
+    LD_RETURN_IF_ERROR(cursor.DeleteCurrent());
+    // After a delete LMDB leaves the cursor on the following entry.
+    LD_ASSIGN_OR_RETURN(e, cursor.SeekGE(prefix));
+  }
+  for (const auto& i : table.indexes) (void)txn.Del(txn.dbis().meta, StatsKey(table.number, i.number));
+  (void)txn.Del(txn.dbis().meta, StatsKey(table.number, 0));
+  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
+  return txn.Put(txn.dbis().meta, kCatalogVersionKey, U64Bytes((v ? ReadU64(*v) : 0) + 1));
+}
+
+Result<uint64_t> Database::Impl::NextCounter(WriteTxn& txn, std::string_view name) {
+  std::string key = "counter/" + std::string(name);
+  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, key));
+  uint64_t next = (v ? ReadU64(*v) : 0) + 1;
+  LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, key, U64Bytes(next)));
+  return next;
+}
+
+Result<TableStats> Database::Impl::ReadStats(const Txn& txn, uint32_t table_number,
+                                             uint8_t index_number) {
+  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, StatsKey(table_number, index_number)));
+  if (!v) return TableStats{};
+  return TableStats{static_cast<int64_t>(ReadU64(*v, 0)), static_cast<int64_t>(ReadU64(*v, 8))};
+}
+
+Status Database::Impl::AddStats(WriteTxn& txn, uint32_t table_number, uint8_t index_number,
+                                int64_t count_delta, int64_t bytes_delta) {
+  if (count_delta == 0 && bytes_delta == 0) return OkStatus();
+  LD_ASSIGN_OR_RETURN(TableStats s, ReadStats(txn, table_number, index_number));
+  s.item_count += count_delta;
+  s.size_bytes += bytes_delta;
+  return txn.Put(txn.dbis().meta, StatsKey(table_number, index_number),
+                 U64Bytes(static_cast<uint64_t>(s.item_count)) +
+                     U64Bytes(static_cast<uint64_t>(s.size_bytes)));
+}
+
+Result<TableDescription> Database::Impl::Describe(const Txn& txn, const TableMeta& t) {
+  TableDescription d;
+  d.table_name = t.name;
+  d.table_id = t.id;
+  d.table_arn = t.arn;
+  d.table_status = TableStatus::kActive;
+  d.creation_date_time = t.creation_time;
+  d.attribute_definitions = t.attribute_definitions;
+  d.key_schema = t.key_schema;
+  d.provisioned_throughput.read_capacity_units = t.throughput.read_capacity_units;
+  d.provisioned_throughput.write_capacity_units = t.throughput.write_capacity_units;
+  if (t.billing_mode == BillingMode::kPayPerRequest)
+    d.billing_mode_summary = BillingModeSummary{BillingMode::kPayPerRequest, t.last_pay_per_request_time};
+  LD_ASSIGN_OR_RETURN(TableStats stats, ReadStats(txn, t.number, 0));
+  d.item_count = stats.item_count;
+  d.table_size_bytes = stats.size_bytes;
+  for (const auto& i : t.indexes) {
+    LD_ASSIGN_OR_RETURN(TableStats is, ReadStats(txn, t.number, i.number));
+    if (i.global) {
+      GlobalSecondaryIndexDescription g;
+      g.index_name = i.name;
+      g.key_schema = i.key_schema;
+      g.projection = i.projection;
+      g.index_status = i.status;
+      if (i.backfilling) g.backfilling = true;
+      ProvisionedThroughputDescription p;
+      if (i.throughput) {
+        p.read_capacity_units = i.throughput->read_capacity_units;
+        p.write_capacity_units = i.throughput->write_capacity_units;
+      }
+      g.provisioned_throughput = p;
+      g.index_size_bytes = is.size_bytes;
+      g.item_count = is.item_count;
+      g.index_arn = i.arn;
+      d.global_secondary_indexes.push_back(std::move(g));
+    } else {
+      LocalSecondaryIndexDescription l;
+      l.index_name = i.name;
+      l.key_schema = i.key_schema;
+      l.projection = i.projection;
+      l.index_size_bytes = is.size_bytes;
+      l.item_count = is.item_count;
+      l.index_arn = i.arn;
+      d.local_secondary_indexes.push_back(std::move(l));
+    }
+  }
+  if (const auto* s = t.CurrentStream()) {
+    d.stream_specification = StreamSpecification{true, s->view_type};
+  }
+  if (!t.streams.empty()) {
+    d.latest_stream_label = t.streams.back().label;
+    d.latest_stream_arn = t.streams.back().arn;
+  }
+  d.deletion_protection_enabled = t.deletion_protection;
+  return d;
+}
+
+}  // namespace localdynamo

@@ -1,0 +1,67 @@
+// Database: opening and closing, and the handle's accessors.
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "engine/database_impl.h"
+
+namespace localdynamo {
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Database::~Database() = default;
+
+Database::Impl::~Impl() {
+  std::string dir = directory;
+  env.reset();
+  if (temporary) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+}
+
+namespace {
+
+Result<std::unique_ptr<Database::Impl>> OpenImpl(const std::string& directory, Options options,
+                                                bool temporary) {
+  auto impl = std::make_unique<Database::Impl>();
+  if (!options.clock) options.clock = SystemClock();
+  if (!options.ids) options.ids = RandomIds();
+  impl->directory = directory;
+  impl->temporary = temporary;
+  storage::EnvOptions env_options;
+  env_options.sync = options.durability == Durability::kSync;
+  env_options.map_size = options.map_size_bytes;
+  impl->options = std::move(options);
+  LD_ASSIGN_OR_RETURN(impl->env, storage::Env::Open(directory, env_options));
+  return impl;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& directory, Options options) {
+  LD_ASSIGN_OR_RETURN(auto impl, OpenImpl(directory, std::move(options), false));
+  return std::unique_ptr<Database>(new Database(std::move(impl)));
+}
+
+Result<std::unique_ptr<Database>> Database::OpenInMemory(Options options) {
+  std::string dir = (std::filesystem::temp_directory_path() / "localdynamo-XXXXXX").string();
+  if (!mkdtemp(dir.data())) return InternalError("cannot create a temporary directory");
+  options.durability = Durability::kNoSync;
+  // Temporary databases are small; a smaller reservation keeps many of them cheap.
+  options.map_size_bytes = std::min<uint64_t>(options.map_size_bytes, uint64_t{8} << 30);
+  auto impl = OpenImpl(dir, std::move(options), true);
+  if (!impl.ok()) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    return std::move(impl).error();
+  }
+  return std::unique_ptr<Database>(new Database(std::move(impl).value()));
+}
+
+const std::string& Database::directory() const { return impl_->directory; }
+const Options& Database::options() const { return impl_->options; }
+
+}  // namespace localdynamo

@@ -1,0 +1,91 @@
+#pragma once
+// Database::Impl: the state behind the public Database handle, shared by the engine's files.
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "engine/table_meta.h"
+#include "localdynamo/database.h"
+#include "storage/lmdb.h"
+
+namespace localdynamo {
+
+using engine::TableMeta;
+using TablePtr = std::shared_ptr<const TableMeta>;
+
+struct TableStats {
+  int64_t item_count = 0;
+  int64_t size_bytes = 0;
+};
+
+struct Database::Impl {
+  std::string directory;
+  bool temporary = false;
+  Options options;
+  std::shared_ptr<storage::Env> env;
+
+  // Catalog cache, refreshed whenever the stored catalog version moves (another handle or
+  // process may have changed it).
+  std::mutex catalog_mu;
+  uint64_t catalog_version = ~uint64_t{0};
+  std::map<std::string, TablePtr, std::less<>> tables;
+
+  // Stream subscribers and the synchronous delivery FIFO (streams.cc).
+  struct Subscription {
+    SubscriptionId id;
+    std::string table_name;
+    StreamSubscriber callback;
+  };
+  std::mutex subscribers_mu;
+  std::vector<Subscription> subscribers;
+  SubscriptionId next_subscription = 1;
+  std::mutex delivery_mu;
+  std::condition_variable delivery_cv;
+  std::deque<StreamRecord> delivery_queue;
+  uint64_t enqueued_total = 0;   // records ever queued
+  uint64_t delivered_total = 0;  // records ever handed to every subscriber
+  bool delivering = false;
+  std::thread::id delivering_thread;
+
+  // TransactWriteItems ClientRequestToken idempotency (10 minutes of Clock time).
+  struct TokenEntry {
+    std::string fingerprint;
+    int64_t millis = 0;
+    TransactWriteItemsResponse response;
+  };
+  std::mutex tokens_mu;
+  std::map<std::string, TokenEntry> tokens;
+
+  ~Impl();
+
+  double NowSeconds() const { return static_cast<double>(options.clock->NowMillis()) / 1000.0; }
+
+  // ---- catalog (catalog.cc) ----
+  Result<TablePtr> FindTable(const storage::Txn& txn, std::string_view name);
+  // ResourceNotFoundException "Requested resource not found" when missing.
+  Result<TablePtr> RequireTable(const storage::Txn& txn, std::string_view name);
+  Status RefreshCatalog(const storage::Txn& txn);
+  Status SaveTable(storage::WriteTxn& txn, const TableMeta& table);
+  Status EraseTable(storage::WriteTxn& txn, const TableMeta& table);
+  Result<uint64_t> NextCounter(storage::WriteTxn& txn, std::string_view name);
+  Result<TableStats> ReadStats(const storage::Txn& txn, uint32_t table_number, uint8_t index_number);
+  Status AddStats(storage::WriteTxn& txn, uint32_t table_number, uint8_t index_number,
+                  int64_t count_delta, int64_t bytes_delta);
+  Result<TableDescription> Describe(const storage::Txn& txn, const TableMeta& table);
+
+  Result<storage::ReadTxn> BeginRead() { return storage::ReadTxn::Begin(env); }
+  Result<storage::WriteTxn> BeginWrite() { return storage::WriteTxn::Begin(env); }
+
+  // ---- streams (streams.cc) ----
+  // Hands records committed by a write to the subscribers (synchronous mode: drains the FIFO
+  // unless this thread is already draining it).
+  void Deliver(std::vector<StreamRecord> records);
+};
+
+}  // namespace localdynamo

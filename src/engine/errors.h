@@ -1,0 +1,58 @@
+#pragma once
+// DynamoDB's error texts used by the engine, one factory per message family. Texts follow
+// Amazon DynamoDB (cross-checked against dynalite's validations, which were recorded from it).
+
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "localdynamo/status.h"
+
+namespace localdynamo::errors {
+
+inline Error Invalid(std::string_view detail) {
+  return ValidationError(fmt::format("One or more parameter values were invalid: {}", detail));
+}
+inline Error TableNotFound() { return ResourceNotFound("Requested resource not found"); }
+inline Error TableNotFoundNamed(std::string_view name) {
+  return ResourceNotFound(fmt::format("Requested resource not found: Table: {} not found", name));
+}
+inline Error KeyMismatch() {
+  return ValidationError("The provided key element does not match the schema");
+}
+inline Error MissingKey(std::string_view attr) {
+  return Invalid(fmt::format("Missing the key {} in the item", attr));
+}
+inline Error KeyTypeMismatch(std::string_view attr, std::string_view expected,
+                             std::string_view actual) {
+  return Invalid(fmt::format("Type mismatch for key {} expected: {} actual: {}", attr, expected, actual));
+}
+inline Error IndexKeyTypeMismatch(std::string_view attr, std::string_view expected,
+                                  std::string_view actual, std::string_view index) {
+  return Invalid(fmt::format("Type mismatch for Index Key {} Expected: {} Actual: {} IndexName: {}",
+                             attr, expected, actual, index));
+}
+inline Error EmptyKeyString(std::string_view attr, bool binary) {
+  return ValidationError(fmt::format(
+      "One or more parameter values are not valid. The AttributeValue for a key attribute "
+      "cannot contain an empty {} value. Key: {}",
+      binary ? "binary" : "string", attr));
+}
+inline Error EmptyIndexKeyString(std::string_view attr, std::string_view index, bool binary) {
+  return ValidationError(fmt::format(
+      "One or more parameter values are not valid. A value specified for a secondary index key "
+      "is not supported. The AttributeValue for a key attribute cannot contain an empty {} "
+      "value. IndexName: {}, IndexKey: {}",
+      binary ? "binary" : "string", index, attr));
+}
+inline Error HashKeyTooLong() {
+  // sic: DynamoDB's text has no space in "of2048".
+  return Invalid("Size of hashkey has exceeded the maximum size limit of2048 bytes");
+}
+inline Error RangeKeyTooLong() {
+  return Invalid("Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
+}
+inline Error ItemTooLarge() { return ValidationError("Item size has exceeded the maximum allowed size"); }
+
+}  // namespace localdynamo::errors

@@ -1,0 +1,18 @@
+#pragma once
+// Whole-item checks DynamoDB makes on every stored item: 400 KB, set contents, nesting depth.
+
+#include "localdynamo/status.h"
+#include "localdynamo/value.h"
+
+namespace localdynamo::engine {
+
+inline constexpr std::size_t kMaxItemBytes = 400 * 1024;
+inline constexpr int kMaxNesting = 32;
+
+// Empty sets, duplicate set members and nesting deeper than 32 levels (values arriving over
+// the wire were already checked by the wire layer; C++ callers come through here).
+Status ValidateValues(const Item& item);
+// The 400 KB limit.
+Status ValidateSize(const Item& item);
+
+}  // namespace localdynamo::engine

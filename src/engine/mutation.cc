@@ -1,0 +1,109 @@
+#include "engine/mutation.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "engine/keys.h"
+#include "engine/stream_store.h"
+#include "storage/item_codec.h"
+#include "storage/layout.h"
+
+namespace localdynamo::engine {
+
+Result<std::optional<Item>> Mutation::Read(const TableMeta& table, const Item& key_or_item) {
+  LD_ASSIGN_OR_RETURN(auto payload, storage::GetEntry(txn_, txn_.dbis().data, TableKey(table, key_or_item)));
+  if (!payload) return std::optional<Item>();
+  Item item;
+  if (!storage::DecodeItem(*payload, &item)) return InternalError("corrupt item");
+  return std::optional<Item>(std::move(item));
+}
+
+Status Mutation::Apply(const TableMeta& table, const std::optional<Item>& old_item,
+                       const std::optional<Item>& new_item, CapacityTally* tally) {
+  const MDB_dbi data = txn_.dbis().data;
+  const std::size_t old_size = old_item ? ItemSize(*old_item) : 0;
+  const std::size_t new_size = new_item ? ItemSize(*new_item) : 0;
+  if (tally) tally->table += WriteUnits(std::max(old_size, new_size));
+
+  if (new_item) {
+    LD_RETURN_IF_ERROR(storage::PutEntry(txn_, data, TableKey(table, *new_item), storage::EncodeItem(*new_item)));
+  } else if (old_item) {
+    LD_ASSIGN_OR_RETURN(bool existed, storage::DeleteEntry(txn_, data, TableKey(table, *old_item)));
+    (void)existed;
+  }
+  LD_RETURN_IF_ERROR(db_.AddStats(txn_, table.number, 0, (new_item ? 1 : 0) - (old_item ? 1 : 0),
+                                  static_cast<int64_t>(new_size) - static_cast<int64_t>(old_size)));
+
+  for (const IndexMeta& index : table.indexes) {
+    std::optional<std::string> old_key = old_item ? IndexKey(table, index, *old_item) : std::nullopt;
+    std::optional<std::string> new_key = new_item ? IndexKey(table, index, *new_item) : std::nullopt;
+    if (!old_key && !new_key) continue;
+    std::optional<Item> old_proj, new_proj;
+    if (old_key) old_proj = ProjectForIndex(table, index, *old_item);
+    if (new_key) new_proj = ProjectForIndex(table, index, *new_item);
+    const std::size_t old_psize = old_proj ? ItemSize(*old_proj) : 0;
+    const std::size_t new_psize = new_proj ? ItemSize(*new_proj) : 0;
+    if (old_key && new_key && *old_key == *new_key && *old_proj == *new_proj) continue;
+    double units = 0;
+    if (old_key && (!new_key || *old_key != *new_key)) {
+      LD_ASSIGN_OR_RETURN(bool existed, storage::DeleteEntry(txn_, data, *old_key));
+      (void)existed;
+      units += WriteUnits(old_psize);
+    }
+    if (new_key) {
+      LD_RETURN_IF_ERROR(storage::PutEntry(txn_, data, *new_key, storage::EncodeItem(*new_proj)));
+      // An in-place update of an entry costs one write of the larger image.
+      units += WriteUnits(old_key && *old_key == *new_key ? std::max(old_psize, new_psize) : new_psize);
+    }
+    LD_RETURN_IF_ERROR(db_.AddStats(txn_, table.number, index.number,
+                                    (new_key ? 1 : 0) - (old_key ? 1 : 0),
+                                    static_cast<int64_t>(new_psize) - static_cast<int64_t>(old_psize)));
+    if (tally) (index.global ? tally->gsi : tally->lsi)[index.name] += units;
+  }
+  return AppendStreamRecord(table, old_item, new_item);
+}
+
+Status Mutation::AppendStreamRecord(const TableMeta& table, const std::optional<Item>& old_item,
+                                    const std::optional<Item>& new_item) {
+  const StreamMeta* stream = table.CurrentStream();
+  if (!stream) return OkStatus();
+  // DynamoDB writes no record for a write that changes nothing: a delete of a missing item,
+  // or a put/update leaving the item as it was.
+  if (!old_item && !new_item) return OkStatus();
+  if (old_item && new_item && *old_item == *new_item) return OkStatus();
+
+  LD_ASSIGN_OR_RETURN(uint64_t seq, db_.NextCounter(txn_, "stream_sequence"));
+
+  StreamRecord r;
+  r.event_id = db_.options.ids->NewUuid();
+  r.event_id.erase(std::remove(r.event_id.begin(), r.event_id.end(), '-'), r.event_id.end());
+  r.event_name = !old_item ? "INSERT" : (!new_item ? "REMOVE" : "MODIFY");
+  r.aws_region = db_.options.region;
+  r.approximate_creation_date_time =
+      static_cast<double>(db_.options.clock->NowMillis() / 1000);  // DynamoDB: whole seconds
+  const Item& any = new_item ? *new_item : *old_item;
+  r.keys = ExtractKey(table, nullptr, any);
+  const StreamViewType view = stream->view_type;
+  if (new_item && (view == StreamViewType::kNewImage || view == StreamViewType::kNewAndOldImages))
+    r.new_image = *new_item;
+  if (old_item && (view == StreamViewType::kOldImage || view == StreamViewType::kNewAndOldImages))
+    r.old_image = *old_item;
+  r.sequence_number = SequenceText(seq);
+  r.size_bytes = static_cast<int64_t>(ItemSize(r.keys) + (r.new_image ? ItemSize(*r.new_image) : 0) +
+                                      (r.old_image ? ItemSize(*r.old_image) : 0));
+  r.stream_view_type = view;
+  r.table_name = table.name;
+  r.stream_arn = stream->arn;
+  LD_RETURN_IF_ERROR(txn_.Put(txn_.dbis().stream, StreamKey(stream->number, seq), EncodeStreamRecord(r)));
+  records_.push_back(std::move(r));
+  return OkStatus();
+}
+
+Status CommitAndDeliver(Database::Impl& db, storage::WriteTxn& txn, Mutation& m) {
+  LD_RETURN_IF_ERROR(txn.Commit());
+  auto records = m.TakeRecords();
+  if (!records.empty()) db.Deliver(std::move(records));
+  return OkStatus();
+}
+
+}  // namespace localdynamo::engine

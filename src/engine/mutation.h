@@ -1,0 +1,41 @@
+#pragma once
+// Mutation: the one write path. Every item write (Put, Update, Delete, batch, transaction)
+// reads the current item and applies old -> new through here, inside one LMDB write
+// transaction: the table entry, every index entry, table statistics and the stream record.
+
+#include <optional>
+#include <vector>
+
+#include "engine/capacity.h"
+#include "engine/database_impl.h"
+
+namespace localdynamo::engine {
+
+class Mutation {
+ public:
+  Mutation(Database::Impl& db, storage::WriteTxn& txn) : db_(db), txn_(txn) {}
+
+  // The stored item with the key attributes of `key_or_item` (which must be validated).
+  Result<std::optional<Item>> Read(const TableMeta& table, const Item& key_or_item);
+
+  // Replaces `old_item` (as read by Read) with `new_item`; either may be absent. Adds the
+  // write units to `tally` (table + each affected index).
+  Status Apply(const TableMeta& table, const std::optional<Item>& old_item,
+               const std::optional<Item>& new_item, CapacityTally* tally);
+
+  // Stream records appended so far, to deliver after commit.
+  std::vector<StreamRecord> TakeRecords() { return std::move(records_); }
+
+ private:
+  Status AppendStreamRecord(const TableMeta& table, const std::optional<Item>& old_item,
+                            const std::optional<Item>& new_item);
+
+  Database::Impl& db_;
+  storage::WriteTxn& txn_;
+  std::vector<StreamRecord> records_;
+};
+
+// Commits `txn` and delivers the mutation's stream records.
+Status CommitAndDeliver(Database::Impl& db, storage::WriteTxn& txn, Mutation& m);
+
+}  // namespace localdynamo::engine

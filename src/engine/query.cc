@@ -1,0 +1,338 @@
+// Query and Scan: one page of entries in key order, Limit counting items read, the 1 MB page
+// limit, filters applied after reading, LastEvaluatedKey, and read capacity from every item
+// read (before filtering).
+
+#include <fmt/format.h>
+
+#include "engine/capacity.h"
+#include "engine/errors.h"
+#include "engine/expression_params.h"
+#include "engine/keys.h"
+#include "storage/item_codec.h"
+#include "storage/key_codec.h"
+#include "storage/layout.h"
+
+namespace localdynamo {
+
+using engine::IndexMeta;
+using storage::Bound;
+
+namespace {
+
+constexpr std::size_t kPageBytes = 1024 * 1024;
+
+struct PageSpec {
+  const TableMeta* table = nullptr;
+  const IndexMeta* index = nullptr;
+  Bound lower, upper;
+  bool forward = true;
+  std::optional<int64_t> limit;
+  const expr::ConditionExpr* filter = nullptr;
+  const expr::ProjectionExpr* projection = nullptr;
+  bool count_only = false;
+  bool fetch_from_table = false;  // LSI + ALL_ATTRIBUTES: read the table's item
+  bool consistent = false;
+  // Parallel scan: keep only partitions hashing to this segment.
+  std::optional<std::pair<int64_t, int64_t>> segment;
+};
+
+// FNV-1a of the encoded partition key: the segment a partition belongs to.
+uint64_t PartitionHash(std::string_view encoded) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : encoded) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, const PageSpec& spec,
+                               std::optional<ReturnConsumedCapacity> rcc) {
+  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().data));
+  storage::RangeScanner scanner(std::move(cursor), spec.lower, spec.upper, spec.forward);
+  QueryResponse out;
+  if (!spec.count_only) out.items.emplace();
+  std::size_t bytes_read = 0;
+  const std::size_t prefix_len = 5;
+  while (true) {
+    if (spec.limit && out.scanned_count >= *spec.limit) break;
+    if (bytes_read >= kPageBytes) break;
+    LD_ASSIGN_OR_RETURN(auto entry, scanner.Next());
+    if (!entry) break;
+    if (spec.segment) {
+      std::string_view key = entry->full_key.substr(prefix_len);
+      AttributeValue hv;
+      std::string_view rest = key;
+      const auto& hash_attr = spec.index ? spec.index->key.hash : spec.table->key.hash;
+      if (!storage::DecodeKeyValue(&rest, hash_attr.type, &hv)) return InternalError("corrupt key");
+      std::string_view encoded_hash = key.substr(0, key.size() - rest.size());
+      if (static_cast<int64_t>(PartitionHash(encoded_hash) % static_cast<uint64_t>(spec.segment->second)) !=
+          spec.segment->first)
+        continue;
+    }
+    Item item;
+    if (!storage::DecodeItem(entry->payload, &item)) return InternalError("corrupt item");
+    ++out.scanned_count;
+    bytes_read += ItemSize(item);
+    Item key = engine::ExtractKey(*spec.table, spec.index, item);
+    if (spec.fetch_from_table) {
+      LD_ASSIGN_OR_RETURN(auto payload, storage::GetEntry(txn, txn.dbis().data, engine::TableKey(*spec.table, item)));
+      if (payload && !storage::DecodeItem(*payload, &item)) return InternalError("corrupt item");
+      bytes_read += ItemSize(item);
+    }
+    out.last_evaluated_key = std::move(key);
+    if (spec.filter && !expr::Evaluate(*spec.filter, item)) continue;
+    ++out.count;
+    if (!spec.count_only) out.items->push_back(spec.projection ? expr::Project(*spec.projection, item) : std::move(item));
+  }
+  // A page that ended at the end of the range has no LastEvaluatedKey; one cut by Limit or
+  // the 1 MB size limit has one, even when nothing follows (as DynamoDB does).
+  bool cut = (spec.limit && out.scanned_count >= *spec.limit) || bytes_read >= kPageBytes;
+  if (!cut) out.last_evaluated_key.reset();
+  engine::CapacityTally tally;
+  tally.table_name = spec.table->name;
+  double units = engine::ReadUnits(bytes_read, spec.consistent);
+  if (spec.index) {
+    (spec.index->global ? tally.gsi : tally.lsi)[spec.index->name] = units;
+  } else {
+    tally.table = units;
+  }
+  out.consumed_capacity = engine::Report(tally, rcc);
+  (void)db;
+  return out;
+}
+
+Error NoSuchIndex(std::string_view table, std::string_view index) {
+  (void)table;
+  return ValidationError(fmt::format("The table does not have the specified index: {}", index));
+}
+
+// Select / projection rules shared by Query and Scan. Sets count_only / projection /
+// fetch_from_table on the spec.
+Status ApplySelect(PageSpec* spec, std::optional<Select> select, bool has_projection,
+                   const std::optional<std::vector<std::string>>& attributes_to_get) {
+  Select s = select.value_or(has_projection ? Select::kSpecificAttributes
+                                            : (spec->index ? Select::kAllProjectedAttributes
+                                                           : Select::kAllAttributes));
+  if (has_projection && s != Select::kSpecificAttributes)
+    return ValidationError(fmt::format(
+        "One or more parameter values were invalid: Cannot specify the {} when choosing to get {}",
+        attributes_to_get ? "AttributesToGet" : "ProjectionExpression", ToString(s)));
+  if (s == Select::kSpecificAttributes && !has_projection)
+    return ValidationError("One or more parameter values were invalid: Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
+  if (s == Select::kAllProjectedAttributes && !spec->index)
+    return ValidationError("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is supported only for Query on an index");
+  if (s == Select::kAllAttributes && spec->index &&
+      spec->index->projection.projection_type.value_or(ProjectionType::kAll) != ProjectionType::kAll) {
+    if (spec->index->global)
+      return ValidationError(fmt::format(
+          "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index {} because its projection type is not ALL",
+          spec->index->name));
+    spec->fetch_from_table = true;
+  }
+  spec->count_only = s == Select::kCount;
+  return OkStatus();
+}
+
+Status CheckLimit(const std::optional<int64_t>& limit) {
+  if (limit && *limit < 1)
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
+        *limit));
+  return OkStatus();
+}
+
+// ExclusiveStartKey -> the full key to resume after.
+Result<std::string> StartKey(const TableMeta& table, const IndexMeta* index, const Item& esk) {
+  auto invalid = [] {
+    return ValidationError("The provided starting key is invalid: The provided key element does not match the schema");
+  };
+  Item table_key;
+  for (const auto& [name, v] : esk) {
+    bool is_table_key = name == table.key.hash.name || (table.key.range && name == table.key.range->name);
+    bool is_index_key = index && (name == index->key.hash.name || (index->key.range && name == index->key.range->name));
+    if (!is_table_key && !is_index_key) return invalid();
+    if (is_table_key) table_key.insert({name, v});
+  }
+  if (!engine::ValidateKey(table, table_key).ok()) return invalid();
+  if (!index) return engine::TableKey(table, esk);
+  auto k = engine::IndexKey(table, *index, esk);
+  if (!k) return invalid();
+  return *k;
+}
+
+}  // namespace
+
+Result<QueryResponse> Database::Query(const QueryRequest& r) {
+  Impl& db = *impl_;
+  engine::ParamUse use;
+  if (r.key_conditions) use.legacy.push_back("KeyConditions");
+  if (r.query_filter) use.legacy.push_back("QueryFilter");
+  if (r.attributes_to_get) use.legacy.push_back("AttributesToGet");
+  if (r.conditional_operator) use.legacy.push_back("ConditionalOperator");
+  if (r.key_condition_expression) use.expressions.push_back("KeyConditionExpression");
+  if (r.filter_expression) use.expressions.push_back("FilterExpression");
+  if (r.projection_expression) use.expressions.push_back("ProjectionExpression");
+  use.has_names = r.expression_attribute_names.has_value();
+  use.has_values = r.expression_attribute_values.has_value();
+  LD_RETURN_IF_ERROR(engine::CheckParamMix(use));
+  LD_RETURN_IF_ERROR(CheckLimit(r.limit));
+  if (!r.key_condition_expression && !r.key_conditions)
+    return ValidationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
+  LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, r.table_name));
+  PageSpec spec;
+  spec.table = table.get();
+  if (r.index_name) {
+    spec.index = table->FindIndex(*r.index_name);
+    if (!spec.index) return NoSuchIndex(table->name, *r.index_name);
+    if (spec.index->global && r.consistent_read.value_or(false))
+      return ValidationError("Consistent reads are not supported on global secondary indexes");
+  }
+  const engine::KeyShape& shape = spec.index ? spec.index->key : table->key;
+  expr::KeySchemaView view{shape.hash.name, shape.hash.type,
+                           shape.range ? std::optional<std::string>(shape.range->name) : std::nullopt,
+                           shape.range ? shape.range->type : ScalarAttributeType::kS};
+
+  expr::Context ctx(r.expression_attribute_names ? &*r.expression_attribute_names : nullptr,
+                    r.expression_attribute_values ? &*r.expression_attribute_values : nullptr);
+  std::optional<expr::KeyCondition> kc;
+  if (r.key_condition_expression) {
+    LD_ASSIGN_OR_RETURN(auto k, expr::ParseKeyCondition(*r.key_condition_expression, ctx, view));
+    kc = std::move(k);
+  } else {
+    LD_ASSIGN_OR_RETURN(auto k, expr::FromKeyConditions(*r.key_conditions, view));
+    kc = std::move(k);
+  }
+  std::optional<expr::ConditionExpr> filter;
+  if (r.filter_expression) {
+    LD_ASSIGN_OR_RETURN(auto f, expr::ParseCondition(*r.filter_expression, ctx, "FilterExpression"));
+    filter = std::move(f);
+  } else if (r.query_filter && !r.query_filter->empty()) {
+    LD_ASSIGN_OR_RETURN(auto f, expr::FromConditions(*r.query_filter, r.conditional_operator));
+    filter = std::move(f);
+  }
+  LD_ASSIGN_OR_RETURN(auto projection, engine::PrepareProjection(ctx, r.projection_expression, r.attributes_to_get));
+  LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
+  if (filter) {
+    for (const auto& name : expr::TopLevelAttributeNames(*filter)) {
+      bool is_key = name == shape.hash.name || (shape.range && name == shape.range->name);
+      if (is_key)
+        return ValidationError(fmt::format(
+            "Filter Expression can only contain non-primary key attributes: Primary key attribute: {}", name));
+    }
+  }
+  LD_RETURN_IF_ERROR(ApplySelect(&spec, r.select, projection.has_value(), r.attributes_to_get));
+
+  // The key range.
+  std::string part = engine::PartitionPrefix(*table, spec.index ? spec.index->number : 0, kc->hash_value);
+  spec.lower = {part, Bound::Kind::kInclusive};
+  spec.upper = {part, Bound::Kind::kPrefix};
+  auto with = [&](const AttributeValue& v) {
+    std::string k = part;
+    storage::AppendKeyValue(&k, v);
+    return k;
+  };
+  using Op = expr::KeyCondition::RangeOp;
+  switch (kc->range_op) {
+    case Op::kNone: break;
+    case Op::kEq: spec.lower = {with(kc->range_value), Bound::Kind::kInclusive}; spec.upper = {with(kc->range_value), Bound::Kind::kPrefix}; break;
+    case Op::kLt: spec.upper = {with(kc->range_value), Bound::Kind::kExclusive}; break;
+    case Op::kLe: spec.upper = {with(kc->range_value), Bound::Kind::kPrefix}; break;
+    case Op::kGt: spec.lower = {with(kc->range_value), Bound::Kind::kAfterPrefix}; break;
+    case Op::kGe: spec.lower = {with(kc->range_value), Bound::Kind::kInclusive}; break;
+    case Op::kBetween: spec.lower = {with(kc->range_value), Bound::Kind::kInclusive}; spec.upper = {with(kc->range_value2), Bound::Kind::kPrefix}; break;
+    case Op::kBeginsWith: {
+      std::string k = part;
+      storage::AppendKeyPrefix(&k, kc->range_value);
+      spec.lower = {k, Bound::Kind::kInclusive};
+      spec.upper = {k, Bound::Kind::kPrefix};
+      break;
+    }
+  }
+  spec.forward = r.scan_index_forward.value_or(true);
+  if (r.exclusive_start_key) {
+    LD_ASSIGN_OR_RETURN(std::string start, StartKey(*table, spec.index, *r.exclusive_start_key));
+    if (spec.forward) {
+      spec.lower = {start, Bound::Kind::kExclusive};
+    } else {
+      spec.upper = {start, Bound::Kind::kExclusive};
+    }
+  }
+  spec.limit = r.limit;
+  spec.filter = filter ? &*filter : nullptr;
+  spec.projection = projection ? &*projection : nullptr;
+  spec.consistent = r.consistent_read.value_or(false);
+  return ReadPage(db, txn, spec, r.return_consumed_capacity);
+}
+
+Result<ScanResponse> Database::Scan(const ScanRequest& r) {
+  Impl& db = *impl_;
+  engine::ParamUse use;
+  if (r.scan_filter) use.legacy.push_back("ScanFilter");
+  if (r.attributes_to_get) use.legacy.push_back("AttributesToGet");
+  if (r.conditional_operator) use.legacy.push_back("ConditionalOperator");
+  if (r.filter_expression) use.expressions.push_back("FilterExpression");
+  if (r.projection_expression) use.expressions.push_back("ProjectionExpression");
+  use.has_names = r.expression_attribute_names.has_value();
+  use.has_values = r.expression_attribute_values.has_value();
+  LD_RETURN_IF_ERROR(engine::CheckParamMix(use));
+  LD_RETURN_IF_ERROR(CheckLimit(r.limit));
+  if (r.total_segments && !r.segment)
+    return ValidationError("The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
+  if (r.segment && !r.total_segments)
+    return ValidationError("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
+  if (r.total_segments && (*r.total_segments < 1 || *r.total_segments > 1000000))
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'totalSegments' failed to satisfy constraint: Member must have value {}",
+        *r.total_segments, *r.total_segments < 1 ? "greater than or equal to 1" : "less than or equal to 1000000"));
+  if (r.segment && (*r.segment < 0))
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'segment' failed to satisfy constraint: Member must have value greater than or equal to 0",
+        *r.segment));
+  if (r.segment && *r.segment >= *r.total_segments)
+    return ValidationError(fmt::format(
+        "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: {} is not less than TotalSegments: {}",
+        *r.segment, *r.total_segments));
+
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
+  LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, r.table_name));
+  PageSpec spec;
+  spec.table = table.get();
+  if (r.index_name) {
+    spec.index = table->FindIndex(*r.index_name);
+    if (!spec.index) return NoSuchIndex(table->name, *r.index_name);
+    if (spec.index->global && r.consistent_read.value_or(false))
+      return ValidationError("Consistent reads are not supported on global secondary indexes");
+  }
+  expr::Context ctx(r.expression_attribute_names ? &*r.expression_attribute_names : nullptr,
+                    r.expression_attribute_values ? &*r.expression_attribute_values : nullptr);
+  std::optional<expr::ConditionExpr> filter;
+  if (r.filter_expression) {
+    LD_ASSIGN_OR_RETURN(auto f, expr::ParseCondition(*r.filter_expression, ctx, "FilterExpression"));
+    filter = std::move(f);
+  } else if (r.scan_filter && !r.scan_filter->empty()) {
+    LD_ASSIGN_OR_RETURN(auto f, expr::FromConditions(*r.scan_filter, r.conditional_operator));
+    filter = std::move(f);
+  }
+  LD_ASSIGN_OR_RETURN(auto projection, engine::PrepareProjection(ctx, r.projection_expression, r.attributes_to_get));
+  LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
+  LD_RETURN_IF_ERROR(ApplySelect(&spec, r.select, projection.has_value(), r.attributes_to_get));
+
+  std::string prefix = storage::KeyspacePrefix(table->number, spec.index ? spec.index->number : 0);
+  spec.lower = {prefix, Bound::Kind::kInclusive};
+  spec.upper = {prefix, Bound::Kind::kPrefix};
+  if (r.exclusive_start_key) {
+    LD_ASSIGN_OR_RETURN(std::string start, StartKey(*table, spec.index, *r.exclusive_start_key));
+    spec.lower = {start, Bound::Kind::kExclusive};
+  }
+  if (r.total_segments) spec.segment = std::make_pair(*r.segment, *r.total_segments);
+  spec.limit = r.limit;
+  spec.filter = filter ? &*filter : nullptr;
+  spec.projection = projection ? &*projection : nullptr;
+  spec.consistent = r.consistent_read.value_or(false);
+  return ReadPage(db, txn, spec, r.return_consumed_capacity);
+}
+
+}  // namespace localdynamo

@@ -1,0 +1,24 @@
+#pragma once
+// Stream records in the `stream` DBI:
+//   key   := u32 stream number (big-endian) | u64 sequence (big-endian)
+//   value := on-disk record (stream_store.cc)
+// Sequence numbers come from one counter per database, so they increase strictly in commit
+// order across all streams.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "localdynamo/stream.h"
+#include "storage/lmdb.h"
+
+namespace localdynamo::engine {
+
+std::string StreamKey(uint32_t stream_number, uint64_t sequence);
+std::string EncodeStreamRecord(const StreamRecord& r);
+bool DecodeStreamRecord(std::string_view in, StreamRecord* out);
+// "000000000000000000042" -> 42; the SequenceNumber text of a sequence.
+std::string SequenceText(uint64_t sequence);
+std::optional<uint64_t> ParseSequence(std::string_view text);
+
+}  // namespace localdynamo::engine

@@ -1,0 +1,280 @@
+// The change stream: subscriber delivery and the DynamoDB Streams API (ListStreams,
+// DescribeStream, GetShardIterator, GetRecords) over the records the write path stored.
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "engine/database_impl.h"
+#include "engine/errors.h"
+#include "engine/stream_store.h"
+
+namespace localdynamo {
+
+using engine::StreamMeta;
+
+void Database::Impl::Deliver(std::vector<StreamRecord> records) {
+  std::unique_lock lock(delivery_mu);
+  for (auto& r : records) delivery_queue.push_back(std::move(r));
+  enqueued_total += records.size();
+  const uint64_t mine = enqueued_total;
+  // A subscriber writing from inside a callback: its records wait in the FIFO and the outer
+  // drain loop delivers them after the current one, so callbacks never nest.
+  if (delivering && delivering_thread == std::this_thread::get_id()) return;
+  // Another thread is draining: it will deliver ours too; wait so that our write call still
+  // returns only after its records were delivered.
+  while (delivering) {
+    delivery_cv.wait(lock);
+    if (delivered_total >= mine) return;
+  }
+  delivering = true;
+  delivering_thread = std::this_thread::get_id();
+  while (!delivery_queue.empty()) {
+    StreamRecord r = std::move(delivery_queue.front());
+    delivery_queue.pop_front();
+    lock.unlock();
+    std::vector<StreamSubscriber> targets;
+    {
+      std::lock_guard sl(subscribers_mu);
+      for (const auto& s : subscribers)
+        if (s.table_name == r.table_name) targets.push_back(s.callback);
+    }
+    for (const auto& callback : targets) {
+      // A throwing subscriber loses nothing for the others: the record still counts as
+      // delivered to it (it can re-read the stream by position), and delivery goes on.
+      try {
+        callback(r);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "localdynamo: stream subscriber threw: %s\n", e.what());
+      } catch (...) {
+        std::fprintf(stderr, "localdynamo: stream subscriber threw\n");
+      }
+    }
+    lock.lock();
+    ++delivered_total;
+    delivery_cv.notify_all();
+  }
+  delivering = false;
+  delivery_cv.notify_all();
+}
+
+Result<Database::SubscriptionId> Database::Subscribe(const std::string& table_name,
+                                                     StreamSubscriber subscriber) {
+  Impl& db = *impl_;
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
+  LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, table_name));
+  if (!t) return errors::TableNotFoundNamed(table_name);
+  if (!t->CurrentStream())
+    return ValidationError(fmt::format("Table {} has no stream enabled", table_name));
+  std::lock_guard lock(db.subscribers_mu);
+  SubscriptionId id = db.next_subscription++;
+  db.subscribers.push_back({id, table_name, std::move(subscriber)});
+  return id;
+}
+
+void Database::Unsubscribe(SubscriptionId id) {
+  std::lock_guard lock(impl_->subscribers_mu);
+  std::erase_if(impl_->subscribers, [&](const Impl::Subscription& s) { return s.id == id; });
+}
+
+namespace {
+
+// "arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>" -> <name>
+std::optional<std::string> TableOfStreamArn(std::string_view arn) {
+  auto t = arn.find(":table/");
+  auto s = arn.find("/stream/");
+  if (t == std::string_view::npos || s == std::string_view::npos || s < t + 7) return std::nullopt;
+  return std::string(arn.substr(t + 7, s - t - 7));
+}
+
+Error StreamNotFound(std::string_view arn) {
+  return ResourceNotFound(fmt::format("Requested resource not found: Stream: {} not found", arn));
+}
+
+std::string ShardId(const StreamMeta& s) {
+  return fmt::format("shardId-{:020}-{:08x}", static_cast<int64_t>(s.created * 1000), s.number);
+}
+
+struct Located {
+  TablePtr table;
+  const StreamMeta* stream = nullptr;
+};
+
+Result<Located> FindStream(Database::Impl& db, const storage::Txn& txn, std::string_view arn) {
+  auto name = TableOfStreamArn(arn);
+  if (!name) return StreamNotFound(arn);
+  LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, *name));
+  if (!t) return StreamNotFound(arn);
+  const StreamMeta* s = t->FindStream(arn);
+  if (!s) return StreamNotFound(arn);
+  return Located{t, s};
+}
+
+// Shard iterators: "<stream arn>|<shard id>|<next sequence>", opaque to clients.
+std::string MakeIterator(std::string_view arn, std::string_view shard, uint64_t next) {
+  return fmt::format("{}|{}|{}", arn, shard, next);
+}
+
+struct IteratorParts {
+  std::string arn, shard;
+  uint64_t next = 0;
+};
+
+std::optional<IteratorParts> ParseIterator(std::string_view it) {
+  auto a = it.find('|');
+  if (a == std::string_view::npos) return std::nullopt;
+  auto b = it.find('|', a + 1);
+  if (b == std::string_view::npos) return std::nullopt;
+  IteratorParts p{std::string(it.substr(0, a)), std::string(it.substr(a + 1, b - a - 1)), 0};
+  try {
+    p.next = std::stoull(std::string(it.substr(b + 1)));
+  } catch (...) {
+    return std::nullopt;
+  }
+  return p;
+}
+
+// First and last sequence stored for a stream.
+Result<std::pair<std::optional<uint64_t>, std::optional<uint64_t>>> SequenceRange(
+    const storage::Txn& txn, uint32_t stream_number) {
+  std::string lo = engine::StreamKey(stream_number, 0);
+  std::string hi = engine::StreamKey(stream_number, ~uint64_t{0});
+  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().stream));
+  std::pair<std::optional<uint64_t>, std::optional<uint64_t>> range;
+  auto seq_of = [](std::string_view key) {
+    uint64_t v = 0;
+    for (std::size_t i = 4; i < 12; ++i) v = (v << 8) | static_cast<unsigned char>(key[i]);
+    return v;
+  };
+  LD_ASSIGN_OR_RETURN(auto first, cursor.SeekGE(lo));
+  if (first && first->key.substr(0, 4) == lo.substr(0, 4)) range.first = seq_of(first->key);
+  LD_ASSIGN_OR_RETURN(auto last, cursor.SeekLE(hi));
+  if (last && last->key.substr(0, 4) == lo.substr(0, 4)) range.second = seq_of(last->key);
+  return range;
+}
+
+}  // namespace
+
+Result<ListStreamsResponse> Database::ListStreams(const ListStreamsRequest& r) {
+  Impl& db = *impl_;
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
+  LD_RETURN_IF_ERROR(db.RefreshCatalog(txn));
+  std::vector<StreamSummary> all;
+  {
+    std::lock_guard lock(db.catalog_mu);
+    if (r.table_name && !db.tables.count(*r.table_name)) return errors::TableNotFoundNamed(*r.table_name);
+    for (const auto& [name, t] : db.tables) {
+      if (r.table_name && name != *r.table_name) continue;
+      for (const auto& s : t->streams) all.push_back({s.arn, s.label, name});
+    }
+  }
+  ListStreamsResponse out;
+  std::size_t limit = static_cast<std::size_t>(r.limit.value_or(100));
+  bool started = !r.exclusive_start_stream_arn;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (!started) {
+      started = all[i].stream_arn == *r.exclusive_start_stream_arn;
+      continue;
+    }
+    if (out.streams.size() == limit) {
+      out.last_evaluated_stream_arn = out.streams.back().stream_arn;
+      break;
+    }
+    out.streams.push_back(all[i]);
+  }
+  return out;
+}
+
+Result<DescribeStreamResponse> Database::DescribeStream(const DescribeStreamRequest& r) {
+  Impl& db = *impl_;
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
+  LD_ASSIGN_OR_RETURN(Located loc, FindStream(db, txn, r.stream_arn));
+  const StreamMeta& s = *loc.stream;
+  StreamDescription d;
+  d.stream_arn = s.arn;
+  d.stream_label = s.label;
+  d.stream_status = s.enabled ? "ENABLED" : "DISABLED";
+  d.stream_view_type = s.view_type;
+  d.creation_request_date_time = s.created;
+  d.table_name = loc.table->name;
+  d.key_schema = loc.table->key_schema;
+  LD_ASSIGN_OR_RETURN(auto range, SequenceRange(txn, s.number));
+  Shard shard;
+  shard.shard_id = ShardId(s);
+  shard.sequence_number_range.starting_sequence_number = engine::SequenceText(range.first.value_or(0));
+  if (!s.enabled && range.second)
+    shard.sequence_number_range.ending_sequence_number = engine::SequenceText(*range.second);
+  if (!r.exclusive_start_shard_id || *r.exclusive_start_shard_id < shard.shard_id)
+    d.shards.push_back(std::move(shard));
+  return DescribeStreamResponse{std::move(d)};
+}
+
+Result<GetShardIteratorResponse> Database::GetShardIterator(const GetShardIteratorRequest& r) {
+  Impl& db = *impl_;
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
+  LD_ASSIGN_OR_RETURN(Located loc, FindStream(db, txn, r.stream_arn));
+  if (r.shard_id != ShardId(*loc.stream))
+    return ResourceNotFound(fmt::format("Requested resource not found: Shard does not exist"));
+  uint64_t next = 0;
+  const std::string& type = r.shard_iterator_type;
+  if (type == "TRIM_HORIZON") {
+    next = 0;
+  } else if (type == "LATEST") {
+    LD_ASSIGN_OR_RETURN(auto range, SequenceRange(txn, loc.stream->number));
+    next = range.second ? *range.second + 1 : 0;
+    LD_ASSIGN_OR_RETURN(auto counter, txn.Get(txn.dbis().meta, "counter/stream_sequence"));
+    if (counter && counter->size() >= 8) {
+      uint64_t c;
+      std::memcpy(&c, counter->data(), 8);
+      next = std::max(next, c + 1);
+    }
+  } else if (type == "AT_SEQUENCE_NUMBER" || type == "AFTER_SEQUENCE_NUMBER") {
+    if (!r.sequence_number)
+      return ValidationError("Must specify a sequence number with shard iterator type " + type);
+    auto seq = engine::ParseSequence(*r.sequence_number);
+    if (!seq) return ValidationError("Invalid SequenceNumber: " + *r.sequence_number);
+    next = *seq + (type == "AFTER_SEQUENCE_NUMBER" ? 1 : 0);
+  } else {
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'shardIteratorType' failed to satisfy "
+        "constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, "
+        "AT_SEQUENCE_NUMBER, TRIM_HORIZON]",
+        type));
+  }
+  return GetShardIteratorResponse{MakeIterator(r.stream_arn, r.shard_id, next)};
+}
+
+Result<GetRecordsResponse> Database::GetRecords(const GetRecordsRequest& r) {
+  Impl& db = *impl_;
+  auto parts = ParseIterator(r.shard_iterator);
+  if (!parts) return ValidationError("Invalid ShardIterator");
+  int64_t limit = r.limit.value_or(1000);
+  if (limit < 1 || limit > 1000)
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'limit' failed to satisfy constraint: "
+        "Member must have value {} 1000",
+        limit, limit < 1 ? "greater than or equal to 1" : "less than or equal to"));
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
+  LD_ASSIGN_OR_RETURN(Located loc, FindStream(db, txn, parts->arn));
+  const uint32_t number = loc.stream->number;
+  GetRecordsResponse out;
+  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().stream));
+  std::string prefix = engine::StreamKey(number, 0).substr(0, 4);
+  LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(engine::StreamKey(number, parts->next)));
+  uint64_t next = parts->next;
+  while (e && e->key.starts_with(prefix) && static_cast<int64_t>(out.records.size()) < limit) {
+    StreamRecord rec;
+    if (!engine::DecodeStreamRecord(e->value, &rec)) return InternalError("corrupt stream record");
+    next = *engine::ParseSequence(rec.sequence_number) + 1;
+    out.records.push_back(std::move(rec));
+    LD_ASSIGN_OR_RETURN(e, cursor.Next());
+  }
+  bool more = e && e->key.starts_with(prefix);
+  // A disabled stream's shard is closed: once read to its end there is no next iterator.
+  if (loc.stream->enabled || more) out.next_shard_iterator = MakeIterator(parts->arn, parts->shard, next);
+  return out;
+}
+
+}  // namespace localdynamo

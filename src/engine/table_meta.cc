@@ -1,0 +1,177 @@
+#include "engine/table_meta.h"
+
+#include <nlohmann/json.hpp>
+
+namespace localdynamo::engine {
+
+using json = nlohmann::json;
+
+const IndexMeta* TableMeta::FindIndex(std::string_view index_name) const {
+  for (const auto& i : indexes)
+    if (i.name == index_name) return &i;
+  return nullptr;
+}
+
+const StreamMeta* TableMeta::CurrentStream() const {
+  if (streams.empty() || !streams.back().enabled) return nullptr;
+  return &streams.back();
+}
+
+const StreamMeta* TableMeta::FindStream(std::string_view stream_arn) const {
+  for (const auto& s : streams)
+    if (s.arn == stream_arn) return &s;
+  return nullptr;
+}
+
+bool TableMeta::IsKeyAttribute(std::string_view attribute) const {
+  for (const auto& d : attribute_definitions)
+    if (d.attribute_name == attribute) return true;
+  return false;
+}
+
+ScalarAttributeType TypeOf(const std::vector<AttributeDefinition>& defs, const std::string& name) {
+  for (const auto& d : defs)
+    if (d.attribute_name == name) return d.attribute_type;
+  return ScalarAttributeType::kS;
+}
+
+KeyShape ShapeOf(const std::vector<KeySchemaElement>& schema,
+                 const std::vector<AttributeDefinition>& defs) {
+  KeyShape shape;
+  for (const auto& e : schema) {
+    KeyAttr a{e.attribute_name, TypeOf(defs, e.attribute_name)};
+    if (e.key_type == KeyType::kHash) {
+      shape.hash = a;
+    } else {
+      shape.range = a;
+    }
+  }
+  return shape;
+}
+
+Type ToValueType(ScalarAttributeType t) {
+  switch (t) {
+    case ScalarAttributeType::kS: return Type::kS;
+    case ScalarAttributeType::kN: return Type::kN;
+    case ScalarAttributeType::kB: return Type::kB;
+  }
+  return Type::kS;
+}
+
+namespace {
+
+json KeySchemaJson(const std::vector<KeySchemaElement>& ks) {
+  json a = json::array();
+  for (const auto& e : ks) a.push_back({{"n", e.attribute_name}, {"h", e.key_type == KeyType::kHash}});
+  return a;
+}
+
+std::vector<KeySchemaElement> KeySchemaFrom(const json& a) {
+  std::vector<KeySchemaElement> ks;
+  for (const auto& e : a)
+    ks.push_back({e.at("n").get<std::string>(), e.at("h").get<bool>() ? KeyType::kHash : KeyType::kRange});
+  return ks;
+}
+
+json ThroughputJson(const ProvisionedThroughput& t) {
+  return {t.read_capacity_units, t.write_capacity_units};
+}
+ProvisionedThroughput ThroughputFrom(const json& j) {
+  return {j.at(0).get<int64_t>(), j.at(1).get<int64_t>()};
+}
+
+}  // namespace
+
+std::string SerializeTableMeta(const TableMeta& t) {
+  json j;
+  j["name"] = t.name;
+  j["id"] = t.id;
+  j["arn"] = t.arn;
+  j["number"] = t.number;
+  j["created"] = t.creation_time;
+  json defs = json::array();
+  for (const auto& d : t.attribute_definitions)
+    defs.push_back({d.attribute_name, static_cast<int>(d.attribute_type)});
+  j["defs"] = defs;
+  j["keys"] = KeySchemaJson(t.key_schema);
+  j["billing"] = static_cast<int>(t.billing_mode);
+  j["throughput"] = ThroughputJson(t.throughput);
+  j["ppr_time"] = t.last_pay_per_request_time;
+  json idx = json::array();
+  for (const auto& i : t.indexes) {
+    json ij;
+    ij["name"] = i.name;
+    ij["global"] = i.global;
+    ij["number"] = i.number;
+    ij["keys"] = KeySchemaJson(i.key_schema);
+    ij["ptype"] = static_cast<int>(i.projection.projection_type.value_or(ProjectionType::kAll));
+    ij["nonkey"] = i.projection.non_key_attributes;
+    if (i.throughput) ij["throughput"] = ThroughputJson(*i.throughput);
+    ij["status"] = static_cast<int>(i.status);
+    ij["backfilling"] = i.backfilling;
+    ij["arn"] = i.arn;
+    idx.push_back(ij);
+  }
+  j["indexes"] = idx;
+  j["next_index"] = t.next_index_number;
+  json streams = json::array();
+  for (const auto& s : t.streams)
+    streams.push_back({{"number", s.number}, {"label", s.label}, {"arn", s.arn},
+                       {"view", static_cast<int>(s.view_type)}, {"created", s.created},
+                       {"enabled", s.enabled}});
+  j["streams"] = streams;
+  j["deletion_protection"] = t.deletion_protection;
+  return j.dump();
+}
+
+std::optional<TableMeta> ParseTableMeta(std::string_view text) {
+  try {
+    json j = json::parse(text);
+    TableMeta t;
+    t.name = j.at("name");
+    t.id = j.at("id");
+    t.arn = j.at("arn");
+    t.number = j.at("number");
+    t.creation_time = j.at("created");
+    for (const auto& d : j.at("defs"))
+      t.attribute_definitions.push_back(
+          {d.at(0).get<std::string>(), static_cast<ScalarAttributeType>(d.at(1).get<int>())});
+    t.key_schema = KeySchemaFrom(j.at("keys"));
+    t.key = ShapeOf(t.key_schema, t.attribute_definitions);
+    t.billing_mode = static_cast<BillingMode>(j.at("billing").get<int>());
+    t.throughput = ThroughputFrom(j.at("throughput"));
+    t.last_pay_per_request_time = j.at("ppr_time");
+    for (const auto& ij : j.at("indexes")) {
+      IndexMeta i;
+      i.name = ij.at("name");
+      i.global = ij.at("global");
+      i.number = ij.at("number");
+      i.key_schema = KeySchemaFrom(ij.at("keys"));
+      i.key = ShapeOf(i.key_schema, t.attribute_definitions);
+      i.projection.projection_type = static_cast<ProjectionType>(ij.at("ptype").get<int>());
+      i.projection.non_key_attributes = ij.at("nonkey").get<std::vector<std::string>>();
+      if (ij.contains("throughput")) i.throughput = ThroughputFrom(ij.at("throughput"));
+      i.status = static_cast<IndexStatus>(ij.at("status").get<int>());
+      i.backfilling = ij.at("backfilling");
+      i.arn = ij.at("arn");
+      t.indexes.push_back(std::move(i));
+    }
+    t.next_index_number = j.at("next_index");
+    for (const auto& sj : j.at("streams")) {
+      StreamMeta s;
+      s.number = sj.at("number");
+      s.label = sj.at("label");
+      s.arn = sj.at("arn");
+      s.view_type = static_cast<StreamViewType>(sj.at("view").get<int>());
+      s.created = sj.at("created");
+      s.enabled = sj.at("enabled");
+      t.streams.push_back(std::move(s));
+    }
+    t.deletion_protection = j.at("deletion_protection");
+    return t;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace localdynamo::engine

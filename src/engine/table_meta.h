@@ -1,0 +1,81 @@
+#pragma once
+// A table as the engine keeps it: its description plus the internal numbers that place its
+// entries in the data DBI, and the key schema in a form that is quick to use.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "localdynamo/schema.h"
+#include "localdynamo/value.h"
+
+namespace localdynamo::engine {
+
+struct KeyAttr {
+  std::string name;
+  ScalarAttributeType type = ScalarAttributeType::kS;
+};
+
+struct KeyShape {
+  KeyAttr hash;
+  std::optional<KeyAttr> range;
+};
+
+struct IndexMeta {
+  std::string name;
+  bool global = true;
+  uint8_t number = 0;  // keyspace index number (1..255); never reused within a table
+  KeyShape key;
+  std::vector<KeySchemaElement> key_schema;
+  Projection projection;
+  std::optional<ProvisionedThroughput> throughput;
+  IndexStatus status = IndexStatus::kActive;
+  bool backfilling = false;
+  std::string arn;
+};
+
+struct StreamMeta {
+  uint32_t number = 0;  // keyspace of this stream's records
+  std::string label;    // ISO-8601 creation time, as DynamoDB's labels are
+  std::string arn;
+  StreamViewType view_type = StreamViewType::kNewImage;
+  double created = 0;   // epoch seconds
+  bool enabled = true;
+};
+
+struct TableMeta {
+  std::string name;
+  std::string id;
+  std::string arn;
+  uint32_t number = 0;
+  double creation_time = 0;
+  std::vector<AttributeDefinition> attribute_definitions;
+  std::vector<KeySchemaElement> key_schema;
+  KeyShape key;
+  BillingMode billing_mode = BillingMode::kProvisioned;
+  ProvisionedThroughput throughput;
+  double last_pay_per_request_time = 0;
+  std::vector<IndexMeta> indexes;  // LSIs and GSIs, in creation order
+  uint8_t next_index_number = 1;
+  std::vector<StreamMeta> streams;  // every stream ever enabled; the last may be current
+  bool deletion_protection = false;
+
+  const IndexMeta* FindIndex(std::string_view index_name) const;
+  // The current (enabled) stream, or null.
+  const StreamMeta* CurrentStream() const;
+  const StreamMeta* FindStream(std::string_view arn) const;
+  bool IsKeyAttribute(std::string_view attribute) const;  // of the table or any index
+};
+
+// The catalog's stored form (JSON, in the catalog DBI).
+std::string SerializeTableMeta(const TableMeta& t);
+std::optional<TableMeta> ParseTableMeta(std::string_view text);
+
+ScalarAttributeType TypeOf(const std::vector<AttributeDefinition>& defs, const std::string& name);
+KeyShape ShapeOf(const std::vector<KeySchemaElement>& schema,
+                 const std::vector<AttributeDefinition>& defs);
+Type ToValueType(ScalarAttributeType t);
+
+}  // namespace localdynamo::engine

@@ -1,0 +1,320 @@
+// CreateTable, DescribeTable, DeleteTable, ListTables with DynamoDB's validation and texts.
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "engine/database_impl.h"
+#include "engine/errors.h"
+
+namespace localdynamo {
+
+using engine::IndexMeta;
+using engine::ShapeOf;
+
+namespace {
+
+// "1 validation error detected: Value '...' at '...' failed to satisfy constraint: ..." (the
+// Coral framework's format; several constraint failures are joined with "; ").
+Error ConstraintError(std::vector<std::string> failures) {
+  std::string joined;
+  for (const auto& f : failures) joined += (joined.empty() ? "" : "; ") + f;
+  return ValidationError(fmt::format("{} validation error{} detected: {}", failures.size(),
+                                     failures.size() == 1 ? "" : "s", joined));
+}
+
+void CheckName(std::string_view name, std::string_view member, std::vector<std::string>* failures) {
+  auto fail = [&](std::string_view c) {
+    failures->push_back(fmt::format("Value '{}' at '{}' failed to satisfy constraint: {}", name, member, c));
+  };
+  if (name.size() < 3) fail("Member must have length greater than or equal to 3");
+  if (name.size() > 255) fail("Member must have length less than or equal to 255");
+  bool pattern_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+  if (!pattern_ok) fail("Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+Status CheckIndexKeySchema(const std::vector<KeySchemaElement>& ks,
+                           const std::vector<std::string>& defined) {
+  std::vector<std::string> keys;
+  for (const auto& k : ks) keys.push_back(k.attribute_name);
+  for (const auto& k : keys)
+    if (std::find(defined.begin(), defined.end(), k) == defined.end())
+      return errors::Invalid(fmt::format(
+          "Some index key attributes are not defined in AttributeDefinitions. Keys: [{}], "
+          "AttributeDefinitions: [{}]",
+          Join(keys), Join(defined)));
+  if (ks.size() == 2 && ks[0].attribute_name == ks[1].attribute_name)
+    return ValidationError("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+  if (ks[0].key_type != KeyType::kHash)
+    return ValidationError("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+  if (ks.size() == 2 && ks[1].key_type != KeyType::kRange)
+    return ValidationError("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+  return OkStatus();
+}
+
+Status CheckProjection(const Projection& p) {
+  if (!p.projection_type)
+    return errors::Invalid("Unknown ProjectionType: null");
+  if (!p.non_key_attributes.empty() && *p.projection_type != ProjectionType::kInclude)
+    return errors::Invalid(fmt::format("ProjectionType is {}, but NonKeyAttributes is specified",
+                                       ToString(*p.projection_type)));
+  return OkStatus();
+}
+
+Status CheckThroughput(const ProvisionedThroughput& t) {
+  std::vector<std::string> failures;
+  if (t.write_capacity_units < 1)
+    failures.push_back(fmt::format("Value '{}' at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1", t.write_capacity_units));
+  if (t.read_capacity_units < 1)
+    failures.push_back(fmt::format("Value '{}' at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1", t.read_capacity_units));
+  if (!failures.empty()) return ConstraintError(failures);
+  if (t.read_capacity_units > 1000000000000)
+    return ValidationError(fmt::format("Given value {} for ReadCapacityUnits is out of bounds", t.read_capacity_units));
+  if (t.write_capacity_units > 1000000000000)
+    return ValidationError(fmt::format("Given value {} for WriteCapacityUnits is out of bounds", t.write_capacity_units));
+  return OkStatus();
+}
+
+// The rules of dynalite's validations/createTable.js, which were recorded from DynamoDB.
+Status ValidateCreateTable(const CreateTableRequest& r) {
+  std::vector<std::string> failures;
+  CheckName(r.table_name, "tableName", &failures);
+  if (r.key_schema.empty() || r.key_schema.size() > 2)
+    failures.push_back(fmt::format(
+        "Value '{}' at 'keySchema' failed to satisfy constraint: Member must have length {} 2",
+        "[...]", r.key_schema.empty() ? "greater than or equal to 1" : "less than or equal to"));
+  for (const auto* list : {r.local_secondary_indexes ? &*r.local_secondary_indexes : nullptr})
+    if (list)
+      for (std::size_t i = 0; i < list->size(); ++i)
+        CheckName((*list)[i].index_name, fmt::format("localSecondaryIndexes.{}.member.indexName", i + 1), &failures);
+  if (r.global_secondary_indexes)
+    for (std::size_t i = 0; i < r.global_secondary_indexes->size(); ++i)
+      CheckName((*r.global_secondary_indexes)[i].index_name,
+                fmt::format("globalSecondaryIndexes.{}.member.indexName", i + 1), &failures);
+  if (!failures.empty()) return ConstraintError(failures);
+
+  const bool pay_per_request = r.billing_mode == BillingMode::kPayPerRequest;
+  if (pay_per_request) {
+    if (r.provisioned_throughput)
+      return errors::Invalid("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+  } else {
+    if (!r.provisioned_throughput)
+      return errors::Invalid("ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+    LD_RETURN_IF_ERROR(CheckThroughput(*r.provisioned_throughput));
+  }
+
+  std::vector<std::string> defined;
+  for (const auto& d : r.attribute_definitions) defined.push_back(d.attribute_name);
+  if (std::set<std::string>(defined.begin(), defined.end()).size() != defined.size())
+    return errors::Invalid("Duplicate AttributeName in AttributeDefinitions");
+  if (r.key_schema.size() > defined.size())
+    return ValidationError("Invalid KeySchema: Some index key attribute have no definition");
+  LD_RETURN_IF_ERROR(CheckIndexKeySchema(r.key_schema, defined));
+
+  std::set<std::string> used(defined.size() ? std::set<std::string>{} : std::set<std::string>{});
+  for (const auto& k : r.key_schema) used.insert(k.attribute_name);
+  std::set<std::string> index_names;
+  if (r.local_secondary_indexes) {
+    const auto& lsis = *r.local_secondary_indexes;
+    if (lsis.empty()) return errors::Invalid("List of LocalSecondaryIndexes is empty");
+    if (r.key_schema.size() != 2)
+      return errors::Invalid("Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
+    for (const auto& l : lsis) {
+      if (l.key_schema.empty() || l.key_schema.size() > 2)
+        return ConstraintError({fmt::format("Value '[...]' at 'localSecondaryIndexes.member.keySchema' failed to satisfy constraint: Member must have length {} 2", l.key_schema.empty() ? "greater than or equal to 1" : "less than or equal to")});
+      LD_RETURN_IF_ERROR(CheckIndexKeySchema(l.key_schema, defined));
+      if (l.key_schema.size() != 2)
+        return errors::Invalid("Index KeySchema does not have a range key for index: " + l.index_name);
+      if (l.key_schema[0].attribute_name != r.key_schema[0].attribute_name)
+        return errors::Invalid(fmt::format(
+            "Index KeySchema does not have the same leading hash key as table KeySchema for "
+            "index: {}. index hash key: {}, table hash key: {}",
+            l.index_name, l.key_schema[0].attribute_name, r.key_schema[0].attribute_name));
+      LD_RETURN_IF_ERROR(CheckProjection(l.projection));
+      if (!index_names.insert(l.index_name).second)
+        return errors::Invalid("Duplicate index name: " + l.index_name);
+      for (const auto& k : l.key_schema) used.insert(k.attribute_name);
+    }
+    if (lsis.size() > 5)
+      return errors::Invalid("Number of LocalSecondaryIndexes exceeds per-table limit of 5");
+  }
+  if (r.global_secondary_indexes) {
+    const auto& gsis = *r.global_secondary_indexes;
+    if (gsis.empty()) return errors::Invalid("List of GlobalSecondaryIndexes is empty");
+    for (const auto& g : gsis) {
+      if (g.key_schema.empty() || g.key_schema.size() > 2)
+        return ConstraintError({fmt::format("Value '[...]' at 'globalSecondaryIndexes.member.keySchema' failed to satisfy constraint: Member must have length {} 2", g.key_schema.empty() ? "greater than or equal to 1" : "less than or equal to")});
+      LD_RETURN_IF_ERROR(CheckIndexKeySchema(g.key_schema, defined));
+      LD_RETURN_IF_ERROR(CheckProjection(g.projection));
+      if (pay_per_request && g.provisioned_throughput)
+        return errors::Invalid(fmt::format("ProvisionedThroughput should not be specified for index: {} when BillingMode is PAY_PER_REQUEST", g.index_name));
+      if (!pay_per_request && !g.provisioned_throughput)
+        return errors::Invalid(fmt::format("ProvisionedThroughput must be specified for index: {}", g.index_name));
+      if (g.provisioned_throughput) LD_RETURN_IF_ERROR(CheckThroughput(*g.provisioned_throughput));
+      if (!index_names.insert(g.index_name).second)
+        return errors::Invalid("Duplicate index name: " + g.index_name);
+      for (const auto& k : g.key_schema) used.insert(k.attribute_name);
+    }
+    if (gsis.size() > 20)
+      return errors::Invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
+  }
+  if (used.size() != defined.size())
+    return errors::Invalid("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+  return OkStatus();
+}
+
+std::string IsoLabel(int64_t millis) {
+  // DynamoDB stream labels: "2023-03-20T10:00:00.000" (UTC).
+  std::time_t secs = static_cast<std::time_t>(millis / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis % 1000));
+}
+
+}  // namespace
+
+namespace engine {
+
+// Adds a new stream to `t` (a new ARN and label each time one is enabled).
+Status EnableStream(Database::Impl& db, storage::WriteTxn& txn, TableMeta& t, StreamViewType view) {
+  LD_ASSIGN_OR_RETURN(uint64_t number, db.NextCounter(txn, "stream"));
+  int64_t now = db.options.clock->NowMillis();
+  StreamMeta s;
+  s.number = static_cast<uint32_t>(number);
+  s.label = IsoLabel(now);
+  // Two streams enabled within the same millisecond still get distinct labels.
+  for (const auto& old : t.streams)
+    if (old.label == s.label) s.label = IsoLabel(now + 1);
+  s.arn = t.arn + "/stream/" + s.label;
+  s.view_type = view;
+  s.created = static_cast<double>(now) / 1000.0;
+  s.enabled = true;
+  t.streams.push_back(s);
+  return OkStatus();
+}
+
+}  // namespace engine
+
+Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
+  Impl& db = *impl_;
+  LD_RETURN_IF_ERROR(ValidateCreateTable(r));
+  if (r.stream_specification && r.stream_specification->stream_enabled &&
+      !r.stream_specification->stream_view_type)
+    return ValidationError("1 validation error detected: Value null at 'streamSpecification.streamViewType' failed to satisfy constraint: Member must not be null");
+  if (r.stream_specification && !r.stream_specification->stream_enabled &&
+      r.stream_specification->stream_view_type)
+    return ValidationError("One or more parameter values were invalid: StreamSpecification.StreamViewType can only be specified when StreamSpecification.StreamEnabled is true");  
+
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
+  LD_ASSIGN_OR_RETURN(auto existing, db.FindTable(txn, r.table_name));
+  if (existing) return ResourceInUse("Table already exists: " + r.table_name);
+
+  TableMeta t;
+  t.name = r.table_name;
+  t.id = db.options.ids->NewUuid();
+  t.arn = fmt::format("arn:aws:dynamodb:{}:{}:table/{}", db.options.region, db.options.account_id, t.name);
+  LD_ASSIGN_OR_RETURN(uint64_t table_number, db.NextCounter(txn, "table"));
+  t.number = static_cast<uint32_t>(table_number);
+  t.creation_time = db.NowSeconds();
+  t.attribute_definitions = r.attribute_definitions;
+  t.key_schema = r.key_schema;
+  t.key = ShapeOf(t.key_schema, t.attribute_definitions);
+  t.billing_mode = r.billing_mode.value_or(BillingMode::kProvisioned);
+  if (t.billing_mode == BillingMode::kPayPerRequest) {
+    t.last_pay_per_request_time = t.creation_time;
+  } else {
+    t.throughput = *r.provisioned_throughput;
+  }
+  auto add_index = [&](std::string name, bool global, const std::vector<KeySchemaElement>& ks,
+                       const Projection& p, std::optional<ProvisionedThroughput> tp) {
+    IndexMeta i;
+    i.name = std::move(name);
+    i.global = global;
+    i.number = t.next_index_number++;
+    i.key_schema = ks;
+    i.key = ShapeOf(ks, t.attribute_definitions);
+    i.projection = p;
+    i.throughput = tp;
+    i.arn = t.arn + "/index/" + i.name;
+    t.indexes.push_back(std::move(i));
+  };
+  if (r.local_secondary_indexes)
+    for (const auto& l : *r.local_secondary_indexes) add_index(l.index_name, false, l.key_schema, l.projection, std::nullopt);
+  if (r.global_secondary_indexes)
+    for (const auto& g : *r.global_secondary_indexes)
+      add_index(g.index_name, true, g.key_schema, g.projection, g.provisioned_throughput);
+  if (r.stream_specification && r.stream_specification->stream_enabled)
+    LD_RETURN_IF_ERROR(engine::EnableStream(db, txn, t, *r.stream_specification->stream_view_type));
+  t.deletion_protection = r.deletion_protection_enabled.value_or(false);
+
+  LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
+  LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, t));
+  LD_RETURN_IF_ERROR(txn.Commit());
+  // DynamoDB answers CreateTable while the table is still CREATING; ours is usable at once, so
+  // the next DescribeTable says ACTIVE (the boto3 waiter's first poll succeeds).
+  d.table_status = TableStatus::kCreating;
+  for (auto& g : d.global_secondary_indexes) g.index_status = IndexStatus::kCreating;
+  return CreateTableResponse{std::move(d)};
+}
+
+Result<DescribeTableResponse> Database::DescribeTable(const DescribeTableRequest& r) {
+  Impl& db = *impl_;
+  std::vector<std::string> failures;
+  CheckName(r.table_name, "tableName", &failures);
+  if (!failures.empty()) return ConstraintError(failures);
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
+  LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, r.table_name));
+  if (!t) return errors::TableNotFoundNamed(r.table_name);
+  LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, *t));
+  return DescribeTableResponse{std::move(d)};
+}
+
+Result<DeleteTableResponse> Database::DeleteTable(const DeleteTableRequest& r) {
+  Impl& db = *impl_;
+  std::vector<std::string> failures;
+  CheckName(r.table_name, "tableName", &failures);
+  if (!failures.empty()) return ConstraintError(failures);
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
+  LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, r.table_name));
+  if (!t) return errors::TableNotFoundNamed(r.table_name);
+  if (t->deletion_protection)
+    return ValidationError("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
+  LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, *t));
+  LD_RETURN_IF_ERROR(db.EraseTable(txn, *t));
+  LD_RETURN_IF_ERROR(txn.Commit());
+  d.table_status = TableStatus::kDeleting;
+  return DeleteTableResponse{std::move(d)};
+}
+
+Result<ListTablesResponse> Database::ListTables(const ListTablesRequest& r) {
+  Impl& db = *impl_;
+  std::vector<std::string> failures;
+  if (r.exclusive_start_table_name) CheckName(*r.exclusive_start_table_name, "exclusiveStartTableName", &failures);
+  if (r.limit && *r.limit < 1)
+    failures.push_back(fmt::format("Value '{}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1", *r.limit));
+  if (r.limit && *r.limit > 100)
+    failures.push_back(fmt::format("Value '{}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100", *r.limit));
+  if (!failures.empty()) return ConstraintError(failures);
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
+  LD_RETURN_IF_ERROR(db.RefreshCatalog(txn));
+  std::lock_guard lock(db.catalog_mu);
+  ListTablesResponse out;
+  std::size_t limit = static_cast<std::size_t>(r.limit.value_or(100));
+  auto it = r.exclusive_start_table_name ? db.tables.upper_bound(*r.exclusive_start_table_name)
+                                         : db.tables.begin();
+  for (; it != db.tables.end() && out.table_names.size() < limit; ++it) out.table_names.push_back(it->first);
+  if (it != db.tables.end() && !out.table_names.empty()) out.last_evaluated_table_name = out.table_names.back();
+  return out;
+}
+
+}  // namespace localdynamo

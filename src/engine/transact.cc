@@ -1,0 +1,226 @@
+// TransactWriteItems and TransactGetItems: all-or-nothing in one LMDB transaction, DynamoDB's
+// cancellation reasons in request order, ClientRequestToken idempotency, doubled capacity.
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "engine/capacity.h"
+#include "engine/errors.h"
+#include "engine/expression_params.h"
+#include "engine/item_validation.h"
+#include "engine/keys.h"
+#include "engine/mutation.h"
+#include "storage/item_codec.h"
+#include "storage/layout.h"
+
+namespace localdynamo {
+
+using engine::CapacityTally;
+using Kind = TransactWriteItem::Kind;
+
+namespace {
+
+constexpr std::size_t kMaxTransactItems = 100;
+constexpr int64_t kTokenMillis = 10 * 60 * 1000;
+
+std::string Fingerprint(const TransactWriteItemsRequest& r) {
+  std::string f;
+  auto opt = [&](const std::optional<std::string>& s) { f += s ? "1" + *s : "0"; f += '\x1f'; };
+  for (const auto& a : r.transact_items) {
+    f += std::to_string(static_cast<int>(a.kind)) + '\x1f' + a.table_name + '\x1f';
+    f += DebugString(a.item) + '\x1f' + DebugString(a.key) + '\x1f';
+    opt(a.update_expression);
+    opt(a.condition_expression);
+    if (a.expression_attribute_names)
+      for (const auto& [k, v] : *a.expression_attribute_names) f += k + "=" + v + '\x1f';
+    if (a.expression_attribute_values)
+      for (const auto& [k, v] : *a.expression_attribute_values) f += k + "=" + DebugString(v) + '\x1f';
+    f += '\x1e';
+  }
+  return f;
+}
+
+std::string ReasonList(const std::vector<CancellationReason>& reasons) {
+  std::string s;
+  for (const auto& r : reasons) s += (s.empty() ? "" : ", ") + r.code;
+  return "[" + s + "]";
+}
+
+struct Prepared {
+  TablePtr table;
+  std::optional<expr::ConditionExpr> condition;
+  std::optional<expr::UpdateExpr> update;
+  std::string full_key;
+};
+
+}  // namespace
+
+Result<TransactWriteItemsResponse> Database::TransactWriteItems(const TransactWriteItemsRequest& r) {
+  Impl& db = *impl_;
+  if (r.transact_items.empty() || r.transact_items.size() > kMaxTransactItems)
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '[...]' at 'transactItems' failed to satisfy "
+        "constraint: Member must have length {} {}",
+        r.transact_items.empty() ? "greater than or equal to" : "less than or equal to",
+        r.transact_items.empty() ? 1 : 100));
+  std::string fingerprint;
+  const int64_t now = db.options.clock->NowMillis();
+  if (r.client_request_token) {
+    fingerprint = Fingerprint(r);
+    std::lock_guard lock(db.tokens_mu);
+    std::erase_if(db.tokens, [&](const auto& e) { return now - e.second.millis > kTokenMillis; });
+    auto it = db.tokens.find(*r.client_request_token);
+    if (it != db.tokens.end()) {
+      if (it->second.fingerprint != fingerprint)
+        return Error{ErrorCode::kIdempotentParameterMismatch,
+                     "Request body does not match the previous request with the same ClientRequestToken.",
+                     nullptr, {}};
+      return it->second.response;
+    }
+  }
+
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
+  std::vector<Prepared> prepared;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& a : r.transact_items) {
+    Prepared p;
+    LD_ASSIGN_OR_RETURN(p.table, db.RequireTable(txn, a.table_name));
+    if (a.kind == Kind::kPut) {
+      LD_RETURN_IF_ERROR(engine::ValidateItemKeys(*p.table, a.item));
+      LD_RETURN_IF_ERROR(engine::ValidateValues(a.item));
+      LD_RETURN_IF_ERROR(engine::ValidateSize(a.item));
+      p.full_key = engine::TableKey(*p.table, a.item);
+    } else {
+      LD_RETURN_IF_ERROR(engine::ValidateKey(*p.table, a.key));
+      p.full_key = engine::TableKey(*p.table, a.key);
+    }
+    if (!seen.insert({p.table->name, p.full_key}).second)
+      return ValidationError("Transaction request cannot include multiple operations on one item");
+    expr::Context ctx(a.expression_attribute_names ? &*a.expression_attribute_names : nullptr,
+                      a.expression_attribute_values ? &*a.expression_attribute_values : nullptr);
+    if (a.kind == Kind::kConditionCheck && !a.condition_expression)
+      return ValidationError("1 validation error detected: Value null at 'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null");
+    if (a.kind == Kind::kUpdate) {
+      if (!a.update_expression)
+        return ValidationError("1 validation error detected: Value null at 'transactItems.1.member.update.updateExpression' failed to satisfy constraint: Member must not be null");
+      LD_ASSIGN_OR_RETURN(auto u, expr::ParseUpdate(*a.update_expression, ctx));
+      for (const auto& name : expr::TopLevelAttributeNames(u)) {
+        if (name == p.table->key.hash.name || (p.table->key.range && name == p.table->key.range->name))
+          return errors::Invalid(fmt::format("Cannot update attribute {}. This attribute is part of the key", name));
+      }
+      p.update = std::move(u);
+    }
+    LD_ASSIGN_OR_RETURN(p.condition, engine::PrepareCondition(ctx, a.condition_expression, std::nullopt, std::nullopt));
+    LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
+    prepared.push_back(std::move(p));
+  }
+
+  // Evaluate every condition before writing anything; DynamoDB reports all of them.
+  engine::Mutation m(db, txn);
+  std::vector<CancellationReason> reasons(r.transact_items.size(), CancellationReason{"None", "", nullptr});
+  bool cancelled = false;
+  std::vector<std::optional<Item>> olds(r.transact_items.size());
+  for (std::size_t i = 0; i < r.transact_items.size(); ++i) {
+    const auto& a = r.transact_items[i];
+    const auto& p = prepared[i];
+    LD_ASSIGN_OR_RETURN(olds[i], m.Read(*p.table, a.kind == Kind::kPut ? a.item : a.key));
+    if (p.condition && !expr::Evaluate(*p.condition, olds[i] ? *olds[i] : Item{})) {
+      cancelled = true;
+      reasons[i] = {"ConditionalCheckFailed", "The conditional request failed", nullptr};
+      if (a.return_values_on_condition_check_failure == ReturnValuesOnConditionCheckFailure::kAllOld && olds[i])
+        reasons[i].item = std::make_shared<const Item>(*olds[i]);
+    }
+  }
+  if (cancelled) {
+    Error e{ErrorCode::kTransactionCanceled,
+            "Transaction cancelled, please refer cancellation reasons for specific reasons " + ReasonList(reasons),
+            nullptr, reasons};
+    return e;
+  }
+
+  std::map<std::string, CapacityTally> tallies;
+  for (std::size_t i = 0; i < r.transact_items.size(); ++i) {
+    const auto& a = r.transact_items[i];
+    const auto& p = prepared[i];
+    CapacityTally& tally = tallies[p.table->name];
+    tally.table_name = p.table->name;
+    tally.is_read = false;
+    switch (a.kind) {
+      case Kind::kConditionCheck:
+        // A condition check costs a read... billed as a write unit in a transaction.
+        tally.table += engine::WriteUnits(olds[i] ? ItemSize(*olds[i]) : 0);
+        break;
+      case Kind::kPut: LD_RETURN_IF_ERROR(m.Apply(*p.table, olds[i], a.item, &tally)); break;
+      case Kind::kDelete: LD_RETURN_IF_ERROR(m.Apply(*p.table, olds[i], std::nullopt, &tally)); break;
+      case Kind::kUpdate: {
+        Item base = olds[i] ? *olds[i] : a.key;
+        LD_ASSIGN_OR_RETURN(Item next, expr::ApplyUpdate(*p.update, base, nullptr));
+        LD_RETURN_IF_ERROR(engine::ValidateItemKeys(*p.table, next));
+        LD_RETURN_IF_ERROR(engine::ValidateValues(next));
+        LD_RETURN_IF_ERROR(engine::ValidateSize(next));
+        LD_RETURN_IF_ERROR(m.Apply(*p.table, olds[i], next, &tally));
+        break;
+      }
+    }
+  }
+  LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
+
+  TransactWriteItemsResponse out;
+  if (r.return_consumed_capacity && *r.return_consumed_capacity != ReturnConsumedCapacity::kNone) {
+    out.consumed_capacity.emplace();
+    for (auto& [_, t] : tallies) {
+      t.Scale(2);  // transactional writes cost double
+      out.consumed_capacity->push_back(*engine::Report(t, r.return_consumed_capacity));
+    }
+  }
+  if (r.client_request_token) {
+    std::lock_guard lock(db.tokens_mu);
+    db.tokens[*r.client_request_token] = {fingerprint, now, out};
+  }
+  return out;
+}
+
+Result<TransactGetItemsResponse> Database::TransactGetItems(const TransactGetItemsRequest& r) {
+  Impl& db = *impl_;
+  if (r.transact_items.empty() || r.transact_items.size() > kMaxTransactItems)
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '[...]' at 'transactItems' failed to satisfy "
+        "constraint: Member must have length {} {}",
+        r.transact_items.empty() ? "greater than or equal to" : "less than or equal to",
+        r.transact_items.empty() ? 1 : 100));
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());  // one snapshot for every Get
+  TransactGetItemsResponse out;
+  std::map<std::string, CapacityTally> tallies;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& g : r.transact_items) {
+    LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, g.table_name));
+    LD_RETURN_IF_ERROR(engine::ValidateKey(*table, g.key));
+    std::string full = engine::TableKey(*table, g.key);
+    if (!seen.insert({table->name, full}).second)
+      return ValidationError("Transaction request cannot include multiple operations on one item");
+    expr::Context ctx(g.expression_attribute_names ? &*g.expression_attribute_names : nullptr, nullptr);
+    LD_ASSIGN_OR_RETURN(auto projection, engine::PrepareProjection(ctx, g.projection_expression, std::nullopt));
+    LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
+    LD_ASSIGN_OR_RETURN(auto payload, storage::GetEntry(txn, txn.dbis().data, full));
+    ItemResponse resp;
+    std::size_t size = 0;
+    if (payload) {
+      Item item;
+      if (!storage::DecodeItem(*payload, &item)) return InternalError("corrupt item");
+      size = ItemSize(item);
+      resp.item = projection ? expr::Project(*projection, item) : std::move(item);
+    }
+    out.responses.push_back(std::move(resp));
+    CapacityTally& t = tallies[table->name];
+    t.table_name = table->name;
+    t.table += 2 * engine::ReadUnits(size, true);
+  }
+  if (r.return_consumed_capacity && *r.return_consumed_capacity != ReturnConsumedCapacity::kNone) {
+    out.consumed_capacity.emplace();
+    for (const auto& [_, t] : tallies) out.consumed_capacity->push_back(*engine::Report(t, r.return_consumed_capacity));
+  }
+  return out;
+}
+
+}  // namespace localdynamo

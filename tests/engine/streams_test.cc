@@ -1,0 +1,153 @@
+#include <doctest/doctest.h>
+
+#include "support/fixtures.h"
+
+using namespace ld_test;
+
+namespace {
+const char* kTable = "cruddur-messages";
+}
+
+TEST_CASE("stream records: INSERT / MODIFY / REMOVE, none for no-op writes") {
+  auto db = OpenTestDb();
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  std::vector<StreamRecord> seen;
+  Must(db->Subscribe(kTable, [&](const StreamRecord& r) { seen.push_back(r); }));
+
+  Item row = MessageRow("g1", "2023-03-20T10:00:00", "hello");
+  Put(*db, kTable, row);
+  Put(*db, kTable, row);  // identical: no record
+  Item edited = row;
+  edited["message"] = S("edited");
+  Put(*db, kTable, edited);
+  DeleteItemRequest d;
+  d.table_name = kTable;
+  d.key = {{"pk", S("MSG#g1")}, {"sk", S("2023-03-20T10:00:00")}};
+  Must(db->DeleteItem(d));
+  Must(db->DeleteItem(d));  // missing item: no record
+
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[0].event_name == "INSERT");
+  CHECK(seen[1].event_name == "MODIFY");
+  CHECK(seen[2].event_name == "REMOVE");
+  CHECK(seen[0].keys == Item{{"pk", S("MSG#g1")}, {"sk", S("2023-03-20T10:00:00")}});
+  REQUIRE(seen[0].new_image);
+  CHECK(*seen[0].new_image == row);
+  CHECK_FALSE(seen[0].old_image);  // NEW_IMAGE view
+  CHECK_FALSE(seen[2].new_image);
+  CHECK(seen[0].event_source == "aws:dynamodb");
+  CHECK(seen[0].aws_region == "us-east-1");
+  CHECK(seen[0].sequence_number < seen[1].sequence_number);
+  CHECK(seen[1].sequence_number < seen[2].sequence_number);
+  CHECK(seen[0].sequence_number.size() == 21);
+
+  // The same records by position, through the Streams API.
+  auto desc = Must(db->DescribeTable({kTable})).table;
+  DescribeStreamRequest ds;
+  ds.stream_arn = *desc.latest_stream_arn;
+  auto stream = Must(db->DescribeStream(ds)).stream_description;
+  REQUIRE(stream.shards.size() == 1);
+  CHECK(stream.stream_status == "ENABLED");
+  GetShardIteratorRequest gi;
+  gi.stream_arn = stream.stream_arn;
+  gi.shard_id = stream.shards[0].shard_id;
+  gi.shard_iterator_type = "TRIM_HORIZON";
+  auto it = Must(db->GetShardIterator(gi)).shard_iterator;
+  REQUIRE(it);
+  GetRecordsRequest gr;
+  gr.shard_iterator = *it;
+  gr.limit = 2;
+  auto page = Must(db->GetRecords(gr));
+  REQUIRE(page.records.size() == 2);
+  CHECK(page.records[0].sequence_number == seen[0].sequence_number);
+  REQUIRE(page.next_shard_iterator);
+  gr.shard_iterator = *page.next_shard_iterator;
+  page = Must(db->GetRecords(gr));
+  REQUIRE(page.records.size() == 1);
+  CHECK(page.records[0].event_name == "REMOVE");
+  gr.shard_iterator = *page.next_shard_iterator;
+  CHECK(Must(db->GetRecords(gr)).records.empty());
+
+  gi.shard_iterator_type = "AFTER_SEQUENCE_NUMBER";
+  gi.sequence_number = seen[0].sequence_number;
+  gr.shard_iterator = *Must(db->GetShardIterator(gi)).shard_iterator;
+  gr.limit = 1000;
+  CHECK(Must(db->GetRecords(gr)).records.size() == 2);
+}
+
+TEST_CASE("synchronous delivery: a subscriber's own writes are delivered after, never nested") {
+  auto db = OpenTestDb();
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  std::vector<std::string> order;
+  int depth = 0, max_depth = 0;
+  Must(db->Subscribe(kTable, [&](const StreamRecord& r) {
+    ++depth;
+    max_depth = std::max(max_depth, depth);
+    std::string sk = r.keys.at("sk").s();
+    order.push_back(sk);
+    if (sk == "1") Put(*db, kTable, {{"pk", S("p")}, {"sk", S("2")}});
+    if (sk == "2") Put(*db, kTable, {{"pk", S("p")}, {"sk", S("3")}});
+    --depth;
+  }));
+  Put(*db, kTable, {{"pk", S("p")}, {"sk", S("1")}});
+  // The whole cascade finished before the first write returned.
+  CHECK(order == std::vector<std::string>{"1", "2", "3"});
+  CHECK(max_depth == 1);
+}
+
+TEST_CASE("a throwing subscriber does not stop the others") {
+  auto db = OpenTestDb();
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  int good = 0;
+  Must(db->Subscribe(kTable, [&](const StreamRecord&) { throw std::runtime_error("boom"); }));
+  Must(db->Subscribe(kTable, [&](const StreamRecord&) { ++good; }));
+  Put(*db, kTable, {{"pk", S("p")}, {"sk", S("1")}});
+  Put(*db, kTable, {{"pk", S("p")}, {"sk", S("2")}});
+  CHECK(good == 2);
+}
+
+TEST_CASE("UpdateTable: a new stream each time one is enabled; old one stays readable") {
+  auto db = OpenTestDb();
+  Must(db->CreateTable(CruddurMessagesSchema(false)));
+  CHECK_FALSE(Must(db->DescribeTable({kTable})).table.latest_stream_arn);
+  UpdateTableRequest u;
+  u.table_name = kTable;
+  u.stream_specification = StreamSpecification{true, StreamViewType::kNewAndOldImages};
+  auto first = *Must(db->UpdateTable(u)).table_description.latest_stream_arn;
+  Put(*db, kTable, {{"pk", S("p")}, {"sk", S("1")}});
+  u.stream_specification = StreamSpecification{false, std::nullopt};
+  Must(db->UpdateTable(u));
+  u.stream_specification = StreamSpecification{true, StreamViewType::kKeysOnly};
+  auto second = *Must(db->UpdateTable(u)).table_description.latest_stream_arn;
+  CHECK(first != second);
+  ListStreamsRequest ls;
+  ls.table_name = kTable;
+  CHECK(Must(db->ListStreams(ls)).streams.size() == 2);
+  DescribeStreamRequest ds;
+  ds.stream_arn = first;
+  CHECK(Must(db->DescribeStream(ds)).stream_description.stream_status == "DISABLED");
+}
+
+TEST_CASE("UpdateTable backfills a new GSI") {
+  auto db = OpenTestDb();
+  CreateTableRequest r = CruddurMessagesSchema(false);
+  r.global_secondary_indexes.reset();
+  r.attribute_definitions = {{"pk", ScalarAttributeType::kS}, {"sk", ScalarAttributeType::kS}};
+  Must(db->CreateTable(r));
+  Put(*db, kTable, GroupRow("u1", "g1", "2023-03-20T10:00:00"));
+  Put(*db, kTable, GroupRow("u2", "g1", "2023-03-20T10:00:00"));
+  Put(*db, kTable, MessageRow("g1", "2023-03-20T10:00:00", "hi"));
+  UpdateTableRequest u;
+  u.table_name = kTable;
+  u.attribute_definitions = std::vector<AttributeDefinition>{{"message_group_uuid", ScalarAttributeType::kS}};
+  GlobalSecondaryIndexUpdate gu;
+  gu.create = CruddurMessagesSchema().global_secondary_indexes->front();
+  u.global_secondary_index_updates = std::vector<GlobalSecondaryIndexUpdate>{gu};
+  auto resp = Must(db->UpdateTable(u)).table_description;
+  REQUIRE(resp.global_secondary_indexes.size() == 1);
+  CHECK(resp.global_secondary_indexes[0].index_status == IndexStatus::kCreating);
+  CHECK(resp.global_secondary_indexes[0].backfilling == true);
+  auto after = Must(db->DescribeTable({kTable})).table;
+  CHECK(after.global_secondary_indexes[0].index_status == IndexStatus::kActive);
+  CHECK(after.global_secondary_indexes[0].item_count == 2);
+}

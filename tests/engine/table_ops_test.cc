@@ -1,0 +1,110 @@
+#include <doctest/doctest.h>
+
+#include "support/fixtures.h"
+
+using namespace ld_test;
+
+TEST_CASE("CreateTable describes the Cruddur table, then DescribeTable says ACTIVE") {
+  auto db = OpenTestDb();
+  auto created = Must(db->CreateTable(CruddurMessagesSchema()));
+  const auto& d = created.table_description;
+  CHECK(d.table_name == "cruddur-messages");
+  CHECK(d.table_status == TableStatus::kCreating);
+  CHECK(d.table_arn == "arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages");
+  CHECK(d.creation_date_time == doctest::Approx(1679306400.0));
+  REQUIRE(d.global_secondary_indexes.size() == 1);
+  CHECK(d.global_secondary_indexes[0].index_name == "message-group-sk-index");
+  REQUIRE(d.latest_stream_arn);
+  CHECK(d.latest_stream_arn->starts_with(d.table_arn + "/stream/2023-03-20T10:00:00"));
+  CHECK(d.provisioned_throughput.read_capacity_units == 5);
+
+  auto described = Must(db->DescribeTable({"cruddur-messages"})).table;
+  CHECK(described.table_status == TableStatus::kActive);
+  CHECK(described.global_secondary_indexes[0].index_status == IndexStatus::kActive);
+  CHECK(described.item_count == 0);
+
+  auto again = MustFail(db->CreateTable(CruddurMessagesSchema()));
+  CHECK(again.code == ErrorCode::kResourceInUse);
+  CHECK(again.message == "Table already exists: cruddur-messages");
+}
+
+TEST_CASE("CreateTable validation") {
+  auto db = OpenTestDb();
+  auto base = CruddurMessagesSchema(false);
+
+  auto r = base;
+  r.attribute_definitions.pop_back();  // sk undefined
+  auto e = MustFail(db->CreateTable(r));
+  CHECK(e.message == "One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [pk, sk], AttributeDefinitions: [message_group_uuid, pk]");
+
+  r = base;
+  r.attribute_definitions.push_back({"extra", ScalarAttributeType::kS});
+  e = MustFail(db->CreateTable(r));
+  CHECK(e.message == "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+
+  r = base;
+  r.table_name = "ab";
+  e = MustFail(db->CreateTable(r));
+  CHECK(e.message == "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3");
+
+  r = base;
+  r.provisioned_throughput.reset();
+  e = MustFail(db->CreateTable(r));
+  CHECK(e.message == "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+
+  r = base;
+  r.key_schema = {{"sk", KeyType::kRange}, {"pk", KeyType::kHash}};
+  e = MustFail(db->CreateTable(r));
+  CHECK(e.message == "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+
+  r = base;
+  r.key_schema.pop_back();
+  r.attribute_definitions = {{"pk", ScalarAttributeType::kS}, {"sk", ScalarAttributeType::kS}};
+  r.global_secondary_indexes.reset();
+  r.local_secondary_indexes = std::vector<LocalSecondaryIndex>{{"lsi", {{"pk", KeyType::kHash}, {"sk", KeyType::kRange}}, {ProjectionType::kAll, {}}}};
+  e = MustFail(db->CreateTable(r));
+  CHECK(e.message == "One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
+
+  // Nothing was created by the failures.
+  CHECK(Must(db->ListTables({})).table_names.empty());
+}
+
+TEST_CASE("ListTables pages in name order") {
+  auto db = OpenTestDb();
+  for (std::string name : {"ccc", "aaa", "bbb"}) {
+    CreateTableRequest r;
+    r.table_name = name;
+    r.attribute_definitions = {{"id", ScalarAttributeType::kS}};
+    r.key_schema = {{"id", KeyType::kHash}};
+    r.billing_mode = BillingMode::kPayPerRequest;
+    Must(db->CreateTable(r));
+  }
+  ListTablesRequest req;
+  req.limit = 2;
+  auto page = Must(db->ListTables(req));
+  CHECK(page.table_names == std::vector<std::string>{"aaa", "bbb"});
+  REQUIRE(page.last_evaluated_table_name);
+  req.exclusive_start_table_name = page.last_evaluated_table_name;
+  page = Must(db->ListTables(req));
+  CHECK(page.table_names == std::vector<std::string>{"ccc"});
+  CHECK_FALSE(page.last_evaluated_table_name);
+
+  auto deleted = Must(db->DeleteTable({"bbb"}));
+  CHECK(deleted.table_description.table_status == TableStatus::kDeleting);
+  CHECK(Must(db->ListTables({})).table_names == std::vector<std::string>{"aaa", "ccc"});
+  auto e = MustFail(db->DescribeTable({"bbb"}));
+  CHECK(e.code == ErrorCode::kResourceNotFound);
+  CHECK(e.message == "Requested resource not found: Table: bbb not found");
+}
+
+TEST_CASE("tables survive reopening the directory") {
+  std::string dir;
+  {
+    auto db = OpenTestDb();
+    Must(db->CreateTable(CruddurMessagesSchema()));
+    Put(*db, "cruddur-messages", MessageRow("g1", "2023-03-20T10:00:00", "hello"));
+    // A second handle on the same directory sees the table and the item at once.
+    auto second = Must(Database::Open(db->directory()));
+    CHECK(Must(second->DescribeTable({"cruddur-messages"})).table.item_count == 1);
+  }
+}
