@@ -5,11 +5,15 @@ namespace {
 
 constexpr char kNegative = 0x01, kZero = 0x02, kPositive = 0x03;
 
-void AppendEscaped(std::string* out, std::string_view bytes) {
+void AppendEscapedBytes(std::string* out, std::string_view bytes) {
   for (char c : bytes) {
     out->push_back(c);
     if (c == '\0') out->push_back('\xFF');
   }
+}
+
+void AppendEscaped(std::string* out, std::string_view bytes) {
+  AppendEscapedBytes(out, bytes);
   out->push_back('\0');
   out->push_back('\x01');
 }
@@ -80,6 +84,11 @@ void AppendKeyValue(std::string* out, const AttributeValue& v) {
     case Type::kN: AppendNumber(out, v.n()); break;
     default: break;  // key attributes are validated to be scalars before encoding
   }
+}
+
+void AppendKeyPrefix(std::string* out, const AttributeValue& v) {
+  if (v.is(Type::kS)) AppendEscapedBytes(out, v.s());
+  if (v.is(Type::kB)) AppendEscapedBytes(out, v.b());
 }
 
 bool DecodeKeyValue(std::string_view* in, ScalarAttributeType t, AttributeValue* out) {

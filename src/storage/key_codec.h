@@ -23,6 +23,10 @@ namespace localdynamo::storage {
 // Appends the encoding of a key attribute value (S, N or B).
 void AppendKeyValue(std::string* out, const AttributeValue& v);
 
+// Appends the encoding of an S or B value without its terminator: every encoded value that
+// begins with these bytes starts with the encoded prefix (begins_with key conditions).
+void AppendKeyPrefix(std::string* out, const AttributeValue& v);
+
 // Decodes one key value of type `t` from the front of `*in`, advancing it. Returns false on
 // malformed input.
 bool DecodeKeyValue(std::string_view* in, ScalarAttributeType t, AttributeValue* out);

@@ -107,8 +107,11 @@ RangeScanner::RangeScanner(Cursor cursor, Bound lower, Bound upper, bool forward
       forward_(forward) {}
 
 bool RangeScanner::AboveLower(std::string_view full) const {
-  if (lower_.kind == Bound::Kind::kExclusive) return full > lower_.key;
-  return full >= lower_.key;
+  switch (lower_.kind) {
+    case Bound::Kind::kExclusive: return full > lower_.key;
+    case Bound::Kind::kAfterPrefix: return full > lower_.key && !full.starts_with(lower_.key);
+    default: return full >= lower_.key;
+  }
 }
 
 bool RangeScanner::BelowUpper(std::string_view full) const {
@@ -116,6 +119,7 @@ bool RangeScanner::BelowUpper(std::string_view full) const {
     case Bound::Kind::kInclusive: return full <= upper_.key;
     case Bound::Kind::kExclusive: return full < upper_.key;
     case Bound::Kind::kPrefix: return full < upper_.key || full.starts_with(upper_.key);
+    case Bound::Kind::kAfterPrefix: return false;  // not an upper bound kind
   }
   return false;
 }

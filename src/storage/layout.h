@@ -53,6 +53,7 @@ struct Bound {
     kInclusive,  // key itself included
     kExclusive,  // key itself excluded
     kPrefix,     // (upper bounds) every key starting with `key` included
+    kAfterPrefix,  // (lower bounds) only keys after every key starting with `key`
   };
   std::string key;
   Kind kind = Kind::kInclusive;

@@ -1,0 +1,217 @@
+// GetItem, PutItem and Query (Limit 20, newest first) on the embedded engine, side by side
+// with raw LMDB doing the same work in the same run:
+//   raw GetItem  = read txn + mdb_get + copy of the value
+//   raw PutItem  = write txn + mdb_put of the item + mdb_put of one index entry + commit
+//   raw Query    = read txn + cursor positioned at the end of a partition + 20 entries copied
+// 100,000 Cruddur-shaped items (1,000 partitions x 100), one GSI, nosync.
+
+#include <benchmark/benchmark.h>
+#include <lmdb.h>
+
+#include <filesystem>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "localdynamo/localdynamo.h"
+#include "storage/item_codec.h"
+
+using namespace localdynamo;
+
+namespace {
+
+constexpr int kPartitions = 1000;
+constexpr int kPerPartition = 100;
+
+Item Row(int p, int i) {
+  return Item{{"pk", AttributeValue::S(fmt::format("MSG#{:08}-5ae2-47a0-bc6d-fe2bc2700399", p))},
+              {"sk", AttributeValue::S(fmt::format("2023-03-20T{:02}:{:02}:00.000000+00:00", i / 60, i % 60))},
+              {"message_group_uuid", AttributeValue::S(fmt::format("{:08}-5ae2-47a0-bc6d-fe2bc2700399", p))},
+              {"message", AttributeValue::S("I think my favorite season is season 3. So many great episodes.")},
+              {"message_uuid", AttributeValue::S("1506fa16-d775-4808-9f46-456661029af2")},
+              {"user_uuid", AttributeValue::S("2f1c7a1e-30e8-4c5c-9b0f-6a5b7a7d3e21")},
+              {"user_display_name", AttributeValue::S("Andrew Bayko")},
+              {"user_handle", AttributeValue::S("bayko")}};
+}
+
+CreateTableRequest Schema() {
+  CreateTableRequest r;
+  r.table_name = "cruddur-messages";
+  r.attribute_definitions = {{"message_group_uuid", ScalarAttributeType::kS},
+                             {"pk", ScalarAttributeType::kS}, {"sk", ScalarAttributeType::kS}};
+  r.key_schema = {{"pk", KeyType::kHash}, {"sk", KeyType::kRange}};
+  r.billing_mode = BillingMode::kPayPerRequest;
+  GlobalSecondaryIndex g;
+  g.index_name = "message-group-sk-index";
+  g.key_schema = {{"message_group_uuid", KeyType::kHash}, {"sk", KeyType::kRange}};
+  g.projection.projection_type = ProjectionType::kAll;
+  r.global_secondary_indexes = std::vector<GlobalSecondaryIndex>{g};
+  return r;
+}
+
+struct Engine {
+  std::unique_ptr<Database> db;
+  Engine() {
+    Options o;
+    o.durability = Durability::kNoSync;
+    db = std::move(Database::OpenInMemory(o)).value();
+    (void)db->CreateTable(Schema());
+    for (int p = 0; p < kPartitions; ++p) {
+      BatchWriteItemRequest b;
+      for (int i = 0; i < kPerPartition; ++i) {
+        b.request_items["cruddur-messages"].push_back(WriteRequest{Row(p, i), std::nullopt});
+        if (b.request_items["cruddur-messages"].size() == 25) {
+          (void)db->BatchWriteItem(b);
+          b.request_items.clear();
+        }
+      }
+    }
+  }
+  static Engine& Get() {
+    static Engine e;
+    return e;
+  }
+};
+
+// Raw LMDB with the same data shape: key = pk + 0 + sk, value = the encoded item.
+struct Raw {
+  std::string dir;
+  MDB_env* env = nullptr;
+  MDB_dbi dbi = 0;
+  static std::string Key(const Item& item) { return item.at("pk").s() + '\0' + item.at("sk").s(); }
+  Raw() {
+    dir = (std::filesystem::temp_directory_path() / "ld_bench_raw_XXXXXX").string();
+    (void)mkdtemp(dir.data());
+    mdb_env_create(&env);
+    mdb_env_set_mapsize(env, uint64_t{4} << 30);
+    mdb_env_set_maxdbs(env, 4);
+    mdb_env_open(env, dir.c_str(), MDB_NOSYNC | MDB_NOTLS, 0644);
+    MDB_txn* txn;
+    mdb_txn_begin(env, nullptr, 0, &txn);
+    mdb_dbi_open(txn, "data", MDB_CREATE, &dbi);
+    for (int p = 0; p < kPartitions; ++p)
+      for (int i = 0; i < kPerPartition; ++i) {
+        Item item = Row(p, i);
+        std::string k = Key(item), v = storage::EncodeItem(item);
+        MDB_val kv{k.size(), k.data()}, vv{v.size(), v.data()};
+        mdb_put(txn, dbi, &kv, &vv, 0);
+      }
+    mdb_txn_commit(txn);
+  }
+  static Raw& Get() {
+    static Raw r;
+    return r;
+  }
+};
+
+void BM_GetItem_Engine(benchmark::State& state) {
+  auto& e = Engine::Get();
+  std::mt19937 rng(1);
+  for (auto _ : state) {
+    int p = rng() % kPartitions, i = rng() % kPerPartition;
+    Item row = Row(p, i);
+    GetItemRequest g;
+    g.table_name = "cruddur-messages";
+    g.key = {{"pk", row.at("pk")}, {"sk", row.at("sk")}};
+    auto r = e.db->GetItem(g);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_GetItem_Engine);
+
+void BM_GetItem_RawLmdb(benchmark::State& state) {
+  auto& raw = Raw::Get();
+  std::mt19937 rng(1);
+  for (auto _ : state) {
+    int p = rng() % kPartitions, i = rng() % kPerPartition;
+    Item row = Row(p, i);
+    std::string k = Raw::Key(row);
+    MDB_txn* txn;
+    mdb_txn_begin(raw.env, nullptr, MDB_RDONLY, &txn);
+    MDB_val kv{k.size(), k.data()}, vv;
+    std::string copy;
+    if (mdb_get(txn, raw.dbi, &kv, &vv) == 0) copy.assign(static_cast<char*>(vv.mv_data), vv.mv_size);
+    mdb_txn_abort(txn);
+    benchmark::DoNotOptimize(copy);
+  }
+}
+BENCHMARK(BM_GetItem_RawLmdb);
+
+void BM_PutItem_Engine(benchmark::State& state) {
+  auto& e = Engine::Get();
+  int n = 0;
+  for (auto _ : state) {
+    PutItemRequest p;
+    p.table_name = "cruddur-messages";
+    p.item = Row(kPartitions + n / kPerPartition, n % kPerPartition);
+    ++n;
+    auto r = e.db->PutItem(p);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_PutItem_Engine);
+
+void BM_PutItem_RawLmdb(benchmark::State& state) {
+  auto& raw = Raw::Get();
+  int n = 0;
+  for (auto _ : state) {
+    Item item = Row(kPartitions + n / kPerPartition, n % kPerPartition);
+    ++n;
+    std::string k = Raw::Key(item), v = storage::EncodeItem(item);
+    std::string ik = item.at("message_group_uuid").s() + '\0' + k;
+    MDB_txn* txn;
+    mdb_txn_begin(raw.env, nullptr, 0, &txn);
+    MDB_val kv{k.size(), k.data()}, vv{v.size(), v.data()}, ikv{ik.size(), ik.data()};
+    mdb_put(txn, raw.dbi, &kv, &vv, 0);
+    mdb_put(txn, raw.dbi, &ikv, &vv, 0);
+    mdb_txn_commit(txn);
+  }
+}
+BENCHMARK(BM_PutItem_RawLmdb);
+
+void BM_Query_Limit20_Desc_Engine(benchmark::State& state) {
+  auto& e = Engine::Get();
+  std::mt19937 rng(2);
+  for (auto _ : state) {
+    int p = rng() % kPartitions;
+    QueryRequest q;
+    q.table_name = "cruddur-messages";
+    q.key_condition_expression = "pk = :pk";
+    q.expression_attribute_values = ValueMap{{":pk", Row(p, 0).at("pk")}};
+    q.scan_index_forward = false;
+    q.limit = 20;
+    auto r = e.db->Query(q);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_Query_Limit20_Desc_Engine);
+
+void BM_Query_Limit20_Desc_RawLmdb(benchmark::State& state) {
+  auto& raw = Raw::Get();
+  std::mt19937 rng(2);
+  for (auto _ : state) {
+    int p = rng() % kPartitions;
+    std::string prefix = Row(p, 0).at("pk").s() + '\0';
+    std::string end = prefix + "\xff";
+    MDB_txn* txn;
+    mdb_txn_begin(raw.env, nullptr, MDB_RDONLY, &txn);
+    MDB_cursor* c;
+    mdb_cursor_open(txn, raw.dbi, &c);
+    MDB_val kv{end.size(), end.data()}, vv;
+    std::vector<std::string> out;
+    int rc = mdb_cursor_get(c, &kv, &vv, MDB_SET_RANGE);
+    rc = rc == 0 ? mdb_cursor_get(c, &kv, &vv, MDB_PREV) : mdb_cursor_get(c, &kv, &vv, MDB_LAST);
+    while (rc == 0 && out.size() < 20) {
+      out.emplace_back(static_cast<char*>(vv.mv_data), vv.mv_size);
+      rc = mdb_cursor_get(c, &kv, &vv, MDB_PREV);
+    }
+    mdb_cursor_close(c);
+    mdb_txn_abort(txn);
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_Query_Limit20_Desc_RawLmdb);
+
+}  // namespace
+
+BENCHMARK_MAIN();
