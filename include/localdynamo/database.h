@@ -64,8 +64,14 @@ class Database {
   // in commit order (see StreamDelivery). A subscriber that throws has the exception caught
   // and reported to stderr; the record counts as delivered to it and the others still get
   // it. Errors: ResourceNotFoundException (no such table), ValidationException (no stream).
+  //
+  // With StreamDelivery::kBackground and a non-empty `consumer` name, delivery is
+  // at-least-once across restarts: the position of the last record handed to the subscriber
+  // is persisted under (table, consumer), and a later Subscribe with the same names resumes
+  // after it, delivering what was committed in between.
   using SubscriptionId = uint64_t;
-  Result<SubscriptionId> Subscribe(const std::string& table_name, StreamSubscriber subscriber);
+  Result<SubscriptionId> Subscribe(const std::string& table_name, StreamSubscriber subscriber,
+                                   const std::string& consumer = "");
   void Unsubscribe(SubscriptionId id);
 
   Result<ListStreamsResponse> ListStreams(const ListStreamsRequest& request);

@@ -14,6 +14,7 @@ Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Database::~Database() = default;
 
 Database::Impl::~Impl() {
+  StopWorker();
   std::string dir = directory;
   env.reset();
   if (temporary) {
@@ -36,6 +37,7 @@ Result<std::unique_ptr<Database::Impl>> OpenImpl(const std::string& directory, O
   env_options.map_size = options.map_size_bytes;
   impl->options = std::move(options);
   LD_ASSIGN_OR_RETURN(impl->env, storage::Env::Open(directory, env_options));
+  if (impl->options.stream_delivery == StreamDelivery::kBackground) impl->StartWorker();
   return impl;
 }
 

@@ -41,6 +41,8 @@ struct Database::Impl {
     SubscriptionId id;
     std::string table_name;
     StreamSubscriber callback;
+    std::string consumer;    // background mode: checkpoint name ("" = not persisted)
+    uint64_t next_sequence;  // background mode: first sequence not yet delivered
   };
   std::mutex subscribers_mu;
   std::vector<Subscription> subscribers;
@@ -61,6 +63,17 @@ struct Database::Impl {
   };
   std::mutex tokens_mu;
   std::map<std::string, TokenEntry> tokens;
+
+  // Background delivery (StreamDelivery::kBackground): a worker thread reading the stream DBI.
+  std::thread worker;
+  std::mutex worker_mu;
+  std::condition_variable worker_cv;
+  bool worker_stopping = false;
+  bool worker_poke = false;
+  void StartWorker();
+  void StopWorker();
+  void WorkerLoop();
+  void DeliverBackground();
 
   ~Impl();
 

@@ -3,6 +3,8 @@
 
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
+#include <chrono>
 #include <exception>
 
 #include <fmt/format.h>
@@ -16,6 +18,13 @@ namespace localdynamo {
 using engine::StreamMeta;
 
 void Database::Impl::Deliver(std::vector<StreamRecord> records) {
+  if (options.stream_delivery == StreamDelivery::kBackground) {
+    // The records are already in the stream DBI; the worker reads them from there.
+    std::lock_guard lock(worker_mu);
+    worker_poke = true;
+    worker_cv.notify_all();
+    return;
+  }
   std::unique_lock lock(delivery_mu);
   for (auto& r : records) delivery_queue.push_back(std::move(r));
   enqueued_total += records.size();
@@ -60,18 +69,133 @@ void Database::Impl::Deliver(std::vector<StreamRecord> records) {
   delivery_cv.notify_all();
 }
 
+namespace {
+
+std::string CheckpointKey(std::string_view table, std::string_view consumer) {
+  return fmt::format("checkpoint/{}/{}", table, consumer);
+}
+
+uint64_t ReadU64(std::string_view v) {
+  uint64_t x = 0;
+  if (v.size() >= 8) std::memcpy(&x, v.data(), 8);
+  return x;
+}
+
+}  // namespace
+
 Result<Database::SubscriptionId> Database::Subscribe(const std::string& table_name,
-                                                     StreamSubscriber subscriber) {
+                                                     StreamSubscriber subscriber,
+                                                     const std::string& consumer) {
   Impl& db = *impl_;
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
   LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, table_name));
   if (!t) return errors::TableNotFoundNamed(table_name);
   if (!t->CurrentStream())
     return ValidationError(fmt::format("Table {} has no stream enabled", table_name));
-  std::lock_guard lock(db.subscribers_mu);
-  SubscriptionId id = db.next_subscription++;
-  db.subscribers.push_back({id, table_name, std::move(subscriber)});
+  // Background subscribers start after the last committed record, or at their checkpoint.
+  LD_ASSIGN_OR_RETURN(auto counter, txn.Get(txn.dbis().meta, "counter/stream_sequence"));
+  uint64_t next = (counter ? ReadU64(*counter) : 0) + 1;
+  if (!consumer.empty()) {
+    LD_ASSIGN_OR_RETURN(auto cp, txn.Get(txn.dbis().meta, CheckpointKey(table_name, consumer)));
+    if (cp) next = ReadU64(*cp);
+  }
+  SubscriptionId id;
+  {
+    std::lock_guard lock(db.subscribers_mu);
+    id = db.next_subscription++;
+    db.subscribers.push_back({id, table_name, std::move(subscriber), consumer, next});
+  }
+  if (db.options.stream_delivery == StreamDelivery::kBackground) {
+    std::lock_guard lock(db.worker_mu);
+    db.worker_poke = true;
+    db.worker_cv.notify_all();
+  }
   return id;
+}
+
+void Database::Impl::StartWorker() {
+  worker = std::thread([this] { WorkerLoop(); });
+}
+
+void Database::Impl::StopWorker() {
+  if (!worker.joinable()) return;
+  {
+    std::lock_guard lock(worker_mu);
+    worker_stopping = true;
+    worker_cv.notify_all();
+  }
+  worker.join();
+}
+
+void Database::Impl::WorkerLoop() {
+  while (true) {
+    {
+      std::unique_lock lock(worker_mu);
+      // Writes from other processes don't poke us: poll as well.
+      worker_cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return worker_stopping || worker_poke; });
+      if (worker_stopping) return;
+      worker_poke = false;
+    }
+    DeliverBackground();
+  }
+}
+
+// One pass: every subscription gets the records after its position, in sequence order; the
+// position (and a named consumer's checkpoint) advances after each record is handed over, so
+// a crash between delivery and checkpoint re-delivers (at-least-once).
+void Database::Impl::DeliverBackground() {
+  std::vector<Subscription> subs;
+  {
+    std::lock_guard lock(subscribers_mu);
+    subs = subscribers;
+  }
+  for (auto& sub : subs) {
+    std::vector<StreamRecord> batch;
+    {
+      auto txn = BeginRead();
+      if (!txn.ok()) return;
+      auto t = FindTable(*txn, sub.table_name);
+      if (!t.ok() || !*t) continue;
+      for (const auto& stream : (*t)->streams) {
+        auto cursor = storage::Cursor::Open(*txn, txn->dbis().stream);
+        if (!cursor.ok()) return;
+        std::string prefix = engine::StreamKey(stream.number, 0).substr(0, 4);
+        auto e = cursor->SeekGE(engine::StreamKey(stream.number, sub.next_sequence));
+        while (e.ok() && *e && (*e)->key.starts_with(prefix) && batch.size() < 1000) {
+          StreamRecord r;
+          if (engine::DecodeStreamRecord((*e)->value, &r)) batch.push_back(std::move(r));
+          e = cursor->Next();
+        }
+      }
+    }
+    if (batch.empty()) continue;
+    std::sort(batch.begin(), batch.end(), [](const StreamRecord& a, const StreamRecord& b) {
+      return a.sequence_number < b.sequence_number;
+    });
+    uint64_t next = sub.next_sequence;
+    for (const auto& r : batch) {
+      try {
+        sub.callback(r);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "localdynamo: stream subscriber threw: %s\n", e.what());
+      } catch (...) {
+        std::fprintf(stderr, "localdynamo: stream subscriber threw\n");
+      }
+      next = *engine::ParseSequence(r.sequence_number) + 1;
+    }
+    {
+      std::lock_guard lock(subscribers_mu);
+      for (auto& s : subscribers)
+        if (s.id == sub.id) s.next_sequence = next;
+    }
+    if (!sub.consumer.empty()) {
+      auto txn = BeginWrite();
+      if (!txn.ok()) continue;
+      std::string bytes(reinterpret_cast<const char*>(&next), 8);
+      if (txn->Put(txn->dbis().meta, CheckpointKey(sub.table_name, sub.consumer), bytes).ok())
+        (void)txn->Commit();
+    }
+  }
 }
 
 void Database::Unsubscribe(SubscriptionId id) {

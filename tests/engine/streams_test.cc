@@ -1,5 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
 #include "support/fixtures.h"
 
 using namespace ld_test;
@@ -150,4 +156,47 @@ TEST_CASE("UpdateTable backfills a new GSI") {
   auto after = Must(db->DescribeTable({kTable})).table;
   CHECK(after.global_secondary_indexes[0].index_status == IndexStatus::kActive);
   CHECK(after.global_secondary_indexes[0].item_count == 2);
+}
+
+TEST_CASE("background delivery resumes from a persisted checkpoint after a restart") {
+  std::string dir = (std::filesystem::temp_directory_path() / "ld_bg_XXXXXX").string();
+  REQUIRE(mkdtemp(dir.data()));
+  Options bg;
+  bg.durability = Durability::kNoSync;
+  bg.stream_delivery = StreamDelivery::kBackground;
+  auto wait_for = [](std::atomic<int>& n, int want) {
+    for (int i = 0; i < 400 && n.load() < want; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return n.load();
+  };
+  {
+    auto db = Must(Database::Open(dir, bg));
+    Must(db->CreateTable(CruddurMessagesSchema()));
+    std::atomic<int> got{0};
+    Must(db->Subscribe(kTable, [&](const StreamRecord&) { ++got; }, "updater"));
+    Put(*db, kTable, {{"pk", S("p")}, {"sk", S("1")}});
+    Put(*db, kTable, {{"pk", S("p")}, {"sk", S("2")}});
+    CHECK(wait_for(got, 2) == 2);
+  }
+  {
+    // Written while no consumer runs.
+    Options sync;
+    sync.durability = Durability::kNoSync;
+    auto db = Must(Database::Open(dir, sync));
+    Put(*db, kTable, {{"pk", S("p")}, {"sk", S("3")}});
+  }
+  {
+    auto db = Must(Database::Open(dir, bg));
+    std::atomic<int> got{0};
+    std::vector<std::string> sks;
+    std::mutex mu;
+    Must(db->Subscribe(kTable, [&](const StreamRecord& r) {
+      std::lock_guard lock(mu);
+      sks.push_back(r.keys.at("sk").s());
+      ++got;
+    }, "updater"));
+    CHECK(wait_for(got, 1) == 1);
+    std::lock_guard lock(mu);
+    CHECK(sks == std::vector<std::string>{"3"});
+  }
+  std::filesystem::remove_all(dir);
 }

@@ -1,0 +1,182 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "support/fixtures.h"
+
+using namespace ld_test;
+
+namespace {
+
+const char* kTable = "cruddur-messages";
+
+std::string Ts(int minute, int year = 2023) {
+  return fmt::format("{}-03-20T{:02}:{:02}:00.000000+00:00", year, 10 + minute / 60, minute % 60);
+}
+
+// The seed's conversation: 25 messages one minute apart in 2023, two in 2024, plus two
+// groups for andrew.
+std::unique_ptr<Database> Seeded() {
+  auto db = OpenTestDb();
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  for (int i = 0; i < 25; ++i) Put(*db, kTable, MessageRow("ab", Ts(i), fmt::format("m{}", i)));
+  Put(*db, kTable, MessageRow("ab", Ts(0, 2024), "Happy new year!"));
+  Put(*db, kTable, MessageRow("ab", Ts(1, 2024), "Happy new year to you too."));
+  Put(*db, kTable, GroupRow("andrew", "ab", Ts(1, 2024)));
+  Put(*db, kTable, GroupRow("bayko", "ab", Ts(1, 2024)));
+  Put(*db, kTable, GroupRow("andrew", "al", Ts(0)));
+  Put(*db, kTable, GroupRow("londo", "al", Ts(0)));
+  return db;
+}
+
+std::vector<std::string> Sks(const QueryResponse& r) {
+  std::vector<std::string> out;
+  for (const auto& i : *r.items) out.push_back(i.at("sk").s());
+  return out;
+}
+
+QueryRequest Q(std::string kce, ValueMap values) {
+  QueryRequest q;
+  q.table_name = kTable;
+  q.key_condition_expression = std::move(kce);
+  q.expression_attribute_values = std::move(values);
+  return q;
+}
+
+}  // namespace
+
+TEST_CASE("pattern B: conversations newest first, Limit 20") {
+  auto db = Seeded();
+  auto q = Q("pk = :pkey", {{":pkey", S("GRP#andrew")}});
+  q.scan_index_forward = false;
+  q.limit = 20;
+  q.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
+  auto r = Must(db->Query(q));
+  REQUIRE(r.items->size() == 2);
+  CHECK((*r.items)[0].at("message_group_uuid") == S("ab"));
+  CHECK((*r.items)[1].at("message_group_uuid") == S("al"));
+  CHECK_FALSE(r.last_evaluated_key);
+  CHECK(r.consumed_capacity->capacity_units == 0.5);
+}
+
+TEST_CASE("pattern A: begins_with(sk, year), newest 20, then the next page") {
+  auto db = Seeded();
+  auto q = Q("pk = :pk AND begins_with(sk,:year)", {{":pk", S("MSG#ab")}, {":year", S("2023")}});
+  q.scan_index_forward = false;
+  q.limit = 20;
+  auto first = Must(db->Query(q));
+  REQUIRE(first.items->size() == 20);
+  CHECK(Sks(first).front() == Ts(24));
+  CHECK(Sks(first).back() == Ts(5));
+  REQUIRE(first.last_evaluated_key);
+  CHECK(*first.last_evaluated_key == Item{{"pk", S("MSG#ab")}, {"sk", S(Ts(5))}});
+  q.exclusive_start_key = first.last_evaluated_key;
+  auto second = Must(db->Query(q));
+  CHECK(Sks(second) == std::vector<std::string>{Ts(4), Ts(3), Ts(2), Ts(1), Ts(0)});
+  CHECK_FALSE(second.last_evaluated_key);
+}
+
+TEST_CASE("pattern A: sk BETWEEN is inclusive and ascending") {
+  auto db = Seeded();
+  auto q = Q("pk = :pk AND sk BETWEEN :start_date AND :end_date",
+             {{":pk", S("MSG#ab")}, {":start_date", S(Ts(3))}, {":end_date", S(Ts(7))}});
+  auto r = Must(db->Query(q));
+  CHECK(Sks(r) == std::vector<std::string>{Ts(3), Ts(4), Ts(5), Ts(6), Ts(7)});
+  auto bad = Q("pk = :pk AND sk BETWEEN :a AND :b", {{":pk", S("MSG#x")}, {":a", S("b")}, {":b", S("a")}});
+  CHECK(MustFail(db->Query(bad)).code == ErrorCode::kValidation);
+}
+
+TEST_CASE("comparison operators on the sort key") {
+  auto db = Seeded();
+  auto count = [&](const char* op) {
+    auto q = Q(fmt::format("pk = :pk AND sk {} :v", op), {{":pk", S("MSG#ab")}, {":v", S(Ts(10))}});
+    return Must(db->Query(q)).count;
+  };
+  CHECK(count("<") == 10);
+  CHECK(count("<=") == 11);
+  CHECK(count(">") == 16);
+  CHECK(count(">=") == 17);
+  CHECK(count("=") == 1);
+}
+
+TEST_CASE("the GSI query of the stream updater; sparse index; errors") {
+  auto db = Seeded();
+  QueryRequest q = Q("message_group_uuid = :g", {{":g", S("ab")}});
+  q.index_name = "message-group-sk-index";
+  auto r = Must(db->Query(q));
+  CHECK(r.count == 2);
+  q = Q("pk = :p", {{":p", S("x")}});
+  q.index_name = "message-group-sk-index";
+  CHECK(MustFail(db->Query(q)).code == ErrorCode::kValidation);
+  q = Q("message_group_uuid = :g", {{":g", S("ab")}});
+  q.index_name = "message-group-sk-index";
+  q.consistent_read = true;
+  CHECK(MustFail(db->Query(q)).message == "Consistent reads are not supported on global secondary indexes");
+  q.consistent_read.reset();
+  q.index_name = "nope";
+  CHECK(MustFail(db->Query(q)).message == "The table does not have the specified index: nope");
+}
+
+TEST_CASE("page-by-page continuation equals one long query, both directions, with a filter") {
+  auto db = Seeded();
+  for (bool forward : {true, false}) {
+    for (int limit : {1, 3, 7}) {
+      auto q = Q("pk = :pk", {{":pk", S("MSG#ab")}, {":m", S("m1")}});
+      q.filter_expression = "begins_with(message, :m)";
+      q.scan_index_forward = forward;
+      auto all = Must(db->Query(q));
+      std::vector<std::string> paged;
+      q.limit = limit;
+      int64_t scanned = 0;
+      while (true) {
+        auto page = Must(db->Query(q));
+        for (const auto& s : Sks(page)) paged.push_back(s);
+        scanned += page.scanned_count;
+        if (!page.last_evaluated_key) break;
+        q.exclusive_start_key = page.last_evaluated_key;
+      }
+      CHECK(paged == Sks(all));
+      CHECK(scanned >= all.scanned_count);
+    }
+  }
+}
+
+TEST_CASE("Select COUNT and Scan paging") {
+  auto db = Seeded();
+  ScanRequest s;
+  s.table_name = kTable;
+  s.select = Select::kCount;
+  auto c = Must(db->Scan(s));
+  CHECK(c.count == 31);
+  CHECK_FALSE(c.items);
+  s.select.reset();
+  s.limit = 7;
+  int64_t total = 0;
+  int pages = 0;
+  while (true) {
+    auto page = Must(db->Scan(s));
+    total += page.count;
+    ++pages;
+    if (!page.last_evaluated_key) break;
+    s.exclusive_start_key = page.last_evaluated_key;
+  }
+  CHECK(total == 31);
+  CHECK(pages == 5);
+}
+
+TEST_CASE("parallel scan segments are disjoint and cover the table") {
+  auto db = Seeded();
+  std::vector<std::string> seen;
+  for (int seg = 0; seg < 4; ++seg) {
+    ScanRequest s;
+    s.table_name = kTable;
+    s.segment = seg;
+    s.total_segments = 4;
+    for (const auto& i : *Must(db->Scan(s)).items) seen.push_back(i.at("pk").s() + "|" + i.at("sk").s());
+  }
+  std::sort(seen.begin(), seen.end());
+  CHECK(std::adjacent_find(seen.begin(), seen.end()) == seen.end());
+  CHECK(seen.size() == 31);
+}
