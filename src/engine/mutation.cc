@@ -95,7 +95,23 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const std::optional<
   r.table_name = table.name;
   r.stream_arn = stream->arn;
   LD_RETURN_IF_ERROR(txn_.Put(txn_.dbis().stream, StreamKey(stream->number, seq), EncodeStreamRecord(r)));
+  // Now and then, trim what is older than DynamoDB's 24-hour retention.
+  if (seq % kTrimEvery == 0) LD_RETURN_IF_ERROR(TrimStream(stream->number, r.approximate_creation_date_time));
   records_.push_back(std::move(r));
+  return OkStatus();
+}
+
+Status Mutation::TrimStream(uint32_t stream_number, double now_seconds) {
+  const std::string prefix = StreamKey(stream_number, 0).substr(0, 4);
+  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn_, txn_.dbis().stream));
+  LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(StreamKey(stream_number, 0)));
+  while (e && e->key.starts_with(prefix)) {
+    StreamRecord old;
+    if (!DecodeStreamRecord(e->value, &old)) return InternalError("corrupt stream record");
+    if (now_seconds - old.approximate_creation_date_time < kRetentionSeconds) break;
+    LD_RETURN_IF_ERROR(cursor.DeleteCurrent());
+    LD_ASSIGN_OR_RETURN(e, cursor.SeekGE(StreamKey(stream_number, 0)));
+  }
   return OkStatus();
 }
 

@@ -27,6 +27,9 @@ class Mutation {
   std::vector<StreamRecord> TakeRecords() { return std::move(records_); }
 
  private:
+  static constexpr uint64_t kTrimEvery = 256;
+  static constexpr double kRetentionSeconds = 24 * 3600;
+  Status TrimStream(uint32_t stream_number, double now_seconds);
   Status AppendStreamRecord(const TableMeta& table, const std::optional<Item>& old_item,
                             const std::optional<Item>& new_item);
 

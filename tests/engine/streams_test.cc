@@ -200,3 +200,34 @@ TEST_CASE("background delivery resumes from a persisted checkpoint after a resta
   }
   std::filesystem::remove_all(dir);
 }
+
+namespace {
+struct ManualClock : Clock {
+  std::atomic<int64_t> now{kStartMillis};
+  int64_t NowMillis() override { return now.load(); }
+};
+}  // namespace
+
+TEST_CASE("stream records older than 24 hours of Clock time are trimmed") {
+  auto clock = std::make_shared<ManualClock>();
+  Options o;
+  o.clock = clock;
+  auto db = Must(Database::OpenInMemory(o));
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  for (int i = 0; i < 100; ++i) Put(*db, kTable, {{"pk", S("old")}, {"sk", S(std::to_string(i))}});
+  clock->now += 25LL * 3600 * 1000;
+  for (int i = 0; i < 300; ++i) Put(*db, kTable, {{"pk", S("new")}, {"sk", S(std::to_string(i))}});
+  auto arn = *Must(db->DescribeTable({kTable})).table.latest_stream_arn;
+  DescribeStreamRequest ds;
+  ds.stream_arn = arn;
+  GetShardIteratorRequest gi;
+  gi.stream_arn = arn;
+  gi.shard_id = Must(db->DescribeStream(ds)).stream_description.shards.at(0).shard_id;
+  gi.shard_iterator_type = "TRIM_HORIZON";
+  GetRecordsRequest gr;
+  gr.shard_iterator = *Must(db->GetShardIterator(gi)).shard_iterator;
+  auto records = Must(db->GetRecords(gr)).records;
+  REQUIRE_FALSE(records.empty());
+  CHECK(records.front().keys.at("pk") == S("new"));
+  CHECK(records.size() == 300);
+}
