@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""HTTP load benchmark: localdynamo serve vs dynalite vs the bare HTTP stack, same run.
+
+    python3 bench/http_bench.py --build build [--duration 10] [--connections 16]
+
+Starts `localdynamo serve --in-memory`, dynalite (in-memory; installed with npm into
+bench/node_modules, git-ignored) and `http_baseline_server` (the same cpp-httplib set-up as
+the server, answering every request with an empty JSON body), seeds 100 partitions x 100
+Cruddur messages into both DynamoDB endpoints with boto3, then drives GetItem, Query
+(Limit 20, newest first) and PutItem with wrk (2 threads, 16 connections) and prints
+requests/s and p99 latency. Also measures localdynamo's cold start (process start to first
+answered request) and idle RSS.
+"""
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+import boto3
+from botocore.config import Config
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_port(port, timeout=20.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.01)
+    return False
+
+
+def client(port):
+    return boto3.client("dynamodb", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+                        aws_access_key_id="x", aws_secret_access_key="x",
+                        config=Config(retries={"max_attempts": 1}))
+
+
+def seed(port):
+    c = client(port)
+    c.create_table(
+        TableName="cruddur-messages",
+        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("message_group_uuid", "pk", "sk")],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        BillingMode="PAY_PER_REQUEST",
+        GlobalSecondaryIndexes=[{"IndexName": "message-group-sk-index",
+                                 "KeySchema": [{"AttributeName": "message_group_uuid", "KeyType": "HASH"},
+                                               {"AttributeName": "sk", "KeyType": "RANGE"}],
+                                 "Projection": {"ProjectionType": "ALL"}}])
+    for _ in range(100):
+        if c.describe_table(TableName="cruddur-messages")["Table"]["TableStatus"] == "ACTIVE":
+            break
+        time.sleep(0.1)
+    for p in range(100):
+        reqs = []
+        for i in range(100):
+            reqs.append({"PutRequest": {"Item": {
+                "pk": {"S": f"MSG#{p:08d}-5ae2-47a0-bc6d-fe2bc2700399"},
+                "sk": {"S": f"2023-03-20T{i // 60:02d}:{i % 60:02d}:00.000000+00:00"},
+                "message": {"S": "I think my favorite season is season 3. So many great episodes."},
+                "message_uuid": {"S": "1506fa16-d775-4808-9f46-456661029af2"},
+                "user_uuid": {"S": "2f1c7a1e-30e8-4c5c-9b0f-6a5b7a7d3e21"},
+                "user_display_name": {"S": "Andrew Bayko"}, "user_handle": {"S": "bayko"}}}})
+            if len(reqs) == 25:
+                c.batch_write_item(RequestItems={"cruddur-messages": reqs})
+                reqs = []
+
+
+def wrk(port, script, duration, connections):
+    env = dict(os.environ, LUA_DIR=os.path.join(HERE, "http"))
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency",
+                          "-s", os.path.join(HERE, "http", script), f"http://127.0.0.1:{port}/"],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, float(p99.group(1)) * scale, int(non2xx.group(1)) if non2xx else 0
+
+
+def cold_start(binary, runs=20):
+    times, rss = [], []
+    for _ in range(runs):
+        port = free_port()
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([binary, "serve", "--port", str(port), "--in-memory"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        body = b"{}"
+        req = (f"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.0\r\n"
+               f"X-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+        while True:
+            try:
+                s = socket.create_connection(("127.0.0.1", port), timeout=1)
+                s.sendall(req)
+                if s.recv(64).startswith(b"HTTP/1.1 200"):
+                    s.close()
+                    break
+                s.close()
+            except OSError:
+                time.sleep(0.0002)
+        times.append((time.perf_counter() - t0) * 1000)
+        time.sleep(0.2)
+        with open(f"/proc/{proc.pid}/status") as f:
+            rss.append(int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1)) / 1024)
+        proc.terminate()
+        proc.wait()
+    times.sort()
+    return times[len(times) // 2], max(rss)
+
+
+def ensure_dynalite():
+    cli = os.path.join(HERE, "node_modules", "dynalite", "cli.js")
+    if not os.path.exists(cli):
+        subprocess.run(["npm", "install", "--silent", "--prefix", HERE, "dynalite"], check=True)
+    return cli
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--connections", type=int, default=16)
+    args = ap.parse_args()
+    binary = os.path.join(args.build, "localdynamo")
+    baseline = os.path.join(args.build, "http_baseline_server")
+    procs = []
+    try:
+        ld_port, dl_port, base_port = free_port(), free_port(), free_port()
+        procs.append(subprocess.Popen([binary, "serve", "--port", str(ld_port), "--in-memory"],
+                                      stdout=subprocess.DEVNULL))
+        procs.append(subprocess.Popen(["node", ensure_dynalite(), "--port", str(dl_port)], stdout=subprocess.DEVNULL))
+        procs.append(subprocess.Popen([baseline, str(base_port)], stdout=subprocess.DEVNULL))
+        for p in (ld_port, dl_port, base_port):
+            assert wait_port(p), f"port {p} did not open"
+        seed(ld_port)
+        seed(dl_port)
+        rows = []
+        for name, script in (("GetItem", "get_item.lua"), ("Query Limit 20", "query.lua"), ("PutItem", "put_item.lua")):
+            ld = wrk(ld_port, script, args.duration, args.connections)
+            dl = wrk(dl_port, script, args.duration, args.connections)
+            rows.append((name, ld, dl))
+        empty = wrk(base_port, "empty.lua", args.duration, args.connections)
+        cold_ms, rss_mb = cold_start(binary)
+        print(f"| operation ({args.connections} connections) | localdynamo req/s | p99 ms | dynalite req/s | p99 ms | ratio | vs empty handler |")
+        print("|---|---|---|---|---|---|---|")
+        for name, ld, dl in rows:
+            print(f"| {name} | {ld[0]:.0f} | {ld[1]:.2f} | {dl[0]:.0f} | {dl[1]:.2f} | {ld[0] / dl[0]:.1f}x | {100 * ld[0] / empty[0]:.0f}% |"
+                  + (f" (non-2xx: {ld[2]}/{dl[2]})" if ld[2] or dl[2] else ""))
+        print(f"| empty handler (same HTTP stack) | {empty[0]:.0f} | {empty[1]:.2f} | | | | |")
+        print(f"\ncold start (process start to first answered request, median of 20): {cold_ms:.1f} ms")
+        print(f"idle RSS: {rss_mb:.1f} MB")
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
