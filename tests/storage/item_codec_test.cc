@@ -14,7 +14,7 @@ rc::Gen<AttributeValue> GenValue(int depth) {
         return Number::FromCanonicalParts(neg, std::to_string(d * 10 + 1), e);
       },
       rc::gen::arbitrary<bool>(), rc::gen::inRange(0, 100000), rc::gen::inRange(-120, 120));
-  std::vector<std::pair<int, rc::Gen<AttributeValue>>> gens = {
+  auto scalars = rc::gen::weightedOneOf<AttributeValue>({
       {3, rc::gen::map(str, [](std::string s) { return AttributeValue::S(s); })},
       {3, rc::gen::map(num, [](Number n) { return AttributeValue::N(n); })},
       {1, rc::gen::map(str, [](std::string s) { return AttributeValue::B(s); })},
@@ -26,15 +26,15 @@ rc::Gen<AttributeValue> GenValue(int depth) {
                        [](auto v) { return AttributeValue::NS(v); })},
       {1, rc::gen::map(rc::gen::container<std::vector<std::string>>(str),
                        [](auto v) { return AttributeValue::BS(v); })},
-  };
-  if (depth < 3) {
-    gens.push_back({1, rc::gen::map(rc::gen::resize(4, rc::gen::container<std::vector<AttributeValue>>(GenValue(depth + 1))),
-                                    [](List l) { return AttributeValue::L(l); })});
-    gens.push_back({1, rc::gen::map(rc::gen::resize(4, rc::gen::container<Map>(str, GenValue(depth + 1))),
-                                    [](Map m) { return AttributeValue::M(m); })});
-  }
-  return rc::gen::weightedOneOf(std::vector<std::pair<std::size_t, rc::Gen<AttributeValue>>>(
-      gens.begin(), gens.end()));
+  });
+  if (depth >= 3) return scalars;
+  return rc::gen::weightedOneOf<AttributeValue>({
+      {8, scalars},
+      {1, rc::gen::map(rc::gen::resize(4, rc::gen::container<std::vector<AttributeValue>>(GenValue(depth + 1))),
+                       [](List l) { return AttributeValue::L(l); })},
+      {1, rc::gen::map(rc::gen::resize(4, rc::gen::container<Map>(str, GenValue(depth + 1))),
+                       [](Map m) { return AttributeValue::M(m); })},
+  });
 }
 
 }  // namespace
