@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "localdynamo/number.h"
+#include "localdynamo/schema.h"
 #include "localdynamo/status.h"
 
 namespace localdynamo {
@@ -18,6 +19,16 @@ enum class Type : uint8_t { kS = 0, kN, kB, kBool, kNull, kM, kL, kSS, kNS, kBS 
 
 // "S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS".
 std::string_view TypeName(Type t);
+
+// The attribute type of a key attribute of this scalar type.
+inline Type ToValueType(ScalarAttributeType t) {
+  switch (t) {
+    case ScalarAttributeType::kS: return Type::kS;
+    case ScalarAttributeType::kN: return Type::kN;
+    case ScalarAttributeType::kB: return Type::kB;
+  }
+  return Type::kS;
+}
 
 struct Binary {
   std::string bytes;

@@ -43,7 +43,8 @@ Status Database::Impl::RefreshCatalog(const Txn& txn) {
   while (e) {
     auto meta = engine::ParseTableMeta(e->value);
     if (!meta) return InternalError(fmt::format("corrupt catalog entry for {}", e->key));
-    fresh.emplace(meta->name, std::make_shared<const TableMeta>(std::move(*meta)));
+    std::string name = meta->name;  // copied before *meta is moved from
+    fresh.emplace(std::move(name), std::make_shared<const TableMeta>(std::move(*meta)));
     LD_ASSIGN_OR_RETURN(e, cursor.Next());
   }
   tables = std::move(fresh);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "engine/capacity.h"
+#include "engine/database_impl.h"
 #include "engine/errors.h"
 #include "engine/expression_params.h"
 #include "engine/keys.h"

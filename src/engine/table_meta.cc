@@ -49,15 +49,6 @@ KeyShape ShapeOf(const std::vector<KeySchemaElement>& schema,
   return shape;
 }
 
-Type ToValueType(ScalarAttributeType t) {
-  switch (t) {
-    case ScalarAttributeType::kS: return Type::kS;
-    case ScalarAttributeType::kN: return Type::kN;
-    case ScalarAttributeType::kB: return Type::kB;
-  }
-  return Type::kS;
-}
-
 namespace {
 
 json KeySchemaJson(const std::vector<KeySchemaElement>& ks) {

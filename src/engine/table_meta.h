@@ -76,6 +76,5 @@ std::optional<TableMeta> ParseTableMeta(std::string_view text);
 ScalarAttributeType TypeOf(const std::vector<AttributeDefinition>& defs, const std::string& name);
 KeyShape ShapeOf(const std::vector<KeySchemaElement>& schema,
                  const std::vector<AttributeDefinition>& defs);
-Type ToValueType(ScalarAttributeType t);
 
 }  // namespace localdynamo::engine

@@ -49,7 +49,7 @@ Status Backfill(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& t, 
       // (DynamoDB reports them as violations; they are not indexed).
       bool types_ok = true;
       for (const auto* a : {&index.key.hash, index.key.range ? &*index.key.range : nullptr})
-        if (a && item.at(a->name).type() != engine::ToValueType(a->type)) types_ok = false;
+        if (a && item.at(a->name).type() != ToValueType(a->type)) types_ok = false;
       if (!types_ok) continue;
       Item projected = engine::ProjectForIndex(t, index, item);
       ++count;

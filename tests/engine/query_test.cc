@@ -174,7 +174,8 @@ TEST_CASE("parallel scan segments are disjoint and cover the table") {
     s.table_name = kTable;
     s.segment = seg;
     s.total_segments = 4;
-    for (const auto& i : *Must(db->Scan(s)).items) seen.push_back(i.at("pk").s() + "|" + i.at("sk").s());
+    auto page = Must(db->Scan(s));
+    for (const auto& i : *page.items) seen.push_back(i.at("pk").s() + "|" + i.at("sk").s());
   }
   std::sort(seen.begin(), seen.end());
   CHECK(std::adjacent_find(seen.begin(), seen.end()) == seen.end());
