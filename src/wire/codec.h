@@ -1,0 +1,51 @@
+#pragma once
+// DynamoDB JSON <-> typed requests and responses, one pair per operation.
+
+#include "localdynamo/requests.h"
+#include "localdynamo/stream.h"
+#include "wire/json_value.h"
+
+namespace localdynamo::wire {
+
+CreateTableRequest ParseCreateTable(const json& j);
+DescribeTableRequest ParseDescribeTable(const json& j);
+DeleteTableRequest ParseDeleteTable(const json& j);
+ListTablesRequest ParseListTables(const json& j);
+UpdateTableRequest ParseUpdateTable(const json& j);
+PutItemRequest ParsePutItem(const json& j);
+GetItemRequest ParseGetItem(const json& j);
+DeleteItemRequest ParseDeleteItem(const json& j);
+UpdateItemRequest ParseUpdateItem(const json& j);
+QueryRequest ParseQuery(const json& j);
+ScanRequest ParseScan(const json& j);
+BatchGetItemRequest ParseBatchGetItem(const json& j);
+BatchWriteItemRequest ParseBatchWriteItem(const json& j);
+TransactWriteItemsRequest ParseTransactWriteItems(const json& j);
+TransactGetItemsRequest ParseTransactGetItems(const json& j);
+ListStreamsRequest ParseListStreams(const json& j);
+DescribeStreamRequest ParseDescribeStream(const json& j);
+GetShardIteratorRequest ParseGetShardIterator(const json& j);
+GetRecordsRequest ParseGetRecords(const json& j);
+
+json ToJson(const TableDescription& d);
+json ToJson(const CreateTableResponse& r);
+json ToJson(const DescribeTableResponse& r);
+json ToJson(const DeleteTableResponse& r);
+json ToJson(const ListTablesResponse& r);
+json ToJson(const UpdateTableResponse& r);
+json ToJson(const PutItemResponse& r);
+json ToJson(const GetItemResponse& r);
+json ToJson(const DeleteItemResponse& r);
+json ToJson(const UpdateItemResponse& r);
+json ToJson(const QueryResponse& r);
+json ToJson(const BatchGetItemResponse& r);
+json ToJson(const BatchWriteItemResponse& r);
+json ToJson(const TransactWriteItemsResponse& r);
+json ToJson(const TransactGetItemsResponse& r);
+json ToJson(const ListStreamsResponse& r);
+json ToJson(const DescribeStreamResponse& r);
+json ToJson(const GetShardIteratorResponse& r);
+json ToJson(const GetRecordsResponse& r);
+json ToJson(const StreamRecord& r);
+
+}  // namespace localdynamo::wire

@@ -1,0 +1,137 @@
+#include "wire/dispatch.h"
+
+#include <fmt/format.h>
+
+#include "wire/codec.h"
+
+namespace localdynamo::wire {
+namespace {
+
+constexpr std::string_view kDynamoPrefix = "DynamoDB_20120810.";
+constexpr std::string_view kStreamsPrefix = "DynamoDBStreams_20120810.";
+
+std::string TypePrefix(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kSerialization:
+    case ErrorCode::kUnknownOperation: return "com.amazon.coral.service#";
+    case ErrorCode::kValidation: return "com.amazon.coral.validate#";
+    default: return "com.amazonaws.dynamodb.v20120810#";
+  }
+}
+
+WireResponse Fail(const Error& e, std::string table = "") {
+  return WireResponse{ErrorHttpStatus(e.code), ErrorBody(e), std::string(ErrorCodeName(e.code)), std::move(table)};
+}
+
+template <class Req, class Resp>
+WireResponse Run(const json& body, Req (*parse)(const json&), Result<Resp> (Database::*op)(const Req&),
+                 Database& db) {
+  Req req = parse(body);
+  auto result = (db.*op)(req);
+  std::string table;
+  if constexpr (requires { req.table_name; }) {
+    if constexpr (std::is_same_v<decltype(req.table_name), std::string>) table = req.table_name;
+  }
+  if (!result.ok()) return Fail(result.error(), table);
+  return WireResponse{200, ToJson(*result).dump(), "", table};
+}
+
+using Handler = WireResponse (*)(Database&, const json&);
+
+template <auto Parse, auto Op>
+WireResponse Handle(Database& db, const json& body) {
+  return Run(body, Parse, Op, db);
+}
+
+WireResponse DescribeEndpoints(Database&, const json&) {
+  json o = {{"Endpoints", json::array({{{"Address", "localhost"}, {"CachePeriodInMinutes", 1440}}})}};
+  return WireResponse{200, o.dump(), "", ""};
+}
+
+WireResponse DescribeTimeToLive(Database& db, const json& body) {
+  auto req = ParseDescribeTable(body);
+  auto t = db.DescribeTable(req);
+  if (!t.ok()) return Fail(t.error(), req.table_name);
+  json o = {{"TimeToLiveDescription", {{"TimeToLiveStatus", "DISABLED"}}}};
+  return WireResponse{200, o.dump(), "", req.table_name};
+}
+
+struct Route {
+  std::string_view name;
+  Handler handler;
+};
+
+constexpr Route kDynamoRoutes[] = {
+    {"CreateTable", Handle<ParseCreateTable, &Database::CreateTable>},
+    {"DescribeTable", Handle<ParseDescribeTable, &Database::DescribeTable>},
+    {"DeleteTable", Handle<ParseDeleteTable, &Database::DeleteTable>},
+    {"ListTables", Handle<ParseListTables, &Database::ListTables>},
+    {"UpdateTable", Handle<ParseUpdateTable, &Database::UpdateTable>},
+    {"PutItem", Handle<ParsePutItem, &Database::PutItem>},
+    {"GetItem", Handle<ParseGetItem, &Database::GetItem>},
+    {"DeleteItem", Handle<ParseDeleteItem, &Database::DeleteItem>},
+    {"UpdateItem", Handle<ParseUpdateItem, &Database::UpdateItem>},
+    {"Query", Handle<ParseQuery, &Database::Query>},
+    {"Scan", Handle<ParseScan, &Database::Scan>},
+    {"BatchGetItem", Handle<ParseBatchGetItem, &Database::BatchGetItem>},
+    {"BatchWriteItem", Handle<ParseBatchWriteItem, &Database::BatchWriteItem>},
+    {"TransactWriteItems", Handle<ParseTransactWriteItems, &Database::TransactWriteItems>},
+    {"TransactGetItems", Handle<ParseTransactGetItems, &Database::TransactGetItems>},
+    {"DescribeEndpoints", DescribeEndpoints},
+    {"DescribeTimeToLive", DescribeTimeToLive},
+};
+
+constexpr Route kStreamsRoutes[] = {
+    {"ListStreams", Handle<ParseListStreams, &Database::ListStreams>},
+    {"DescribeStream", Handle<ParseDescribeStream, &Database::DescribeStream>},
+    {"GetShardIterator", Handle<ParseGetShardIterator, &Database::GetShardIterator>},
+    {"GetRecords", Handle<ParseGetRecords, &Database::GetRecords>},
+};
+
+Handler Find(std::string_view target) {
+  auto lookup = [](std::string_view op, const auto& routes) -> Handler {
+    for (const auto& r : routes)
+      if (r.name == op) return r.handler;
+    return nullptr;
+  };
+  if (target.starts_with(kDynamoPrefix)) return lookup(target.substr(kDynamoPrefix.size()), kDynamoRoutes);
+  if (target.starts_with(kStreamsPrefix)) return lookup(target.substr(kStreamsPrefix.size()), kStreamsRoutes);
+  return nullptr;
+}
+
+}  // namespace
+
+std::string ErrorBody(const Error& e) {
+  json o = {{"__type", TypePrefix(e.code) + std::string(ErrorCodeName(e.code))}, {"message", e.message}};
+  if (e.item) o["Item"] = ItemJson(*e.item);
+  if (!e.cancellation_reasons.empty()) {
+    json a = json::array();
+    for (const auto& r : e.cancellation_reasons) {
+      json x = {{"Code", r.code}};
+      if (!r.message.empty()) x["Message"] = r.message;
+      if (r.item) x["Item"] = ItemJson(*r.item);
+      a.push_back(x);
+    }
+    o["CancellationReasons"] = a;
+  }
+  return o.dump();
+}
+
+WireResponse Dispatch(Database& db, std::string_view target, std::string_view body) {
+  Handler h = Find(target);
+  if (!h) return Fail(Error{ErrorCode::kUnknownOperation, "", nullptr, {}});
+  json parsed = json::parse(body, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object())
+    return Fail(Error{ErrorCode::kSerialization, body.empty() ? "" : "Start of structure or map found where not expected", nullptr, {}});
+  try {
+    return h(db, parsed);
+  } catch (const WireError& e) {
+    std::string table;
+    if (auto it = parsed.find("TableName"); it != parsed.end() && it->is_string()) table = it->get<std::string>();
+    return Fail(e.error(), table);
+  } catch (const std::exception& e) {
+    return Fail(InternalError(e.what()));
+  }
+}
+
+}  // namespace localdynamo::wire

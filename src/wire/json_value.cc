@@ -1,0 +1,198 @@
+#include "wire/json_value.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace localdynamo::wire {
+
+void ThrowSerialization(std::string message) {
+  throw WireError(Error{ErrorCode::kSerialization, std::move(message), nullptr, {}});
+}
+void ThrowValidation(std::string message) { throw WireError(ValidationError(std::move(message))); }
+
+namespace {
+
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+const std::string& StringMember(const json& j) {
+  if (!j.is_string()) ThrowSerialization(fmt::format("{} can not be converted to a String", j.is_number() ? "NUMBER_VALUE" : j.is_boolean() ? "TRUE_VALUE" : j.is_object() ? "START_OBJECT" : "START_ARRAY"));
+  return j.get_ref<const std::string&>();
+}
+
+const json::array_t& ArrayMember(const json& j) {
+  if (!j.is_array()) ThrowSerialization("Unexpected value type in payload");
+  return j.get_ref<const json::array_t&>();
+}
+
+std::string SetText(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
+  return "[" + out + "]";
+}
+
+template <class T>
+void CheckSet(const std::vector<T>& values, const char* what, const std::vector<std::string>& texts) {
+  if (values.empty())
+    ThrowValidation(fmt::format("One or more parameter values were invalid: An {} set  may not be empty", what));
+  std::vector<T> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+    ThrowValidation(fmt::format("One or more parameter values were invalid: Input collection {} contains duplicates.", SetText(texts)));
+}
+
+Number ParseNumber(const json& j) {
+  auto n = Number::Parse(StringMember(j));
+  if (!n.ok()) throw WireError(std::move(n).error());
+  return std::move(n).value();
+}
+
+}  // namespace
+
+std::string Base64Encode(std::string_view in) {
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
+    out += {kAlphabet[n >> 18], kAlphabet[(n >> 12) & 63], kAlphabet[(n >> 6) & 63], kAlphabet[n & 63]};
+  }
+  if (i + 1 == in.size()) {
+    uint32_t n = uint8_t(in[i]) << 16;
+    out += {kAlphabet[n >> 18], kAlphabet[(n >> 12) & 63], '=', '='};
+  } else if (i + 2 == in.size()) {
+    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
+    out += {kAlphabet[n >> 18], kAlphabet[(n >> 12) & 63], kAlphabet[(n >> 6) & 63], '='};
+  }
+  return out;
+}
+
+std::string Base64Decode(std::string_view in) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+' || c == '-') return 62;
+    if (c == '/' || c == '_') return 63;
+    return -1;
+  };
+  if (in.size() % 4 != 0)
+    ThrowSerialization(fmt::format("Base64 encoded length is expected a multiple of 4 bytes but found: {}", in.size()));
+  std::string out;
+  out.reserve(in.size() / 4 * 3);
+  for (std::size_t i = 0; i < in.size(); i += 4) {
+    int v[4];
+    int pad = 0;
+    for (int k = 0; k < 4; ++k) {
+      char c = in[i + k];
+      if (c == '=' && i + 4 == in.size() && k >= 2) {
+        v[k] = 0;
+        ++pad;
+        continue;
+      }
+      if (pad) ThrowSerialization("Invalid last non-pad Base64 character dectected");
+      v[k] = value(c);
+      if (v[k] < 0) ThrowSerialization(fmt::format("Invalid Base64 character: '{}'", c));
+    }
+    uint32_t n = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
+    out.push_back(static_cast<char>(n >> 16));
+    if (pad < 2) out.push_back(static_cast<char>((n >> 8) & 0xFF));
+    if (pad < 1) out.push_back(static_cast<char>(n & 0xFF));
+  }
+  return out;
+}
+
+AttributeValue ParseValue(const json& j) {
+  if (!j.is_object()) ThrowSerialization("Unexpected value type in payload");
+  if (j.empty()) ThrowValidation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+  if (j.size() > 1)
+    ThrowValidation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+  auto member = j.begin();
+  const std::string& type = member.key();
+  const json& v = member.value();
+  if (type == "S") return AttributeValue::S(StringMember(v));
+  if (type == "N") return AttributeValue::N(ParseNumber(v));
+  if (type == "B") return AttributeValue::B(Base64Decode(StringMember(v)));
+  if (type == "BOOL") {
+    if (!v.is_boolean()) ThrowSerialization("Unexpected value type in payload");
+    return AttributeValue::Bool(v.get<bool>());
+  }
+  if (type == "NULL") {
+    if (!v.is_boolean()) ThrowSerialization("Unexpected value type in payload");
+    if (!v.get<bool>())
+      ThrowValidation("One or more parameter values were invalid: Null attribute value types must have the value of true");
+    return AttributeValue::MakeNull();
+  }
+  if (type == "M") {
+    if (!v.is_object()) ThrowSerialization("Unexpected value type in payload");
+    return AttributeValue::M(ParseItem(v));
+  }
+  if (type == "L") {
+    List l;
+    for (const auto& e : ArrayMember(v)) l.push_back(ParseValue(e));
+    return AttributeValue::L(std::move(l));
+  }
+  if (type == "SS" || type == "BS") {
+    std::vector<std::string> values, texts;
+    for (const auto& e : ArrayMember(v)) {
+      texts.push_back(StringMember(e));
+      values.push_back(type == "SS" ? texts.back() : Base64Decode(texts.back()));
+    }
+    CheckSet(values, type == "SS" ? "string" : "binary", texts);
+    return type == "SS" ? AttributeValue::SS(std::move(values)) : AttributeValue::BS(std::move(values));
+  }
+  if (type == "NS") {
+    std::vector<Number> values;
+    std::vector<std::string> texts;
+    for (const auto& e : ArrayMember(v)) {
+      values.push_back(ParseNumber(e));
+      texts.push_back(StringMember(e));
+    }
+    CheckSet(values, "number", texts);
+    return AttributeValue::NS(std::move(values));
+  }
+  ThrowValidation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+}
+
+Item ParseItem(const json& j) {
+  if (!j.is_object()) ThrowSerialization("Unexpected value type in payload");
+  Item item;
+  for (const auto& [k, v] : j.items()) item.emplace(k, ParseValue(v));
+  return item;
+}
+
+json ValueJson(const AttributeValue& v) {
+  switch (v.type()) {
+    case Type::kS: return {{"S", v.s()}};
+    case Type::kN: return {{"N", v.n().ToString()}};
+    case Type::kB: return {{"B", Base64Encode(v.b())}};
+    case Type::kBool: return {{"BOOL", v.boolean()}};
+    case Type::kNull: return {{"NULL", true}};
+    case Type::kM: return {{"M", ItemJson(v.m())}};
+    case Type::kL: {
+      json a = json::array();
+      for (const auto& e : v.l()) a.push_back(ValueJson(e));
+      return {{"L", std::move(a)}};
+    }
+    case Type::kSS: return {{"SS", v.ss()}};
+    case Type::kNS: {
+      json a = json::array();
+      for (const auto& e : v.ns()) a.push_back(e.ToString());
+      return {{"NS", std::move(a)}};
+    }
+    case Type::kBS: {
+      json a = json::array();
+      for (const auto& e : v.bs()) a.push_back(Base64Encode(e));
+      return {{"BS", std::move(a)}};
+    }
+  }
+  return json::object();
+}
+
+json ItemJson(const Item& item) {
+  json o = json::object();
+  for (const auto& [k, v] : item) o[k] = ValueJson(v);
+  return o;
+}
+
+}  // namespace localdynamo::wire

@@ -1,0 +1,41 @@
+#pragma once
+// DynamoDB JSON for attribute values and items: {"S":"x"}, {"N":"12"}, {"B":"<base64>"}, ...
+// Malformed input raises WireError (caught in Dispatch), carrying DynamoDB's error.
+
+#include <nlohmann/json.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "localdynamo/status.h"
+#include "localdynamo/value.h"
+
+namespace localdynamo::wire {
+
+using json = nlohmann::json;
+
+// A request the wire layer rejects before it reaches the engine.
+class WireError : public std::exception {
+ public:
+  explicit WireError(Error e) : error_(std::move(e)) {}
+  const Error& error() const { return error_; }
+  const char* what() const noexcept override { return error_.message.c_str(); }
+
+ private:
+  Error error_;
+};
+
+[[noreturn]] void ThrowSerialization(std::string message);
+[[noreturn]] void ThrowValidation(std::string message);
+
+AttributeValue ParseValue(const json& j);
+Item ParseItem(const json& j);
+json ValueJson(const AttributeValue& v);
+json ItemJson(const Item& item);
+
+std::string Base64Encode(std::string_view bytes);
+// Throws SerializationException on malformed input.
+std::string Base64Decode(std::string_view text);
+
+}  // namespace localdynamo::wire

@@ -1,0 +1,91 @@
+#pragma once
+// Reading request members with DynamoDB's (Coral's) validation: wrong JSON types are
+// SerializationException at once; missing required members, bad enum values and range
+// violations are collected and reported together as one ValidationException
+// ("2 validation errors detected: Value null at 'tableName' failed to satisfy constraint: ...").
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "localdynamo/requests.h"
+#include "wire/json_value.h"
+
+namespace localdynamo::wire {
+
+class Failures {
+ public:
+  void Add(std::string f) { failures_.push_back(std::move(f)); }
+  // Throws the aggregated ValidationException, if any.
+  void ThrowIfAny() const;
+
+ private:
+  std::vector<std::string> failures_;
+};
+
+template <class E>
+struct EnumName {
+  const char* name;
+  E value;
+};
+
+class Reader {
+ public:
+  // `path` is the member path used in messages ("" at the top level).
+  Reader(const json& j, std::string path, Failures* failures);
+
+  bool Has(const char* member) const;
+  const json* Get(const char* member) const;  // null when absent or JSON null
+
+  std::string RequiredString(const char* member);
+  std::optional<std::string> String(const char* member);
+  std::optional<bool> Bool(const char* member);
+  std::optional<int64_t> Long(const char* member);
+  Item RequiredItem(const char* member);
+  std::optional<Item> OptItem(const char* member);
+  std::optional<std::vector<std::string>> StringList(const char* member);
+  std::optional<NameMap> Names(const char* member);
+  std::optional<ValueMap> Values(const char* member);
+
+  template <class E, std::size_t N>
+  std::optional<E> Enum(const char* member, const EnumName<E> (&names)[N], const char* allowed) {
+    auto s = String(member);
+    if (!s) return std::nullopt;
+    for (const auto& n : names)
+      if (*s == n.name) return n.value;
+    failures_->Add("Value '" + *s + "' at '" + PathOf(member) +
+                   "' failed to satisfy constraint: Member must satisfy enum value set: " + allowed);
+    return std::nullopt;
+  }
+
+  // Each element of an array member (an object), with its own path "member.N.member".
+  template <class F>
+  void EachObject(const char* member, F f) {
+    const json* a = Get(member);
+    if (!a) return;
+    if (!a->is_array()) ThrowSerialization("Unexpected value type in payload");
+    std::size_t i = 0;
+    for (const auto& e : *a) {
+      ++i;
+      if (!e.is_object()) ThrowSerialization("Unexpected value type in payload");
+      Reader r(e, PathOf(member) + "." + std::to_string(i) + ".member", failures_);
+      f(r);
+    }
+  }
+  Reader Child(const char* member) const;  // for an object member (absent: an empty object)
+
+  std::string PathOf(const char* member) const;
+  Failures* failures() const { return failures_; }
+  void Fail(std::string f) { failures_->Add(std::move(f)); }
+
+ private:
+  const json& j_;
+  std::string path_;
+  Failures* failures_;
+};
+
+// "1 validation error detected: ..." for one constraint, as a WireError.
+[[noreturn]] void ThrowConstraint(const std::string& failure);
+
+}  // namespace localdynamo::wire

@@ -1,0 +1,607 @@
+// Requests: DynamoDB JSON -> typed request structs.
+
+#include <fmt/format.h>
+
+#include "wire/codec.h"
+#include "wire/reader.h"
+
+namespace localdynamo::wire {
+namespace {
+
+constexpr EnumName<ReturnValue> kReturnValues[] = {
+    {"NONE", ReturnValue::kNone}, {"ALL_OLD", ReturnValue::kAllOld}, {"UPDATED_OLD", ReturnValue::kUpdatedOld},
+    {"ALL_NEW", ReturnValue::kAllNew}, {"UPDATED_NEW", ReturnValue::kUpdatedNew}};
+constexpr const char* kReturnValuesSet = "[ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]";
+constexpr EnumName<ReturnConsumedCapacity> kRcc[] = {
+    {"NONE", ReturnConsumedCapacity::kNone}, {"TOTAL", ReturnConsumedCapacity::kTotal},
+    {"INDEXES", ReturnConsumedCapacity::kIndexes}};
+constexpr const char* kRccSet = "[INDEXES, TOTAL, NONE]";
+constexpr EnumName<ReturnItemCollectionMetrics> kRicm[] = {
+    {"NONE", ReturnItemCollectionMetrics::kNone}, {"SIZE", ReturnItemCollectionMetrics::kSize}};
+constexpr const char* kRicmSet = "[SIZE, NONE]";
+constexpr EnumName<ReturnValuesOnConditionCheckFailure> kRvccf[] = {
+    {"NONE", ReturnValuesOnConditionCheckFailure::kNone},
+    {"ALL_OLD", ReturnValuesOnConditionCheckFailure::kAllOld}};
+constexpr const char* kRvccfSet = "[ALL_OLD, NONE]";
+constexpr EnumName<Select> kSelect[] = {
+    {"ALL_ATTRIBUTES", Select::kAllAttributes}, {"ALL_PROJECTED_ATTRIBUTES", Select::kAllProjectedAttributes},
+    {"SPECIFIC_ATTRIBUTES", Select::kSpecificAttributes}, {"COUNT", Select::kCount}};
+constexpr const char* kSelectSet = "[SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]";
+constexpr EnumName<ConditionalOperator> kCondOp[] = {{"AND", ConditionalOperator::kAnd},
+                                                     {"OR", ConditionalOperator::kOr}};
+constexpr const char* kCondOpSet = "[AND, OR]";
+constexpr EnumName<BillingMode> kBilling[] = {{"PROVISIONED", BillingMode::kProvisioned},
+                                              {"PAY_PER_REQUEST", BillingMode::kPayPerRequest}};
+constexpr const char* kBillingSet = "[PROVISIONED, PAY_PER_REQUEST]";
+constexpr EnumName<KeyType> kKeyType[] = {{"HASH", KeyType::kHash}, {"RANGE", KeyType::kRange}};
+constexpr const char* kKeyTypeSet = "[HASH, RANGE]";
+constexpr EnumName<ScalarAttributeType> kAttrType[] = {
+    {"S", ScalarAttributeType::kS}, {"N", ScalarAttributeType::kN}, {"B", ScalarAttributeType::kB}};
+constexpr const char* kAttrTypeSet = "[B, N, S]";
+constexpr EnumName<ProjectionType> kProjType[] = {{"ALL", ProjectionType::kAll},
+                                                  {"KEYS_ONLY", ProjectionType::kKeysOnly},
+                                                  {"INCLUDE", ProjectionType::kInclude}};
+constexpr const char* kProjTypeSet = "[ALL, INCLUDE, KEYS_ONLY]";
+constexpr EnumName<StreamViewType> kViewType[] = {
+    {"KEYS_ONLY", StreamViewType::kKeysOnly}, {"NEW_IMAGE", StreamViewType::kNewImage},
+    {"OLD_IMAGE", StreamViewType::kOldImage}, {"NEW_AND_OLD_IMAGES", StreamViewType::kNewAndOldImages}};
+constexpr const char* kViewTypeSet = "[NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY]";
+
+void CheckTableName(Reader& r, const std::string& name, const char* member = "TableName") {
+  if (!r.Has(member)) return;
+  std::string path = r.PathOf(member);
+  if (name.size() < 3)
+    r.Fail(fmt::format("Value '{}' at '{}' failed to satisfy constraint: Member must have length greater than or equal to 3", name, path));
+  if (name.size() > 255)
+    r.Fail(fmt::format("Value '{}' at '{}' failed to satisfy constraint: Member must have length less than or equal to 255", name, path));
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) {
+      r.Fail(fmt::format("Value '{}' at '{}' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+", name, path));
+      break;
+    }
+}
+
+std::string TableName(Reader& r) {
+  std::string name = r.RequiredString("TableName");
+  CheckTableName(r, name);
+  return name;
+}
+
+void CheckLimit(Reader& r, const std::optional<int64_t>& limit, const char* member = "Limit") {
+  if (limit && *limit < 1)
+    r.Fail(fmt::format("Value '{}' at '{}' failed to satisfy constraint: Member must have value greater than or equal to 1", *limit, r.PathOf(member)));
+}
+
+std::vector<KeySchemaElement> KeySchema(Reader& r, const char* member = "KeySchema") {
+  std::vector<KeySchemaElement> out;
+  if (!r.Has(member)) {
+    r.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", r.PathOf(member)));
+    return out;
+  }
+  r.EachObject(member, [&](Reader& e) {
+    KeySchemaElement k;
+    k.attribute_name = e.RequiredString("AttributeName");
+    auto t = e.Enum("KeyType", kKeyType, kKeyTypeSet);
+    if (!e.Has("KeyType")) e.RequiredString("KeyType");
+    k.key_type = t.value_or(KeyType::kHash);
+    out.push_back(k);
+  });
+  return out;
+}
+
+Projection ParseProjection(Reader& r) {
+  Projection p;
+  if (!r.Has("Projection")) {
+    r.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", r.PathOf("Projection")));
+    return p;
+  }
+  Reader pr = r.Child("Projection");
+  p.projection_type = pr.Enum("ProjectionType", kProjType, kProjTypeSet);
+  if (auto nk = pr.StringList("NonKeyAttributes")) p.non_key_attributes = *nk;
+  return p;
+}
+
+std::optional<ProvisionedThroughput> Throughput(Reader& r) {
+  if (!r.Has("ProvisionedThroughput")) return std::nullopt;
+  Reader t = r.Child("ProvisionedThroughput");
+  ProvisionedThroughput p;
+  auto rd = t.Long("ReadCapacityUnits");
+  auto wr = t.Long("WriteCapacityUnits");
+  if (!rd) t.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", t.PathOf("ReadCapacityUnits")));
+  if (!wr) t.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", t.PathOf("WriteCapacityUnits")));
+  p.read_capacity_units = rd.value_or(1);
+  p.write_capacity_units = wr.value_or(1);
+  return p;
+}
+
+std::optional<StreamSpecification> Stream(Reader& r) {
+  if (!r.Has("StreamSpecification")) return std::nullopt;
+  Reader s = r.Child("StreamSpecification");
+  StreamSpecification spec;
+  auto enabled = s.Bool("StreamEnabled");
+  if (!enabled) s.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", s.PathOf("StreamEnabled")));
+  spec.stream_enabled = enabled.value_or(false);
+  spec.stream_view_type = s.Enum("StreamViewType", kViewType, kViewTypeSet);
+  return spec;
+}
+
+std::map<std::string, Condition> Conditions(Reader& r, const char* member) {
+  std::map<std::string, Condition> out;
+  const json* m = r.Get(member);
+  if (!m) return out;
+  if (!m->is_object()) ThrowSerialization("Unexpected value type in payload");
+  for (const auto& [attr, c] : m->items()) {
+    Reader cr(c, r.PathOf(member) + "." + attr + ".member", r.failures());
+    Condition cond;
+    cond.comparison_operator = cr.RequiredString("ComparisonOperator");
+    if (const json* list = cr.Get("AttributeValueList")) {
+      if (!list->is_array()) ThrowSerialization("Unexpected value type in payload");
+      std::vector<AttributeValue> values;
+      for (const auto& v : *list) values.push_back(ParseValue(v));
+      cond.attribute_value_list = std::move(values);
+    }
+    out.emplace(attr, std::move(cond));
+  }
+  return out;
+}
+
+std::optional<std::map<std::string, Condition>> OptConditions(Reader& r, const char* member) {
+  if (!r.Has(member)) return std::nullopt;
+  return Conditions(r, member);
+}
+
+std::optional<std::map<std::string, ExpectedAttributeValue>> Expected(Reader& r) {
+  const json* m = r.Get("Expected");
+  if (!m) return std::nullopt;
+  if (!m->is_object()) ThrowSerialization("Unexpected value type in payload");
+  std::map<std::string, ExpectedAttributeValue> out;
+  for (const auto& [attr, e] : m->items()) {
+    Reader er(e, "expected." + attr + ".member", r.failures());
+    ExpectedAttributeValue x;
+    if (const json* v = er.Get("Value")) x.value = ParseValue(*v);
+    x.exists = er.Bool("Exists");
+    x.comparison_operator = er.String("ComparisonOperator");
+    if (const json* list = er.Get("AttributeValueList")) {
+      if (!list->is_array()) ThrowSerialization("Unexpected value type in payload");
+      std::vector<AttributeValue> values;
+      for (const auto& v : *list) values.push_back(ParseValue(v));
+      x.attribute_value_list = std::move(values);
+    }
+    out.emplace(attr, std::move(x));
+  }
+  return out;
+}
+
+}  // namespace
+
+CreateTableRequest ParseCreateTable(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  CreateTableRequest q;
+  q.table_name = TableName(r);
+  if (!r.Has("AttributeDefinitions"))
+    r.Fail("Value null at 'attributeDefinitions' failed to satisfy constraint: Member must not be null");
+  r.EachObject("AttributeDefinitions", [&](Reader& e) {
+    AttributeDefinition d;
+    d.attribute_name = e.RequiredString("AttributeName");
+    auto t = e.Enum("AttributeType", kAttrType, kAttrTypeSet);
+    if (!e.Has("AttributeType")) e.RequiredString("AttributeType");
+    d.attribute_type = t.value_or(ScalarAttributeType::kS);
+    q.attribute_definitions.push_back(d);
+  });
+  q.key_schema = KeySchema(r);
+  if (r.Has("LocalSecondaryIndexes")) {
+    q.local_secondary_indexes.emplace();
+    r.EachObject("LocalSecondaryIndexes", [&](Reader& e) {
+      LocalSecondaryIndex l;
+      l.index_name = e.RequiredString("IndexName");
+      l.key_schema = KeySchema(e);
+      l.projection = ParseProjection(e);
+      q.local_secondary_indexes->push_back(std::move(l));
+    });
+  }
+  if (r.Has("GlobalSecondaryIndexes")) {
+    q.global_secondary_indexes.emplace();
+    r.EachObject("GlobalSecondaryIndexes", [&](Reader& e) {
+      GlobalSecondaryIndex g;
+      g.index_name = e.RequiredString("IndexName");
+      g.key_schema = KeySchema(e);
+      g.projection = ParseProjection(e);
+      g.provisioned_throughput = Throughput(e);
+      q.global_secondary_indexes->push_back(std::move(g));
+    });
+  }
+  q.billing_mode = r.Enum("BillingMode", kBilling, kBillingSet);
+  q.provisioned_throughput = Throughput(r);
+  q.stream_specification = Stream(r);
+  q.deletion_protection_enabled = r.Bool("DeletionProtectionEnabled");
+  f.ThrowIfAny();
+  return q;
+}
+
+DescribeTableRequest ParseDescribeTable(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  DescribeTableRequest q{TableName(r)};
+  f.ThrowIfAny();
+  return q;
+}
+
+DeleteTableRequest ParseDeleteTable(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  DeleteTableRequest q{TableName(r)};
+  f.ThrowIfAny();
+  return q;
+}
+
+ListTablesRequest ParseListTables(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  ListTablesRequest q;
+  q.exclusive_start_table_name = r.String("ExclusiveStartTableName");
+  if (q.exclusive_start_table_name) CheckTableName(r, *q.exclusive_start_table_name, "ExclusiveStartTableName");
+  q.limit = r.Long("Limit");
+  CheckLimit(r, q.limit);
+  if (q.limit && *q.limit > 100)
+    r.Fail(fmt::format("Value '{}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100", *q.limit));
+  f.ThrowIfAny();
+  return q;
+}
+
+UpdateTableRequest ParseUpdateTable(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  UpdateTableRequest q;
+  q.table_name = TableName(r);
+  if (r.Has("AttributeDefinitions")) {
+    q.attribute_definitions.emplace();
+    r.EachObject("AttributeDefinitions", [&](Reader& e) {
+      AttributeDefinition d;
+      d.attribute_name = e.RequiredString("AttributeName");
+      d.attribute_type = e.Enum("AttributeType", kAttrType, kAttrTypeSet).value_or(ScalarAttributeType::kS);
+      q.attribute_definitions->push_back(d);
+    });
+  }
+  q.billing_mode = r.Enum("BillingMode", kBilling, kBillingSet);
+  q.provisioned_throughput = Throughput(r);
+  q.stream_specification = Stream(r);
+  q.deletion_protection_enabled = r.Bool("DeletionProtectionEnabled");
+  if (r.Has("GlobalSecondaryIndexUpdates")) {
+    q.global_secondary_index_updates.emplace();
+    r.EachObject("GlobalSecondaryIndexUpdates", [&](Reader& e) {
+      GlobalSecondaryIndexUpdate u;
+      if (e.Has("Create")) {
+        Reader c = e.Child("Create");
+        GlobalSecondaryIndex g;
+        g.index_name = c.RequiredString("IndexName");
+        g.key_schema = KeySchema(c);
+        g.projection = ParseProjection(c);
+        g.provisioned_throughput = Throughput(c);
+        u.create = std::move(g);
+      }
+      if (e.Has("Delete")) u.delete_index_name = e.Child("Delete").RequiredString("IndexName");
+      if (e.Has("Update")) {
+        Reader c = e.Child("Update");
+        u.update_index_name = c.RequiredString("IndexName");
+        u.update_provisioned_throughput = Throughput(c);
+      }
+      q.global_secondary_index_updates->push_back(std::move(u));
+    });
+  }
+  f.ThrowIfAny();
+  return q;
+}
+
+PutItemRequest ParsePutItem(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  PutItemRequest q;
+  q.table_name = TableName(r);
+  q.item = r.RequiredItem("Item");
+  q.condition_expression = r.String("ConditionExpression");
+  q.expression_attribute_names = r.Names("ExpressionAttributeNames");
+  q.expression_attribute_values = r.Values("ExpressionAttributeValues");
+  q.return_values = r.Enum("ReturnValues", kReturnValues, kReturnValuesSet);
+  q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
+  q.return_item_collection_metrics = r.Enum("ReturnItemCollectionMetrics", kRicm, kRicmSet);
+  q.return_values_on_condition_check_failure = r.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
+  q.expected = Expected(r);
+  q.conditional_operator = r.Enum("ConditionalOperator", kCondOp, kCondOpSet);
+  f.ThrowIfAny();
+  return q;
+}
+
+GetItemRequest ParseGetItem(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  GetItemRequest q;
+  q.table_name = TableName(r);
+  q.key = r.RequiredItem("Key");
+  q.projection_expression = r.String("ProjectionExpression");
+  q.expression_attribute_names = r.Names("ExpressionAttributeNames");
+  q.consistent_read = r.Bool("ConsistentRead");
+  q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
+  q.attributes_to_get = r.StringList("AttributesToGet");
+  f.ThrowIfAny();
+  return q;
+}
+
+DeleteItemRequest ParseDeleteItem(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  DeleteItemRequest q;
+  q.table_name = TableName(r);
+  q.key = r.RequiredItem("Key");
+  q.condition_expression = r.String("ConditionExpression");
+  q.expression_attribute_names = r.Names("ExpressionAttributeNames");
+  q.expression_attribute_values = r.Values("ExpressionAttributeValues");
+  q.return_values = r.Enum("ReturnValues", kReturnValues, kReturnValuesSet);
+  q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
+  q.return_item_collection_metrics = r.Enum("ReturnItemCollectionMetrics", kRicm, kRicmSet);
+  q.return_values_on_condition_check_failure = r.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
+  q.expected = Expected(r);
+  q.conditional_operator = r.Enum("ConditionalOperator", kCondOp, kCondOpSet);
+  f.ThrowIfAny();
+  return q;
+}
+
+UpdateItemRequest ParseUpdateItem(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  UpdateItemRequest q;
+  q.table_name = TableName(r);
+  q.key = r.RequiredItem("Key");
+  q.update_expression = r.String("UpdateExpression");
+  q.condition_expression = r.String("ConditionExpression");
+  q.expression_attribute_names = r.Names("ExpressionAttributeNames");
+  q.expression_attribute_values = r.Values("ExpressionAttributeValues");
+  q.return_values = r.Enum("ReturnValues", kReturnValues, kReturnValuesSet);
+  q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
+  q.return_item_collection_metrics = r.Enum("ReturnItemCollectionMetrics", kRicm, kRicmSet);
+  q.return_values_on_condition_check_failure = r.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
+  if (const json* m = r.Get("AttributeUpdates")) {
+    if (!m->is_object()) ThrowSerialization("Unexpected value type in payload");
+    q.attribute_updates.emplace();
+    for (const auto& [attr, u] : m->items()) {
+      Reader ur(u, "attributeUpdates." + attr + ".member", &f);
+      AttributeValueUpdate x;
+      if (const json* v = ur.Get("Value")) x.value = ParseValue(*v);
+      x.action = ur.String("Action");
+      q.attribute_updates->emplace(attr, std::move(x));
+    }
+  }
+  q.expected = Expected(r);
+  q.conditional_operator = r.Enum("ConditionalOperator", kCondOp, kCondOpSet);
+  f.ThrowIfAny();
+  return q;
+}
+
+QueryRequest ParseQuery(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  QueryRequest q;
+  q.table_name = TableName(r);
+  q.index_name = r.String("IndexName");
+  q.key_condition_expression = r.String("KeyConditionExpression");
+  q.filter_expression = r.String("FilterExpression");
+  q.projection_expression = r.String("ProjectionExpression");
+  q.expression_attribute_names = r.Names("ExpressionAttributeNames");
+  q.expression_attribute_values = r.Values("ExpressionAttributeValues");
+  q.select = r.Enum("Select", kSelect, kSelectSet);
+  q.scan_index_forward = r.Bool("ScanIndexForward");
+  q.limit = r.Long("Limit");
+  CheckLimit(r, q.limit);
+  q.exclusive_start_key = r.OptItem("ExclusiveStartKey");
+  q.consistent_read = r.Bool("ConsistentRead");
+  q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
+  q.key_conditions = OptConditions(r, "KeyConditions");
+  q.query_filter = OptConditions(r, "QueryFilter");
+  q.attributes_to_get = r.StringList("AttributesToGet");
+  q.conditional_operator = r.Enum("ConditionalOperator", kCondOp, kCondOpSet);
+  f.ThrowIfAny();
+  return q;
+}
+
+ScanRequest ParseScan(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  ScanRequest q;
+  q.table_name = TableName(r);
+  q.index_name = r.String("IndexName");
+  q.filter_expression = r.String("FilterExpression");
+  q.projection_expression = r.String("ProjectionExpression");
+  q.expression_attribute_names = r.Names("ExpressionAttributeNames");
+  q.expression_attribute_values = r.Values("ExpressionAttributeValues");
+  q.select = r.Enum("Select", kSelect, kSelectSet);
+  q.limit = r.Long("Limit");
+  CheckLimit(r, q.limit);
+  q.exclusive_start_key = r.OptItem("ExclusiveStartKey");
+  q.consistent_read = r.Bool("ConsistentRead");
+  q.segment = r.Long("Segment");
+  q.total_segments = r.Long("TotalSegments");
+  q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
+  q.scan_filter = OptConditions(r, "ScanFilter");
+  q.attributes_to_get = r.StringList("AttributesToGet");
+  q.conditional_operator = r.Enum("ConditionalOperator", kCondOp, kCondOpSet);
+  f.ThrowIfAny();
+  return q;
+}
+
+BatchGetItemRequest ParseBatchGetItem(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  BatchGetItemRequest q;
+  const json* items = r.Get("RequestItems");
+  if (!items) r.Fail("Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
+  else if (!items->is_object()) ThrowSerialization("Unexpected value type in payload");
+  else
+    for (const auto& [table, ka] : items->items()) {
+      Reader kr(ka, "requestItems." + table + ".member", &f);
+      KeysAndAttributes k;
+      if (!kr.Has("Keys")) kr.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", kr.PathOf("Keys")));
+      if (const json* keys = kr.Get("Keys")) {
+        if (!keys->is_array()) ThrowSerialization("Unexpected value type in payload");
+        for (const auto& key : *keys) k.keys.push_back(ParseItem(key));
+      }
+      k.projection_expression = kr.String("ProjectionExpression");
+      k.expression_attribute_names = kr.Names("ExpressionAttributeNames");
+      k.consistent_read = kr.Bool("ConsistentRead");
+      k.attributes_to_get = kr.StringList("AttributesToGet");
+      q.request_items.emplace(table, std::move(k));
+    }
+  q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
+  f.ThrowIfAny();
+  return q;
+}
+
+BatchWriteItemRequest ParseBatchWriteItem(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  BatchWriteItemRequest q;
+  const json* items = r.Get("RequestItems");
+  if (!items) r.Fail("Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
+  else if (!items->is_object()) ThrowSerialization("Unexpected value type in payload");
+  else
+    for (const auto& [table, writes] : items->items()) {
+      if (!writes.is_array()) ThrowSerialization("Unexpected value type in payload");
+      auto& list = q.request_items[table];
+      for (const auto& w : writes) {
+        Reader wr(w, "requestItems." + table + ".member", &f);
+        WriteRequest x;
+        if (wr.Has("PutRequest")) x.put_item = wr.Child("PutRequest").RequiredItem("Item");
+        if (wr.Has("DeleteRequest")) x.delete_key = wr.Child("DeleteRequest").RequiredItem("Key");
+        if (x.put_item.has_value() == x.delete_key.has_value())
+          ThrowValidation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+        list.push_back(std::move(x));
+      }
+    }
+  q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
+  q.return_item_collection_metrics = r.Enum("ReturnItemCollectionMetrics", kRicm, kRicmSet);
+  f.ThrowIfAny();
+  return q;
+}
+
+TransactWriteItemsRequest ParseTransactWriteItems(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  TransactWriteItemsRequest q;
+  if (!r.Has("TransactItems")) r.Fail("Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+  r.EachObject("TransactItems", [&](Reader& e) {
+    TransactWriteItem a;
+    int kinds = 0;
+    auto common = [&](Reader& x) {
+      a.table_name = x.RequiredString("TableName");
+      a.condition_expression = x.String("ConditionExpression");
+      a.expression_attribute_names = x.Names("ExpressionAttributeNames");
+      a.expression_attribute_values = x.Values("ExpressionAttributeValues");
+      a.return_values_on_condition_check_failure = x.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
+    };
+    if (e.Has("Put")) {
+      ++kinds;
+      Reader x = e.Child("Put");
+      a.kind = TransactWriteItem::Kind::kPut;
+      common(x);
+      a.item = x.RequiredItem("Item");
+    }
+    if (e.Has("Delete")) {
+      ++kinds;
+      Reader x = e.Child("Delete");
+      a.kind = TransactWriteItem::Kind::kDelete;
+      common(x);
+      a.key = x.RequiredItem("Key");
+    }
+    if (e.Has("Update")) {
+      ++kinds;
+      Reader x = e.Child("Update");
+      a.kind = TransactWriteItem::Kind::kUpdate;
+      common(x);
+      a.key = x.RequiredItem("Key");
+      a.update_expression = x.String("UpdateExpression");
+      if (!a.update_expression) x.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", x.PathOf("UpdateExpression")));
+    }
+    if (e.Has("ConditionCheck")) {
+      ++kinds;
+      Reader x = e.Child("ConditionCheck");
+      a.kind = TransactWriteItem::Kind::kConditionCheck;
+      common(x);
+      a.key = x.RequiredItem("Key");
+      if (!a.condition_expression) x.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", x.PathOf("ConditionExpression")));
+    }
+    if (kinds != 1)
+      ThrowValidation("TransactItems can only contain one of Check, Put, Update or Delete");
+    q.transact_items.push_back(std::move(a));
+  });
+  q.client_request_token = r.String("ClientRequestToken");
+  q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
+  q.return_item_collection_metrics = r.Enum("ReturnItemCollectionMetrics", kRicm, kRicmSet);
+  f.ThrowIfAny();
+  return q;
+}
+
+TransactGetItemsRequest ParseTransactGetItems(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  TransactGetItemsRequest q;
+  if (!r.Has("TransactItems")) r.Fail("Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+  r.EachObject("TransactItems", [&](Reader& e) {
+    Reader x = e.Child("Get");
+    TransactGetItem g;
+    g.table_name = x.RequiredString("TableName");
+    g.key = x.RequiredItem("Key");
+    g.projection_expression = x.String("ProjectionExpression");
+    g.expression_attribute_names = x.Names("ExpressionAttributeNames");
+    q.transact_items.push_back(std::move(g));
+  });
+  q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
+  f.ThrowIfAny();
+  return q;
+}
+
+ListStreamsRequest ParseListStreams(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  ListStreamsRequest q;
+  q.table_name = r.String("TableName");
+  q.limit = r.Long("Limit");
+  CheckLimit(r, q.limit);
+  q.exclusive_start_stream_arn = r.String("ExclusiveStartStreamArn");
+  f.ThrowIfAny();
+  return q;
+}
+
+DescribeStreamRequest ParseDescribeStream(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  DescribeStreamRequest q;
+  q.stream_arn = r.RequiredString("StreamArn");
+  q.limit = r.Long("Limit");
+  CheckLimit(r, q.limit);
+  q.exclusive_start_shard_id = r.String("ExclusiveStartShardId");
+  f.ThrowIfAny();
+  return q;
+}
+
+GetShardIteratorRequest ParseGetShardIterator(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  GetShardIteratorRequest q;
+  q.stream_arn = r.RequiredString("StreamArn");
+  q.shard_id = r.RequiredString("ShardId");
+  q.shard_iterator_type = r.RequiredString("ShardIteratorType");
+  q.sequence_number = r.String("SequenceNumber");
+  f.ThrowIfAny();
+  return q;
+}
+
+GetRecordsRequest ParseGetRecords(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  GetRecordsRequest q;
+  q.shard_iterator = r.RequiredString("ShardIterator");
+  q.limit = r.Long("Limit");
+  f.ThrowIfAny();
+  return q;
+}
+
+}  // namespace localdynamo::wire

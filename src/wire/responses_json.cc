@@ -1,0 +1,290 @@
+// Responses: typed response structs -> DynamoDB JSON (absent optionals omitted).
+
+#include "wire/codec.h"
+
+namespace localdynamo::wire {
+namespace {
+
+json KeySchemaJson(const std::vector<KeySchemaElement>& ks) {
+  json a = json::array();
+  for (const auto& k : ks) a.push_back({{"AttributeName", k.attribute_name}, {"KeyType", ToString(k.key_type)}});
+  return a;
+}
+
+json ProjectionJson(const Projection& p) {
+  json o = {{"ProjectionType", ToString(p.projection_type.value_or(ProjectionType::kAll))}};
+  if (!p.non_key_attributes.empty()) o["NonKeyAttributes"] = p.non_key_attributes;
+  return o;
+}
+
+json ThroughputJson(const ProvisionedThroughputDescription& t) {
+  json o = {{"NumberOfDecreasesToday", t.number_of_decreases_today},
+            {"ReadCapacityUnits", t.read_capacity_units},
+            {"WriteCapacityUnits", t.write_capacity_units}};
+  if (t.last_increase_date_time) o["LastIncreaseDateTime"] = *t.last_increase_date_time;
+  if (t.last_decrease_date_time) o["LastDecreaseDateTime"] = *t.last_decrease_date_time;
+  return o;
+}
+
+json CapacityJson(const Capacity& c) {
+  json o = {{"CapacityUnits", c.capacity_units}};
+  if (c.read_capacity_units) o["ReadCapacityUnits"] = *c.read_capacity_units;
+  if (c.write_capacity_units) o["WriteCapacityUnits"] = *c.write_capacity_units;
+  return o;
+}
+
+json ConsumedJson(const ConsumedCapacity& c) {
+  json o = {{"TableName", c.table_name}, {"CapacityUnits", c.capacity_units}};
+  if (c.read_capacity_units) o["ReadCapacityUnits"] = *c.read_capacity_units;
+  if (c.write_capacity_units) o["WriteCapacityUnits"] = *c.write_capacity_units;
+  if (c.table) o["Table"] = CapacityJson(*c.table);
+  if (!c.global_secondary_indexes.empty()) {
+    json g = json::object();
+    for (const auto& [k, v] : c.global_secondary_indexes) g[k] = CapacityJson(v);
+    o["GlobalSecondaryIndexes"] = g;
+  }
+  if (!c.local_secondary_indexes.empty()) {
+    json l = json::object();
+    for (const auto& [k, v] : c.local_secondary_indexes) l[k] = CapacityJson(v);
+    o["LocalSecondaryIndexes"] = l;
+  }
+  return o;
+}
+
+void AddConsumed(json& o, const std::optional<ConsumedCapacity>& c) {
+  if (c) o["ConsumedCapacity"] = ConsumedJson(*c);
+}
+
+void AddConsumedList(json& o, const std::optional<std::vector<ConsumedCapacity>>& list) {
+  if (!list) return;
+  json a = json::array();
+  for (const auto& c : *list) a.push_back(ConsumedJson(c));
+  o["ConsumedCapacity"] = a;
+}
+
+json WriteRequestJson(const WriteRequest& w) {
+  if (w.put_item) return {{"PutRequest", {{"Item", ItemJson(*w.put_item)}}}};
+  return {{"DeleteRequest", {{"Key", ItemJson(*w.delete_key)}}}};
+}
+
+}  // namespace
+
+json ToJson(const TableDescription& d) {
+  json o;
+  o["TableName"] = d.table_name;
+  o["TableId"] = d.table_id;
+  o["TableArn"] = d.table_arn;
+  o["TableStatus"] = ToString(d.table_status);
+  o["CreationDateTime"] = d.creation_date_time;
+  json defs = json::array();
+  for (const auto& a : d.attribute_definitions)
+    defs.push_back({{"AttributeName", a.attribute_name}, {"AttributeType", ToString(a.attribute_type)}});
+  o["AttributeDefinitions"] = defs;
+  o["KeySchema"] = KeySchemaJson(d.key_schema);
+  o["ProvisionedThroughput"] = ThroughputJson(d.provisioned_throughput);
+  if (d.billing_mode_summary)
+    o["BillingModeSummary"] = {{"BillingMode", ToString(d.billing_mode_summary->billing_mode)},
+                               {"LastUpdateToPayPerRequestDateTime", d.billing_mode_summary->last_update_to_pay_per_request_date_time}};
+  o["TableSizeBytes"] = d.table_size_bytes;
+  o["ItemCount"] = d.item_count;
+  if (!d.local_secondary_indexes.empty()) {
+    json a = json::array();
+    for (const auto& l : d.local_secondary_indexes)
+      a.push_back({{"IndexName", l.index_name}, {"KeySchema", KeySchemaJson(l.key_schema)},
+                   {"Projection", ProjectionJson(l.projection)}, {"IndexSizeBytes", l.index_size_bytes},
+                   {"ItemCount", l.item_count}, {"IndexArn", l.index_arn}});
+    o["LocalSecondaryIndexes"] = a;
+  }
+  if (!d.global_secondary_indexes.empty()) {
+    json a = json::array();
+    for (const auto& g : d.global_secondary_indexes) {
+      json gj = {{"IndexName", g.index_name}, {"IndexStatus", ToString(g.index_status)}};
+      if (!g.key_schema.empty()) {
+        gj["KeySchema"] = KeySchemaJson(g.key_schema);
+        gj["Projection"] = ProjectionJson(g.projection);
+        gj["IndexSizeBytes"] = g.index_size_bytes;
+        gj["ItemCount"] = g.item_count;
+        gj["IndexArn"] = g.index_arn;
+      }
+      if (g.backfilling) gj["Backfilling"] = *g.backfilling;
+      if (g.provisioned_throughput) gj["ProvisionedThroughput"] = ThroughputJson(*g.provisioned_throughput);
+      a.push_back(gj);
+    }
+    o["GlobalSecondaryIndexes"] = a;
+  }
+  if (d.stream_specification) {
+    json s = {{"StreamEnabled", d.stream_specification->stream_enabled}};
+    if (d.stream_specification->stream_view_type) s["StreamViewType"] = ToString(*d.stream_specification->stream_view_type);
+    o["StreamSpecification"] = s;
+  }
+  if (d.latest_stream_label) o["LatestStreamLabel"] = *d.latest_stream_label;
+  if (d.latest_stream_arn) o["LatestStreamArn"] = *d.latest_stream_arn;
+  o["DeletionProtectionEnabled"] = d.deletion_protection_enabled;
+  return o;
+}
+
+json ToJson(const CreateTableResponse& r) { return {{"TableDescription", ToJson(r.table_description)}}; }
+json ToJson(const DescribeTableResponse& r) { return {{"Table", ToJson(r.table)}}; }
+json ToJson(const DeleteTableResponse& r) { return {{"TableDescription", ToJson(r.table_description)}}; }
+json ToJson(const UpdateTableResponse& r) { return {{"TableDescription", ToJson(r.table_description)}}; }
+
+json ToJson(const ListTablesResponse& r) {
+  json o = {{"TableNames", r.table_names}};
+  if (r.last_evaluated_table_name) o["LastEvaluatedTableName"] = *r.last_evaluated_table_name;
+  return o;
+}
+
+json ToJson(const PutItemResponse& r) {
+  json o = json::object();
+  if (r.attributes) o["Attributes"] = ItemJson(*r.attributes);
+  AddConsumed(o, r.consumed_capacity);
+  return o;
+}
+
+json ToJson(const GetItemResponse& r) {
+  json o = json::object();
+  if (r.item) o["Item"] = ItemJson(*r.item);
+  AddConsumed(o, r.consumed_capacity);
+  return o;
+}
+
+json ToJson(const DeleteItemResponse& r) {
+  json o = json::object();
+  if (r.attributes) o["Attributes"] = ItemJson(*r.attributes);
+  AddConsumed(o, r.consumed_capacity);
+  return o;
+}
+
+json ToJson(const UpdateItemResponse& r) {
+  json o = json::object();
+  if (r.attributes) o["Attributes"] = ItemJson(*r.attributes);
+  AddConsumed(o, r.consumed_capacity);
+  return o;
+}
+
+json ToJson(const QueryResponse& r) {
+  json o = json::object();
+  if (r.items) {
+    json a = json::array();
+    for (const auto& i : *r.items) a.push_back(ItemJson(i));
+    o["Items"] = std::move(a);
+  }
+  o["Count"] = r.count;
+  o["ScannedCount"] = r.scanned_count;
+  if (r.last_evaluated_key) o["LastEvaluatedKey"] = ItemJson(*r.last_evaluated_key);
+  AddConsumed(o, r.consumed_capacity);
+  return o;
+}
+
+json ToJson(const BatchGetItemResponse& r) {
+  json responses = json::object();
+  for (const auto& [table, items] : r.responses) {
+    json a = json::array();
+    for (const auto& i : items) a.push_back(ItemJson(i));
+    responses[table] = a;
+  }
+  json unprocessed = json::object();
+  for (const auto& [table, ka] : r.unprocessed_keys) {
+    json keys = json::array();
+    for (const auto& k : ka.keys) keys.push_back(ItemJson(k));
+    json kj = {{"Keys", keys}};
+    if (ka.projection_expression) kj["ProjectionExpression"] = *ka.projection_expression;
+    if (ka.expression_attribute_names) kj["ExpressionAttributeNames"] = *ka.expression_attribute_names;
+    if (ka.consistent_read) kj["ConsistentRead"] = *ka.consistent_read;
+    if (ka.attributes_to_get) kj["AttributesToGet"] = *ka.attributes_to_get;
+    unprocessed[table] = kj;
+  }
+  json o = {{"Responses", responses}, {"UnprocessedKeys", unprocessed}};
+  AddConsumedList(o, r.consumed_capacity);
+  return o;
+}
+
+json ToJson(const BatchWriteItemResponse& r) {
+  json unprocessed = json::object();
+  for (const auto& [table, writes] : r.unprocessed_items) {
+    json a = json::array();
+    for (const auto& w : writes) a.push_back(WriteRequestJson(w));
+    unprocessed[table] = a;
+  }
+  json o = {{"UnprocessedItems", unprocessed}};
+  AddConsumedList(o, r.consumed_capacity);
+  return o;
+}
+
+json ToJson(const TransactWriteItemsResponse& r) {
+  json o = json::object();
+  AddConsumedList(o, r.consumed_capacity);
+  return o;
+}
+
+json ToJson(const TransactGetItemsResponse& r) {
+  json a = json::array();
+  for (const auto& resp : r.responses) {
+    json x = json::object();
+    if (resp.item) x["Item"] = ItemJson(*resp.item);
+    a.push_back(x);
+  }
+  json o = {{"Responses", a}};
+  AddConsumedList(o, r.consumed_capacity);
+  return o;
+}
+
+json ToJson(const ListStreamsResponse& r) {
+  json a = json::array();
+  for (const auto& s : r.streams)
+    a.push_back({{"StreamArn", s.stream_arn}, {"StreamLabel", s.stream_label}, {"TableName", s.table_name}});
+  json o = {{"Streams", a}};
+  if (r.last_evaluated_stream_arn) o["LastEvaluatedStreamArn"] = *r.last_evaluated_stream_arn;
+  return o;
+}
+
+json ToJson(const DescribeStreamResponse& r) {
+  const auto& d = r.stream_description;
+  json shards = json::array();
+  for (const auto& s : d.shards) {
+    json range = {{"StartingSequenceNumber", s.sequence_number_range.starting_sequence_number}};
+    if (s.sequence_number_range.ending_sequence_number)
+      range["EndingSequenceNumber"] = *s.sequence_number_range.ending_sequence_number;
+    json sj = {{"ShardId", s.shard_id}, {"SequenceNumberRange", range}};
+    if (s.parent_shard_id) sj["ParentShardId"] = *s.parent_shard_id;
+    shards.push_back(sj);
+  }
+  json o = {{"StreamArn", d.stream_arn},
+            {"StreamLabel", d.stream_label},
+            {"StreamStatus", d.stream_status},
+            {"StreamViewType", ToString(d.stream_view_type)},
+            {"CreationRequestDateTime", d.creation_request_date_time},
+            {"TableName", d.table_name},
+            {"KeySchema", KeySchemaJson(d.key_schema)},
+            {"Shards", shards}};
+  if (d.last_evaluated_shard_id) o["LastEvaluatedShardId"] = *d.last_evaluated_shard_id;
+  return {{"StreamDescription", o}};
+}
+
+json ToJson(const GetShardIteratorResponse& r) {
+  json o = json::object();
+  if (r.shard_iterator) o["ShardIterator"] = *r.shard_iterator;
+  return o;
+}
+
+json ToJson(const StreamRecord& r) {
+  json d = {{"ApproximateCreationDateTime", r.approximate_creation_date_time},
+            {"Keys", ItemJson(r.keys)},
+            {"SequenceNumber", r.sequence_number},
+            {"SizeBytes", r.size_bytes},
+            {"StreamViewType", ToString(r.stream_view_type)}};
+  if (r.new_image) d["NewImage"] = ItemJson(*r.new_image);
+  if (r.old_image) d["OldImage"] = ItemJson(*r.old_image);
+  return {{"eventID", r.event_id},     {"eventName", r.event_name},     {"eventVersion", r.event_version},
+          {"eventSource", r.event_source}, {"awsRegion", r.aws_region}, {"dynamodb", d}};
+}
+
+json ToJson(const GetRecordsResponse& r) {
+  json a = json::array();
+  for (const auto& rec : r.records) a.push_back(ToJson(rec));
+  json o = {{"Records", a}};
+  if (r.next_shard_iterator) o["NextShardIterator"] = *r.next_shard_iterator;
+  return o;
+}
+
+}  // namespace localdynamo::wire

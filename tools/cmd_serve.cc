@@ -1,0 +1,94 @@
+// `localdynamo serve`: the endpoint for boto3 / the AWS CLI / other SDKs.
+
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "localdynamo/localdynamo.h"
+#include "localdynamo/server.h"
+
+namespace localdynamo::cli {
+
+void AddServeCommand(CLI::App& app, int* exit_code) {
+  struct Args {
+    int port = 8000;
+    std::string host = "127.0.0.1";
+    std::string data;
+    bool in_memory = false;
+    std::string auth;
+    bool log = false;
+    bool nosync = false;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand("serve", "Serve DynamoDB's HTTP API (and DynamoDB Streams) on a database");
+  cmd->add_option("--port", args->port, "TCP port (0: any free port)")->capture_default_str();
+  cmd->add_option("--host", args->host, "address to bind")->capture_default_str();
+  auto* data = cmd->add_option("--data", args->data, "database directory");
+  auto* mem = cmd->add_flag("--in-memory", args->in_memory, "a temporary database, removed on exit");
+  data->excludes(mem);
+  cmd->add_option("--auth", args->auth, "KEY:SECRET: verify SigV4 signatures by this key (default: accept any)");
+  cmd->add_flag("--log", args->log, "one access-log line per request on stderr");
+  cmd->add_flag("--nosync", args->nosync, "don't wait for the disk on each commit (faster, less durable)");
+  cmd->callback([args, exit_code] {
+    // Signals are taken by sigwait below, not by the server's threads.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+    Options options;
+    if (args->nosync) options.durability = Durability::kNoSync;
+    std::string where;
+    Result<std::unique_ptr<Database>> db = InternalError("no database");
+    if (args->in_memory || args->data.empty()) {
+      db = Database::OpenInMemory(options);
+      where = "in-memory";
+    } else {
+      db = Database::Open(args->data, options);
+      where = args->data;
+    }
+    if (!db.ok()) {
+      std::cerr << "localdynamo: " << db.error().ToString() << "\n";
+      *exit_code = 1;
+      return;
+    }
+    ServerOptions so;
+    so.host = args->host;
+    so.port = args->port;
+    so.access_log = args->log;
+    if (!args->auth.empty()) {
+      auto colon = args->auth.find(':');
+      if (colon == std::string::npos) {
+        std::cerr << "localdynamo: --auth wants KEY:SECRET\n";
+        *exit_code = 2;
+        return;
+      }
+      so.access_key_id = args->auth.substr(0, colon);
+      so.secret_access_key = args->auth.substr(colon + 1);
+    }
+    auto server = Server::Start(**db, so);
+    if (!server.ok()) {
+      std::cerr << "localdynamo: " << server.error().ToString() << "\n";
+      *exit_code = 1;
+      return;
+    }
+    std::printf("localdynamo listening on http://%s:%d (data: %s)\n", args->host.c_str(), (*server)->port(),
+                where.c_str());
+    std::fflush(stdout);
+    int sig = 0;
+    sigwait(&set, &sig);
+    (*server)->Stop();
+    (*server)->Wait();
+    server->reset();
+    db->reset();  // closes the environment cleanly
+    *exit_code = 0;
+  });
+}
+
+}  // namespace localdynamo::cli
