@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""The AWS CLI against `localdynamo serve`, and localdynamo's own CLI on a database directory
+and on an endpoint."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from server_fixture import Server  # noqa: E402
+
+BINARY = None
+AWS_ENV = dict(os.environ, AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION="us-east-1",
+               AWS_PAGER="", AWS_MAX_ATTEMPTS="1")
+
+SCHEMA = {
+    "TableName": "cruddur-messages",
+    "AttributeDefinitions": [{"AttributeName": "message_group_uuid", "AttributeType": "S"},
+                             {"AttributeName": "pk", "AttributeType": "S"},
+                             {"AttributeName": "sk", "AttributeType": "S"}],
+    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+    "GlobalSecondaryIndexes": [{"IndexName": "message-group-sk-index",
+                                "KeySchema": [{"AttributeName": "message_group_uuid", "KeyType": "HASH"},
+                                              {"AttributeName": "sk", "KeyType": "RANGE"}],
+                                "Projection": {"ProjectionType": "ALL"},
+                                "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}}],
+    "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    "BillingMode": "PROVISIONED",
+    "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+}
+
+
+def run(*args, env=None, check=True):
+    p = subprocess.run(list(args), capture_output=True, text=True, env=env, timeout=60)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{args} failed ({p.returncode}): {p.stderr}")
+    return p
+
+
+class AwsCliTest(unittest.TestCase):
+    def test_aws_cli(self):
+        with Server(BINARY, "--in-memory") as server:
+            aws = ["aws", "dynamodb", "--endpoint-url", server.endpoint, "--output", "json"]
+            run(*aws, "create-table", "--cli-input-json", json.dumps(SCHEMA), env=AWS_ENV)
+            run(*aws, "wait", "table-exists", "--table-name", "cruddur-messages", env=AWS_ENV)
+            self.assertEqual(json.loads(run(*aws, "list-tables", env=AWS_ENV).stdout)["TableNames"], ["cruddur-messages"])
+            run(*aws, "put-item", "--table-name", "cruddur-messages", "--item",
+                json.dumps({"pk": {"S": "MSG#g"}, "sk": {"S": "2023"}, "message": {"S": "hi"}}), env=AWS_ENV)
+            out = json.loads(run(*aws, "query", "--table-name", "cruddur-messages", "--key-condition-expression",
+                                 "pk = :pk", "--expression-attribute-values", json.dumps({":pk": {"S": "MSG#g"}}),
+                                 env=AWS_ENV).stdout)
+            self.assertEqual(out["Items"][0]["message"], {"S": "hi"})
+            # The CLI paginates scans itself through LastEvaluatedKey.
+            self.assertEqual(json.loads(run(*aws, "scan", "--table-name", "cruddur-messages", "--page-size", "1",
+                                            env=AWS_ENV).stdout)["Count"], 1)
+            p = run(*aws, "describe-table", "--table-name", "nope", env=AWS_ENV, check=False)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("ResourceNotFoundException", p.stderr)
+            run(*aws, "delete-table", "--table-name", "cruddur-messages", env=AWS_ENV)
+
+
+class OwnCliTest(unittest.TestCase):
+    def exercise(self, target):
+        with tempfile.TemporaryDirectory() as tmp:
+            schema = os.path.join(tmp, "schema.json")
+            with open(schema, "w") as f:
+                json.dump(SCHEMA, f)
+            ld = [BINARY]
+            run(*ld, "create-table", *target, "--schema", schema)
+            self.assertEqual(run(*ld, "list-tables", *target).stdout.split(), ["cruddur-messages"])
+            for i in range(3):
+                run(*ld, "put-item", "cruddur-messages", *target, "--item",
+                    json.dumps({"pk": {"S": "MSG#g"}, "sk": {"S": f"2023-0{i}"}, "message": {"S": f"m{i}"}}))
+            got = json.loads(run(*ld, "get-item", "cruddur-messages", *target, "--key",
+                                 json.dumps({"pk": {"S": "MSG#g"}, "sk": {"S": "2023-01"}})).stdout)
+            self.assertEqual(got["message"], {"S": "m1"})
+            lines = run(*ld, "query", "cruddur-messages", *target, "--key-condition", "pk = :p AND begins_with(sk, :y)",
+                        "--values", json.dumps({":p": {"S": "MSG#g"}, ":y": {"S": "2023"}}), "--descending",
+                        "--limit", "2").stdout.splitlines()
+            self.assertEqual([json.loads(x)["sk"]["S"] for x in lines], ["2023-02", "2023-01"])
+            table = run(*ld, "scan", "cruddur-messages", *target, "--output", "table").stdout
+            self.assertIn("(3 items)", table)
+            export = os.path.join(tmp, "export.jsonl")
+            run(*ld, "export", "cruddur-messages", *target, export)
+            with open(export) as f:
+                rows = [json.loads(x) for x in f]
+            self.assertEqual(len(rows), 3)
+            self.assertIn("Item", rows[0])
+            records = run(*ld, "stream", "tail", "cruddur-messages", *target, "--from-start", "--no-follow").stdout.splitlines()
+            self.assertEqual([json.loads(r)["eventName"] for r in records], ["INSERT"] * 3)
+            run(*ld, "delete-table", "cruddur-messages", *target)
+            run(*ld, "create-table", *target, "--schema", schema)
+            run(*ld, "import", "cruddur-messages", *target, export)
+            self.assertIn("(3 items)", run(*ld, "scan", "cruddur-messages", *target, "--output", "table").stdout)
+            p = run(*ld, "describe-table", "missing-table", *target, check=False)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("ResourceNotFoundException", p.stderr)
+
+    def test_on_a_directory(self):
+        with tempfile.TemporaryDirectory() as d:
+            self.exercise(["--data", d])
+
+    def test_on_an_endpoint(self):
+        with Server(BINARY, "--in-memory") as server:
+            self.exercise(["--endpoint", server.endpoint])
+
+    def test_help(self):
+        self.assertIn("serve", run(BINARY, "--help").stdout)
+        self.assertIn("--key-condition", run(BINARY, "query", "--help").stdout)
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    args, rest = ap.parse_known_args()
+    BINARY = args.binary
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""boto3 against `localdynamo serve`: every operation, DynamoDB's errors, the HTTP protocol
+details boto3 relies on (x-amz-crc32, x-amzn-RequestId), keep-alive, concurrency, shutdown."""
+import argparse
+import http.client
+import json
+import os
+import sys
+import threading
+import unittest
+import zlib
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from server_fixture import Server  # noqa: E402
+
+BINARY = None
+
+
+def code(fn):
+    try:
+        fn()
+    except ClientError as e:
+        return e.response["Error"]["Code"], e.response["Error"].get("Message", "")
+    return None, None
+
+
+class ServerTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(BINARY, "--in-memory")
+        session = boto3.session.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
+        cfg = Config(retries={"max_attempts": 1})
+        cls.c = session.client("dynamodb", endpoint_url=cls.server.endpoint, config=cfg)
+        cls.streams = session.client("dynamodbstreams", endpoint_url=cls.server.endpoint, config=cfg)
+        cls.c.create_table(
+            TableName="tbl", BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                  {"AttributeName": "sk", "AttributeType": "N"},
+                                  {"AttributeName": "g", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            GlobalSecondaryIndexes=[{"IndexName": "by-g", "Projection": {"ProjectionType": "KEYS_ONLY"},
+                                     "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}]}],
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def raw(self, target, body, content_type="application/x-amz-json-1.0"):
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
+        headers = {"Content-Type": content_type}
+        if target:
+            headers["X-Amz-Target"] = target
+        conn.request("POST", "/", body=body, headers=headers)
+        r = conn.getresponse()
+        data = r.read()
+        conn.close()
+        return r.status, dict(r.getheaders()), data
+
+    def test_items_roundtrip_all_types(self):
+        item = {"pk": {"S": "a"}, "sk": {"N": "1"}, "n": {"N": "0100.500"}, "b": {"B": b"\x00\xff"},
+                "bool": {"BOOL": True}, "null": {"NULL": True}, "m": {"M": {"x": {"L": [{"S": "y"}]}}},
+                "ss": {"SS": ["p", "q"]}, "ns": {"NS": ["1", "2.5"]}, "bs": {"BS": [b"1"]}}
+        self.c.put_item(TableName="tbl", Item=item)
+        got = self.c.get_item(TableName="tbl", Key={"pk": {"S": "a"}, "sk": {"N": "1"}})["Item"]
+        self.assertEqual(got["n"], {"N": "100.5"})
+        self.assertEqual(got["b"], {"B": b"\x00\xff"})
+        self.assertEqual(sorted(got["ns"]["NS"]), ["1", "2.5"])
+        self.assertEqual(got["m"], item["m"])
+
+    def test_update_condition_and_return_values(self):
+        key = {"pk": {"S": "u"}, "sk": {"N": "1"}}
+        r = self.c.update_item(TableName="tbl", Key=key, UpdateExpression="SET c = if_not_exists(c, :z) + :one",
+                               ExpressionAttributeValues={":z": {"N": "0"}, ":one": {"N": "1"}}, ReturnValues="ALL_NEW")
+        self.assertEqual(r["Attributes"]["c"], {"N": "1"})
+        r = self.c.update_item(TableName="tbl", Key=key, UpdateExpression="ADD c :one", ExpressionAttributeValues={":one": {"N": "1"}},
+                               ReturnValues="UPDATED_OLD")
+        self.assertEqual(r["Attributes"], {"c": {"N": "1"}})
+        err, msg = code(lambda: self.c.update_item(TableName="tbl", Key=key, UpdateExpression="SET pk = :v",
+                                                   ExpressionAttributeValues={":v": {"S": "x"}}))
+        self.assertEqual(err, "ValidationException")
+        self.assertIn("Cannot update attribute pk", msg)
+        err, _ = code(lambda: self.c.delete_item(TableName="tbl", Key=key, ConditionExpression="c = :v",
+                                                 ExpressionAttributeValues={":v": {"N": "7"}}))
+        self.assertEqual(err, "ConditionalCheckFailedException")
+        self.assertIn("Item", self.c.get_item(TableName="tbl", Key=key))
+
+    def test_query_scan_batch_transact(self):
+        for i in range(30):
+            self.c.put_item(TableName="tbl", Item={"pk": {"S": "q"}, "sk": {"N": str(i)}, "g": {"S": "G" if i % 2 else "H"}})
+        r = self.c.query(TableName="tbl", KeyConditionExpression="pk = :p AND sk BETWEEN :a AND :b",
+                         ExpressionAttributeValues={":p": {"S": "q"}, ":a": {"N": "5"}, ":b": {"N": "9"}}, ScanIndexForward=False)
+        self.assertEqual([i["sk"]["N"] for i in r["Items"]], ["9", "8", "7", "6", "5"])
+        r = self.c.query(TableName="tbl", IndexName="by-g", KeyConditionExpression="g = :g", ExpressionAttributeValues={":g": {"S": "G"}})
+        self.assertEqual(r["Count"], 15)
+        self.assertEqual(set(r["Items"][0].keys()), {"pk", "sk", "g"})
+        r = self.c.batch_get_item(RequestItems={"tbl": {"Keys": [{"pk": {"S": "q"}, "sk": {"N": "3"}}, {"pk": {"S": "q"}, "sk": {"N": "99"}}]}})
+        self.assertEqual(len(r["Responses"]["tbl"]), 1)
+        self.c.batch_write_item(RequestItems={"tbl": [{"DeleteRequest": {"Key": {"pk": {"S": "q"}, "sk": {"N": "3"}}}}]})
+        err, msg = code(lambda: self.c.batch_write_item(RequestItems={"tbl": [
+            {"DeleteRequest": {"Key": {"pk": {"S": "q"}, "sk": {"N": "4"}}}},
+            {"DeleteRequest": {"Key": {"pk": {"S": "q"}, "sk": {"N": "4"}}}}]}))
+        self.assertEqual((err, msg), ("ValidationException", "Provided list of item keys contains duplicates"))
+        r = self.c.transact_get_items(TransactItems=[{"Get": {"TableName": "tbl", "Key": {"pk": {"S": "q"}, "sk": {"N": "4"}}}}])
+        self.assertEqual(r["Responses"][0]["Item"]["sk"], {"N": "4"})
+        try:
+            self.c.transact_write_items(TransactItems=[
+                {"ConditionCheck": {"TableName": "tbl", "Key": {"pk": {"S": "q"}, "sk": {"N": "4"}},
+                                    "ConditionExpression": "attribute_not_exists(pk)", "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
+                {"Put": {"TableName": "tbl", "Item": {"pk": {"S": "q"}, "sk": {"N": "100"}}}}])
+            self.fail("expected a cancellation")
+        except ClientError as e:
+            reasons = e.response["CancellationReasons"]
+            self.assertEqual([x["Code"] for x in reasons], ["ConditionalCheckFailed", "None"])
+            self.assertEqual(reasons[0]["Item"]["sk"], {"N": "4"})
+        self.assertNotIn("Item", self.c.get_item(TableName="tbl", Key={"pk": {"S": "q"}, "sk": {"N": "100"}}))
+        segs = [self.c.scan(TableName="tbl", Segment=s, TotalSegments=3)["Count"] for s in range(3)]
+        self.assertEqual(sum(segs), self.c.scan(TableName="tbl", Select="COUNT")["Count"])
+
+    def test_errors(self):
+        self.assertEqual(code(lambda: self.c.describe_table(TableName="nope")),
+                         ("ResourceNotFoundException", "Requested resource not found: Table: nope not found"))
+        err, msg = code(lambda: self.c.query(TableName="tbl", KeyConditionExpression="pk = :p",
+                                             ExpressionAttributeValues={":p": {"S": "x"}, ":unused": {"S": "y"}}))
+        self.assertEqual(msg, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}")
+        err, msg = code(lambda: self.c.scan(TableName="tbl", FilterExpression="name = :n", ExpressionAttributeValues={":n": {"S": "x"}}))
+        self.assertEqual(msg, "Invalid FilterExpression: Attribute name is a reserved keyword; reserved keyword: name")
+        status, headers, body = self.raw("DynamoDB_20120810.Nope", "{}")
+        self.assertEqual(status, 400)
+        self.assertIn("UnknownOperationException", json.loads(body)["__type"])
+        status, _, body = self.raw("DynamoDB_20120810.ListTables", "{not json")
+        self.assertEqual(status, 400)
+        self.assertIn("SerializationException", json.loads(body)["__type"])
+        status, _, body = self.raw("DynamoDB_20120810.GetItem", "{}")
+        self.assertEqual(json.loads(body)["message"],
+                         "2 validation errors detected: Value null at 'tableName' failed to satisfy constraint: "
+                         "Member must not be null; Value null at 'key' failed to satisfy constraint: Member must not be null")
+        status, _, body = self.raw("DynamoDB_20120810.ListTables", "{}", content_type="text/plain")
+        self.assertEqual(status, 400)
+        status, _, _ = self.raw("DynamoDB_20120810.ListTables", "x" * (17 * 1024 * 1024))
+        self.assertEqual(status, 413)
+        # The server is still serving.
+        self.assertIn("tbl", self.c.list_tables()["TableNames"])
+
+    def test_headers_and_keep_alive(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
+        ids = set()
+        for _ in range(5):
+            conn.request("POST", "/", body="{}", headers={"X-Amz-Target": "DynamoDB_20120810.ListTables",
+                                                          "Content-Type": "application/x-amz-json-1.0"})
+            r = conn.getresponse()
+            body = r.read()
+            self.assertEqual(int(r.getheader("x-amz-crc32")), zlib.crc32(body))
+            ids.add(r.getheader("x-amzn-RequestId"))
+        conn.close()
+        self.assertEqual(len(ids), 5)
+
+    def test_concurrent_clients(self):
+        errors = []
+
+        def worker(n):
+            try:
+                session = boto3.session.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
+                c = session.client("dynamodb", endpoint_url=self.server.endpoint)
+                for i in range(20):
+                    c.put_item(TableName="tbl", Item={"pk": {"S": f"w{n}"}, "sk": {"N": str(i)}})
+                    c.query(TableName="tbl", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": f"w{n}"}})
+            except Exception as e:  # noqa: BLE001
+                errors.append(e)
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(self.c.query(TableName="tbl", KeyConditionExpression="pk = :p",
+                                      ExpressionAttributeValues={":p": {"S": "w3"}})["Count"], 20)
+
+    def test_streams_api(self):
+        arn = self.c.describe_table(TableName="tbl")["Table"]["LatestStreamArn"]
+        self.assertEqual([s["StreamArn"] for s in self.streams.list_streams(TableName="tbl")["Streams"]], [arn])
+        shard = self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        it = self.streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="LATEST")["ShardIterator"]
+        self.c.put_item(TableName="tbl", Item={"pk": {"S": "s"}, "sk": {"N": "1"}, "v": {"S": "one"}})
+        self.c.put_item(TableName="tbl", Item={"pk": {"S": "s"}, "sk": {"N": "1"}, "v": {"S": "two"}})
+        recs = self.streams.get_records(ShardIterator=it)["Records"]
+        self.assertEqual([r["eventName"] for r in recs], ["INSERT", "MODIFY"])
+        self.assertEqual(recs[1]["dynamodb"]["OldImage"]["v"], {"S": "one"})
+        self.assertEqual(recs[1]["dynamodb"]["NewImage"]["v"], {"S": "two"})
+
+
+class AuthTest(unittest.TestCase):
+    def test_sigv4_verified_with_auth(self):
+        with Server(BINARY, "--in-memory", "--auth", "AKIDLOCAL:s3cret") as server:
+            def client(key, secret):
+                return boto3.client("dynamodb", endpoint_url=server.endpoint, region_name="us-east-1",
+                                    aws_access_key_id=key, aws_secret_access_key=secret,
+                                    config=Config(retries={"max_attempts": 1}))
+            self.assertEqual(client("AKIDLOCAL", "s3cret").list_tables()["TableNames"], [])
+            self.assertEqual(code(lambda: client("other", "s3cret").list_tables())[0], "UnrecognizedClientException")
+            self.assertEqual(code(lambda: client("AKIDLOCAL", "wrong").list_tables())[0], "InvalidSignatureException")
+
+    def test_sigterm_exits_cleanly(self):
+        server = Server(BINARY, "--in-memory")
+        self.assertEqual(server.stop(), 0)
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    args, rest = ap.parse_known_args()
+    BINARY = args.binary
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
