@@ -126,6 +126,9 @@ Result<std::unique_ptr<Server>> Server::Start(Database& db, ServerOptions option
   if (impl->port < 0)
     return InternalError(fmt::format("cannot listen on {}:{}", options.host, options.port));
   impl->thread = std::thread([raw] { raw->http.listen_after_bind(); });
+  // httplib's stop() is a no-op until the accept loop runs: wait for it, so that a Stop()
+  // right after Start() (a SIGTERM at once) can't be lost.
+  while (!http.is_running()) std::this_thread::sleep_for(std::chrono::microseconds(50));
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
