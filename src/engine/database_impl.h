@@ -99,6 +99,8 @@ struct Database::Impl {
   // Hands records committed by a write to the subscribers (synchronous mode: drains the FIFO
   // unless this thread is already draining it).
   void Deliver(std::vector<StreamRecord> records);
+  // Whether records of `table` have to be handed to a subscriber on the writing thread.
+  bool HasSynchronousListener(std::string_view table);
 };
 
 }  // namespace localdynamo

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "engine/keys.h"
 #include "engine/stream_store.h"
 #include "storage/item_codec.h"
@@ -75,8 +77,9 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const std::optional<
   LD_ASSIGN_OR_RETURN(uint64_t seq, db_.NextCounter(txn_, "stream_sequence"));
 
   StreamRecord r;
-  r.event_id = db_.options.ids->NewUuid();
-  r.event_id.erase(std::remove(r.event_id.begin(), r.event_id.end(), '-'), r.event_id.end());
+  // 32 hex digits like DynamoDB's eventIDs; derived from the stream and sequence, so it is
+  // unique, deterministic, and costs no id-source call on the write path.
+  r.event_id = fmt::format("{:016x}{:016x}", storage::Hash64(stream->arn), seq);
   r.event_name = !old_item ? "INSERT" : (!new_item ? "REMOVE" : "MODIFY");
   r.aws_region = db_.options.region;
   r.approximate_creation_date_time =
@@ -84,19 +87,24 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const std::optional<
   const Item& any = new_item ? *new_item : *old_item;
   r.keys = ExtractKey(table, nullptr, any);
   const StreamViewType view = stream->view_type;
-  if (new_item && (view == StreamViewType::kNewImage || view == StreamViewType::kNewAndOldImages))
-    r.new_image = *new_item;
-  if (old_item && (view == StreamViewType::kOldImage || view == StreamViewType::kNewAndOldImages))
-    r.old_image = *old_item;
+  const Item* new_image =
+      new_item && (view == StreamViewType::kNewImage || view == StreamViewType::kNewAndOldImages) ? &*new_item : nullptr;
+  const Item* old_image =
+      old_item && (view == StreamViewType::kOldImage || view == StreamViewType::kNewAndOldImages) ? &*old_item : nullptr;
   r.sequence_number = SequenceText(seq);
-  r.size_bytes = static_cast<int64_t>(ItemSize(r.keys) + (r.new_image ? ItemSize(*r.new_image) : 0) +
-                                      (r.old_image ? ItemSize(*r.old_image) : 0));
+  r.size_bytes = static_cast<int64_t>(ItemSize(r.keys) + (new_image ? ItemSize(*new_image) : 0) +
+                                      (old_image ? ItemSize(*old_image) : 0));
   r.stream_view_type = view;
   r.table_name = table.name;
   r.stream_arn = stream->arn;
-  LD_RETURN_IF_ERROR(txn_.Put(txn_.dbis().stream, StreamKey(stream->number, seq), EncodeStreamRecord(r)));
+  LD_RETURN_IF_ERROR(txn_.Put(txn_.dbis().stream, StreamKey(stream->number, seq),
+                              EncodeStreamRecord(r, new_image, old_image)));
   // Now and then, trim what is older than DynamoDB's 24-hour retention.
   if (seq % kTrimEvery == 0) LD_RETURN_IF_ERROR(TrimStream(stream->number, r.approximate_creation_date_time));
+  // Only synchronous subscribers need the record in memory; copy the images just for them.
+  if (!db_.HasSynchronousListener(table.name)) return OkStatus();
+  if (new_image) r.new_image = *new_image;
+  if (old_image) r.old_image = *old_image;
   records_.push_back(std::move(r));
   return OkStatus();
 }

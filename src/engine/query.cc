@@ -37,22 +37,15 @@ struct PageSpec {
   std::optional<std::pair<int64_t, int64_t>> segment;
 };
 
-// FNV-1a of the encoded partition key: the segment a partition belongs to.
-uint64_t PartitionHash(std::string_view encoded) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : encoded) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
 Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, const PageSpec& spec,
                                std::optional<ReturnConsumedCapacity> rcc) {
   LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().data));
   storage::RangeScanner scanner(std::move(cursor), spec.lower, spec.upper, spec.forward);
   QueryResponse out;
-  if (!spec.count_only) out.items.emplace();
+  if (!spec.count_only) {
+    out.items.emplace();
+    out.items->reserve(static_cast<std::size_t>(std::min<int64_t>(spec.limit.value_or(64), 1024)));
+  }
   std::size_t bytes_read = 0;
   const std::size_t prefix_len = 5;
   while (true) {
@@ -67,7 +60,7 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, cons
       const auto& hash_attr = spec.index ? spec.index->key.hash : spec.table->key.hash;
       if (!storage::DecodeKeyValue(&rest, hash_attr.type, &hv)) return InternalError("corrupt key");
       std::string_view encoded_hash = key.substr(0, key.size() - rest.size());
-      if (static_cast<int64_t>(PartitionHash(encoded_hash) % static_cast<uint64_t>(spec.segment->second)) !=
+      if (static_cast<int64_t>(storage::Hash64(encoded_hash) % static_cast<uint64_t>(spec.segment->second)) !=
           spec.segment->first)
         continue;
     }
@@ -75,21 +68,19 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, cons
     if (!storage::DecodeItem(entry->payload, &item)) return InternalError("corrupt item");
     ++out.scanned_count;
     bytes_read += ItemSize(item);
-    Item key = engine::ExtractKey(*spec.table, spec.index, item);
+    const bool last = (spec.limit && out.scanned_count >= *spec.limit) || bytes_read >= kPageBytes;
+    // Only a page cut by Limit or the 1 MB size limit has a LastEvaluatedKey (even when
+    // nothing follows, as DynamoDB does); it is the key of the last item read.
+    if (last) out.last_evaluated_key = engine::ExtractKey(*spec.table, spec.index, item);
     if (spec.fetch_from_table) {
       LD_ASSIGN_OR_RETURN(auto payload, storage::GetEntry(txn, txn.dbis().data, engine::TableKey(*spec.table, item)));
       if (payload && !storage::DecodeItem(*payload, &item)) return InternalError("corrupt item");
       bytes_read += ItemSize(item);
     }
-    out.last_evaluated_key = std::move(key);
     if (spec.filter && !expr::Evaluate(*spec.filter, item)) continue;
     ++out.count;
     if (!spec.count_only) out.items->push_back(spec.projection ? expr::Project(*spec.projection, item) : std::move(item));
   }
-  // A page that ended at the end of the range has no LastEvaluatedKey; one cut by Limit or
-  // the 1 MB size limit has one, even when nothing follows (as DynamoDB does).
-  bool cut = (spec.limit && out.scanned_count >= *spec.limit) || bytes_read >= kPageBytes;
-  if (!cut) out.last_evaluated_key.reset();
   engine::CapacityTally tally;
   tally.table_name = spec.table->name;
   double units = engine::ReadUnits(bytes_read, spec.consistent);

@@ -53,6 +53,10 @@ bool ReadItemField(std::string_view* in, Item* out) {
 }  // namespace
 
 std::string EncodeStreamRecord(const StreamRecord& r) {
+  return EncodeStreamRecord(r, r.new_image ? &*r.new_image : nullptr, r.old_image ? &*r.old_image : nullptr);
+}
+
+std::string EncodeStreamRecord(const StreamRecord& r, const Item* new_image, const Item* old_image) {
   std::string out;
   AppendString(&out, r.event_id);
   AppendString(&out, r.event_name);
@@ -62,10 +66,10 @@ std::string EncodeStreamRecord(const StreamRecord& r) {
   AppendString(&out, r.sequence_number);
   storage::AppendVarint(&out, static_cast<uint64_t>(r.size_bytes));
   out.push_back(static_cast<char>(r.stream_view_type));
-  out.push_back(static_cast<char>((r.new_image ? 1 : 0) | (r.old_image ? 2 : 0)));
+  out.push_back(static_cast<char>((new_image ? 1 : 0) | (old_image ? 2 : 0)));
   AppendString(&out, storage::EncodeItem(r.keys));
-  if (r.new_image) AppendString(&out, storage::EncodeItem(*r.new_image));
-  if (r.old_image) AppendString(&out, storage::EncodeItem(*r.old_image));
+  if (new_image) AppendString(&out, storage::EncodeItem(*new_image));
+  if (old_image) AppendString(&out, storage::EncodeItem(*old_image));
   AppendString(&out, r.table_name);
   AppendString(&out, r.stream_arn);
   return out;

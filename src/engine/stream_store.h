@@ -16,6 +16,9 @@ namespace localdynamo::engine {
 
 std::string StreamKey(uint32_t stream_number, uint64_t sequence);
 std::string EncodeStreamRecord(const StreamRecord& r);
+// The same, with the images passed by pointer (r's own images are ignored): the write path
+// encodes straight from the items it stores, without copying them into a record.
+std::string EncodeStreamRecord(const StreamRecord& r, const Item* new_image, const Item* old_image);
 bool DecodeStreamRecord(std::string_view in, StreamRecord* out);
 // "000000000000000000042" -> 42; the SequenceNumber text of a sequence.
 std::string SequenceText(uint64_t sequence);

@@ -17,6 +17,14 @@ namespace localdynamo {
 
 using engine::StreamMeta;
 
+bool Database::Impl::HasSynchronousListener(std::string_view table) {
+  if (options.stream_delivery != StreamDelivery::kSynchronous) return false;
+  std::lock_guard lock(subscribers_mu);
+  for (const auto& s : subscribers)
+    if (s.table_name == table) return true;
+  return false;
+}
+
 void Database::Impl::Deliver(std::vector<StreamRecord> records) {
   if (options.stream_delivery == StreamDelivery::kBackground) {
     // The records are already in the stream DBI; the worker reads them from there.
@@ -24,6 +32,14 @@ void Database::Impl::Deliver(std::vector<StreamRecord> records) {
     worker_poke = true;
     worker_cv.notify_all();
     return;
+  }
+  {
+    // Nothing to hand over when nobody listens to these tables (the common case).
+    std::lock_guard sl(subscribers_mu);
+    bool listened = false;
+    for (const auto& s : subscribers)
+      for (const auto& r : records) listened = listened || s.table_name == r.table_name;
+    if (!listened) return;
   }
   std::unique_lock lock(delivery_mu);
   for (auto& r : records) delivery_queue.push_back(std::move(r));

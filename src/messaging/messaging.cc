@@ -17,21 +17,25 @@ std::string Get(const Item& item, const char* name) {
   return it != item.end() && it->second.is(Type::kS) ? it->second.s() : "";
 }
 
-Item GroupRow(const User& owner, const User& other, const std::string& group, const std::string& message,
-              const std::string& at) {
+}  // namespace
+
+Item GroupRowItem(const User& owner, const User& other, const std::string& group, const std::string& message,
+                  const std::string& at) {
   return Item{{"pk", S("GRP#" + owner.uuid)},        {"sk", S(at)},
               {"message_group_uuid", S(group)},      {"message", S(message)},
               {"user_uuid", S(other.uuid)},          {"user_display_name", S(other.display_name)},
               {"user_handle", S(other.handle)}};
 }
 
-Item MessageRow(const std::string& group, const User& sender, const std::string& text, const std::string& at,
-                const std::string& uuid) {
+Item MessageRowItem(const std::string& group, const User& sender, const std::string& text, const std::string& at,
+                    const std::string& uuid) {
   return Item{{"pk", S("MSG#" + group)},            {"sk", S(at)},
               {"message", S(text)},                  {"message_uuid", S(uuid)},
               {"user_uuid", S(sender.uuid)},         {"user_display_name", S(sender.display_name)},
               {"user_handle", S(sender.handle)}};
 }
+
+namespace {
 
 Message ToMessage(const std::string& group, const Item& row) {
   return Message{Get(row, "message_uuid"), group, Get(row, "user_uuid"), Get(row, "user_handle"),
@@ -190,7 +194,7 @@ Result<Message> App::CreateMessage(const User& sender, const std::string& group_
   std::string uuid = db_.options().ids->NewUuid();
   PutItemRequest p;
   p.table_name = kMessagesTable;
-  p.item = MessageRow(group_uuid, sender, text, at, uuid);
+  p.item = MessageRowItem(group_uuid, sender, text, at, uuid);
   // Two messages in the same microsecond would share a key: never overwrite one.
   p.condition_expression = "attribute_not_exists(pk)";
   LD_RETURN_IF_ERROR(db_.PutItem(p));
@@ -204,8 +208,8 @@ Result<std::string> App::CreateMessageGroup(const User& sender, const User& rece
   std::string group = group_uuid.value_or(db_.options().ids->NewUuid());
   std::string at = Timestamp(db_.options().clock->NowMillis());
   TransactWriteItemsRequest t;
-  for (Item item : {GroupRow(sender, receiver, group, text, at), GroupRow(receiver, sender, group, text, at),
-                    MessageRow(group, sender, text, at, db_.options().ids->NewUuid())}) {
+  for (Item item : {GroupRowItem(sender, receiver, group, text, at), GroupRowItem(receiver, sender, group, text, at),
+                    MessageRowItem(group, sender, text, at, db_.options().ids->NewUuid())}) {
     TransactWriteItem w;
     w.kind = TransactWriteItem::Kind::kPut;
     w.table_name = kMessagesTable;

@@ -97,7 +97,14 @@ class App {
   std::optional<localdynamo::Database::SubscriptionId> subscription_;
 };
 
-// "MessagingError: <text>" values the CLI prints.
+// The seed's item shapes: a user's row for a conversation, and a message.
+localdynamo::Item GroupRowItem(const User& owner, const User& other, const std::string& group_uuid,
+                               const std::string& message, const std::string& at);
+localdynamo::Item MessageRowItem(const std::string& group_uuid, const User& sender, const std::string& text,
+                                 const std::string& at, const std::string& message_uuid);
+
+// Errors of the app itself (ValidationException-coded values with the app's text), which the
+// CLI prints.
 localdynamo::Error AppError(std::string message);
 
 }  // namespace cruddur

@@ -38,20 +38,6 @@ constexpr const char* kConversation[] = {
 
 AttributeValue S(std::string s) { return AttributeValue::S(std::move(s)); }
 
-Item GroupRow(const User& owner, const User& other, const std::string& group, const std::string& message,
-              const std::string& at) {
-  return Item{{"pk", S("GRP#" + owner.uuid)}, {"sk", S(at)}, {"message_group_uuid", S(group)},
-              {"message", S(message)}, {"user_uuid", S(other.uuid)},
-              {"user_display_name", S(other.display_name)}, {"user_handle", S(other.handle)}};
-}
-
-Item MessageRow(const std::string& group, const User& sender, const std::string& text, const std::string& at,
-                const std::string& uuid) {
-  return Item{{"pk", S("MSG#" + group)}, {"sk", S(at)}, {"message", S(text)}, {"message_uuid", S(uuid)},
-              {"user_uuid", S(sender.uuid)}, {"user_display_name", S(sender.display_name)},
-              {"user_handle", S(sender.handle)}};
-}
-
 // Version-4-shaped uuid from a counter, so synthetic data is the same every run.
 std::string Uuid(uint64_t kind, uint64_t n) {
   return fmt::format("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", n & 0xFFFFFFFF, kind & 0xFFFF, (n >> 32) & 0xFFF, 0,
@@ -85,10 +71,10 @@ Status SeedConversation(App& app, Database& db) {
   LD_ASSIGN_OR_RETURN(User bayko, app.CreateUser("bayko", "Andrew Bayko", std::string(kBaykoUuid)));
   const int n = static_cast<int>(std::size(kConversation));
   std::string last_at = App::Timestamp(kSeedStartMillis + int64_t{n - 1} * 60000);
-  std::vector<Item> items = {GroupRow(andrew, bayko, kSeedGroupUuid, kConversation[n - 1], last_at),
-                             GroupRow(bayko, andrew, kSeedGroupUuid, kConversation[n - 1], last_at)};
+  std::vector<Item> items = {GroupRowItem(andrew, bayko, kSeedGroupUuid, kConversation[n - 1], last_at),
+                             GroupRowItem(bayko, andrew, kSeedGroupUuid, kConversation[n - 1], last_at)};
   for (int i = 0; i < n; ++i)
-    items.push_back(MessageRow(kSeedGroupUuid, i % 2 ? bayko : andrew, kConversation[i],
+    items.push_back(MessageRowItem(kSeedGroupUuid, i % 2 ? bayko : andrew, kConversation[i],
                                App::Timestamp(kSeedStartMillis + int64_t{i} * 60000), Uuid(3, static_cast<uint64_t>(i + 1))));
   for (auto& item : items) {
     PutItemRequest p;
@@ -144,14 +130,14 @@ Status SeedSynthetic(App& app, Database& db, const SyntheticSize& size,
     int64_t last_ms = kSeedStartMillis + (g * 1000 + count) * 1000;
     for (int64_t m = 0; m < count; ++m) {
       int64_t ms = kSeedStartMillis + (g * 1000 + m) * 1000;
-      LD_RETURN_IF_ERROR(writer.Add(MessageRow(gid, m % 2 ? ub : ua, fmt::format("message {} in group {}", m, g),
+      LD_RETURN_IF_ERROR(writer.Add(MessageRowItem(gid, m % 2 ? ub : ua, fmt::format("message {} in group {}", m, g),
                                                App::Timestamp(ms), Uuid(3, static_cast<uint64_t>(g * 1000000 + m)))));
       tick(1);
     }
     std::string text = count ? fmt::format("message {} in group {}", count - 1, g) : "hello";
     std::string at = App::Timestamp(count ? last_ms - 1000 : last_ms);
-    LD_RETURN_IF_ERROR(writer.Add(GroupRow(ua, ub, gid, text, at)));
-    LD_RETURN_IF_ERROR(writer.Add(GroupRow(ub, ua, gid, text, at)));
+    LD_RETURN_IF_ERROR(writer.Add(GroupRowItem(ua, ub, gid, text, at)));
+    LD_RETURN_IF_ERROR(writer.Add(GroupRowItem(ub, ua, gid, text, at)));
     tick(1);
   }
   return writer.Flush();

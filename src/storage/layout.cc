@@ -7,7 +7,10 @@
 namespace localdynamo::storage {
 namespace {
 
-// FNV-1a, 64 bits: only needs to tell apart full keys sharing a 503-byte prefix.
+constexpr uint8_t kLongFormFlag = 1;
+
+}  // namespace
+
 uint64_t Hash64(std::string_view s) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (unsigned char c : s) {
@@ -16,10 +19,6 @@ uint64_t Hash64(std::string_view s) {
   }
   return h;
 }
-
-constexpr uint8_t kLongFormFlag = 1;
-
-}  // namespace
 
 void AppendKeyspacePrefix(std::string* out, uint32_t table_number, uint8_t index_number) {
   for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>(table_number >> shift));

@@ -25,6 +25,10 @@ inline constexpr std::size_t kMaxLmdbKey = 511;
 inline constexpr std::size_t kLongKeyPrefix = kMaxLmdbKey - 8;
 
 std::string KeyspacePrefix(uint32_t table_number, uint8_t index_number);
+
+// FNV-1a, 64 bits: tells apart long keys sharing a prefix; also spreads partitions over
+// parallel-scan segments.
+uint64_t Hash64(std::string_view s);
 void AppendKeyspacePrefix(std::string* out, uint32_t table_number, uint8_t index_number);
 
 // The LMDB key under which `full_key` is stored.
