@@ -6,6 +6,7 @@
 #include "engine/capacity.h"
 #include "engine/errors.h"
 #include "engine/expression_params.h"
+#include "engine/item_collection.h"
 #include "engine/item_validation.h"
 #include "engine/keys.h"
 #include "engine/mutation.h"
@@ -88,9 +89,11 @@ Result<PutItemResponse> Database::PutItem(const PutItemRequest& r) {
     return ConditionFailed(old_item, r.return_values_on_condition_check_failure);
   CapacityTally tally = WriteTally(*table);
   LD_RETURN_IF_ERROR(m.Apply(*table, old_item, r.item, &tally));
+  LD_ASSIGN_OR_RETURN(auto metrics, engine::CollectionMetrics(txn, *table, r.item, r.return_item_collection_metrics));
   LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
 
   PutItemResponse out;
+  out.item_collection_metrics = std::move(metrics);
   if (r.return_values == ReturnValue::kAllOld) out.attributes = old_item;
   out.consumed_capacity = engine::Report(tally, r.return_consumed_capacity);
   return out;
@@ -150,9 +153,11 @@ Result<DeleteItemResponse> Database::DeleteItem(const DeleteItemRequest& r) {
     return ConditionFailed(old_item, r.return_values_on_condition_check_failure);
   CapacityTally tally = WriteTally(*table);
   LD_RETURN_IF_ERROR(m.Apply(*table, old_item, std::nullopt, &tally));
+  LD_ASSIGN_OR_RETURN(auto metrics, engine::CollectionMetrics(txn, *table, r.key, r.return_item_collection_metrics));
   LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
 
   DeleteItemResponse out;
+  out.item_collection_metrics = std::move(metrics);
   if (r.return_values == ReturnValue::kAllOld) out.attributes = old_item;
   out.consumed_capacity = engine::Report(tally, r.return_consumed_capacity);
   return out;
@@ -207,9 +212,11 @@ Result<UpdateItemResponse> Database::UpdateItem(const UpdateItemRequest& r) {
   LD_RETURN_IF_ERROR(engine::ValidateSize(new_item));
   CapacityTally tally = WriteTally(*table);
   LD_RETURN_IF_ERROR(m.Apply(*table, old_item, new_item, &tally));
+  LD_ASSIGN_OR_RETURN(auto metrics, engine::CollectionMetrics(txn, *table, r.key, r.return_item_collection_metrics));
   LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
 
   UpdateItemResponse out;
+  out.item_collection_metrics = std::move(metrics);
   out.attributes = Returned(r.return_values, old_item, new_item, updated);
   out.consumed_capacity = engine::Report(tally, r.return_consumed_capacity);
   return out;

@@ -62,6 +62,12 @@ void AddConsumedList(json& o, const std::optional<std::vector<ConsumedCapacity>>
   o["ConsumedCapacity"] = a;
 }
 
+void AddCollectionMetrics(json& o, const std::optional<ItemCollectionMetrics>& m) {
+  if (!m) return;
+  o["ItemCollectionMetrics"] = {{"ItemCollectionKey", ItemJson(m->item_collection_key)},
+                                {"SizeEstimateRangeGB", m->size_estimate_range_gb}};
+}
+
 json WriteRequestJson(const WriteRequest& w) {
   if (w.put_item) return {{"PutRequest", {{"Item", ItemJson(*w.put_item)}}}};
   return {{"DeleteRequest", {{"Key", ItemJson(*w.delete_key)}}}};
@@ -138,6 +144,7 @@ json ToJson(const PutItemResponse& r) {
   json o = json::object();
   if (r.attributes) o["Attributes"] = ItemJson(*r.attributes);
   AddConsumed(o, r.consumed_capacity);
+  AddCollectionMetrics(o, r.item_collection_metrics);
   return o;
 }
 
@@ -152,6 +159,7 @@ json ToJson(const DeleteItemResponse& r) {
   json o = json::object();
   if (r.attributes) o["Attributes"] = ItemJson(*r.attributes);
   AddConsumed(o, r.consumed_capacity);
+  AddCollectionMetrics(o, r.item_collection_metrics);
   return o;
 }
 
@@ -159,6 +167,7 @@ json ToJson(const UpdateItemResponse& r) {
   json o = json::object();
   if (r.attributes) o["Attributes"] = ItemJson(*r.attributes);
   AddConsumed(o, r.consumed_capacity);
+  AddCollectionMetrics(o, r.item_collection_metrics);
   return o;
 }
 
