@@ -26,8 +26,22 @@ uint64_t ReadU64(std::string_view v, std::size_t offset = 0) {
 
 std::string U64Bytes(uint64_t x) { return std::string(reinterpret_cast<const char*>(&x), 8); }
 
-std::string StatsKey(uint32_t table_number, uint8_t index_number) {
-  return "stats/" + storage::KeyspacePrefix(table_number, index_number);
+// One key per table: "stats/" + u32 table number -> { u8 index number, i64 items, i64 bytes }*
+// (index number 0 is the table), so a write updates its table's statistics with one put.
+std::string StatsKey(uint32_t table_number) {
+  return "stats/" + storage::KeyspacePrefix(table_number, 0).substr(0, 4);
+}
+
+constexpr std::size_t kStatsEntry = 17;
+
+std::map<uint8_t, TableStats> ParseStats(std::optional<std::string_view> v) {
+  std::map<uint8_t, TableStats> out;
+  if (!v) return out;
+  for (std::size_t i = 0; i + kStatsEntry <= v->size(); i += kStatsEntry) {
+    uint8_t index = static_cast<uint8_t>((*v)[i]);
+    out[index] = TableStats{static_cast<int64_t>(ReadU64(*v, i + 1)), static_cast<int64_t>(ReadU64(*v, i + 9))};
+  }
+  return out;
 }
 
 }  // namespace
@@ -83,8 +97,7 @@ Status Database::Impl::EraseTable(WriteTxn& txn, const TableMeta& table) {
     // After a delete LMDB leaves the cursor on the following entry.
     LD_ASSIGN_OR_RETURN(e, cursor.SeekGE(prefix));
   }
-  for (const auto& i : table.indexes) (void)txn.Del(txn.dbis().meta, StatsKey(table.number, i.number));
-  (void)txn.Del(txn.dbis().meta, StatsKey(table.number, 0));
+  (void)txn.Del(txn.dbis().meta, StatsKey(table.number));
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
   return txn.Put(txn.dbis().meta, kCatalogVersionKey, U64Bytes((v ? ReadU64(*v) : 0) + 1));
 }
@@ -99,20 +112,46 @@ Result<uint64_t> Database::Impl::NextCounter(WriteTxn& txn, std::string_view nam
 
 Result<TableStats> Database::Impl::ReadStats(const Txn& txn, uint32_t table_number,
                                              uint8_t index_number) {
-  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, StatsKey(table_number, index_number)));
-  if (!v) return TableStats{};
-  return TableStats{static_cast<int64_t>(ReadU64(*v, 0)), static_cast<int64_t>(ReadU64(*v, 8))};
+  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, StatsKey(table_number)));
+  auto all = ParseStats(v);
+  auto it = all.find(index_number);
+  return it == all.end() ? TableStats{} : it->second;
 }
 
 Status Database::Impl::AddStats(WriteTxn& txn, uint32_t table_number, uint8_t index_number,
                                 int64_t count_delta, int64_t bytes_delta) {
-  if (count_delta == 0 && bytes_delta == 0) return OkStatus();
-  LD_ASSIGN_OR_RETURN(TableStats s, ReadStats(txn, table_number, index_number));
-  s.item_count += count_delta;
-  s.size_bytes += bytes_delta;
-  return txn.Put(txn.dbis().meta, StatsKey(table_number, index_number),
-                 U64Bytes(static_cast<uint64_t>(s.item_count)) +
-                     U64Bytes(static_cast<uint64_t>(s.size_bytes)));
+  return AddStats(txn, table_number, {{index_number, TableStats{count_delta, bytes_delta}}});
+}
+
+Status Database::Impl::AddStats(WriteTxn& txn, uint32_t table_number,
+                                const std::map<uint8_t, TableStats>& deltas) {
+  if (deltas.empty()) return OkStatus();
+  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, StatsKey(table_number)));
+  auto all = ParseStats(v);
+  for (const auto& [index, d] : deltas) {
+    all[index].item_count += d.item_count;
+    all[index].size_bytes += d.size_bytes;
+  }
+  std::string out;
+  for (const auto& [index, st] : all) {
+    out.push_back(static_cast<char>(index));
+    out += U64Bytes(static_cast<uint64_t>(st.item_count));
+    out += U64Bytes(static_cast<uint64_t>(st.size_bytes));
+  }
+  return txn.Put(txn.dbis().meta, StatsKey(table_number), out);
+}
+
+Status Database::Impl::DropStats(WriteTxn& txn, uint32_t table_number, uint8_t index_number) {
+  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, StatsKey(table_number)));
+  auto all = ParseStats(v);
+  if (!all.erase(index_number)) return OkStatus();
+  std::string out;
+  for (const auto& [index, st] : all) {
+    out.push_back(static_cast<char>(index));
+    out += U64Bytes(static_cast<uint64_t>(st.item_count));
+    out += U64Bytes(static_cast<uint64_t>(st.size_bytes));
+  }
+  return txn.Put(txn.dbis().meta, StatsKey(table_number), out);
 }
 
 Result<TableDescription> Database::Impl::Describe(const Txn& txn, const TableMeta& t) {

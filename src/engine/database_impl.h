@@ -90,6 +90,9 @@ struct Database::Impl {
   Result<TableStats> ReadStats(const storage::Txn& txn, uint32_t table_number, uint8_t index_number);
   Status AddStats(storage::WriteTxn& txn, uint32_t table_number, uint8_t index_number,
                   int64_t count_delta, int64_t bytes_delta);
+  // Several deltas (index number 0 = the table) in one read-modify-write.
+  Status AddStats(storage::WriteTxn& txn, uint32_t table_number, const std::map<uint8_t, TableStats>& deltas);
+  Status DropStats(storage::WriteTxn& txn, uint32_t table_number, uint8_t index_number);
   Result<TableDescription> Describe(const storage::Txn& txn, const TableMeta& table);
 
   Result<storage::ReadTxn> BeginRead() { return storage::ReadTxn::Begin(env); }

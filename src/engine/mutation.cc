@@ -27,24 +27,30 @@ Status Mutation::Apply(const TableMeta& table, const std::optional<Item>& old_it
   const std::size_t new_size = new_item ? ItemSize(*new_item) : 0;
   if (tally) tally->table += WriteUnits(std::max(old_size, new_size));
 
+  std::string encoded_new;  // reused by ALL-projection index entries
   if (new_item) {
-    LD_RETURN_IF_ERROR(storage::PutEntry(txn_, data, TableKey(table, *new_item), storage::EncodeItem(*new_item)));
+    encoded_new = storage::EncodeItem(*new_item);
+    LD_RETURN_IF_ERROR(storage::PutEntry(txn_, data, TableKey(table, *new_item), encoded_new));
   } else if (old_item) {
     LD_ASSIGN_OR_RETURN(bool existed, storage::DeleteEntry(txn_, data, TableKey(table, *old_item)));
     (void)existed;
   }
-  LD_RETURN_IF_ERROR(db_.AddStats(txn_, table.number, 0, (new_item ? 1 : 0) - (old_item ? 1 : 0),
-                                  static_cast<int64_t>(new_size) - static_cast<int64_t>(old_size)));
+  std::map<uint8_t, TableStats> deltas;
+  deltas[0] = {(new_item ? 1 : 0) - (old_item ? 1 : 0), static_cast<int64_t>(new_size) - static_cast<int64_t>(old_size)};
 
   for (const IndexMeta& index : table.indexes) {
     std::optional<std::string> old_key = old_item ? IndexKey(table, index, *old_item) : std::nullopt;
     std::optional<std::string> new_key = new_item ? IndexKey(table, index, *new_item) : std::nullopt;
     if (!old_key && !new_key) continue;
-    std::optional<Item> old_proj, new_proj;
-    if (old_key) old_proj = ProjectForIndex(table, index, *old_item);
-    if (new_key) new_proj = ProjectForIndex(table, index, *new_item);
-    const std::size_t old_psize = old_proj ? ItemSize(*old_proj) : 0;
-    const std::size_t new_psize = new_proj ? ItemSize(*new_proj) : 0;
+    // An ALL projection is the item itself: no copy, no second encoding.
+    const bool all = index.projection.projection_type.value_or(ProjectionType::kAll) == ProjectionType::kAll;
+    std::optional<Item> old_store, new_store;
+    const Item* old_proj = nullptr;
+    const Item* new_proj = nullptr;
+    if (old_key) old_proj = all ? &*old_item : &old_store.emplace(ProjectForIndex(table, index, *old_item));
+    if (new_key) new_proj = all ? &*new_item : &new_store.emplace(ProjectForIndex(table, index, *new_item));
+    const std::size_t old_psize = old_proj ? (all ? old_size : ItemSize(*old_proj)) : 0;
+    const std::size_t new_psize = new_proj ? (all ? new_size : ItemSize(*new_proj)) : 0;
     if (old_key && new_key && *old_key == *new_key && *old_proj == *new_proj) continue;
     double units = 0;
     if (old_key && (!new_key || *old_key != *new_key)) {
@@ -53,15 +59,15 @@ Status Mutation::Apply(const TableMeta& table, const std::optional<Item>& old_it
       units += WriteUnits(old_psize);
     }
     if (new_key) {
-      LD_RETURN_IF_ERROR(storage::PutEntry(txn_, data, *new_key, storage::EncodeItem(*new_proj)));
+      LD_RETURN_IF_ERROR(storage::PutEntry(txn_, data, *new_key, all ? encoded_new : storage::EncodeItem(*new_proj)));
       // An in-place update of an entry costs one write of the larger image.
       units += WriteUnits(old_key && *old_key == *new_key ? std::max(old_psize, new_psize) : new_psize);
     }
-    LD_RETURN_IF_ERROR(db_.AddStats(txn_, table.number, index.number,
-                                    (new_key ? 1 : 0) - (old_key ? 1 : 0),
-                                    static_cast<int64_t>(new_psize) - static_cast<int64_t>(old_psize)));
+    deltas[index.number] = {(new_key ? 1 : 0) - (old_key ? 1 : 0),
+                            static_cast<int64_t>(new_psize) - static_cast<int64_t>(old_psize)};
     if (tally) (index.global ? tally->gsi : tally->lsi)[index.name] += units;
   }
+  LD_RETURN_IF_ERROR(db_.AddStats(txn_, table.number, deltas));
   return AppendStreamRecord(table, old_item, new_item);
 }
 

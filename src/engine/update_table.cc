@@ -138,7 +138,7 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
         if (it == t.indexes.end())
           return ResourceNotFound("Requested resource not found: Index: " + *u.delete_index_name + " not found");
         LD_RETURN_IF_ERROR(DeleteKeyspace(txn, storage::KeyspacePrefix(t.number, it->number)));
-        (void)txn.Del(txn.dbis().meta, "stats/" + storage::KeyspacePrefix(t.number, it->number));
+        LD_RETURN_IF_ERROR(db.DropStats(txn, t.number, it->number));
         deleting.push_back(it->name);
         t.indexes.erase(it);
       } else if (u.update_index_name) {
