@@ -1,14 +1,21 @@
 #include "storage/key_codec.h"
 
+#include <cstring>
+
 namespace localdynamo::storage {
 namespace {
 
 constexpr char kNegative = 0x01, kZero = 0x02, kPositive = 0x03;
 
 void AppendEscapedBytes(std::string* out, std::string_view bytes) {
-  for (char c : bytes) {
-    out->push_back(c);
-    if (c == '\0') out->push_back('\xFF');
+  // Copy runs between zero bytes in bulk: keys rarely contain any.
+  while (!bytes.empty()) {
+    const void* zero = std::memchr(bytes.data(), 0, bytes.size());
+    std::size_t run = zero ? static_cast<std::size_t>(static_cast<const char*>(zero) - bytes.data()) : bytes.size();
+    out->append(bytes.data(), run);
+    if (!zero) return;
+    out->append("\0\xFF", 2);
+    bytes.remove_prefix(run + 1);
   }
 }
 
