@@ -42,7 +42,8 @@ std::vector<Token> Lex(std::string_view s) {
       }
       continue;
     }
-    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+    // Names start with a letter: DynamoDB's lexer rejects "_123" at the underscore.
+    if (std::isalpha(static_cast<unsigned char>(c))) {
       std::size_t j = i;
       while (j < s.size() && IsIdentChar(s[j])) ++j;
       push(Token::Kind::kIdent, start, j - start);

@@ -97,6 +97,13 @@ TEST_CASE("condition errors carry DynamoDB's texts") {
   CHECK(ConditionError("#nope = :s") == "Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: #nope");
   CHECK(ConditionError("pk = :s AND", "FilterExpression") == "Invalid FilterExpression: Syntax error; token: \"<EOF>\", near: \"AND\"");
   CHECK(ConditionError("pk == :s") == "Invalid ConditionExpression: Syntax error; token: \"=\", near: \"== :s\"");
+  // As Amazon DynamoDB answers (recorded in ScyllaDB Alternator's and moto's tests):
+  CHECK(ConditionError("foo") == "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"foo\"");
+  {
+    Context ctx(&kNames, &kValues);
+    CHECK(ParseUpdate("SET _123 = :x", ctx).error().message ==
+          "Invalid UpdateExpression: Syntax error; token: \"_\", near: \"SET _123\"");
+  }
   CHECK(ConditionError("foo(pk)") == "Invalid ConditionExpression: Invalid function name; function: foo");
   CHECK(ConditionError("attribute_type(pk, :bad_type)") == "Invalid ConditionExpression: Invalid attribute type name found in type: STRING, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
   CHECK(ConditionError("begins_with(pk, :three)") == "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
