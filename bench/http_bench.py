@@ -4,8 +4,8 @@
     python3 bench/http_bench.py --build build [--duration 10] [--connections 16]
 
 Starts `localdynamo serve --in-memory`, dynalite (in-memory; installed with npm into
-bench/node_modules, git-ignored) and `http_baseline_server` (the same cpp-httplib set-up as
-the server, answering every request with an empty JSON body), seeds 100 partitions x 100
+bench/node_modules, git-ignored) and `http_baseline_server` (the server's own HTTP loop,
+answering every request with an empty JSON body), seeds 100 partitions x 100
 Cruddur messages into both DynamoDB endpoints with boto3, then drives GetItem, Query
 (Limit 20, newest first) and PutItem with wrk (2 threads, 16 connections) and prints
 requests/s and p99 latency. Also measures localdynamo's cold start (process start to first

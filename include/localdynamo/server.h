@@ -21,7 +21,7 @@ struct ServerOptions {
   std::optional<std::string> access_key_id;
   std::string secret_access_key;
   bool access_log = false;  // one line per request on stderr
-  int threads = 64;         // connection workers (a keep-alive connection holds one)
+  int threads = 0;          // event-loop threads (0: one per hardware thread, at least 2)
 };
 
 class Server {

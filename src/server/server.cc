@@ -1,9 +1,7 @@
-// The HTTP endpoint: cpp-httplib, POST / with X-Amz-Target routed to wire::Dispatch,
-// DynamoDB's response headers (x-amzn-RequestId, x-amz-crc32), optional SigV4 checking.
+// The HTTP endpoint: POST / with X-Amz-Target routed to wire::Dispatch, DynamoDB's response
+// headers (x-amzn-RequestId, x-amz-crc32), optional SigV4 checking, over server::HttpLoop.
 
 #include "localdynamo/server.h"
-
-#include <httplib.h>
 
 #include <array>
 #include <chrono>
@@ -13,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "server/http_loop.h"
 #include "server/sigv4.h"
 #include "wire/dispatch.h"
 
@@ -43,38 +42,41 @@ uint32_t Crc32(std::string_view data) {
 struct Server::Impl {
   Database* db = nullptr;
   ServerOptions options;
-  httplib::Server http;
-  std::thread thread;
-  int port = 0;
+  std::unique_ptr<server::HttpLoop> http;
   std::once_flag stop_once;
 
-  void Respond(httplib::Response& res, int status, std::string body) {
-    res.status = status;
-    res.set_header("x-amzn-RequestId", db->options().ids->NewUuid());
-    res.set_header("x-amz-crc32", std::to_string(Crc32(body)));
-    res.set_content(std::move(body), kJsonType);
-  }
-
-  void Handle(const httplib::Request& req, httplib::Response& res) {
+  void Handle(const server::HttpRequest& req, server::HttpResponse& res) {
+    if (req.method == "GET" && req.path == "/") {
+      res.content_type = "text/plain";
+      res.body = "healthy: localdynamo";
+      return;
+    }
     auto started = std::chrono::steady_clock::now();
-    std::string target = req.get_header_value("X-Amz-Target");
+    std::string target(req.header("x-amz-target"));
     wire::WireResponse out;
-    if (options.access_key_id) {
-      server::SignedRequest sr{req.method, req.path, "",
+    bool answered = false;
+    if (req.method != "POST") {
+      Error e{ErrorCode::kUnknownOperation, "", nullptr, {}};
+      out = {400, wire::ErrorBody(e), "UnknownOperationException", ""};
+      answered = true;
+    }
+    if (!answered && options.access_key_id) {
+      server::SignedRequest sr{std::string(req.method), std::string(req.path), "",
                                [&](std::string_view name) -> std::optional<std::string> {
-                                 std::string n(name);
-                                 if (!req.has_header(n)) return std::nullopt;
-                                 return req.get_header_value(n);
+                                 std::string_view v = req.header(name);
+                                 if (v.empty()) return std::nullopt;
+                                 return std::string(v);
                                },
                                req.body};
       auto ok = server::VerifySigV4(sr, *options.access_key_id, options.secret_access_key);
       if (!ok.ok()) {
         out = {ErrorHttpStatus(ok.error().code), wire::ErrorBody(ok.error()),
                std::string(ErrorCodeName(ok.error().code)), ""};
+        answered = true;
       }
     }
-    if (out.body.empty()) {
-      std::string type = req.get_header_value("Content-Type");
+    if (!answered) {
+      std::string_view type = req.header("content-type");
       if (!type.starts_with(kJsonType) && !type.starts_with("application/json")) {
         // DynamoDB answers a body it can't read as its protocol with UnknownOperationException.
         Error e{ErrorCode::kUnknownOperation, "", nullptr, {}};
@@ -89,7 +91,10 @@ struct Server::Impl {
                    out.table_name.empty() ? "-" : out.table_name.c_str(), out.http_status,
                    out.error_code.empty() ? "-" : out.error_code.c_str(), static_cast<long long>(us));
     }
-    Respond(res, out.http_status, std::move(out.body));
+    res.status = out.http_status;
+    res.headers.emplace_back("x-amzn-RequestId", db->options().ids->NewUuid());
+    res.headers.emplace_back("x-amz-crc32", std::to_string(Crc32(out.body)));
+    res.body = std::move(out.body);
   }
 };
 
@@ -104,42 +109,26 @@ Result<std::unique_ptr<Server>> Server::Start(Database& db, ServerOptions option
   auto impl = std::make_unique<Impl>();
   impl->db = &db;
   impl->options = options;
-  auto& http = impl->http;
-  const int threads = std::max(2, options.threads);
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-  http.set_payload_max_length(kMaxRequestBytes);
-  http.set_keep_alive_max_count(1000000);
-  http.set_keep_alive_timeout(30);
-  http.set_read_timeout(30, 0);
-  http.set_write_timeout(30, 0);
-  http.set_tcp_nodelay(true);
+  server::HttpOptions ho;
+  ho.host = options.host;
+  ho.port = options.port;
+  ho.threads = options.threads > 0 ? options.threads
+                                   : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  ho.max_body = kMaxRequestBytes;
   Impl* raw = impl.get();
-  http.Post("/", [raw](const httplib::Request& req, httplib::Response& res) { raw->Handle(req, res); });
-  http.Get("/", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("healthy: localdynamo", "text/plain");
-  });
-  if (options.port == 0) {
-    impl->port = http.bind_to_any_port(options.host);
-  } else {
-    impl->port = http.bind_to_port(options.host, options.port) ? options.port : -1;
-  }
-  if (impl->port < 0)
-    return InternalError(fmt::format("cannot listen on {}:{}", options.host, options.port));
-  impl->thread = std::thread([raw] { raw->http.listen_after_bind(); });
-  // httplib's stop() is a no-op until the accept loop runs: wait for it, so that a Stop()
-  // right after Start() (a SIGTERM at once) can't be lost.
-  while (!http.is_running()) std::this_thread::sleep_for(std::chrono::microseconds(50));
+  LD_ASSIGN_OR_RETURN(impl->http, server::HttpLoop::Bind(ho, [raw](const server::HttpRequest& req, server::HttpResponse& res) {
+    raw->Handle(req, res);
+  }));
+  impl->http->Start();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
-int Server::port() const { return impl_->port; }
+int Server::port() const { return impl_->http->port(); }
 
 void Server::Stop() {
-  std::call_once(impl_->stop_once, [this] { impl_->http.stop(); });
+  std::call_once(impl_->stop_once, [this] { impl_->http->Stop(); });
 }
 
-void Server::Wait() {
-  if (impl_->thread.joinable()) impl_->thread.join();
-}
+void Server::Wait() { impl_->http->Join(); }
 
 }  // namespace localdynamo

@@ -1,0 +1,347 @@
+#include "server/http_loop.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+namespace localdynamo::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
+
+const char* StatusText(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 408: return "Request Timeout";
+    case 413: return "Payload Too Large";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    default: return "Unknown";
+  }
+}
+
+bool IEquals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+struct Connection {
+  int fd = -1;
+  std::string in;       // bytes received, not yet consumed
+  std::string out;      // bytes to send
+  std::size_t out_pos = 0;
+  bool close_after = false;
+  bool sent_continue = false;
+  bool want_write = false;  // EPOLLOUT registered after a short send
+  // After refusing an oversized request: read and drop the rest of its body, so the client
+  // gets our answer instead of a reset, and close when it is done sending.
+  bool draining = false;
+  Clock::time_point last_activity = Clock::now();
+  Clock::time_point request_started{};  // when the current partial request began
+};
+
+void SetNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK); }
+
+void AppendResponse(std::string* out, const HttpResponse& r, bool keep_alive) {
+  fmt::format_to(std::back_inserter(*out), "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n",
+                 r.status, StatusText(r.status), r.content_type, r.body.size());
+  for (const auto& [k, v] : r.headers) fmt::format_to(std::back_inserter(*out), "{}: {}\r\n", k, v);
+  if (!keep_alive) out->append("Connection: close\r\n");
+  out->append("\r\n");
+  out->append(r.body);
+}
+
+}  // namespace
+
+bool HttpRequest::has_header(std::string_view name) const { return !header(name).empty(); }
+
+Result<std::unique_ptr<HttpLoop>> HttpLoop::Bind(const HttpOptions& options, HttpHandler handler) {
+  std::unique_ptr<HttpLoop> loop(new HttpLoop());
+  loop->options_ = options;
+  loop->handler_ = std::move(handler);
+  addrinfo hints{}, *res = nullptr;
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  std::string port = std::to_string(options.port);
+  if (int rc = getaddrinfo(options.host.c_str(), port.c_str(), &hints, &res); rc != 0)
+    return InternalError(fmt::format("cannot resolve {}: {}", options.host, gai_strerror(rc)));
+  int fd = socket(res->ai_family, res->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, res->ai_protocol);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 1024) != 0) {
+    std::string err = std::strerror(errno);
+    freeaddrinfo(res);
+    if (fd >= 0) close(fd);
+    return InternalError(fmt::format("cannot listen on {}:{}: {}", options.host, options.port, err));
+  }
+  freeaddrinfo(res);
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  loop->port_ = ntohs(addr.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port
+                                                 : reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+  loop->listen_fd_ = fd;
+  loop->stop_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  return loop;
+}
+
+HttpLoop::~HttpLoop() {
+  Stop();
+  Join();
+  if (listen_fd_ >= 0) close(listen_fd_);
+  if (stop_fd_ >= 0) close(stop_fd_);
+}
+
+void HttpLoop::Start() {
+  for (int i = 0; i < std::max(1, options_.threads); ++i) {
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+    ev.data.fd = listen_fd_;
+    epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd_, &ev);
+    epoll_event sev{};
+    sev.events = EPOLLIN;
+    sev.data.fd = stop_fd_;
+    epoll_ctl(ep, EPOLL_CTL_ADD, stop_fd_, &sev);
+    threads_.emplace_back([this, ep] { Loop(ep); });
+  }
+}
+
+void HttpLoop::Stop() {
+  if (stopping_.exchange(true)) return;
+  uint64_t one = 1;
+  if (stop_fd_ >= 0) (void)!write(stop_fd_, &one, sizeof one);
+}
+
+void HttpLoop::Join() {
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+void HttpLoop::Loop(int ep) {
+  std::unordered_map<int, std::unique_ptr<Connection>> conns;
+  std::vector<epoll_event> events(256);
+  auto close_conn = [&](int fd) {
+    epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
+    close(fd);
+    conns.erase(fd);
+  };
+  // Sends what is buffered; false when the connection is finished (error, or answered and to
+  // be closed).
+  auto flush = [&](Connection& c) -> bool {
+    while (c.out_pos < c.out.size()) {
+      ssize_t n = send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL);
+      if (n > 0) {
+        c.out_pos += static_cast<std::size_t>(n);
+        continue;
+      }
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (!c.want_write) {
+          epoll_event ev{};
+          ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
+          ev.data.fd = c.fd;
+          epoll_ctl(ep, EPOLL_CTL_MOD, c.fd, &ev);
+          c.want_write = true;
+        }
+        return true;
+      }
+      return false;
+    }
+    c.out.clear();
+    c.out_pos = 0;
+    if (c.want_write) {
+      epoll_event ev{};
+      ev.events = EPOLLIN | EPOLLRDHUP;
+      ev.data.fd = c.fd;
+      epoll_ctl(ep, EPOLL_CTL_MOD, c.fd, &ev);
+      c.want_write = false;
+    }
+    return !c.close_after || c.draining;
+  };
+  auto reply = [&](Connection& c, int status, std::string body, bool keep_alive) {
+    HttpResponse r;
+    r.status = status;
+    r.content_type = "text/plain";
+    r.body = std::move(body);
+    AppendResponse(&c.out, r, keep_alive);
+    if (!keep_alive) c.close_after = true;
+  };
+  // Parses and answers every complete request in c.in.
+  auto process = [&](Connection& c) {
+    while (!c.close_after) {
+      std::size_t header_end = c.in.find("\r\n\r\n");
+      if (header_end == std::string::npos) {
+        if (c.in.size() > kMaxHeaderBytes) reply(c, 431, "", false);
+        return;
+      }
+      std::string_view head(c.in.data(), header_end);
+      std::size_t line_end = head.find("\r\n");
+      std::string_view request_line = head.substr(0, line_end);
+      std::size_t sp1 = request_line.find(' '), sp2 = request_line.rfind(' ');
+      if (sp1 == std::string_view::npos || sp2 == sp1) {
+        reply(c, 400, "", false);
+        return;
+      }
+      std::string_view method = request_line.substr(0, sp1);
+      std::string_view path = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
+      std::string_view version = request_line.substr(sp2 + 1);
+      std::vector<std::pair<std::string_view, std::string_view>> headers;
+      std::string_view rest = line_end == std::string_view::npos ? std::string_view() : head.substr(line_end + 2);
+      while (!rest.empty()) {
+        std::size_t e = rest.find("\r\n");
+        std::string_view line = rest.substr(0, e);
+        rest = e == std::string_view::npos ? std::string_view() : rest.substr(e + 2);
+        std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos) continue;
+        headers.emplace_back(Trim(line.substr(0, colon)), Trim(line.substr(colon + 1)));
+      }
+      auto header = [&headers](std::string_view name) -> std::string_view {
+        for (const auto& [k, v] : headers)
+          if (IEquals(k, name)) return v;
+        return {};
+      };
+      bool keep_alive = version == "HTTP/1.1" ? !IEquals(header("connection"), "close")
+                                              : IEquals(header("connection"), "keep-alive");
+      if (!header("transfer-encoding").empty()) {
+        reply(c, 400, "chunked requests are not supported", false);
+        return;
+      }
+      std::size_t length = 0;
+      if (auto cl = header("content-length"); !cl.empty()) {
+        auto [p, ec] = std::from_chars(cl.data(), cl.data() + cl.size(), length);
+        if (ec != std::errc() || p != cl.data() + cl.size()) {
+          reply(c, 400, "", false);
+          return;
+        }
+      }
+      if (length > options_.max_body) {
+        reply(c, 413, "", false);
+        c.draining = true;
+        c.in.clear();
+        c.request_started = Clock::now();
+        return;
+      }
+      const std::size_t total = header_end + 4 + length;
+      if (c.in.size() < total) {
+        if (!c.sent_continue && IEquals(header("expect"), "100-continue")) {
+          c.out.append("HTTP/1.1 100 Continue\r\n\r\n");
+          c.sent_continue = true;
+        }
+        if (c.request_started == Clock::time_point{}) c.request_started = Clock::now();
+        return;
+      }
+      HttpRequest req{method, path, std::string_view(c.in.data() + header_end + 4, length), header};
+      HttpResponse res;
+      handler_(req, res);
+      AppendResponse(&c.out, res, keep_alive && !stopping_);
+      if (!keep_alive || stopping_) c.close_after = true;
+      c.in.erase(0, total);
+      c.sent_continue = false;
+      c.request_started = Clock::time_point{};
+    }
+  };
+
+  while (true) {
+    int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), 1000);
+    const auto now = Clock::now();
+    for (int i = 0; i < n; ++i) {
+      int fd = events[i].data.fd;
+      if (fd == stop_fd_) continue;
+      if (fd == listen_fd_) {
+        while (!stopping_) {
+          int cfd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+          if (cfd < 0) break;
+          int one = 1;
+          setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+          auto c = std::make_unique<Connection>();
+          c->fd = cfd;
+          epoll_event ev{};
+          ev.events = EPOLLIN | EPOLLRDHUP;
+          ev.data.fd = cfd;
+          epoll_ctl(ep, EPOLL_CTL_ADD, cfd, &ev);
+          conns.emplace(cfd, std::move(c));
+        }
+        continue;
+      }
+      auto it = conns.find(fd);
+      if (it == conns.end()) continue;
+      Connection& c = *it->second;
+      c.last_activity = now;
+      bool peer_closed = false;
+      if (events[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        char buf[64 * 1024];
+        while (true) {
+          ssize_t r = recv(fd, buf, sizeof buf, 0);
+          if (r > 0) {
+            if (!c.draining) c.in.append(buf, static_cast<std::size_t>(r));
+            continue;
+          }
+          if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) peer_closed = true;
+          break;
+        }
+        if (!c.draining) process(c);
+      }
+      bool keep = true;
+      if (c.out.size() > c.out_pos || c.want_write) {
+        keep = flush(c);
+      } else if (c.close_after && !c.draining) {
+        keep = false;
+      }
+      if (!keep || peer_closed) close_conn(fd);
+    }
+    // Timeouts: idle keep-alive connections, and slow clients mid-request.
+    std::vector<int> expired;
+    for (auto& [fd, c] : conns) {
+      if (c->request_started != Clock::time_point{} &&
+          now - c->request_started > std::chrono::seconds(options_.request_timeout_seconds))
+        expired.push_back(fd);
+      else if (c->in.empty() && c->out.empty() && now - c->last_activity > std::chrono::seconds(options_.idle_timeout_seconds))
+        expired.push_back(fd);
+    }
+    for (int fd : expired) close_conn(fd);
+    if (stopping_) {
+      // Requests in flight were answered above; send what is pending, then close.
+      for (auto& [fd, c] : conns) {
+        int flags = fcntl(fd, F_GETFL, 0);
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+        if (c->out.size() > c->out_pos) (void)!send(fd, c->out.data() + c->out_pos, c->out.size() - c->out_pos, MSG_NOSIGNAL);
+        close(fd);
+      }
+      conns.clear();
+      close(ep);
+      return;
+    }
+  }
+}
+
+}  // namespace localdynamo::server

@@ -1,0 +1,71 @@
+#pragma once
+// A small HTTP/1.1 server for DynamoDB's protocol: non-blocking sockets, one epoll event loop
+// per thread (the listening socket shared with EPOLLEXCLUSIVE), keep-alive, Expect:
+// 100-continue, a request size limit, idle and slow-client timeouts. Requests are handled on
+// the loop thread: every operation is short (microseconds), so a thread per connection (what
+// cpp-httplib does) only adds context switches.
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "localdynamo/status.h"
+
+namespace localdynamo::server {
+
+struct HttpRequest {
+  std::string_view method;
+  std::string_view path;
+  std::string_view body;
+  // Header value by lower-case name ("" when absent).
+  std::function<std::string_view(std::string_view)> header;
+  bool has_header(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/x-amz-json-1.0";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+using HttpHandler = std::function<void(const HttpRequest&, HttpResponse&)>;
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;
+  int threads = 2;
+  std::size_t max_body = 16 * 1024 * 1024;
+  int idle_timeout_seconds = 60;     // keep-alive connections with nothing to do
+  int request_timeout_seconds = 30;  // a request that has started but not arrived
+};
+
+class HttpLoop {
+ public:
+  // Binds and listens; Run() serves. Errors: InternalServerError with the system message.
+  static Result<std::unique_ptr<HttpLoop>> Bind(const HttpOptions& options, HttpHandler handler);
+  ~HttpLoop();
+  int port() const { return port_; }
+  // Starts the loop threads.
+  void Start();
+  // Stops accepting and closes connections once their current request is answered.
+  void Stop();
+  void Join();
+
+ private:
+  HttpLoop() = default;
+  void Loop(int epoll_fd);
+
+  HttpOptions options_;
+  HttpHandler handler_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  int stop_fd_ = -1;  // eventfd, readable once Stop() was called
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace localdynamo::server
