@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "wire/codec.h"
+#include "wire/json_writer.h"
 
 namespace localdynamo::wire {
 namespace {
@@ -33,7 +34,13 @@ WireResponse Run(const json& body, Req (*parse)(const json&), Result<Resp> (Data
     if constexpr (std::is_same_v<decltype(req.table_name), std::string>) table = req.table_name;
   }
   if (!result.ok()) return Fail(result.error(), table);
-  return WireResponse{200, ToJson(*result).dump(), "", table};
+  if constexpr (std::is_same_v<Resp, QueryResponse>) {
+    return WireResponse{200, QueryBody(*result), "", table};  // Query and Scan: the hot path
+  } else if constexpr (std::is_same_v<Resp, GetItemResponse>) {
+    return WireResponse{200, GetItemBody(*result), "", table};
+  } else {
+    return WireResponse{200, ToJson(*result).dump(), "", table};
+  }
 }
 
 using Handler = WireResponse (*)(Database&, const json&);
