@@ -4,12 +4,40 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
+#include <dlfcn.h>
+
 #include <algorithm>
+#include <mutex>
 #include <sstream>
 #include <vector>
 
 namespace localdynamo::server {
 namespace {
+
+// OpenSSL's SHA-256 and HMAC, loaded on first use: only `serve --auth` needs them, and linking
+// libcrypto costs every process ~3 MB of resident memory at start.
+struct Crypto {
+  decltype(&::SHA256) sha256 = nullptr;
+  decltype(&::HMAC) hmac = nullptr;
+  decltype(&::EVP_sha256) evp_sha256 = nullptr;
+};
+
+const Crypto* LoadCrypto() {
+  static Crypto crypto;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (const char* name : {"libcrypto.so.3", "libcrypto.so"}) {
+      void* lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+      if (!lib) continue;
+      crypto.sha256 = reinterpret_cast<decltype(&::SHA256)>(dlsym(lib, "SHA256"));
+      crypto.hmac = reinterpret_cast<decltype(&::HMAC)>(dlsym(lib, "HMAC"));
+      crypto.evp_sha256 = reinterpret_cast<decltype(&::EVP_sha256)>(dlsym(lib, "EVP_sha256"));
+      if (crypto.sha256 && crypto.hmac && crypto.evp_sha256) return;
+    }
+    crypto = Crypto{};
+  });
+  return crypto.sha256 ? &crypto : nullptr;
+}
 
 std::string Hex(const unsigned char* p, std::size_t n) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -23,15 +51,16 @@ std::string Hex(const unsigned char* p, std::size_t n) {
 
 std::string Sha256Hex(std::string_view data) {
   unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), d);
+  LoadCrypto()->sha256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), d);
   return Hex(d, sizeof d);
 }
 
 std::string Hmac(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
+  const Crypto* c = LoadCrypto();
+  c->hmac(c->evp_sha256(), key.data(), static_cast<int>(key.size()),
+          reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
@@ -60,6 +89,7 @@ Error Code(ErrorCode c, std::string m) { return Error{c, std::move(m), nullptr, 
 }  // namespace
 
 Status VerifySigV4(const SignedRequest& r, std::string_view access_key, std::string_view secret) {
+  if (!LoadCrypto()) return InternalError("SigV4 checking needs OpenSSL's libcrypto, which could not be loaded");
   auto auth = r.header("authorization");
   if (!auth || auth->empty())
     return Code(ErrorCode::kMissingAuthenticationToken, "Request is missing Authentication Token");
