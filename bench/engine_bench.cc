@@ -80,7 +80,10 @@ struct Raw {
   MDB_dbi dbi = 0;
   static std::string Key(const Item& item) { return item.at("pk").s() + '\0' + item.at("sk").s(); }
   Raw() {
-    dir = (std::filesystem::temp_directory_path() / "ld_bench_raw_XXXXXX").string();
+    // The same place Database::OpenInMemory puts the engine's data (tmpfs when there is one).
+    std::filesystem::path base = std::filesystem::is_directory("/dev/shm") ? std::filesystem::path("/dev/shm")
+                                                                          : std::filesystem::temp_directory_path();
+    dir = (base / "ld_bench_raw_XXXXXX").string();
     (void)mkdtemp(dir.data());
     mdb_env_create(&env);
     mdb_env_set_mapsize(env, uint64_t{4} << 30);
@@ -97,6 +100,10 @@ struct Raw {
         mdb_put(txn, dbi, &kv, &vv, 0);
       }
     mdb_txn_commit(txn);
+  }
+  ~Raw() {
+    mdb_env_close(env);
+    std::filesystem::remove_all(dir);
   }
   static Raw& Get() {
     static Raw r;
