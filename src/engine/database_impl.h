@@ -106,4 +106,9 @@ struct Database::Impl {
   bool HasSynchronousListener(std::string_view table);
 };
 
+namespace engine {
+// Adds a new stream to `t` (a new ARN and label each time one is enabled; table_ops.cc).
+Status EnableStream(Database::Impl& db, storage::WriteTxn& txn, TableMeta& t, StreamViewType view);
+}  // namespace engine
+
 }  // namespace localdynamo

@@ -185,7 +185,6 @@ std::string IsoLabel(int64_t millis) {
 
 namespace engine {
 
-// Adds a new stream to `t` (a new ARN and label each time one is enabled).
 Status EnableStream(Database::Impl& db, storage::WriteTxn& txn, TableMeta& t, StreamViewType view) {
   LD_ASSIGN_OR_RETURN(uint64_t number, db.NextCounter(txn, "stream"));
   int64_t now = db.options.clock->NowMillis();

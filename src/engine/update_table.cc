@@ -11,10 +11,6 @@
 
 namespace localdynamo {
 
-namespace engine {
-Status EnableStream(Database::Impl& db, storage::WriteTxn& txn, TableMeta& t, StreamViewType view);
-}
-
 using engine::IndexMeta;
 
 namespace {

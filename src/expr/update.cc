@@ -55,9 +55,7 @@ Result<AttributeValue> EvalValue(const Node& n, const Item& old) {
 
 // The parent container of path's last element, or null when an intermediate is missing or
 // of the wrong type.
-AttributeValue* Parent(Item& item, const Path& path, AttributeValue* root_holder) {
-  *root_holder = AttributeValue::M({});
-  (void)root_holder;
+AttributeValue* Parent(Item& item, const Path& path) {
   if (path.size() < 2) return nullptr;
   auto it = item.find(path[0].name);
   if (it == item.end()) return nullptr;
@@ -82,8 +80,7 @@ Status Assign(Item& item, const Path& path, AttributeValue value) {
     item[path[0].name] = std::move(value);
     return OkStatus();
   }
-  AttributeValue scratch;
-  AttributeValue* parent = Parent(item, path, &scratch);
+  AttributeValue* parent = Parent(item, path);
   if (!parent) return BadPath();
   const PathElement& last = path.back();
   if (last.index >= 0) {
@@ -106,8 +103,7 @@ void Remove(Item& item, const Path& path) {
     item.erase(path[0].name);
     return;
   }
-  AttributeValue scratch;
-  AttributeValue* parent = Parent(item, path, &scratch);
+  AttributeValue* parent = Parent(item, path);
   if (!parent) return;
   const PathElement& last = path.back();
   if (last.index >= 0) {
