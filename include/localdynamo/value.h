@@ -104,7 +104,7 @@ class AttributeValue {
 std::size_t ValueSize(const AttributeValue& v);
 std::size_t ItemSize(const Item& item);
 
-// A readable one-line rendering in DynamoDB JSON ({"S":"x"}); for messages and debugging.
+// One line of DynamoDB JSON ({"S":"x"}, binary as base64), as the wire writes it.
 std::string DebugString(const AttributeValue& v);
 std::string DebugString(const Item& item);
 

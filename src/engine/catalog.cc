@@ -44,6 +44,16 @@ std::map<uint8_t, TableStats> ParseStats(std::optional<std::string_view> v) {
   return out;
 }
 
+std::string EncodeStats(const std::map<uint8_t, TableStats>& all) {
+  std::string out;
+  for (const auto& [index, st] : all) {
+    out.push_back(static_cast<char>(index));
+    out += U64Bytes(static_cast<uint64_t>(st.item_count));
+    out += U64Bytes(static_cast<uint64_t>(st.size_bytes));
+  }
+  return out;
+}
+
 }  // namespace
 
 Status Database::Impl::RefreshCatalog(const Txn& txn) {
@@ -132,26 +142,14 @@ Status Database::Impl::AddStats(WriteTxn& txn, uint32_t table_number,
     all[index].item_count += d.item_count;
     all[index].size_bytes += d.size_bytes;
   }
-  std::string out;
-  for (const auto& [index, st] : all) {
-    out.push_back(static_cast<char>(index));
-    out += U64Bytes(static_cast<uint64_t>(st.item_count));
-    out += U64Bytes(static_cast<uint64_t>(st.size_bytes));
-  }
-  return txn.Put(txn.dbis().meta, StatsKey(table_number), out);
+  return txn.Put(txn.dbis().meta, StatsKey(table_number), EncodeStats(all));
 }
 
 Status Database::Impl::DropStats(WriteTxn& txn, uint32_t table_number, uint8_t index_number) {
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, StatsKey(table_number)));
   auto all = ParseStats(v);
   if (!all.erase(index_number)) return OkStatus();
-  std::string out;
-  for (const auto& [index, st] : all) {
-    out.push_back(static_cast<char>(index));
-    out += U64Bytes(static_cast<uint64_t>(st.item_count));
-    out += U64Bytes(static_cast<uint64_t>(st.size_bytes));
-  }
-  return txn.Put(txn.dbis().meta, StatsKey(table_number), out);
+  return txn.Put(txn.dbis().meta, StatsKey(table_number), EncodeStats(all));
 }
 
 Result<TableDescription> Database::Impl::Describe(const Txn& txn, const TableMeta& t) {

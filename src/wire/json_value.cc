@@ -1,5 +1,7 @@
 #include "wire/json_value.h"
 
+#include "types/json_text.h"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -12,8 +14,6 @@ void ThrowSerialization(std::string message) {
 void ThrowValidation(std::string message) { throw WireError(ValidationError(std::move(message))); }
 
 namespace {
-
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 const std::string& StringMember(const json& j) {
   if (!j.is_string()) ThrowSerialization(fmt::format("{} can not be converted to a String", j.is_number() ? "NUMBER_VALUE" : j.is_boolean() ? "TRUE_VALUE" : j.is_object() ? "START_OBJECT" : "START_ARRAY"));
@@ -48,24 +48,6 @@ Number ParseNumber(const json& j) {
 }
 
 }  // namespace
-
-std::string Base64Encode(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    out += {kAlphabet[n >> 18], kAlphabet[(n >> 12) & 63], kAlphabet[(n >> 6) & 63], kAlphabet[n & 63]};
-  }
-  if (i + 1 == in.size()) {
-    uint32_t n = uint8_t(in[i]) << 16;
-    out += {kAlphabet[n >> 18], kAlphabet[(n >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += {kAlphabet[n >> 18], kAlphabet[(n >> 12) & 63], kAlphabet[(n >> 6) & 63], '='};
-  }
-  return out;
-}
 
 std::string Base64Decode(std::string_view in) {
   auto value = [](char c) -> int {

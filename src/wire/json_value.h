@@ -10,6 +10,7 @@
 
 #include "localdynamo/status.h"
 #include "localdynamo/value.h"
+#include "types/json_text.h"
 
 namespace localdynamo::wire {
 
@@ -34,7 +35,6 @@ Item ParseItem(const json& j);
 json ValueJson(const AttributeValue& v);
 json ItemJson(const Item& item);
 
-std::string Base64Encode(std::string_view bytes);
 // Throws SerializationException on malformed input.
 std::string Base64Decode(std::string_view text);
 

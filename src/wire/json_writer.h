@@ -10,10 +10,6 @@
 
 namespace localdynamo::wire {
 
-void AppendJsonString(std::string* out, std::string_view s);
-void AppendValueJson(std::string* out, const AttributeValue& v);
-void AppendItemJson(std::string* out, const Item& item);
-
 std::string QueryBody(const QueryResponse& r);
 std::string GetItemBody(const GetItemResponse& r);
 
