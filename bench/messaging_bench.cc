@@ -1,6 +1,8 @@
 // Each Cruddur pattern on a large seeded store (10,000 users, 50,000 conversations,
 // 5,000,000 messages; LOCALDYNAMO_BENCH_SCALE=0.01 shrinks it), built once into .bench-data/
 // (git-ignored) and reused. Reports µs per call and DynamoDB's consumed capacity per call.
+// The C+E and D benchmarks add messages and conversations to the cached store, so later runs
+// read a slightly larger one; delete .bench-data/ for figures from a fresh store.
 
 #include <benchmark/benchmark.h>
 
