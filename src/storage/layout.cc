@@ -1,6 +1,7 @@
 #include "storage/layout.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "storage/item_codec.h"
 
@@ -69,13 +70,19 @@ bool DecodeEntryValue(std::string_view stored_key, std::string_view value, Entry
 }
 
 Status PutEntry(WriteTxn& txn, MDB_dbi dbi, std::string_view full_key, std::string_view payload) {
-  std::string stored = StoredKey(full_key);
-  if (IsLongForm(stored)) {
-    LD_ASSIGN_OR_RETURN(auto existing, txn.Get(dbi, stored));
-    EntryView e;
-    if (existing && DecodeEntryValue(stored, *existing, &e) && e.full_key != full_key)
-      return InternalError("long key hash collision; the item cannot be stored");
+  if (full_key.size() <= kLongKeyPrefix) {
+    // The common case: the key is stored as is; the value is written straight into LMDB's
+    // page (flag byte + payload), with no intermediate copy.
+    LD_ASSIGN_OR_RETURN(char* dst, txn.Reserve(dbi, full_key, payload.size() + 1));
+    dst[0] = 0;
+    std::memcpy(dst + 1, payload.data(), payload.size());
+    return OkStatus();
   }
+  std::string stored = StoredKey(full_key);
+  LD_ASSIGN_OR_RETURN(auto existing, txn.Get(dbi, stored));
+  EntryView e;
+  if (existing && DecodeEntryValue(stored, *existing, &e) && e.full_key != full_key)
+    return InternalError("long key hash collision; the item cannot be stored");
   return txn.Put(dbi, stored, EncodeEntryValue(full_key, payload));
 }
 
@@ -92,7 +99,9 @@ Result<bool> DeleteEntry(WriteTxn& txn, MDB_dbi dbi, std::string_view full_key) 
 
 Result<std::optional<std::string_view>> GetEntry(const Txn& txn, MDB_dbi dbi,
                                                  std::string_view full_key) {
-  std::string stored = StoredKey(full_key);
+  std::string long_form;
+  std::string_view stored = full_key;
+  if (full_key.size() > kLongKeyPrefix) stored = long_form = StoredKey(full_key);
   LD_ASSIGN_OR_RETURN(auto value, txn.Get(dbi, stored));
   if (!value) return std::optional<std::string_view>();
   EntryView e;

@@ -107,6 +107,13 @@ Status WriteTxn::Put(MDB_dbi dbi, std::string_view key, std::string_view value) 
   return OkStatus();
 }
 
+Result<char*> WriteTxn::Reserve(MDB_dbi dbi, std::string_view key, std::size_t size) {
+  MDB_val k = ToVal(key), v{size, nullptr};
+  int rc = mdb_put(txn_, dbi, &k, &v, MDB_RESERVE);
+  if (rc) return LmdbError(rc, "mdb_put (reserve)");
+  return static_cast<char*>(v.mv_data);
+}
+
 Result<bool> WriteTxn::Del(MDB_dbi dbi, std::string_view key) {
   MDB_val k = ToVal(key);
   int rc = mdb_del(txn_, dbi, &k, nullptr);

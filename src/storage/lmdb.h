@@ -93,6 +93,9 @@ class WriteTxn : public Txn {
  public:
   static Result<WriteTxn> Begin(std::shared_ptr<Env> env);
   Status Put(MDB_dbi dbi, std::string_view key, std::string_view value);
+  // Makes room for a value of `size` bytes under `key` and returns where to write it (valid
+  // until the next write in this transaction).
+  Result<char*> Reserve(MDB_dbi dbi, std::string_view key, std::size_t size);
   // Deleting a missing key is not an error; returns whether it existed.
   Result<bool> Del(MDB_dbi dbi, std::string_view key);
   Status Commit();
