@@ -5,6 +5,7 @@
 #include <cstring>
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <exception>
 
 #include <fmt/format.h>
@@ -242,14 +243,36 @@ struct Located {
   const StreamMeta* stream = nullptr;
 };
 
+constexpr int64_t kRetentionMillis = 24 * 3600 * 1000;
+
+// Descriptions of deleted tables whose streams are still within the 24-hour retention
+// (written by DeleteTable under "dropped/<table>/<deletion millis>").
+Result<std::vector<TablePtr>> DroppedTables(Database::Impl& db, const storage::Txn& txn,
+                                            std::optional<std::string_view> table) {
+  std::string prefix = table ? fmt::format("dropped/{}/", *table) : std::string("dropped/");
+  const int64_t now = db.options.clock->NowMillis();
+  std::vector<TablePtr> out;
+  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().meta));
+  LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(prefix));
+  while (e && e->key.starts_with(prefix)) {
+    int64_t deleted = std::atoll(std::string(e->key.substr(e->key.rfind('/') + 1)).c_str());
+    if (now - deleted < kRetentionMillis)
+      if (auto meta = engine::ParseTableMeta(e->value)) out.push_back(std::make_shared<const TableMeta>(std::move(*meta)));
+    LD_ASSIGN_OR_RETURN(e, cursor.Next());
+  }
+  return out;
+}
+
 Result<Located> FindStream(Database::Impl& db, const storage::Txn& txn, std::string_view arn) {
   auto name = TableOfStreamArn(arn);
   if (!name) return StreamNotFound(arn);
   LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, *name));
-  if (!t) return StreamNotFound(arn);
-  const StreamMeta* s = t->FindStream(arn);
-  if (!s) return StreamNotFound(arn);
-  return Located{t, s};
+  if (t)
+    if (const StreamMeta* s = t->FindStream(arn)) return Located{t, s};
+  LD_ASSIGN_OR_RETURN(auto dropped, DroppedTables(db, txn, *name));
+  for (const auto& d : dropped)
+    if (const StreamMeta* s = d->FindStream(arn)) return Located{d, s};
+  return StreamNotFound(arn);
 }
 
 // Shard iterators: "<stream arn>|<shard id>|<next sequence>", opaque to clients.
@@ -302,9 +325,13 @@ Result<ListStreamsResponse> Database::ListStreams(const ListStreamsRequest& r) {
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
   LD_RETURN_IF_ERROR(db.RefreshCatalog(txn));
   std::vector<StreamSummary> all;
+  LD_ASSIGN_OR_RETURN(auto dropped, DroppedTables(db, txn, r.table_name));
+  for (const auto& d : dropped)
+    for (const auto& s : d->streams) all.push_back({s.arn, s.label, d->name});
   {
     std::lock_guard lock(db.catalog_mu);
-    if (r.table_name && !db.tables.count(*r.table_name)) return errors::TableNotFoundNamed(*r.table_name);
+    if (r.table_name && !db.tables.count(*r.table_name) && all.empty())
+      return errors::TableNotFoundNamed(*r.table_name);
     for (const auto& [name, t] : db.tables) {
       if (r.table_name && name != *r.table_name) continue;
       for (const auto& s : t->streams) all.push_back({s.arn, s.label, name});

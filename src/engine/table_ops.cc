@@ -289,6 +289,14 @@ Result<DeleteTableResponse> Database::DeleteTable(const DeleteTableRequest& r) {
   if (t->deletion_protection)
     return ValidationError("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
   LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, *t));
+  if (!t->streams.empty()) {
+    // DynamoDB keeps a deleted table's streams readable for 24 hours: keep their description.
+    TableMeta dropped = *t;
+    for (auto& st : dropped.streams) st.enabled = false;
+    LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta,
+                               fmt::format("dropped/{}/{:020}", t->name, db.options.clock->NowMillis()),
+                               engine::SerializeTableMeta(dropped)));
+  }
   LD_RETURN_IF_ERROR(db.EraseTable(txn, *t));
   LD_RETURN_IF_ERROR(txn.Commit());
   d.table_status = TableStatus::kDeleting;

@@ -231,3 +231,32 @@ TEST_CASE("stream records older than 24 hours of Clock time are trimmed") {
   CHECK(records.front().keys.at("pk") == S("new"));
   CHECK(records.size() == 300);
 }
+
+TEST_CASE("a deleted table's stream stays readable for 24 hours") {
+  auto clock = std::make_shared<ManualClock>();
+  Options o;
+  o.clock = clock;
+  auto db = Must(Database::OpenInMemory(o));
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  Put(*db, kTable, {{"pk", S("p")}, {"sk", S("1")}});
+  auto arn = *Must(db->DescribeTable({kTable})).table.latest_stream_arn;
+  Must(db->DeleteTable({kTable}));
+  DescribeStreamRequest ds;
+  ds.stream_arn = arn;
+  auto desc = Must(db->DescribeStream(ds)).stream_description;
+  CHECK(desc.stream_status == "DISABLED");
+  GetShardIteratorRequest gi;
+  gi.stream_arn = arn;
+  gi.shard_id = desc.shards.at(0).shard_id;
+  gi.shard_iterator_type = "TRIM_HORIZON";
+  GetRecordsRequest gr;
+  gr.shard_iterator = *Must(db->GetShardIterator(gi)).shard_iterator;
+  auto page = Must(db->GetRecords(gr));
+  CHECK(page.records.size() == 1);
+  CHECK_FALSE(page.next_shard_iterator);  // the shard is closed and read to its end
+  ListStreamsRequest ls;
+  CHECK(Must(db->ListStreams(ls)).streams.size() == 1);
+  clock->now += 25LL * 3600 * 1000;
+  CHECK(MustFail(db->DescribeStream(ds)).code == ErrorCode::kResourceNotFound);
+  CHECK(Must(db->ListStreams(ls)).streams.empty());
+}
