@@ -119,13 +119,18 @@ Status Mutation::TrimStream(uint32_t stream_number, double now_seconds) {
   const std::string prefix = StreamKey(stream_number, 0).substr(0, 4);
   LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn_, txn_.dbis().stream));
   LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(StreamKey(stream_number, 0)));
+  uint64_t trimmed = 0;
   while (e && e->key.starts_with(prefix)) {
     StreamRecord old;
     if (!DecodeStreamRecord(e->value, &old)) return InternalError("corrupt stream record");
     if (now_seconds - old.approximate_creation_date_time < kRetentionSeconds) break;
+    trimmed = *ParseSequence(old.sequence_number);
     LD_RETURN_IF_ERROR(cursor.DeleteCurrent());
     LD_ASSIGN_OR_RETURN(e, cursor.SeekGE(StreamKey(stream_number, 0)));
   }
+  // Remember how far the stream was trimmed: positions up to here are gone for readers.
+  if (trimmed) LD_RETURN_IF_ERROR(txn_.Put(txn_.dbis().meta, TrimmedKey(stream_number),
+                                           std::string(reinterpret_cast<const char*>(&trimmed), 8)));
   return OkStatus();
 }
 

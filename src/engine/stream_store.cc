@@ -16,6 +16,8 @@ std::string StreamKey(uint32_t stream_number, uint64_t sequence) {
   return k;
 }
 
+std::string TrimmedKey(uint32_t stream_number) { return fmt::format("trimmed/{}", stream_number); }
+
 std::string SequenceText(uint64_t sequence) {
   // DynamoDB's sequence numbers are decimal strings of 21+ digits; a leading 1 keeps ours
   // the same width without leading zeros.

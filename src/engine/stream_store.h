@@ -15,6 +15,8 @@
 namespace localdynamo::engine {
 
 std::string StreamKey(uint32_t stream_number, uint64_t sequence);
+// Meta key holding the last sequence trimmed from a stream (u64, native order).
+std::string TrimmedKey(uint32_t stream_number);
 std::string EncodeStreamRecord(const StreamRecord& r);
 // The same, with the images passed by pointer (r's own images are ignored): the write path
 // encodes straight from the items it stores, without copying them into a record.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <exception>
 
 #include <fmt/format.h>
@@ -275,28 +276,45 @@ Result<Located> FindStream(Database::Impl& db, const storage::Txn& txn, std::str
   return StreamNotFound(arn);
 }
 
-// Shard iterators: "<stream arn>|<shard id>|<next sequence>", opaque to clients.
-std::string MakeIterator(std::string_view arn, std::string_view shard, uint64_t next) {
-  return fmt::format("{}|{}|{}", arn, shard, next);
+// Shard iterators: "<stream arn>|<shard id>|<next sequence>|<created millis>", opaque to
+// clients; like DynamoDB's, they expire 15 minutes after they are handed out.
+constexpr int64_t kIteratorLifetimeMillis = 15 * 60 * 1000;
+
+std::string MakeIterator(std::string_view arn, std::string_view shard, uint64_t next, int64_t now) {
+  return fmt::format("{}|{}|{}|{}", arn, shard, next, now);
 }
 
 struct IteratorParts {
   std::string arn, shard;
   uint64_t next = 0;
+  int64_t created = 0;
 };
 
 std::optional<IteratorParts> ParseIterator(std::string_view it) {
-  auto a = it.find('|');
+  auto c = it.rfind('|');
+  if (c == std::string_view::npos || c == 0) return std::nullopt;
+  auto b = it.rfind('|', c - 1);
+  if (b == std::string_view::npos || b == 0) return std::nullopt;
+  auto a = it.rfind('|', b - 1);
   if (a == std::string_view::npos) return std::nullopt;
-  auto b = it.find('|', a + 1);
-  if (b == std::string_view::npos) return std::nullopt;
-  IteratorParts p{std::string(it.substr(0, a)), std::string(it.substr(a + 1, b - a - 1)), 0};
+  IteratorParts p{std::string(it.substr(0, a)), std::string(it.substr(a + 1, b - a - 1)), 0, 0};
   try {
-    p.next = std::stoull(std::string(it.substr(b + 1)));
+    p.next = std::stoull(std::string(it.substr(b + 1, c - b - 1)));
+    p.created = std::stoll(std::string(it.substr(c + 1)));
   } catch (...) {
     return std::nullopt;
   }
   return p;
+}
+
+// Java's Date.toString() form, which DynamoDB Streams' ExpiredIteratorException message uses.
+std::string JavaDate(int64_t millis) {
+  std::time_t secs = static_cast<std::time_t>(millis / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a %b %d %H:%M:%S UTC %Y", &tm);
+  return buf;
 }
 
 // First and last sequence stored for a stream.
@@ -410,13 +428,27 @@ Result<GetShardIteratorResponse> Database::GetShardIterator(const GetShardIterat
         "AT_SEQUENCE_NUMBER, TRIM_HORIZON]",
         type));
   }
-  return GetShardIteratorResponse{MakeIterator(r.stream_arn, r.shard_id, next)};
+  if (type == "AT_SEQUENCE_NUMBER" || type == "AFTER_SEQUENCE_NUMBER") {
+    // A position at or before the last record trimmed away (24-hour retention) is gone.
+    LD_ASSIGN_OR_RETURN(auto trimmed, txn.Get(txn.dbis().meta, engine::TrimmedKey(loc.stream->number)));
+    if (trimmed && next <= ReadU64(*trimmed))
+      return Error{ErrorCode::kTrimmedDataAccess,
+                   "The operation attempted to read past the oldest stream record in a shard.", nullptr, {}};
+  }
+  return GetShardIteratorResponse{MakeIterator(r.stream_arn, r.shard_id, next, db.options.clock->NowMillis())};
 }
 
 Result<GetRecordsResponse> Database::GetRecords(const GetRecordsRequest& r) {
   Impl& db = *impl_;
   auto parts = ParseIterator(r.shard_iterator);
   if (!parts) return ValidationError("Invalid ShardIterator");
+  const int64_t now = db.options.clock->NowMillis();
+  if (now - parts->created > kIteratorLifetimeMillis)
+    return Error{ErrorCode::kExpiredIterator,
+                 fmt::format("Iterator expired. The iterator was created at time {} while right now it is {} which is "
+                             "further in the future than the tolerated delay of {} milliseconds.",
+                             JavaDate(parts->created), JavaDate(now), kIteratorLifetimeMillis),
+                 nullptr, {}};
   int64_t limit = r.limit.value_or(1000);
   if (limit < 1 || limit > 1000)
     return ValidationError(fmt::format(
@@ -440,7 +472,7 @@ Result<GetRecordsResponse> Database::GetRecords(const GetRecordsRequest& r) {
   }
   bool more = e && e->key.starts_with(prefix);
   // A disabled stream's shard is closed: once read to its end there is no next iterator.
-  if (loc.stream->enabled || more) out.next_shard_iterator = MakeIterator(parts->arn, parts->shard, next);
+  if (loc.stream->enabled || more) out.next_shard_iterator = MakeIterator(parts->arn, parts->shard, next, now);
   return out;
 }
 

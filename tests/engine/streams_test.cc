@@ -260,3 +260,35 @@ TEST_CASE("a deleted table's stream stays readable for 24 hours") {
   CHECK(MustFail(db->DescribeStream(ds)).code == ErrorCode::kResourceNotFound);
   CHECK(Must(db->ListStreams(ls)).streams.empty());
 }
+
+TEST_CASE("shard iterators expire after 15 minutes; trimmed positions are refused") {
+  auto clock = std::make_shared<ManualClock>();
+  Options o;
+  o.clock = clock;
+  auto db = Must(Database::OpenInMemory(o));
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  Put(*db, kTable, {{"pk", S("p")}, {"sk", S("1")}});
+  auto arn = *Must(db->DescribeTable({kTable})).table.latest_stream_arn;
+  DescribeStreamRequest ds;
+  ds.stream_arn = arn;
+  GetShardIteratorRequest gi;
+  gi.stream_arn = arn;
+  gi.shard_id = Must(db->DescribeStream(ds)).stream_description.shards.at(0).shard_id;
+  gi.shard_iterator_type = "TRIM_HORIZON";
+  GetRecordsRequest gr;
+  gr.shard_iterator = *Must(db->GetShardIterator(gi)).shard_iterator;
+  clock->now += 16 * 60 * 1000;
+  auto e = MustFail(db->GetRecords(gr));
+  CHECK(e.code == ErrorCode::kExpiredIterator);
+  CHECK(e.message.starts_with("Iterator expired. The iterator was created at time Mon Mar 20 10:00:00 UTC 2023"));
+  // A fresh iterator works, and each page hands out a fresh next iterator.
+  gr.shard_iterator = *Must(db->GetShardIterator(gi)).shard_iterator;
+  CHECK(Must(db->GetRecords(gr)).records.size() == 1);
+
+  // Let the first records age out, then ask for a position before the oldest one kept.
+  clock->now += 25LL * 3600 * 1000;
+  for (int i = 0; i < 300; ++i) Put(*db, kTable, {{"pk", S("q")}, {"sk", S(std::to_string(i))}});
+  gi.shard_iterator_type = "AT_SEQUENCE_NUMBER";
+  gi.sequence_number = "100000000000000000001";
+  CHECK(MustFail(db->GetShardIterator(gi)).code == ErrorCode::kTrimmedDataAccess);
+}
