@@ -9,6 +9,7 @@
 #include "engine/capacity.h"
 #include "engine/errors.h"
 #include "engine/expression_params.h"
+#include "engine/item_collection.h"
 #include "engine/item_validation.h"
 #include "engine/keys.h"
 #include "engine/mutation.h"
@@ -108,6 +109,7 @@ Result<BatchWriteItemResponse> Database::BatchWriteItem(const BatchWriteItemRequ
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
   engine::Mutation m(db, txn);
   std::vector<CapacityTally> tallies;
+  std::map<std::string, std::vector<ItemCollectionMetrics>> metrics;
   for (const auto& [table_name, writes] : r.request_items) {
     if (writes.empty())
       return ValidationError("1 validation error detected: Value '[]' at 'requestItems." + table_name +
@@ -135,11 +137,14 @@ Result<BatchWriteItemResponse> Database::BatchWriteItem(const BatchWriteItemRequ
       const Item& key = w.put_item ? *w.put_item : *w.delete_key;
       LD_ASSIGN_OR_RETURN(auto old_item, m.Read(*table, key));
       LD_RETURN_IF_ERROR(m.Apply(*table, old_item, w.put_item, &tally));
+      LD_ASSIGN_OR_RETURN(auto icm, engine::CollectionMetrics(txn, *table, key, r.return_item_collection_metrics));
+      if (icm) metrics[table->name].push_back(std::move(*icm));
     }
     tallies.push_back(std::move(tally));
   }
   LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
   BatchWriteItemResponse out;
+  if (!metrics.empty()) out.item_collection_metrics = std::move(metrics);
   if (r.return_consumed_capacity && *r.return_consumed_capacity != ReturnConsumedCapacity::kNone) {
     out.consumed_capacity.emplace();
     for (const auto& t : tallies) out.consumed_capacity->push_back(*engine::Report(t, r.return_consumed_capacity));

@@ -8,6 +8,7 @@
 #include "engine/capacity.h"
 #include "engine/errors.h"
 #include "engine/expression_params.h"
+#include "engine/item_collection.h"
 #include "engine/item_validation.h"
 #include "engine/keys.h"
 #include "engine/mutation.h"
@@ -144,6 +145,7 @@ Result<TransactWriteItemsResponse> Database::TransactWriteItems(const TransactWr
   }
 
   std::map<std::string, CapacityTally> tallies;
+  std::map<std::string, std::vector<ItemCollectionMetrics>> metrics;
   for (std::size_t i = 0; i < r.transact_items.size(); ++i) {
     const auto& a = r.transact_items[i];
     const auto& p = prepared[i];
@@ -167,10 +169,16 @@ Result<TransactWriteItemsResponse> Database::TransactWriteItems(const TransactWr
         break;
       }
     }
+    if (a.kind != Kind::kConditionCheck) {
+      LD_ASSIGN_OR_RETURN(auto icm, engine::CollectionMetrics(txn, *p.table, a.kind == Kind::kPut ? a.item : a.key,
+                                                              r.return_item_collection_metrics));
+      if (icm) metrics[p.table->name].push_back(std::move(*icm));
+    }
   }
   LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
 
   TransactWriteItemsResponse out;
+  if (!metrics.empty()) out.item_collection_metrics = std::move(metrics);
   if (r.return_consumed_capacity && *r.return_consumed_capacity != ReturnConsumedCapacity::kNone) {
     out.consumed_capacity.emplace();
     for (auto& [_, t] : tallies) {

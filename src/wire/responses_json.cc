@@ -62,10 +62,24 @@ void AddConsumedList(json& o, const std::optional<std::vector<ConsumedCapacity>>
   o["ConsumedCapacity"] = a;
 }
 
+json CollectionMetricsJson(const ItemCollectionMetrics& m) {
+  return {{"ItemCollectionKey", ItemJson(m.item_collection_key)}, {"SizeEstimateRangeGB", m.size_estimate_range_gb}};
+}
+
 void AddCollectionMetrics(json& o, const std::optional<ItemCollectionMetrics>& m) {
+  if (m) o["ItemCollectionMetrics"] = CollectionMetricsJson(*m);
+}
+
+// BatchWriteItem / TransactWriteItems: {"table": [metrics...]}.
+void AddCollectionMetrics(json& o, const std::optional<std::map<std::string, std::vector<ItemCollectionMetrics>>>& m) {
   if (!m) return;
-  o["ItemCollectionMetrics"] = {{"ItemCollectionKey", ItemJson(m->item_collection_key)},
-                                {"SizeEstimateRangeGB", m->size_estimate_range_gb}};
+  json per_table = json::object();
+  for (const auto& [table, list] : *m) {
+    json a = json::array();
+    for (const auto& x : list) a.push_back(CollectionMetricsJson(x));
+    per_table[table] = a;
+  }
+  o["ItemCollectionMetrics"] = per_table;
 }
 
 json WriteRequestJson(const WriteRequest& w) {
@@ -217,12 +231,14 @@ json ToJson(const BatchWriteItemResponse& r) {
   }
   json o = {{"UnprocessedItems", unprocessed}};
   AddConsumedList(o, r.consumed_capacity);
+  AddCollectionMetrics(o, r.item_collection_metrics);
   return o;
 }
 
 json ToJson(const TransactWriteItemsResponse& r) {
   json o = json::object();
   AddConsumedList(o, r.consumed_capacity);
+  AddCollectionMetrics(o, r.item_collection_metrics);
   return o;
 }
 

@@ -122,3 +122,32 @@ TEST_CASE("ReturnItemCollectionMetrics for a table with an LSI") {
   p.item = {{"pk", S("p")}, {"sk", S("1")}};
   CHECK_FALSE(Must(db->PutItem(p)).item_collection_metrics);  // no LSI: no metrics
 }
+
+TEST_CASE("ItemCollectionMetrics from BatchWriteItem and TransactWriteItems, per table") {
+  auto db = OpenTestDb();
+  CreateTableRequest r;
+  r.table_name = "with-lsi";
+  r.attribute_definitions = {{"pk", ScalarAttributeType::kS}, {"sk", ScalarAttributeType::kS}, {"at", ScalarAttributeType::kS}};
+  r.key_schema = {{"pk", KeyType::kHash}, {"sk", KeyType::kRange}};
+  r.billing_mode = BillingMode::kPayPerRequest;
+  r.local_secondary_indexes = std::vector<LocalSecondaryIndex>{{"by-at", {{"pk", KeyType::kHash}, {"at", KeyType::kRange}}, {ProjectionType::kAll, {}}}};
+  Must(db->CreateTable(r));
+  BatchWriteItemRequest b;
+  b.request_items["with-lsi"] = {WriteRequest{Item{{"pk", S("p")}, {"sk", S("1")}, {"at", S("x")}}, std::nullopt},
+                                 WriteRequest{Item{{"pk", S("q")}, {"sk", S("1")}}, std::nullopt}};
+  b.return_item_collection_metrics = ReturnItemCollectionMetrics::kSize;
+  auto bm = Must(db->BatchWriteItem(b)).item_collection_metrics;
+  REQUIRE(bm);
+  CHECK(bm->at("with-lsi").size() == 2);
+  CHECK(bm->at("with-lsi")[1].item_collection_key == Item{{"pk", S("q")}});
+  TransactWriteItemsRequest t;
+  TransactWriteItem w;
+  w.kind = TransactWriteItem::Kind::kPut;
+  w.table_name = "with-lsi";
+  w.item = {{"pk", S("p")}, {"sk", S("2")}};
+  t.transact_items = {w};
+  t.return_item_collection_metrics = ReturnItemCollectionMetrics::kSize;
+  auto tm = Must(db->TransactWriteItems(t)).item_collection_metrics;
+  REQUIRE(tm);
+  CHECK(tm->at("with-lsi").at(0).size_estimate_range_gb == std::vector<double>{0.0, 1.0});
+}
