@@ -35,20 +35,15 @@ Status CheckReturnValues(std::optional<ReturnValue> rv, bool update) {
   return OkStatus();
 }
 
-// Attributes for ReturnValues: the whole old/new item, or only the updated attributes.
+// Attributes for ReturnValues: the whole old/new item, or only the updated paths of it.
 std::optional<Item> Returned(std::optional<ReturnValue> rv, const std::optional<Item>& old_item,
-                             const std::optional<Item>& new_item,
-                             const std::vector<std::string>& updated) {
+                             const std::optional<Item>& new_item, const expr::ProjectionExpr& updated) {
   if (!rv || *rv == ReturnValue::kNone) return std::nullopt;
   const std::optional<Item>& source =
       (*rv == ReturnValue::kAllOld || *rv == ReturnValue::kUpdatedOld) ? old_item : new_item;
   if (!source) return std::nullopt;
   if (*rv == ReturnValue::kAllOld || *rv == ReturnValue::kAllNew) return source;
-  Item out;
-  for (const auto& name : updated) {
-    auto it = source->find(name);
-    if (it != source->end()) out.insert(*it);
-  }
+  Item out = expr::Project(updated, *source);
   if (out.empty()) return std::nullopt;
   return out;
 }
@@ -202,10 +197,11 @@ Result<UpdateItemResponse> Database::UpdateItem(const UpdateItemRequest& r) {
     return ConditionFailed(old_item, r.return_values_on_condition_check_failure);
   // UpdateItem upserts: a missing item starts as its key.
   Item base = old_item ? *old_item : r.key;
-  std::vector<std::string> updated;
   Item new_item = base;
+  expr::ProjectionExpr updated;
   if (update) {
-    LD_ASSIGN_OR_RETURN(new_item, expr::ApplyUpdate(*update, base, &updated));
+    LD_ASSIGN_OR_RETURN(new_item, expr::ApplyUpdate(*update, base));
+    updated = expr::UpdatedPaths(*update);
   }
   LD_RETURN_IF_ERROR(engine::ValidateItemKeys(*table, new_item));
   LD_RETURN_IF_ERROR(engine::ValidateValues(new_item));

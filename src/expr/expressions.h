@@ -106,6 +106,9 @@ Result<UpdateExpr> ParseUpdate(std::string_view text, Context& ctx);
 Result<Item> ApplyUpdate(const UpdateExpr& u, const Item& old,
                          std::vector<std::string>* updated_names = nullptr);
 std::vector<std::string> TopLevelAttributeNames(const UpdateExpr& u);
+// The document paths an update writes or removes, as a projection: ReturnValues UPDATED_OLD /
+// UPDATED_NEW return exactly these (nested) paths.
+ProjectionExpr UpdatedPaths(const UpdateExpr& u);
 
 // Legacy parameters, translated onto the same trees.
 Result<ConditionExpr> FromExpected(const std::map<std::string, ExpectedAttributeValue>& expected,

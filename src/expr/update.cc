@@ -216,6 +216,12 @@ Result<Item> ApplyUpdate(const UpdateExpr& u, const Item& old, std::vector<std::
   return item;
 }
 
+ProjectionExpr UpdatedPaths(const UpdateExpr& u) {
+  ProjectionExpr p;
+  for (const auto& a : u.actions) p.paths.push_back(a.path);
+  return p;
+}
+
 std::vector<std::string> TopLevelAttributeNames(const UpdateExpr& u) {
   std::vector<std::string> out;
   for (const auto& a : u.actions)

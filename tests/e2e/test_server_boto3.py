@@ -80,6 +80,12 @@ class ServerTest(unittest.TestCase):
         r = self.c.update_item(TableName="tbl", Key=key, UpdateExpression="ADD c :one", ExpressionAttributeValues={":one": {"N": "1"}},
                                ReturnValues="UPDATED_OLD")
         self.assertEqual(r["Attributes"], {"c": {"N": "1"}})
+        # Nested paths: only the updated path comes back, in its place.
+        self.c.update_item(TableName="tbl", Key=key, UpdateExpression="SET m = :m",
+                           ExpressionAttributeValues={":m": {"M": {"a": {"N": "1"}, "b": {"N": "2"}}}})
+        r = self.c.update_item(TableName="tbl", Key=key, UpdateExpression="SET m.a = :v", ExpressionAttributeValues={":v": {"N": "9"}},
+                               ReturnValues="UPDATED_NEW")
+        self.assertEqual(r["Attributes"], {"m": {"M": {"a": {"N": "9"}}}})
         err, msg = code(lambda: self.c.update_item(TableName="tbl", Key=key, UpdateExpression="SET pk = :v",
                                                    ExpressionAttributeValues={":v": {"S": "x"}}))
         self.assertEqual(err, "ValidationException")
