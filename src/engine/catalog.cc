@@ -60,6 +60,10 @@ Status Database::Impl::RefreshCatalog(const Txn& txn) {
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
   uint64_t version = v ? ReadU64(*v) : 0;
   std::lock_guard lock(catalog_mu);
+  return RefreshCatalogLocked(txn, version);
+}
+
+Status Database::Impl::RefreshCatalogLocked(const Txn& txn, uint64_t version) {
   if (version == catalog_version) return OkStatus();
   std::map<std::string, TablePtr, std::less<>> fresh;
   LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().catalog));
@@ -77,8 +81,9 @@ Status Database::Impl::RefreshCatalog(const Txn& txn) {
 }
 
 Result<TablePtr> Database::Impl::FindTable(const Txn& txn, std::string_view name) {
-  LD_RETURN_IF_ERROR(RefreshCatalog(txn));
+  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
   std::lock_guard lock(catalog_mu);
+  LD_RETURN_IF_ERROR(RefreshCatalogLocked(txn, v ? ReadU64(*v) : 0));
   auto it = tables.find(name);
   return it == tables.end() ? TablePtr() : it->second;
 }

@@ -84,6 +84,7 @@ struct Database::Impl {
   // ResourceNotFoundException "Requested resource not found" when missing.
   Result<TablePtr> RequireTable(const storage::Txn& txn, std::string_view name);
   Status RefreshCatalog(const storage::Txn& txn);
+  Status RefreshCatalogLocked(const storage::Txn& txn, uint64_t version);  // catalog_mu held
   Status SaveTable(storage::WriteTxn& txn, const TableMeta& table);
   Status EraseTable(storage::WriteTxn& txn, const TableMeta& table);
   Result<uint64_t> NextCounter(storage::WriteTxn& txn, std::string_view name);
