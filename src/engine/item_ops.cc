@@ -48,17 +48,10 @@ std::optional<Item> Returned(std::optional<ReturnValue> rv, const std::optional<
   return out;
 }
 
-CapacityTally WriteTally(const TableMeta& t) {
-  CapacityTally tally;
-  tally.table_name = t.name;
-  tally.is_read = false;
-  return tally;
-}
-
-}  // namespace
-
-Result<PutItemResponse> Database::PutItem(const PutItemRequest& r) {
-  Impl& db = *impl_;
+// PutItem's and DeleteItem's condition: ConditionExpression or legacy Expected, with
+// DynamoDB's parameter checks (mixing, ReturnValues NONE/ALL_OLD, unused names and values).
+template <class Request>
+Result<std::optional<expr::ConditionExpr>> WriteCondition(const Request& r) {
   engine::ParamUse use;
   if (r.expected) use.legacy.push_back("Expected");
   if (r.conditional_operator) use.legacy.push_back("ConditionalOperator");
@@ -71,6 +64,21 @@ Result<PutItemResponse> Database::PutItem(const PutItemRequest& r) {
                     r.expression_attribute_values ? &*r.expression_attribute_values : nullptr);
   LD_ASSIGN_OR_RETURN(auto condition, engine::PrepareCondition(ctx, r.condition_expression, r.expected, r.conditional_operator));
   LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
+  return condition;
+}
+
+CapacityTally WriteTally(const TableMeta& t) {
+  CapacityTally tally;
+  tally.table_name = t.name;
+  tally.is_read = false;
+  return tally;
+}
+
+}  // namespace
+
+Result<PutItemResponse> Database::PutItem(const PutItemRequest& r) {
+  Impl& db = *impl_;
+  LD_ASSIGN_OR_RETURN(auto condition, WriteCondition(r));
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
   LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, r.table_name));
@@ -126,18 +134,7 @@ Result<GetItemResponse> Database::GetItem(const GetItemRequest& r) {
 
 Result<DeleteItemResponse> Database::DeleteItem(const DeleteItemRequest& r) {
   Impl& db = *impl_;
-  engine::ParamUse use;
-  if (r.expected) use.legacy.push_back("Expected");
-  if (r.conditional_operator) use.legacy.push_back("ConditionalOperator");
-  if (r.condition_expression) use.expressions.push_back("ConditionExpression");
-  use.has_names = r.expression_attribute_names.has_value();
-  use.has_values = r.expression_attribute_values.has_value();
-  LD_RETURN_IF_ERROR(engine::CheckParamMix(use));
-  LD_RETURN_IF_ERROR(CheckReturnValues(r.return_values, false));
-  expr::Context ctx(r.expression_attribute_names ? &*r.expression_attribute_names : nullptr,
-                    r.expression_attribute_values ? &*r.expression_attribute_values : nullptr);
-  LD_ASSIGN_OR_RETURN(auto condition, engine::PrepareCondition(ctx, r.condition_expression, r.expected, r.conditional_operator));
-  LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
+  LD_ASSIGN_OR_RETURN(auto condition, WriteCondition(r));
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
   LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, r.table_name));
