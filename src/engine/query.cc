@@ -94,9 +94,17 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, cons
   return out;
 }
 
-Error NoSuchIndex(std::string_view table, std::string_view index) {
-  (void)table;
-  return ValidationError(fmt::format("The table does not have the specified index: {}", index));
+// The table or index a Query/Scan reads; GSIs can't be read consistently.
+Result<PageSpec> SpecFor(const TableMeta& table, const std::optional<std::string>& index_name,
+                         const std::optional<bool>& consistent_read) {
+  PageSpec spec;
+  spec.table = &table;
+  if (!index_name) return spec;
+  spec.index = table.FindIndex(*index_name);
+  if (!spec.index) return ValidationError(fmt::format("The table does not have the specified index: {}", *index_name));
+  if (spec.index->global && consistent_read.value_or(false))
+    return ValidationError("Consistent reads are not supported on global secondary indexes");
+  return spec;
 }
 
 // Select / projection rules shared by Query and Scan. Sets count_only / projection /
@@ -174,14 +182,7 @@ Result<QueryResponse> Database::Query(const QueryRequest& r) {
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
   LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, r.table_name));
-  PageSpec spec;
-  spec.table = table.get();
-  if (r.index_name) {
-    spec.index = table->FindIndex(*r.index_name);
-    if (!spec.index) return NoSuchIndex(table->name, *r.index_name);
-    if (spec.index->global && r.consistent_read.value_or(false))
-      return ValidationError("Consistent reads are not supported on global secondary indexes");
-  }
+  LD_ASSIGN_OR_RETURN(PageSpec spec, SpecFor(*table, r.index_name, r.consistent_read));
   const engine::KeyShape& shape = spec.index ? spec.index->key : table->key;
   expr::KeySchemaView view{shape.hash.name, shape.hash.type,
                            shape.range ? std::optional<std::string>(shape.range->name) : std::nullopt,
@@ -290,14 +291,7 @@ Result<ScanResponse> Database::Scan(const ScanRequest& r) {
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
   LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, r.table_name));
-  PageSpec spec;
-  spec.table = table.get();
-  if (r.index_name) {
-    spec.index = table->FindIndex(*r.index_name);
-    if (!spec.index) return NoSuchIndex(table->name, *r.index_name);
-    if (spec.index->global && r.consistent_read.value_or(false))
-      return ValidationError("Consistent reads are not supported on global secondary indexes");
-  }
+  LD_ASSIGN_OR_RETURN(PageSpec spec, SpecFor(*table, r.index_name, r.consistent_read));
   expr::Context ctx(r.expression_attribute_names ? &*r.expression_attribute_names : nullptr,
                     r.expression_attribute_values ? &*r.expression_attribute_values : nullptr);
   std::optional<expr::ConditionExpr> filter;
