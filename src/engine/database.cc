@@ -1,5 +1,6 @@
 // Database: opening and closing, and the handle's accessors.
 
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -51,19 +52,27 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& directory, O
 }
 
 Result<std::unique_ptr<Database>> Database::OpenInMemory(Options options) {
-  // tmpfs when there is one: an in-memory database then never waits on disk writeback.
-  std::error_code ec;
-  std::filesystem::path base = std::filesystem::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK) == 0
-                                   ? std::filesystem::path("/dev/shm")
-                                   : std::filesystem::temp_directory_path();
-  std::string dir = (base / "localdynamo-XXXXXX").string();
-  if (!mkdtemp(dir.data())) return InternalError("cannot create a temporary directory");
   options.durability = Durability::kNoSync;
   // Temporary databases are small; a smaller reservation keeps many of them cheap.
   options.map_size_bytes = std::min<uint64_t>(options.map_size_bytes, uint64_t{8} << 30);
+  // tmpfs when there is room on it: an in-memory database then never waits on disk
+  // writeback. The map is capped to the space tmpfs has, so a full database is LMDB's
+  // MDB_MAP_FULL error rather than a SIGBUS on a page that can't be backed.
+  std::error_code ec;
+  std::filesystem::path base = std::filesystem::temp_directory_path();
+  struct statvfs shm {};
+  if (std::filesystem::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK) == 0 &&
+      statvfs("/dev/shm", &shm) == 0) {
+    const uint64_t available = uint64_t{shm.f_bavail} * shm.f_frsize;
+    if (available >= (uint64_t{256} << 20)) {
+      base = "/dev/shm";
+      options.map_size_bytes = std::min<uint64_t>(options.map_size_bytes, available / 2);
+    }
+  }
+  std::string dir = (base / "localdynamo-XXXXXX").string();
+  if (!mkdtemp(dir.data())) return InternalError("cannot create a temporary directory");
   auto impl = OpenImpl(dir, std::move(options), true);
   if (!impl.ok()) {
-    std::error_code ec;
     std::filesystem::remove_all(dir, ec);
     return std::move(impl).error();
   }
