@@ -88,7 +88,9 @@ struct Raw {
     mdb_env_create(&env);
     mdb_env_set_mapsize(env, uint64_t{4} << 30);
     mdb_env_set_maxdbs(env, 4);
-    mdb_env_open(env, dir.c_str(), MDB_NOSYNC | MDB_WRITEMAP | MDB_NOTLS, 0644);  // as the engine opens nosync databases
+    // As the engine opens in-memory databases: MDB_WRITEMAP on tmpfs, plain nosync elsewhere.
+    unsigned flags = MDB_NOSYNC | MDB_NOTLS | (base == "/dev/shm" ? MDB_WRITEMAP : 0u);
+    mdb_env_open(env, dir.c_str(), flags, 0644);
     MDB_txn* txn;
     mdb_txn_begin(env, nullptr, 0, &txn);
     mdb_dbi_open(txn, "data", MDB_CREATE, &dbi);

@@ -29,7 +29,7 @@ Database::Impl::~Impl() {
 namespace {
 
 Result<std::unique_ptr<Database::Impl>> OpenImpl(const std::string& directory, Options options,
-                                                bool temporary) {
+                                                bool temporary, bool write_map = false) {
   auto impl = std::make_unique<Database::Impl>();
   if (!options.clock) options.clock = SystemClock();
   if (!options.ids) options.ids = RandomIds();
@@ -38,6 +38,7 @@ Result<std::unique_ptr<Database::Impl>> OpenImpl(const std::string& directory, O
   storage::EnvOptions env_options;
   env_options.sync = options.durability == Durability::kSync;
   env_options.map_size = options.map_size_bytes;
+  env_options.write_map = write_map;
   impl->options = std::move(options);
   LD_ASSIGN_OR_RETURN(impl->env, storage::Env::Open(directory, env_options));
   if (impl->options.stream_delivery == StreamDelivery::kBackground) impl->StartWorker();
@@ -60,18 +61,20 @@ Result<std::unique_ptr<Database>> Database::OpenInMemory(Options options) {
   // MDB_MAP_FULL error rather than a SIGBUS on a page that can't be backed.
   std::error_code ec;
   std::filesystem::path base = std::filesystem::temp_directory_path();
+  bool on_tmpfs = false;
   struct statvfs shm {};
   if (std::filesystem::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK) == 0 &&
       statvfs("/dev/shm", &shm) == 0) {
     const uint64_t available = uint64_t{shm.f_bavail} * shm.f_frsize;
     if (available >= (uint64_t{256} << 20)) {
       base = "/dev/shm";
+      on_tmpfs = true;
       options.map_size_bytes = std::min<uint64_t>(options.map_size_bytes, available / 2);
     }
   }
   std::string dir = (base / "localdynamo-XXXXXX").string();
   if (!mkdtemp(dir.data())) return InternalError("cannot create a temporary directory");
-  auto impl = OpenImpl(dir, std::move(options), true);
+  auto impl = OpenImpl(dir, std::move(options), true, on_tmpfs);
   if (!impl.ok()) {
     std::filesystem::remove_all(dir, ec);
     return std::move(impl).error();

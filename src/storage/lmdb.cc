@@ -48,9 +48,7 @@ Result<std::shared_ptr<Env>> Env::Open(const std::string& directory, const EnvOp
   mdb_env_set_mapsize(env->env_, options.map_size);
   // MDB_NOTLS: read transactions belong to their object, not to a thread (server threads
   // and the stream worker hand snapshots around). MDB_NOSYNC trades durability for speed.
-  // Without sync, MDB_WRITEMAP lets commits write dirty pages through the map instead of one
-  // pwrite per page (measured: most of a small write's cost was the kernel's write path).
-  unsigned flags = MDB_NOTLS | (options.sync ? 0u : MDB_NOSYNC | MDB_WRITEMAP);
+  unsigned flags = MDB_NOTLS | (options.sync ? 0u : MDB_NOSYNC) | (options.write_map ? MDB_WRITEMAP : 0u);
   rc = mdb_env_open(env->env_, path.c_str(), flags, 0644);
   if (rc) return LmdbError(rc, "mdb_env_open " + path);
 
