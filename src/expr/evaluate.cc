@@ -119,6 +119,17 @@ std::string PathToString(const Path& p) {
 }
 
 Status Context::CheckAllUsed() const {
+  // The maps' own shape first, as DynamoDB checks it before looking at the expressions.
+  if (names_ && names_->empty()) return ValidationError("ExpressionAttributeNames must not be empty");
+  if (values_ && values_->empty()) return ValidationError("ExpressionAttributeValues must not be empty");
+  if (names_)
+    for (const auto& [k, _] : *names_)
+      if (!k.starts_with('#'))
+        return ValidationError(fmt::format("ExpressionAttributeNames contains invalid key: Syntax error; token: \"{}\", near: \"{}\"", k, k));
+  if (values_)
+    for (const auto& [k, _] : *values_)
+      if (!k.starts_with(':'))
+        return ValidationError(fmt::format("ExpressionAttributeValues contains invalid key: Syntax error; token: \"{}\", near: \"{}\"", k, k));
   if (names_) {
     std::vector<std::string> unused;
     for (const auto& [k, _] : *names_)

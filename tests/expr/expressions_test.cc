@@ -130,6 +130,21 @@ TEST_CASE("unused names and values are errors") {
   CHECK(ctx2.CheckAllUsed().error().message == "Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}");
 }
 
+TEST_CASE("the names and values maps themselves") {
+  NameMap empty_names;
+  ValueMap values = {{":a", S("x")}};
+  Context c1(&empty_names, &values);
+  CHECK(c1.CheckAllUsed().error().message == "ExpressionAttributeNames must not be empty");
+  NameMap bad_names = {{"n", "x"}};
+  Context c2(&bad_names, &values);
+  CHECK(c2.CheckAllUsed().error().message ==
+        "ExpressionAttributeNames contains invalid key: Syntax error; token: \"n\", near: \"n\"");
+  ValueMap bad_values = {{"a", S("x")}};
+  Context c3(nullptr, &bad_values);
+  CHECK(c3.CheckAllUsed().error().message ==
+        "ExpressionAttributeValues contains invalid key: Syntax error; token: \"a\", near: \"a\"");
+}
+
 TEST_CASE("key conditions: the seed's expressions and DynamoDB's rules") {
   KeySchemaView keys{"pk", ScalarAttributeType::kS, std::string("sk"), ScalarAttributeType::kS};
   auto parse = [&](const std::string& text, const NameMap* names = &kNames) {
