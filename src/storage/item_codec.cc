@@ -72,6 +72,14 @@ void AppendValue(std::string* out, const AttributeValue& v) {
   }
 }
 
+bool ReadView(std::string_view* in, std::string_view* out) {
+  uint64_t n;
+  if (!ReadVarint(in, &n) || n > in->size()) return false;
+  *out = in->substr(0, n);
+  in->remove_prefix(n);
+  return true;
+}
+
 bool ReadBytes(std::string_view* in, std::string* out) {
   uint64_t n;
   if (!ReadVarint(in, &n) || n > in->size()) return false;
@@ -102,9 +110,9 @@ bool ReadValue(std::string_view* in, AttributeValue* out, int depth) {
   uint64_t count;
   switch (tag) {
     case kTagS: {
-      std::string s;
-      if (!ReadBytes(in, &s)) return false;
-      *out = AttributeValue::S(std::move(s));
+      std::string_view bytes;
+      if (!ReadView(in, &bytes)) return false;
+      out->variant().emplace<0>(bytes);  // built in place: no temporary to move
       return true;
     }
     case kTagN: {
@@ -162,12 +170,13 @@ bool ReadItem(std::string_view* in, Item* out, int depth) {
   if (!ReadVarint(in, &count) || count > in->size()) return false;
   out->clear();
   for (uint64_t i = 0; i < count; ++i) {
-    std::string name;
-    if (!ReadBytes(in, &name)) return false;
-    AttributeValue v;
-    if (!ReadValue(in, &v, depth)) return false;
-    // Names were written in map order, so each insertion goes at the end.
-    out->emplace_hint(out->end(), std::move(name), std::move(v));
+    std::string_view name;
+    if (!ReadView(in, &name)) return false;
+    // Names were written in map order, so each node goes at the end; the value is decoded
+    // straight into it.
+    auto it = out->emplace_hint(out->end(), std::piecewise_construct, std::forward_as_tuple(name),
+                                std::forward_as_tuple());
+    if (!ReadValue(in, &it->second, depth)) return false;
   }
   return true;
 }
