@@ -135,19 +135,29 @@ Result<TableStats> Database::Impl::ReadStats(const Txn& txn, uint32_t table_numb
 
 Status Database::Impl::AddStats(WriteTxn& txn, uint32_t table_number, uint8_t index_number,
                                 int64_t count_delta, int64_t bytes_delta) {
-  return AddStats(txn, table_number, {{index_number, TableStats{count_delta, bytes_delta}}});
+  return AddStats(txn, table_number, StatsDeltas{{index_number, TableStats{count_delta, bytes_delta}}});
 }
 
-Status Database::Impl::AddStats(WriteTxn& txn, uint32_t table_number,
-                                const std::map<uint8_t, TableStats>& deltas) {
+Status Database::Impl::AddStats(WriteTxn& txn, uint32_t table_number, const StatsDeltas& deltas) {
   if (deltas.empty()) return OkStatus();
-  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, StatsKey(table_number)));
-  auto all = ParseStats(v);
+  const std::string key = StatsKey(table_number);
+  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, key));
+  // Updated in place in the stored form (a few 17-byte entries): this runs on every write.
+  std::string bytes(v.value_or(std::string_view()));
   for (const auto& [index, d] : deltas) {
-    all[index].item_count += d.item_count;
-    all[index].size_bytes += d.size_bytes;
+    std::size_t at = 0;
+    while (at + kStatsEntry <= bytes.size() && static_cast<uint8_t>(bytes[at]) != index) at += kStatsEntry;
+    if (at + kStatsEntry > bytes.size()) {
+      at = bytes.size();
+      bytes.push_back(static_cast<char>(index));
+      bytes.append(16, '\0');
+    }
+    const uint64_t count = ReadU64(bytes, at + 1) + static_cast<uint64_t>(d.item_count);
+    const uint64_t size = ReadU64(bytes, at + 9) + static_cast<uint64_t>(d.size_bytes);
+    std::memcpy(bytes.data() + at + 1, &count, 8);
+    std::memcpy(bytes.data() + at + 9, &size, 8);
   }
-  return txn.Put(txn.dbis().meta, StatsKey(table_number), EncodeStats(all));
+  return txn.Put(txn.dbis().meta, key, bytes);
 }
 
 Status Database::Impl::DropStats(WriteTxn& txn, uint32_t table_number, uint8_t index_number) {

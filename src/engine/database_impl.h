@@ -92,7 +92,8 @@ struct Database::Impl {
   Status AddStats(storage::WriteTxn& txn, uint32_t table_number, uint8_t index_number,
                   int64_t count_delta, int64_t bytes_delta);
   // Several deltas (index number 0 = the table) in one read-modify-write.
-  Status AddStats(storage::WriteTxn& txn, uint32_t table_number, const std::map<uint8_t, TableStats>& deltas);
+  using StatsDeltas = std::vector<std::pair<uint8_t, TableStats>>;
+  Status AddStats(storage::WriteTxn& txn, uint32_t table_number, const StatsDeltas& deltas);
   Status DropStats(storage::WriteTxn& txn, uint32_t table_number, uint8_t index_number);
   Result<TableDescription> Describe(const storage::Txn& txn, const TableMeta& table);
 

@@ -35,8 +35,10 @@ Status Mutation::Apply(const TableMeta& table, const std::optional<Item>& old_it
     LD_ASSIGN_OR_RETURN(bool existed, storage::DeleteEntry(txn_, data, TableKey(table, *old_item)));
     (void)existed;
   }
-  std::map<uint8_t, TableStats> deltas;
-  deltas[0] = {(new_item ? 1 : 0) - (old_item ? 1 : 0), static_cast<int64_t>(new_size) - static_cast<int64_t>(old_size)};
+  Database::Impl::StatsDeltas deltas;
+  deltas.reserve(1 + table.indexes.size());
+  deltas.emplace_back(0, TableStats{(new_item ? 1 : 0) - (old_item ? 1 : 0),
+                                    static_cast<int64_t>(new_size) - static_cast<int64_t>(old_size)});
 
   for (const IndexMeta& index : table.indexes) {
     std::optional<std::string> old_key = old_item ? IndexKey(table, index, *old_item) : std::nullopt;
@@ -63,8 +65,8 @@ Status Mutation::Apply(const TableMeta& table, const std::optional<Item>& old_it
       // An in-place update of an entry costs one write of the larger image.
       units += WriteUnits(old_key && *old_key == *new_key ? std::max(old_psize, new_psize) : new_psize);
     }
-    deltas[index.number] = {(new_key ? 1 : 0) - (old_key ? 1 : 0),
-                            static_cast<int64_t>(new_psize) - static_cast<int64_t>(old_psize)};
+    deltas.emplace_back(index.number, TableStats{(new_key ? 1 : 0) - (old_key ? 1 : 0),
+                                                 static_cast<int64_t>(new_psize) - static_cast<int64_t>(old_psize)});
     if (tally) (index.global ? tally->gsi : tally->lsi)[index.name] += units;
   }
   LD_RETURN_IF_ERROR(db_.AddStats(txn_, table.number, deltas));
