@@ -43,6 +43,21 @@ Result<std::optional<expr::ConditionExpr>> PrepareCondition(
   return std::optional<expr::ConditionExpr>();
 }
 
+Result<std::optional<expr::ConditionExpr>> PrepareFilter(
+    expr::Context& ctx, const std::optional<std::string>& filter_expression,
+    const std::optional<std::map<std::string, Condition>>& legacy_filter,
+    const std::optional<ConditionalOperator>& op) {
+  if (filter_expression) {
+    LD_ASSIGN_OR_RETURN(auto f, expr::ParseCondition(*filter_expression, ctx, "FilterExpression"));
+    return std::optional<expr::ConditionExpr>(std::move(f));
+  }
+  if (legacy_filter && !legacy_filter->empty()) {
+    LD_ASSIGN_OR_RETURN(auto f, expr::FromConditions(*legacy_filter, op));
+    return std::optional<expr::ConditionExpr>(std::move(f));
+  }
+  return std::optional<expr::ConditionExpr>();
+}
+
 Result<std::optional<expr::ProjectionExpr>> PrepareProjection(
     expr::Context& ctx, const std::optional<std::string>& projection_expression,
     const std::optional<std::vector<std::string>>& attributes_to_get) {

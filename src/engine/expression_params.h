@@ -30,6 +30,12 @@ Result<std::optional<expr::ConditionExpr>> PrepareCondition(
     const std::optional<std::map<std::string, ExpectedAttributeValue>>& expected,
     const std::optional<ConditionalOperator>& op);
 
+// FilterExpression or legacy QueryFilter / ScanFilter (+ ConditionalOperator).
+Result<std::optional<expr::ConditionExpr>> PrepareFilter(
+    expr::Context& ctx, const std::optional<std::string>& filter_expression,
+    const std::optional<std::map<std::string, Condition>>& legacy_filter,
+    const std::optional<ConditionalOperator>& op);
+
 // ProjectionExpression or legacy AttributesToGet.
 Result<std::optional<expr::ProjectionExpr>> PrepareProjection(
     expr::Context& ctx, const std::optional<std::string>& projection_expression,

@@ -198,14 +198,7 @@ Result<QueryResponse> Database::Query(const QueryRequest& r) {
     LD_ASSIGN_OR_RETURN(auto k, expr::FromKeyConditions(*r.key_conditions, view));
     kc = std::move(k);
   }
-  std::optional<expr::ConditionExpr> filter;
-  if (r.filter_expression) {
-    LD_ASSIGN_OR_RETURN(auto f, expr::ParseCondition(*r.filter_expression, ctx, "FilterExpression"));
-    filter = std::move(f);
-  } else if (r.query_filter && !r.query_filter->empty()) {
-    LD_ASSIGN_OR_RETURN(auto f, expr::FromConditions(*r.query_filter, r.conditional_operator));
-    filter = std::move(f);
-  }
+  LD_ASSIGN_OR_RETURN(auto filter, engine::PrepareFilter(ctx, r.filter_expression, r.query_filter, r.conditional_operator));
   LD_ASSIGN_OR_RETURN(auto projection, engine::PrepareProjection(ctx, r.projection_expression, r.attributes_to_get));
   LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
   if (filter) {
@@ -294,14 +287,7 @@ Result<ScanResponse> Database::Scan(const ScanRequest& r) {
   LD_ASSIGN_OR_RETURN(PageSpec spec, SpecFor(*table, r.index_name, r.consistent_read));
   expr::Context ctx(r.expression_attribute_names ? &*r.expression_attribute_names : nullptr,
                     r.expression_attribute_values ? &*r.expression_attribute_values : nullptr);
-  std::optional<expr::ConditionExpr> filter;
-  if (r.filter_expression) {
-    LD_ASSIGN_OR_RETURN(auto f, expr::ParseCondition(*r.filter_expression, ctx, "FilterExpression"));
-    filter = std::move(f);
-  } else if (r.scan_filter && !r.scan_filter->empty()) {
-    LD_ASSIGN_OR_RETURN(auto f, expr::FromConditions(*r.scan_filter, r.conditional_operator));
-    filter = std::move(f);
-  }
+  LD_ASSIGN_OR_RETURN(auto filter, engine::PrepareFilter(ctx, r.filter_expression, r.scan_filter, r.conditional_operator));
   LD_ASSIGN_OR_RETURN(auto projection, engine::PrepareProjection(ctx, r.projection_expression, r.attributes_to_get));
   LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
   LD_RETURN_IF_ERROR(ApplySelect(&spec, r.select, projection.has_value(), r.attributes_to_get));

@@ -154,13 +154,17 @@ json ToJson(const ListTablesResponse& r) {
   return o;
 }
 
-json ToJson(const PutItemResponse& r) {
+// PutItem, DeleteItem and UpdateItem answer with the same members.
+template <class WriteResponse>
+json WriteResponseJson(const WriteResponse& r) {
   json o = json::object();
   if (r.attributes) o["Attributes"] = ItemJson(*r.attributes);
   AddConsumed(o, r.consumed_capacity);
   AddCollectionMetrics(o, r.item_collection_metrics);
   return o;
 }
+
+json ToJson(const PutItemResponse& r) { return WriteResponseJson(r); }
 
 json ToJson(const GetItemResponse& r) {
   json o = json::object();
@@ -169,21 +173,9 @@ json ToJson(const GetItemResponse& r) {
   return o;
 }
 
-json ToJson(const DeleteItemResponse& r) {
-  json o = json::object();
-  if (r.attributes) o["Attributes"] = ItemJson(*r.attributes);
-  AddConsumed(o, r.consumed_capacity);
-  AddCollectionMetrics(o, r.item_collection_metrics);
-  return o;
-}
+json ToJson(const DeleteItemResponse& r) { return WriteResponseJson(r); }
 
-json ToJson(const UpdateItemResponse& r) {
-  json o = json::object();
-  if (r.attributes) o["Attributes"] = ItemJson(*r.attributes);
-  AddConsumed(o, r.consumed_capacity);
-  AddCollectionMetrics(o, r.item_collection_metrics);
-  return o;
-}
+json ToJson(const UpdateItemResponse& r) { return WriteResponseJson(r); }
 
 json ToJson(const QueryResponse& r) {
   json o = json::object();
