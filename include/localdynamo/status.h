@@ -2,7 +2,6 @@
 // Errors are values: every fallible call returns Result<T> (or Status), whose Error carries
 // DynamoDB's exception name and DynamoDB's exact message text.
 
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -10,10 +9,12 @@
 #include <variant>
 #include <vector>
 
+#include "localdynamo/flat_map.h"
+
 namespace localdynamo {
 
 class AttributeValue;
-using Item = std::map<std::string, AttributeValue, std::less<>>;
+using Item = FlatMap<AttributeValue>;  // attribute name -> value, in name order
 
 // DynamoDB's exception names (the part after '#' in a wire error's __type).
 enum class ErrorCode {

@@ -51,7 +51,7 @@ struct BinarySet {
   bool operator==(const BinarySet&) const = default;
 };
 
-using Map = Item;  // status.h: std::map<std::string, AttributeValue, std::less<>>
+using Map = Item;  // status.h: FlatMap<AttributeValue>
 using List = std::vector<AttributeValue>;
 
 class AttributeValue {

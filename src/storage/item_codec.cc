@@ -169,14 +169,12 @@ bool ReadItem(std::string_view* in, Item* out, int depth) {
   uint64_t count;
   if (!ReadVarint(in, &count) || count > in->size()) return false;
   out->clear();
+  out->reserve(count);
   for (uint64_t i = 0; i < count; ++i) {
     std::string_view name;
     if (!ReadView(in, &name)) return false;
-    // Names were written in map order, so each node goes at the end; the value is decoded
-    // straight into it.
-    auto it = out->emplace_hint(out->end(), std::piecewise_construct, std::forward_as_tuple(name),
-                                std::forward_as_tuple());
-    if (!ReadValue(in, &it->second, depth)) return false;
+    // Names were written in order, so each goes at the end; the value is decoded in place.
+    if (!ReadValue(in, &out->AppendSorted(name), depth)) return false;
   }
   return true;
 }

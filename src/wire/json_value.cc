@@ -1,6 +1,7 @@
 #include "wire/json_value.h"
 
 #include "types/json_text.h"
+#include "types/set_rules.h"
 
 #include <algorithm>
 
@@ -25,20 +26,9 @@ const json::array_t& ArrayMember(const json& j) {
   return j.get_ref<const json::array_t&>();
 }
 
-std::string SetText(const std::vector<std::string>& values) {
-  std::string out;
-  for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
-  return "[" + out + "]";
-}
-
-template <class T>
-void CheckSet(const std::vector<T>& values, const char* what, const std::vector<std::string>& texts) {
-  if (values.empty())
-    ThrowValidation(fmt::format("One or more parameter values were invalid: An {} set  may not be empty", what));
-  std::vector<T> sorted = values;
-  std::sort(sorted.begin(), sorted.end());
-  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
-    ThrowValidation(fmt::format("One or more parameter values were invalid: Input collection {} contains duplicates.", SetText(texts)));
+AttributeValue Checked(AttributeValue set) {
+  if (Status s = CheckSetMembers(set); !s.ok()) throw WireError(std::move(s).error());
+  return set;
 }
 
 Number ParseNumber(const json& j) {
@@ -115,23 +105,15 @@ AttributeValue ParseValue(const json& j) {
     return AttributeValue::L(std::move(l));
   }
   if (type == "SS" || type == "BS") {
-    std::vector<std::string> values, texts;
-    for (const auto& e : ArrayMember(v)) {
-      texts.push_back(StringMember(e));
-      values.push_back(type == "SS" ? texts.back() : Base64Decode(texts.back()));
-    }
-    CheckSet(values, type == "SS" ? "string" : "binary", texts);
-    return type == "SS" ? AttributeValue::SS(std::move(values)) : AttributeValue::BS(std::move(values));
+    std::vector<std::string> values;
+    for (const auto& e : ArrayMember(v))
+      values.push_back(type == "SS" ? StringMember(e) : Base64Decode(StringMember(e)));
+    return Checked(type == "SS" ? AttributeValue::SS(std::move(values)) : AttributeValue::BS(std::move(values)));
   }
   if (type == "NS") {
     std::vector<Number> values;
-    std::vector<std::string> texts;
-    for (const auto& e : ArrayMember(v)) {
-      values.push_back(ParseNumber(e));
-      texts.push_back(StringMember(e));
-    }
-    CheckSet(values, "number", texts);
-    return AttributeValue::NS(std::move(values));
+    for (const auto& e : ArrayMember(v)) values.push_back(ParseNumber(e));
+    return Checked(AttributeValue::NS(std::move(values)));
   }
   ThrowValidation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
 }

@@ -135,6 +135,12 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(msg, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}")
         err, msg = code(lambda: self.c.scan(TableName="tbl", FilterExpression="name = :n", ExpressionAttributeValues={":n": {"S": "x"}}))
         self.assertEqual(msg, "Invalid FilterExpression: Attribute name is a reserved keyword; reserved keyword: name")
+        # Set rules, checked once for the wire and the C++ API (same text both ways).
+        self.assertEqual(code(lambda: self.c.put_item(TableName="tbl", Item={"pk": {"S": "s"}, "sk": {"N": "1"}, "ns": {"NS": ["2", "2.0"]}})),
+                         ("ValidationException", "One or more parameter values were invalid: Input collection [2, 2] contains duplicates."))
+        self.assertEqual(code(lambda: self.c.put_item(TableName="tbl", Item={"pk": {"S": "s"}, "sk": {"N": "1"}, "ss": {"SS": []}})),
+                         ("ValidationException", "One or more parameter values were invalid: An string set  may not be empty"))
+        self.assertNotIn("Item", self.c.get_item(TableName="tbl", Key={"pk": {"S": "s"}, "sk": {"N": "1"}}))
         status, headers, body = self.raw("DynamoDB_20120810.Nope", "{}")
         self.assertEqual(status, 400)
         self.assertIn("UnknownOperationException", json.loads(body)["__type"])

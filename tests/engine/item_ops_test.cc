@@ -70,7 +70,15 @@ TEST_CASE("key and item validation leave the table unchanged") {
         "One or more parameter values were invalid: Type mismatch for Index Key message_group_uuid Expected: S Actual: N IndexName: message-group-sk-index");
   CHECK(put({{"pk", S("x")}, {"sk", S("a")}, {"big", S(std::string(400 * 1024, 'x'))}}).message ==
         "Item size has exceeded the maximum allowed size");
-  CHECK(put({{"pk", S("x")}, {"sk", S("a")}, {"set", AttributeValue::SS({})}}).code == ErrorCode::kValidation);
+  CHECK(put({{"pk", S("x")}, {"sk", S("a")}, {"set", AttributeValue::SS({})}}).message ==
+        "One or more parameter values were invalid: An string set  may not be empty");
+  CHECK(put({{"pk", S("x")}, {"sk", S("a")}, {"set", AttributeValue::SS({"b", "a", "b"})}}).message ==
+        "One or more parameter values were invalid: Input collection [b, a, b] contains duplicates.");
+  // Numbers are members by value: 1 and 1.0 are the same member (listed in canonical form).
+  CHECK(put({{"pk", S("x")}, {"sk", S("a")}, {"m", AttributeValue::M({{"n", AttributeValue::NS({*Number::Parse("1"), *Number::Parse("1.0")})}})}}).message ==
+        "One or more parameter values were invalid: Input collection [1, 1] contains duplicates.");
+  CHECK(put({{"pk", S("x")}, {"sk", S("a")}, {"set", AttributeValue::BS({"ab", "ab"})}}).message ==
+        "One or more parameter values were invalid: Input collection [YWI=, YWI=] contains duplicates.");
   CHECK(ItemCount(*db) == 0);
 
   GetItemRequest g = GetReq("x", "a");
