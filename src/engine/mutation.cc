@@ -70,11 +70,11 @@ Status Mutation::Apply(const TableMeta& table, const std::optional<Item>& old_it
     if (tally) (index.global ? tally->gsi : tally->lsi)[index.name] += units;
   }
   LD_RETURN_IF_ERROR(db_.AddStats(txn_, table.number, deltas));
-  return AppendStreamRecord(table, old_item, new_item);
+  return AppendStreamRecord(table, old_item, new_item, Written{old_size, new_size, encoded_new});
 }
 
 Status Mutation::AppendStreamRecord(const TableMeta& table, const std::optional<Item>& old_item,
-                                    const std::optional<Item>& new_item) {
+                                    const std::optional<Item>& new_item, const Written& written) {
   const StreamMeta* stream = table.CurrentStream();
   if (!stream) return OkStatus();
   // DynamoDB writes no record for a write that changes nothing: a delete of a missing item,
@@ -85,34 +85,37 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const std::optional<
   LD_ASSIGN_OR_RETURN(uint64_t seq, db_.NextCounter(txn_, "stream_sequence"));
 
   StreamRecord r;
-  // 32 hex digits like DynamoDB's eventIDs; derived from the stream and sequence, so it is
-  // unique, deterministic, and costs no id-source call on the write path.
-  r.event_id = fmt::format("{:016x}{:016x}", storage::Hash64(stream->arn), seq);
   r.event_name = !old_item ? "INSERT" : (!new_item ? "REMOVE" : "MODIFY");
-  r.aws_region = db_.options.region;
   r.approximate_creation_date_time =
       static_cast<double>(db_.options.clock->NowMillis() / 1000);  // DynamoDB: whole seconds
+  r.stream_view_type = stream->view_type;
   const Item& any = new_item ? *new_item : *old_item;
-  r.keys = ExtractKey(table, nullptr, any);
   const StreamViewType view = stream->view_type;
-  const Item* new_image =
-      new_item && (view == StreamViewType::kNewImage || view == StreamViewType::kNewAndOldImages) ? &*new_item : nullptr;
-  const Item* old_image =
-      old_item && (view == StreamViewType::kOldImage || view == StreamViewType::kNewAndOldImages) ? &*old_item : nullptr;
-  r.sequence_number = SequenceText(seq);
-  r.size_bytes = static_cast<int64_t>(ItemSize(r.keys) + (new_image ? ItemSize(*new_image) : 0) +
-                                      (old_image ? ItemSize(*old_image) : 0));
-  r.stream_view_type = view;
-  r.table_name = table.name;
-  r.stream_arn = stream->arn;
-  LD_RETURN_IF_ERROR(txn_.Put(txn_.dbis().stream, StreamKey(stream->number, seq),
-                              EncodeStreamRecord(r, new_image, old_image)));
+  const bool has_new = new_item && (view == StreamViewType::kNewImage || view == StreamViewType::kNewAndOldImages);
+  const bool has_old = old_item && (view == StreamViewType::kOldImage || view == StreamViewType::kNewAndOldImages);
+  std::size_t key_size = 0;
+  for (const auto* attr : {&table.key.hash, table.key.range ? &*table.key.range : nullptr})
+    if (attr) key_size += attr->name.size() + ValueSize(any.at(attr->name));
+  r.size_bytes = static_cast<int64_t>(key_size + (has_new ? written.new_size : 0) + (has_old ? written.old_size : 0));
+
+  RecordBytes bytes;
+  std::string encoded_old, encoded_keys;
+  if (has_new) bytes.new_image = written.encoded_new;
+  if (has_old) bytes.old_image = encoded_old = storage::EncodeItem(*old_item);
+  if (!has_new && !has_old) bytes.keys = encoded_keys = storage::EncodeItem(ExtractKey(table, nullptr, any));
+  LD_RETURN_IF_ERROR(txn_.Append(txn_.dbis().stream, StreamKey(stream->number, seq), EncodeStreamRecord(r, bytes)));
   // Now and then, trim what is older than DynamoDB's 24-hour retention.
   if (seq % kTrimEvery == 0) LD_RETURN_IF_ERROR(TrimStream(stream->number, r.approximate_creation_date_time));
-  // Only synchronous subscribers need the record in memory; copy the images just for them.
+  // Only synchronous subscribers need the record in memory: the rest of it is made for them.
   if (!db_.HasSynchronousListener(table.name)) return OkStatus();
-  if (new_image) r.new_image = *new_image;
-  if (old_image) r.old_image = *old_image;
+  r.event_id = EventId(stream->arn, seq);
+  r.sequence_number = SequenceText(seq);
+  r.aws_region = db_.options.region;
+  r.table_name = table.name;
+  r.stream_arn = stream->arn;
+  r.keys = ExtractKey(table, nullptr, any);
+  if (has_new) r.new_image = *new_item;
+  if (has_old) r.old_image = *old_item;
   records_.push_back(std::move(r));
   return OkStatus();
 }
@@ -123,10 +126,10 @@ Status Mutation::TrimStream(uint32_t stream_number, double now_seconds) {
   LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(StreamKey(stream_number, 0)));
   uint64_t trimmed = 0;
   while (e && e->key.starts_with(prefix)) {
-    StreamRecord old;
-    if (!DecodeStreamRecord(e->value, &old)) return InternalError("corrupt stream record");
-    if (now_seconds - old.approximate_creation_date_time < kRetentionSeconds) break;
-    trimmed = *ParseSequence(old.sequence_number);
+    std::optional<int64_t> millis = StreamRecordMillis(e->value);
+    if (!millis) return InternalError("corrupt stream record");
+    if (now_seconds - static_cast<double>(*millis) / 1000.0 < kRetentionSeconds) break;
+    trimmed = StreamKeySequence(e->key);
     LD_RETURN_IF_ERROR(cursor.DeleteCurrent());
     LD_ASSIGN_OR_RETURN(e, cursor.SeekGE(StreamKey(stream_number, 0)));
   }

@@ -30,8 +30,13 @@ class Mutation {
   static constexpr uint64_t kTrimEvery = 256;
   static constexpr double kRetentionSeconds = 24 * 3600;
   Status TrimStream(uint32_t stream_number, double now_seconds);
+  // The write's sizes and the new item's stored bytes come from Apply, which has them.
+  struct Written {
+    std::size_t old_size = 0, new_size = 0;
+    std::string_view encoded_new;
+  };
   Status AppendStreamRecord(const TableMeta& table, const std::optional<Item>& old_item,
-                            const std::optional<Item>& new_item);
+                            const std::optional<Item>& new_item, const Written& written);
 
   Database::Impl& db_;
   storage::WriteTxn& txn_;

@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "engine/keys.h"
 #include "storage/item_codec.h"
+#include "storage/layout.h"
 
 namespace localdynamo::engine {
 
@@ -32,72 +34,132 @@ std::optional<uint64_t> ParseSequence(std::string_view text) {
   return v;
 }
 
+
+// Record format 2:
+//   0xF2 | u8 event (1 INSERT, 2 MODIFY, 3 REMOVE) | varint millis | varint SizeBytes
+//   | u8 view type | u8 flags (1 new image, 2 old image, 4 keys) | { varint length, item }*
+// The sequence is in the key; the eventID derives from the stream ARN and the sequence; the
+// region, table and ARN come from the database. The record is about the size of its images,
+// which is most of what the stream costs a write.
+// Format 1 (earlier releases, still read) starts with the eventID's length, 0x20:
+//   eventID eventName region varint(millis) sequence varint(SizeBytes) u8 view u8 flags
+//   keys [new] [old] table arn, strings and items as varint length + bytes.
 namespace {
 
-void AppendString(std::string* out, std::string_view s) {
-  storage::AppendVarint(out, s.size());
-  out->append(s);
-}
+constexpr char kFormat2 = static_cast<char>(0xF2);
+constexpr std::string_view kEventNames[] = {"", "INSERT", "MODIFY", "REMOVE"};
 
-bool ReadString(std::string_view* in, std::string* out) {
+bool ReadView(std::string_view* in, std::string_view* out) {
   uint64_t n;
   if (!storage::ReadVarint(in, &n) || n > in->size()) return false;
-  out->assign(in->data(), n);
+  *out = in->substr(0, n);
   in->remove_prefix(n);
   return true;
 }
 
 bool ReadItemField(std::string_view* in, Item* out) {
-  std::string bytes;
-  return ReadString(in, &bytes) && storage::DecodeItem(bytes, out);
+  std::string_view bytes;
+  return ReadView(in, &bytes) && storage::DecodeItem(bytes, out);
 }
 
-}  // namespace
-
-std::string EncodeStreamRecord(const StreamRecord& r) {
-  return EncodeStreamRecord(r, r.new_image ? &*r.new_image : nullptr, r.old_image ? &*r.old_image : nullptr);
-}
-
-std::string EncodeStreamRecord(const StreamRecord& r, const Item* new_image, const Item* old_image) {
-  std::string out;
-  AppendString(&out, r.event_id);
-  AppendString(&out, r.event_name);
-  AppendString(&out, r.aws_region);
-  int64_t millis = static_cast<int64_t>(r.approximate_creation_date_time * 1000.0 + 0.5);
-  storage::AppendVarint(&out, static_cast<uint64_t>(millis));
-  AppendString(&out, r.sequence_number);
-  storage::AppendVarint(&out, static_cast<uint64_t>(r.size_bytes));
-  out.push_back(static_cast<char>(r.stream_view_type));
-  out.push_back(static_cast<char>((new_image ? 1 : 0) | (old_image ? 2 : 0)));
-  AppendString(&out, storage::EncodeItem(r.keys));
-  if (new_image) AppendString(&out, storage::EncodeItem(*new_image));
-  if (old_image) AppendString(&out, storage::EncodeItem(*old_image));
-  AppendString(&out, r.table_name);
-  AppendString(&out, r.stream_arn);
-  return out;
-}
-
-bool DecodeStreamRecord(std::string_view in, StreamRecord* r) {
+bool DecodeFormat1(std::string_view in, StreamRecord* r) {
   uint64_t millis, size;
-  if (!ReadString(&in, &r->event_id) || !ReadString(&in, &r->event_name) ||
-      !ReadString(&in, &r->aws_region) || !storage::ReadVarint(&in, &millis) ||
-      !ReadString(&in, &r->sequence_number) || !storage::ReadVarint(&in, &size) || in.size() < 2)
+  std::string_view id, name, region, seq;
+  if (!ReadView(&in, &id) || !ReadView(&in, &name) || !ReadView(&in, &region) ||
+      !storage::ReadVarint(&in, &millis) || !ReadView(&in, &seq) || !storage::ReadVarint(&in, &size) ||
+      in.size() < 2)
     return false;
+  r->event_id = id;
+  r->event_name = name;
+  r->aws_region = region;
+  r->sequence_number = seq;
   r->approximate_creation_date_time = static_cast<double>(millis) / 1000.0;
   r->size_bytes = static_cast<int64_t>(size);
   r->stream_view_type = static_cast<StreamViewType>(in[0]);
   int flags = in[1];
   in.remove_prefix(2);
   if (!ReadItemField(&in, &r->keys)) return false;
-  if (flags & 1) {
-    r->new_image.emplace();
-    if (!ReadItemField(&in, &*r->new_image)) return false;
+  if ((flags & 1) && !ReadItemField(&in, &r->new_image.emplace())) return false;
+  if ((flags & 2) && !ReadItemField(&in, &r->old_image.emplace())) return false;
+  std::string_view table, arn;
+  if (!ReadView(&in, &table) || !ReadView(&in, &arn)) return false;
+  r->table_name = table;
+  r->stream_arn = arn;
+  return true;
+}
+
+}  // namespace
+
+std::string EncodeStreamRecord(const StreamRecord& r, const RecordBytes& bytes) {
+  std::string out;
+  out.reserve(16 + (bytes.new_image ? bytes.new_image->size() : 0) + (bytes.old_image ? bytes.old_image->size() : 0) +
+              (bytes.keys ? bytes.keys->size() : 0));
+  out.push_back(kFormat2);
+  out.push_back(static_cast<char>(r.event_name == "INSERT" ? 1 : r.event_name == "MODIFY" ? 2 : 3));
+  int64_t millis = static_cast<int64_t>(r.approximate_creation_date_time * 1000.0 + 0.5);
+  storage::AppendVarint(&out, static_cast<uint64_t>(millis));
+  storage::AppendVarint(&out, static_cast<uint64_t>(r.size_bytes));
+  out.push_back(static_cast<char>(r.stream_view_type));
+  const bool keys = !bytes.new_image && !bytes.old_image;
+  out.push_back(static_cast<char>((bytes.new_image ? 1 : 0) | (bytes.old_image ? 2 : 0) | (keys ? 4 : 0)));
+  for (const auto& part : {bytes.new_image, bytes.old_image, keys ? bytes.keys : std::nullopt}) {
+    if (!part) continue;
+    storage::AppendVarint(&out, part->size());
+    out.append(*part);
   }
-  if (flags & 2) {
-    r->old_image.emplace();
-    if (!ReadItemField(&in, &*r->old_image)) return false;
+  return out;
+}
+
+std::string EventId(std::string_view stream_arn, uint64_t sequence) {
+  // 32 hex digits like DynamoDB's eventIDs: unique, deterministic, and no id-source call.
+  return fmt::format("{:016x}{:016x}", storage::Hash64(stream_arn), sequence);
+}
+
+uint64_t StreamKeySequence(std::string_view key) {
+  uint64_t seq = 0;
+  for (std::size_t i = key.size() - 8; i < key.size(); ++i) seq = (seq << 8) | static_cast<uint8_t>(key[i]);
+  return seq;
+}
+
+bool DecodeStreamRecord(std::string_view key, std::string_view in, const RecordSource& source,
+                        StreamRecord* r) {
+  if (key.size() != 12 || in.empty()) return false;
+  if (in[0] != kFormat2) return DecodeFormat1(in, r);
+  in.remove_prefix(1);
+  uint64_t millis, size;
+  if (in.empty() || static_cast<uint8_t>(in[0]) - 1u > 2u) return false;
+  r->event_name = kEventNames[static_cast<uint8_t>(in[0])];
+  in.remove_prefix(1);
+  if (!storage::ReadVarint(&in, &millis) || !storage::ReadVarint(&in, &size) || in.size() < 2) return false;
+  const uint64_t seq = StreamKeySequence(key);
+  r->event_id = EventId(source.stream.arn, seq);
+  r->sequence_number = SequenceText(seq);
+  r->aws_region = source.region;
+  r->table_name = source.table.name;
+  r->stream_arn = source.stream.arn;
+  r->approximate_creation_date_time = static_cast<double>(millis) / 1000.0;
+  r->size_bytes = static_cast<int64_t>(size);
+  r->stream_view_type = static_cast<StreamViewType>(in[0]);
+  const int flags = in[1];
+  in.remove_prefix(2);
+  if ((flags & 1) && !ReadItemField(&in, &r->new_image.emplace())) return false;
+  if ((flags & 2) && !ReadItemField(&in, &r->old_image.emplace())) return false;
+  if (flags & 4) return ReadItemField(&in, &r->keys) && in.empty();
+  r->keys = ExtractKey(source.table, nullptr, r->new_image ? *r->new_image : *r->old_image);
+  return in.empty();
+}
+
+std::optional<int64_t> StreamRecordMillis(std::string_view in) {
+  uint64_t millis;
+  if (!in.empty() && in[0] == kFormat2) {
+    in.remove_prefix(2);
+    if (!storage::ReadVarint(&in, &millis)) return std::nullopt;
+    return static_cast<int64_t>(millis);
   }
-  return ReadString(&in, &r->table_name) && ReadString(&in, &r->stream_arn);
+  std::string_view skip;
+  if (!ReadView(&in, &skip) || !ReadView(&in, &skip) || !ReadView(&in, &skip) || !storage::ReadVarint(&in, &millis))
+    return std::nullopt;
+  return static_cast<int64_t>(millis);
 }
 
 }  // namespace localdynamo::engine

@@ -1,7 +1,7 @@
 #pragma once
 // Stream records in the `stream` DBI:
 //   key   := u32 stream number (big-endian) | u64 sequence (big-endian)
-//   value := on-disk record (stream_store.cc)
+//   value := on-disk record (stream_store.cc; two formats, both read)
 // Sequence numbers come from one counter per database, so they increase strictly in commit
 // order across all streams.
 
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "localdynamo/stream.h"
+#include "engine/table_meta.h"
 #include "storage/lmdb.h"
 
 namespace localdynamo::engine {
@@ -17,11 +18,29 @@ namespace localdynamo::engine {
 std::string StreamKey(uint32_t stream_number, uint64_t sequence);
 // Meta key holding the last sequence trimmed from a stream (u64, native order).
 std::string TrimmedKey(uint32_t stream_number);
-std::string EncodeStreamRecord(const StreamRecord& r);
-// The same, with the images passed by pointer (r's own images are ignored): the write path
-// encodes straight from the items it stores, without copying them into a record.
-std::string EncodeStreamRecord(const StreamRecord& r, const Item* new_image, const Item* old_image);
-bool DecodeStreamRecord(std::string_view in, StreamRecord* out);
+// The record's own fields, with its items already encoded (storage/item_codec): the write
+// path passes the bytes it stored, so nothing is encoded twice. `keys` is stored only when
+// neither image is (an image holds the keys).
+struct RecordBytes {
+  std::optional<std::string_view> new_image, old_image, keys;
+};
+std::string EncodeStreamRecord(const StreamRecord& r, const RecordBytes& bytes);
+
+// What a record doesn't repeat, because its key, stream and table already say it.
+struct RecordSource {
+  const TableMeta& table;
+  const StreamMeta& stream;
+  std::string_view region;
+};
+// `key` and `value` as stored in the stream DBI.
+bool DecodeStreamRecord(std::string_view key, std::string_view value, const RecordSource& source,
+                        StreamRecord* out);
+// ApproximateCreationDateTime in milliseconds, read from the record's header only (trimming).
+std::optional<int64_t> StreamRecordMillis(std::string_view value);
+uint64_t StreamKeySequence(std::string_view key);
+// A record's eventID.
+std::string EventId(std::string_view stream_arn, uint64_t sequence);
+
 // "000000000000000000042" -> 42; the SequenceNumber text of a sequence.
 std::string SequenceText(uint64_t sequence);
 std::optional<uint64_t> ParseSequence(std::string_view text);

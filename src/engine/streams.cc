@@ -181,7 +181,8 @@ void Database::Impl::DeliverBackground() {
         auto e = cursor->SeekGE(engine::StreamKey(stream.number, sub.next_sequence));
         while (e.ok() && *e && (*e)->key.starts_with(prefix) && batch.size() < 1000) {
           StreamRecord r;
-          if (engine::DecodeStreamRecord((*e)->value, &r)) batch.push_back(std::move(r));
+          engine::RecordSource source{**t, stream, options.region};
+          if (engine::DecodeStreamRecord((*e)->key, (*e)->value, source, &r)) batch.push_back(std::move(r));
           e = cursor->Next();
         }
       }
@@ -465,7 +466,8 @@ Result<GetRecordsResponse> Database::GetRecords(const GetRecordsRequest& r) {
   uint64_t next = parts->next;
   while (e && e->key.starts_with(prefix) && static_cast<int64_t>(out.records.size()) < limit) {
     StreamRecord rec;
-    if (!engine::DecodeStreamRecord(e->value, &rec)) return InternalError("corrupt stream record");
+    if (!engine::DecodeStreamRecord(e->key, e->value, {*loc.table, *loc.stream, db.options.region}, &rec))
+      return InternalError("corrupt stream record");
     next = *engine::ParseSequence(rec.sequence_number) + 1;
     out.records.push_back(std::move(rec));
     LD_ASSIGN_OR_RETURN(e, cursor.Next());

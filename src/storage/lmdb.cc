@@ -105,6 +105,14 @@ Status WriteTxn::Put(MDB_dbi dbi, std::string_view key, std::string_view value) 
   return OkStatus();
 }
 
+Status WriteTxn::Append(MDB_dbi dbi, std::string_view key, std::string_view value) {
+  MDB_val k = ToVal(key), v = ToVal(value);
+  int rc = mdb_put(txn_, dbi, &k, &v, MDB_APPEND);
+  if (rc == MDB_KEYEXIST) return Put(dbi, key, value);
+  if (rc) return LmdbError(rc, "mdb_put (append)");
+  return OkStatus();
+}
+
 Result<char*> WriteTxn::Reserve(MDB_dbi dbi, std::string_view key, std::size_t size) {
   MDB_val k = ToVal(key), v{size, nullptr};
   int rc = mdb_put(txn_, dbi, &k, &v, MDB_RESERVE);
