@@ -30,6 +30,11 @@ struct CapacityTally {
   double Total() const;
 };
 
+// Whether `mode` asks for a ConsumedCapacity member; when not, writes skip the counting.
+inline bool Reported(std::optional<ReturnConsumedCapacity> mode) {
+  return mode && *mode != ReturnConsumedCapacity::kNone;
+}
+
 // The ConsumedCapacity member for `mode` (nullopt for NONE / absent).
 std::optional<ConsumedCapacity> Report(const CapacityTally& t,
                                        std::optional<ReturnConsumedCapacity> mode);

@@ -67,11 +67,16 @@ Result<std::optional<expr::ConditionExpr>> WriteCondition(const Request& r) {
   return condition;
 }
 
-CapacityTally WriteTally(const TableMeta& t) {
+CapacityTally WriteTally(const TableMeta& t, std::optional<ReturnConsumedCapacity> mode) {
   CapacityTally tally;
-  tally.table_name = t.name;
+  if (engine::Reported(mode)) tally.table_name = t.name;
   tally.is_read = false;
   return tally;
+}
+
+// Where a single-item write counts its capacity: nowhere unless it is reported.
+CapacityTally* Counted(CapacityTally& tally, std::optional<ReturnConsumedCapacity> mode) {
+  return engine::Reported(mode) ? &tally : nullptr;
 }
 
 }  // namespace
@@ -90,8 +95,8 @@ Result<PutItemResponse> Database::PutItem(const PutItemRequest& r) {
   LD_ASSIGN_OR_RETURN(auto old_item, m.Read(*table, r.item));
   if (condition && !expr::Evaluate(*condition, old_item ? *old_item : Item{}))
     return ConditionFailed(old_item, r.return_values_on_condition_check_failure);
-  CapacityTally tally = WriteTally(*table);
-  LD_RETURN_IF_ERROR(m.Apply(*table, old_item, r.item, &tally));
+  CapacityTally tally = WriteTally(*table, r.return_consumed_capacity);
+  LD_RETURN_IF_ERROR(m.Apply(*table, old_item, r.item, Counted(tally, r.return_consumed_capacity)));
   LD_ASSIGN_OR_RETURN(auto metrics, engine::CollectionMetrics(txn, *table, r.item, r.return_item_collection_metrics));
   LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
 
@@ -143,8 +148,8 @@ Result<DeleteItemResponse> Database::DeleteItem(const DeleteItemRequest& r) {
   LD_ASSIGN_OR_RETURN(auto old_item, m.Read(*table, r.key));
   if (condition && !expr::Evaluate(*condition, old_item ? *old_item : Item{}))
     return ConditionFailed(old_item, r.return_values_on_condition_check_failure);
-  CapacityTally tally = WriteTally(*table);
-  LD_RETURN_IF_ERROR(m.Apply(*table, old_item, std::nullopt, &tally));
+  CapacityTally tally = WriteTally(*table, r.return_consumed_capacity);
+  LD_RETURN_IF_ERROR(m.Apply(*table, old_item, std::nullopt, Counted(tally, r.return_consumed_capacity)));
   LD_ASSIGN_OR_RETURN(auto metrics, engine::CollectionMetrics(txn, *table, r.key, r.return_item_collection_metrics));
   LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
 
@@ -203,8 +208,8 @@ Result<UpdateItemResponse> Database::UpdateItem(const UpdateItemRequest& r) {
   LD_RETURN_IF_ERROR(engine::ValidateItemKeys(*table, new_item));
   LD_RETURN_IF_ERROR(engine::ValidateValues(new_item));
   LD_RETURN_IF_ERROR(engine::ValidateSize(new_item));
-  CapacityTally tally = WriteTally(*table);
-  LD_RETURN_IF_ERROR(m.Apply(*table, old_item, new_item, &tally));
+  CapacityTally tally = WriteTally(*table, r.return_consumed_capacity);
+  LD_RETURN_IF_ERROR(m.Apply(*table, old_item, new_item, Counted(tally, r.return_consumed_capacity)));
   LD_ASSIGN_OR_RETURN(auto metrics, engine::CollectionMetrics(txn, *table, r.key, r.return_item_collection_metrics));
   LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
 
