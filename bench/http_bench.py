@@ -13,6 +13,7 @@ answered request) and idle RSS.
 """
 import argparse
 import os
+import shutil
 import re
 import socket
 import subprocess
@@ -122,6 +123,13 @@ def cold_start(binary, runs=20):
     return times[len(times) // 2], max(rss)
 
 
+def ensure_wrk():
+    # The load generator is a Debian package; a fresh machine may not have it yet.
+    if shutil.which("wrk") is None:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True,
+                       env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+
+
 def ensure_dynalite():
     cli = os.path.join(HERE, "node_modules", "dynalite", "cli.js")
     if not os.path.exists(cli):
@@ -135,6 +143,7 @@ def main():
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=16)
     args = ap.parse_args()
+    ensure_wrk()
     binary = os.path.join(args.build, "localdynamo")
     baseline = os.path.join(args.build, "http_baseline_server")
     procs = []

@@ -2,7 +2,7 @@
 # Installs what localdynamo needs to build and test, from Debian's packages (as root, or with sudo).
 set -euo pipefail
 packages=(build-essential cmake pkg-config ccache liblmdb-dev nlohmann-json3-dev libfmt-dev
-          doctest-dev libbenchmark-dev libcli11-dev libssl-dev
+          doctest-dev libbenchmark-dev libcli11-dev libssl-dev zlib1g-dev
           librapidcheck-dev)
 missing=()
 for p in "${packages[@]}"; do
