@@ -1,5 +1,8 @@
 #include "types/json_text.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace localdynamo {
 
 namespace {
@@ -24,11 +27,31 @@ std::string Base64Encode(std::string_view in) {
   return out;
 }
 
+namespace {
+
+// Whether any of the 8 bytes in `w` must be escaped in JSON: a control character (< 0x20),
+// '"' or '\\'. Strings are mostly plain text, so they are scanned a word at a time.
+constexpr bool NeedsEscape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
+}
+
+}  // namespace
+
 void AppendJsonString(std::string* out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
   std::size_t start = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
+    while (i + 8 <= s.size()) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (NeedsEscape(w)) break;
+      i += 8;
+    }
+    if (i == s.size()) break;
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out->append(s.data() + start, i - start);

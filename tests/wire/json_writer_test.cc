@@ -1,8 +1,10 @@
 // The direct writer (hot responses) and the nlohmann path must produce the same JSON.
 
 #include <doctest/doctest.h>
+#include <rapidcheck.h>
 
 #include "wire/codec.h"
+#include "types/json_text.h"
 #include "wire/json_writer.h"
 
 using namespace localdynamo;
@@ -33,4 +35,19 @@ TEST_CASE("QueryBody equals ToJson for every attribute type, escapes and all") {
   g.item = item;
   g.consumed_capacity = r.consumed_capacity;
   CHECK(json::parse(GetItemBody(g)) == ToJson(g));
+}
+
+TEST_CASE("strings are escaped as nlohmann::json escapes them, whatever their length") {
+  // ASCII incl. control characters, quotes and backslashes, at every offset of the
+  // word-at-a-time scan.
+  CHECK(rc::check("AppendJsonString == json::dump", [](const std::vector<uint8_t>& codes) {
+    std::string s;
+    for (uint8_t c : codes) s.push_back(static_cast<char>(c % 0x80));
+    std::string out;
+    AppendJsonString(&out, s);
+    RC_ASSERT(out == json(s).dump());
+  }));
+  std::string out;
+  AppendJsonString(&out, "0123456789abcdef\"\x01\\ é plain text after");
+  CHECK(out == R"("0123456789abcdef\"\u0001\\ é plain text after")");
 }
