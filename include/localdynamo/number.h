@@ -39,6 +39,8 @@ class Number {
   // Canonical text: no leading/trailing zeros, no exponent ("1e2" -> "100", "-0" -> "0",
   // "0100.500" -> "100.5", "1E-5" -> "0.00001").
   std::string ToString() const;
+  // The same text from canonical parts, appended (for writers reading encoded numbers).
+  static void AppendText(std::string* out, bool negative, std::string_view digits, int exponent);
 
   bool is_zero() const { return digits_.empty(); }
   bool negative() const { return negative_; }
@@ -57,7 +59,9 @@ class Number {
   static Result<Number> Subtract(const Number& a, const Number& b);
 
   // Bytes this number adds to an item's size, as DynamoDB counts it.
-  std::size_t StorageSize() const;
+  std::size_t StorageSize() const { return StorageSizeOf(digits_.size(), exponent_); }
+  // The same from the parts (digit_count 0 is zero), for sizes read off encoded items.
+  static std::size_t StorageSizeOf(std::size_t digit_count, int exponent);
 
  private:
   bool negative_ = false;

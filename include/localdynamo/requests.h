@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "localdynamo/schema.h"
+#include "localdynamo/item_list.h"
 #include "localdynamo/value.h"
 
 namespace localdynamo {
@@ -215,7 +216,7 @@ struct QueryRequest {
   std::optional<ConditionalOperator> conditional_operator;
 };
 struct QueryResponse {
-  std::optional<std::vector<Item>> items;  // absent for Select=COUNT
+  std::optional<ItemList> items;  // absent for Select=COUNT
   int64_t count = 0;
   int64_t scanned_count = 0;
   std::optional<Item> last_evaluated_key;

@@ -10,6 +10,7 @@
 #include "engine/expression_params.h"
 #include "engine/keys.h"
 #include "storage/item_codec.h"
+#include "storage/item_walk.h"
 #include "storage/key_codec.h"
 #include "storage/layout.h"
 
@@ -44,7 +45,6 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, cons
   QueryResponse out;
   if (!spec.count_only) {
     out.items.emplace();
-    out.items->reserve(static_cast<std::size_t>(std::min<int64_t>(spec.limit.value_or(64), 1024)));
   }
   std::size_t bytes_read = 0;
   const std::size_t prefix_len = 5;
@@ -64,13 +64,21 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, cons
           spec.segment->first)
         continue;
     }
-    Item item;
-    if (!storage::DecodeItem(entry->payload, &item)) return InternalError("corrupt item");
+    std::size_t size;
+    if (!storage::EncodedItemSize(entry->payload, &size)) return InternalError("corrupt item");
     ++out.scanned_count;
-    bytes_read += ItemSize(item);
+    bytes_read += size;
     const bool last = (spec.limit && out.scanned_count >= *spec.limit) || bytes_read >= kPageBytes;
     // Only a page cut by Limit or the 1 MB size limit has a LastEvaluatedKey (even when
     // nothing follows, as DynamoDB does); it is the key of the last item read.
+    const bool needs_item = spec.fetch_from_table || spec.filter || (spec.projection && !spec.count_only);
+    if (!needs_item && !last) {  // the item goes out as it is stored: no Item is built
+      ++out.count;
+      if (!spec.count_only) out.items->AppendEncoded(entry->payload);
+      continue;
+    }
+    Item item;
+    if (!storage::DecodeItem(entry->payload, &item)) return InternalError("corrupt item");
     if (last) out.last_evaluated_key = engine::ExtractKey(*spec.table, spec.index, item);
     if (spec.fetch_from_table) {
       LD_ASSIGN_OR_RETURN(auto payload, storage::GetEntry(txn, txn.dbis().data, engine::TableKey(*spec.table, item)));
@@ -79,7 +87,14 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, cons
     }
     if (spec.filter && !expr::Evaluate(*spec.filter, item)) continue;
     ++out.count;
-    if (!spec.count_only) out.items->push_back(spec.projection ? expr::Project(*spec.projection, item) : std::move(item));
+    if (spec.count_only) continue;
+    if (spec.projection) {
+      out.items->push_back(expr::Project(*spec.projection, item));
+    } else if (!spec.fetch_from_table && out.items->encoded()) {
+      out.items->AppendEncoded(entry->payload);  // keep the page in one form
+    } else {
+      out.items->push_back(std::move(item));
+    }
   }
   engine::CapacityTally tally;
   tally.table_name = spec.table->name;

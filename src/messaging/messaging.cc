@@ -136,7 +136,7 @@ Result<std::vector<Item>> App::GroupRows(const std::string& group_uuid) {
   q.key_condition_expression = "message_group_uuid = :g";
   q.expression_attribute_values = ValueMap{{":g", S(group_uuid)}};
   LD_ASSIGN_OR_RETURN(auto r, db_.Query(q));
-  return std::move(*r.items);
+  return std::vector<Item>(std::move(*r.items));
 }
 
 Result<GroupPage> App::ListMessageGroups(const User& user, std::optional<std::string> page) {

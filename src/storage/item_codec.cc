@@ -1,5 +1,7 @@
 #include "storage/item_codec.h"
 
+#include "storage/item_walk.h"
+
 namespace localdynamo::storage {
 namespace {
 
@@ -219,6 +221,74 @@ std::string EncodeItem(const Item& item) {
 
 bool DecodeItem(std::string_view in, Item* out) {
   return ReadItem(&in, out, 0) && in.empty();
+}
+
+}  // namespace localdynamo::storage
+
+namespace localdynamo::storage {
+namespace {
+
+// ItemSize's rules (types/item_size.cc) applied to the walk: names, values, and for maps and
+// lists 3 bytes plus one per element.
+class SizeVisitor {
+ public:
+  std::size_t size = 0;
+
+  void BeginMap(std::size_t) {
+    if (depth_ > 0) Container();
+    Push('M');
+  }
+  void Name(std::string_view name) { size += name.size() + (depth_ > 1 ? 1 : 0); }
+  void EndMap() { --depth_; }
+  void BeginList(std::size_t) {
+    Container();
+    Push('L');
+  }
+  void EndList() { --depth_; }
+  void BeginSet(Type, std::size_t) {
+    Element();
+    Push('S');
+  }
+  void EndSet() { --depth_; }
+  void Bytes(Type, std::string_view bytes) {
+    Element();
+    size += bytes.size();
+  }
+  void Num(bool, std::string_view digits, int exponent) {
+    Element();
+    size += Number::StorageSizeOf(digits.size(), exponent);
+  }
+  void Bool(bool) {
+    Element();
+    size += 1;
+  }
+  void Null() {
+    Element();
+    size += 1;
+  }
+
+ private:
+  // A value inside a list costs one more byte; set members cost only their own bytes.
+  void Element() {
+    if (depth_ > 0 && stack_[depth_ - 1] == 'L') size += 1;
+  }
+  void Container() {
+    Element();
+    size += 3;
+  }
+  void Push(char kind) { stack_[depth_++] = kind; }
+
+  char stack_[72] = {};  // the codec refuses nesting beyond 64
+  int depth_ = 0;
+};
+
+}  // namespace
+
+bool EncodedItemSize(std::string_view encoded, std::size_t* size) {
+  SizeVisitor v;
+  if (!WalkItem(encoded, v)) return false;
+  *size = v.size;
+  return true;
 }
 
 }  // namespace localdynamo::storage

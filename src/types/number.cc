@@ -140,23 +140,30 @@ Number Number::FromInt(int64_t v) {
 }
 
 std::string Number::ToString() const {
-  if (is_zero()) return "0";
   std::string out;
-  if (negative_) out.push_back('-');
-  const int n = static_cast<int>(digits_.size());
-  if (exponent_ <= 0) {
-    out += "0.";
-    out.append(static_cast<std::size_t>(-exponent_), '0');
-    out += digits_;
-  } else if (exponent_ >= n) {
-    out += digits_;
-    out.append(static_cast<std::size_t>(exponent_ - n), '0');
-  } else {
-    out.append(digits_, 0, static_cast<std::size_t>(exponent_));
-    out.push_back('.');
-    out.append(digits_, static_cast<std::size_t>(exponent_), std::string::npos);
-  }
+  AppendText(&out, negative_, digits_, exponent_);
   return out;
+}
+
+void Number::AppendText(std::string* out, bool negative, std::string_view digits, int exponent) {
+  if (digits.empty()) {
+    out->push_back('0');
+    return;
+  }
+  if (negative) out->push_back('-');
+  const int n = static_cast<int>(digits.size());
+  if (exponent <= 0) {
+    out->append("0.");
+    out->append(static_cast<std::size_t>(-exponent), '0');
+    out->append(digits);
+  } else if (exponent >= n) {
+    out->append(digits);
+    out->append(static_cast<std::size_t>(exponent - n), '0');
+  } else {
+    out->append(digits.substr(0, static_cast<std::size_t>(exponent)));
+    out->push_back('.');
+    out->append(digits.substr(static_cast<std::size_t>(exponent)));
+  }
 }
 
 std::strong_ordering Number::operator<=>(const Number& other) const {
@@ -178,11 +185,11 @@ Result<Number> Number::Subtract(const Number& a, const Number& b) {
 
 // dynalite's itemSize (tuned against DynamoDB's consumed capacity): digits are stored in
 // base-100 pairs aligned on the decimal point, plus one byte.
-std::size_t Number::StorageSize() const {
-  if (is_zero()) return 3;  // Big.js holds zero as one digit "0" at exponent 0
+std::size_t Number::StorageSizeOf(std::size_t digit_count, int exponent) {
+  if (digit_count == 0) return 3;  // Big.js holds zero as one digit "0" at exponent 0
   // Big.js form: c = digits, e = exponent of the first digit (value = d1.d2... x 10^e).
-  const long e = exponent_ - 1;
-  const std::size_t pairs = (digits_.size() + 1) / 2;
+  const long e = exponent - 1;
+  const std::size_t pairs = (digit_count + 1) / 2;
   return pairs + ((e % 2) ? 1 : 2);
 }
 

@@ -12,5 +12,7 @@ namespace localdynamo::wire {
 
 std::string QueryBody(const QueryResponse& r);
 std::string GetItemBody(const GetItemResponse& r);
+// An item in the store's encoding (storage/item_codec.h) as DynamoDB JSON, without building it.
+void AppendEncodedItemJson(std::string* out, std::string_view encoded);
 
 }  // namespace localdynamo::wire

@@ -2,46 +2,16 @@
 #include <rapidcheck.h>
 
 #include "storage/item_codec.h"
+#include "storage/item_walk.h"
+#include "support/generators.h"
 
 using namespace localdynamo;
+using ld_test::GenItem;
 
-namespace {
-
-rc::Gen<AttributeValue> GenValue(int depth) {
-  auto str = rc::gen::container<std::string>(rc::gen::element<char>('\0', 'a', 'z', '\xff'));
-  auto num = rc::gen::apply(
-      [](bool neg, int d, int e) {
-        return Number::FromCanonicalParts(neg, std::to_string(d * 10 + 1), e);
-      },
-      rc::gen::arbitrary<bool>(), rc::gen::inRange(0, 100000), rc::gen::inRange(-120, 120));
-  auto scalars = rc::gen::weightedOneOf<AttributeValue>({
-      {3, rc::gen::map(str, [](std::string s) { return AttributeValue::S(s); })},
-      {3, rc::gen::map(num, [](Number n) { return AttributeValue::N(n); })},
-      {1, rc::gen::map(str, [](std::string s) { return AttributeValue::B(s); })},
-      {1, rc::gen::map(rc::gen::arbitrary<bool>(), [](bool b) { return AttributeValue::Bool(b); })},
-      {1, rc::gen::just(AttributeValue::MakeNull())},
-      {1, rc::gen::map(rc::gen::container<std::vector<std::string>>(str),
-                       [](auto v) { return AttributeValue::SS(v); })},
-      {1, rc::gen::map(rc::gen::container<std::vector<Number>>(num),
-                       [](auto v) { return AttributeValue::NS(v); })},
-      {1, rc::gen::map(rc::gen::container<std::vector<std::string>>(str),
-                       [](auto v) { return AttributeValue::BS(v); })},
-  });
-  if (depth >= 3) return scalars;
-  return rc::gen::weightedOneOf<AttributeValue>({
-      {8, scalars},
-      {1, rc::gen::map(rc::gen::resize(4, rc::gen::container<std::vector<AttributeValue>>(GenValue(depth + 1))),
-                       [](List l) { return AttributeValue::L(l); })},
-      {1, rc::gen::map(rc::gen::resize(4, rc::gen::container<Map>(str, GenValue(depth + 1))),
-                       [](Map m) { return AttributeValue::M(m); })},
-  });
-}
-
-}  // namespace
 
 TEST_CASE("item codec round trip") {
   CHECK(rc::check("decode(encode(item)) == item", [] {
-    Item item = *rc::gen::resize(8, rc::gen::container<Item>(rc::gen::string<std::string>(), GenValue(0)));
+    Item item = *GenItem();
     Item back;
     RC_ASSERT(storage::DecodeItem(storage::EncodeItem(item), &back));
     RC_ASSERT(back == item);
@@ -55,4 +25,18 @@ TEST_CASE("item codec rejects truncated input") {
     Item back;
     CHECK_FALSE(storage::DecodeItem(std::string_view(enc).substr(0, n), &back));
   }
+}
+
+TEST_CASE("sizes read off the encoding equal ItemSize") {
+  CHECK(rc::check("EncodedItemSize(encode(item)) == ItemSize(item)", [] {
+    Item item = *GenItem();
+    std::size_t size = 0;
+    RC_ASSERT(storage::EncodedItemSize(storage::EncodeItem(item), &size));
+    RC_ASSERT(size == ItemSize(item));
+  }));
+  std::size_t size;
+  Item zero{{"z", AttributeValue::N(Number())}, {"l", AttributeValue::L({AttributeValue::N(Number())})}};
+  REQUIRE(storage::EncodedItemSize(storage::EncodeItem(zero), &size));
+  CHECK(size == ItemSize(zero));
+  CHECK_FALSE(storage::EncodedItemSize(std::string_view("\x01\x02pk", 4), &size));
 }

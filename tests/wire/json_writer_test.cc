@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <rapidcheck.h>
 
+#include "storage/item_codec.h"
+#include "support/generators.h"
 #include "wire/codec.h"
 #include "types/json_text.h"
 #include "wire/json_writer.h"
@@ -50,4 +52,40 @@ TEST_CASE("strings are escaped as nlohmann::json escapes them, whatever their le
   std::string out;
   AppendJsonString(&out, "0123456789abcdef\"\x01\\ é plain text after");
   CHECK(out == R"("0123456789abcdef\"\u0001\\ é plain text after")");
+}
+
+TEST_CASE("items written from their encoding equal items written from Items") {
+  CHECK(rc::check("AppendEncodedItemJson(encode(item)) == AppendItemJson(item)", [] {
+    Item item = *ld_test::GenItem();
+    std::string a, b;
+    AppendItemJson(&a, item);
+    AppendEncodedItemJson(&b, storage::EncodeItem(item));
+    RC_ASSERT(a == b);
+  }));
+}
+
+TEST_CASE("a page of encoded items: written from bytes, decoded once on first access") {
+  Item a{{"pk", AttributeValue::S("a")}, {"n", AttributeValue::N(*Number::Parse("-0.5"))}};
+  Item b{{"pk", AttributeValue::S("b")}, {"l", AttributeValue::L({AttributeValue::MakeNull()})}};
+  QueryResponse encoded, ready;
+  encoded.items.emplace();
+  encoded.items->AppendEncoded(storage::EncodeItem(a));
+  encoded.items->AppendEncoded(storage::EncodeItem(b));
+  ready.items = std::vector<Item>{a, b};
+  encoded.count = ready.count = 2;
+  CHECK(encoded.items->encoded());
+  CHECK(encoded.items->size() == 2);
+  CHECK(QueryBody(encoded) == QueryBody(ready));
+  CHECK(encoded.items->encoded());  // writing JSON built no Items
+  ItemList copy = *encoded.items;
+  CHECK((*encoded.items)[1] == b);
+  CHECK_FALSE(encoded.items->encoded());
+  CHECK(copy.encoded());
+  CHECK(copy == *encoded.items);
+  copy.push_back(a);
+  CHECK(copy.size() == 3);
+  CHECK(copy.back() == a);
+  std::vector<Item> moved = std::move(copy);
+  CHECK(moved.size() == 3);
+  CHECK(QueryBody(encoded) == QueryBody(ready));
 }
