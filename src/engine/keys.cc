@@ -102,6 +102,20 @@ std::optional<std::string> IndexKey(const TableMeta& table, const IndexMeta& ind
   return k;
 }
 
+std::optional<Item> KeyFromEntry(const TableMeta& table, const IndexMeta* index, std::string_view full_key) {
+  std::string_view rest = full_key.substr(std::min(full_key.size(), storage::kKeyspacePrefixSize));
+  Item key;
+  auto take = [&](const KeyAttr& attr) {
+    AttributeValue v;
+    if (!storage::DecodeKeyValue(&rest, attr.type, &v)) return false;
+    key.try_emplace(attr.name, std::move(v));  // an index may share the table's sort key
+    return true;
+  };
+  if (index && (!take(index->key.hash) || (index->key.range && !take(*index->key.range)))) return std::nullopt;
+  if (!take(table.key.hash) || (table.key.range && !take(*table.key.range)) || !rest.empty()) return std::nullopt;
+  return key;
+}
+
 Item ExtractKey(const TableMeta& table, const IndexMeta* index, const Item& item) {
   Item key;
   auto copy = [&](const std::string& name) {

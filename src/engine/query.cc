@@ -47,14 +47,13 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, cons
     out.items.emplace();
   }
   std::size_t bytes_read = 0;
-  const std::size_t prefix_len = 5;
   while (true) {
     if (spec.limit && out.scanned_count >= *spec.limit) break;
     if (bytes_read >= kPageBytes) break;
     LD_ASSIGN_OR_RETURN(auto entry, scanner.Next());
     if (!entry) break;
     if (spec.segment) {
-      std::string_view key = entry->full_key.substr(prefix_len);
+      std::string_view key = entry->full_key.substr(storage::kKeyspacePrefixSize);
       AttributeValue hv;
       std::string_view rest = key;
       const auto& hash_attr = spec.index ? spec.index->key.hash : spec.table->key.hash;
@@ -71,15 +70,18 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, cons
     const bool last = (spec.limit && out.scanned_count >= *spec.limit) || bytes_read >= kPageBytes;
     // Only a page cut by Limit or the 1 MB size limit has a LastEvaluatedKey (even when
     // nothing follows, as DynamoDB does); it is the key of the last item read.
+    if (last) {
+      out.last_evaluated_key = engine::KeyFromEntry(*spec.table, spec.index, entry->full_key);
+      if (!out.last_evaluated_key) return InternalError("corrupt key");
+    }
     const bool needs_item = spec.fetch_from_table || spec.filter || (spec.projection && !spec.count_only);
-    if (!needs_item && !last) {  // the item goes out as it is stored: no Item is built
+    if (!needs_item) {  // the item goes out as it is stored: no Item is built
       ++out.count;
       if (!spec.count_only) out.items->AppendEncoded(entry->payload);
       continue;
     }
     Item item;
     if (!storage::DecodeItem(entry->payload, &item)) return InternalError("corrupt item");
-    if (last) out.last_evaluated_key = engine::ExtractKey(*spec.table, spec.index, item);
     if (spec.fetch_from_table) {
       LD_ASSIGN_OR_RETURN(auto payload, storage::GetEntry(txn, txn.dbis().data, engine::TableKey(*spec.table, item)));
       if (payload && !storage::DecodeItem(*payload, &item)) return InternalError("corrupt item");
@@ -90,8 +92,6 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, cons
     if (spec.count_only) continue;
     if (spec.projection) {
       out.items->push_back(expr::Project(*spec.projection, item));
-    } else if (!spec.fetch_from_table && out.items->encoded()) {
-      out.items->AppendEncoded(entry->payload);  // keep the page in one form
     } else {
       out.items->push_back(std::move(item));
     }

@@ -191,7 +191,7 @@ void AppendVarint(std::string* out, uint64_t v) {
   out->push_back(static_cast<char>(v));
 }
 
-bool ReadVarint(std::string_view* in, uint64_t* v) {
+bool ReadVarintSlow(std::string_view* in, uint64_t* v) {
   uint64_t result = 0;
   for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
     uint8_t b = static_cast<uint8_t>((*in)[0]);

@@ -13,6 +13,7 @@
 //   number := flags byte (bit0 negative) zigzag-varint(exponent) varint(n) digit bytes
 //   varint := LEB128, unsigned
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,15 @@ std::string EncodeItem(const Item& item);
 bool DecodeItem(std::string_view in, Item* out);
 
 void AppendVarint(std::string* out, uint64_t v);
-bool ReadVarint(std::string_view* in, uint64_t* v);
+bool ReadVarintSlow(std::string_view* in, uint64_t* v);
+// Inline for the common one-byte case: every name and short value starts with one.
+inline bool ReadVarint(std::string_view* in, uint64_t* v) {
+  if (!in->empty() && static_cast<uint8_t>((*in)[0]) < 0x80) {
+    *v = static_cast<uint8_t>((*in)[0]);
+    in->remove_prefix(1);
+    return true;
+  }
+  return ReadVarintSlow(in, v);
+}
 
 }  // namespace localdynamo::storage

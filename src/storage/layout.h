@@ -24,6 +24,8 @@ namespace localdynamo::storage {
 inline constexpr std::size_t kMaxLmdbKey = 511;
 inline constexpr std::size_t kLongKeyPrefix = kMaxLmdbKey - 8;
 
+// u32 table number | u8 index number, in front of every table and index key.
+inline constexpr std::size_t kKeyspacePrefixSize = 5;
 std::string KeyspacePrefix(uint32_t table_number, uint8_t index_number);
 
 // FNV-1a, 64 bits: tells apart long keys sharing a prefix; also spreads partitions over
