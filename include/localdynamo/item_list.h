@@ -52,6 +52,11 @@ class ItemList {
   // ---- for the engine and the wire layer: pages of encoded items ----
   // Appends one item in the store's encoding (storage/item_codec.h), already checked.
   void AppendEncoded(std::string_view bytes);
+  // Room for `items` encoded items of `bytes` in all, before appending them.
+  void ReserveEncoded(std::size_t items, std::size_t bytes) {
+    ends_.reserve(items);
+    bytes_.reserve(bytes);
+  }
   // Whether the items are (still) only encoded, and item i's bytes then.
   bool encoded() const { return !decoded_.load(std::memory_order_acquire); }
   std::string_view encoded_item(std::size_t i) const {

@@ -46,7 +46,20 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, cons
   if (!spec.count_only) {
     out.items.emplace();
   }
+  const bool needs_item = spec.fetch_from_table || spec.filter || (spec.projection && !spec.count_only);
+  // Item sizes (DynamoDB's rules) drive the 1 MB page limit and the read capacity. When no
+  // capacity is reported and every item is kept as stored, a bound is enough until it nears
+  // 1 MB: an item's size is at most twice its encoding (names and values are stored with
+  // their own bytes; maps and lists cost DynamoDB at most one byte per element more). Then
+  // the exact sizes of the page so far are taken, and each item's from there on.
+  bool exact = engine::Reported(rcc) || spec.count_only || needs_item;
+  std::size_t bound = 0;
   std::size_t bytes_read = 0;
+  auto exact_size = [](std::string_view payload) -> Result<std::size_t> {
+    std::size_t size;
+    if (!storage::EncodedItemSize(payload, &size)) return InternalError("corrupt item");
+    return size;
+  };
   while (true) {
     if (spec.limit && out.scanned_count >= *spec.limit) break;
     if (bytes_read >= kPageBytes) break;
@@ -63,10 +76,21 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, cons
           spec.segment->first)
         continue;
     }
-    std::size_t size;
-    if (!storage::EncodedItemSize(entry->payload, &size)) return InternalError("corrupt item");
+    if (!exact) {
+      bound += 2 * entry->payload.size();
+      if (bound >= kPageBytes) {
+        exact = true;
+        for (std::size_t i = 0; i < out.items->size(); ++i) {
+          LD_ASSIGN_OR_RETURN(std::size_t size, exact_size(out.items->encoded_item(i)));
+          bytes_read += size;
+        }
+      }
+    }
+    if (exact) {
+      LD_ASSIGN_OR_RETURN(std::size_t size, exact_size(entry->payload));
+      bytes_read += size;
+    }
     ++out.scanned_count;
-    bytes_read += size;
     const bool last = (spec.limit && out.scanned_count >= *spec.limit) || bytes_read >= kPageBytes;
     // Only a page cut by Limit or the 1 MB size limit has a LastEvaluatedKey (even when
     // nothing follows, as DynamoDB does); it is the key of the last item read.
@@ -74,10 +98,14 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, cons
       out.last_evaluated_key = engine::KeyFromEntry(*spec.table, spec.index, entry->full_key);
       if (!out.last_evaluated_key) return InternalError("corrupt key");
     }
-    const bool needs_item = spec.fetch_from_table || spec.filter || (spec.projection && !spec.count_only);
     if (!needs_item) {  // the item goes out as it is stored: no Item is built
       ++out.count;
-      if (!spec.count_only) out.items->AppendEncoded(entry->payload);
+      if (spec.count_only) continue;
+      if (out.items->empty()) {  // room for a page of items like the first one
+        const std::size_t n = static_cast<std::size_t>(std::min<int64_t>(spec.limit.value_or(64), 1024));
+        out.items->ReserveEncoded(n, std::min(n * entry->payload.size() + n * 16, kPageBytes + 1024));
+      }
+      out.items->AppendEncoded(entry->payload);
       continue;
     }
     Item item;
