@@ -136,7 +136,7 @@ Result<BatchWriteItemResponse> Database::BatchWriteItem(const BatchWriteItemRequ
     for (const auto& w : writes) {
       const Item& key = w.put_item ? *w.put_item : *w.delete_key;
       LD_ASSIGN_OR_RETURN(auto old_item, m.Read(*table, key));
-      LD_RETURN_IF_ERROR(m.Apply(*table, old_item, w.put_item, &tally));
+      LD_RETURN_IF_ERROR(m.Apply(*table, engine::Mutation::Ptr(old_item), engine::Mutation::Ptr(w.put_item), &tally));
       LD_ASSIGN_OR_RETURN(auto icm, engine::CollectionMetrics(txn, *table, key, r.return_item_collection_metrics));
       if (icm) metrics[table->name].push_back(std::move(*icm));
     }

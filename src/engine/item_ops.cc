@@ -96,7 +96,7 @@ Result<PutItemResponse> Database::PutItem(const PutItemRequest& r) {
   if (condition && !expr::Evaluate(*condition, old_item ? *old_item : Item{}))
     return ConditionFailed(old_item, r.return_values_on_condition_check_failure);
   CapacityTally tally = WriteTally(*table, r.return_consumed_capacity);
-  LD_RETURN_IF_ERROR(m.Apply(*table, old_item, r.item, Counted(tally, r.return_consumed_capacity)));
+  LD_RETURN_IF_ERROR(m.Apply(*table, Mutation::Ptr(old_item), &r.item, Counted(tally, r.return_consumed_capacity)));
   LD_ASSIGN_OR_RETURN(auto metrics, engine::CollectionMetrics(txn, *table, r.item, r.return_item_collection_metrics));
   LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
 
@@ -149,7 +149,7 @@ Result<DeleteItemResponse> Database::DeleteItem(const DeleteItemRequest& r) {
   if (condition && !expr::Evaluate(*condition, old_item ? *old_item : Item{}))
     return ConditionFailed(old_item, r.return_values_on_condition_check_failure);
   CapacityTally tally = WriteTally(*table, r.return_consumed_capacity);
-  LD_RETURN_IF_ERROR(m.Apply(*table, old_item, std::nullopt, Counted(tally, r.return_consumed_capacity)));
+  LD_RETURN_IF_ERROR(m.Apply(*table, Mutation::Ptr(old_item), nullptr, Counted(tally, r.return_consumed_capacity)));
   LD_ASSIGN_OR_RETURN(auto metrics, engine::CollectionMetrics(txn, *table, r.key, r.return_item_collection_metrics));
   LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
 
@@ -209,7 +209,7 @@ Result<UpdateItemResponse> Database::UpdateItem(const UpdateItemRequest& r) {
   LD_RETURN_IF_ERROR(engine::ValidateValues(new_item));
   LD_RETURN_IF_ERROR(engine::ValidateSize(new_item));
   CapacityTally tally = WriteTally(*table, r.return_consumed_capacity);
-  LD_RETURN_IF_ERROR(m.Apply(*table, old_item, new_item, Counted(tally, r.return_consumed_capacity)));
+  LD_RETURN_IF_ERROR(m.Apply(*table, Mutation::Ptr(old_item), &new_item, Counted(tally, r.return_consumed_capacity)));
   LD_ASSIGN_OR_RETURN(auto metrics, engine::CollectionMetrics(txn, *table, r.key, r.return_item_collection_metrics));
   LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
 

@@ -20,8 +20,8 @@ Result<std::optional<Item>> Mutation::Read(const TableMeta& table, const Item& k
   return std::optional<Item>(std::move(item));
 }
 
-Status Mutation::Apply(const TableMeta& table, const std::optional<Item>& old_item,
-                       const std::optional<Item>& new_item, CapacityTally* tally) {
+Status Mutation::Apply(const TableMeta& table, const Item* old_item,
+                       const Item* new_item, CapacityTally* tally) {
   const MDB_dbi data = txn_.dbis().data;
   const std::size_t old_size = old_item ? ItemSize(*old_item) : 0;
   const std::size_t new_size = new_item ? ItemSize(*new_item) : 0;
@@ -49,8 +49,8 @@ Status Mutation::Apply(const TableMeta& table, const std::optional<Item>& old_it
     std::optional<Item> old_store, new_store;
     const Item* old_proj = nullptr;
     const Item* new_proj = nullptr;
-    if (old_key) old_proj = all ? &*old_item : &old_store.emplace(ProjectForIndex(table, index, *old_item));
-    if (new_key) new_proj = all ? &*new_item : &new_store.emplace(ProjectForIndex(table, index, *new_item));
+    if (old_key) old_proj = all ? old_item : &old_store.emplace(ProjectForIndex(table, index, *old_item));
+    if (new_key) new_proj = all ? new_item : &new_store.emplace(ProjectForIndex(table, index, *new_item));
     const std::size_t old_psize = old_proj ? (all ? old_size : ItemSize(*old_proj)) : 0;
     const std::size_t new_psize = new_proj ? (all ? new_size : ItemSize(*new_proj)) : 0;
     if (old_key && new_key && *old_key == *new_key && *old_proj == *new_proj) continue;
@@ -73,8 +73,8 @@ Status Mutation::Apply(const TableMeta& table, const std::optional<Item>& old_it
   return AppendStreamRecord(table, old_item, new_item, Written{old_size, new_size, encoded_new});
 }
 
-Status Mutation::AppendStreamRecord(const TableMeta& table, const std::optional<Item>& old_item,
-                                    const std::optional<Item>& new_item, const Written& written) {
+Status Mutation::AppendStreamRecord(const TableMeta& table, const Item* old_item,
+                                    const Item* new_item, const Written& written) {
   const StreamMeta* stream = table.CurrentStream();
   if (!stream) return OkStatus();
   // DynamoDB writes no record for a write that changes nothing: a delete of a missing item,

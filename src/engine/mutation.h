@@ -18,10 +18,12 @@ class Mutation {
   // The stored item with the key attributes of `key_or_item` (which must be validated).
   Result<std::optional<Item>> Read(const TableMeta& table, const Item& key_or_item);
 
-  // Replaces `old_item` (as read by Read) with `new_item`; either may be absent. Adds the
-  // write units to `tally` (table + each affected index).
-  Status Apply(const TableMeta& table, const std::optional<Item>& old_item,
-               const std::optional<Item>& new_item, CapacityTally* tally);
+  // Replaces `old_item` (as read by Read) with `new_item`; either may be null. Adds the
+  // write units to `tally` (table + each affected index) unless it is null.
+  Status Apply(const TableMeta& table, const Item* old_item,
+               const Item* new_item, CapacityTally* tally);
+
+  static const Item* Ptr(const std::optional<Item>& item) { return item ? &*item : nullptr; }
 
   // Stream records appended so far, to deliver after commit.
   std::vector<StreamRecord> TakeRecords() { return std::move(records_); }
@@ -35,8 +37,8 @@ class Mutation {
     std::size_t old_size = 0, new_size = 0;
     std::string_view encoded_new;
   };
-  Status AppendStreamRecord(const TableMeta& table, const std::optional<Item>& old_item,
-                            const std::optional<Item>& new_item, const Written& written);
+  Status AppendStreamRecord(const TableMeta& table, const Item* old_item,
+                            const Item* new_item, const Written& written);
 
   Database::Impl& db_;
   storage::WriteTxn& txn_;

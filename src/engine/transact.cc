@@ -157,15 +157,15 @@ Result<TransactWriteItemsResponse> Database::TransactWriteItems(const TransactWr
         // A condition check costs a read... billed as a write unit in a transaction.
         tally.table += engine::WriteUnits(olds[i] ? ItemSize(*olds[i]) : 0);
         break;
-      case Kind::kPut: LD_RETURN_IF_ERROR(m.Apply(*p.table, olds[i], a.item, &tally)); break;
-      case Kind::kDelete: LD_RETURN_IF_ERROR(m.Apply(*p.table, olds[i], std::nullopt, &tally)); break;
+      case Kind::kPut: LD_RETURN_IF_ERROR(m.Apply(*p.table, engine::Mutation::Ptr(olds[i]), &a.item, &tally)); break;
+      case Kind::kDelete: LD_RETURN_IF_ERROR(m.Apply(*p.table, engine::Mutation::Ptr(olds[i]), nullptr, &tally)); break;
       case Kind::kUpdate: {
         Item base = olds[i] ? *olds[i] : a.key;
         LD_ASSIGN_OR_RETURN(Item next, expr::ApplyUpdate(*p.update, base, nullptr));
         LD_RETURN_IF_ERROR(engine::ValidateItemKeys(*p.table, next));
         LD_RETURN_IF_ERROR(engine::ValidateValues(next));
         LD_RETURN_IF_ERROR(engine::ValidateSize(next));
-        LD_RETURN_IF_ERROR(m.Apply(*p.table, olds[i], next, &tally));
+        LD_RETURN_IF_ERROR(m.Apply(*p.table, engine::Mutation::Ptr(olds[i]), &next, &tally));
         break;
       }
     }
