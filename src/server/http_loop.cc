@@ -304,6 +304,9 @@ void HttpLoop::Loop(int ep) {
           ssize_t r = recv(fd, buf, sizeof buf, 0);
           if (r > 0) {
             if (!c.draining) c.in.append(buf, static_cast<std::size_t>(r));
+            // A short read emptied the socket: no second recv just to see EAGAIN (epoll is
+            // level-triggered, so anything arriving later wakes the loop again).
+            if (static_cast<std::size_t>(r) < sizeof buf) break;
             continue;
           }
           if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) peer_closed = true;
