@@ -68,8 +68,6 @@ struct Connection {
   Clock::time_point request_started{};  // when the current partial request began
 };
 
-void SetNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK); }
-
 void AppendResponse(std::string* out, const HttpResponse& r, bool keep_alive) {
   fmt::format_to(std::back_inserter(*out), "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n",
                  r.status, StatusText(r.status), r.content_type, r.body.size());
