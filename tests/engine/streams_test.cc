@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "support/fixtures.h"
 
 using namespace ld_test;
@@ -344,4 +346,35 @@ TEST_CASE("records read back from storage equal the delivered ones, for every vi
     CHECK(stored[1].old_image.has_value() ==
           (view == StreamViewType::kOldImage || view == StreamViewType::kNewAndOldImages));
   }
+}
+
+// Trimming happens every 256 records and takes at most 1024 at a time, so a store reopened
+// after a long pause catches up over the next writes instead of in one huge transaction.
+TEST_CASE("trimming a backlog is spread over several writes") {
+  auto clock = std::make_shared<ManualClock>();
+  Options o;
+  o.clock = clock;
+  auto db = Must(Database::OpenInMemory(o));
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  auto first_sk = [&] {
+    auto arn = *Must(db->DescribeTable({kTable})).table.latest_stream_arn;
+    DescribeStreamRequest ds;
+    ds.stream_arn = arn;
+    GetShardIteratorRequest gi;
+    gi.stream_arn = arn;
+    gi.shard_id = Must(db->DescribeStream(ds)).stream_description.shards.at(0).shard_id;
+    gi.shard_iterator_type = "TRIM_HORIZON";
+    GetRecordsRequest gr;
+    gr.shard_iterator = *Must(db->GetShardIterator(gi)).shard_iterator;
+    auto records = Must(db->GetRecords(gr)).records;
+    return records.at(0).keys.at("sk").s();
+  };
+  for (int i = 0; i < 2000; ++i) Put(*db, kTable, {{"pk", S("old")}, {"sk", S(fmt::format("{:04}", i))}});
+  clock->now += 25LL * 3600 * 1000;
+  for (int i = 0; i < 256; ++i) Put(*db, kTable, {{"pk", S("new")}, {"sk", S(fmt::format("n{:04}", i))}});
+  // Sequence 2048 trimmed records 1..1024 (sk 0000..1023); the rest are still there.
+  CHECK(first_sk() == "1024");
+  for (int i = 256; i < 512; ++i) Put(*db, kTable, {{"pk", S("new")}, {"sk", S(fmt::format("n{:04}", i))}});
+  // Sequence 2304 trimmed the remaining 976.
+  CHECK(first_sk() == "n0000");
 }
