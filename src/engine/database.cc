@@ -28,6 +28,26 @@ Database::Impl::~Impl() {
 
 namespace {
 
+// The on-disk format this release writes (format 2: stream records without repeated fields,
+// engine/stream_store.cc). Recorded at first open; a store from a newer release is refused
+// rather than misread. Stores from before the marker (format 1) are read and marked.
+constexpr int kStoreFormat = 2;
+
+Status CheckStoreFormat(const std::shared_ptr<storage::Env>& env, const std::string& directory) {
+  LD_ASSIGN_OR_RETURN(auto txn, storage::WriteTxn::Begin(env));
+  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, "format"));
+  if (v) {
+    const int format = std::atoi(std::string(*v).c_str());
+    if (format > kStoreFormat)
+      return InternalError(fmt::format(
+          "the database in {} was written by a newer localdynamo (store format {}; this one reads up to {})",
+          directory, format, kStoreFormat));
+    if (format == kStoreFormat) return OkStatus();
+  }
+  LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, "format", std::to_string(kStoreFormat)));
+  return txn.Commit();
+}
+
 Result<std::unique_ptr<Database::Impl>> OpenImpl(const std::string& directory, Options options,
                                                 bool temporary, bool write_map = false) {
   auto impl = std::make_unique<Database::Impl>();
@@ -41,6 +61,7 @@ Result<std::unique_ptr<Database::Impl>> OpenImpl(const std::string& directory, O
   env_options.write_map = write_map;
   impl->options = std::move(options);
   LD_ASSIGN_OR_RETURN(impl->env, storage::Env::Open(directory, env_options));
+  LD_RETURN_IF_ERROR(CheckStoreFormat(impl->env, directory));
   if (impl->options.stream_delivery == StreamDelivery::kBackground) impl->StartWorker();
   return impl;
 }

@@ -2,7 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+
 #include "engine/stream_store.h"
+#include "storage/lmdb.h"
 #include "storage/item_codec.h"
 #include "support/fixtures.h"
 
@@ -55,4 +60,25 @@ TEST_CASE("a format-1 stream record decodes as before") {
   CHECK(r.stream_arn == "arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages/stream/x");
   CHECK(StreamRecordMillis(v) == 1679306400000);
   CHECK_FALSE(DecodeStreamRecord(StreamKey(1, 42), v.substr(0, 20), {table, stream, "eu-west-1"}, &r));
+}
+
+TEST_CASE("a store is marked with its format; one from a newer release is refused") {
+  std::string dir = (std::filesystem::temp_directory_path() / "ld_format_XXXXXX").string();
+  REQUIRE(mkdtemp(dir.data()));
+  {
+    auto db = Must(Database::Open(dir, Options{}));
+    Must(db->CreateTable(CruddurMessagesSchema()));
+  }
+  {
+    auto env = Must(localdynamo::storage::Env::Open(dir, localdynamo::storage::EnvOptions{}));
+    auto txn = Must(localdynamo::storage::WriteTxn::Begin(env));
+    CHECK(Must(txn.Get(txn.dbis().meta, "format")) == std::optional<std::string_view>("2"));
+    Must(txn.Put(txn.dbis().meta, "format", "3"));
+    Must(txn.Commit());
+  }
+  auto refused = Database::Open(dir, Options{});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message ==
+        "the database in " + dir + " was written by a newer localdynamo (store format 3; this one reads up to 2)");
+  std::filesystem::remove_all(dir);
 }
