@@ -34,7 +34,6 @@ std::optional<uint64_t> ParseSequence(std::string_view text) {
   return v;
 }
 
-
 // Record format 2:
 //   0xF2 | u8 event (1 INSERT, 2 MODIFY, 3 REMOVE) | varint millis | varint SizeBytes
 //   | u8 view type | u8 flags (1 new image, 2 old image, 4 keys) | { varint length, item }*
@@ -49,24 +48,18 @@ namespace {
 constexpr char kFormat2 = static_cast<char>(0xF2);
 constexpr std::string_view kEventNames[] = {"", "INSERT", "MODIFY", "REMOVE"};
 
-bool ReadView(std::string_view* in, std::string_view* out) {
-  uint64_t n;
-  if (!storage::ReadVarint(in, &n) || n > in->size()) return false;
-  *out = in->substr(0, n);
-  in->remove_prefix(n);
-  return true;
-}
+using storage::ReadLengthPrefixed;
 
 bool ReadItemField(std::string_view* in, Item* out) {
   std::string_view bytes;
-  return ReadView(in, &bytes) && storage::DecodeItem(bytes, out);
+  return ReadLengthPrefixed(in, &bytes) && storage::DecodeItem(bytes, out);
 }
 
 bool DecodeFormat1(std::string_view in, StreamRecord* r) {
   uint64_t millis, size;
   std::string_view id, name, region, seq;
-  if (!ReadView(&in, &id) || !ReadView(&in, &name) || !ReadView(&in, &region) ||
-      !storage::ReadVarint(&in, &millis) || !ReadView(&in, &seq) || !storage::ReadVarint(&in, &size) ||
+  if (!ReadLengthPrefixed(&in, &id) || !ReadLengthPrefixed(&in, &name) || !ReadLengthPrefixed(&in, &region) ||
+      !storage::ReadVarint(&in, &millis) || !ReadLengthPrefixed(&in, &seq) || !storage::ReadVarint(&in, &size) ||
       in.size() < 2)
     return false;
   r->event_id = id;
@@ -82,7 +75,7 @@ bool DecodeFormat1(std::string_view in, StreamRecord* r) {
   if ((flags & 1) && !ReadItemField(&in, &r->new_image.emplace())) return false;
   if ((flags & 2) && !ReadItemField(&in, &r->old_image.emplace())) return false;
   std::string_view table, arn;
-  if (!ReadView(&in, &table) || !ReadView(&in, &arn)) return false;
+  if (!ReadLengthPrefixed(&in, &table) || !ReadLengthPrefixed(&in, &arn)) return false;
   r->table_name = table;
   r->stream_arn = arn;
   return true;
@@ -103,9 +96,7 @@ std::string EncodeStreamRecord(const StreamRecord& r, const RecordBytes& bytes) 
   const bool keys = !bytes.new_image && !bytes.old_image;
   out.push_back(static_cast<char>((bytes.new_image ? 1 : 0) | (bytes.old_image ? 2 : 0) | (keys ? 4 : 0)));
   for (const auto& part : {bytes.new_image, bytes.old_image, keys ? bytes.keys : std::nullopt}) {
-    if (!part) continue;
-    storage::AppendVarint(&out, part->size());
-    out.append(*part);
+    if (part) storage::AppendLengthPrefixed(&out, *part);
   }
   return out;
 }
@@ -157,7 +148,7 @@ std::optional<int64_t> StreamRecordMillis(std::string_view in) {
     return static_cast<int64_t>(millis);
   }
   std::string_view skip;
-  if (!ReadView(&in, &skip) || !ReadView(&in, &skip) || !ReadView(&in, &skip) || !storage::ReadVarint(&in, &millis))
+  if (!ReadLengthPrefixed(&in, &skip) || !ReadLengthPrefixed(&in, &skip) || !ReadLengthPrefixed(&in, &skip) || !storage::ReadVarint(&in, &millis))
     return std::nullopt;
   return static_cast<int64_t>(millis);
 }

@@ -5,37 +5,18 @@
 namespace localdynamo::storage {
 namespace {
 
-enum Tag : uint8_t {  // on-disk values
-  kTagS = 0x01,
-  kTagN = 0x02,
-  kTagB = 0x03,
-  kTagFalse = 0x04,
-  kTagTrue = 0x05,
-  kTagNull = 0x06,
-  kTagM = 0x07,
-  kTagL = 0x08,
-  kTagSS = 0x09,
-  kTagNS = 0x0A,
-  kTagBS = 0x0B,
-};
-
-void AppendBytes(std::string* out, std::string_view s) {
-  AppendVarint(out, s.size());
-  out->append(s);
-}
-
 void AppendNumber(std::string* out, const Number& n) {
   out->push_back(n.negative() ? 1 : 0);
   int64_t e = n.exponent();
   AppendVarint(out, static_cast<uint64_t>((e << 1) ^ (e >> 63)));
-  AppendBytes(out, n.digits());
+  AppendLengthPrefixed(out, n.digits());
 }
 
 void AppendValue(std::string* out, const AttributeValue& v) {
   switch (v.type()) {
     case Type::kS:
       out->push_back(kTagS);
-      AppendBytes(out, v.s());
+      AppendLengthPrefixed(out, v.s());
       break;
     case Type::kN:
       out->push_back(kTagN);
@@ -43,7 +24,7 @@ void AppendValue(std::string* out, const AttributeValue& v) {
       break;
     case Type::kB:
       out->push_back(kTagB);
-      AppendBytes(out, v.b());
+      AppendLengthPrefixed(out, v.b());
       break;
     case Type::kBool: out->push_back(v.boolean() ? kTagTrue : kTagFalse); break;
     case Type::kNull: out->push_back(kTagNull); break;
@@ -59,7 +40,7 @@ void AppendValue(std::string* out, const AttributeValue& v) {
     case Type::kSS:
       out->push_back(kTagSS);
       AppendVarint(out, v.ss().size());
-      for (const auto& e : v.ss()) AppendBytes(out, e);
+      for (const auto& e : v.ss()) AppendLengthPrefixed(out, e);
       break;
     case Type::kNS:
       out->push_back(kTagNS);
@@ -69,117 +50,107 @@ void AppendValue(std::string* out, const AttributeValue& v) {
     case Type::kBS:
       out->push_back(kTagBS);
       AppendVarint(out, v.bs().size());
-      for (const auto& e : v.bs()) AppendBytes(out, e);
+      for (const auto& e : v.bs()) AppendLengthPrefixed(out, e);
       break;
   }
 }
 
-bool ReadView(std::string_view* in, std::string_view* out) {
-  uint64_t n;
-  if (!ReadVarint(in, &n) || n > in->size()) return false;
-  *out = in->substr(0, n);
-  in->remove_prefix(n);
-  return true;
-}
+// Builds the Item the walk describes. Values land in the slot their Slot names: the entry
+// just named in the innermost map, a new element of the innermost list, or a member of the
+// innermost set.
+class ItemBuilder {
+ public:
+  explicit ItemBuilder(Item* out) : out_(out) {}
 
-bool ReadBytes(std::string_view* in, std::string* out) {
-  uint64_t n;
-  if (!ReadVarint(in, &n) || n > in->size()) return false;
-  out->assign(in->data(), n);
-  in->remove_prefix(n);
-  return true;
-}
-
-bool ReadNumber(std::string_view* in, Number* out) {
-  if (in->empty()) return false;
-  bool negative = (*in)[0] & 1;
-  in->remove_prefix(1);
-  uint64_t z;
-  if (!ReadVarint(in, &z)) return false;
-  int exponent = static_cast<int>(static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1));
-  std::string digits;
-  if (!ReadBytes(in, &digits)) return false;
-  *out = Number::FromCanonicalParts(negative, std::move(digits), exponent);
-  return true;
-}
-
-bool ReadItem(std::string_view* in, Item* out, int depth);
-
-bool ReadValue(std::string_view* in, AttributeValue* out, int depth) {
-  if (in->empty() || depth > 64) return false;
-  uint8_t tag = static_cast<uint8_t>((*in)[0]);
-  in->remove_prefix(1);
-  uint64_t count;
-  switch (tag) {
-    case kTagS: {
-      std::string_view bytes;
-      if (!ReadView(in, &bytes)) return false;
-      out->variant().emplace<0>(bytes);  // built in place: no temporary to move
-      return true;
+  void BeginMap(Slot slot, std::size_t count) {
+    Item* map = out_;
+    if (slot.parent != Parent::kNone) map = &Target(slot).variant().emplace<Map>();
+    map->clear();
+    map->reserve(count);
+    maps_[map_depth_++] = map;
+  }
+  // Names were written in order, so each entry goes at the end.
+  void Name(Slot, std::string_view name) { entry_ = &maps_[map_depth_ - 1]->AppendSorted(name); }
+  void EndMap(Slot) { --map_depth_; }
+  void BeginList(Slot slot, std::size_t count) {
+    List& list = Target(slot).variant().emplace<List>();
+    list.reserve(count);
+    lists_[list_depth_++] = &list;
+  }
+  void EndList(Slot) { --list_depth_; }
+  void BeginSet(Slot slot, Type type, std::size_t count) {
+    AttributeValue& v = Target(slot);
+    switch (type) {
+      case Type::kSS: v.variant().emplace<StringSet>().values.reserve(count); break;
+      case Type::kNS: v.variant().emplace<NumberSet>().values.reserve(count); break;
+      default: v.variant().emplace<BinarySet>().values.reserve(count); break;
     }
-    case kTagN: {
-      Number n;
-      if (!ReadNumber(in, &n)) return false;
-      *out = AttributeValue::N(std::move(n));
-      return true;
-    }
-    case kTagB: {
-      std::string s;
-      if (!ReadBytes(in, &s)) return false;
-      *out = AttributeValue::B(std::move(s));
-      return true;
-    }
-    case kTagFalse: *out = AttributeValue::Bool(false); return true;
-    case kTagTrue: *out = AttributeValue::Bool(true); return true;
-    case kTagNull: *out = AttributeValue::MakeNull(); return true;
-    case kTagM: {
-      Map m;
-      if (!ReadItem(in, &m, depth + 1)) return false;
-      *out = AttributeValue::M(std::move(m));
-      return true;
-    }
-    case kTagL: {
-      if (!ReadVarint(in, &count) || count > in->size()) return false;
-      List l(count);
-      for (auto& e : l)
-        if (!ReadValue(in, &e, depth + 1)) return false;
-      *out = AttributeValue::L(std::move(l));
-      return true;
-    }
-    case kTagSS:
-    case kTagBS: {
-      if (!ReadVarint(in, &count) || count > in->size()) return false;
-      std::vector<std::string> v(count);
-      for (auto& e : v)
-        if (!ReadBytes(in, &e)) return false;
-      *out = tag == kTagSS ? AttributeValue::SS(std::move(v)) : AttributeValue::BS(std::move(v));
-      return true;
-    }
-    case kTagNS: {
-      if (!ReadVarint(in, &count) || count > in->size()) return false;
-      std::vector<Number> v(count);
-      for (auto& e : v)
-        if (!ReadNumber(in, &e)) return false;
-      *out = AttributeValue::NS(std::move(v));
-      return true;
+    set_ = &v;
+  }
+  void EndSet(Slot) {}
+  void Bytes(Slot slot, Type type, std::string_view bytes) {
+    if (slot.parent == Parent::kSet) {
+      auto& members = set_->is(Type::kSS) ? std::get<StringSet>(set_->variant()).values
+                                          : std::get<BinarySet>(set_->variant()).values;
+      members.emplace_back(bytes);
+    } else if (type == Type::kS) {
+      Target(slot).variant().emplace<0>(bytes);  // built in place: no temporary to move
+    } else {
+      Target(slot).variant().emplace<Binary>(Binary{std::string(bytes)});
     }
   }
-  return false;
-}
-
-bool ReadItem(std::string_view* in, Item* out, int depth) {
-  uint64_t count;
-  if (!ReadVarint(in, &count) || count > in->size()) return false;
-  out->clear();
-  out->reserve(count);
-  for (uint64_t i = 0; i < count; ++i) {
-    std::string_view name;
-    if (!ReadView(in, &name)) return false;
-    // Names were written in order, so each goes at the end; the value is decoded in place.
-    if (!ReadValue(in, &out->AppendSorted(name), depth)) return false;
+  void Num(Slot slot, bool negative, std::string_view digits, int exponent) {
+    localdynamo::Number n = localdynamo::Number::FromCanonicalParts(negative, std::string(digits), exponent);
+    if (slot.parent == Parent::kSet) {
+      std::get<NumberSet>(set_->variant()).values.push_back(std::move(n));
+    } else {
+      Target(slot).variant().emplace<localdynamo::Number>(std::move(n));
+    }
   }
-  return true;
-}
+  void Bool(Slot slot, bool b) { Target(slot).variant().emplace<bool>(b); }
+  void Null(Slot slot) { Target(slot).variant().emplace<localdynamo::Null>(); }
+
+ private:
+  AttributeValue& Target(Slot slot) {
+    return slot.parent == Parent::kList ? lists_[list_depth_ - 1]->emplace_back() : *entry_;
+  }
+
+  Item* out_;
+  AttributeValue* entry_ = nullptr;
+  AttributeValue* set_ = nullptr;
+  // Open containers, innermost last; the walk refuses nesting beyond walk_detail::kMaxDepth.
+  Item* maps_[walk_detail::kMaxDepth + 2] = {};
+  List* lists_[walk_detail::kMaxDepth + 2] = {};
+  int map_depth_ = 0, list_depth_ = 0;
+};
+
+// ItemSize's rules (types/item_size.cc) applied to the walk: names and values by their
+// bytes; maps and lists 3 bytes, plus one per entry or element.
+class SizeVisitor {
+ public:
+  std::size_t size = 0;
+
+  void BeginMap(Slot slot, std::size_t) {
+    if (slot.parent != Parent::kNone) Container(slot);
+  }
+  void Name(Slot slot, std::string_view name) { size += name.size() + (slot.parent == Parent::kMap ? 1 : 0); }
+  void EndMap(Slot) {}
+  void BeginList(Slot slot, std::size_t) { Container(slot); }
+  void EndList(Slot) {}
+  void BeginSet(Slot slot, Type, std::size_t) { size += Element(slot); }
+  void EndSet(Slot) {}
+  void Bytes(Slot slot, Type, std::string_view bytes) { size += Element(slot) + bytes.size(); }
+  void Num(Slot slot, bool, std::string_view digits, int exponent) {
+    size += Element(slot) + Number::StorageSizeOf(digits.size(), exponent);
+  }
+  void Bool(Slot slot, bool) { size += Element(slot) + 1; }
+  void Null(Slot slot) { size += Element(slot) + 1; }
+
+ private:
+  // A list element costs one byte more than its value; set members only their own bytes.
+  static std::size_t Element(Slot slot) { return slot.parent == Parent::kList ? 1 : 0; }
+  void Container(Slot slot) { size += Element(slot) + 3; }
+};
 
 }  // namespace
 
@@ -208,7 +179,7 @@ bool ReadVarintSlow(std::string_view* in, uint64_t* v) {
 void AppendItem(std::string* out, const Item& item) {
   AppendVarint(out, item.size());
   for (const auto& [name, value] : item) {
-    AppendBytes(out, name);
+    AppendLengthPrefixed(out, name);
     AppendValue(out, value);
   }
 }
@@ -220,69 +191,9 @@ std::string EncodeItem(const Item& item) {
 }
 
 bool DecodeItem(std::string_view in, Item* out) {
-  return ReadItem(&in, out, 0) && in.empty();
+  ItemBuilder builder(out);
+  return WalkItem(in, builder);
 }
-
-}  // namespace localdynamo::storage
-
-namespace localdynamo::storage {
-namespace {
-
-// ItemSize's rules (types/item_size.cc) applied to the walk: names, values, and for maps and
-// lists 3 bytes plus one per element.
-class SizeVisitor {
- public:
-  std::size_t size = 0;
-
-  void BeginMap(std::size_t) {
-    if (depth_ > 0) Container();
-    Push('M');
-  }
-  void Name(std::string_view name) { size += name.size() + (depth_ > 1 ? 1 : 0); }
-  void EndMap() { --depth_; }
-  void BeginList(std::size_t) {
-    Container();
-    Push('L');
-  }
-  void EndList() { --depth_; }
-  void BeginSet(Type, std::size_t) {
-    Element();
-    Push('S');
-  }
-  void EndSet() { --depth_; }
-  void Bytes(Type, std::string_view bytes) {
-    Element();
-    size += bytes.size();
-  }
-  void Num(bool, std::string_view digits, int exponent) {
-    Element();
-    size += Number::StorageSizeOf(digits.size(), exponent);
-  }
-  void Bool(bool) {
-    Element();
-    size += 1;
-  }
-  void Null() {
-    Element();
-    size += 1;
-  }
-
- private:
-  // A value inside a list costs one more byte; set members cost only their own bytes.
-  void Element() {
-    if (depth_ > 0 && stack_[depth_ - 1] == 'L') size += 1;
-  }
-  void Container() {
-    Element();
-    size += 3;
-  }
-  void Push(char kind) { stack_[depth_++] = kind; }
-
-  char stack_[72] = {};  // the codec refuses nesting beyond 64
-  int depth_ = 0;
-};
-
-}  // namespace
 
 bool EncodedItemSize(std::string_view encoded, std::size_t* size) {
   SizeVisitor v;

@@ -26,6 +26,21 @@ std::string EncodeItem(const Item& item);
 // Returns false on malformed input (a corrupted database).
 bool DecodeItem(std::string_view in, Item* out);
 
+// Value tags of the format above.
+enum Tag : uint8_t {
+  kTagS = 0x01,
+  kTagN = 0x02,
+  kTagB = 0x03,
+  kTagFalse = 0x04,
+  kTagTrue = 0x05,
+  kTagNull = 0x06,
+  kTagM = 0x07,
+  kTagL = 0x08,
+  kTagSS = 0x09,
+  kTagNS = 0x0A,
+  kTagBS = 0x0B,
+};
+
 void AppendVarint(std::string* out, uint64_t v);
 bool ReadVarintSlow(std::string_view* in, uint64_t* v);
 // Inline for the common one-byte case: every name and short value starts with one.
@@ -36,6 +51,19 @@ inline bool ReadVarint(std::string_view* in, uint64_t* v) {
     return true;
   }
   return ReadVarintSlow(in, v);
+}
+
+// varint(length) bytes: names, strings, and the fields of the project's other records.
+inline void AppendLengthPrefixed(std::string* out, std::string_view bytes) {
+  AppendVarint(out, bytes.size());
+  out->append(bytes);
+}
+inline bool ReadLengthPrefixed(std::string_view* in, std::string_view* out) {
+  uint64_t n;
+  if (!ReadVarint(in, &n) || n > in->size()) return false;
+  *out = in->substr(0, n);
+  in->remove_prefix(n);
+  return true;
 }
 
 }  // namespace localdynamo::storage

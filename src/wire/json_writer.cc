@@ -9,101 +9,82 @@
 namespace localdynamo::wire {
 namespace {
 
+using storage::Parent;
+using storage::Slot;
+
+
 // Writes an encoded item (storage/item_walk.h) as DynamoDB JSON, byte for byte what
 // AppendItemJson writes for the decoded Item.
 class JsonVisitor {
  public:
   explicit JsonVisitor(std::string* out) : out_(out) {}
 
-  void BeginMap(std::size_t) {
-    if (depth_ > 0) BeginValue("M");
-    Push(kMap);
+  void BeginMap(Slot slot, std::size_t) {
+    if (slot.parent != Parent::kNone) BeginValue(slot, "M");
     out_->push_back('{');
   }
-  void Name(std::string_view name) {
-    if (!first_[depth_ - 1]) out_->push_back(',');
-    first_[depth_ - 1] = false;
+  void Name(Slot slot, std::string_view name) {
+    if (!slot.first) out_->push_back(',');
     AppendJsonString(out_, name);
     out_->push_back(':');
   }
-  void EndMap() {
+  void EndMap(Slot slot) {
     out_->push_back('}');
-    --depth_;
-    if (depth_ > 0) EndValue();
+    if (slot.parent != Parent::kNone) EndValue(slot);
   }
-  void BeginList(std::size_t) {
-    BeginValue("L");
-    Push(kList);
+  void BeginList(Slot slot, std::size_t) {
+    BeginValue(slot, "L");
     out_->push_back('[');
   }
-  void EndList() { EndArray(); }
-  void BeginSet(Type type, std::size_t) {
-    BeginValue(TypeName(type));
-    Push(kSet);
+  void EndList(Slot slot) { EndArray(slot); }
+  void BeginSet(Slot slot, Type type, std::size_t) {
+    BeginValue(slot, TypeName(type));
     out_->push_back('[');
   }
-  void EndSet() { EndArray(); }
-  void Bytes(Type type, std::string_view bytes) {
-    BeginValue(TypeName(type));
-    if (type == Type::kB) {
-      AppendJsonString(out_, Base64Encode(bytes));
-    } else {
-      AppendJsonString(out_, bytes);
-    }
-    EndValue();
+  void EndSet(Slot slot) { EndArray(slot); }
+  void Bytes(Slot slot, Type type, std::string_view bytes) {
+    BeginValue(slot, TypeName(type));
+    AppendJsonString(out_, type == Type::kB ? std::string_view(Base64Encode(bytes)) : bytes);
+    EndValue(slot);
   }
-  void Num(bool negative, std::string_view digits, int exponent) {
-    BeginValue("N");
+  void Num(Slot slot, bool negative, std::string_view digits, int exponent) {
+    BeginValue(slot, "N");
     out_->push_back('"');  // number text needs no escaping
     Number::AppendText(out_, negative, digits, exponent);
     out_->push_back('"');
-    EndValue();
+    EndValue(slot);
   }
-  void Bool(bool b) {
-    BeginValue("BOOL");
+  void Bool(Slot slot, bool b) {
+    BeginValue(slot, "BOOL");
     out_->append(b ? "true" : "false");
-    EndValue();
+    EndValue(slot);
   }
-  void Null() {
-    BeginValue("NULL");
+  void Null(Slot slot) {
+    BeginValue(slot, "NULL");
     out_->append("true");
-    EndValue();
+    EndValue(slot);
   }
 
  private:
-  enum Kind : char { kMap, kList, kSet };
-
-  bool InSet() const { return depth_ > 0 && kind_[depth_ - 1] == kSet; }
-  // A value: separated from the one before it in a list or set; typed ({"S":...}) unless it
-  // is a set member.
-  void BeginValue(std::string_view type) {
-    if (depth_ > 0 && kind_[depth_ - 1] != kMap) {
-      if (!first_[depth_ - 1]) out_->push_back(',');
-      first_[depth_ - 1] = false;
-    }
-    if (InSet()) return;
+  // A value: separated from the one before it in a list or set (map entries are, by Name);
+  // typed ({"S":...}) unless it is a set member.
+  void BeginValue(Slot slot, std::string_view type) {
+    const bool element = slot.parent == Parent::kList || slot.parent == Parent::kSet;
+    if (element && !slot.first) out_->push_back(',');
+    if (slot.parent == Parent::kSet) return;
     out_->append("{\"");
     out_->append(type);
     out_->append("\":");
   }
-  void EndValue() {
-    if (!InSet()) out_->push_back('}');
+  void EndValue(Slot slot) {
+    if (slot.parent != Parent::kSet) out_->push_back('}');
   }
-  void EndArray() {
+  void EndArray(Slot slot) {
     out_->push_back(']');
-    --depth_;
-    EndValue();
-  }
-  void Push(Kind kind) {
-    kind_[depth_] = kind;
-    first_[depth_] = true;
-    ++depth_;
+    EndValue(slot);
   }
 
   std::string* out_;
-  Kind kind_[72] = {};  // the codec refuses nesting beyond 64
-  bool first_[72] = {};
-  int depth_ = 0;
 };
 
 }  // namespace
