@@ -3,6 +3,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 
@@ -34,16 +35,23 @@ namespace {
 constexpr int kStoreFormat = 2;
 
 Status CheckStoreFormat(const std::shared_ptr<storage::Env>& env, const std::string& directory) {
-  LD_ASSIGN_OR_RETURN(auto txn, storage::WriteTxn::Begin(env));
-  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, "format"));
-  if (v) {
-    const int format = std::atoi(std::string(*v).c_str());
+  auto format_of = [](std::optional<std::string_view> v) {
+    int format = 0;
+    if (v) std::from_chars(v->data(), v->data() + v->size(), format);
+    return format;
+  };
+  {
+    // Every open after the first only reads: no write transaction on the way to serving.
+    LD_ASSIGN_OR_RETURN(auto txn, storage::ReadTxn::Begin(env));
+    LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, "format"));
+    const int format = format_of(v);
     if (format > kStoreFormat)
       return InternalError(fmt::format(
           "the database in {} was written by a newer localdynamo (store format {}; this one reads up to {})",
           directory, format, kStoreFormat));
     if (format == kStoreFormat) return OkStatus();
   }
+  LD_ASSIGN_OR_RETURN(auto txn, storage::WriteTxn::Begin(env));
   LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, "format", std::to_string(kStoreFormat)));
   return txn.Commit();
 }

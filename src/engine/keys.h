@@ -27,10 +27,10 @@ std::string PartitionPrefix(const TableMeta& table, uint8_t index_number, const 
 
 // The key attributes of `item`: the table's, plus the index's when `index` is given (the shape
 // of LastEvaluatedKey).
+Item ExtractKey(const TableMeta& table, const IndexMeta* index, const Item& item);
 // The same key read back from a stored entry's full key (table entry, or index entry: index
 // key then table key), without decoding the item. Nullopt if the key is malformed.
 std::optional<Item> KeyFromEntry(const TableMeta& table, const IndexMeta* index, std::string_view full_key);
-Item ExtractKey(const TableMeta& table, const IndexMeta* index, const Item& item);
 
 // The index's view of an item: all attributes, or keys (table + index) plus included ones.
 Item ProjectForIndex(const TableMeta& table, const IndexMeta& index, const Item& item);

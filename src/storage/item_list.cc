@@ -39,7 +39,8 @@ void ItemList::Decode() const {
   std::lock_guard lock(mu_);
   if (decoded_.load(std::memory_order_relaxed)) return;
   items_.resize(ends_.size());
-  // The engine checked each item's bytes when it read them (storage::EncodedItemSize).
+  // The bytes come straight from the store; a damaged store's item decodes as far as it can
+  // (the endpoint, writing from the bytes, reports it as an InternalError instead).
   for (std::size_t i = 0; i < ends_.size(); ++i) (void)storage::DecodeItem(encoded_item(i), &items_[i]);
   decoded_.store(true, std::memory_order_release);
 }
