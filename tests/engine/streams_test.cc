@@ -14,6 +14,26 @@ using namespace ld_test;
 
 namespace {
 const char* kTable = "cruddur-messages";
+
+std::string LatestStreamArn(Database& db) { return *Must(db.DescribeTable({kTable})).table.latest_stream_arn; }
+
+// An iterator request for the start of the stream's (single) shard.
+GetShardIteratorRequest TrimHorizon(Database& db, const std::string& stream_arn) {
+  DescribeStreamRequest ds;
+  ds.stream_arn = stream_arn;
+  GetShardIteratorRequest gi;
+  gi.stream_arn = stream_arn;
+  gi.shard_id = Must(db.DescribeStream(ds)).stream_description.shards.at(0).shard_id;
+  gi.shard_iterator_type = "TRIM_HORIZON";
+  return gi;
+}
+
+// The stream's records from its start (one GetRecords page: up to 1000).
+std::vector<StreamRecord> ReadFromStart(Database& db, const std::string& stream_arn) {
+  GetRecordsRequest gr;
+  gr.shard_iterator = *Must(db.GetShardIterator(TrimHorizon(db, stream_arn))).shard_iterator;
+  return Must(db.GetRecords(gr)).records;
+}
 }
 
 TEST_CASE("stream records: INSERT / MODIFY / REMOVE, none for no-op writes") {
@@ -219,16 +239,7 @@ TEST_CASE("stream records older than 24 hours of Clock time are trimmed") {
   for (int i = 0; i < 100; ++i) Put(*db, kTable, {{"pk", S("old")}, {"sk", S(std::to_string(i))}});
   clock->now += 25LL * 3600 * 1000;
   for (int i = 0; i < 300; ++i) Put(*db, kTable, {{"pk", S("new")}, {"sk", S(std::to_string(i))}});
-  auto arn = *Must(db->DescribeTable({kTable})).table.latest_stream_arn;
-  DescribeStreamRequest ds;
-  ds.stream_arn = arn;
-  GetShardIteratorRequest gi;
-  gi.stream_arn = arn;
-  gi.shard_id = Must(db->DescribeStream(ds)).stream_description.shards.at(0).shard_id;
-  gi.shard_iterator_type = "TRIM_HORIZON";
-  GetRecordsRequest gr;
-  gr.shard_iterator = *Must(db->GetShardIterator(gi)).shard_iterator;
-  auto records = Must(db->GetRecords(gr)).records;
+  auto records = ReadFromStart(*db, LatestStreamArn(*db));
   REQUIRE_FALSE(records.empty());
   CHECK(records.front().keys.at("pk") == S("new"));
   CHECK(records.size() == 300);
@@ -247,12 +258,8 @@ TEST_CASE("a deleted table's stream stays readable for 24 hours") {
   ds.stream_arn = arn;
   auto desc = Must(db->DescribeStream(ds)).stream_description;
   CHECK(desc.stream_status == "DISABLED");
-  GetShardIteratorRequest gi;
-  gi.stream_arn = arn;
-  gi.shard_id = desc.shards.at(0).shard_id;
-  gi.shard_iterator_type = "TRIM_HORIZON";
   GetRecordsRequest gr;
-  gr.shard_iterator = *Must(db->GetShardIterator(gi)).shard_iterator;
+  gr.shard_iterator = *Must(db->GetShardIterator(TrimHorizon(*db, arn))).shard_iterator;
   auto page = Must(db->GetRecords(gr));
   CHECK(page.records.size() == 1);
   CHECK_FALSE(page.next_shard_iterator);  // the shard is closed and read to its end
@@ -270,13 +277,7 @@ TEST_CASE("shard iterators expire after 15 minutes; trimmed positions are refuse
   auto db = Must(Database::OpenInMemory(o));
   Must(db->CreateTable(CruddurMessagesSchema()));
   Put(*db, kTable, {{"pk", S("p")}, {"sk", S("1")}});
-  auto arn = *Must(db->DescribeTable({kTable})).table.latest_stream_arn;
-  DescribeStreamRequest ds;
-  ds.stream_arn = arn;
-  GetShardIteratorRequest gi;
-  gi.stream_arn = arn;
-  gi.shard_id = Must(db->DescribeStream(ds)).stream_description.shards.at(0).shard_id;
-  gi.shard_iterator_type = "TRIM_HORIZON";
+  GetShardIteratorRequest gi = TrimHorizon(*db, LatestStreamArn(*db));
   GetRecordsRequest gr;
   gr.shard_iterator = *Must(db->GetShardIterator(gi)).shard_iterator;
   clock->now += 16 * 60 * 1000;
@@ -317,15 +318,7 @@ TEST_CASE("records read back from storage equal the delivered ones, for every vi
     Must(db->DeleteItem(d));
     REQUIRE(seen.size() == 3);
 
-    DescribeStreamRequest ds;
-    ds.stream_arn = arn;
-    GetShardIteratorRequest gi;
-    gi.stream_arn = arn;
-    gi.shard_id = Must(db->DescribeStream(ds)).stream_description.shards.at(0).shard_id;
-    gi.shard_iterator_type = "TRIM_HORIZON";
-    GetRecordsRequest gr;
-    gr.shard_iterator = *Must(db->GetShardIterator(gi)).shard_iterator;
-    auto stored = Must(db->GetRecords(gr)).records;
+    auto stored = ReadFromStart(*db, arn);
     REQUIRE(stored.size() == 3);
     for (std::size_t i = 0; i < 3; ++i) {
       const StreamRecord &a = seen[i], &b = stored[i];
@@ -356,19 +349,7 @@ TEST_CASE("trimming a backlog is spread over several writes") {
   o.clock = clock;
   auto db = Must(Database::OpenInMemory(o));
   Must(db->CreateTable(CruddurMessagesSchema()));
-  auto first_sk = [&] {
-    auto arn = *Must(db->DescribeTable({kTable})).table.latest_stream_arn;
-    DescribeStreamRequest ds;
-    ds.stream_arn = arn;
-    GetShardIteratorRequest gi;
-    gi.stream_arn = arn;
-    gi.shard_id = Must(db->DescribeStream(ds)).stream_description.shards.at(0).shard_id;
-    gi.shard_iterator_type = "TRIM_HORIZON";
-    GetRecordsRequest gr;
-    gr.shard_iterator = *Must(db->GetShardIterator(gi)).shard_iterator;
-    auto records = Must(db->GetRecords(gr)).records;
-    return records.at(0).keys.at("sk").s();
-  };
+  auto first_sk = [&] { return ReadFromStart(*db, LatestStreamArn(*db)).at(0).keys.at("sk").s(); };
   for (int i = 0; i < 2000; ++i) Put(*db, kTable, {{"pk", S("old")}, {"sk", S(fmt::format("{:04}", i))}});
   clock->now += 25LL * 3600 * 1000;
   for (int i = 0; i < 256; ++i) Put(*db, kTable, {{"pk", S("new")}, {"sk", S(fmt::format("n{:04}", i))}});
