@@ -26,26 +26,39 @@ uint64_t ReadU64(std::string_view v, std::size_t offset = 0) {
 
 std::string U64Bytes(uint64_t x) { return std::string(reinterpret_cast<const char*>(&x), 8); }
 
-// One key per table: "stats/" + u32 table number -> { u8 index number, i64 items, i64 bytes }*
-// (index number 0 is the table), so a write updates its table's statistics with one put.
+// One key per table: "stats/" + u32 table number ->
+//   u64 last stream sequence, { u8 index number, i64 items, i64 bytes }*
+// (index number 0 is the table), so a write updates its table's statistics and, with a
+// stream, takes its record's sequence number in one put. Values from store format 2 lack the
+// sequence (their length is a multiple of 17, a format-3 value's is not); their table's
+// sequence continues from the store-wide floor below.
 std::string StatsKey(uint32_t table_number) {
   return "stats/" + storage::KeyspacePrefix(table_number, 0).substr(0, 4);
 }
 
 constexpr std::size_t kStatsEntry = 17;
+constexpr std::size_t kSequenceHeader = 8;
+
+// Where a stats value's entries begin.
+std::size_t EntriesOffset(std::string_view v) { return v.size() % kStatsEntry == kSequenceHeader ? kSequenceHeader : 0; }
+
+// Sequence numbers issued by deleted tables (and, in format-2 stores, by every table): a new
+// table's records start above them, so a consumer's checkpoint for a table name that is
+// dropped and created again never skips the new table's records.
+constexpr std::string_view kSequenceFloorKey = "counter/stream_sequence";
 
 std::map<uint8_t, TableStats> ParseStats(std::optional<std::string_view> v) {
   std::map<uint8_t, TableStats> out;
   if (!v) return out;
-  for (std::size_t i = 0; i + kStatsEntry <= v->size(); i += kStatsEntry) {
+  for (std::size_t i = EntriesOffset(*v); i + kStatsEntry <= v->size(); i += kStatsEntry) {
     uint8_t index = static_cast<uint8_t>((*v)[i]);
     out[index] = TableStats{static_cast<int64_t>(ReadU64(*v, i + 1)), static_cast<int64_t>(ReadU64(*v, i + 9))};
   }
   return out;
 }
 
-std::string EncodeStats(const std::map<uint8_t, TableStats>& all) {
-  std::string out;
+std::string EncodeStats(uint64_t sequence, const std::map<uint8_t, TableStats>& all) {
+  std::string out = U64Bytes(sequence);
   for (const auto& [index, st] : all) {
     out.push_back(static_cast<char>(index));
     out += U64Bytes(static_cast<uint64_t>(st.item_count));
@@ -112,6 +125,9 @@ Status Database::Impl::EraseTable(WriteTxn& txn, const TableMeta& table) {
     // After a delete LMDB leaves the cursor on the following entry.
     LD_ASSIGN_OR_RETURN(e, cursor.SeekGE(prefix));
   }
+  LD_ASSIGN_OR_RETURN(uint64_t last, LastStreamSequence(txn, table.number));
+  LD_ASSIGN_OR_RETURN(auto floor, txn.Get(txn.dbis().meta, kSequenceFloorKey));
+  if (!floor || ReadU64(*floor) < last) LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, kSequenceFloorKey, U64Bytes(last)));
   (void)txn.Del(txn.dbis().meta, StatsKey(table.number));
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
   return txn.Put(txn.dbis().meta, kCatalogVersionKey, U64Bytes((v ? ReadU64(*v) : 0) + 1));
@@ -138,14 +154,26 @@ Status Database::Impl::AddStats(WriteTxn& txn, uint32_t table_number, uint8_t in
   return AddStats(txn, table_number, StatsDeltas{{index_number, TableStats{count_delta, bytes_delta}}});
 }
 
-Status Database::Impl::AddStats(WriteTxn& txn, uint32_t table_number, const StatsDeltas& deltas) {
-  if (deltas.empty()) return OkStatus();
+Status Database::Impl::AddStats(WriteTxn& txn, uint32_t table_number, const StatsDeltas& deltas,
+                                uint64_t* next_sequence) {
+  if (deltas.empty() && !next_sequence) return OkStatus();
   const std::string key = StatsKey(table_number);
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, key));
   // Updated in place in the stored form (a few 17-byte entries): this runs on every write.
-  std::string bytes(v.value_or(std::string_view()));
+  std::string bytes;
+  if (v && EntriesOffset(*v) == kSequenceHeader) {
+    bytes.assign(*v);
+  } else {
+    LD_ASSIGN_OR_RETURN(uint64_t last, LastStreamSequence(txn, table_number));
+    bytes = U64Bytes(last);
+    if (v) bytes.append(*v);
+  }
+  if (next_sequence) {
+    *next_sequence = ReadU64(bytes) + 1;
+    std::memcpy(bytes.data(), next_sequence, 8);
+  }
   for (const auto& [index, d] : deltas) {
-    std::size_t at = 0;
+    std::size_t at = kSequenceHeader;
     while (at + kStatsEntry <= bytes.size() && static_cast<uint8_t>(bytes[at]) != index) at += kStatsEntry;
     if (at + kStatsEntry > bytes.size()) {
       at = bytes.size();
@@ -160,11 +188,19 @@ Status Database::Impl::AddStats(WriteTxn& txn, uint32_t table_number, const Stat
   return txn.Put(txn.dbis().meta, key, bytes);
 }
 
+Result<uint64_t> Database::Impl::LastStreamSequence(const Txn& txn, uint32_t table_number) {
+  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, StatsKey(table_number)));
+  if (v && EntriesOffset(*v) == kSequenceHeader) return ReadU64(*v);
+  LD_ASSIGN_OR_RETURN(auto floor, txn.Get(txn.dbis().meta, kSequenceFloorKey));
+  return floor ? ReadU64(*floor) : 0;
+}
+
 Status Database::Impl::DropStats(WriteTxn& txn, uint32_t table_number, uint8_t index_number) {
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, StatsKey(table_number)));
   auto all = ParseStats(v);
   if (!all.erase(index_number)) return OkStatus();
-  return txn.Put(txn.dbis().meta, StatsKey(table_number), EncodeStats(all));
+  LD_ASSIGN_OR_RETURN(uint64_t last, LastStreamSequence(txn, table_number));
+  return txn.Put(txn.dbis().meta, StatsKey(table_number), EncodeStats(last, all));
 }
 
 Result<TableDescription> Database::Impl::Describe(const Txn& txn, const TableMeta& t) {

@@ -29,10 +29,12 @@ Database::Impl::~Impl() {
 
 namespace {
 
-// The on-disk format this release writes (format 2: stream records without repeated fields,
-// engine/stream_store.cc). Recorded at first open; a store from a newer release is refused
-// rather than misread. Stores from before the marker (format 1) are read and marked.
-constexpr int kStoreFormat = 2;
+// The on-disk format this release writes. Format 2: stream records without repeated fields
+// (engine/stream_store.cc). Format 3: each table's stream sequence kept with its statistics
+// (engine/catalog.cc); a format-2 release would issue sequence numbers below it. Recorded at
+// open; a store from a newer release is refused rather than misread. Older stores are read
+// (their values are upgraded as they are next written) and marked.
+constexpr int kStoreFormat = 3;
 
 Status CheckStoreFormat(const std::shared_ptr<storage::Env>& env, const std::string& directory) {
   auto format_of = [](std::optional<std::string_view> v) {

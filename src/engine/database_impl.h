@@ -91,9 +91,15 @@ struct Database::Impl {
   Result<TableStats> ReadStats(const storage::Txn& txn, uint32_t table_number, uint8_t index_number);
   Status AddStats(storage::WriteTxn& txn, uint32_t table_number, uint8_t index_number,
                   int64_t count_delta, int64_t bytes_delta);
-  // Several deltas (index number 0 = the table) in one read-modify-write.
+  // Several deltas (index number 0 = the table) in one read-modify-write. With
+  // `next_sequence`, also issues the table's next stream sequence number into it: the table's
+  // statistics and its stream sequence share one stored value, which every write rewrites.
   using StatsDeltas = std::vector<std::pair<uint8_t, TableStats>>;
-  Status AddStats(storage::WriteTxn& txn, uint32_t table_number, const StatsDeltas& deltas);
+  Status AddStats(storage::WriteTxn& txn, uint32_t table_number, const StatsDeltas& deltas,
+                  uint64_t* next_sequence = nullptr);
+  // The last stream sequence number issued to the table's records (increasing per table,
+  // across streams and across a drop and re-create of its name; 0 if none ever).
+  Result<uint64_t> LastStreamSequence(const storage::Txn& txn, uint32_t table_number);
   Status DropStats(storage::WriteTxn& txn, uint32_t table_number, uint8_t index_number);
   Result<TableDescription> Describe(const storage::Txn& txn, const TableMeta& table);
 

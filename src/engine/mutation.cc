@@ -69,28 +69,26 @@ Status Mutation::Apply(const TableMeta& table, const Item* old_item,
                                                  static_cast<int64_t>(new_psize) - static_cast<int64_t>(old_psize)});
     if (tally) (index.global ? tally->gsi : tally->lsi)[index.name] += units;
   }
-  LD_RETURN_IF_ERROR(db_.AddStats(txn_, table.number, deltas));
-  return AppendStreamRecord(table, old_item, new_item, Written{old_size, new_size, encoded_new});
+  // DynamoDB writes no stream record for a write that changes nothing: a delete of a missing
+  // item, or a put/update leaving the item as it was.
+  const StreamMeta* stream = table.CurrentStream();
+  if (stream && (old_item || new_item) && !(old_item && new_item && *old_item == *new_item)) {
+    uint64_t seq = 0;
+    LD_RETURN_IF_ERROR(db_.AddStats(txn_, table.number, deltas, &seq));
+    return AppendStreamRecord(table, *stream, seq, old_item, new_item, Written{old_size, new_size, encoded_new});
+  }
+  return db_.AddStats(txn_, table.number, deltas);
 }
 
-Status Mutation::AppendStreamRecord(const TableMeta& table, const Item* old_item,
-                                    const Item* new_item, const Written& written) {
-  const StreamMeta* stream = table.CurrentStream();
-  if (!stream) return OkStatus();
-  // DynamoDB writes no record for a write that changes nothing: a delete of a missing item,
-  // or a put/update leaving the item as it was.
-  if (!old_item && !new_item) return OkStatus();
-  if (old_item && new_item && *old_item == *new_item) return OkStatus();
-
-  LD_ASSIGN_OR_RETURN(uint64_t seq, db_.NextCounter(txn_, "stream_sequence"));
-
+Status Mutation::AppendStreamRecord(const TableMeta& table, const StreamMeta& stream, uint64_t seq,
+                                    const Item* old_item, const Item* new_item, const Written& written) {
   StreamRecord r;
   r.event_name = !old_item ? "INSERT" : (!new_item ? "REMOVE" : "MODIFY");
   r.approximate_creation_date_time =
       static_cast<double>(db_.options.clock->NowMillis() / 1000);  // DynamoDB: whole seconds
-  r.stream_view_type = stream->view_type;
+  r.stream_view_type = stream.view_type;
   const Item& any = new_item ? *new_item : *old_item;
-  const StreamViewType view = stream->view_type;
+  const StreamViewType view = stream.view_type;
   const bool has_new = new_item && (view == StreamViewType::kNewImage || view == StreamViewType::kNewAndOldImages);
   const bool has_old = old_item && (view == StreamViewType::kOldImage || view == StreamViewType::kNewAndOldImages);
   std::size_t key_size = 0;
@@ -103,16 +101,16 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const Item* old_item
   if (has_new) bytes.new_image = written.encoded_new;
   if (has_old) bytes.old_image = encoded_old = storage::EncodeItem(*old_item);
   if (!has_new && !has_old) bytes.keys = encoded_keys = storage::EncodeItem(ExtractKey(table, nullptr, any));
-  LD_RETURN_IF_ERROR(txn_.Append(txn_.dbis().stream, StreamKey(stream->number, seq), EncodeStreamRecord(r, bytes)));
+  LD_RETURN_IF_ERROR(txn_.Append(txn_.dbis().stream, StreamKey(stream.number, seq), EncodeStreamRecord(r, bytes)));
   // Now and then, trim what is older than DynamoDB's 24-hour retention.
-  if (seq % kTrimEvery == 0) LD_RETURN_IF_ERROR(TrimStream(stream->number, r.approximate_creation_date_time));
+  if (seq % kTrimEvery == 0) LD_RETURN_IF_ERROR(TrimStream(stream.number, r.approximate_creation_date_time));
   // Only synchronous subscribers need the record in memory: the rest of it is made for them.
   if (!db_.HasSynchronousListener(table.name)) return OkStatus();
-  r.event_id = EventId(stream->arn, seq);
+  r.event_id = EventId(stream.arn, seq);
   r.sequence_number = SequenceText(seq);
   r.aws_region = db_.options.region;
   r.table_name = table.name;
-  r.stream_arn = stream->arn;
+  r.stream_arn = stream.arn;
   r.keys = ExtractKey(table, nullptr, any);
   if (has_new) r.new_image = *new_item;
   if (has_old) r.old_image = *old_item;

@@ -38,8 +38,9 @@ class Mutation {
     std::size_t old_size = 0, new_size = 0;
     std::string_view encoded_new;
   };
-  Status AppendStreamRecord(const TableMeta& table, const Item* old_item,
-                            const Item* new_item, const Written& written);
+  // Appends the record numbered `seq` for a write that changed the item.
+  Status AppendStreamRecord(const TableMeta& table, const StreamMeta& stream, uint64_t seq,
+                            const Item* old_item, const Item* new_item, const Written& written);
 
   Database::Impl& db_;
   storage::WriteTxn& txn_;

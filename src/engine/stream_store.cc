@@ -112,9 +112,8 @@ uint64_t StreamKeySequence(std::string_view key) {
   return seq;
 }
 
-bool DecodeStreamRecord(std::string_view key, std::string_view in, const RecordSource& source,
-                        StreamRecord* r) {
-  if (key.size() != 12 || in.empty()) return false;
+bool DecodeStreamRecord(uint64_t seq, std::string_view in, const RecordSource& source, StreamRecord* r) {
+  if (in.empty()) return false;
   if (in[0] != kFormat2) return DecodeFormat1(in, r);
   in.remove_prefix(1);
   uint64_t millis, size;
@@ -122,7 +121,6 @@ bool DecodeStreamRecord(std::string_view key, std::string_view in, const RecordS
   r->event_name = kEventNames[static_cast<uint8_t>(in[0])];
   in.remove_prefix(1);
   if (!storage::ReadVarint(&in, &millis) || !storage::ReadVarint(&in, &size) || in.size() < 2) return false;
-  const uint64_t seq = StreamKeySequence(key);
   r->event_id = EventId(source.stream.arn, seq);
   r->sequence_number = SequenceText(seq);
   r->aws_region = source.region;
@@ -151,6 +149,31 @@ std::optional<int64_t> StreamRecordMillis(std::string_view in) {
   if (!ReadLengthPrefixed(&in, &skip) || !ReadLengthPrefixed(&in, &skip) || !ReadLengthPrefixed(&in, &skip) || !storage::ReadVarint(&in, &millis))
     return std::nullopt;
   return static_cast<int64_t>(millis);
+}
+
+Result<bool> ReadStream(const storage::Txn& txn, uint32_t stream_number, uint64_t from,
+                        const StreamVisitor& visit) {
+  const std::string prefix = StreamKey(stream_number, 0).substr(0, 4);
+  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().stream));
+  LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(StreamKey(stream_number, from)));
+  while (e && e->key.starts_with(prefix)) {
+    if (!visit(StreamKeySequence(e->key), e->value)) return true;
+    LD_ASSIGN_OR_RETURN(e, cursor.Next());
+  }
+  return false;
+}
+
+Result<SequenceRange> StreamSequenceRange(const storage::Txn& txn, uint32_t stream_number) {
+  SequenceRange range;
+  const std::string prefix = StreamKey(stream_number, 0).substr(0, 4);
+  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().stream));
+  LD_ASSIGN_OR_RETURN(auto first, cursor.SeekGE(StreamKey(stream_number, 0)));
+  if (first && first->key.starts_with(prefix)) {
+    range.first = StreamKeySequence(first->key);
+    LD_ASSIGN_OR_RETURN(auto last, cursor.SeekLE(StreamKey(stream_number, ~uint64_t{0})));
+    range.last = StreamKeySequence(last->key);
+  }
+  return range;
 }
 
 }  // namespace localdynamo::engine

@@ -2,10 +2,11 @@
 // Stream records in the `stream` DBI:
 //   key   := u32 stream number (big-endian) | u64 sequence (big-endian)
 //   value := on-disk record (stream_store.cc; two formats, both read)
-// Sequence numbers come from one counter per database, so they increase strictly in commit
-// order across all streams.
+// Sequence numbers come from one counter per table (Database::Impl::LastStreamSequence), so
+// they increase strictly in commit order across the table's streams.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -32,14 +33,26 @@ struct RecordSource {
   const StreamMeta& stream;
   std::string_view region;
 };
-// `key` and `value` as stored in the stream DBI.
-bool DecodeStreamRecord(std::string_view key, std::string_view value, const RecordSource& source,
+// A record as stored, numbered `sequence`.
+bool DecodeStreamRecord(uint64_t sequence, std::string_view record, const RecordSource& source,
                         StreamRecord* out);
 // ApproximateCreationDateTime in milliseconds, read from the record's header only (trimming).
 std::optional<int64_t> StreamRecordMillis(std::string_view value);
 uint64_t StreamKeySequence(std::string_view key);
 // A record's eventID.
 std::string EventId(std::string_view stream_arn, uint64_t sequence);
+
+// Calls visit(sequence, record) for the records of stream `stream_number` from sequence
+// `from` on, in order, until visit returns false; returns whether it did (so a record was
+// left unread).
+using StreamVisitor = std::function<bool(uint64_t sequence, std::string_view record)>;
+Result<bool> ReadStream(const storage::Txn& txn, uint32_t stream_number, uint64_t from,
+                        const StreamVisitor& visit);
+// The first and last sequence stored for a stream.
+struct SequenceRange {
+  std::optional<uint64_t> first, last;
+};
+Result<SequenceRange> StreamSequenceRange(const storage::Txn& txn, uint32_t stream_number);
 
 // "000000000000000000042" -> 42; the SequenceNumber text of a sequence.
 std::string SequenceText(uint64_t sequence);

@@ -111,8 +111,8 @@ Result<Database::SubscriptionId> Database::Subscribe(const std::string& table_na
   if (!t->CurrentStream())
     return ValidationError(fmt::format("Table {} has no stream enabled", table_name));
   // Background subscribers start after the last committed record, or at their checkpoint.
-  LD_ASSIGN_OR_RETURN(auto counter, txn.Get(txn.dbis().meta, "counter/stream_sequence"));
-  uint64_t next = (counter ? ReadU64(*counter) : 0) + 1;
+  LD_ASSIGN_OR_RETURN(uint64_t last, db.LastStreamSequence(txn, t->number));
+  uint64_t next = last + 1;
   if (!consumer.empty()) {
     LD_ASSIGN_OR_RETURN(auto cp, txn.Get(txn.dbis().meta, CheckpointKey(table_name, consumer)));
     if (cp) next = ReadU64(*cp);
@@ -175,16 +175,15 @@ void Database::Impl::DeliverBackground() {
       auto t = FindTable(*txn, sub.table_name);
       if (!t.ok() || !*t) continue;
       for (const auto& stream : (*t)->streams) {
-        auto cursor = storage::Cursor::Open(*txn, txn->dbis().stream);
-        if (!cursor.ok()) return;
-        std::string prefix = engine::StreamKey(stream.number, 0).substr(0, 4);
-        auto e = cursor->SeekGE(engine::StreamKey(stream.number, sub.next_sequence));
-        while (e.ok() && *e && (*e)->key.starts_with(prefix) && batch.size() < 1000) {
-          StreamRecord r;
-          engine::RecordSource source{**t, stream, options.region};
-          if (engine::DecodeStreamRecord((*e)->key, (*e)->value, source, &r)) batch.push_back(std::move(r));
-          e = cursor->Next();
-        }
+        engine::RecordSource source{**t, stream, options.region};
+        auto read = engine::ReadStream(*txn, stream.number, sub.next_sequence,
+                                       [&](uint64_t seq, std::string_view bytes) {
+                                         if (batch.size() >= 1000) return false;
+                                         StreamRecord r;
+                                         if (engine::DecodeStreamRecord(seq, bytes, source, &r)) batch.push_back(std::move(r));
+                                         return true;
+                                       });
+        if (!read.ok()) return;
       }
     }
     if (batch.empty()) continue;
@@ -318,25 +317,6 @@ std::string JavaDate(int64_t millis) {
   return buf;
 }
 
-// First and last sequence stored for a stream.
-Result<std::pair<std::optional<uint64_t>, std::optional<uint64_t>>> SequenceRange(
-    const storage::Txn& txn, uint32_t stream_number) {
-  std::string lo = engine::StreamKey(stream_number, 0);
-  std::string hi = engine::StreamKey(stream_number, ~uint64_t{0});
-  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().stream));
-  std::pair<std::optional<uint64_t>, std::optional<uint64_t>> range;
-  auto seq_of = [](std::string_view key) {
-    uint64_t v = 0;
-    for (std::size_t i = 4; i < 12; ++i) v = (v << 8) | static_cast<unsigned char>(key[i]);
-    return v;
-  };
-  LD_ASSIGN_OR_RETURN(auto first, cursor.SeekGE(lo));
-  if (first && first->key.substr(0, 4) == lo.substr(0, 4)) range.first = seq_of(first->key);
-  LD_ASSIGN_OR_RETURN(auto last, cursor.SeekLE(hi));
-  if (last && last->key.substr(0, 4) == lo.substr(0, 4)) range.second = seq_of(last->key);
-  return range;
-}
-
 }  // namespace
 
 Result<ListStreamsResponse> Database::ListStreams(const ListStreamsRequest& r) {
@@ -386,12 +366,12 @@ Result<DescribeStreamResponse> Database::DescribeStream(const DescribeStreamRequ
   d.creation_request_date_time = s.created;
   d.table_name = loc.table->name;
   d.key_schema = loc.table->key_schema;
-  LD_ASSIGN_OR_RETURN(auto range, SequenceRange(txn, s.number));
+  LD_ASSIGN_OR_RETURN(auto range, engine::StreamSequenceRange(txn, s.number));
   Shard shard;
   shard.shard_id = ShardId(s);
   shard.sequence_number_range.starting_sequence_number = engine::SequenceText(range.first.value_or(0));
-  if (!s.enabled && range.second)
-    shard.sequence_number_range.ending_sequence_number = engine::SequenceText(*range.second);
+  if (!s.enabled && range.last)
+    shard.sequence_number_range.ending_sequence_number = engine::SequenceText(*range.last);
   if (!r.exclusive_start_shard_id || *r.exclusive_start_shard_id < shard.shard_id)
     d.shards.push_back(std::move(shard));
   return DescribeStreamResponse{std::move(d)};
@@ -408,14 +388,8 @@ Result<GetShardIteratorResponse> Database::GetShardIterator(const GetShardIterat
   if (type == "TRIM_HORIZON") {
     next = 0;
   } else if (type == "LATEST") {
-    LD_ASSIGN_OR_RETURN(auto range, SequenceRange(txn, loc.stream->number));
-    next = range.second ? *range.second + 1 : 0;
-    LD_ASSIGN_OR_RETURN(auto counter, txn.Get(txn.dbis().meta, "counter/stream_sequence"));
-    if (counter && counter->size() >= 8) {
-      uint64_t c;
-      std::memcpy(&c, counter->data(), 8);
-      next = std::max(next, c + 1);
-    }
+    LD_ASSIGN_OR_RETURN(uint64_t last, db.LastStreamSequence(txn, loc.table->number));
+    next = last + 1;
   } else if (type == "AT_SEQUENCE_NUMBER" || type == "AFTER_SEQUENCE_NUMBER") {
     if (!r.sequence_number)
       return ValidationError("Must specify a sequence number with shard iterator type " + type);
@@ -460,19 +434,19 @@ Result<GetRecordsResponse> Database::GetRecords(const GetRecordsRequest& r) {
   LD_ASSIGN_OR_RETURN(Located loc, FindStream(db, txn, parts->arn));
   const uint32_t number = loc.stream->number;
   GetRecordsResponse out;
-  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().stream));
-  std::string prefix = engine::StreamKey(number, 0).substr(0, 4);
-  LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(engine::StreamKey(number, parts->next)));
   uint64_t next = parts->next;
-  while (e && e->key.starts_with(prefix) && static_cast<int64_t>(out.records.size()) < limit) {
+  bool corrupt = false;
+  LD_ASSIGN_OR_RETURN(bool more, engine::ReadStream(txn, number, parts->next,
+                                                    [&](uint64_t seq, std::string_view bytes) {
+    if (static_cast<int64_t>(out.records.size()) == limit) return false;
     StreamRecord rec;
-    if (!engine::DecodeStreamRecord(e->key, e->value, {*loc.table, *loc.stream, db.options.region}, &rec))
-      return InternalError("corrupt stream record");
-    next = *engine::ParseSequence(rec.sequence_number) + 1;
+    corrupt = !engine::DecodeStreamRecord(seq, bytes, {*loc.table, *loc.stream, db.options.region}, &rec);
+    if (corrupt) return false;
+    next = seq + 1;
     out.records.push_back(std::move(rec));
-    LD_ASSIGN_OR_RETURN(e, cursor.Next());
-  }
-  bool more = e && e->key.starts_with(prefix);
+    return true;
+  }));
+  if (corrupt) return InternalError("corrupt stream record");
   // A disabled stream's shard is closed: once read to its end there is no next iterator.
   if (loc.stream->enabled || more) out.next_shard_iterator = MakeIterator(parts->arn, parts->shard, next, now);
   return out;

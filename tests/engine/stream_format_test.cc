@@ -1,4 +1,5 @@
-// Stream records written by earlier releases (format 1, every field stored) are still read.
+// Stores written by earlier releases are still read: format-1 stream records (every field
+// stored) and format-2 table statistics (without the table's stream sequence).
 
 #include <doctest/doctest.h>
 
@@ -9,6 +10,7 @@
 #include "engine/stream_store.h"
 #include "storage/lmdb.h"
 #include "storage/item_codec.h"
+#include "storage/layout.h"
 #include "support/fixtures.h"
 
 using namespace ld_test;
@@ -46,7 +48,7 @@ TEST_CASE("a format-1 stream record decodes as before") {
   StreamMeta stream;
   stream.arn = "other-arn";
   StreamRecord r;
-  REQUIRE(DecodeStreamRecord(StreamKey(1, 42), v, {table, stream, "eu-west-1"}, &r));
+  REQUIRE(DecodeStreamRecord(42, v, {table, stream, "eu-west-1"}, &r));
   CHECK(r.event_id == "0123456789abcdef0123456789abcdef");
   CHECK(r.event_name == "MODIFY");
   CHECK(r.aws_region == "us-east-1");
@@ -59,7 +61,7 @@ TEST_CASE("a format-1 stream record decodes as before") {
   CHECK(r.table_name == "cruddur-messages");
   CHECK(r.stream_arn == "arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages/stream/x");
   CHECK(StreamRecordMillis(v) == 1679306400000);
-  CHECK_FALSE(DecodeStreamRecord(StreamKey(1, 42), v.substr(0, 20), {table, stream, "eu-west-1"}, &r));
+  CHECK_FALSE(DecodeStreamRecord(42, v.substr(0, 20), {table, stream, "eu-west-1"}, &r));
 }
 
 TEST_CASE("a store is marked with its format; one from a newer release is refused") {
@@ -72,13 +74,50 @@ TEST_CASE("a store is marked with its format; one from a newer release is refuse
   {
     auto env = Must(localdynamo::storage::Env::Open(dir, localdynamo::storage::EnvOptions{}));
     auto txn = Must(localdynamo::storage::WriteTxn::Begin(env));
-    CHECK(Must(txn.Get(txn.dbis().meta, "format")) == std::optional<std::string_view>("2"));
-    Must(txn.Put(txn.dbis().meta, "format", "3"));
+    CHECK(Must(txn.Get(txn.dbis().meta, "format")) == std::optional<std::string_view>("3"));
+    Must(txn.Put(txn.dbis().meta, "format", "4"));
     Must(txn.Commit());
   }
   auto refused = Database::Open(dir, Options{});
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().message ==
-        "the database in " + dir + " was written by a newer localdynamo (store format 3; this one reads up to 2)");
+        "the database in " + dir + " was written by a newer localdynamo (store format 4; this one reads up to 3)");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a format-2 store: its tables' stream sequences continue above the store-wide counter") {
+  std::string dir = (std::filesystem::temp_directory_path() / "ld_format_XXXXXX").string();
+  REQUIRE(mkdtemp(dir.data()));
+  {
+    auto db = Must(Database::Open(dir, Options{}));
+    Must(db->CreateTable(CruddurMessagesSchema()));
+    Put(*db, "cruddur-messages", MessageRow("g1", "2023-03-20T10:00:00", "one"));
+  }
+  // Rewrite what a format-2 release leaves: statistics entries only, the sequence counted
+  // store-wide (here: 500 records issued).
+  const std::string stats_key = "stats/" + localdynamo::storage::KeyspacePrefix(1, 0).substr(0, 4);
+  {
+    auto env = Must(localdynamo::storage::Env::Open(dir, localdynamo::storage::EnvOptions{}));
+    auto txn = Must(localdynamo::storage::WriteTxn::Begin(env));
+    std::string stats(*Must(txn.Get(txn.dbis().meta, stats_key)));
+    REQUIRE(stats.size() == 8 + 17);
+    CHECK(stats.substr(0, 8) == std::string("\x01\0\0\0\0\0\0\0", 8));  // one record issued
+    Must(txn.Put(txn.dbis().meta, stats_key, stats.substr(8)));
+    uint64_t issued = 500;
+    Must(txn.Put(txn.dbis().meta, "counter/stream_sequence", std::string(reinterpret_cast<char*>(&issued), 8)));
+    Must(txn.Put(txn.dbis().meta, "format", "2"));
+    Must(txn.Commit());
+  }
+  auto db = Must(Database::Open(dir, Options{}));
+  std::vector<std::string> seen;
+  Must(db->Subscribe("cruddur-messages", [&](const StreamRecord& r) { seen.push_back(r.sequence_number); }));
+  Put(*db, "cruddur-messages", MessageRow("g1", "2023-03-20T10:00:01", "two"));
+  Put(*db, "cruddur-messages", MessageRow("g1", "2023-03-20T10:00:02", "three"));
+  REQUIRE(seen.size() == 2);
+  CHECK(ParseSequence(seen[0]) == 501u);
+  CHECK(ParseSequence(seen[1]) == 502u);
+  // The statistics carried over.
+  CHECK(Must(db->DescribeTable({"cruddur-messages"})).table.item_count == 3);
+  db.reset();
   std::filesystem::remove_all(dir);
 }

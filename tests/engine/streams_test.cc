@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/stream_store.h"
 #include "support/fixtures.h"
 
 using namespace ld_test;
@@ -34,6 +35,37 @@ std::vector<StreamRecord> ReadFromStart(Database& db, const std::string& stream_
   gr.shard_iterator = *Must(db.GetShardIterator(TrimHorizon(db, stream_arn))).shard_iterator;
   return Must(db.GetRecords(gr)).records;
 }
+}
+
+TEST_CASE("sequence numbers increase per table, across a drop and re-create of its name") {
+  auto db = OpenTestDb();
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  CreateTableRequest other = CruddurMessagesSchema();
+  other.table_name = "other";
+  Must(db->CreateTable(other));
+  std::vector<uint64_t> seen;
+  auto record = [&](const StreamRecord& r) { seen.push_back(*localdynamo::engine::ParseSequence(r.sequence_number)); };
+  Must(db->Subscribe(kTable, record));
+  for (int i = 0; i < 3; ++i) Put(*db, kTable, MessageRow("g1", fmt::format("2023-03-20T10:00:0{}", i), "hi"));
+  Put(*db, "other", MessageRow("g1", "2023-03-20T10:00:00", "elsewhere"));
+  // A named consumer's checkpoint outlives the table: the new table's records must sort after it.
+  Must(db->DeleteTable({kTable}));
+  Must(db->CreateTable(CruddurMessagesSchema()));  // the subscription (by name) carries on
+  Put(*db, kTable, MessageRow("g1", "2023-03-20T10:00:09", "again"));
+  REQUIRE(seen.size() == 4);
+  CHECK(seen[0] < seen[1]);
+  CHECK(seen[1] < seen[2]);
+  CHECK(seen[2] < seen[3]);
+  // LATEST on the re-created table's stream starts after its record.
+  GetShardIteratorRequest latest = TrimHorizon(*db, LatestStreamArn(*db));
+  latest.shard_iterator_type = "LATEST";
+  GetRecordsRequest gr;
+  gr.shard_iterator = *Must(db->GetShardIterator(latest)).shard_iterator;
+  CHECK(Must(db->GetRecords(gr)).records.empty());
+  Put(*db, kTable, MessageRow("g1", "2023-03-20T10:00:10", "later"));
+  auto after = Must(db->GetRecords(gr)).records;
+  REQUIRE(after.size() == 1);
+  CHECK(*localdynamo::engine::ParseSequence(after[0].sequence_number) > seen[3]);
 }
 
 TEST_CASE("stream records: INSERT / MODIFY / REMOVE, none for no-op writes") {
