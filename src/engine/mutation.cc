@@ -101,7 +101,9 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const StreamMeta& st
   if (has_new) bytes.new_image = written.encoded_new;
   if (has_old) bytes.old_image = encoded_old = storage::EncodeItem(*old_item);
   if (!has_new && !has_old) bytes.keys = encoded_keys = storage::EncodeItem(ExtractKey(table, nullptr, any));
-  LD_RETURN_IF_ERROR(txn_.Append(txn_.dbis().stream, StreamKey(stream.number, seq), EncodeStreamRecord(r, bytes)));
+  thread_local std::string encoded;  // reused: no allocation per record
+  EncodeStreamRecord(r, bytes, &encoded);
+  LD_RETURN_IF_ERROR(txn_.Append(txn_.dbis().stream, StreamKey(stream.number, seq), encoded));
   // Now and then, trim what is older than DynamoDB's 24-hour retention.
   if (seq % kTrimEvery == 0) LD_RETURN_IF_ERROR(TrimStream(stream.number, r.approximate_creation_date_time));
   // Only synchronous subscribers need the record in memory: the rest of it is made for them.

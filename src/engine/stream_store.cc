@@ -83,8 +83,9 @@ bool DecodeFormat1(std::string_view in, StreamRecord* r) {
 
 }  // namespace
 
-std::string EncodeStreamRecord(const StreamRecord& r, const RecordBytes& bytes) {
-  std::string out;
+void EncodeStreamRecord(const StreamRecord& r, const RecordBytes& bytes, std::string* out_buffer) {
+  std::string& out = *out_buffer;
+  out.clear();
   out.reserve(16 + (bytes.new_image ? bytes.new_image->size() : 0) + (bytes.old_image ? bytes.old_image->size() : 0) +
               (bytes.keys ? bytes.keys->size() : 0));
   out.push_back(kFormat2);
@@ -98,7 +99,6 @@ std::string EncodeStreamRecord(const StreamRecord& r, const RecordBytes& bytes) 
   for (const auto& part : {bytes.new_image, bytes.old_image, keys ? bytes.keys : std::nullopt}) {
     if (part) storage::AppendLengthPrefixed(&out, *part);
   }
-  return out;
 }
 
 std::string EventId(std::string_view stream_arn, uint64_t sequence) {

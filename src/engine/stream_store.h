@@ -25,7 +25,8 @@ std::string TrimmedKey(uint32_t stream_number);
 struct RecordBytes {
   std::optional<std::string_view> new_image, old_image, keys;
 };
-std::string EncodeStreamRecord(const StreamRecord& r, const RecordBytes& bytes);
+// Replaces `*out` with the encoded record (a buffer the caller reuses: this runs on every write).
+void EncodeStreamRecord(const StreamRecord& r, const RecordBytes& bytes, std::string* out);
 
 // What a record doesn't repeat, because its key, stream and table already say it.
 struct RecordSource {
