@@ -10,8 +10,8 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <zlib.h>
 
+#include "server/crc32.h"
 #include "server/http_loop.h"
 #include "server/sigv4.h"
 #include "wire/dispatch.h"
@@ -22,12 +22,6 @@ namespace {
 
 constexpr std::size_t kMaxRequestBytes = 16 * 1024 * 1024;
 constexpr const char* kJsonType = "application/x-amz-json-1.0";
-
-// The x-amz-crc32 header SDKs check responses against: zlib's CRC-32 (several bytes per cycle;
-// a bytewise table was a quarter of a Query response's server time).
-uint32_t Crc32(std::string_view data) {
-  return static_cast<uint32_t>(crc32_z(0, reinterpret_cast<const Bytef*>(data.data()), data.size()));
-}
 
 }  // namespace
 
@@ -85,7 +79,7 @@ struct Server::Impl {
     }
     res.status = out.http_status;
     res.headers.emplace_back("x-amzn-RequestId", db->options().ids->NewUuid());
-    res.headers.emplace_back("x-amz-crc32", std::to_string(Crc32(out.body)));
+    res.headers.emplace_back("x-amz-crc32", std::to_string(server::Crc32(out.body)));
     res.body = std::move(out.body);
   }
 };
