@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
 """HTTP load benchmark: localdynamo serve vs dynalite vs the bare HTTP stack, same run.
 
-    python3 bench/http_bench.py --build build [--duration 10] [--connections 16]
+    python3 bench/http_bench.py --build build [--duration 10] [--connections 16] [--rounds 3]
 
 Starts `localdynamo serve --in-memory`, dynalite (in-memory; installed with npm into
 bench/node_modules, git-ignored) and `http_baseline_server` (the server's own HTTP loop,
 answering every request with an empty JSON body), seeds 100 partitions x 100
 Cruddur messages into both DynamoDB endpoints with boto3, then drives GetItem, Query
 (Limit 20, newest first) and PutItem with wrk (2 threads, 16 connections) and prints
-requests/s and p99 latency. Also measures localdynamo's cold start (process start to first
-answered request) and idle RSS.
+requests/s and p99 latency. Everything shares the machine's cores with wrk, so one
+measurement can be off by a third: the whole set is measured `--rounds` times, interleaved
+(each round: the empty handler, then each operation against localdynamo and dynalite), and
+the table shows medians, with the range over rounds for localdynamo and each ratio taken
+within a round. Also measures localdynamo's cold start (process start to first answered
+request) and idle RSS.
 """
 import argparse
 import os
+import statistics
 import shutil
 import re
 import socket
@@ -142,6 +147,7 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     ensure_wrk()
     binary = os.path.join(args.build, "localdynamo")
@@ -157,19 +163,30 @@ def main():
             assert wait_port(p), f"port {p} did not open"
         seed(ld_port)
         seed(dl_port)
-        rows = []
-        for name, script in (("GetItem", "get_item.lua"), ("Query Limit 20", "query.lua"), ("PutItem", "put_item.lua")):
-            ld = wrk(ld_port, script, args.duration, args.connections)
-            dl = wrk(dl_port, script, args.duration, args.connections)
-            rows.append((name, ld, dl))
-        empty = wrk(base_port, "empty.lua", args.duration, args.connections)
+        ops = (("GetItem", "get_item.lua"), ("Query Limit 20", "query.lua"), ("PutItem", "put_item.lua"))
+        runs = {name: [] for name, _ in ops}  # per round: (localdynamo, dynalite, empty handler)
+        empties = []
+        for _ in range(args.rounds):
+            empty = wrk(base_port, "empty.lua", args.duration, args.connections)
+            empties.append(empty)
+            for name, script in ops:
+                runs[name].append((wrk(ld_port, script, args.duration, args.connections),
+                                   wrk(dl_port, script, args.duration, args.connections), empty))
         cold_ms, rss_mb = cold_start(binary)
+        med = statistics.median
+        print(f"{args.rounds} rounds of {args.duration} s; medians (localdynamo's range over rounds)")
         print(f"| operation ({args.connections} connections) | localdynamo req/s | p99 ms | dynalite req/s | p99 ms | ratio | vs empty handler |")
         print("|---|---|---|---|---|---|---|")
-        for name, ld, dl in rows:
-            print(f"| {name} | {ld[0]:.0f} | {ld[1]:.2f} | {dl[0]:.0f} | {dl[1]:.2f} | {ld[0] / dl[0]:.1f}x | {100 * ld[0] / empty[0]:.0f}% |"
-                  + (f" (non-2xx: {ld[2]}/{dl[2]})" if ld[2] or dl[2] else ""))
-        print(f"| empty handler (same HTTP stack) | {empty[0]:.0f} | {empty[1]:.2f} | | | | |")
+        for name, _ in ops:
+            rs = runs[name]
+            ld_rps = [ld[0] for ld, _, _ in rs]
+            errors = sum(ld[2] + dl[2] for ld, dl, _ in rs)
+            print(f"| {name} | {med(ld_rps):.0f} ({min(ld_rps):.0f}-{max(ld_rps):.0f}) | {med([ld[1] for ld, _, _ in rs]):.2f} "
+                  f"| {med([dl[0] for _, dl, _ in rs]):.0f} | {med([dl[1] for _, dl, _ in rs]):.2f} "
+                  f"| {med([ld[0] / dl[0] for ld, dl, _ in rs]):.1f}x | {med([100 * ld[0] / e[0] for ld, _, e in rs]):.0f}% |"
+                  + (f" (non-2xx: {errors})" if errors else ""))
+        e_rps = [e[0] for e in empties]
+        print(f"| empty handler (same HTTP stack) | {med(e_rps):.0f} ({min(e_rps):.0f}-{max(e_rps):.0f}) | {med([e[1] for e in empties]):.2f} | | | | |")
         print(f"\ncold start (process start to first answered request, median of 20): {cold_ms:.1f} ms")
         print(f"idle RSS: {rss_mb:.1f} MB")
     finally:
