@@ -40,38 +40,65 @@ constexpr bool NeedsEscape(uint64_t w) {
 
 }  // namespace
 
-void AppendJsonString(std::string* out, std::string_view s) {
+namespace {
+
+bool Escaped(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+char* WriteEscape(char* p, unsigned char c) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    while (i + 8 <= s.size()) {
-      uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      if (NeedsEscape(w)) break;
-      i += 8;
-    }
-    if (i == s.size()) break;
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(s.data() + start, i - start);
-    start = i + 1;
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      default:
-        out->append("\\u00");
-        out->push_back(kHex[c >> 4]);
-        out->push_back(kHex[c & 15]);
-    }
+  *p++ = '\\';
+  switch (c) {
+    case '"': *p++ = '"'; break;
+    case '\\': *p++ = '\\'; break;
+    case '\n': *p++ = 'n'; break;
+    case '\r': *p++ = 'r'; break;
+    case '\t': *p++ = 't'; break;
+    case '\b': *p++ = 'b'; break;
+    case '\f': *p++ = 'f'; break;
+    default:
+      std::memcpy(p, "u00", 3);
+      p[3] = kHex[c >> 4];
+      p[4] = kHex[c & 15];
+      p += 5;
   }
-  out->append(s.data() + start, s.size() - start);
-  out->push_back('"');
+  return p;
+}
+
+}  // namespace
+
+char* WriteJsonString(char* p, std::string_view s) {
+  const char* in = s.data();
+  const char* const end = in + s.size();
+  *p++ = '"';
+  while (true) {
+    // Plain text a word at a time, stored before it is checked (the room has slack for it).
+    while (end - in >= 8) {
+      uint64_t w;
+      std::memcpy(&w, in, 8);
+      std::memcpy(p, &w, 8);
+      if (NeedsEscape(w)) break;
+      in += 8;
+      p += 8;
+    }
+    while (in < end && !Escaped(static_cast<unsigned char>(*in))) *p++ = *in++;
+    if (in == end) break;
+    p = WriteEscape(p, static_cast<unsigned char>(*in++));
+  }
+  *p++ = '"';
+  return p;
+}
+
+void AppendJsonString(std::string* out, std::string_view s) {
+  // Most strings (names, keys, short values) go through a buffer on the stack: one append.
+  constexpr std::size_t kShort = 64;
+  if (s.size() <= kShort) {
+    char buf[JsonStringBound(kShort)];
+    out->append(buf, static_cast<std::size_t>(WriteJsonString(buf, s) - buf));
+    return;
+  }
+  const std::size_t at = out->size();
+  out->resize(at + JsonStringBound(s.size()));
+  out->resize(static_cast<std::size_t>(WriteJsonString(out->data() + at, s) - out->data()));
 }
 
 namespace {

@@ -1,5 +1,8 @@
 #include "wire/json_writer.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "storage/item_walk.h"
@@ -12,56 +15,95 @@ namespace {
 using storage::Parent;
 using storage::Slot;
 
+// Bytes stored through a pointer into room made ahead: the string grows geometrically and
+// is cut to length once, when the JsonOut goes (std::string's push_back and append re-check
+// capacity and re-terminate the string on every call, most of the cost of writing a page of
+// items a few bytes at a time).
+class JsonOut {
+ public:
+  explicit JsonOut(std::string* s) : s_(s), end_(s->size()) {}
+  ~JsonOut() { s_->resize(end_); }
+  JsonOut(const JsonOut&) = delete;
+  JsonOut& operator=(const JsonOut&) = delete;
+
+  char* Room(std::size_t n) {
+    if (s_->size() - end_ < n) [[unlikely]] Grow(n);
+    return s_->data() + end_;
+  }
+  void Advance(const char* to) { end_ = static_cast<std::size_t>(to - s_->data()); }
+  void Put(char c) {
+    *Room(1) = c;
+    ++end_;
+  }
+  void Put(std::string_view v) {
+    std::memcpy(Room(v.size()), v.data(), v.size());
+    end_ += v.size();
+  }
+  void String(std::string_view v) { Advance(WriteJsonString(Room(JsonStringBound(v.size())), v)); }
+
+ private:
+  [[gnu::noinline]] void Grow(std::size_t n) { s_->resize(std::max({2 * s_->size(), end_ + n, s_->capacity()})); }
+
+  std::string* s_;
+  std::size_t end_;
+};
 
 // Writes an encoded item (storage/item_walk.h) as DynamoDB JSON, byte for byte what
 // AppendItemJson writes for the decoded Item.
 class JsonVisitor {
  public:
-  explicit JsonVisitor(std::string* out) : out_(out) {}
+  explicit JsonVisitor(JsonOut* out) : out_(out) {}
 
   void BeginMap(Slot slot, std::size_t) {
     if (slot.parent != Parent::kNone) BeginValue(slot, "M");
-    out_->push_back('{');
+    out_->Put('{');
   }
   void Name(Slot slot, std::string_view name) {
-    if (!slot.first) out_->push_back(',');
-    AppendJsonString(out_, name);
-    out_->push_back(':');
+    char* p = out_->Room(JsonStringBound(name.size()) + 2);
+    if (!slot.first) *p++ = ',';
+    p = WriteJsonString(p, name);
+    *p++ = ':';
+    out_->Advance(p);
   }
   void EndMap(Slot slot) {
-    out_->push_back('}');
+    out_->Put('}');
     if (slot.parent != Parent::kNone) EndValue(slot);
   }
   void BeginList(Slot slot, std::size_t) {
     BeginValue(slot, "L");
-    out_->push_back('[');
+    out_->Put('[');
   }
   void EndList(Slot slot) { EndArray(slot); }
   void BeginSet(Slot slot, Type type, std::size_t) {
     BeginValue(slot, TypeName(type));
-    out_->push_back('[');
+    out_->Put('[');
   }
   void EndSet(Slot slot) { EndArray(slot); }
   void Bytes(Slot slot, Type type, std::string_view bytes) {
     BeginValue(slot, TypeName(type));
-    AppendJsonString(out_, type == Type::kB ? std::string_view(Base64Encode(bytes)) : bytes);
+    out_->String(type == Type::kB ? std::string_view(Base64Encode(bytes)) : bytes);
     EndValue(slot);
   }
   void Num(Slot slot, bool negative, std::string_view digits, int exponent) {
     BeginValue(slot, "N");
-    out_->push_back('"');  // number text needs no escaping
-    Number::AppendText(out_, negative, digits, exponent);
-    out_->push_back('"');
+    number_.clear();  // number text needs no escaping
+    Number::AppendText(&number_, negative, digits, exponent);
+    char* p = out_->Room(number_.size() + 2);
+    *p++ = '"';
+    std::memcpy(p, number_.data(), number_.size());
+    p += number_.size();
+    *p++ = '"';
+    out_->Advance(p);
     EndValue(slot);
   }
   void Bool(Slot slot, bool b) {
     BeginValue(slot, "BOOL");
-    out_->append(b ? "true" : "false");
+    out_->Put(b ? "true" : "false");
     EndValue(slot);
   }
   void Null(Slot slot) {
     BeginValue(slot, "NULL");
-    out_->append("true");
+    out_->Put("true");
     EndValue(slot);
   }
 
@@ -69,29 +111,41 @@ class JsonVisitor {
   // A value: separated from the one before it in a list or set (map entries are, by Name);
   // typed ({"S":...}) unless it is a set member.
   void BeginValue(Slot slot, std::string_view type) {
+    char* p = out_->Room(type.size() + 5);
     const bool element = slot.parent == Parent::kList || slot.parent == Parent::kSet;
-    if (element && !slot.first) out_->push_back(',');
-    if (slot.parent == Parent::kSet) return;
-    out_->append("{\"");
-    out_->append(type);
-    out_->append("\":");
+    if (element && !slot.first) *p++ = ',';
+    if (slot.parent != Parent::kSet) {
+      *p++ = '{';
+      *p++ = '"';
+      std::memcpy(p, type.data(), type.size());
+      p += type.size();
+      *p++ = '"';
+      *p++ = ':';
+    }
+    out_->Advance(p);
   }
   void EndValue(Slot slot) {
-    if (slot.parent != Parent::kSet) out_->push_back('}');
+    if (slot.parent != Parent::kSet) out_->Put('}');
   }
   void EndArray(Slot slot) {
-    out_->push_back(']');
+    out_->Put(']');
     EndValue(slot);
   }
 
-  std::string* out_;
+  JsonOut* out_;
+  std::string number_;  // reused for every number of the item
 };
+
+void WriteEncodedItem(JsonOut* out, std::string_view encoded) {
+  JsonVisitor v(out);
+  if (!storage::WalkItem(encoded, v)) throw WireError(InternalError("corrupt item"));
+}
 
 }  // namespace
 
 void AppendEncodedItemJson(std::string* out, std::string_view encoded) {
-  JsonVisitor v(out);
-  if (!storage::WalkItem(encoded, v)) throw WireError(InternalError("corrupt item"));
+  JsonOut o(out);
+  WriteEncodedItem(&o, encoded);
 }
 
 std::string QueryBody(const QueryResponse& r) {
@@ -101,12 +155,16 @@ std::string QueryBody(const QueryResponse& r) {
   if (r.items) {
     out.append("\"Items\":[");
     const ItemList& items = *r.items;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      if (i) out.push_back(',');
+    if (items.encoded()) {
       // A page read straight from the store is written from its bytes: no Items built.
-      if (items.encoded()) {
-        AppendEncodedItemJson(&out, items.encoded_item(i));
-      } else {
+      JsonOut o(&out);
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) o.Put(',');
+        WriteEncodedItem(&o, items.encoded_item(i));
+      }
+    } else {
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out.push_back(',');
         AppendItemJson(&out, items[i]);
       }
     }

@@ -52,6 +52,12 @@ TEST_CASE("strings are escaped as nlohmann::json escapes them, whatever their le
   std::string out;
   AppendJsonString(&out, "0123456789abcdef\"\x01\\ é plain text after");
   CHECK(out == R"("0123456789abcdef\"\u0001\\ é plain text after")");
+  // Longer than the stack buffer (64 bytes), appended after what is there, every byte escaped.
+  const std::string controls(200, '\x1f');
+  out = "x";
+  AppendJsonString(&out, controls);
+  CHECK(out == "x" + json(controls).dump());
+  CHECK(out.size() == 1 + 2 + 6 * 200);
 }
 
 TEST_CASE("items written from their encoding equal items written from Items") {
