@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "localdynamo/localdynamo.h"
+#include "message_row.h"
 #include "storage/item_codec.h"
 
 using namespace localdynamo;
@@ -22,17 +23,6 @@ namespace {
 
 constexpr int kPartitions = 1000;
 constexpr int kPerPartition = 100;
-
-Item Row(int p, int i) {
-  return Item{{"pk", AttributeValue::S(fmt::format("MSG#{:08}-5ae2-47a0-bc6d-fe2bc2700399", p))},
-              {"sk", AttributeValue::S(fmt::format("2023-03-20T{:02}:{:02}:00.000000+00:00", i / 60, i % 60))},
-              {"message_group_uuid", AttributeValue::S(fmt::format("{:08}-5ae2-47a0-bc6d-fe2bc2700399", p))},
-              {"message", AttributeValue::S("I think my favorite season is season 3. So many great episodes.")},
-              {"message_uuid", AttributeValue::S("1506fa16-d775-4808-9f46-456661029af2")},
-              {"user_uuid", AttributeValue::S("2f1c7a1e-30e8-4c5c-9b0f-6a5b7a7d3e21")},
-              {"user_display_name", AttributeValue::S("Andrew Bayko")},
-              {"user_handle", AttributeValue::S("bayko")}};
-}
 
 CreateTableRequest Schema() {
   CreateTableRequest r;
@@ -59,7 +49,7 @@ struct Engine {
     for (int p = 0; p < kPartitions; ++p) {
       BatchWriteItemRequest b;
       for (int i = 0; i < kPerPartition; ++i) {
-        b.request_items["cruddur-messages"].push_back(WriteRequest{Row(p, i), std::nullopt});
+        b.request_items["cruddur-messages"].push_back(WriteRequest{bench::MessageRow(p, i), std::nullopt});
         if (b.request_items["cruddur-messages"].size() == 25) {
           (void)db->BatchWriteItem(b);
           b.request_items.clear();
@@ -96,7 +86,7 @@ struct Raw {
     mdb_dbi_open(txn, "data", MDB_CREATE, &dbi);
     for (int p = 0; p < kPartitions; ++p)
       for (int i = 0; i < kPerPartition; ++i) {
-        Item item = Row(p, i);
+        Item item = bench::MessageRow(p, i);
         std::string k = Key(item), v = storage::EncodeItem(item);
         MDB_val kv{k.size(), k.data()}, vv{v.size(), v.data()};
         mdb_put(txn, dbi, &kv, &vv, 0);
@@ -118,7 +108,7 @@ void BM_GetItem_Engine(benchmark::State& state) {
   std::mt19937 rng(1);
   for (auto _ : state) {
     int p = rng() % kPartitions, i = rng() % kPerPartition;
-    Item row = Row(p, i);
+    Item row = bench::MessageRow(p, i);
     GetItemRequest g;
     g.table_name = "cruddur-messages";
     g.key = {{"pk", row.at("pk")}, {"sk", row.at("sk")}};
@@ -133,7 +123,7 @@ void BM_GetItem_RawLmdb(benchmark::State& state) {
   std::mt19937 rng(1);
   for (auto _ : state) {
     int p = rng() % kPartitions, i = rng() % kPerPartition;
-    Item row = Row(p, i);
+    Item row = bench::MessageRow(p, i);
     std::string k = Raw::Key(row);
     MDB_txn* txn;
     mdb_txn_begin(raw.env, nullptr, MDB_RDONLY, &txn);
@@ -152,7 +142,7 @@ void BM_PutItem_Engine(benchmark::State& state) {
   for (auto _ : state) {
     PutItemRequest p;
     p.table_name = "cruddur-messages";
-    p.item = Row(kPartitions + n / kPerPartition, n % kPerPartition);
+    p.item = bench::MessageRow(kPartitions + n / kPerPartition, n % kPerPartition);
     ++n;
     auto r = e.db->PutItem(p);
     benchmark::DoNotOptimize(r);
@@ -164,7 +154,7 @@ void BM_PutItem_RawLmdb(benchmark::State& state) {
   auto& raw = Raw::Get();
   int n = 0;
   for (auto _ : state) {
-    Item item = Row(kPartitions + n / kPerPartition, n % kPerPartition);
+    Item item = bench::MessageRow(kPartitions + n / kPerPartition, n % kPerPartition);
     ++n;
     std::string k = Raw::Key(item), v = storage::EncodeItem(item);
     std::string ik = item.at("message_group_uuid").s() + '\0' + k;
@@ -189,7 +179,7 @@ void QueryLimit20(benchmark::State& state, bool read_all) {
     QueryRequest q;
     q.table_name = "cruddur-messages";
     q.key_condition_expression = "pk = :pk";
-    q.expression_attribute_values = ValueMap{{":pk", Row(p, 0).at("pk")}};
+    q.expression_attribute_values = ValueMap{{":pk", bench::MessageRow(p, 0).at("pk")}};
     q.scan_index_forward = false;
     q.limit = 20;
     auto r = e.db->Query(q);
@@ -207,7 +197,7 @@ void BM_Query_Limit20_Desc_RawLmdb(benchmark::State& state) {
   std::mt19937 rng(2);
   for (auto _ : state) {
     int p = rng() % kPartitions;
-    std::string prefix = Row(p, 0).at("pk").s() + '\0';
+    std::string prefix = bench::MessageRow(p, 0).at("pk").s() + '\0';
     std::string end = prefix + "\xff";
     MDB_txn* txn;
     mdb_txn_begin(raw.env, nullptr, MDB_RDONLY, &txn);
@@ -235,7 +225,7 @@ void BM_Query_Limit20_Desc_RawLmdbPlusDecode(benchmark::State& state) {
   std::mt19937 rng(2);
   for (auto _ : state) {
     int p = rng() % kPartitions;
-    std::string prefix = Row(p, 0).at("pk").s() + '\0';
+    std::string prefix = bench::MessageRow(p, 0).at("pk").s() + '\0';
     std::string end = prefix + "\xff";
     MDB_txn* txn;
     mdb_txn_begin(raw.env, nullptr, MDB_RDONLY, &txn);

@@ -5,9 +5,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include <fmt/format.h>
-
 #include "localdynamo/localdynamo.h"
+#include "message_row.h"
 #include "wire/codec.h"
 #include "wire/json_writer.h"
 
@@ -28,19 +27,13 @@ QueryResponse Page() {
   for (int i = 0; i < 20; ++i) {
     PutItemRequest p;
     p.table_name = "cruddur-messages";
-    p.item = {{"pk", AttributeValue::S("MSG#00000007-5ae2-47a0-bc6d-fe2bc2700399")},
-              {"sk", AttributeValue::S(fmt::format("2023-03-20T00:{:02}:00.000000+00:00", i))},
-              {"message", AttributeValue::S("I think my favorite season is season 3. So many great episodes.")},
-              {"message_uuid", AttributeValue::S("1506fa16-d775-4808-9f46-456661029af2")},
-              {"user_uuid", AttributeValue::S("2f1c7a1e-30e8-4c5c-9b0f-6a5b7a7d3e21")},
-              {"user_display_name", AttributeValue::S("Andrew Bayko")},
-              {"user_handle", AttributeValue::S("bayko")}};
+    p.item = bench::MessageRow(7, i);
     (void)db->PutItem(p);
   }
   QueryRequest q;
   q.table_name = "cruddur-messages";
   q.key_condition_expression = "pk = :pk";
-  q.expression_attribute_values = ValueMap{{":pk", AttributeValue::S("MSG#00000007-5ae2-47a0-bc6d-fe2bc2700399")}};
+  q.expression_attribute_values = ValueMap{{":pk", bench::MessageRow(7, 0).at("pk")}};
   q.scan_index_forward = false;
   q.limit = 20;
   return std::move(db->Query(q)).value();
