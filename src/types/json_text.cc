@@ -27,24 +27,7 @@ std::string Base64Encode(std::string_view in) {
   return out;
 }
 
-namespace {
-
-// Whether any of the 8 bytes in `w` must be escaped in JSON: a control character (< 0x20),
-// '"' or '\\'. Strings are mostly plain text, so they are scanned a word at a time.
-constexpr bool NeedsEscape(uint64_t w) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-  const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
-  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
-}
-
-}  // namespace
-
-namespace {
-
-bool Escaped(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
-
-char* WriteEscape(char* p, unsigned char c) {
+char* WriteJsonEscape(char* p, unsigned char c) {
   static constexpr char kHex[] = "0123456789abcdef";
   *p++ = '\\';
   switch (c) {
@@ -61,30 +44,6 @@ char* WriteEscape(char* p, unsigned char c) {
       p[4] = kHex[c & 15];
       p += 5;
   }
-  return p;
-}
-
-}  // namespace
-
-char* WriteJsonString(char* p, std::string_view s) {
-  const char* in = s.data();
-  const char* const end = in + s.size();
-  *p++ = '"';
-  while (true) {
-    // Plain text a word at a time, stored before it is checked (the room has slack for it).
-    while (end - in >= 8) {
-      uint64_t w;
-      std::memcpy(&w, in, 8);
-      std::memcpy(p, &w, 8);
-      if (NeedsEscape(w)) break;
-      in += 8;
-      p += 8;
-    }
-    while (in < end && !Escaped(static_cast<unsigned char>(*in))) *p++ = *in++;
-    if (in == end) break;
-    p = WriteEscape(p, static_cast<unsigned char>(*in++));
-  }
-  *p++ = '"';
   return p;
 }
 

@@ -4,6 +4,8 @@
 // responses.
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -17,9 +19,51 @@ void AppendJsonString(std::string* out, std::string_view s);
 // the quotes, and 8 bytes of slack for its word-at-a-time copies.
 constexpr std::size_t JsonStringBound(std::size_t size) { return 6 * size + 2 + 8; }
 // Writes `s` as a JSON string, quotes included, at `out`, which has room for
-// JsonStringBound(s.size()) bytes; returns the end of what it wrote.
-char* WriteJsonString(char* out, std::string_view s);
+// JsonStringBound(s.size()) bytes; returns the end of what it wrote. Inline: a page of items
+// writes hundreds of short strings.
+inline char* WriteJsonString(char* out, std::string_view s);
+// Writes the escape sequence for `c` (a control character, '"' or '\\'); returns the end.
+char* WriteJsonEscape(char* out, unsigned char c);
 void AppendValueJson(std::string* out, const AttributeValue& v);
 void AppendItemJson(std::string* out, const Item& item);
+
+namespace json_text_detail {
+
+// Whether any of the 8 bytes in `w` must be escaped in JSON: a control character (< 0x20),
+// '"' or '\\'. Strings are mostly plain text, so they are scanned a word at a time. (A byte
+// after one that must be escaped may be flagged too: the byte loop sorts that out.)
+constexpr bool NeedsEscape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
+}
+
+constexpr bool Escaped(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+}  // namespace json_text_detail
+
+inline char* WriteJsonString(char* p, std::string_view s) {
+  using json_text_detail::Escaped;
+  const char* in = s.data();
+  const char* const end = in + s.size();
+  *p++ = '"';
+  while (true) {
+    // Plain text a word at a time, stored before it is checked (the room has slack for it).
+    while (end - in >= 8) {
+      uint64_t w;
+      std::memcpy(&w, in, 8);
+      std::memcpy(p, &w, 8);
+      if (json_text_detail::NeedsEscape(w)) break;
+      in += 8;
+      p += 8;
+    }
+    while (in < end && !Escaped(static_cast<unsigned char>(*in))) *p++ = *in++;
+    if (in == end) break;
+    p = WriteJsonEscape(p, static_cast<unsigned char>(*in++));
+  }
+  *p++ = '"';
+  return p;
+}
 
 }  // namespace localdynamo

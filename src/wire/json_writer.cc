@@ -80,6 +80,15 @@ class JsonVisitor {
   }
   void EndSet(Slot slot) { EndArray(slot); }
   void Bytes(Slot slot, Type type, std::string_view bytes) {
+    if (type == Type::kS && slot.parent != Parent::kList && slot.parent != Parent::kSet) {
+      // A string attribute, the most common value: {"S":"..."} written in one go.
+      char* p = out_->Room(JsonStringBound(bytes.size()) + 6);
+      std::memcpy(p, "{\"S\":", 5);
+      p = WriteJsonString(p + 5, bytes);
+      *p++ = '}';
+      out_->Advance(p);
+      return;
+    }
     BeginValue(slot, TypeName(type));
     out_->String(type == Type::kB ? std::string_view(Base64Encode(bytes)) : bytes);
     EndValue(slot);
