@@ -67,16 +67,13 @@ Result<std::optional<expr::ConditionExpr>> WriteCondition(const Request& r) {
   return condition;
 }
 
-CapacityTally WriteTally(const TableMeta& t, std::optional<ReturnConsumedCapacity> mode) {
-  CapacityTally tally;
-  if (engine::Reported(mode)) tally.table_name = t.name;
+// Where a single-item write counts its capacity: `tally`, set up for the table, when the
+// request reports capacity; nowhere (null) otherwise, so the write skips the counting.
+CapacityTally* WriteTally(CapacityTally& tally, const TableMeta& t, std::optional<ReturnConsumedCapacity> mode) {
+  if (!engine::Reported(mode)) return nullptr;
+  tally.table_name = t.name;
   tally.is_read = false;
-  return tally;
-}
-
-// Where a single-item write counts its capacity: nowhere unless it is reported.
-CapacityTally* Counted(CapacityTally& tally, std::optional<ReturnConsumedCapacity> mode) {
-  return engine::Reported(mode) ? &tally : nullptr;
+  return &tally;
 }
 
 }  // namespace
@@ -95,8 +92,8 @@ Result<PutItemResponse> Database::PutItem(const PutItemRequest& r) {
   LD_ASSIGN_OR_RETURN(auto old_item, m.Read(*table, r.item));
   if (condition && !expr::Evaluate(*condition, old_item ? *old_item : Item{}))
     return ConditionFailed(old_item, r.return_values_on_condition_check_failure);
-  CapacityTally tally = WriteTally(*table, r.return_consumed_capacity);
-  LD_RETURN_IF_ERROR(m.Apply(*table, Mutation::Ptr(old_item), &r.item, Counted(tally, r.return_consumed_capacity)));
+  CapacityTally tally;
+  LD_RETURN_IF_ERROR(m.Apply(*table, Mutation::Ptr(old_item), &r.item, WriteTally(tally, *table, r.return_consumed_capacity)));
   LD_ASSIGN_OR_RETURN(auto metrics, engine::CollectionMetrics(txn, *table, r.item, r.return_item_collection_metrics));
   LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
 
@@ -148,8 +145,8 @@ Result<DeleteItemResponse> Database::DeleteItem(const DeleteItemRequest& r) {
   LD_ASSIGN_OR_RETURN(auto old_item, m.Read(*table, r.key));
   if (condition && !expr::Evaluate(*condition, old_item ? *old_item : Item{}))
     return ConditionFailed(old_item, r.return_values_on_condition_check_failure);
-  CapacityTally tally = WriteTally(*table, r.return_consumed_capacity);
-  LD_RETURN_IF_ERROR(m.Apply(*table, Mutation::Ptr(old_item), nullptr, Counted(tally, r.return_consumed_capacity)));
+  CapacityTally tally;
+  LD_RETURN_IF_ERROR(m.Apply(*table, Mutation::Ptr(old_item), nullptr, WriteTally(tally, *table, r.return_consumed_capacity)));
   LD_ASSIGN_OR_RETURN(auto metrics, engine::CollectionMetrics(txn, *table, r.key, r.return_item_collection_metrics));
   LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
 
@@ -208,8 +205,8 @@ Result<UpdateItemResponse> Database::UpdateItem(const UpdateItemRequest& r) {
   LD_RETURN_IF_ERROR(engine::ValidateItemKeys(*table, new_item));
   LD_RETURN_IF_ERROR(engine::ValidateValues(new_item));
   LD_RETURN_IF_ERROR(engine::ValidateSize(new_item));
-  CapacityTally tally = WriteTally(*table, r.return_consumed_capacity);
-  LD_RETURN_IF_ERROR(m.Apply(*table, Mutation::Ptr(old_item), &new_item, Counted(tally, r.return_consumed_capacity)));
+  CapacityTally tally;
+  LD_RETURN_IF_ERROR(m.Apply(*table, Mutation::Ptr(old_item), &new_item, WriteTally(tally, *table, r.return_consumed_capacity)));
   LD_ASSIGN_OR_RETURN(auto metrics, engine::CollectionMetrics(txn, *table, r.key, r.return_item_collection_metrics));
   LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
 
