@@ -105,7 +105,8 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const StreamMeta& st
   EncodeStreamRecord(r, bytes, &encoded);
   LD_RETURN_IF_ERROR(txn_.Append(txn_.dbis().stream, StreamKey(stream.number, seq), encoded));
   // Now and then, trim what is older than DynamoDB's 24-hour retention.
-  if (seq % kTrimEvery == 0) LD_RETURN_IF_ERROR(TrimStream(stream.number, r.approximate_creation_date_time));
+  if (seq % kTrimEvery == 0)
+    LD_RETURN_IF_ERROR(TrimStream(txn_, stream.number, static_cast<int64_t>(r.approximate_creation_date_time) * 1000));
   // Only synchronous subscribers need the record in memory: the rest of it is made for them.
   if (!db_.HasSynchronousListener(table.name)) return OkStatus();
   r.event_id = EventId(stream.arn, seq);
@@ -117,29 +118,6 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const StreamMeta& st
   if (has_new) r.new_image = *new_item;
   if (has_old) r.old_image = *old_item;
   records_.push_back(std::move(r));
-  return OkStatus();
-}
-
-Status Mutation::TrimStream(uint32_t stream_number, double now_seconds) {
-  const std::string prefix = StreamKey(stream_number, 0).substr(0, 4);
-  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn_, txn_.dbis().stream));
-  LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(StreamKey(stream_number, 0)));
-  uint64_t trimmed = 0;
-  // A bounded amount per call: a store reopened after days holds a backlog that one write
-  // transaction must not take on whole (LMDB caps the pages a transaction may dirty, and the
-  // write that happens to trim would stall). Calls come every kTrimEvery records and trim up
-  // to four times that, so a backlog shrinks with every write.
-  for (uint64_t n = 0; n < kTrimAtMost && e && e->key.starts_with(prefix); ++n) {
-    std::optional<int64_t> millis = StreamRecordMillis(e->value);
-    if (!millis) break;  // unreadable: left in place rather than failing the user's write
-    if (now_seconds - static_cast<double>(*millis) / 1000.0 < kRetentionSeconds) break;
-    trimmed = StreamKeySequence(e->key);
-    LD_RETURN_IF_ERROR(cursor.DeleteCurrent());
-    LD_ASSIGN_OR_RETURN(e, cursor.SeekGE(StreamKey(stream_number, 0)));
-  }
-  // Remember how far the stream was trimmed: positions up to here are gone for readers.
-  if (trimmed) LD_RETURN_IF_ERROR(txn_.Put(txn_.dbis().meta, TrimmedKey(stream_number),
-                                           std::string(reinterpret_cast<const char*>(&trimmed), 8)));
   return OkStatus();
 }
 

@@ -29,10 +29,6 @@ class Mutation {
   std::vector<StreamRecord> TakeRecords() { return std::move(records_); }
 
  private:
-  static constexpr uint64_t kTrimEvery = 256;
-  static constexpr uint64_t kTrimAtMost = 4 * kTrimEvery;
-  static constexpr double kRetentionSeconds = 24 * 3600;
-  Status TrimStream(uint32_t stream_number, double now_seconds);
   // The write's sizes and the new item's stored bytes come from Apply, which has them.
   struct Written {
     std::size_t old_size = 0, new_size = 0;

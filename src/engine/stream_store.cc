@@ -18,6 +18,8 @@ std::string StreamKey(uint32_t stream_number, uint64_t sequence) {
   return k;
 }
 
+std::string StreamPrefix(uint32_t stream_number) { return StreamKey(stream_number, 0).substr(0, 4); }
+
 std::string TrimmedKey(uint32_t stream_number) { return fmt::format("trimmed/{}", stream_number); }
 
 std::string SequenceText(uint64_t sequence) {
@@ -153,7 +155,7 @@ std::optional<int64_t> StreamRecordMillis(std::string_view in) {
 
 Result<bool> ReadStream(const storage::Txn& txn, uint32_t stream_number, uint64_t from,
                         const StreamVisitor& visit) {
-  const std::string prefix = StreamKey(stream_number, 0).substr(0, 4);
+  const std::string prefix = StreamPrefix(stream_number);
   LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().stream));
   LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(StreamKey(stream_number, from)));
   while (e && e->key.starts_with(prefix)) {
@@ -165,7 +167,7 @@ Result<bool> ReadStream(const storage::Txn& txn, uint32_t stream_number, uint64_
 
 Result<SequenceRange> StreamSequenceRange(const storage::Txn& txn, uint32_t stream_number) {
   SequenceRange range;
-  const std::string prefix = StreamKey(stream_number, 0).substr(0, 4);
+  const std::string prefix = StreamPrefix(stream_number);
   LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().stream));
   LD_ASSIGN_OR_RETURN(auto first, cursor.SeekGE(StreamKey(stream_number, 0)));
   if (first && first->key.starts_with(prefix)) {
@@ -174,6 +176,29 @@ Result<SequenceRange> StreamSequenceRange(const storage::Txn& txn, uint32_t stre
     range.last = StreamKeySequence(last->key);
   }
   return range;
+}
+
+Status TrimStream(storage::WriteTxn& txn, uint32_t stream_number, int64_t now_millis) {
+  const std::string prefix = StreamPrefix(stream_number);
+  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().stream));
+  LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(prefix));
+  uint64_t trimmed = 0;
+  // A bounded amount per call: a store reopened after days holds a backlog that one write
+  // transaction must not take on whole (LMDB caps the pages a transaction may dirty, and the
+  // write that happens to trim would stall). Calls come every kTrimEvery records and trim up
+  // to four times that, so a backlog shrinks with every write.
+  for (uint64_t n = 0; n < kTrimAtMost && e && e->key.starts_with(prefix); ++n) {
+    std::optional<int64_t> millis = StreamRecordMillis(e->value);
+    if (!millis) break;  // unreadable: left in place rather than failing the user's write
+    if (now_millis - *millis < kRetentionMillis) break;
+    trimmed = StreamKeySequence(e->key);
+    LD_RETURN_IF_ERROR(cursor.DeleteCurrent());
+    LD_ASSIGN_OR_RETURN(e, cursor.SeekGE(prefix));
+  }
+  // Remember how far the stream was trimmed: positions up to here are gone for readers.
+  if (trimmed) LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, TrimmedKey(stream_number),
+                                          std::string(reinterpret_cast<const char*>(&trimmed), 8)));
+  return OkStatus();
 }
 
 }  // namespace localdynamo::engine

@@ -17,6 +17,8 @@
 namespace localdynamo::engine {
 
 std::string StreamKey(uint32_t stream_number, uint64_t sequence);
+// The part of StreamKey every record of the stream shares.
+std::string StreamPrefix(uint32_t stream_number);
 // Meta key holding the last sequence trimmed from a stream (u64, native order).
 std::string TrimmedKey(uint32_t stream_number);
 // The record's own fields, with its items already encoded (storage/item_codec): the write
@@ -54,6 +56,14 @@ struct SequenceRange {
   std::optional<uint64_t> first, last;
 };
 Result<SequenceRange> StreamSequenceRange(const storage::Txn& txn, uint32_t stream_number);
+
+// DynamoDB keeps a stream's records for 24 hours. Writes trim every kTrimEvery-th sequence
+// number, removing at most kTrimAtMost expired records, oldest first; the last sequence
+// removed is kept under TrimmedKey.
+inline constexpr int64_t kRetentionMillis = 24 * 3600 * 1000;
+inline constexpr uint64_t kTrimEvery = 256;
+inline constexpr uint64_t kTrimAtMost = 4 * kTrimEvery;
+Status TrimStream(storage::WriteTxn& txn, uint32_t stream_number, int64_t now_millis);
 
 // "000000000000000000042" -> 42; the SequenceNumber text of a sequence.
 std::string SequenceText(uint64_t sequence);

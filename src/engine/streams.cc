@@ -244,8 +244,6 @@ struct Located {
   const StreamMeta* stream = nullptr;
 };
 
-constexpr int64_t kRetentionMillis = 24 * 3600 * 1000;
-
 // Descriptions of deleted tables whose streams are still within the 24-hour retention
 // (written by DeleteTable under "dropped/<table>/<deletion millis>").
 Result<std::vector<TablePtr>> DroppedTables(Database::Impl& db, const storage::Txn& txn,
@@ -257,7 +255,7 @@ Result<std::vector<TablePtr>> DroppedTables(Database::Impl& db, const storage::T
   LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(prefix));
   while (e && e->key.starts_with(prefix)) {
     int64_t deleted = std::atoll(std::string(e->key.substr(e->key.rfind('/') + 1)).c_str());
-    if (now - deleted < kRetentionMillis)
+    if (now - deleted < engine::kRetentionMillis)
       if (auto meta = engine::ParseTableMeta(e->value)) out.push_back(std::make_shared<const TableMeta>(std::move(*meta)));
     LD_ASSIGN_OR_RETURN(e, cursor.Next());
   }
