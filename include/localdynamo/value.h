@@ -17,8 +17,12 @@ namespace localdynamo {
 // Wire order of the variant below; also the type tag used in DynamoDB JSON ("S", "N", ...).
 enum class Type : uint8_t { kS = 0, kN, kB, kBool, kNull, kM, kL, kSS, kNS, kBS };
 
-// "S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS".
-std::string_view TypeName(Type t);
+// "S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS". Inline: JSON writers call it
+// for every value.
+constexpr std::string_view TypeName(Type t) {
+  constexpr std::string_view kNames[] = {"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"};
+  return kNames[static_cast<int>(t)];
+}
 
 // The attribute type of a key attribute of this scalar type.
 inline Type ToValueType(ScalarAttributeType t) {

@@ -6,12 +6,6 @@
 
 namespace localdynamo {
 
-std::string_view TypeName(Type t) {
-  static constexpr std::string_view kNames[] = {"S", "N",  "B",  "BOOL", "NULL",
-                                                "M", "L", "SS", "NS",   "BS"};
-  return kNames[static_cast<int>(t)];
-}
-
 namespace {
 
 template <class T>

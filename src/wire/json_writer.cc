@@ -80,30 +80,22 @@ class JsonVisitor {
   }
   void EndSet(Slot slot) { EndArray(slot); }
   void Bytes(Slot slot, Type type, std::string_view bytes) {
-    if (type == Type::kS && slot.parent != Parent::kList && slot.parent != Parent::kSet) {
-      // A string attribute, the most common value: {"S":"..."} written in one go.
-      char* p = out_->Room(JsonStringBound(bytes.size()) + 6);
-      std::memcpy(p, "{\"S\":", 5);
-      p = WriteJsonString(p + 5, bytes);
-      *p++ = '}';
-      out_->Advance(p);
-      return;
-    }
-    BeginValue(slot, TypeName(type));
-    out_->String(type == Type::kB ? std::string_view(Base64Encode(bytes)) : bytes);
-    EndValue(slot);
+    std::string base64;
+    if (type == Type::kB) bytes = base64 = Base64Encode(bytes);
+    const std::string_view name = TypeName(type);
+    char* p = out_->Room(kPrefixRoom + name.size() + JsonStringBound(bytes.size()) + 1);
+    p = WriteJsonString(Prefix(p, slot, name), bytes);
+    out_->Advance(Suffix(p, slot));
   }
   void Num(Slot slot, bool negative, std::string_view digits, int exponent) {
-    BeginValue(slot, "N");
     number_.clear();  // number text needs no escaping
     Number::AppendText(&number_, negative, digits, exponent);
-    char* p = out_->Room(number_.size() + 2);
+    char* p = Prefix(out_->Room(kPrefixRoom + 1 + number_.size() + 3), slot, "N");
     *p++ = '"';
     std::memcpy(p, number_.data(), number_.size());
     p += number_.size();
     *p++ = '"';
-    out_->Advance(p);
-    EndValue(slot);
+    out_->Advance(Suffix(p, slot));
   }
   void Bool(Slot slot, bool b) {
     BeginValue(slot, "BOOL");
@@ -118,24 +110,29 @@ class JsonVisitor {
 
  private:
   // A value: separated from the one before it in a list or set (map entries are, by Name);
-  // typed ({"S":...}) unless it is a set member.
-  void BeginValue(Slot slot, std::string_view type) {
-    char* p = out_->Room(type.size() + 5);
+  // typed ({"S":...}) unless it is a set member. Prefix writes the start (room:
+  // kPrefixRoom + the type name's length), Suffix the end (room: 1).
+  static constexpr std::size_t kPrefixRoom = 5;
+  static char* Prefix(char* p, Slot slot, std::string_view type) {
     const bool element = slot.parent == Parent::kList || slot.parent == Parent::kSet;
     if (element && !slot.first) *p++ = ',';
-    if (slot.parent != Parent::kSet) {
-      *p++ = '{';
-      *p++ = '"';
-      std::memcpy(p, type.data(), type.size());
-      p += type.size();
-      *p++ = '"';
-      *p++ = ':';
-    }
-    out_->Advance(p);
+    if (slot.parent == Parent::kSet) return p;
+    *p++ = '{';
+    *p++ = '"';
+    std::memcpy(p, type.data(), type.size());
+    p += type.size();
+    *p++ = '"';
+    *p++ = ':';
+    return p;
   }
-  void EndValue(Slot slot) {
-    if (slot.parent != Parent::kSet) out_->Put('}');
+  static char* Suffix(char* p, Slot slot) {
+    if (slot.parent != Parent::kSet) *p++ = '}';
+    return p;
   }
+  void BeginValue(Slot slot, std::string_view type) {
+    out_->Advance(Prefix(out_->Room(kPrefixRoom + type.size()), slot, type));
+  }
+  void EndValue(Slot slot) { out_->Advance(Suffix(out_->Room(1), slot)); }
   void EndArray(Slot slot) {
     out_->Put(']');
     EndValue(slot);
