@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 
 #include "localdynamo/localdynamo.h"
-#include "message_row.h"
+#include "cruddur_messages.h"
 #include "storage/item_codec.h"
 
 using namespace localdynamo;

@@ -6,28 +6,16 @@
 
 #include <fmt/format.h>
 
+#include "cruddur_messages.h"
 #include "localdynamo/localdynamo.h"
 
 using namespace localdynamo;
 
 namespace {
 
-std::unique_ptr<Database> Open(bool stream) {
-  Options o;
-  o.durability = Durability::kNoSync;
-  auto db = std::move(Database::OpenInMemory(o)).value();
-  CreateTableRequest r;
-  r.table_name = "cruddur-messages";
-  r.attribute_definitions = {{"pk", ScalarAttributeType::kS}, {"sk", ScalarAttributeType::kS}};
-  r.key_schema = {{"pk", KeyType::kHash}, {"sk", KeyType::kRange}};
-  r.billing_mode = BillingMode::kPayPerRequest;
-  if (stream) r.stream_specification = StreamSpecification{true, StreamViewType::kNewAndOldImages};
-  (void)db->CreateTable(r);
-  return db;
-}
-
 void Put(benchmark::State& state, bool stream) {
-  auto db = Open(stream);
+  auto db = bench::OpenMessagesTable(stream ? std::optional(StreamSpecification{true, StreamViewType::kNewAndOldImages})
+                                            : std::nullopt);
   int64_t n = 0;
   for (auto _ : state) {
     PutItemRequest p;

@@ -6,7 +6,7 @@
 #include <benchmark/benchmark.h>
 
 #include "localdynamo/localdynamo.h"
-#include "message_row.h"
+#include "cruddur_messages.h"
 #include "wire/codec.h"
 #include "wire/json_writer.h"
 
@@ -16,15 +16,7 @@ namespace {
 
 // The page as Query returns it (its items' stored bytes; it outlives the database).
 QueryResponse Page() {
-  Options o;
-  o.durability = Durability::kNoSync;
-  auto db = std::move(Database::OpenInMemory(o)).value();
-  CreateTableRequest t;
-  t.table_name = "cruddur-messages";
-  t.attribute_definitions = {{"pk", ScalarAttributeType::kS}, {"sk", ScalarAttributeType::kS}};
-  t.key_schema = {{"pk", KeyType::kHash}, {"sk", KeyType::kRange}};
-  t.billing_mode = BillingMode::kPayPerRequest;
-  (void)db->CreateTable(t);
+  auto db = bench::OpenMessagesTable();
   for (int i = 0; i < 20; ++i) {
     PutItemRequest p;
     p.table_name = "cruddur-messages";
