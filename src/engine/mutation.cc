@@ -82,11 +82,8 @@ Status Mutation::Apply(const TableMeta& table, const Item* old_item,
 
 Status Mutation::AppendStreamRecord(const TableMeta& table, const StreamMeta& stream, uint64_t seq,
                                     const Item* old_item, const Item* new_item, const Written& written) {
-  StreamRecord r;
-  r.event_name = !old_item ? "INSERT" : (!new_item ? "REMOVE" : "MODIFY");
-  r.approximate_creation_date_time =
-      static_cast<double>(db_.options.clock->NowMillis() / 1000);  // DynamoDB: whole seconds
-  r.stream_view_type = stream.view_type;
+  const StreamEvent event = !old_item ? StreamEvent::kInsert : (!new_item ? StreamEvent::kRemove : StreamEvent::kModify);
+  const int64_t millis = db_.options.clock->NowMillis() / 1000 * 1000;  // DynamoDB: whole seconds
   const Item& any = new_item ? *new_item : *old_item;
   const StreamViewType view = stream.view_type;
   const bool has_new = new_item && (view == StreamViewType::kNewImage || view == StreamViewType::kNewAndOldImages);
@@ -94,7 +91,7 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const StreamMeta& st
   std::size_t key_size = 0;
   for (const auto* attr : {&table.key.hash, table.key.range ? &*table.key.range : nullptr})
     if (attr) key_size += attr->name.size() + ValueSize(any.at(attr->name));
-  r.size_bytes = static_cast<int64_t>(key_size + (has_new ? written.new_size : 0) + (has_old ? written.old_size : 0));
+  const auto size_bytes = static_cast<int64_t>(key_size + (has_new ? written.new_size : 0) + (has_old ? written.old_size : 0));
 
   RecordBytes bytes;
   std::string encoded_old, encoded_keys;
@@ -102,13 +99,17 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const StreamMeta& st
   if (has_old) bytes.old_image = encoded_old = storage::EncodeItem(*old_item);
   if (!has_new && !has_old) bytes.keys = encoded_keys = storage::EncodeItem(ExtractKey(table, nullptr, any));
   thread_local std::string encoded;  // reused: no allocation per record
-  EncodeStreamRecord(r, bytes, &encoded);
+  EncodeStreamRecord({event, millis, size_bytes, view}, bytes, &encoded);
   LD_RETURN_IF_ERROR(txn_.Append(txn_.dbis().stream, StreamKey(stream.number, seq), encoded));
   // Now and then, trim what is older than DynamoDB's 24-hour retention.
-  if (seq % kTrimEvery == 0)
-    LD_RETURN_IF_ERROR(TrimStream(txn_, stream.number, static_cast<int64_t>(r.approximate_creation_date_time) * 1000));
-  // Only synchronous subscribers need the record in memory: the rest of it is made for them.
+  if (seq % kTrimEvery == 0) LD_RETURN_IF_ERROR(TrimStream(txn_, stream.number, millis));
+  // Only synchronous subscribers need the record in memory: it is made for them.
   if (!db_.HasSynchronousListener(table.name)) return OkStatus();
+  StreamRecord r;
+  r.event_name = StreamEventName(event);
+  r.approximate_creation_date_time = static_cast<double>(millis / 1000);
+  r.stream_view_type = view;
+  r.size_bytes = size_bytes;
   r.event_id = EventId(stream.arn, seq);
   r.sequence_number = SequenceText(seq);
   r.aws_region = db_.options.region;

@@ -12,9 +12,9 @@
 namespace localdynamo::engine {
 
 std::string StreamKey(uint32_t stream_number, uint64_t sequence) {
-  std::string k;
-  for (int s = 24; s >= 0; s -= 8) k.push_back(static_cast<char>(stream_number >> s));
-  for (int s = 56; s >= 0; s -= 8) k.push_back(static_cast<char>(sequence >> s));
+  std::string k(12, '\0');
+  for (int i = 0; i < 4; ++i) k[i] = static_cast<char>(stream_number >> (24 - 8 * i));
+  for (int i = 0; i < 8; ++i) k[4 + i] = static_cast<char>(sequence >> (56 - 8 * i));
   return k;
 }
 
@@ -48,7 +48,6 @@ std::optional<uint64_t> ParseSequence(std::string_view text) {
 namespace {
 
 constexpr char kFormat2 = static_cast<char>(0xF2);
-constexpr std::string_view kEventNames[] = {"", "INSERT", "MODIFY", "REMOVE"};
 
 using storage::ReadLengthPrefixed;
 
@@ -85,17 +84,21 @@ bool DecodeFormat1(std::string_view in, StreamRecord* r) {
 
 }  // namespace
 
-void EncodeStreamRecord(const StreamRecord& r, const RecordBytes& bytes, std::string* out_buffer) {
+std::string_view StreamEventName(StreamEvent event) {
+  constexpr std::string_view kNames[] = {"", "INSERT", "MODIFY", "REMOVE"};
+  return kNames[static_cast<uint8_t>(event)];
+}
+
+void EncodeStreamRecord(const RecordHeader& header, const RecordBytes& bytes, std::string* out_buffer) {
   std::string& out = *out_buffer;
   out.clear();
   out.reserve(16 + (bytes.new_image ? bytes.new_image->size() : 0) + (bytes.old_image ? bytes.old_image->size() : 0) +
               (bytes.keys ? bytes.keys->size() : 0));
   out.push_back(kFormat2);
-  out.push_back(static_cast<char>(r.event_name == "INSERT" ? 1 : r.event_name == "MODIFY" ? 2 : 3));
-  int64_t millis = static_cast<int64_t>(r.approximate_creation_date_time * 1000.0 + 0.5);
-  storage::AppendVarint(&out, static_cast<uint64_t>(millis));
-  storage::AppendVarint(&out, static_cast<uint64_t>(r.size_bytes));
-  out.push_back(static_cast<char>(r.stream_view_type));
+  out.push_back(static_cast<char>(header.event));
+  storage::AppendVarint(&out, static_cast<uint64_t>(header.millis));
+  storage::AppendVarint(&out, static_cast<uint64_t>(header.size_bytes));
+  out.push_back(static_cast<char>(header.view_type));
   const bool keys = !bytes.new_image && !bytes.old_image;
   out.push_back(static_cast<char>((bytes.new_image ? 1 : 0) | (bytes.old_image ? 2 : 0) | (keys ? 4 : 0)));
   for (const auto& part : {bytes.new_image, bytes.old_image, keys ? bytes.keys : std::nullopt}) {
@@ -120,7 +123,7 @@ bool DecodeStreamRecord(uint64_t seq, std::string_view in, const RecordSource& s
   in.remove_prefix(1);
   uint64_t millis, size;
   if (in.empty() || static_cast<uint8_t>(in[0]) - 1u > 2u) return false;
-  r->event_name = kEventNames[static_cast<uint8_t>(in[0])];
+  r->event_name = StreamEventName(static_cast<StreamEvent>(in[0]));
   in.remove_prefix(1);
   if (!storage::ReadVarint(&in, &millis) || !storage::ReadVarint(&in, &size) || in.size() < 2) return false;
   r->event_id = EventId(source.stream.arn, seq);

@@ -27,8 +27,19 @@ std::string TrimmedKey(uint32_t stream_number);
 struct RecordBytes {
   std::optional<std::string_view> new_image, old_image, keys;
 };
+enum class StreamEvent : uint8_t { kInsert = 1, kModify = 2, kRemove = 3 };
+// "INSERT", "MODIFY", "REMOVE".
+std::string_view StreamEventName(StreamEvent event);
+// The rest of what a record stores: the write path has these at hand, and building a whole
+// StreamRecord for them would cost every write (only synchronous subscribers need one).
+struct RecordHeader {
+  StreamEvent event;
+  int64_t millis;  // ApproximateCreationDateTime
+  int64_t size_bytes;
+  StreamViewType view_type;
+};
 // Replaces `*out` with the encoded record (a buffer the caller reuses: this runs on every write).
-void EncodeStreamRecord(const StreamRecord& r, const RecordBytes& bytes, std::string* out);
+void EncodeStreamRecord(const RecordHeader& header, const RecordBytes& bytes, std::string* out);
 
 // What a record doesn't repeat, because its key, stream and table already say it.
 struct RecordSource {
