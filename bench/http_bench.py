@@ -8,8 +8,8 @@ bench/node_modules, git-ignored) and `http_baseline_server` (the server's own HT
 answering every request with an empty JSON body), seeds 100 partitions x 100
 Cruddur messages into both DynamoDB endpoints with boto3, then drives GetItem, Query
 (Limit 20, newest first) and PutItem with wrk (2 threads, 16 connections) and prints
-requests/s and p99 latency. Everything shares the machine's cores with wrk, so one
-measurement can be off by a third: the whole set is measured `--rounds` times, interleaved
+requests/s and p99 latency. With two cores or more, every server runs on one core and wrk
+on another (see PINNED); measurements still move, so the whole set is measured `--rounds` times, interleaved
 (each round: the empty handler, then each operation against localdynamo and dynalite), and
 the table shows medians, with the range over rounds for localdynamo and each ratio taken
 within a round. Also measures localdynamo's cold start (process start to first answered
@@ -29,6 +29,21 @@ import boto3
 from botocore.config import Config
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+# With two or more cores, each server runs on the first core and wrk on the second: left to
+# the scheduler, the servers' and wrk's threads share both cores differently from run to run
+# and the same binary measured 74k-118k req/s (empty handler); pinned, within ~10%.
+PINNED = len(os.sched_getaffinity(0)) >= 2
+SERVER_CORE, CLIENT_CORE = sorted(os.sched_getaffinity(0))[:2] if PINNED else (None, None)
+# One event-loop thread on the one core (a second would only take turns with it, adding
+# milliseconds to p99); unpinned, the server's default.
+SERVER_THREADS = "1" if PINNED else "0"
+# Likewise wrk: two threads on its one core inflate its own latency figures when it is busy.
+WRK_THREADS = 1 if PINNED else 2
+
+
+def on_core(core):
+    return (lambda: os.sched_setaffinity(0, {core})) if core is not None else None
 
 
 def free_port():
@@ -88,9 +103,10 @@ def seed(port):
 
 def wrk(port, script, duration, connections):
     env = dict(os.environ, LUA_DIR=os.path.join(HERE, "http"))
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency",
+    out = subprocess.run(["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{duration}s", "--latency",
                           "-s", os.path.join(HERE, "http", script), f"http://127.0.0.1:{port}/"],
-                         capture_output=True, text=True, env=env, check=True).stdout
+                         capture_output=True, text=True, env=env, check=True,
+                         preexec_fn=on_core(CLIENT_CORE)).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
@@ -155,10 +171,11 @@ def main():
     procs = []
     try:
         ld_port, dl_port, base_port = free_port(), free_port(), free_port()
-        procs.append(subprocess.Popen([binary, "serve", "--port", str(ld_port), "--in-memory"],
-                                      stdout=subprocess.DEVNULL))
-        procs.append(subprocess.Popen(["node", ensure_dynalite(), "--port", str(dl_port)], stdout=subprocess.DEVNULL))
-        procs.append(subprocess.Popen([baseline, str(base_port)], stdout=subprocess.DEVNULL))
+        server = dict(stdout=subprocess.DEVNULL, preexec_fn=on_core(SERVER_CORE))
+        procs.append(subprocess.Popen([binary, "serve", "--port", str(ld_port), "--in-memory",
+                                       "--threads", SERVER_THREADS], **server))
+        procs.append(subprocess.Popen(["node", ensure_dynalite(), "--port", str(dl_port)], **server))
+        procs.append(subprocess.Popen([baseline, str(base_port), SERVER_THREADS], **server))
         for p in (ld_port, dl_port, base_port):
             assert wait_port(p), f"port {p} did not open"
         seed(ld_port)
@@ -174,7 +191,8 @@ def main():
                                    wrk(dl_port, script, args.duration, args.connections), empty))
         cold_ms, rss_mb = cold_start(binary)
         med = statistics.median
-        print(f"{args.rounds} rounds of {args.duration} s; medians (localdynamo's range over rounds)")
+        print(f"{args.rounds} rounds of {args.duration} s; medians (localdynamo's range over rounds)"
+              + (f"; servers on core {SERVER_CORE} (one event-loop thread), wrk on core {CLIENT_CORE} (one thread)" if PINNED else ""))
         print(f"| operation ({args.connections} connections) | localdynamo req/s | p99 ms | dynalite req/s | p99 ms | ratio | vs empty handler |")
         print("|---|---|---|---|---|---|---|")
         for name, _ in ops:

@@ -23,6 +23,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
     std::string auth;
     bool log = false;
     bool nosync = false;
+    int threads = 0;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("serve", "Serve DynamoDB's HTTP API (and DynamoDB Streams) on a database");
@@ -33,6 +34,9 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   data->excludes(mem);
   cmd->add_option("--auth", args->auth, "KEY:SECRET: verify SigV4 signatures by this key (default: accept any)");
   cmd->add_flag("--log", args->log, "one access-log line per request on stderr");
+  cmd->add_option("--threads", args->threads, "event-loop threads (0: one per hardware thread, at least 2)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_flag("--nosync", args->nosync, "don't wait for the disk on each commit (faster, less durable)");
   cmd->callback([args, exit_code] {
     // Signals are taken by sigwait below, not by the server's threads.
@@ -62,6 +66,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
     so.host = args->host;
     so.port = args->port;
     so.access_log = args->log;
+    so.threads = args->threads;
     if (!args->auth.empty()) {
       auto colon = args->auth.find(':');
       if (colon == std::string::npos) {

@@ -46,6 +46,8 @@ struct Database::Impl {
   };
   std::mutex subscribers_mu;
   std::vector<Subscription> subscribers;
+  // subscribers.size(), for a write's check without the lock (most stores have none).
+  std::atomic<std::size_t> subscriber_count{0};
   SubscriptionId next_subscription = 1;
   std::mutex delivery_mu;
   std::condition_variable delivery_cv;

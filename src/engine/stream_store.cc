@@ -89,21 +89,28 @@ std::string_view StreamEventName(StreamEvent event) {
   return kNames[static_cast<uint8_t>(event)];
 }
 
-void EncodeStreamRecord(const RecordHeader& header, const RecordBytes& bytes, std::string* out_buffer) {
-  std::string& out = *out_buffer;
-  out.clear();
-  out.reserve(16 + (bytes.new_image ? bytes.new_image->size() : 0) + (bytes.old_image ? bytes.old_image->size() : 0) +
-              (bytes.keys ? bytes.keys->size() : 0));
-  out.push_back(kFormat2);
-  out.push_back(static_cast<char>(header.event));
-  storage::AppendVarint(&out, static_cast<uint64_t>(header.millis));
-  storage::AppendVarint(&out, static_cast<uint64_t>(header.size_bytes));
-  out.push_back(static_cast<char>(header.view_type));
+void EncodeStreamRecord(const RecordHeader& header, const RecordBytes& bytes, std::string* out) {
   const bool keys = !bytes.new_image && !bytes.old_image;
-  out.push_back(static_cast<char>((bytes.new_image ? 1 : 0) | (bytes.old_image ? 2 : 0) | (keys ? 4 : 0)));
-  for (const auto& part : {bytes.new_image, bytes.old_image, keys ? bytes.keys : std::nullopt}) {
-    if (part) storage::AppendLengthPrefixed(&out, *part);
+  const std::optional<std::string_view> parts[] = {bytes.new_image, bytes.old_image, keys ? bytes.keys : std::nullopt};
+  std::size_t room = 4 + 2 * storage::kMaxVarint;
+  for (const auto& part : parts)
+    if (part) room += storage::kMaxVarint + part->size();
+  // Written through a pointer into room made ahead, then cut to length (this runs on every write).
+  out->resize(room);
+  char* p = out->data();
+  *p++ = kFormat2;
+  *p++ = static_cast<char>(header.event);
+  p = storage::WriteVarint(p, static_cast<uint64_t>(header.millis));
+  p = storage::WriteVarint(p, static_cast<uint64_t>(header.size_bytes));
+  *p++ = static_cast<char>(header.view_type);
+  *p++ = static_cast<char>((bytes.new_image ? 1 : 0) | (bytes.old_image ? 2 : 0) | (keys ? 4 : 0));
+  for (const auto& part : parts) {
+    if (!part) continue;
+    p = storage::WriteVarint(p, part->size());
+    std::memcpy(p, part->data(), part->size());
+    p += part->size();
   }
+  out->resize(static_cast<std::size_t>(p - out->data()));
 }
 
 std::string EventId(std::string_view stream_arn, uint64_t sequence) {

@@ -20,7 +20,9 @@ namespace localdynamo {
 using engine::StreamMeta;
 
 bool Database::Impl::HasSynchronousListener(std::string_view table) {
-  if (options.stream_delivery != StreamDelivery::kSynchronous) return false;
+  if (options.stream_delivery != StreamDelivery::kSynchronous ||
+      subscriber_count.load(std::memory_order_acquire) == 0)
+    return false;
   std::lock_guard lock(subscribers_mu);
   for (const auto& s : subscribers)
     if (s.table_name == table) return true;
@@ -122,6 +124,7 @@ Result<Database::SubscriptionId> Database::Subscribe(const std::string& table_na
     std::lock_guard lock(db.subscribers_mu);
     id = db.next_subscription++;
     db.subscribers.push_back({id, table_name, std::move(subscriber), consumer, next});
+    db.subscriber_count.store(db.subscribers.size(), std::memory_order_release);
   }
   if (db.options.stream_delivery == StreamDelivery::kBackground) {
     std::lock_guard lock(db.worker_mu);
@@ -219,6 +222,7 @@ void Database::Impl::DeliverBackground() {
 void Database::Unsubscribe(SubscriptionId id) {
   std::lock_guard lock(impl_->subscribers_mu);
   std::erase_if(impl_->subscribers, [&](const Impl::Subscription& s) { return s.id == id; });
+  impl_->subscriber_count.store(impl_->subscribers.size(), std::memory_order_release);
 }
 
 namespace {

@@ -155,11 +155,8 @@ class SizeVisitor {
 }  // namespace
 
 void AppendVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
+  char buf[kMaxVarint];
+  out->append(buf, WriteVarint(buf, v));
 }
 
 bool ReadVarintSlow(std::string_view* in, uint64_t* v) {

@@ -41,6 +41,16 @@ enum Tag : uint8_t {
   kTagBS = 0x0B,
 };
 
+inline constexpr std::size_t kMaxVarint = 10;
+// Writes v at p (room: kMaxVarint); returns the end.
+inline char* WriteVarint(char* p, uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
+}
 void AppendVarint(std::string* out, uint64_t v);
 bool ReadVarintSlow(std::string_view* in, uint64_t* v);
 // Inline for the common one-byte case: every name and short value starts with one.
