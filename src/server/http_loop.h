@@ -27,8 +27,8 @@ struct HttpRequest {
 
 struct HttpResponse {
   int status = 200;
-  std::string content_type = "application/x-amz-json-1.0";
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::string_view content_type = "application/x-amz-json-1.0";  // a literal
+  std::vector<std::pair<std::string_view, std::string>> headers;  // names: literals
   std::string body;
 };
 

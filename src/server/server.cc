@@ -37,8 +37,8 @@ struct Server::Impl {
       res.body = "healthy: localdynamo";
       return;
     }
-    auto started = std::chrono::steady_clock::now();
-    std::string target(req.header("x-amz-target"));
+    const auto started = options.access_log ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    const std::string_view target = req.header("x-amz-target");
     wire::WireResponse out;
     bool answered = false;
     if (req.method != "POST") {
@@ -73,9 +73,9 @@ struct Server::Impl {
     }
     if (options.access_log) {
       auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
-      std::fprintf(stderr, "%s %s %d %s %lldus\n", target.empty() ? "-" : target.c_str(),
-                   out.table_name.empty() ? "-" : out.table_name.c_str(), out.http_status,
-                   out.error_code.empty() ? "-" : out.error_code.c_str(), static_cast<long long>(us));
+      auto or_dash = [](std::string_view v) { return v.empty() ? std::string_view("-") : v; };
+      fmt::print(stderr, "{} {} {} {} {}us\n", or_dash(target), or_dash(out.table_name), out.http_status,
+                 or_dash(out.error_code), us);
     }
     res.status = out.http_status;
     res.headers.emplace_back("x-amzn-RequestId", db->options().ids->NewUuid());

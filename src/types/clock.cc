@@ -31,12 +31,17 @@ std::string FormatUuid(uint64_t hi, uint64_t lo) {
   // Version 4 / RFC 4122 variant bits, so the text is a valid UUID whatever the source.
   hi = (hi & ~uint64_t{0xF000}) | 0x4000;
   lo = (lo & ~(uint64_t{0xC} << 60)) | (uint64_t{0x8} << 60);
-  char buf[37];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xFFFF),
-                static_cast<unsigned>(hi & 0xFFFF), static_cast<unsigned>(lo >> 48),
-                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
-  return buf;
+  // 8-4-4-4-12 hex digits: the 128 bits, most significant first.
+  std::string out(36, '-');
+  auto hex = [&out](std::size_t at, uint64_t v, int digits) {
+    for (int i = digits - 1; i >= 0; --i, v >>= 4) out[at + i] = "0123456789abcdef"[v & 0xF];
+  };
+  hex(0, hi >> 32, 8);
+  hex(9, hi >> 16, 4);
+  hex(14, hi, 4);
+  hex(19, lo >> 48, 4);
+  hex(24, lo, 12);
+  return out;
 }
 
 class RandomIdsImpl final : public IdSource {

@@ -6,9 +6,9 @@ import time
 
 
 class Server:
-    def __init__(self, binary, *extra):
+    def __init__(self, binary, *extra, stderr=subprocess.DEVNULL):
         self.proc = subprocess.Popen([binary, "serve", "--port", "0", *extra],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                                     stdout=subprocess.PIPE, stderr=stderr, text=True)
         line = self.proc.stdout.readline()
         self.proc.stdout.close()  # the server prints only this line
         m = re.search(r"http://([\d.]+):(\d+)", line)

@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import sys
+import tempfile
 import threading
 import unittest
 import zlib
@@ -216,6 +217,23 @@ class AuthTest(unittest.TestCase):
             self.assertEqual(client("AKIDLOCAL", "s3cret").list_tables()["TableNames"], [])
             self.assertEqual(code(lambda: client("other", "s3cret").list_tables())[0], "UnrecognizedClientException")
             self.assertEqual(code(lambda: client("AKIDLOCAL", "wrong").list_tables())[0], "InvalidSignatureException")
+
+    def test_access_log_line_per_request(self):
+        # --log: target, table, status, error code and microseconds, one line per request
+        # (on one event-loop thread, which --threads sets).
+        with tempfile.TemporaryFile(mode="w+") as log:
+            with Server(BINARY, "--in-memory", "--log", "--threads", "1", stderr=log) as server:
+                c = boto3.client("dynamodb", endpoint_url=server.endpoint, region_name="us-east-1",
+                                 aws_access_key_id="x", aws_secret_access_key="x",
+                                 config=Config(retries={"max_attempts": 1}))
+                c.list_tables()
+                self.assertEqual(code(lambda: c.get_item(TableName="nope", Key={"k": {"S": "1"}}))[0],
+                                 "ResourceNotFoundException")
+            log.seek(0)
+            lines = log.read().splitlines()
+        self.assertEqual(len(lines), 2, lines)
+        self.assertRegex(lines[0], r"^DynamoDB_20120810\.ListTables - 200 - \d+us$")
+        self.assertRegex(lines[1], r"^DynamoDB_20120810\.GetItem nope 400 ResourceNotFoundException \d+us$")
 
     def test_sigterm_exits_cleanly(self):
         server = Server(BINARY, "--in-memory")
