@@ -196,6 +196,9 @@ void HttpLoop::Loop(int ep) {
     AppendResponse(&c.out, r, keep_alive);
     if (!keep_alive) c.close_after = true;
   };
+  // Reused by every request on this thread: no allocations for them after the first few.
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
+  HttpResponse res;
   // Parses and answers every complete request in c.in.
   auto process = [&](Connection& c) {
     while (!c.close_after) {
@@ -215,7 +218,7 @@ void HttpLoop::Loop(int ep) {
       std::string_view method = request_line.substr(0, sp1);
       std::string_view path = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
       std::string_view version = request_line.substr(sp2 + 1);
-      std::vector<std::pair<std::string_view, std::string_view>> headers;
+      headers.clear();
       std::string_view rest = line_end == std::string_view::npos ? std::string_view() : head.substr(line_end + 2);
       while (!rest.empty()) {
         std::size_t e = rest.find("\r\n");
@@ -261,7 +264,10 @@ void HttpLoop::Loop(int ep) {
         return;
       }
       HttpRequest req{method, path, std::string_view(c.in.data() + header_end + 4, length), header};
-      HttpResponse res;
+      res.status = 200;
+      res.content_type = HttpResponse().content_type;
+      res.headers.clear();
+      res.body.clear();
       handler_(req, res);
       AppendResponse(&c.out, res, keep_alive && !stopping_);
       if (!keep_alive || stopping_) c.close_after = true;

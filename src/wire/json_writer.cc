@@ -119,8 +119,7 @@ class JsonVisitor {
     if (slot.parent == Parent::kSet) return p;
     *p++ = '{';
     *p++ = '"';
-    std::memcpy(p, type.data(), type.size());
-    p += type.size();
+    for (char c : type) *p++ = c;  // 1 to 4 letters: no call to memcpy
     *p++ = '"';
     *p++ = ':';
     return p;

@@ -49,6 +49,19 @@ TEST_CASE("strings are escaped as nlohmann::json escapes them, whatever their le
     AppendJsonString(&out, s);
     RC_ASSERT(out == json(s).dump());
   }));
+  // Mostly plain text (UTF-8 included) with an escape now and then: long runs for the
+  // 16-byte and word scans, escapes at any offset within them, and any tail length.
+  CHECK(rc::check("sparse escapes: AppendJsonString == json::dump", [](const std::vector<uint8_t>& picks) {
+    std::string s;
+    for (uint8_t pick : picks) {
+      if (pick < 8) s.push_back("\"\\\n\x01\x1f\t\b/"[pick]);
+      else if (pick < 24) s += "\xc3\xa9";  // é
+      else s.push_back(static_cast<char>('a' + pick % 26));
+    }
+    std::string out = "prefix";
+    AppendJsonString(&out, s);
+    RC_ASSERT(out == "prefix" + json(s).dump());
+  }));
   std::string out;
   AppendJsonString(&out, "0123456789abcdef\"\x01\\ é plain text after");
   CHECK(out == R"("0123456789abcdef\"\u0001\\ é plain text after")");
