@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "wire/codec.h"
+#include "wire/json_parse.h"
 #include "wire/json_writer.h"
 
 namespace localdynamo::wire {
@@ -127,7 +128,7 @@ std::string ErrorBody(const Error& e) {
 WireResponse Dispatch(Database& db, std::string_view target, std::string_view body) {
   Handler h = Find(target);
   if (!h) return Fail(Error{ErrorCode::kUnknownOperation, "", nullptr, {}});
-  json parsed = json::parse(body, nullptr, false);
+  json parsed = ParseRequestJson(body);
   if (parsed.is_discarded() || !parsed.is_object())
     return Fail(Error{ErrorCode::kSerialization, body.empty() ? "" : "Start of structure or map found where not expected", nullptr, {}});
   try {
