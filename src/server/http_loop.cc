@@ -265,7 +265,7 @@ void HttpLoop::Loop(int ep) {
       }
       HttpRequest req{method, path, std::string_view(c.in.data() + header_end + 4, length), header};
       res.status = 200;
-      res.content_type = HttpResponse().content_type;
+      res.content_type = HttpResponse::kJsonType;
       res.headers.clear();
       res.body.clear();
       handler_(req, res);

@@ -26,8 +26,9 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
+  static constexpr std::string_view kJsonType = "application/x-amz-json-1.0";
   int status = 200;
-  std::string_view content_type = "application/x-amz-json-1.0";  // a literal
+  std::string_view content_type = kJsonType;  // a literal
   std::vector<std::pair<std::string_view, std::string>> headers;  // names: literals
   std::string body;
 };
