@@ -21,7 +21,6 @@ namespace localdynamo {
 namespace {
 
 constexpr std::size_t kMaxRequestBytes = 16 * 1024 * 1024;
-constexpr const char* kJsonType = "application/x-amz-json-1.0";
 
 }  // namespace
 
@@ -63,7 +62,7 @@ struct Server::Impl {
     }
     if (!answered) {
       std::string_view type = req.header("content-type");
-      if (!type.starts_with(kJsonType) && !type.starts_with("application/json")) {
+      if (!type.starts_with(server::HttpResponse::kJsonType) && !type.starts_with("application/json")) {
         // DynamoDB answers a body it can't read as its protocol with UnknownOperationException.
         Error e{ErrorCode::kUnknownOperation, "", nullptr, {}};
         out = {400, wire::ErrorBody(e), "UnknownOperationException", ""};
