@@ -1,6 +1,7 @@
 #include "wire/json_writer.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -48,6 +49,27 @@ class JsonOut {
   std::size_t end_;
 };
 
+// {"<type>": for each Type, as an 8-byte word (the longest, {"BOOL":, is 8 bytes) and its
+// length: written whole, then the end moved back.
+struct Opening {
+  char bytes[8];
+  std::size_t size;
+};
+constexpr auto kOpenings = [] {
+  std::array<Opening, 10> openings{};
+  for (int t = 0; t < 10; ++t) {
+    const std::string_view name = TypeName(static_cast<Type>(t));
+    Opening& o = openings[t];
+    o.bytes[0] = '{';
+    o.bytes[1] = '"';
+    for (std::size_t i = 0; i < name.size(); ++i) o.bytes[2 + i] = name[i];
+    o.bytes[2 + name.size()] = '"';
+    o.bytes[3 + name.size()] = ':';
+    o.size = 4 + name.size();
+  }
+  return openings;
+}();
+
 // Writes an encoded item (storage/item_walk.h) as DynamoDB JSON, byte for byte what
 // AppendItemJson writes for the decoded Item.
 class JsonVisitor {
@@ -55,7 +77,7 @@ class JsonVisitor {
   explicit JsonVisitor(JsonOut* out) : out_(out) {}
 
   void BeginMap(Slot slot, std::size_t) {
-    if (slot.parent != Parent::kNone) BeginValue(slot, "M");
+    if (slot.parent != Parent::kNone) BeginValue(slot, Type::kM);
     out_->Put('{');
   }
   void Name(Slot slot, std::string_view name) {
@@ -70,27 +92,26 @@ class JsonVisitor {
     if (slot.parent != Parent::kNone) EndValue(slot);
   }
   void BeginList(Slot slot, std::size_t) {
-    BeginValue(slot, "L");
+    BeginValue(slot, Type::kL);
     out_->Put('[');
   }
   void EndList(Slot slot) { EndArray(slot); }
   void BeginSet(Slot slot, Type type, std::size_t) {
-    BeginValue(slot, TypeName(type));
+    BeginValue(slot, type);
     out_->Put('[');
   }
   void EndSet(Slot slot) { EndArray(slot); }
   void Bytes(Slot slot, Type type, std::string_view bytes) {
     std::string base64;
     if (type == Type::kB) bytes = base64 = Base64Encode(bytes);
-    const std::string_view name = TypeName(type);
-    char* p = out_->Room(kPrefixRoom + name.size() + JsonStringBound(bytes.size()) + 1);
-    p = WriteJsonString(Prefix(p, slot, name), bytes);
+    char* p = out_->Room(kPrefixRoom + JsonStringBound(bytes.size()) + 1);
+    p = WriteJsonString(Prefix(p, slot, type), bytes);
     out_->Advance(Suffix(p, slot));
   }
   void Num(Slot slot, bool negative, std::string_view digits, int exponent) {
     number_.clear();  // number text needs no escaping
     Number::AppendText(&number_, negative, digits, exponent);
-    char* p = Prefix(out_->Room(kPrefixRoom + 1 + number_.size() + 3), slot, "N");
+    char* p = Prefix(out_->Room(kPrefixRoom + number_.size() + 3), slot, Type::kN);
     *p++ = '"';
     std::memcpy(p, number_.data(), number_.size());
     p += number_.size();
@@ -98,39 +119,34 @@ class JsonVisitor {
     out_->Advance(Suffix(p, slot));
   }
   void Bool(Slot slot, bool b) {
-    BeginValue(slot, "BOOL");
+    BeginValue(slot, Type::kBool);
     out_->Put(b ? "true" : "false");
     EndValue(slot);
   }
   void Null(Slot slot) {
-    BeginValue(slot, "NULL");
+    BeginValue(slot, Type::kNull);
     out_->Put("true");
     EndValue(slot);
   }
 
  private:
   // A value: separated from the one before it in a list or set (map entries are, by Name);
-  // typed ({"S":...}) unless it is a set member. Prefix writes the start (room:
-  // kPrefixRoom + the type name's length), Suffix the end (room: 1).
-  static constexpr std::size_t kPrefixRoom = 5;
-  static char* Prefix(char* p, Slot slot, std::string_view type) {
+  // typed ({"S":...}) unless it is a set member. Prefix writes the start (room: kPrefixRoom),
+  // Suffix the end (room: 1).
+  static constexpr std::size_t kPrefixRoom = 1 + 8;
+  static char* Prefix(char* p, Slot slot, Type type) {
     const bool element = slot.parent == Parent::kList || slot.parent == Parent::kSet;
     if (element && !slot.first) *p++ = ',';
     if (slot.parent == Parent::kSet) return p;
-    *p++ = '{';
-    *p++ = '"';
-    for (char c : type) *p++ = c;  // 1 to 4 letters: no call to memcpy
-    *p++ = '"';
-    *p++ = ':';
-    return p;
+    const Opening& open = kOpenings[static_cast<int>(type)];
+    std::memcpy(p, open.bytes, 8);
+    return p + open.size;
   }
   static char* Suffix(char* p, Slot slot) {
     if (slot.parent != Parent::kSet) *p++ = '}';
     return p;
   }
-  void BeginValue(Slot slot, std::string_view type) {
-    out_->Advance(Prefix(out_->Room(kPrefixRoom + type.size()), slot, type));
-  }
+  void BeginValue(Slot slot, Type type) { out_->Advance(Prefix(out_->Room(kPrefixRoom), slot, type)); }
   void EndValue(Slot slot) { out_->Advance(Suffix(out_->Room(1), slot)); }
   void EndArray(Slot slot) {
     out_->Put(']');
