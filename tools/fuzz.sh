@@ -14,7 +14,7 @@ case "$name" in
   *) echo "unknown fuzz target: $name" >&2; exit 2 ;;
 esac
 cd "$root"
-clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -Iinclude \
+clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -Isrc -Iinclude -Itests \
   "tests/fuzz/${name}_fuzz.cc" $sources -o "$out/${name}_fuzz"
 printf '{"TableName":"t","Item":{"pk":{"S":"a\\n"},"n":{"N":"1"}},"Limit":20}' > "$out/corpus-$name/seed"
 exec "$out/${name}_fuzz" -max_total_time="$seconds" -max_len=512 "$out/corpus-$name"

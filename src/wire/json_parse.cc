@@ -54,15 +54,9 @@ class FastParser {
   }
 
   bool Object(json* out, int depth) {
-    ++p_;  // '{'
     *out = json::object();
     auto& members = *out->get_ptr<json::object_t*>();
-    SkipSpace();
-    if (p_ < end_ && *p_ == '}') {
-      ++p_;
-      return true;
-    }
-    while (true) {
+    return Sequence('}', [&] {
       std::string key;
       if (p_ == end_ || *p_ != '"' || !String(&key)) return false;
       SkipSpace();
@@ -72,33 +66,30 @@ class FastParser {
       json value;
       if (!Value(&value, depth)) return false;
       members.insert_or_assign(std::move(key), std::move(value));  // the last of equal keys wins
-      SkipSpace();
-      if (p_ == end_) return false;
-      if (*p_ == '}') {
-        ++p_;
-        return true;
-      }
-      if (*p_ != ',') return false;
-      ++p_;
-      SkipSpace();
-    }
+      return true;
+    });
   }
 
   bool Array(json* out, int depth) {
-    ++p_;  // '['
     *out = json::array();
     auto& elements = *out->get_ptr<json::array_t*>();
+    return Sequence(']', [&] { return Value(&elements.emplace_back(), depth); });
+  }
+
+  // After the opening bracket: entries read by `entry`, separated by commas, up to `close`.
+  template <class Entry>
+  bool Sequence(char close, Entry entry) {
+    ++p_;
     SkipSpace();
-    if (p_ < end_ && *p_ == ']') {
+    if (p_ < end_ && *p_ == close) {
       ++p_;
       return true;
     }
     while (true) {
-      json& element = elements.emplace_back();
-      if (!Value(&element, depth)) return false;
+      if (!entry()) return false;
       SkipSpace();
       if (p_ == end_) return false;
-      if (*p_ == ']') {
+      if (*p_ == close) {
         ++p_;
         return true;
       }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "support/json_same.h"
 #include "wire/json_parse.h"
 
 using namespace localdynamo::wire;
@@ -15,25 +16,7 @@ using json_parse_detail::FastParse;
 
 namespace {
 
-// Equal values of equal types all the way down (json's == calls 1u and 1 equal).
-bool Same(const json& a, const json& b) {
-  if (a.type() != b.type()) return false;
-  if (a.is_object()) {
-    if (a.size() != b.size()) return false;
-    for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib)
-      if (ia.key() != ib.key() || !Same(*ia, *ib)) return false;
-    return true;
-  }
-  if (a.is_array()) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (!Same(a[i], b[i])) return false;
-    return true;
-  }
-  return a.is_discarded() || a == b;
-}
-
-bool AsNlohmann(const std::string& text) { return Same(ParseRequestJson(text), json::parse(text, nullptr, false)); }
+bool AsNlohmann(const std::string& text) { return ld_test::SameJson(ParseRequestJson(text), json::parse(text, nullptr, false)); }
 
 // The texts and values SDKs send (ASCII, integers), or (`any`) every kind: control
 // characters (\u00XX when dumped), non-ASCII characters and doubles too.
