@@ -2,12 +2,15 @@
 // benchmark's Query returns. QueryBody writes straight from the page's stored bytes; the
 // reference, in the same run, is the generic path every other response takes (an
 // nlohmann::json tree built from the Items, then dumped).
+// Reading a request: the HTTP benchmark's PutItem body through ParseRequestJson, and through
+// nlohmann's parser (the reference; both build the same json value).
 
 #include <benchmark/benchmark.h>
 
 #include "localdynamo/localdynamo.h"
 #include "cruddur_messages.h"
 #include "wire/codec.h"
+#include "wire/json_parse.h"
 #include "wire/json_writer.h"
 
 using namespace localdynamo;
@@ -46,6 +49,21 @@ void BM_QueryBody_NlohmannTree(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * wire::QueryBody(r).size()));
 }
 BENCHMARK(BM_QueryBody_NlohmannTree);
+
+const std::string kPutItemBody =
+    R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"MSG#00000150-5ae2-47a0-bc6d-fe2bc2700399"},)"
+    R"("sk":{"S":"w123456-789"},"message_group_uuid":{"S":"g"},)"
+    R"("message":{"S":"I think my favorite season is season 3."},"user_handle":{"S":"bayko"}}})";
+
+void BM_PutItemRequest_ParseRequestJson(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(wire::ParseRequestJson(kPutItemBody));
+}
+BENCHMARK(BM_PutItemRequest_ParseRequestJson);
+
+void BM_PutItemRequest_NlohmannParse(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(wire::json::parse(kPutItemBody));
+}
+BENCHMARK(BM_PutItemRequest_NlohmannParse);
 
 }  // namespace
 
