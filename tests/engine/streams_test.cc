@@ -260,14 +260,20 @@ struct ManualClock : Clock {
   std::atomic<int64_t> now{kStartMillis};
   int64_t NowMillis() override { return now.load(); }
 };
+
+// An in-memory database on `clock` with the Cruddur messages table (stream on).
+std::unique_ptr<Database> OpenMessagesOnClock(std::shared_ptr<Clock> clock) {
+  Options o;
+  o.clock = std::move(clock);
+  auto db = Must(Database::OpenInMemory(o));
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  return db;
+}
 }  // namespace
 
 TEST_CASE("stream records older than 24 hours of Clock time are trimmed") {
   auto clock = std::make_shared<ManualClock>();
-  Options o;
-  o.clock = clock;
-  auto db = Must(Database::OpenInMemory(o));
-  Must(db->CreateTable(CruddurMessagesSchema()));
+  auto db = OpenMessagesOnClock(clock);
   for (int i = 0; i < 100; ++i) Put(*db, kTable, {{"pk", S("old")}, {"sk", S(std::to_string(i))}});
   clock->now += 25LL * 3600 * 1000;
   for (int i = 0; i < 300; ++i) Put(*db, kTable, {{"pk", S("new")}, {"sk", S(std::to_string(i))}});
@@ -279,10 +285,7 @@ TEST_CASE("stream records older than 24 hours of Clock time are trimmed") {
 
 TEST_CASE("a deleted table's stream stays readable for 24 hours") {
   auto clock = std::make_shared<ManualClock>();
-  Options o;
-  o.clock = clock;
-  auto db = Must(Database::OpenInMemory(o));
-  Must(db->CreateTable(CruddurMessagesSchema()));
+  auto db = OpenMessagesOnClock(clock);
   Put(*db, kTable, {{"pk", S("p")}, {"sk", S("1")}});
   auto arn = *Must(db->DescribeTable({kTable})).table.latest_stream_arn;
   Must(db->DeleteTable({kTable}));
@@ -304,10 +307,7 @@ TEST_CASE("a deleted table's stream stays readable for 24 hours") {
 
 TEST_CASE("shard iterators expire after 15 minutes; trimmed positions are refused") {
   auto clock = std::make_shared<ManualClock>();
-  Options o;
-  o.clock = clock;
-  auto db = Must(Database::OpenInMemory(o));
-  Must(db->CreateTable(CruddurMessagesSchema()));
+  auto db = OpenMessagesOnClock(clock);
   Put(*db, kTable, {{"pk", S("p")}, {"sk", S("1")}});
   GetShardIteratorRequest gi = TrimHorizon(*db, LatestStreamArn(*db));
   GetRecordsRequest gr;
@@ -377,10 +377,7 @@ TEST_CASE("records read back from storage equal the delivered ones, for every vi
 // after a long pause catches up over the next writes instead of in one huge transaction.
 TEST_CASE("trimming a backlog is spread over several writes") {
   auto clock = std::make_shared<ManualClock>();
-  Options o;
-  o.clock = clock;
-  auto db = Must(Database::OpenInMemory(o));
-  Must(db->CreateTable(CruddurMessagesSchema()));
+  auto db = OpenMessagesOnClock(clock);
   auto first_sk = [&] { return ReadFromStart(*db, LatestStreamArn(*db)).at(0).keys.at("sk").s(); };
   for (int i = 0; i < 2000; ++i) Put(*db, kTable, {{"pk", S("old")}, {"sk", S(fmt::format("{:04}", i))}});
   clock->now += 25LL * 3600 * 1000;
