@@ -73,7 +73,12 @@ LD_PCLMUL uint32_t FoldCrc32(const unsigned char* buf, std::size_t size, uint32_
   return static_cast<uint32_t>(_mm_extract_epi32(x1, 1));
 }
 
-const bool kHasPclmul = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
+// Read once, during static initialization: __builtin_cpu_init first, since libgcc's own
+// initializer may not have run yet at that point.
+const bool kHasPclmul = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
+}();
 
 #endif
 
