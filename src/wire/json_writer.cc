@@ -40,7 +40,6 @@ class JsonOut {
     std::memcpy(Room(v.size()), v.data(), v.size());
     end_ += v.size();
   }
-  void String(std::string_view v) { Advance(WriteJsonString(Room(JsonStringBound(v.size())), v)); }
 
  private:
   [[gnu::noinline]] void Grow(std::size_t n) { s_->resize(std::max({2 * s_->size(), end_ + n, s_->capacity()})); }
