@@ -75,9 +75,7 @@ void AppendArray(std::string* out, const std::vector<T>& values, F each) {
 }  // namespace
 
 void AppendValueJson(std::string* out, const AttributeValue& v) {
-  out->append("{\"");
-  out->append(TypeName(v.type()));
-  out->append("\":");
+  out->append(JsonValueOpening(v.type()).text());
   switch (v.type()) {
     case Type::kS: AppendJsonString(out, v.s()); break;
     case Type::kN: AppendJsonString(out, v.n().ToString()); break;

@@ -3,6 +3,7 @@
 // written straight into a string. One writer for debug strings and for the wire's hot
 // responses.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -28,6 +29,14 @@ constexpr std::size_t JsonStringBound(std::size_t size) { return 6 * size + 2 + 
 inline char* WriteJsonString(char* out, std::string_view s);
 // Writes the escape sequence for `c` (a control character, '"' or '\\'); returns the end.
 char* WriteJsonEscape(char* out, unsigned char c);
+// How a value of each type starts: {"S": ... {"BOOL":, with room to be copied as one 8-byte
+// word (the longest is 8 bytes) before the end is moved back to `size`.
+struct JsonOpening {
+  char bytes[8];
+  std::size_t size;
+  std::string_view text() const { return {bytes, size}; }
+};
+inline const JsonOpening& JsonValueOpening(Type t);
 void AppendValueJson(std::string* out, const AttributeValue& v);
 void AppendItemJson(std::string* out, const Item& item);
 
@@ -45,7 +54,24 @@ constexpr bool NeedsEscape(uint64_t w) {
 
 constexpr bool Escaped(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
+inline constexpr std::array<JsonOpening, 10> kOpenings = [] {
+  std::array<JsonOpening, 10> openings{};
+  for (int i = 0; i < 10; ++i) {
+    const std::string_view name = TypeName(static_cast<Type>(i));
+    JsonOpening& o = openings[i];
+    o.bytes[0] = '{';
+    o.bytes[1] = '"';
+    for (std::size_t j = 0; j < name.size(); ++j) o.bytes[2 + j] = name[j];
+    o.bytes[2 + name.size()] = '"';
+    o.bytes[3 + name.size()] = ':';
+    o.size = 4 + name.size();
+  }
+  return openings;
+}();
+
 }  // namespace json_text_detail
+
+inline const JsonOpening& JsonValueOpening(Type t) { return json_text_detail::kOpenings[static_cast<int>(t)]; }
 
 inline char* WriteJsonString(char* p, std::string_view s) {
   using json_text_detail::Escaped;

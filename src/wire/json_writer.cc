@@ -1,7 +1,6 @@
 #include "wire/json_writer.h"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -47,27 +46,6 @@ class JsonOut {
   std::string* s_;
   std::size_t end_;
 };
-
-// {"<type>": for each Type, as an 8-byte word (the longest, {"BOOL":, is 8 bytes) and its
-// length: written whole, then the end moved back.
-struct Opening {
-  char bytes[8];
-  std::size_t size;
-};
-constexpr auto kOpenings = [] {
-  std::array<Opening, 10> openings{};
-  for (int t = 0; t < 10; ++t) {
-    const std::string_view name = TypeName(static_cast<Type>(t));
-    Opening& o = openings[t];
-    o.bytes[0] = '{';
-    o.bytes[1] = '"';
-    for (std::size_t i = 0; i < name.size(); ++i) o.bytes[2 + i] = name[i];
-    o.bytes[2 + name.size()] = '"';
-    o.bytes[3 + name.size()] = ':';
-    o.size = 4 + name.size();
-  }
-  return openings;
-}();
 
 // Writes an encoded item (storage/item_walk.h) as DynamoDB JSON, byte for byte what
 // AppendItemJson writes for the decoded Item.
@@ -137,7 +115,7 @@ class JsonVisitor {
     const bool element = slot.parent == Parent::kList || slot.parent == Parent::kSet;
     if (element && !slot.first) *p++ = ',';
     if (slot.parent == Parent::kSet) return p;
-    const Opening& open = kOpenings[static_cast<int>(type)];
+    const JsonOpening& open = JsonValueOpening(type);
     std::memcpy(p, open.bytes, 8);
     return p + open.size;
   }
