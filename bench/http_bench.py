@@ -7,9 +7,10 @@ Starts `localdynamo serve --in-memory`, dynalite (in-memory; installed with npm 
 bench/node_modules, git-ignored) and `http_baseline_server` (the server's own HTTP loop,
 answering every request with an empty JSON body), seeds 100 partitions x 100
 Cruddur messages into both DynamoDB endpoints with boto3, then drives GetItem, Query
-(Limit 20, newest first) and PutItem with wrk (2 threads, 16 connections) and prints
-requests/s and p99 latency. With two cores or more, every server runs on one core and wrk
-on another (see PINNED); measurements still move, so the whole set is measured `--rounds` times, interleaved
+(Limit 20, newest first) and PutItem with wrk (16 connections) and prints requests/s and
+p99 latency. With two cores or more, every server runs on one core with one event-loop
+thread and wrk on another with one thread (see PINNED); measurements still move, so the
+whole set is measured `--rounds` times, interleaved
 (each round: the empty handler, then each operation against localdynamo and dynalite), and
 the table shows medians, with the range over rounds for localdynamo and each ratio taken
 within a round. Also measures localdynamo's cold start (process start to first answered
