@@ -13,6 +13,7 @@
 
 #include "server/crc32.h"
 #include "server/http_loop.h"
+#include "server/request_id.h"
 #include "server/sigv4.h"
 #include "wire/dispatch.h"
 
@@ -77,7 +78,7 @@ struct Server::Impl {
                  or_dash(out.error_code), us);
     }
     res.status = out.http_status;
-    res.headers.emplace_back("x-amzn-RequestId", db->options().ids->NewUuid());
+    res.headers.emplace_back("x-amzn-RequestId", server::RequestId(db->options().ids->NewUuid()));
     res.headers.emplace_back("x-amz-crc32", std::to_string(server::Crc32(out.body)));
     res.body = std::move(out.body);
   }

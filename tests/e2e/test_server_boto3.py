@@ -171,6 +171,12 @@ class ServerTest(unittest.TestCase):
             ids.add(r.getheader("x-amzn-RequestId"))
         conn.close()
         self.assertEqual(len(ids), 5)
+        # DynamoDB's shape: 52 characters of base32hex, the last 26 the same on every response.
+        for i in ids:
+            self.assertRegex(i, r"^[0-9A-V]{52}$")
+        self.assertEqual(len({i[26:] for i in ids}), 1)
+        # What SDKs report as the request's id.
+        self.assertIn(self.c.list_tables()["ResponseMetadata"]["RequestId"][26:], {i[26:] for i in ids})
 
     def test_concurrent_clients(self):
         errors = []

@@ -1,0 +1,15 @@
+#pragma once
+// x-amzn-RequestId values shaped like DynamoDB's: 52 characters of base32hex (RFC 4648's
+// "extended hex" alphabet, 0-9 then A-V). The first 26 encode the 128 bits of a UUID from the
+// database's IdSource, so an injected IdSource makes them deterministic; the last 26 are the
+// same on every response, as DynamoDB's are.
+
+#include <string>
+#include <string_view>
+
+namespace localdynamo::server {
+
+// `uuid`: canonical UUID text (8-4-4-4-12 hex digits, either case).
+std::string RequestId(std::string_view uuid);
+
+}  // namespace localdynamo::server

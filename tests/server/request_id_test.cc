@@ -1,0 +1,22 @@
+#include <doctest/doctest.h>
+
+#include "server/request_id.h"
+
+using localdynamo::server::RequestId;
+
+// Expected values from Python: base64.b32hexencode(uuid.UUID(u).bytes).rstrip("=").
+constexpr const char* kSuffix = "DHNM6OBCCHSMSOBDDSG76PBIEO";  // b32hex of "localdynamo serv"
+
+TEST_CASE("RequestId: a UUID's 128 bits in base32hex, then the constant half") {
+  CHECK(RequestId("00000000-0000-0000-0000-000000000000") == std::string(26, '0') + kSuffix);
+  CHECK(RequestId("ffffffff-ffff-ffff-ffff-ffffffffffff") == std::string("VVVVVVVVVVVVVVVVVVVVVVVVVS") + kSuffix);
+  CHECK(RequestId("6663236a-b495-11e8-946a-bf44f413b71f") == std::string("CPHI6QLKIK8UH53ANT2F84TN3S") + kSuffix);
+  CHECK(RequestId("6663236A-B495-11E8-946A-BF44F413B71F") == RequestId("6663236a-b495-11e8-946a-bf44f413b71f"));
+}
+
+TEST_CASE("RequestId: 52 characters of 0-9 and A-V, as DynamoDB's") {
+  const std::string id = RequestId("0f1e2d3c-4b5a-4968-8776-655443322110");
+  CHECK(id.size() == 52);
+  for (char c : id) CHECK(((c >= '0' && c <= '9') || (c >= 'A' && c <= 'V')));
+  CHECK(RequestId("0f1e2d3c-4b5a-4968-8776-655443322111") != id);
+}
