@@ -75,7 +75,14 @@ std::vector<Token> Lex(std::string_view s) {
           push(Token::Kind::kGt, start, 1);
         }
         break;
-      default: push(Token::Kind::kInvalid, start, 1); break;
+      default: {
+        // A character the grammar has no place for. Beyond ASCII that is a whole UTF-8
+        // sequence: error messages quote the token, and half a character is not text.
+        std::size_t j = i + 1;
+        while (j < s.size() && j - i < 4 && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) ++j;
+        push(Token::Kind::kInvalid, start, (static_cast<unsigned char>(c) & 0x80) ? j - start : 1);
+        break;
+      }
     }
   }
   out.push_back(Token{Token::Kind::kEnd, std::string_view(), s.size()});

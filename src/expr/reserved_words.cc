@@ -3,7 +3,8 @@
 // attribute name that is one of these must be written through ExpressionAttributeNames.
 
 #include <algorithm>
-#include <array>
+#include <iterator>
+#include <string_view>
 #include <cctype>
 #include <string>
 
@@ -13,7 +14,7 @@ namespace localdynamo::expr {
 namespace {
 
 // Upper case, sorted, for binary search.
-constexpr std::array kReservedWords = {
+constexpr std::string_view kReservedWords[] = {
     "ABORT", "ABSOLUTE", "ACTION", "ADD", "AFTER", "AGENT", "AGGREGATE", "ALL", "ALLOCATE",
     "ALTER", "ANALYZE", "AND", "ANY", "ARCHIVE", "ARE", "ARRAY", "AS", "ASC", "ASCII",
     "ASENSITIVE", "ASSERTION", "ASYMMETRIC", "AT", "ATOMIC", "ATTACH", "ATTRIBUTE", "AUTH",
@@ -90,7 +91,7 @@ bool IsReservedWord(std::string_view word) {
   for (std::size_t i = 0; i < word.size(); ++i)
     upper[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(word[i])));
   std::string_view key(upper, word.size());
-  return std::binary_search(kReservedWords.begin(), kReservedWords.end(), key,
+  return std::binary_search(std::begin(kReservedWords), std::end(kReservedWords), key,
                             [](std::string_view a, std::string_view b) { return a < b; });
 }
 

@@ -40,7 +40,7 @@ WireResponse Run(const json& body, Req (*parse)(const json&), Result<Resp> (Data
   } else if constexpr (std::is_same_v<Resp, GetItemResponse>) {
     return WireResponse{200, GetItemBody(*result), "", table};
   } else {
-    return WireResponse{200, ToJson(*result).dump(), "", table};
+    return WireResponse{200, DumpJson(ToJson(*result)), "", table};
   }
 }
 
@@ -53,7 +53,7 @@ WireResponse Handle(Database& db, const json& body) {
 
 WireResponse DescribeEndpoints(Database&, const json&) {
   json o = {{"Endpoints", json::array({{{"Address", "localhost"}, {"CachePeriodInMinutes", 1440}}})}};
-  return WireResponse{200, o.dump(), "", ""};
+  return WireResponse{200, DumpJson(o), "", ""};
 }
 
 WireResponse DescribeTimeToLive(Database& db, const json& body) {
@@ -61,7 +61,7 @@ WireResponse DescribeTimeToLive(Database& db, const json& body) {
   auto t = db.DescribeTable(req);
   if (!t.ok()) return Fail(t.error(), req.table_name);
   json o = {{"TimeToLiveDescription", {{"TimeToLiveStatus", "DISABLED"}}}};
-  return WireResponse{200, o.dump(), "", req.table_name};
+  return WireResponse{200, DumpJson(o), "", req.table_name};
 }
 
 struct Route {
@@ -122,7 +122,7 @@ std::string ErrorBody(const Error& e) {
     }
     o["CancellationReasons"] = a;
   }
-  return o.dump();
+  return DumpJson(o);
 }
 
 WireResponse Dispatch(Database& db, std::string_view target, std::string_view body) {

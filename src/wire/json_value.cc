@@ -159,4 +159,6 @@ json ItemJson(const Item& item) {
   return o;
 }
 
+std::string DumpJson(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 }  // namespace localdynamo::wire

@@ -35,6 +35,11 @@ Item ParseItem(const json& j);
 json ValueJson(const AttributeValue& v);
 json ItemJson(const Item& item);
 
+// JSON text for a response. Strings that are not UTF-8 (none should be: request strings are
+// checked when read, and messages quote whole characters) are written with U+FFFD in place
+// of the bad bytes rather than failing the response.
+std::string DumpJson(const json& j);
+
 // Throws SerializationException on malformed input.
 std::string Base64Decode(std::string_view text);
 

@@ -177,7 +177,7 @@ std::string QueryBody(const QueryResponse& r) {
     QueryResponse only_capacity;
     only_capacity.consumed_capacity = r.consumed_capacity;
     out.append(",\"ConsumedCapacity\":");
-    out.append(ToJson(only_capacity)["ConsumedCapacity"].dump());
+    out.append(DumpJson(ToJson(only_capacity)["ConsumedCapacity"]));
   }
   out.push_back('}');
   return out;
@@ -195,7 +195,7 @@ std::string GetItemBody(const GetItemResponse& r) {
     only_capacity.consumed_capacity = r.consumed_capacity;
     if (r.item) out.push_back(',');
     out.append("\"ConsumedCapacity\":");
-    out.append(ToJson(only_capacity)["ConsumedCapacity"].dump());
+    out.append(DumpJson(ToJson(only_capacity)["ConsumedCapacity"]));
   }
   out.push_back('}');
   return out;

@@ -104,6 +104,12 @@ TEST_CASE("condition errors carry DynamoDB's texts") {
     CHECK(ParseUpdate("SET _123 = :x", ctx).error().message ==
           "Invalid UpdateExpression: Syntax error; token: \"_\", near: \"SET _123\"");
   }
+  // A character beyond ASCII is quoted whole (one UTF-8 sequence), never cut in half.
+  CHECK(ConditionError("\u00e9 > :s") == "Invalid ConditionExpression: Syntax error; token: \"\u00e9\", near: \"\u00e9 >\"");
+  CHECK(ConditionError("pk = :s AND \u65e5\u672c = :s") ==
+        "Invalid ConditionExpression: Syntax error; token: \"\u65e5\", near: \"AND \u65e5\u672c\"");
+  CHECK(ConditionError("pk = :s AND \U0001F600") ==
+        "Invalid ConditionExpression: Syntax error; token: \"\U0001F600\", near: \"AND \U0001F600\"");
   CHECK(ConditionError("foo(pk)") == "Invalid ConditionExpression: Invalid function name; function: foo");
   CHECK(ConditionError("attribute_type(pk, :bad_type)") == "Invalid ConditionExpression: Invalid attribute type name found in type: STRING, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
   CHECK(ConditionError("begins_with(pk, :three)") == "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");

@@ -1,0 +1,53 @@
+// wire::Dispatch answers every request with a JSON body, client mistakes with DynamoDB's 400s,
+// whatever text the request carries (found by tests/fuzz/dispatch_fuzz.cc: a non-ASCII
+// character in an expression was quoted half in the error message, and the response failed).
+
+#include <doctest/doctest.h>
+
+#include "localdynamo/localdynamo.h"
+#include "wire/dispatch.h"
+#include "wire/json_value.h"
+
+using namespace localdynamo;
+using wire::json;
+
+namespace {
+
+std::unique_ptr<Database> OneTable() {
+  Options o;
+  o.durability = Durability::kNoSync;
+  auto db = std::move(Database::OpenInMemory(o)).value();
+  auto r = wire::Dispatch(*db, "DynamoDB_20120810.CreateTable",
+                          R"({"TableName":"tbl","BillingMode":"PAY_PER_REQUEST",
+                              "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],
+                              "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]})");
+  REQUIRE(r.http_status == 200);
+  return db;
+}
+
+}  // namespace
+
+TEST_CASE("an expression with characters beyond ASCII gets DynamoDB's syntax error, as JSON") {
+  auto db = OneTable();
+  for (const char* expr : {"\u00e9 > :v", "id = :v AND \u65e5\u672c = :v", "\u0749\u07fd> :v"}) {
+    const std::string body = json{{"TableName", "tbl"},
+                                  {"Item", {{"id", {{"S", "a"}}}}},
+                                  {"ConditionExpression", expr},
+                                  {"ExpressionAttributeValues", {{":v", {{"S", "x"}}}}}}
+                                 .dump();
+    const auto r = wire::Dispatch(*db, "DynamoDB_20120810.PutItem", body);
+    CHECK_MESSAGE(r.http_status == 400, expr);
+    const json j = json::parse(r.body, nullptr, false);
+    REQUIRE_MESSAGE(j.is_object(), r.body);
+    CHECK(j["__type"] == "com.amazon.coral.validate#ValidationException");
+    CHECK(j["message"].get<std::string>().starts_with("Invalid ConditionExpression: Syntax error; token: \""));
+  }
+  // Nothing was written.
+  auto g = wire::Dispatch(*db, "DynamoDB_20120810.GetItem", R"({"TableName":"tbl","Key":{"id":{"S":"a"}}})");
+  CHECK(g.body == "{}");
+}
+
+TEST_CASE("DumpJson writes bytes that are not UTF-8 as U+FFFD instead of failing") {
+  CHECK(wire::DumpJson(json{{"message", std::string("bad \xC3 byte")}}) == "{\"message\":\"bad \xEF\xBF\xBD byte\"}");
+  CHECK(wire::DumpJson(json{{"message", "caf\u00e9"}}) == "{\"message\":\"caf\u00e9\"}");
+}
