@@ -4,6 +4,10 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <string>
+
+#include "fuzz/dispatch_store.h"
 #include "localdynamo/localdynamo.h"
 #include "wire/dispatch.h"
 #include "wire/json_value.h"
@@ -50,4 +54,31 @@ TEST_CASE("an expression with characters beyond ASCII gets DynamoDB's syntax err
 TEST_CASE("DumpJson writes bytes that are not UTF-8 as U+FFFD instead of failing") {
   CHECK(wire::DumpJson(json{{"message", std::string("bad \xC3 byte")}}) == "{\"message\":\"bad \xEF\xBF\xBD byte\"}");
   CHECK(wire::DumpJson(json{{"message", "caf\u00e9"}}) == "{\"message\":\"caf\u00e9\"}");
+}
+
+TEST_CASE("the dispatch fuzzer's seeds, and the inputs it found failing, replayed in order") {
+  Options o;
+  o.durability = Durability::kNoSync;
+  o.clock = FixedClock(1679306400000, 1000);
+  o.ids = SequentialIds(7);
+  auto db = std::move(Database::OpenInMemory(o)).value();
+  REQUIRE(ld_fuzz::SeedTables(*db).empty());
+  std::ifstream in(LD_DISPATCH_SEEDS);
+  REQUIRE(in);
+  int replayed = 0, ok = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const std::size_t tab = line.find('\t');
+    REQUIRE(tab != std::string::npos);
+    const std::string_view target = ld_fuzz::kDispatchTargets[std::stoul(line.substr(0, tab)) % std::size(ld_fuzz::kDispatchTargets)];
+    const auto r = wire::Dispatch(*db, target, line.substr(tab + 1));
+    CAPTURE(line);
+    CHECK((r.http_status == 200 || r.http_status == 400));
+    CHECK(json::accept(r.body));
+    ++replayed;
+    ok += r.http_status == 200;
+  }
+  CHECK(replayed >= 25);
+  // The seeds are meant to be valid requests, mostly: the fuzzer starts from inputs that reach deep.
+  CHECK(ok >= replayed * 2 / 3);
 }

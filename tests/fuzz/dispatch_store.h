@@ -1,0 +1,61 @@
+#pragma once
+// What tools/fuzz.sh's dispatch target works on, shared with the unit test that replays its
+// seeds: the operations (an input's first byte picks one, modulo the count, as does the
+// number before the tab in dispatch_seeds.txt) and the tables the inputs meet.
+
+#include <string>
+#include <string_view>
+
+#include "localdynamo/localdynamo.h"
+#include "wire/dispatch.h"
+
+namespace ld_fuzz {
+
+inline constexpr std::string_view kDispatchTargets[] = {
+    "DynamoDB_20120810.PutItem",          "DynamoDB_20120810.GetItem",
+    "DynamoDB_20120810.UpdateItem",       "DynamoDB_20120810.DeleteItem",
+    "DynamoDB_20120810.Query",            "DynamoDB_20120810.Scan",
+    "DynamoDB_20120810.BatchGetItem",     "DynamoDB_20120810.BatchWriteItem",
+    "DynamoDB_20120810.TransactWriteItems", "DynamoDB_20120810.TransactGetItems",
+    "DynamoDB_20120810.DescribeTable",    "DynamoDB_20120810.ListTables",
+    "DynamoDBStreams_20120810.ListStreams", "DynamoDBStreams_20120810.DescribeStream",
+    "DynamoDBStreams_20120810.GetShardIterator", "DynamoDBStreams_20120810.GetRecords",
+    "DynamoDB_20120810.CreateTable",      "DynamoDB_20120810.UpdateTable",
+    "DynamoDB_20120810.DeleteTable",
+};
+
+// Creates and fills the seeded tables that are missing: "tbl" (pk S + sk N, a GSI, an LSI, a
+// NEW_AND_OLD_IMAGES stream) and "hsh" (id S). "" when done, else the failed request's answer.
+inline std::string SeedTables(localdynamo::Database& d) {
+  const char* setup[][2] = {
+    {"CreateTable",
+     R"({"TableName":"tbl","BillingMode":"PAY_PER_REQUEST",
+         "AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"},
+           {"AttributeName":"g","AttributeType":"S"},{"AttributeName":"l","AttributeType":"B"}],
+         "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
+         "GlobalSecondaryIndexes":[{"IndexName":"gsi","KeySchema":[{"AttributeName":"g","KeyType":"HASH"},
+           {"AttributeName":"sk","KeyType":"RANGE"}],"Projection":{"ProjectionType":"INCLUDE","NonKeyAttributes":["a"]}}],
+         "LocalSecondaryIndexes":[{"IndexName":"lsi","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},
+           {"AttributeName":"l","KeyType":"RANGE"}],"Projection":{"ProjectionType":"ALL"}}],
+         "StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}})"},
+    {"CreateTable",
+     R"({"TableName":"hsh","BillingMode":"PAY_PER_REQUEST",
+         "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],
+         "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]})"},
+    {"PutItem", R"({"TableName":"tbl","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"g":{"S":"x"},"a":{"L":[{"N":"1"},{"M":{"b":{"SS":["c"]}}}]}}})"},
+    {"PutItem", R"({"TableName":"tbl","Item":{"pk":{"S":"a"},"sk":{"N":"2"},"l":{"B":"AAE="},"n":{"NS":["1","2.5"]}}})"},
+    {"PutItem", R"({"TableName":"hsh","Item":{"id":{"S":"a"},"v":{"BOOL":true},"z":{"NULL":true}}})"},
+  };
+  bool have[2] = {};
+  for (int i = 0; i < 2; ++i)
+    have[i] = localdynamo::wire::Dispatch(d, "DynamoDB_20120810.DescribeTable", i ? R"({"TableName":"hsh"})" : R"({"TableName":"tbl"})")
+                  .http_status == 200;
+  for (auto& [op, body] : setup) {
+    if (have[std::string_view(body).find(R"("TableName":"hsh")") != std::string_view::npos]) continue;
+    auto r = localdynamo::wire::Dispatch(d, std::string("DynamoDB_20120810.") + op, body);
+    if (r.http_status != 200) return std::string(op) + ": " + r.body;
+  }
+  return "";
+}
+
+}  // namespace ld_fuzz
