@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "localdynamo/localdynamo.h"
 #include "wire/dispatch.h"
 
@@ -56,6 +58,25 @@ inline std::string SeedTables(localdynamo::Database& d) {
     if (r.http_status != 200) return std::string(op) + ": " + r.body;
   }
   return "";
+}
+
+// What a client can read back of the store: the table names and every item of the seeded
+// tables (strongly consistent scans, all pages). A request answered with an error must leave
+// it as it was. (Not the tables' descriptions: an index's status moves on with the clock.)
+inline std::string Digest(localdynamo::Database& d) {
+  using nlohmann::json;
+  std::string out = localdynamo::wire::Dispatch(d, "DynamoDB_20120810.ListTables", "{}").body;
+  for (const char* table : {"tbl", "hsh"}) {
+    json request = {{"TableName", table}, {"ConsistentRead", true}};
+    while (true) {
+      auto r = localdynamo::wire::Dispatch(d, "DynamoDB_20120810.Scan", request.dump());
+      out += r.body;
+      json page = json::parse(r.body, nullptr, false);
+      if (r.http_status != 200 || !page.contains("LastEvaluatedKey")) break;
+      request["ExclusiveStartKey"] = page["LastEvaluatedKey"];
+    }
+  }
+  return out;
 }
 
 }  // namespace ld_fuzz
