@@ -1,5 +1,7 @@
 #include "server/http_loop.h"
 
+#include "server/http_request.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -12,7 +14,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -41,20 +42,6 @@ const char* StatusText(int status) {
   }
 }
 
-// ASCII case-insensitive (header names and the few values compared are ASCII; libc's
-// tolower is a locale-aware call per byte, on every header of every request).
-bool IEquals(std::string_view a, std::string_view b) {
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; };
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
 struct Connection {
   int fd = -1;
   std::string in;       // bytes received, not yet consumed
@@ -67,7 +54,7 @@ struct Connection {
   // gets our answer instead of a reset, and close when it is done sending.
   bool draining = false;
   Clock::time_point last_activity = Clock::now();
-  Clock::time_point request_started{};  // when the current partial request began
+  Clock::time_point request_started{};  // when the current partial request (head or body) began
 };
 
 void AppendResponse(std::string* out, const HttpResponse& r, bool keep_alive) {
@@ -151,6 +138,9 @@ void HttpLoop::Join() {
 void HttpLoop::Loop(int ep) {
   std::unordered_map<int, std::unique_ptr<Connection>> conns;
   std::vector<epoll_event> events(256);
+  // Wake up often enough to enforce the timeouts within a fraction of them.
+  const int wait_ms = static_cast<int>(std::clamp<int64_t>(
+      std::min(options_.request_timeout, options_.idle_timeout).count() / 4, 1, 1000));
   auto close_conn = [&](int fd) {
     epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
     close(fd);
@@ -197,88 +187,47 @@ void HttpLoop::Loop(int ep) {
     if (!keep_alive) c.close_after = true;
   };
   // Reused by every request on this thread: no allocations for them after the first few.
-  std::vector<std::pair<std::string_view, std::string_view>> headers;
+  HttpHeaders headers;
   HttpResponse res;
-  // Parses and answers every complete request in c.in.
+  // Answers every complete request in c.in.
   auto process = [&](Connection& c) {
     while (!c.close_after) {
-      std::size_t header_end = c.in.find("\r\n\r\n");
-      if (header_end == std::string::npos) {
-        if (c.in.size() > kMaxHeaderBytes) reply(c, 431, "", false);
-        return;
-      }
-      std::string_view head(c.in.data(), header_end);
-      std::size_t line_end = head.find("\r\n");
-      std::string_view request_line = head.substr(0, line_end);
-      std::size_t sp1 = request_line.find(' '), sp2 = request_line.rfind(' ');
-      if (sp1 == std::string_view::npos || sp2 == sp1) {
-        reply(c, 400, "", false);
-        return;
-      }
-      std::string_view method = request_line.substr(0, sp1);
-      std::string_view path = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
-      std::string_view version = request_line.substr(sp2 + 1);
-      headers.clear();
-      std::string_view rest = line_end == std::string_view::npos ? std::string_view() : head.substr(line_end + 2);
-      while (!rest.empty()) {
-        std::size_t e = rest.find("\r\n");
-        std::string_view line = rest.substr(0, e);
-        rest = e == std::string_view::npos ? std::string_view() : rest.substr(e + 2);
-        std::size_t colon = line.find(':');
-        if (colon == std::string_view::npos) continue;
-        headers.emplace_back(Trim(line.substr(0, colon)), Trim(line.substr(colon + 1)));
-      }
-      auto header = [&headers](std::string_view name) -> std::string_view {
-        for (const auto& [k, v] : headers)
-          if (IEquals(k, name)) return v;
-        return {};
-      };
-      bool keep_alive = version == "HTTP/1.1" ? !IEquals(header("connection"), "close")
-                                              : IEquals(header("connection"), "keep-alive");
-      if (!header("transfer-encoding").empty()) {
-        reply(c, 400, "chunked requests are not supported", false);
-        return;
-      }
-      std::size_t length = 0;
-      if (auto cl = header("content-length"); !cl.empty()) {
-        auto [p, ec] = std::from_chars(cl.data(), cl.data() + cl.size(), length);
-        if (ec != std::errc() || p != cl.data() + cl.size()) {
-          reply(c, 400, "", false);
-          return;
+      const ParsedRequest p = ParseRequest(c.in, options_.max_body, kMaxHeaderBytes, &headers);
+      if (p.kind == ParsedRequest::Kind::kRefused) {
+        reply(c, p.status, std::string(p.reason), false);
+        if (p.status == 413) {
+          c.draining = true;
+          c.in.clear();
+          c.request_started = Clock::now();
         }
-      }
-      if (length > options_.max_body) {
-        reply(c, 413, "", false);
-        c.draining = true;
-        c.in.clear();
-        c.request_started = Clock::now();
         return;
       }
-      const std::size_t total = header_end + 4 + length;
-      if (c.in.size() < total) {
-        if (!c.sent_continue && IEquals(header("expect"), "100-continue")) {
+      if (p.kind == ParsedRequest::Kind::kIncomplete) {
+        if (p.expects_continue && !c.sent_continue) {
           c.out.append("HTTP/1.1 100 Continue\r\n\r\n");
           c.sent_continue = true;
         }
-        if (c.request_started == Clock::time_point{}) c.request_started = Clock::now();
+        // A request has begun (some of its head, or its body, is here): it must arrive whole
+        // within the request timeout, however slowly its bytes trickle in.
+        if (!c.in.empty() && c.request_started == Clock::time_point{}) c.request_started = Clock::now();
         return;
       }
-      HttpRequest req{method, path, std::string_view(c.in.data() + header_end + 4, length), header};
+      HttpRequest req{p.method, p.path, p.body, [&headers](std::string_view name) { return FindHeader(headers, name); }};
       res.status = 200;
       res.content_type = HttpResponse::kJsonType;
       res.headers.clear();
       res.body.clear();
       handler_(req, res);
-      AppendResponse(&c.out, res, keep_alive && !stopping_);
-      if (!keep_alive || stopping_) c.close_after = true;
-      c.in.erase(0, total);
+      AppendResponse(&c.out, res, p.keep_alive && !stopping_);
+      if (!p.keep_alive || stopping_) c.close_after = true;
+      c.in.erase(0, p.size);
       c.sent_continue = false;
       c.request_started = Clock::time_point{};
     }
   };
 
   while (true) {
-    int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), 1000);
+    int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), wait_ms);
     const auto now = Clock::now();
     for (int i = 0; i < n; ++i) {
       int fd = events[i].data.fd;
@@ -332,9 +281,9 @@ void HttpLoop::Loop(int ep) {
     std::vector<int> expired;
     for (auto& [fd, c] : conns) {
       if (c->request_started != Clock::time_point{} &&
-          now - c->request_started > std::chrono::seconds(options_.request_timeout_seconds))
+          now - c->request_started > options_.request_timeout)
         expired.push_back(fd);
-      else if (c->in.empty() && c->out.empty() && now - c->last_activity > std::chrono::seconds(options_.idle_timeout_seconds))
+      else if (c->in.empty() && c->out.empty() && now - c->last_activity > options_.idle_timeout)
         expired.push_back(fd);
     }
     for (int fd : expired) close_conn(fd);

@@ -6,6 +6,7 @@
 // cpp-httplib does) only adds context switches.
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -40,8 +41,8 @@ struct HttpOptions {
   int port = 0;
   int threads = 2;
   std::size_t max_body = 16 * 1024 * 1024;
-  int idle_timeout_seconds = 60;     // keep-alive connections with nothing to do
-  int request_timeout_seconds = 30;  // a request that has started but not arrived
+  std::chrono::milliseconds idle_timeout{60000};     // keep-alive connections with nothing to do
+  std::chrono::milliseconds request_timeout{30000};  // a request that has begun but not arrived whole
 };
 
 class HttpLoop {

@@ -1,0 +1,42 @@
+#pragma once
+// Reading one HTTP/1.1 request off the front of what a connection has received: the request
+// (method, path, body, headers as views into the bytes), or "not all here yet", or a refusal
+// with the status to answer. No allocation; the server's loop (http_loop.cc) acts on the result.
+
+#include <cstddef>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace localdynamo::server {
+
+using HttpHeaders = std::vector<std::pair<std::string_view, std::string_view>>;
+
+struct ParsedRequest {
+  enum class Kind {
+    kIncomplete,  // wait for more bytes
+    kRequest,     // a whole request: answer it, then drop `size` bytes
+    kRefused,     // answer `status` and close (413: after reading and dropping the body)
+  };
+  Kind kind = Kind::kIncomplete;
+  int status = 0;           // kRefused: 400, 413 or 431
+  std::string_view reason;  // kRefused: a short text for the response body ("" for none)
+  std::string_view method, path, body;
+  std::size_t size = 0;          // kRequest: the request's bytes, head and body
+  bool keep_alive = true;        // HTTP/1.1 unless "Connection: close"; HTTP/1.0 only if asked
+  bool has_head = false;         // the head has arrived (kIncomplete: the body is on its way)
+  bool expects_continue = false;  // the client waits for "100 Continue" before sending the body
+};
+
+// `in`: the bytes received and not yet consumed. `headers` receives the request's headers
+// (cleared first), names and values trimmed; the views point into `in`.
+ParsedRequest ParseRequest(std::string_view in, std::size_t max_body, std::size_t max_head, HttpHeaders* headers);
+
+// A header's value by name, ASCII case-insensitively ("" when absent).
+std::string_view FindHeader(const HttpHeaders& headers, std::string_view name);
+
+// ASCII case-insensitive equality (header names and the few values compared are ASCII;
+// libc's tolower is a locale-aware call per byte).
+bool IEquals(std::string_view a, std::string_view b);
+
+}  // namespace localdynamo::server

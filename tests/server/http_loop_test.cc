@@ -1,0 +1,107 @@
+// The HTTP loop's timeouts, on a real socket: a request that has begun must arrive whole
+// within the request timeout (however slowly it trickles in), and a keep-alive connection
+// with nothing to do is closed after the idle timeout.
+
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "server/http_loop.h"
+
+using namespace localdynamo::server;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Served {
+  std::unique_ptr<HttpLoop> loop;
+  Served() {
+    HttpOptions o;
+    o.threads = 1;
+    o.request_timeout = 300ms;
+    o.idle_timeout = 600ms;
+    loop = std::move(HttpLoop::Bind(o, [](const HttpRequest&, HttpResponse& res) { res.body = "{}"; })).value();
+    loop->Start();
+  }
+  ~Served() {
+    loop->Stop();
+    loop->Join();
+  }
+  int Connect() const {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(loop->port()));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    timeval tv{5, 0};  // a server that never closes fails the test instead of hanging it
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+  }
+};
+
+void Send(int fd, std::string_view s) { REQUIRE(send(fd, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size())); }
+
+// Reads until the server closes the connection; what it sent, and how long that took.
+std::pair<std::string, Clock::duration> ReadUntilClosed(int fd) {
+  const auto start = Clock::now();
+  std::string got;
+  char buf[4096];
+  while (true) {
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) {
+      CHECK(n == 0);  // closed by the server, not the 5 s receive timeout
+      break;
+    }
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return {got, Clock::now() - start};
+}
+
+constexpr std::string_view kHead = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n";
+
+}  // namespace
+
+TEST_CASE("a request whose head stops arriving is closed after the request timeout") {
+  Served s;
+  int fd = s.Connect();
+  Send(fd, "POST / HTTP/1.1\r\nHost: x\r\n");  // and nothing more
+  auto [got, took] = ReadUntilClosed(fd);
+  CHECK(got.empty());
+  CHECK(took >= 250ms);
+  CHECK(took < 3s);
+}
+
+TEST_CASE("a request whose body stops arriving is closed after the request timeout") {
+  Served s;
+  int fd = s.Connect();
+  Send(fd, std::string(kHead) + "abc");
+  auto [got, took] = ReadUntilClosed(fd);
+  CHECK(got.empty());
+  CHECK(took >= 250ms);
+  CHECK(took < 3s);
+}
+
+TEST_CASE("a request in pieces, all within the timeout, is answered; then the idle connection closes") {
+  Served s;
+  int fd = s.Connect();
+  for (std::string_view piece : {kHead.substr(0, 7), kHead.substr(7), std::string_view("0123456789")}) {
+    Send(fd, piece);
+    std::this_thread::sleep_for(50ms);
+  }
+  const auto answered = Clock::now();
+  auto [got, took] = ReadUntilClosed(fd);
+  CHECK(got.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(got.ends_with("\r\n\r\n{}"));
+  CHECK(Clock::now() - answered >= 500ms);  // kept alive for the idle timeout, not less
+  CHECK(took < 3s);
+}

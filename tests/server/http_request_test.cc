@@ -1,0 +1,106 @@
+// Reading requests off a connection's bytes: whole, in pieces, pipelined, and refused.
+
+#include <doctest/doctest.h>
+#include <rapidcheck.h>
+
+#include <string>
+#include <vector>
+
+#include "server/http_request.h"
+
+using namespace localdynamo::server;
+using Kind = ParsedRequest::Kind;
+
+namespace {
+
+constexpr std::size_t kMaxBody = 1000, kMaxHead = 200;
+
+ParsedRequest Parse(std::string_view in, HttpHeaders* headers = nullptr) {
+  HttpHeaders scratch;
+  return ParseRequest(in, kMaxBody, kMaxHead, headers ? headers : &scratch);
+}
+
+std::string Request(std::string_view body, std::string_view extra_headers = "") {
+  return "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.GetItem\r\n" + std::string(extra_headers) +
+         "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
+}
+
+}  // namespace
+
+TEST_CASE("a whole request: method, path, body, headers by any case") {
+  const std::string in = Request(R"({"TableName":"t"})", "content-type:  application/x-amz-json-1.0 \r\n") + "POST";
+  HttpHeaders headers;
+  const ParsedRequest p = Parse(in, &headers);
+  REQUIRE(p.kind == Kind::kRequest);
+  CHECK(p.method == "POST");
+  CHECK(p.path == "/");
+  CHECK(p.body == R"({"TableName":"t"})");
+  CHECK(p.size == in.size() - 4);  // the next request's first bytes stay
+  CHECK(p.keep_alive);
+  CHECK(FindHeader(headers, "X-AMZ-TARGET") == "DynamoDB_20120810.GetItem");
+  CHECK(FindHeader(headers, "content-type") == "application/x-amz-json-1.0");  // trimmed
+  CHECK(FindHeader(headers, "absent").empty());
+}
+
+TEST_CASE("not all here yet: no head, or part of the body; 100-continue is noted") {
+  CHECK(Parse("").kind == Kind::kIncomplete);
+  CHECK(!Parse("POST / HTTP/1.1\r\nHost: x\r\n").has_head);
+  const std::string waiting = Request("12345", "Expect: 100-continue\r\n");
+  const ParsedRequest p = Parse(std::string_view(waiting).substr(0, waiting.size() - 5));  // the head, no body
+  CHECK(p.kind == Kind::kIncomplete);
+  CHECK(p.has_head);
+  CHECK(p.expects_continue);
+  const std::string plain = Request("12345");
+  CHECK(!Parse(std::string_view(plain).substr(0, plain.size() - 2)).expects_continue);
+  CHECK(Parse(std::string_view(plain).substr(0, plain.size() - 2)).has_head);
+}
+
+TEST_CASE("keep-alive: HTTP/1.1 unless Connection: close; HTTP/1.0 only when asked") {
+  CHECK(!Parse(Request("", "Connection: Close\r\n")).keep_alive);
+  CHECK(!Parse("GET / HTTP/1.0\r\n\r\n").keep_alive);
+  CHECK(Parse("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").keep_alive);
+  CHECK(Parse("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").kind == Kind::kRequest);
+}
+
+TEST_CASE("refused: a bad request line, chunked bodies, a bad length, too large a body or head") {
+  CHECK(Parse("GARBAGE\r\n\r\n").status == 400);
+  CHECK(Parse("GARBAGE\r\n\r\n").kind == Kind::kRefused);
+  const ParsedRequest chunked = Parse("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+  CHECK(chunked.status == 400);
+  CHECK(chunked.reason == "chunked requests are not supported");
+  CHECK(Parse("POST / HTTP/1.1\r\nContent-Length: 12x\r\n\r\n").status == 400);
+  CHECK(Parse("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n").status == 400);
+  CHECK(Parse("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n").status == 400);
+  CHECK(Parse("POST / HTTP/1.1\r\nContent-Length: 1001\r\n\r\n").status == 413);
+  CHECK(Parse(Request(std::string(1000, 'x'))).kind == Kind::kRequest);  // the limit itself is fine
+  CHECK(Parse("POST / HTTP/1.1\r\nX: " + std::string(300, 'x')).status == 431);  // no end of head in sight
+  CHECK(Parse("POST / HTTP/1.1\r\nX: " + std::string(300, 'x') + "\r\n\r\n").status == 431);
+  for (const auto& in : {std::string("GARBAGE\r\n\r\n"), std::string("POST / HTTP/1.1\r\nContent-Length: 1001\r\n\r\n")})
+    CHECK(!Parse(in).keep_alive);
+}
+
+TEST_CASE("pipelined requests, received in any pieces, are read whole and in order") {
+  CHECK(rc::check("every split of the stream yields the same requests", [] {
+    const auto bodies = *rc::gen::container<std::vector<std::string>>(rc::gen::string<std::string>());
+    std::string stream;
+    for (const auto& b : bodies) stream += Request(b);
+    // The stream arrives in chunks; after each, every complete request is consumed.
+    std::vector<std::string> seen;
+    std::string buffer;
+    std::size_t at = 0;
+    while (at < stream.size()) {
+      const std::size_t n = *rc::gen::inRange<std::size_t>(1, stream.size() - at + 1);
+      buffer.append(stream, at, n);
+      at += n;
+      while (true) {
+        const ParsedRequest p = Parse(buffer);
+        RC_ASSERT(p.kind != Kind::kRefused);
+        if (p.kind == Kind::kIncomplete) break;
+        seen.emplace_back(p.body);
+        buffer.erase(0, p.size);
+      }
+    }
+    RC_ASSERT(buffer.empty());
+    RC_ASSERT(seen == bodies);
+  }));
+}
