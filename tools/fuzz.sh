@@ -2,7 +2,8 @@
 # Builds and runs a libFuzzer target from tests/fuzz with clang-14, ASan and UBSan (not part
 # of .ci/run: a fuzzing run is open-ended).
 #   tools/fuzz.sh json_parse [seconds]   ParseRequestJson against nlohmann's parser
-#   tools/fuzz.sh dispatch [seconds]     every data-plane and Streams operation, any body
+#   tools/fuzz.sh dispatch [seconds]     every operation, any body: 200 or 400, errors change nothing
+#   tools/fuzz.sh http_request [seconds] the HTTP request reader, split-independent
 # Needs clang-14 and libfuzzer-14-dev (apt-get install clang-14 libfuzzer-14-dev).
 set -eu
 name=${1:?target, e.g. json_parse}
@@ -16,6 +17,9 @@ case "$name" in
   json_parse)
     sources="src/wire/json_parse.cc"
     printf '{"TableName":"t","Item":{"pk":{"S":"a\\n"},"n":{"N":"1"}},"Limit":20}' > "$out/corpus-$name/seed" ;;
+  http_request)
+    sources="src/server/http_request.cc"
+    printf 'POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}GET / HTTP/1.0\r\n\r\n' > "$out/corpus-$name/seed" ;;
   dispatch)
     sources=$(ls src/types/*.cc src/storage/*.cc src/expr/*.cc src/engine/*.cc src/wire/*.cc)
     libs="-llmdb -lfmt"

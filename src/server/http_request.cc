@@ -39,7 +39,9 @@ ParsedRequest ParseRequest(std::string_view in, std::size_t max_body, std::size_
   headers->clear();
   const std::size_t head_end = in.find("\r\n\r\n");
   if (head_end == std::string_view::npos) {
-    if (in.size() > max_head) return Refuse(431);
+    // Refused once the head can no longer end within max_head bytes (its "\r\n\r\n" may
+    // start at max_head), so the answer doesn't depend on how the bytes were split.
+    if (in.size() > max_head + 3) return Refuse(431);
     return {};
   }
   if (head_end > max_head) return Refuse(431);

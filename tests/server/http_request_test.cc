@@ -75,6 +75,12 @@ TEST_CASE("refused: a bad request line, chunked bodies, a bad length, too large 
   CHECK(Parse(Request(std::string(1000, 'x'))).kind == Kind::kRequest);  // the limit itself is fine
   CHECK(Parse("POST / HTTP/1.1\r\nX: " + std::string(300, 'x')).status == 431);  // no end of head in sight
   CHECK(Parse("POST / HTTP/1.1\r\nX: " + std::string(300, 'x') + "\r\n\r\n").status == 431);
+  // A head of exactly the limit is read, whichever way its bytes were split.
+  std::string at_limit = "GET / HTTP/1.1\r\nX: ";
+  at_limit += std::string(kMaxHead - at_limit.size(), 'x') + "\r\n\r\n";
+  CHECK(Parse(at_limit).kind == Kind::kRequest);
+  for (std::size_t n = 0; n < at_limit.size(); ++n) CHECK(Parse(std::string_view(at_limit).substr(0, n)).kind == Kind::kIncomplete);
+  CHECK(Parse(at_limit.insert(20, "x")).status == 431);
   for (const auto& in : {std::string("GARBAGE\r\n\r\n"), std::string("POST / HTTP/1.1\r\nContent-Length: 1001\r\n\r\n")})
     CHECK(!Parse(in).keep_alive);
 }
