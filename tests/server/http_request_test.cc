@@ -80,7 +80,7 @@ TEST_CASE("refused: a bad request line, chunked bodies, a bad length, too large 
   at_limit += std::string(kMaxHead - at_limit.size(), 'x') + "\r\n\r\n";
   CHECK(Parse(at_limit).kind == Kind::kRequest);
   for (std::size_t n = 0; n < at_limit.size(); ++n) CHECK(Parse(std::string_view(at_limit).substr(0, n)).kind == Kind::kIncomplete);
-  CHECK(Parse(at_limit.insert(20, "x")).status == 431);
+  CHECK(Parse(at_limit.substr(0, 20) + "x" + at_limit.substr(20)).status == 431);  // one byte over
   for (const auto& in : {std::string("GARBAGE\r\n\r\n"), std::string("POST / HTTP/1.1\r\nContent-Length: 1001\r\n\r\n")})
     CHECK(!Parse(in).keep_alive);
 }
