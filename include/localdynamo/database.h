@@ -43,6 +43,9 @@ class Database {
   Result<DeleteTableResponse> DeleteTable(const DeleteTableRequest& request);
   Result<ListTablesResponse> ListTables(const ListTablesRequest& request);
   Result<UpdateTableResponse> UpdateTable(const UpdateTableRequest& request);
+  // One change per table per fixed interval, as DynamoDB allows (see update_ttl.cc).
+  Result<UpdateTimeToLiveResponse> UpdateTimeToLive(const UpdateTimeToLiveRequest& request);
+  Result<DescribeTimeToLiveResponse> DescribeTimeToLive(const DescribeTimeToLiveRequest& request);
 
   // ---- items ---- (errors: ValidationException, ResourceNotFoundException,
   // ConditionalCheckFailedException)

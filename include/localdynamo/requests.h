@@ -121,6 +121,32 @@ struct UpdateTableResponse {
   TableDescription table_description;
 };
 
+// ---- time to live --------------------------------------------------------------------------
+// The setting is kept and reported as DynamoDB does; expired items are not deleted (DynamoDB
+// deletes them "typically within two days", so an application can't rely on it either).
+struct TimeToLiveSpecification {
+  std::string attribute_name;
+  bool enabled = false;
+};
+struct UpdateTimeToLiveRequest {
+  std::string table_name;
+  TimeToLiveSpecification time_to_live_specification;
+};
+struct UpdateTimeToLiveResponse {
+  TimeToLiveSpecification time_to_live_specification;  // the request's, echoed
+};
+enum class TimeToLiveStatus { kEnabling, kDisabling, kEnabled, kDisabled };
+struct DescribeTimeToLiveRequest {
+  std::string table_name;
+};
+struct TimeToLiveDescription {
+  TimeToLiveStatus time_to_live_status = TimeToLiveStatus::kDisabled;
+  std::optional<std::string> attribute_name;  // while enabled
+};
+struct DescribeTimeToLiveResponse {
+  TimeToLiveDescription time_to_live_description;
+};
+
 // ---- single items -------------------------------------------------------------------------
 struct PutItemRequest {
   std::string table_name;

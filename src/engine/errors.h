@@ -2,14 +2,39 @@
 // DynamoDB's error texts used by the engine, one factory per message family. Texts follow
 // Amazon DynamoDB (cross-checked against dynalite's validations, which were recorded from it).
 
+#include <algorithm>
+#include <cctype>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "localdynamo/status.h"
 
 namespace localdynamo::errors {
+
+// "1 validation error detected: Value '...' at '...' failed to satisfy constraint: ..." (the
+// Coral framework's format; several constraint failures are joined with "; ").
+inline Error ConstraintError(std::vector<std::string> failures) {
+  std::string joined;
+  for (const auto& f : failures) joined += (joined.empty() ? "" : "; ") + f;
+  return ValidationError(fmt::format("{} validation error{} detected: {}", failures.size(),
+                                     failures.size() == 1 ? "" : "s", joined));
+}
+
+// A table name's constraints (length 3-255, [a-zA-Z0-9_.-]+), failures added for `member`.
+inline void CheckName(std::string_view name, std::string_view member, std::vector<std::string>* failures) {
+  auto fail = [&](std::string_view c) {
+    failures->push_back(fmt::format("Value '{}' at '{}' failed to satisfy constraint: {}", name, member, c));
+  };
+  if (name.size() < 3) fail("Member must have length greater than or equal to 3");
+  if (name.size() > 255) fail("Member must have length less than or equal to 255");
+  bool pattern_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+  if (!pattern_ok) fail("Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+}
 
 inline Error Invalid(std::string_view detail) {
   return ValidationError(fmt::format("One or more parameter values were invalid: {}", detail));

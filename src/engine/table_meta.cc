@@ -112,6 +112,10 @@ std::string SerializeTableMeta(const TableMeta& t) {
                        {"enabled", s.enabled}});
   j["streams"] = streams;
   j["deletion_protection"] = t.deletion_protection;
+  if (t.ttl_changed_millis) {
+    j["ttl"] = t.ttl_attribute;
+    j["ttl_changed"] = t.ttl_changed_millis;
+  }
   return j.dump();
 }
 
@@ -159,6 +163,8 @@ std::optional<TableMeta> ParseTableMeta(std::string_view text) {
       t.streams.push_back(std::move(s));
     }
     t.deletion_protection = j.at("deletion_protection");
+    t.ttl_attribute = j.value("ttl", "");  // absent in tables whose time to live never changed
+    t.ttl_changed_millis = j.value("ttl_changed", int64_t{0});
     return t;
   } catch (const json::exception&) {
     return std::nullopt;

@@ -61,6 +61,8 @@ struct TableMeta {
   uint8_t next_index_number = 1;
   std::vector<StreamMeta> streams;  // every stream ever enabled; the last may be current
   bool deletion_protection = false;
+  std::string ttl_attribute;       // time to live: the attribute while enabled, else ""
+  int64_t ttl_changed_millis = 0;  // when time to live was last turned on or off (0: never)
 
   const IndexMeta* FindIndex(std::string_view index_name) const;
   // The current (enabled) stream, or null.

@@ -11,30 +11,11 @@
 namespace localdynamo {
 
 using engine::IndexMeta;
+using errors::CheckName;
+using errors::ConstraintError;
 using engine::ShapeOf;
 
 namespace {
-
-// "1 validation error detected: Value '...' at '...' failed to satisfy constraint: ..." (the
-// Coral framework's format; several constraint failures are joined with "; ").
-Error ConstraintError(std::vector<std::string> failures) {
-  std::string joined;
-  for (const auto& f : failures) joined += (joined.empty() ? "" : "; ") + f;
-  return ValidationError(fmt::format("{} validation error{} detected: {}", failures.size(),
-                                     failures.size() == 1 ? "" : "s", joined));
-}
-
-void CheckName(std::string_view name, std::string_view member, std::vector<std::string>* failures) {
-  auto fail = [&](std::string_view c) {
-    failures->push_back(fmt::format("Value '{}' at '{}' failed to satisfy constraint: {}", name, member, c));
-  };
-  if (name.size() < 3) fail("Member must have length greater than or equal to 3");
-  if (name.size() > 255) fail("Member must have length less than or equal to 255");
-  bool pattern_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-  });
-  if (!pattern_ok) fail("Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
-}
 
 std::string Join(const std::vector<std::string>& v) {
   std::string out;

@@ -56,14 +56,6 @@ WireResponse DescribeEndpoints(Database&, const json&) {
   return WireResponse{200, DumpJson(o), "", ""};
 }
 
-WireResponse DescribeTimeToLive(Database& db, const json& body) {
-  auto req = ParseDescribeTable(body);
-  auto t = db.DescribeTable(req);
-  if (!t.ok()) return Fail(t.error(), req.table_name);
-  json o = {{"TimeToLiveDescription", {{"TimeToLiveStatus", "DISABLED"}}}};
-  return WireResponse{200, DumpJson(o), "", req.table_name};
-}
-
 struct Route {
   std::string_view name;
   Handler handler;
@@ -86,7 +78,8 @@ constexpr Route kDynamoRoutes[] = {
     {"TransactWriteItems", Handle<ParseTransactWriteItems, &Database::TransactWriteItems>},
     {"TransactGetItems", Handle<ParseTransactGetItems, &Database::TransactGetItems>},
     {"DescribeEndpoints", DescribeEndpoints},
-    {"DescribeTimeToLive", DescribeTimeToLive},
+    {"UpdateTimeToLive", Handle<ParseUpdateTimeToLive, &Database::UpdateTimeToLive>},
+    {"DescribeTimeToLive", Handle<ParseDescribeTimeToLive, &Database::DescribeTimeToLive>},
 };
 
 constexpr Route kStreamsRoutes[] = {

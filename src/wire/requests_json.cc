@@ -235,6 +235,35 @@ DeleteTableRequest ParseDeleteTable(const json& j) {
   return q;
 }
 
+UpdateTimeToLiveRequest ParseUpdateTimeToLive(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  UpdateTimeToLiveRequest q;
+  q.table_name = TableName(r);
+  auto not_null = [](Reader& at, const char* member) {
+    at.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", at.PathOf(member)));
+  };
+  if (!r.Get("TimeToLiveSpecification")) {
+    not_null(r, "TimeToLiveSpecification");
+  } else {
+    Reader s = r.Child("TimeToLiveSpecification");
+    auto enabled = s.Bool("Enabled");
+    if (!enabled) not_null(s, "Enabled");
+    q.time_to_live_specification.enabled = enabled.value_or(false);
+    q.time_to_live_specification.attribute_name = s.RequiredString("AttributeName");
+  }
+  f.ThrowIfAny();  // the attribute name's length is the engine's to check
+  return q;
+}
+
+DescribeTimeToLiveRequest ParseDescribeTimeToLive(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  DescribeTimeToLiveRequest q{TableName(r)};
+  f.ThrowIfAny();
+  return q;
+}
+
 ListTablesRequest ParseListTables(const json& j) {
   Failures f;
   Reader r(j, "", &f);

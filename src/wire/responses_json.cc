@@ -148,6 +148,19 @@ json ToJson(const DescribeTableResponse& r) { return {{"Table", ToJson(r.table)}
 json ToJson(const DeleteTableResponse& r) { return {{"TableDescription", ToJson(r.table_description)}}; }
 json ToJson(const UpdateTableResponse& r) { return {{"TableDescription", ToJson(r.table_description)}}; }
 
+json ToJson(const UpdateTimeToLiveResponse& r) {
+  const auto& s = r.time_to_live_specification;
+  return {{"TimeToLiveSpecification", {{"AttributeName", s.attribute_name}, {"Enabled", s.enabled}}}};
+}
+
+json ToJson(const DescribeTimeToLiveResponse& r) {
+  static constexpr const char* kStatus[] = {"ENABLING", "DISABLING", "ENABLED", "DISABLED"};
+  const auto& d = r.time_to_live_description;
+  json o = {{"TimeToLiveStatus", kStatus[static_cast<int>(d.time_to_live_status)]}};
+  if (d.attribute_name) o["AttributeName"] = *d.attribute_name;
+  return {{"TimeToLiveDescription", o}};
+}
+
 json ToJson(const ListTablesResponse& r) {
   json o = {{"TableNames", r.table_names}};
   if (r.last_evaluated_table_name) o["LastEvaluatedTableName"] = *r.last_evaluated_table_name;

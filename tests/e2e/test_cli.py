@@ -56,6 +56,11 @@ class AwsCliTest(unittest.TestCase):
             # The CLI paginates scans itself through LastEvaluatedKey.
             self.assertEqual(json.loads(run(*aws, "scan", "--table-name", "cruddur-messages", "--page-size", "1",
                                             env=AWS_ENV).stdout)["Count"], 1)
+            run(*aws, "update-time-to-live", "--table-name", "cruddur-messages", "--time-to-live-specification",
+                "Enabled=true,AttributeName=expires", env=AWS_ENV)
+            self.assertEqual(json.loads(run(*aws, "describe-time-to-live", "--table-name", "cruddur-messages",
+                                            env=AWS_ENV).stdout)["TimeToLiveDescription"],
+                             {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"})
             p = run(*aws, "describe-table", "--table-name", "nope", env=AWS_ENV, check=False)
             self.assertNotEqual(p.returncode, 0)
             self.assertIn("ResourceNotFoundException", p.stderr)

@@ -159,6 +159,40 @@ class ServerTest(unittest.TestCase):
         # The server is still serving.
         self.assertIn("tbl", self.c.list_tables()["TableNames"])
 
+    def test_time_to_live(self):
+        self.c.create_table(TableName="ttl", BillingMode="PAY_PER_REQUEST",
+                            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])
+        self.assertEqual(self.c.describe_time_to_live(TableName="ttl")["TimeToLiveDescription"],
+                         {"TimeToLiveStatus": "DISABLED"})
+        r = self.c.update_time_to_live(TableName="ttl", TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"})
+        self.assertEqual(r["TimeToLiveSpecification"], {"Enabled": True, "AttributeName": "exp"})
+        self.assertEqual(self.c.describe_time_to_live(TableName="ttl")["TimeToLiveDescription"],
+                         {"TimeToLiveStatus": "ENABLED", "AttributeName": "exp"})
+        for spec, message in (({"Enabled": True, "AttributeName": "exp"}, "TimeToLive is already enabled"),
+                              ({"Enabled": False, "AttributeName": "other"},
+                               "TimeToLive is active on a different AttributeName: current AttributeName is exp"),
+                              ({"Enabled": False, "AttributeName": "exp"},
+                               "Time to live has been modified multiple times within a fixed interval")):
+            with self.assertRaises(ClientError) as e:
+                self.c.update_time_to_live(TableName="ttl", TimeToLiveSpecification=spec)
+            self.assertEqual(e.exception.response["Error"]["Code"], "ValidationException")
+            self.assertEqual(e.exception.response["Error"]["Message"], message)
+        # Members the SDK would refuse to send, sent anyway.
+        status, _, body = self.raw("DynamoDB_20120810.UpdateTimeToLive", json.dumps({"TableName": "ttl"}))
+        self.assertEqual(status, 400)
+        self.assertEqual(json.loads(body)["message"], "1 validation error detected: Value null at 'timeToLiveSpecification' "
+                                                      "failed to satisfy constraint: Member must not be null")
+        status, _, body = self.raw("DynamoDB_20120810.UpdateTimeToLive",
+                                   json.dumps({"TableName": "ttl", "TimeToLiveSpecification": {}}))
+        self.assertEqual(json.loads(body)["message"], "2 validation errors detected: Value null at 'timeToLiveSpecification.enabled' "
+                                                      "failed to satisfy constraint: Member must not be null; Value null at "
+                                                      "'timeToLiveSpecification.attributeName' failed to satisfy constraint: "
+                                                      "Member must not be null")
+        with self.assertRaises(ClientError) as e:
+            self.c.describe_time_to_live(TableName="missing")
+        self.assertEqual(e.exception.response["Error"]["Code"], "ResourceNotFoundException")
+
     def test_headers_and_keep_alive(self):
         conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
         ids = set()

@@ -256,11 +256,6 @@ TEST_CASE("background delivery resumes from a persisted checkpoint after a resta
 }
 
 namespace {
-struct ManualClock : Clock {
-  std::atomic<int64_t> now{kStartMillis};
-  int64_t NowMillis() override { return now.load(); }
-};
-
 // An in-memory database on `clock` with the Cruddur messages table (stream on).
 std::unique_ptr<Database> OpenMessagesOnClock(std::shared_ptr<Clock> clock) {
   Options o;

@@ -23,7 +23,8 @@ inline constexpr std::string_view kDispatchTargets[] = {
     "DynamoDBStreams_20120810.ListStreams", "DynamoDBStreams_20120810.DescribeStream",
     "DynamoDBStreams_20120810.GetShardIterator", "DynamoDBStreams_20120810.GetRecords",
     "DynamoDB_20120810.CreateTable",      "DynamoDB_20120810.UpdateTable",
-    "DynamoDB_20120810.DeleteTable",
+    "DynamoDB_20120810.DeleteTable",      "DynamoDB_20120810.UpdateTimeToLive",
+    "DynamoDB_20120810.DescribeTimeToLive",
 };
 
 // Creates and fills the seeded tables that are missing: "tbl" (pk S + sk N, a GSI, an LSI, a

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,12 @@ namespace ld_test {
 using namespace localdynamo;
 
 inline constexpr int64_t kStartMillis = 1679306400000;  // 2023-03-20T10:00:00Z
+
+// A clock the test moves by hand (`now += ...`).
+struct ManualClock : Clock {
+  std::atomic<int64_t> now{kStartMillis};
+  int64_t NowMillis() override { return now.load(); }
+};
 
 inline std::unique_ptr<Database> OpenTestDb() {
   Options o;
