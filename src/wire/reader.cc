@@ -37,6 +37,10 @@ std::string Reader::PathOf(const char* member) const {
   return path_.empty() ? LowerCamel(member) : path_ + "." + LowerCamel(member);
 }
 
+void Reader::FailNull(const char* member) {
+  failures_->Add(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", PathOf(member)));
+}
+
 bool Reader::Has(const char* member) const { return Get(member) != nullptr; }
 
 const json* Reader::Get(const char* member) const {
@@ -57,7 +61,7 @@ std::optional<std::string> Reader::String(const char* member) {
 std::string Reader::RequiredString(const char* member) {
   auto s = String(member);
   if (!s) {
-    failures_->Add(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", PathOf(member)));
+    FailNull(member);
     return "";
   }
   return *s;
@@ -84,7 +88,7 @@ std::optional<int64_t> Reader::Long(const char* member) {
 Item Reader::RequiredItem(const char* member) {
   const json* v = Get(member);
   if (!v) {
-    failures_->Add(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", PathOf(member)));
+    FailNull(member);
     return {};
   }
   return ParseItem(*v);

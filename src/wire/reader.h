@@ -78,6 +78,8 @@ class Reader {
   std::string PathOf(const char* member) const;
   Failures* failures() const { return failures_; }
   void Fail(std::string f) { failures_->Add(std::move(f)); }
+  // "Value null at '<path>' failed to satisfy constraint: Member must not be null".
+  void FailNull(const char* member);
 
  private:
   const json& j_;

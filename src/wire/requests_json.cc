@@ -75,7 +75,7 @@ void CheckLimit(Reader& r, const std::optional<int64_t>& limit, const char* memb
 std::vector<KeySchemaElement> KeySchema(Reader& r, const char* member = "KeySchema") {
   std::vector<KeySchemaElement> out;
   if (!r.Has(member)) {
-    r.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", r.PathOf(member)));
+    r.FailNull(member);
     return out;
   }
   r.EachObject(member, [&](Reader& e) {
@@ -92,7 +92,7 @@ std::vector<KeySchemaElement> KeySchema(Reader& r, const char* member = "KeySche
 Projection ParseProjection(Reader& r) {
   Projection p;
   if (!r.Has("Projection")) {
-    r.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", r.PathOf("Projection")));
+    r.FailNull("Projection");
     return p;
   }
   Reader pr = r.Child("Projection");
@@ -107,8 +107,8 @@ std::optional<ProvisionedThroughput> Throughput(Reader& r) {
   ProvisionedThroughput p;
   auto rd = t.Long("ReadCapacityUnits");
   auto wr = t.Long("WriteCapacityUnits");
-  if (!rd) t.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", t.PathOf("ReadCapacityUnits")));
-  if (!wr) t.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", t.PathOf("WriteCapacityUnits")));
+  if (!rd) t.FailNull("ReadCapacityUnits");
+  if (!wr) t.FailNull("WriteCapacityUnits");
   p.read_capacity_units = rd.value_or(1);
   p.write_capacity_units = wr.value_or(1);
   return p;
@@ -119,7 +119,7 @@ std::optional<StreamSpecification> Stream(Reader& r) {
   Reader s = r.Child("StreamSpecification");
   StreamSpecification spec;
   auto enabled = s.Bool("StreamEnabled");
-  if (!enabled) s.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", s.PathOf("StreamEnabled")));
+  if (!enabled) s.FailNull("StreamEnabled");
   spec.stream_enabled = enabled.value_or(false);
   spec.stream_view_type = s.Enum("StreamViewType", kViewType, kViewTypeSet);
   return spec;
@@ -180,7 +180,7 @@ CreateTableRequest ParseCreateTable(const json& j) {
   CreateTableRequest q;
   q.table_name = TableName(r);
   if (!r.Has("AttributeDefinitions"))
-    r.Fail("Value null at 'attributeDefinitions' failed to satisfy constraint: Member must not be null");
+    r.FailNull("AttributeDefinitions");
   r.EachObject("AttributeDefinitions", [&](Reader& e) {
     AttributeDefinition d;
     d.attribute_name = e.RequiredString("AttributeName");
@@ -219,48 +219,35 @@ CreateTableRequest ParseCreateTable(const json& j) {
   return q;
 }
 
-DescribeTableRequest ParseDescribeTable(const json& j) {
+// A request whose one member is TableName.
+template <class Request>
+Request OnlyTableName(const json& j) {
   Failures f;
   Reader r(j, "", &f);
-  DescribeTableRequest q{TableName(r)};
+  Request q{TableName(r)};
   f.ThrowIfAny();
   return q;
 }
 
-DeleteTableRequest ParseDeleteTable(const json& j) {
-  Failures f;
-  Reader r(j, "", &f);
-  DeleteTableRequest q{TableName(r)};
-  f.ThrowIfAny();
-  return q;
-}
+DescribeTableRequest ParseDescribeTable(const json& j) { return OnlyTableName<DescribeTableRequest>(j); }
+DeleteTableRequest ParseDeleteTable(const json& j) { return OnlyTableName<DeleteTableRequest>(j); }
+DescribeTimeToLiveRequest ParseDescribeTimeToLive(const json& j) { return OnlyTableName<DescribeTimeToLiveRequest>(j); }
 
 UpdateTimeToLiveRequest ParseUpdateTimeToLive(const json& j) {
   Failures f;
   Reader r(j, "", &f);
   UpdateTimeToLiveRequest q;
   q.table_name = TableName(r);
-  auto not_null = [](Reader& at, const char* member) {
-    at.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", at.PathOf(member)));
-  };
   if (!r.Get("TimeToLiveSpecification")) {
-    not_null(r, "TimeToLiveSpecification");
+    r.FailNull("TimeToLiveSpecification");
   } else {
     Reader s = r.Child("TimeToLiveSpecification");
     auto enabled = s.Bool("Enabled");
-    if (!enabled) not_null(s, "Enabled");
+    if (!enabled) s.FailNull("Enabled");
     q.time_to_live_specification.enabled = enabled.value_or(false);
     q.time_to_live_specification.attribute_name = s.RequiredString("AttributeName");
   }
   f.ThrowIfAny();  // the attribute name's length is the engine's to check
-  return q;
-}
-
-DescribeTimeToLiveRequest ParseDescribeTimeToLive(const json& j) {
-  Failures f;
-  Reader r(j, "", &f);
-  DescribeTimeToLiveRequest q{TableName(r)};
-  f.ThrowIfAny();
   return q;
 }
 
@@ -462,13 +449,13 @@ BatchGetItemRequest ParseBatchGetItem(const json& j) {
   Reader r(j, "", &f);
   BatchGetItemRequest q;
   const json* items = r.Get("RequestItems");
-  if (!items) r.Fail("Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
+  if (!items) r.FailNull("RequestItems");
   else if (!items->is_object()) ThrowSerialization("Unexpected value type in payload");
   else
     for (const auto& [table, ka] : items->items()) {
       Reader kr(ka, "requestItems." + table + ".member", &f);
       KeysAndAttributes k;
-      if (!kr.Has("Keys")) kr.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", kr.PathOf("Keys")));
+      if (!kr.Has("Keys")) kr.FailNull("Keys");
       if (const json* keys = kr.Get("Keys")) {
         if (!keys->is_array()) ThrowSerialization("Unexpected value type in payload");
         for (const auto& key : *keys) k.keys.push_back(ParseItem(key));
@@ -489,7 +476,7 @@ BatchWriteItemRequest ParseBatchWriteItem(const json& j) {
   Reader r(j, "", &f);
   BatchWriteItemRequest q;
   const json* items = r.Get("RequestItems");
-  if (!items) r.Fail("Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
+  if (!items) r.FailNull("RequestItems");
   else if (!items->is_object()) ThrowSerialization("Unexpected value type in payload");
   else
     for (const auto& [table, writes] : items->items()) {
@@ -515,7 +502,7 @@ TransactWriteItemsRequest ParseTransactWriteItems(const json& j) {
   Failures f;
   Reader r(j, "", &f);
   TransactWriteItemsRequest q;
-  if (!r.Has("TransactItems")) r.Fail("Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+  if (!r.Has("TransactItems")) r.FailNull("TransactItems");
   r.EachObject("TransactItems", [&](Reader& e) {
     TransactWriteItem a;
     int kinds = 0;
@@ -547,7 +534,7 @@ TransactWriteItemsRequest ParseTransactWriteItems(const json& j) {
       common(x);
       a.key = x.RequiredItem("Key");
       a.update_expression = x.String("UpdateExpression");
-      if (!a.update_expression) x.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", x.PathOf("UpdateExpression")));
+      if (!a.update_expression) x.FailNull("UpdateExpression");
     }
     if (e.Has("ConditionCheck")) {
       ++kinds;
@@ -555,7 +542,7 @@ TransactWriteItemsRequest ParseTransactWriteItems(const json& j) {
       a.kind = TransactWriteItem::Kind::kConditionCheck;
       common(x);
       a.key = x.RequiredItem("Key");
-      if (!a.condition_expression) x.Fail(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", x.PathOf("ConditionExpression")));
+      if (!a.condition_expression) x.FailNull("ConditionExpression");
     }
     if (kinds != 1)
       ThrowValidation("TransactItems can only contain one of Check, Put, Update or Delete");
@@ -572,7 +559,7 @@ TransactGetItemsRequest ParseTransactGetItems(const json& j) {
   Failures f;
   Reader r(j, "", &f);
   TransactGetItemsRequest q;
-  if (!r.Has("TransactItems")) r.Fail("Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+  if (!r.Has("TransactItems")) r.FailNull("TransactItems");
   r.EachObject("TransactItems", [&](Reader& e) {
     Reader x = e.Child("Get");
     TransactGetItem g;
