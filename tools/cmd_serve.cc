@@ -24,6 +24,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
     bool log = false;
     bool nosync = false;
     int threads = 0;
+    int ttl_sweep = 5;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("serve", "Serve DynamoDB's HTTP API (and DynamoDB Streams) on a database");
@@ -35,6 +36,9 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--auth", args->auth, "KEY:SECRET: verify SigV4 signatures by this key (default: accept any)");
   cmd->add_flag("--log", args->log, "one access-log line per request on stderr");
   cmd->add_option("--threads", args->threads, "event-loop threads (0: one per hardware thread, at least 2)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--ttl-sweep", args->ttl_sweep, "seconds between deletions of expired items (0: never)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_flag("--nosync", args->nosync, "don't wait for the disk on each commit (faster, less durable)");
@@ -67,6 +71,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
     so.port = args->port;
     so.access_log = args->log;
     so.threads = args->threads;
+    so.time_to_live_sweep_seconds = args->ttl_sweep;
     if (!args->auth.empty()) {
       auto colon = args->auth.find(':');
       if (colon == std::string::npos) {

@@ -22,6 +22,8 @@ struct ServerOptions {
   std::string secret_access_key;
   bool access_log = false;  // one line per request on stderr
   int threads = 0;          // event-loop threads (0: one per hardware thread, at least 2)
+  // How often expired items are deleted (Database::DeleteExpiredItems), in seconds; 0: never.
+  int time_to_live_sweep_seconds = 5;
 };
 
 class Server {

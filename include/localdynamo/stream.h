@@ -13,6 +13,13 @@
 
 namespace localdynamo {
 
+// Who made a change, when it wasn't a request: time to live's deletions carry
+// {principal_id "dynamodb.amazonaws.com", type "Service"}.
+struct StreamIdentity {
+  std::string principal_id;
+  std::string type;
+};
+
 struct StreamRecord {
   std::string event_id;
   std::string event_name;  // "INSERT", "MODIFY", "REMOVE"
@@ -26,6 +33,7 @@ struct StreamRecord {
   std::string sequence_number;  // decimal digits, strictly increasing per table
   int64_t size_bytes = 0;
   StreamViewType stream_view_type = StreamViewType::kNewImage;
+  std::optional<StreamIdentity> user_identity;  // time to live's deletions only
   std::string table_name;  // not part of DynamoDB's record; handy for subscribers
   std::string stream_arn;
 };

@@ -99,7 +99,7 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const StreamMeta& st
   if (has_old) bytes.old_image = encoded_old = storage::EncodeItem(*old_item);
   if (!has_new && !has_old) bytes.keys = encoded_keys = storage::EncodeItem(ExtractKey(table, nullptr, any));
   thread_local std::string encoded;  // reused: no allocation per record
-  EncodeStreamRecord({event, millis, size_bytes, view}, bytes, &encoded);
+  EncodeStreamRecord({event, millis, size_bytes, view, by_time_to_live_}, bytes, &encoded);
   LD_RETURN_IF_ERROR(txn_.Append(txn_.dbis().stream, StreamKey(stream.number, seq), encoded));
   // Now and then, trim what is older than DynamoDB's 24-hour retention.
   if (seq % kTrimEvery == 0) LD_RETURN_IF_ERROR(TrimStream(txn_, stream.number, millis));
@@ -116,6 +116,7 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const StreamMeta& st
   r.table_name = table.name;
   r.stream_arn = stream.arn;
   r.keys = ExtractKey(table, nullptr, any);
+  if (by_time_to_live_) r.user_identity = TimeToLiveIdentity();
   if (has_new) r.new_image = *new_item;
   if (has_old) r.old_image = *old_item;
   records_.push_back(std::move(r));

@@ -25,6 +25,9 @@ class Mutation {
 
   static const Item* Ptr(const std::optional<Item>& item) { return item ? &*item : nullptr; }
 
+  // The writes that follow are time to live's deletions (their stream records say so).
+  void ByTimeToLive() { by_time_to_live_ = true; }
+
   // Stream records appended so far, to deliver after commit.
   std::vector<StreamRecord> TakeRecords() { return std::move(records_); }
 
@@ -41,6 +44,7 @@ class Mutation {
   Database::Impl& db_;
   storage::WriteTxn& txn_;
   std::vector<StreamRecord> records_;
+  bool by_time_to_live_ = false;
 };
 
 // Commits `txn` and delivers the mutation's stream records.

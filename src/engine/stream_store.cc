@@ -38,7 +38,8 @@ std::optional<uint64_t> ParseSequence(std::string_view text) {
 
 // Record format 2:
 //   0xF2 | u8 event (1 INSERT, 2 MODIFY, 3 REMOVE) | varint millis | varint SizeBytes
-//   | u8 view type | u8 flags (1 new image, 2 old image, 4 keys) | { varint length, item }*
+//   | u8 view type | u8 flags (1 new image, 2 old image, 4 keys, 8 deleted by time to live)
+//   | { varint length, item }*
 // The sequence is in the key; the eventID derives from the stream ARN and the sequence; the
 // region, table and ARN come from the database. The record is about the size of its images,
 // which is most of what the stream costs a write.
@@ -103,7 +104,8 @@ void EncodeStreamRecord(const RecordHeader& header, const RecordBytes& bytes, st
   p = storage::WriteVarint(p, static_cast<uint64_t>(header.millis));
   p = storage::WriteVarint(p, static_cast<uint64_t>(header.size_bytes));
   *p++ = static_cast<char>(header.view_type);
-  *p++ = static_cast<char>((bytes.new_image ? 1 : 0) | (bytes.old_image ? 2 : 0) | (keys ? 4 : 0));
+  *p++ = static_cast<char>((bytes.new_image ? 1 : 0) | (bytes.old_image ? 2 : 0) | (keys ? 4 : 0) |
+                           (header.by_time_to_live ? 8 : 0));
   for (const auto& part : parts) {
     if (!part) continue;
     p = storage::WriteVarint(p, part->size());
@@ -112,6 +114,8 @@ void EncodeStreamRecord(const RecordHeader& header, const RecordBytes& bytes, st
   }
   out->resize(static_cast<std::size_t>(p - out->data()));
 }
+
+StreamIdentity TimeToLiveIdentity() { return {"dynamodb.amazonaws.com", "Service"}; }
 
 std::string EventId(std::string_view stream_arn, uint64_t sequence) {
   // 32 hex digits like DynamoDB's eventIDs: unique, deterministic, and no id-source call.
@@ -143,6 +147,7 @@ bool DecodeStreamRecord(uint64_t seq, std::string_view in, const RecordSource& s
   r->stream_view_type = static_cast<StreamViewType>(in[0]);
   const int flags = in[1];
   in.remove_prefix(2);
+  if (flags & 8) r->user_identity = TimeToLiveIdentity();
   if ((flags & 1) && !ReadItemField(&in, &r->new_image.emplace())) return false;
   if ((flags & 2) && !ReadItemField(&in, &r->old_image.emplace())) return false;
   if (flags & 4) return ReadItemField(&in, &r->keys) && in.empty();

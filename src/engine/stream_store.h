@@ -37,7 +37,10 @@ struct RecordHeader {
   int64_t millis;  // ApproximateCreationDateTime
   int64_t size_bytes;
   StreamViewType view_type;
+  bool by_time_to_live = false;  // a deletion by time to live (userIdentity: the service)
 };
+// The userIdentity of time to live's deletions.
+StreamIdentity TimeToLiveIdentity();
 // Replaces `*out` with the encoded record (a buffer the caller reuses: this runs on every write).
 void EncodeStreamRecord(const RecordHeader& header, const RecordBytes& bytes, std::string* out);
 

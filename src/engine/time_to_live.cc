@@ -2,17 +2,36 @@
 // DynamoDB has them (recorded against it in October 2026): the content checks ("already
 // enabled", "active on a different AttributeName", "already disabled") come before the
 // limit on how often it may change, and a change shows as settled at once (ENABLED or
-// DISABLED; DynamoDB's ENABLING/DISABLING were not observable). Expired items are not
-// deleted: DynamoDB deletes them "typically within two days", on a best-effort basis.
+// DISABLED; DynamoDB's ENABLING/DISABLING were not observable). DeleteExpiredItems does what
+// DynamoDB's background process does, when it is called (`serve` calls it every few seconds;
+// DynamoDB deletes "typically within two days", on a best-effort basis).
 
 #include <fmt/format.h>
 
 #include "engine/database_impl.h"
 #include "engine/errors.h"
+#include "engine/keys.h"
+#include "engine/mutation.h"
+#include "storage/item_codec.h"
+#include "storage/layout.h"
 
 namespace localdynamo {
 
 namespace {
+
+// Items whose time is further in the past than this are left alone, as DynamoDB leaves them.
+constexpr int64_t kIgnoredAfterSeconds = int64_t{5} * 365 * 24 * 3600;
+// Deletions per call: one write transaction, kept small (LMDB caps the pages one may dirty).
+constexpr std::size_t kDeletionsPerCall = 1000;
+
+// Whether `item` has expired at `now` under the table's time-to-live attribute: a Number of
+// epoch seconds in the past, but not more than five years.
+bool Expired(const Item& item, const std::string& attribute, int64_t now_seconds) {
+  auto it = item.find(attribute);
+  if (it == item.end() || it->second.type() != Type::kN) return false;
+  const Number& at = it->second.n();
+  return at < Number::FromInt(now_seconds) && at >= Number::FromInt(now_seconds - kIgnoredAfterSeconds);
+}
 
 // After a change, the next is refused for this long. DynamoDB documents "up to one hour";
 // measured, a second change was refused 1,812 s after the first and accepted at 1,872 s.
@@ -66,6 +85,53 @@ Result<DescribeTimeToLiveResponse> Database::DescribeTimeToLive(const DescribeTi
     out.time_to_live_description.attribute_name = t->ttl_attribute;
   }
   return out;
+}
+
+Result<int64_t> Database::DeleteExpiredItems() {
+  Impl& db = *impl_;
+  const int64_t now_seconds = db.options.clock->NowMillis() / 1000;
+  std::vector<TablePtr> tables;
+  {
+    LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
+    LD_RETURN_IF_ERROR(db.RefreshCatalog(txn));
+    std::lock_guard lock(db.catalog_mu);
+    for (const auto& [name, t] : db.tables)
+      if (!t->ttl_attribute.empty()) tables.push_back(t);
+  }
+  int64_t deleted = 0;
+  for (const auto& t : tables) {
+    // Found under a snapshot, so that writers don't wait on the scan; deleted under the write
+    // transaction if they are still there and still expired.
+    std::vector<Item> keys;
+    {
+      LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
+      LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().data));
+      const std::string prefix = storage::KeyspacePrefix(t->number, 0);
+      storage::RangeScanner scan(std::move(cursor), {prefix, storage::Bound::Kind::kInclusive},
+                                 {prefix, storage::Bound::Kind::kPrefix}, true);
+      while (keys.size() < kDeletionsPerCall) {
+        LD_ASSIGN_OR_RETURN(auto e, scan.Next());
+        if (!e) break;
+        Item item;
+        if (!storage::DecodeItem(e->payload, &item)) return InternalError("corrupt item");
+        if (Expired(item, t->ttl_attribute, now_seconds)) keys.push_back(engine::ExtractKey(*t, nullptr, item));
+      }
+    }
+    if (keys.empty()) continue;
+    LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
+    LD_ASSIGN_OR_RETURN(auto current, db.FindTable(txn, t->name));
+    if (!current || current->number != t->number || current->ttl_attribute.empty()) continue;
+    engine::Mutation m(db, txn);
+    m.ByTimeToLive();
+    for (const Item& key : keys) {
+      LD_ASSIGN_OR_RETURN(auto item, m.Read(*current, key));
+      if (!item || !Expired(*item, current->ttl_attribute, now_seconds)) continue;
+      LD_RETURN_IF_ERROR(m.Apply(*current, &*item, nullptr, nullptr));  // no capacity: the service's own
+      ++deleted;
+    }
+    LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
+  }
+  return deleted;
 }
 
 }  // namespace localdynamo

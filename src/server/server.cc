@@ -5,6 +5,7 @@
 
 #include <array>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -30,6 +31,24 @@ struct Server::Impl {
   ServerOptions options;
   std::unique_ptr<server::HttpLoop> http;
   std::once_flag stop_once;
+  // Time to live's deletions, every time_to_live_sweep_seconds until Stop().
+  std::thread sweeper;
+  std::mutex sweep_mu;
+  std::condition_variable sweep_cv;
+  bool stopping = false;
+
+  void Sweep() {
+    std::unique_lock lock(sweep_mu);
+    while (!sweep_cv.wait_for(lock, std::chrono::seconds(options.time_to_live_sweep_seconds), [&] { return stopping; })) {
+      lock.unlock();
+      // A failure is the store's (it is retried next time); nothing to answer here.
+      while (true) {
+        auto n = db->DeleteExpiredItems();
+        if (!n.ok() || *n == 0) break;
+      }
+      lock.lock();
+    }
+  }
 
   void Handle(const server::HttpRequest& req, server::HttpResponse& res) {
     if (req.method == "GET" && req.path == "/") {
@@ -106,15 +125,26 @@ Result<std::unique_ptr<Server>> Server::Start(Database& db, ServerOptions option
     raw->Handle(req, res);
   }));
   impl->http->Start();
+  if (options.time_to_live_sweep_seconds > 0) impl->sweeper = std::thread([raw] { raw->Sweep(); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
 int Server::port() const { return impl_->http->port(); }
 
 void Server::Stop() {
-  std::call_once(impl_->stop_once, [this] { impl_->http->Stop(); });
+  std::call_once(impl_->stop_once, [this] {
+    impl_->http->Stop();
+    {
+      std::lock_guard lock(impl_->sweep_mu);
+      impl_->stopping = true;
+    }
+    impl_->sweep_cv.notify_all();
+  });
 }
 
-void Server::Wait() { impl_->http->Join(); }
+void Server::Wait() {
+  impl_->http->Join();
+  if (impl_->sweeper.joinable()) impl_->sweeper.join();
+}
 
 }  // namespace localdynamo

@@ -305,8 +305,10 @@ json ToJson(const StreamRecord& r) {
             {"StreamViewType", ToString(r.stream_view_type)}};
   if (r.new_image) d["NewImage"] = ItemJson(*r.new_image);
   if (r.old_image) d["OldImage"] = ItemJson(*r.old_image);
-  return {{"eventID", r.event_id},     {"eventName", r.event_name},     {"eventVersion", r.event_version},
-          {"eventSource", r.event_source}, {"awsRegion", r.aws_region}, {"dynamodb", d}};
+  json o = {{"eventID", r.event_id},     {"eventName", r.event_name},     {"eventVersion", r.event_version},
+            {"eventSource", r.event_source}, {"awsRegion", r.aws_region}, {"dynamodb", d}};
+  if (r.user_identity) o["userIdentity"] = {{"PrincipalId", r.user_identity->principal_id}, {"Type", r.user_identity->type}};
+  return o;
 }
 
 json ToJson(const GetRecordsResponse& r) {

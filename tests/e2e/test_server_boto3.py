@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 import unittest
 import zlib
 
@@ -245,6 +246,35 @@ class ServerTest(unittest.TestCase):
         self.assertEqual([r["eventName"] for r in recs], ["INSERT", "MODIFY"])
         self.assertEqual(recs[1]["dynamodb"]["OldImage"]["v"], {"S": "one"})
         self.assertEqual(recs[1]["dynamodb"]["NewImage"]["v"], {"S": "two"})
+
+
+class TimeToLiveSweepTest(unittest.TestCase):
+    def test_expired_items_deleted_with_the_services_stream_record(self):
+        with Server(BINARY, "--in-memory", "--ttl-sweep", "1") as server:
+            session = boto3.session.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name="us-east-1")
+            c = session.client("dynamodb", endpoint_url=server.endpoint)
+            streams = session.client("dynamodbstreams", endpoint_url=server.endpoint)
+            c.create_table(TableName="sessions", BillingMode="PAY_PER_REQUEST",
+                           AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                           KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                           StreamSpecification={"StreamEnabled": True, "StreamViewType": "OLD_IMAGE"})
+            now = int(time.time())
+            c.put_item(TableName="sessions", Item={"id": {"S": "old"}, "exp": {"N": str(now - 60)}})
+            c.put_item(TableName="sessions", Item={"id": {"S": "new"}, "exp": {"N": str(now + 3600)}})
+            c.update_time_to_live(TableName="sessions", TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"})
+            deadline = time.time() + 10
+            while "Item" in c.get_item(TableName="sessions", Key={"id": {"S": "old"}}) and time.time() < deadline:
+                time.sleep(0.1)
+            self.assertNotIn("Item", c.get_item(TableName="sessions", Key={"id": {"S": "old"}}))
+            self.assertIn("Item", c.get_item(TableName="sessions", Key={"id": {"S": "new"}}))
+            arn = c.describe_table(TableName="sessions")["Table"]["LatestStreamArn"]
+            shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+            it = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+            recs = streams.get_records(ShardIterator=it)["Records"]
+            self.assertEqual([r["eventName"] for r in recs], ["INSERT", "INSERT", "REMOVE"])
+            self.assertNotIn("userIdentity", recs[0])
+            self.assertEqual(recs[2]["userIdentity"], {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"})
+            self.assertEqual(recs[2]["dynamodb"]["OldImage"]["id"], {"S": "old"})
 
 
 class AuthTest(unittest.TestCase):

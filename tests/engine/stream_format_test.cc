@@ -121,3 +121,27 @@ TEST_CASE("a format-2 store: its tables' stream sequences continue above the sto
   db.reset();
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a format-2 record: its flags say which images it holds, and whether time to live deleted the item") {
+  Item image = {{"pk", S("MSG#g1")}, {"sk", S("2023")}, {"message", S("hello")}};
+  const std::string encoded = localdynamo::storage::EncodeItem(image);
+  TableMeta table;
+  table.name = "cruddur-messages";
+  table.key_schema = {{"pk", KeyType::kHash}, {"sk", KeyType::kRange}};
+  table.attribute_definitions = {{"pk", ScalarAttributeType::kS}, {"sk", ScalarAttributeType::kS}};
+  table.key = ShapeOf(table.key_schema, table.attribute_definitions);
+  StreamMeta stream;
+  stream.arn = "arn";
+  for (bool by_ttl : {false, true}) {
+    std::string v;
+    EncodeStreamRecord({StreamEvent::kRemove, 1679306400000, 40, StreamViewType::kOldImage, by_ttl},
+                       RecordBytes{std::nullopt, encoded, std::nullopt}, &v);
+    StreamRecord r;
+    REQUIRE(DecodeStreamRecord(7, v, {table, stream, "us-east-1"}, &r));
+    CHECK(r.event_name == "REMOVE");
+    CHECK(r.old_image == image);
+    CHECK(r.keys == Item{{"pk", S("MSG#g1")}, {"sk", S("2023")}});
+    CHECK(r.user_identity.has_value() == by_ttl);
+    if (by_ttl) CHECK(r.user_identity->principal_id == "dynamodb.amazonaws.com");
+  }
+}

@@ -101,3 +101,68 @@ TEST_CASE("the setting is stored with the table: another handle on the directory
     CHECK(d.attribute_name == "expires");
   }
 }
+
+TEST_CASE("DeleteExpiredItems: a Number of epoch seconds in the past (not more than five years), with the service's stream record") {
+  Ttl t;
+  std::vector<StreamRecord> seen;
+  Must(t.db->Subscribe("cruddur-messages", [&](const StreamRecord& r) { seen.push_back(r); }));
+  const int64_t now = t.clock->now / 1000;
+  auto row = [&](const std::string& sk, std::optional<AttributeValue> expires) {
+    Item item = MessageRow("g1", sk, "hello");
+    item["message_group_uuid"] = S("g1");
+    if (expires) item["expires"] = *expires;
+    Put(*t.db, "cruddur-messages", item);
+  };
+  row("a-expired", N(std::to_string(now - 10)));
+  row("b-future", N(std::to_string(now + 100)));
+  row("c-a-string", S(std::to_string(now - 10)));
+  row("d-six-years-ago", N(std::to_string(now - 6 * 365 * 86400)));
+  row("e-none", std::nullopt);
+  row("f-fraction", N(std::to_string(now - 1) + ".5"));
+  CHECK(Must(t.db->DeleteExpiredItems()) == 0);  // time to live is off
+  Must(t.Update(true, "expires"));
+  seen.clear();
+  CHECK(Must(t.db->DeleteExpiredItems()) == 2);
+  CHECK(Must(t.db->DeleteExpiredItems()) == 0);
+  auto remaining = [&] {
+    QueryRequest q;
+    q.table_name = "cruddur-messages";
+    q.index_name = "message-group-sk-index";  // the index lost the entries too
+    q.key_condition_expression = "message_group_uuid = :g";
+    q.expression_attribute_values = ValueMap{{":g", S("g1")}};
+    std::vector<std::string> sks;
+    const QueryResponse page = Must(t.db->Query(q));  // kept: the range below points into it
+    for (const Item& i : *page.items) sks.push_back(i.at("sk").s());
+    return sks;
+  };
+  CHECK(remaining() == std::vector<std::string>{"b-future", "c-a-string", "d-six-years-ago", "e-none"});
+  REQUIRE(seen.size() == 2);
+  for (const auto& r : seen) {
+    CHECK(r.event_name == "REMOVE");
+    REQUIRE(r.user_identity);
+    CHECK(r.user_identity->principal_id == "dynamodb.amazonaws.com");
+    CHECK(r.user_identity->type == "Service");
+  }
+  // The future one expires when the clock gets there; an ordinary delete has no userIdentity.
+  t.Wait(101s);
+  CHECK(Must(t.db->DeleteExpiredItems()) == 1);
+  Must(t.db->DeleteItem({"cruddur-messages", {{"pk", S("MSG#g1")}, {"sk", S("e-none")}}}));
+  REQUIRE(seen.size() == 4);
+  CHECK(seen[2].user_identity);
+  CHECK(!seen[3].user_identity);
+  // Read back from the stream's storage too.
+  auto streams = Must(t.db->ListStreams({})).streams;
+  REQUIRE(streams.size() == 1);
+  DescribeStreamRequest d;
+  d.stream_arn = streams[0].stream_arn;
+  GetShardIteratorRequest it;
+  it.stream_arn = streams[0].stream_arn;
+  it.shard_id = Must(t.db->DescribeStream(d)).stream_description.shards.at(0).shard_id;
+  it.shard_iterator_type = "TRIM_HORIZON";
+  GetRecordsRequest g;
+  g.shard_iterator = *Must(t.db->GetShardIterator(it)).shard_iterator;
+  auto records = Must(t.db->GetRecords(g)).records;
+  int by_service = 0;
+  for (const auto& r : records) by_service += r.user_identity && r.user_identity->type == "Service";
+  CHECK(by_service == 3);
+}
