@@ -146,7 +146,10 @@ TEST_CASE("DeleteExpiredItems: a Number of epoch seconds in the past (not more t
   // The future one expires when the clock gets there; an ordinary delete has no userIdentity.
   t.Wait(101s);
   CHECK(Must(t.db->DeleteExpiredItems()) == 1);
-  Must(t.db->DeleteItem({"cruddur-messages", {{"pk", S("MSG#g1")}, {"sk", S("e-none")}}}));
+  DeleteItemRequest del;
+  del.table_name = "cruddur-messages";
+  del.key = {{"pk", S("MSG#g1")}, {"sk", S("e-none")}};
+  Must(t.db->DeleteItem(del));
   REQUIRE(seen.size() == 4);
   CHECK(seen[2].user_identity);
   CHECK(!seen[3].user_identity);
