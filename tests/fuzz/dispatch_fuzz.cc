@@ -2,10 +2,11 @@
 // gets a 200 or DynamoDB's 400 error with a JSON body; never a crash, never sanitizer
 // findings, never a 500 (an internal error means the engine met input it did not expect);
 // and a request answered with an error changes nothing a client can read (Digest).
-// The store persists across inputs, so later inputs meet what earlier ones wrote; the two
-// seeded tables are created again when an input deleted them, and every table is dropped
-// now and then so that the store stays small. Built by tools/fuzz.sh (clang, ASan + UBSan);
-// the first input byte picks the operation, the rest is the body.
+// The store persists across inputs, so later inputs meet what earlier ones wrote; every 100
+// inputs time to live deletes what has expired in it; the two seeded tables are created
+// again when an input deleted them, and every table is dropped now and then so that the
+// store stays small. Built by tools/fuzz.sh (clang, ASan + UBSan); the first input byte
+// picks the operation, the rest is the body.
 
 #include <cstdint>
 #include <cstdio>
@@ -37,6 +38,11 @@ Database& Store() {
     auto tables = nlohmann::json::parse(wire::Dispatch(*db, "DynamoDB_20120810.ListTables", R"({"Limit":100})").body);
     for (const auto& t : tables["TableNames"])
       (void)wire::Dispatch(*db, "DynamoDB_20120810.DeleteTable", nlohmann::json{{"TableName", t}}.dump());
+  }
+  // Time to live's deletions, on whatever the inputs wrote (and whichever attribute they chose).
+  if (inputs % 100 == 0 && !db->DeleteExpiredItems().ok()) {
+    std::fprintf(stderr, "DeleteExpiredItems failed\n");
+    std::abort();
   }
   if (std::string failed = ld_fuzz::SeedTables(*db); !failed.empty()) {
     std::fprintf(stderr, "setup failed: %s\n", failed.c_str());
