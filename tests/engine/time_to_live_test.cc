@@ -169,3 +169,21 @@ TEST_CASE("DeleteExpiredItems: a Number of epoch seconds in the past (not more t
   for (const auto& r : records) by_service += r.user_identity && r.user_identity->type == "Service";
   CHECK(by_service == 3);
 }
+
+TEST_CASE("DeleteExpiredItems on a table without a stream, with a numeric key as the attribute") {
+  auto clock = std::make_shared<ManualClock>();
+  Options o;
+  o.clock = clock;
+  auto db = Must(Database::OpenInMemory(o));
+  CreateTableRequest c;
+  c.table_name = "sessions";
+  c.attribute_definitions = {{"expires_at", ScalarAttributeType::kN}};
+  c.key_schema = {{"expires_at", KeyType::kHash}};
+  c.billing_mode = BillingMode::kPayPerRequest;
+  Must(db->CreateTable(c));
+  const int64_t now = clock->now / 1000;
+  for (int64_t at : {now - 2, now - 1, now, now + 1}) Put(*db, "sessions", {{"expires_at", N(std::to_string(at))}});
+  Must(db->UpdateTimeToLive({"sessions", {"expires_at", true}}));
+  CHECK(Must(db->DeleteExpiredItems()) == 2);  // before now; `now` itself is not yet past
+  CHECK(Must(db->DescribeTable({"sessions"})).table.item_count == 2);
+}
