@@ -43,7 +43,7 @@ class Database {
   Result<DeleteTableResponse> DeleteTable(const DeleteTableRequest& request);
   Result<ListTablesResponse> ListTables(const ListTablesRequest& request);
   Result<UpdateTableResponse> UpdateTable(const UpdateTableRequest& request);
-  // One change per table per fixed interval, as DynamoDB allows (see update_ttl.cc).
+  // One change per table per fixed interval, as DynamoDB allows (see time_to_live.cc).
   Result<UpdateTimeToLiveResponse> UpdateTimeToLive(const UpdateTimeToLiveRequest& request);
   Result<DescribeTimeToLiveResponse> DescribeTimeToLive(const DescribeTimeToLiveRequest& request);
   // What DynamoDB's time-to-live process does, now: deletes the items of tables with time to

@@ -122,8 +122,8 @@ struct UpdateTableResponse {
 };
 
 // ---- time to live --------------------------------------------------------------------------
-// The setting is kept and reported as DynamoDB does; expired items are not deleted (DynamoDB
-// deletes them "typically within two days", so an application can't rely on it either).
+// The setting is kept and reported as DynamoDB does; Database::DeleteExpiredItems deletes what
+// has expired (`serve` calls it every few seconds; DynamoDB "typically within two days").
 struct TimeToLiveSpecification {
   std::string attribute_name;
   bool enabled = false;
