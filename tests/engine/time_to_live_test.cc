@@ -187,3 +187,23 @@ TEST_CASE("DeleteExpiredItems on a table without a stream, with a numeric key as
   CHECK(Must(db->DeleteExpiredItems()) == 2);  // before now; `now` itself is not yet past
   CHECK(Must(db->DescribeTable({"sessions"})).table.item_count == 2);
 }
+
+TEST_CASE("DeleteExpiredItems reads the clock only when a table has time to live on") {
+  // A stepping clock moves on every reading; the server's sweep must leave it alone.
+  struct CountingClock : Clock {
+    std::atomic<int> readings{0};
+    int64_t NowMillis() override { return ++readings, kStartMillis; }
+  };
+  auto clock = std::make_shared<CountingClock>();
+  Options o;
+  o.clock = clock;
+  auto db = Must(Database::OpenInMemory(o));
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  const int before = clock->readings;
+  CHECK(Must(db->DeleteExpiredItems()) == 0);
+  CHECK(clock->readings == before);
+  Must(db->UpdateTimeToLive({"cruddur-messages", {"expires", true}}));
+  const int enabled = clock->readings;
+  CHECK(Must(db->DeleteExpiredItems()) == 0);
+  CHECK(clock->readings == enabled + 1);
+}
