@@ -23,17 +23,19 @@ inline Error ConstraintError(std::vector<std::string> failures) {
                                      failures.size() == 1 ? "" : "s", joined));
 }
 
-// A table name's constraints (length 3-255, [a-zA-Z0-9_.-]+), failures added for `member`.
+// A table (or index) name's constraints, failures added for `member` in DynamoDB's order: the
+// pattern [a-zA-Z0-9_.-]+ (which "" fails too), then the length, 3 to 255. The endpoint reads
+// requests with it and the engine checks its callers with it.
 inline void CheckName(std::string_view name, std::string_view member, std::vector<std::string>* failures) {
   auto fail = [&](std::string_view c) {
     failures->push_back(fmt::format("Value '{}' at '{}' failed to satisfy constraint: {}", name, member, c));
   };
-  if (name.size() < 3) fail("Member must have length greater than or equal to 3");
-  if (name.size() > 255) fail("Member must have length less than or equal to 255");
   bool pattern_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
   });
   if (!pattern_ok) fail("Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+  if (name.size() < 3) fail("Member must have length greater than or equal to 3");
+  if (name.size() > 255) fail("Member must have length less than or equal to 255");
 }
 
 inline Error Invalid(std::string_view detail) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/errors.h"
 #include "wire/codec.h"
 #include "wire/reader.h"
 
@@ -49,16 +50,9 @@ constexpr const char* kViewTypeSet = "[NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES,
 
 void CheckTableName(Reader& r, const std::string& name, const char* member = "TableName") {
   if (!r.Has(member)) return;
-  std::string path = r.PathOf(member);
-  if (name.size() < 3)
-    r.Fail(fmt::format("Value '{}' at '{}' failed to satisfy constraint: Member must have length greater than or equal to 3", name, path));
-  if (name.size() > 255)
-    r.Fail(fmt::format("Value '{}' at '{}' failed to satisfy constraint: Member must have length less than or equal to 255", name, path));
-  for (char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) {
-      r.Fail(fmt::format("Value '{}' at '{}' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+", name, path));
-      break;
-    }
+  std::vector<std::string> failures;
+  errors::CheckName(name, r.PathOf(member), &failures);
+  for (auto& f : failures) r.Fail(std::move(f));
 }
 
 std::string TableName(Reader& r) {
@@ -238,7 +232,7 @@ UpdateTimeToLiveRequest ParseUpdateTimeToLive(const json& j) {
   Reader r(j, "", &f);
   UpdateTimeToLiveRequest q;
   q.table_name = TableName(r);
-  if (!r.Get("TimeToLiveSpecification")) {
+  if (!r.Has("TimeToLiveSpecification")) {
     r.FailNull("TimeToLiveSpecification");
   } else {
     Reader s = r.Child("TimeToLiveSpecification");

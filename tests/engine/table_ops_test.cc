@@ -46,6 +46,12 @@ TEST_CASE("CreateTable validation") {
   r.table_name = "ab";
   e = MustFail(db->CreateTable(r));
   CHECK(e.message == "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3");
+  // As DynamoDB answers (recorded against it): "" fails the pattern too, and the pattern comes first.
+  r.table_name = "";
+  e = MustFail(db->CreateTable(r));
+  CHECK(e.message == "2 validation errors detected: Value '' at 'tableName' failed to satisfy constraint: Member must satisfy "
+                     "regular expression pattern: [a-zA-Z0-9_.-]+; Value '' at 'tableName' failed to satisfy constraint: "
+                     "Member must have length greater than or equal to 3");
 
   r = base;
   r.provisioned_throughput.reset();

@@ -84,3 +84,13 @@ TEST_CASE("the dispatch fuzzer's seeds, and the inputs it found failing, replaye
   // The seeds are meant to be valid requests, mostly: the fuzzer starts from inputs that reach deep.
   CHECK(ok >= replayed * 2 / 3);
 }
+
+TEST_CASE("an empty TableName gets DynamoDB's two failures, the pattern's first (recorded against it)") {
+  auto db = OneTable();
+  auto r = wire::Dispatch(*db, "DynamoDB_20120810.DescribeTable", R"({"TableName":""})");
+  CHECK(r.http_status == 400);
+  CHECK(json::parse(r.body)["message"] ==
+        "2 validation errors detected: Value '' at 'tableName' failed to satisfy constraint: Member must satisfy regular "
+        "expression pattern: [a-zA-Z0-9_.-]+; Value '' at 'tableName' failed to satisfy constraint: Member must have length "
+        "greater than or equal to 3");
+}
