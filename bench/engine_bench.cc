@@ -4,6 +4,9 @@
 //   raw PutItem  = write txn + mdb_put of the item + mdb_put of one index entry + commit
 //   raw Query    = read txn + cursor positioned at the end of a partition + 20 entries copied
 // 100,000 Cruddur-shaped items (1,000 partitions x 100), one GSI, nosync.
+// Time to live's sweep (DeleteExpiredItems) over the same 100,000 items when none has expired,
+// next to a consistent Scan of the whole table, page after page: the pass `serve` makes every
+// few seconds, against reading the table.
 
 #include <benchmark/benchmark.h>
 #include <lmdb.h>
@@ -247,6 +250,66 @@ void BM_Query_Limit20_Desc_RawLmdbPlusDecode(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Query_Limit20_Desc_RawLmdbPlusDecode);
+
+// The Engine's items with an "expires" attribute a day after the clock's now, time to live on.
+struct Expiring {
+  std::unique_ptr<Database> db;
+  Expiring() {
+    Options o;
+    o.durability = Durability::kNoSync;
+    o.clock = FixedClock(1679306400000);
+    db = std::move(Database::OpenInMemory(o)).value();
+    (void)db->CreateTable(Schema());
+    for (int p = 0; p < kPartitions; ++p) {
+      BatchWriteItemRequest b;
+      for (int i = 0; i < kPerPartition; ++i) {
+        Item item = bench::MessageRow(p, i);
+        item.insert_or_assign("expires", AttributeValue::N(Number::FromInt(1679306400 + 86400)));
+        b.request_items["cruddur-messages"].push_back(WriteRequest{std::move(item), std::nullopt});
+      }
+      for (std::size_t at = 0; at < b.request_items["cruddur-messages"].size(); at += 25) {
+        BatchWriteItemRequest part;
+        auto& all = b.request_items["cruddur-messages"];
+        part.request_items["cruddur-messages"].assign(all.begin() + at, all.begin() + std::min(at + 25, all.size()));
+        (void)db->BatchWriteItem(part);
+      }
+    }
+    (void)db->UpdateTimeToLive({"cruddur-messages", {"expires", true}});
+  }
+  static Expiring& Get() {
+    static Expiring e;
+    return e;
+  }
+};
+
+void BM_TimeToLiveSweep_NothingExpired(benchmark::State& state) {
+  auto& e = Expiring::Get();
+  for (auto _ : state) {
+    auto deleted = e.db->DeleteExpiredItems();
+    if (!deleted.ok() || *deleted != 0) state.SkipWithError("the sweep deleted something");
+  }
+  state.SetItemsProcessed(state.iterations() * kPartitions * kPerPartition);
+}
+BENCHMARK(BM_TimeToLiveSweep_NothingExpired)->Unit(benchmark::kMillisecond);
+
+void BM_Scan_WholeTable(benchmark::State& state) {
+  auto& e = Expiring::Get();
+  for (auto _ : state) {
+    ScanRequest s;
+    s.table_name = "cruddur-messages";
+    s.consistent_read = true;
+    int64_t seen = 0;
+    while (true) {
+      auto page = e.db->Scan(s);
+      seen += page->count;
+      if (!page->last_evaluated_key) break;
+      s.exclusive_start_key = page->last_evaluated_key;
+    }
+    benchmark::DoNotOptimize(seen);
+  }
+  state.SetItemsProcessed(state.iterations() * kPartitions * kPerPartition);
+}
+BENCHMARK(BM_Scan_WholeTable)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include "engine/keys.h"
 #include "engine/mutation.h"
 #include "storage/item_codec.h"
+#include "storage/item_walk.h"
 #include "storage/layout.h"
 
 namespace localdynamo {
@@ -24,13 +25,50 @@ constexpr int64_t kIgnoredAfterSeconds = int64_t{5} * 365 * 24 * 3600;
 // Deletions per call: one write transaction, kept small (LMDB caps the pages one may dirty).
 constexpr std::size_t kDeletionsPerCall = 1000;
 
-// Whether `item` has expired at `now` under the table's time-to-live attribute: a Number of
-// epoch seconds in the past, but not more than five years.
+// Whether a time-to-live value of `at` epoch seconds has expired at `now`: in the past, but
+// not more than five years.
+bool ExpiredAt(const Number& at, int64_t now_seconds) {
+  return at < Number::FromInt(now_seconds) && at >= Number::FromInt(now_seconds - kIgnoredAfterSeconds);
+}
+
+// Whether `item` has expired under the table's time-to-live attribute (a Number).
 bool Expired(const Item& item, const std::string& attribute, int64_t now_seconds) {
   auto it = item.find(attribute);
-  if (it == item.end() || it->second.type() != Type::kN) return false;
-  const Number& at = it->second.n();
-  return at < Number::FromInt(now_seconds) && at >= Number::FromInt(now_seconds - kIgnoredAfterSeconds);
+  return it != item.end() && it->second.type() == Type::kN && ExpiredAt(it->second.n(), now_seconds);
+}
+
+// The time-to-live attribute's value in a stored item, if it is a Number: read from the
+// item's bytes by the sweep, which looks at every item of the table and keeps few.
+class ExpiryReader {
+ public:
+  explicit ExpiryReader(std::string_view attribute) : attribute_(attribute) {}
+  std::optional<Number> value;
+
+  void Name(storage::Slot slot, std::string_view name) { at_attribute_ = slot.parent == storage::Parent::kItem && name == attribute_; }
+  void Num(storage::Slot slot, bool negative, std::string_view digits, int exponent) {
+    if (at_attribute_ && slot.parent == storage::Parent::kItem)
+      value = Number::FromCanonicalParts(negative, std::string(digits), exponent);
+  }
+  void BeginMap(storage::Slot, std::size_t) {}
+  void EndMap(storage::Slot) {}
+  void BeginList(storage::Slot, std::size_t) {}
+  void EndList(storage::Slot) {}
+  void BeginSet(storage::Slot, Type, std::size_t) {}
+  void EndSet(storage::Slot) {}
+  void Bytes(storage::Slot, Type, std::string_view) {}
+  void Bool(storage::Slot, bool) {}
+  void Null(storage::Slot) {}
+
+ private:
+  std::string_view attribute_;
+  bool at_attribute_ = false;
+};
+
+// The same for a stored item; false also when its bytes can't be read (`corrupt`).
+bool Expired(std::string_view encoded, const std::string& attribute, int64_t now_seconds, bool* corrupt) {
+  ExpiryReader reader(attribute);
+  *corrupt = !storage::WalkItem(encoded, reader);
+  return !*corrupt && reader.value && ExpiredAt(*reader.value, now_seconds);
 }
 
 // After a change, the next is refused for this long. DynamoDB documents "up to one hour";
@@ -115,9 +153,14 @@ Result<int64_t> Database::DeleteExpiredItems() {
       while (keys.size() < kDeletionsPerCall) {
         LD_ASSIGN_OR_RETURN(auto e, scan.Next());
         if (!e) break;
+        bool corrupt = false;
+        if (!Expired(e->payload, t->ttl_attribute, now_seconds, &corrupt)) {
+          if (corrupt) return InternalError("corrupt item");
+          continue;
+        }
         Item item;
         if (!storage::DecodeItem(e->payload, &item)) return InternalError("corrupt item");
-        if (Expired(item, t->ttl_attribute, now_seconds)) keys.push_back(engine::ExtractKey(*t, nullptr, item));
+        keys.push_back(engine::ExtractKey(*t, nullptr, item));
       }
     }
     if (keys.empty()) continue;
