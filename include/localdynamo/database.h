@@ -46,6 +46,14 @@ class Database {
   // One change per table per fixed interval, as DynamoDB allows (see time_to_live.cc).
   Result<UpdateTimeToLiveResponse> UpdateTimeToLive(const UpdateTimeToLiveRequest& request);
   Result<DescribeTimeToLiveResponse> DescribeTimeToLive(const DescribeTimeToLiveRequest& request);
+  // Tags of a table or stream by ARN (tags.cc has the checks and their order).
+  Status TagResource(const TagResourceRequest& request);
+  Status UntagResource(const UntagResourceRequest& request);
+  Result<ListTagsOfResourceResponse> ListTagsOfResource(const ListTagsOfResourceRequest& request);
+  // Point-in-time recovery's setting (TableNotFoundException for a missing table, as DynamoDB's
+  // backup operations answer).
+  Result<ContinuousBackupsResponse> UpdateContinuousBackups(const UpdateContinuousBackupsRequest& request);
+  Result<ContinuousBackupsResponse> DescribeContinuousBackups(const DescribeContinuousBackupsRequest& request);
   // What DynamoDB's time-to-live process does, now: deletes the items of tables with time to
   // live enabled whose attribute is a Number of epoch seconds before the Clock's now (but not
   // more than five years before), with REMOVE stream records whose userIdentity is the

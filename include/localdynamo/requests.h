@@ -73,6 +73,7 @@ struct CreateTableRequest {
   std::optional<ProvisionedThroughput> provisioned_throughput;
   std::optional<StreamSpecification> stream_specification;
   std::optional<bool> deletion_protection_enabled;
+  std::optional<std::vector<Tag>> tags;  // checked as TagResource checks them; [] is allowed
 };
 struct CreateTableResponse {
   TableDescription table_description;
@@ -145,6 +146,55 @@ struct TimeToLiveDescription {
 };
 struct DescribeTimeToLiveResponse {
   TimeToLiveDescription time_to_live_description;
+};
+
+// ---- tags ----------------------------------------------------------------------------------
+// A table's tags, addressed by its ARN (or a stream's, whose tags are its own), with DynamoDB's
+// rules: at most 50, keys 1..128 and values 0..256 characters of letters, digits, white space
+// and + - = . _ : / @, no "aws:" prefix. ListTagsOfResource answers in one page, in the order
+// the keys were first set (DynamoDB's order is unspecified; it never paged 50 tags).
+struct TagResourceRequest {
+  std::string resource_arn;
+  std::vector<Tag> tags;
+};
+struct UntagResourceRequest {
+  std::string resource_arn;
+  std::vector<std::string> tag_keys;
+};
+struct ListTagsOfResourceRequest {
+  std::string resource_arn;
+  std::optional<std::string> next_token;  // accepted; every answer is one page
+};
+struct ListTagsOfResourceResponse {
+  std::vector<Tag> tags;
+};
+
+// ---- continuous backups (point-in-time recovery) ---------------------------------------------
+// The setting is kept and reported as DynamoDB reports it; nothing is restored from it.
+struct PointInTimeRecoverySpecification {
+  bool point_in_time_recovery_enabled = false;
+  std::optional<int64_t> recovery_period_in_days;  // 1..35, while enabling (default 35)
+};
+struct UpdateContinuousBackupsRequest {
+  std::string table_name;
+  PointInTimeRecoverySpecification point_in_time_recovery_specification;
+};
+struct DescribeContinuousBackupsRequest {
+  std::string table_name;
+};
+struct PointInTimeRecoveryDescription {
+  bool enabled = false;  // PointInTimeRecoveryStatus ENABLED / DISABLED
+  // While enabled: the window a restore could come from (epoch seconds) and its length.
+  std::optional<double> earliest_restorable_date_time;
+  std::optional<double> latest_restorable_date_time;
+  std::optional<int64_t> recovery_period_in_days;
+};
+struct ContinuousBackupsDescription {
+  bool continuous_backups_enabled = true;  // ContinuousBackupsStatus: on for every table
+  PointInTimeRecoveryDescription point_in_time_recovery_description;
+};
+struct ContinuousBackupsResponse {  // both operations answer with the table's description
+  ContinuousBackupsDescription continuous_backups_description;
 };
 
 // ---- single items -------------------------------------------------------------------------

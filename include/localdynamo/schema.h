@@ -94,6 +94,13 @@ struct BillingModeSummary {
   double last_update_to_pay_per_request_date_time = 0;  // epoch seconds
 };
 
+// A resource tag (TagResource, CreateTable's Tags).
+struct Tag {
+  std::string key;
+  std::string value;
+  bool operator==(const Tag&) const = default;
+};
+
 struct TableDescription {
   std::string table_name;
   std::string table_id;   // a UUID from the IdSource

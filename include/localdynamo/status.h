@@ -38,6 +38,7 @@ enum class ErrorCode {
   kAccessDenied,
   kTrimmedDataAccess,
   kExpiredIterator,
+  kTableNotFound,  // the backup operations' "table not found" (others use kResourceNotFound)
 };
 
 // "ValidationException", "ResourceNotFoundException", ...

@@ -71,6 +71,17 @@ ProvisionedThroughput ThroughputFrom(const json& j) {
   return {j.at(0).get<int64_t>(), j.at(1).get<int64_t>()};
 }
 
+json TagsJson(const std::vector<Tag>& tags) {
+  json a = json::array();
+  for (const Tag& t : tags) a.push_back({t.key, t.value});
+  return a;
+}
+std::vector<Tag> TagsFrom(const json& a) {
+  std::vector<Tag> tags;
+  for (const auto& t : a) tags.push_back({t.at(0).get<std::string>(), t.at(1).get<std::string>()});
+  return tags;
+}
+
 }  // namespace
 
 std::string SerializeTableMeta(const TableMeta& t) {
@@ -106,16 +117,21 @@ std::string SerializeTableMeta(const TableMeta& t) {
   j["indexes"] = idx;
   j["next_index"] = t.next_index_number;
   json streams = json::array();
-  for (const auto& s : t.streams)
+  for (const auto& s : t.streams) {
     streams.push_back({{"number", s.number}, {"label", s.label}, {"arn", s.arn},
                        {"view", static_cast<int>(s.view_type)}, {"created", s.created},
                        {"enabled", s.enabled}});
+    if (!s.tags.empty()) streams.back()["tags"] = TagsJson(s.tags);
+  }
   j["streams"] = streams;
   j["deletion_protection"] = t.deletion_protection;
   if (t.ttl_changed_millis) {
     j["ttl"] = t.ttl_attribute;
     j["ttl_changed"] = t.ttl_changed_millis;
   }
+  // Optional members (absent in catalogs written before they existed, and when unset).
+  if (!t.tags.empty()) j["tags"] = TagsJson(t.tags);
+  if (t.recovery_since_millis) j["recovery"] = {t.recovery_since_millis, t.recovery_period_days};
   return j.dump();
 }
 
@@ -160,11 +176,17 @@ std::optional<TableMeta> ParseTableMeta(std::string_view text) {
       s.view_type = static_cast<StreamViewType>(sj.at("view").get<int>());
       s.created = sj.at("created");
       s.enabled = sj.at("enabled");
+      if (sj.contains("tags")) s.tags = TagsFrom(sj.at("tags"));
       t.streams.push_back(std::move(s));
     }
     t.deletion_protection = j.at("deletion_protection");
     t.ttl_attribute = j.value("ttl", "");  // absent in tables whose time to live never changed
     t.ttl_changed_millis = j.value("ttl_changed", int64_t{0});
+    if (j.contains("tags")) t.tags = TagsFrom(j.at("tags"));
+    if (j.contains("recovery")) {
+      t.recovery_since_millis = j.at("recovery").at(0);
+      t.recovery_period_days = j.at("recovery").at(1);
+    }
     return t;
   } catch (const json::exception&) {
     return std::nullopt;

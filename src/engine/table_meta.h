@@ -43,6 +43,7 @@ struct StreamMeta {
   StreamViewType view_type = StreamViewType::kNewImage;
   double created = 0;   // epoch seconds
   bool enabled = true;
+  std::vector<Tag> tags;  // a stream's own (TagResource with its ARN)
 };
 
 struct TableMeta {
@@ -63,6 +64,9 @@ struct TableMeta {
   bool deletion_protection = false;
   std::string ttl_attribute;       // time to live: the attribute while enabled, else ""
   int64_t ttl_changed_millis = 0;  // when time to live was last turned on or off (0: never)
+  std::vector<Tag> tags;           // in the order their keys were first set
+  int64_t recovery_since_millis = 0;  // point-in-time recovery: enabled since (0: disabled)
+  int64_t recovery_period_days = 35;
 
   const IndexMeta* FindIndex(std::string_view index_name) const;
   // The current (enabled) stream, or null.

@@ -193,7 +193,11 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
     return ValidationError("1 validation error detected: Value null at 'streamSpecification.streamViewType' failed to satisfy constraint: Member must not be null");
   if (r.stream_specification && !r.stream_specification->stream_enabled &&
       r.stream_specification->stream_view_type)
-    return ValidationError("One or more parameter values were invalid: StreamSpecification.StreamViewType can only be specified when StreamSpecification.StreamEnabled is true");  
+    return ValidationError("One or more parameter values were invalid: StreamSpecification.StreamViewType can only be specified when StreamSpecification.StreamEnabled is true");
+  if (r.tags) {
+    LD_RETURN_IF_ERROR(engine::CheckTagsToSet(*r.tags));
+    LD_RETURN_IF_ERROR(engine::CheckTagSet(*r.tags));
+  }
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
   LD_ASSIGN_OR_RETURN(auto existing, db.FindTable(txn, r.table_name));
@@ -236,6 +240,7 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
   if (r.stream_specification && r.stream_specification->stream_enabled)
     LD_RETURN_IF_ERROR(engine::EnableStream(db, txn, t, *r.stream_specification->stream_view_type));
   t.deletion_protection = r.deletion_protection_enabled.value_or(false);
+  if (r.tags) t.tags = *r.tags;
 
   LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
   LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, t));

@@ -26,6 +26,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kAccessDenied: return "AccessDeniedException";
     case ErrorCode::kTrimmedDataAccess: return "TrimmedDataAccessException";
     case ErrorCode::kExpiredIterator: return "ExpiredIteratorException";
+    case ErrorCode::kTableNotFound: return "TableNotFoundException";
   }
   return "InternalServerError";
 }

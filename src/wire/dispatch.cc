@@ -56,6 +56,13 @@ WireResponse DescribeEndpoints(Database&, const json&) {
   return WireResponse{200, DumpJson(o), "", ""};
 }
 
+// DynamoDB's default quotas (DynamoDB Local answers the same): nothing here enforces them.
+WireResponse DescribeLimits(Database&, const json&) {
+  json o = {{"AccountMaxReadCapacityUnits", 80000}, {"AccountMaxWriteCapacityUnits", 80000},
+            {"TableMaxReadCapacityUnits", 40000}, {"TableMaxWriteCapacityUnits", 40000}};
+  return WireResponse{200, DumpJson(o), "", ""};
+}
+
 struct Route {
   std::string_view name;
   Handler handler;
@@ -80,6 +87,12 @@ constexpr Route kDynamoRoutes[] = {
     {"DescribeEndpoints", DescribeEndpoints},
     {"UpdateTimeToLive", Handle<ParseUpdateTimeToLive, &Database::UpdateTimeToLive>},
     {"DescribeTimeToLive", Handle<ParseDescribeTimeToLive, &Database::DescribeTimeToLive>},
+    {"TagResource", Handle<ParseTagResource, &Database::TagResource>},
+    {"UntagResource", Handle<ParseUntagResource, &Database::UntagResource>},
+    {"ListTagsOfResource", Handle<ParseListTagsOfResource, &Database::ListTagsOfResource>},
+    {"UpdateContinuousBackups", Handle<ParseUpdateContinuousBackups, &Database::UpdateContinuousBackups>},
+    {"DescribeContinuousBackups", Handle<ParseDescribeContinuousBackups, &Database::DescribeContinuousBackups>},
+    {"DescribeLimits", DescribeLimits},
 };
 
 constexpr Route kStreamsRoutes[] = {

@@ -55,6 +55,27 @@ void CheckTableName(Reader& r, const std::string& name, const char* member = "Ta
   for (auto& f : failures) r.Fail(std::move(f));
 }
 
+// A Tags member. A tag without its Key or Value is refused at once, as DynamoDB words it.
+std::vector<Tag> Tags(Reader& r) {
+  std::vector<Tag> tags;
+  r.EachObject("Tags", [&](Reader& e) {
+    auto key = e.String("Key");
+    if (!key) ThrowValidation("The Tag Key provided is invalid, Key: null");
+    auto value = e.String("Value");
+    if (!value) ThrowValidation("The Tag Value provided is invalid, Value: null");
+    tags.push_back({std::move(*key), std::move(*value)});
+  });
+  return tags;
+}
+
+// The tag operations' ResourceArn: when it is missing DynamoDB says so before anything else,
+// and in its own words (the engine checks the ARN itself).
+std::string ResourceArn(Reader& r) {
+  auto arn = r.String("ResourceArn");
+  if (!arn) ThrowValidation("Invalid TableArn");
+  return *arn;
+}
+
 std::string TableName(Reader& r) {
   std::string name = r.RequiredString("TableName");
   CheckTableName(r, name);
@@ -209,6 +230,7 @@ CreateTableRequest ParseCreateTable(const json& j) {
   q.provisioned_throughput = Throughput(r);
   q.stream_specification = Stream(r);
   q.deletion_protection_enabled = r.Bool("DeletionProtectionEnabled");
+  if (r.Has("Tags")) q.tags = Tags(r);
   f.ThrowIfAny();
   return q;
 }
@@ -242,6 +264,61 @@ UpdateTimeToLiveRequest ParseUpdateTimeToLive(const json& j) {
     q.time_to_live_specification.attribute_name = s.RequiredString("AttributeName");
   }
   f.ThrowIfAny();  // the attribute name's length is the engine's to check
+  return q;
+}
+
+TagResourceRequest ParseTagResource(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  TagResourceRequest q;
+  q.resource_arn = ResourceArn(r);
+  if (!r.Has("Tags")) r.FailNull("Tags");
+  f.ThrowIfAny();
+  q.tags = Tags(r);
+  return q;
+}
+
+UntagResourceRequest ParseUntagResource(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  UntagResourceRequest q;
+  q.resource_arn = ResourceArn(r);
+  auto keys = r.StringList("TagKeys");
+  if (!keys) r.FailNull("TagKeys");
+  f.ThrowIfAny();
+  q.tag_keys = std::move(*keys);
+  return q;
+}
+
+ListTagsOfResourceRequest ParseListTagsOfResource(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  ListTagsOfResourceRequest q;
+  q.resource_arn = ResourceArn(r);
+  q.next_token = r.String("NextToken");
+  f.ThrowIfAny();
+  return q;
+}
+
+DescribeContinuousBackupsRequest ParseDescribeContinuousBackups(const json& j) {
+  return OnlyTableName<DescribeContinuousBackupsRequest>(j);
+}
+
+UpdateContinuousBackupsRequest ParseUpdateContinuousBackups(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  UpdateContinuousBackupsRequest q;
+  q.table_name = TableName(r);
+  if (!r.Has("PointInTimeRecoverySpecification")) {
+    r.FailNull("PointInTimeRecoverySpecification");
+  } else {
+    Reader s = r.Child("PointInTimeRecoverySpecification");
+    auto enabled = s.Bool("PointInTimeRecoveryEnabled");
+    if (!enabled) s.FailNull("PointInTimeRecoveryEnabled");
+    q.point_in_time_recovery_specification.point_in_time_recovery_enabled = enabled.value_or(false);
+    q.point_in_time_recovery_specification.recovery_period_in_days = s.Long("RecoveryPeriodInDays");
+  }
+  f.ThrowIfAny();  // the period's range is the engine's to check
   return q;
 }
 

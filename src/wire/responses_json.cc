@@ -161,6 +161,26 @@ json ToJson(const DescribeTimeToLiveResponse& r) {
   return {{"TimeToLiveDescription", o}};
 }
 
+json ToJson(const Ok&) { return json::object(); }
+
+json ToJson(const ListTagsOfResourceResponse& r) {
+  json tags = json::array();
+  for (const Tag& t : r.tags) tags.push_back({{"Key", t.key}, {"Value", t.value}});
+  return {{"Tags", tags}};
+}
+
+json ToJson(const ContinuousBackupsResponse& r) {
+  const ContinuousBackupsDescription& c = r.continuous_backups_description;
+  const PointInTimeRecoveryDescription& p = c.point_in_time_recovery_description;
+  json recovery = {{"PointInTimeRecoveryStatus", p.enabled ? "ENABLED" : "DISABLED"}};
+  if (p.earliest_restorable_date_time) recovery["EarliestRestorableDateTime"] = *p.earliest_restorable_date_time;
+  if (p.latest_restorable_date_time) recovery["LatestRestorableDateTime"] = *p.latest_restorable_date_time;
+  if (p.recovery_period_in_days) recovery["RecoveryPeriodInDays"] = *p.recovery_period_in_days;
+  return {{"ContinuousBackupsDescription",
+           {{"ContinuousBackupsStatus", c.continuous_backups_enabled ? "ENABLED" : "DISABLED"},
+            {"PointInTimeRecoveryDescription", recovery}}}};
+}
+
 json ToJson(const ListTablesResponse& r) {
   json o = {{"TableNames", r.table_names}};
   if (r.last_evaluated_table_name) o["LastEvaluatedTableName"] = *r.last_evaluated_table_name;

@@ -94,3 +94,54 @@ TEST_CASE("an empty TableName gets DynamoDB's two failures, the pattern's first 
         "expression pattern: [a-zA-Z0-9_.-]+; Value '' at 'tableName' failed to satisfy constraint: Member must have length "
         "greater than or equal to 3");
 }
+
+TEST_CASE("tags, continuous backups and limits on the wire: missing members, bodies, error types") {
+  auto db = OneTable();
+  auto call = [&](std::string_view op, std::string_view body) {
+    auto r = wire::Dispatch(*db, std::string("DynamoDB_20120810.") + std::string(op), body);
+    return std::pair{r.http_status, r.body};
+  };
+  auto message = [&](std::string_view op, std::string_view body) {
+    auto [status, text] = call(op, body);
+    CHECK(status == 400);
+    return json::parse(text)["message"].get<std::string>();
+  };
+  const std::string arn = "arn:aws:dynamodb:us-east-1:000000000000:table/tbl";
+  // The ARN's absence first, in DynamoDB's words; then the list's.
+  CHECK(message("TagResource", "{}") == "Invalid TableArn");
+  CHECK(message("UntagResource", "{}") == "Invalid TableArn");
+  CHECK(message("ListTagsOfResource", "{}") == "Invalid TableArn");
+  CHECK(message("TagResource", R"({"ResourceArn":")" + arn + R"("})") ==
+        "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+  CHECK(message("UntagResource", R"({"ResourceArn":")" + arn + R"("})") ==
+        "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
+  CHECK(message("TagResource", R"({"ResourceArn":")" + arn + R"(","Tags":[{"Value":"v"}]})") ==
+        "The Tag Key provided is invalid, Key: null");
+  CHECK(message("TagResource", R"({"ResourceArn":")" + arn + R"(","Tags":[{"Key":"k"}]})") ==
+        "The Tag Value provided is invalid, Value: null");
+
+  CHECK(call("TagResource", R"({"ResourceArn":")" + arn + R"(","Tags":[{"Key":"env","Value":"test"}]})") ==
+        std::pair{200, std::string("{}")});
+  CHECK(call("ListTagsOfResource", R"({"ResourceArn":")" + arn + R"("})") ==
+        std::pair{200, std::string(R"({"Tags":[{"Key":"env","Value":"test"}]})")});
+  CHECK(call("UntagResource", R"({"ResourceArn":")" + arn + R"(","TagKeys":["env"]})") == std::pair{200, std::string("{}")});
+  CHECK(call("ListTagsOfResource", R"({"ResourceArn":")" + arn + R"("})") == std::pair{200, std::string(R"({"Tags":[]})")});
+
+  CHECK(call("DescribeContinuousBackups", R"({"TableName":"tbl"})") ==
+        std::pair{200, std::string(R"({"ContinuousBackupsDescription":{"ContinuousBackupsStatus":"ENABLED",)"
+                                   R"("PointInTimeRecoveryDescription":{"PointInTimeRecoveryStatus":"DISABLED"}}})")});
+  CHECK(message("UpdateContinuousBackups", R"({"TableName":"tbl"})") ==
+        "1 validation error detected: Value null at 'pointInTimeRecoverySpecification' failed to satisfy constraint: "
+        "Member must not be null");
+  CHECK(message("UpdateContinuousBackups", R"({"TableName":"tbl","PointInTimeRecoverySpecification":{}})") ==
+        "1 validation error detected: Value null at 'pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled' "
+        "failed to satisfy constraint: Member must not be null");
+  auto [status, body] = call("DescribeContinuousBackups", R"({"TableName":"nope"})");
+  CHECK(status == 400);
+  CHECK(json::parse(body) == json{{"__type", "com.amazonaws.dynamodb.v20120810#TableNotFoundException"},
+                                  {"message", "Table not found: nope"}});
+
+  CHECK(call("DescribeLimits", "{}") ==
+        std::pair{200, std::string(R"({"AccountMaxReadCapacityUnits":80000,"AccountMaxWriteCapacityUnits":80000,)"
+                                   R"("TableMaxReadCapacityUnits":40000,"TableMaxWriteCapacityUnits":40000})")});
+}

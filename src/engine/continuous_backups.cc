@@ -1,0 +1,88 @@
+// UpdateContinuousBackups and DescribeContinuousBackups: point-in-time recovery's setting, kept
+// and reported as DynamoDB reports it (the ACK controller's probes of DynamoDB, Oct 2026):
+// continuous backups ENABLED for every table; while recovery is on, the window a restore could
+// come from: since it was (last) turned on, at most its period back, up to five minutes ago.
+// The backup operations answer a missing table with TableNotFoundException, not
+// ResourceNotFoundException. Nothing is restored: localdynamo keeps no history to restore from.
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "engine/database_impl.h"
+#include "engine/errors.h"
+
+namespace localdynamo {
+namespace {
+
+constexpr int64_t kDefaultPeriodDays = 35;
+constexpr int64_t kLatestLagMillis = 5 * 60 * 1000;  // "typically 5 minutes before the current time"
+constexpr int64_t kDayMillis = 24 * 3600 * 1000;
+
+Error TableNotFound(std::string_view name) {
+  return Error{ErrorCode::kTableNotFound, fmt::format("Table not found: {}", name), nullptr, {}};
+}
+
+ContinuousBackupsResponse Describe(const engine::TableMeta& t, int64_t now_millis) {
+  ContinuousBackupsResponse out;
+  PointInTimeRecoveryDescription& d = out.continuous_backups_description.point_in_time_recovery_description;
+  if (!t.recovery_since_millis) return out;
+  d.enabled = true;
+  const int64_t earliest = std::max(t.recovery_since_millis, now_millis - t.recovery_period_days * kDayMillis);
+  const int64_t latest = std::max(t.recovery_since_millis, now_millis - kLatestLagMillis);
+  d.earliest_restorable_date_time = static_cast<double>(earliest) / 1000.0;
+  d.latest_restorable_date_time = static_cast<double>(latest) / 1000.0;
+  d.recovery_period_in_days = t.recovery_period_days;
+  return out;
+}
+
+}  // namespace
+
+Result<ContinuousBackupsResponse> Database::UpdateContinuousBackups(const UpdateContinuousBackupsRequest& r) {
+  Impl& db = *impl_;
+  const PointInTimeRecoverySpecification& spec = r.point_in_time_recovery_specification;
+  std::vector<std::string> failures;
+  errors::CheckName(r.table_name, "tableName", &failures);
+  if (const auto days = spec.recovery_period_in_days; days && (*days < 1 || *days > kDefaultPeriodDays))
+    failures.push_back(fmt::format(
+        "Value '{}' at 'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed to satisfy constraint: "
+        "Member must have value {}", *days, *days < 1 ? "greater than or equal to 1" : "less than or equal to 35"));
+  if (!failures.empty()) return errors::ConstraintError(failures);
+  if (!spec.point_in_time_recovery_enabled && spec.recovery_period_in_days)
+    return ValidationError("Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery.");
+
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
+  LD_ASSIGN_OR_RETURN(auto current, db.FindTable(txn, r.table_name));
+  if (!current) return TableNotFound(r.table_name);
+  engine::TableMeta t = *current;
+  const int64_t now = db.options.clock->NowMillis();
+  if (spec.point_in_time_recovery_enabled) {
+    // Turning it on again keeps the window; a period given changes it in place.
+    if (!t.recovery_since_millis) {
+      t.recovery_since_millis = now;
+      t.recovery_period_days = kDefaultPeriodDays;
+    }
+    if (spec.recovery_period_in_days) t.recovery_period_days = *spec.recovery_period_in_days;
+  } else {
+    t.recovery_since_millis = 0;
+    t.recovery_period_days = kDefaultPeriodDays;
+  }
+  if (t.recovery_since_millis != current->recovery_since_millis || t.recovery_period_days != current->recovery_period_days) {
+    LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
+    LD_RETURN_IF_ERROR(txn.Commit());
+  }
+  return Describe(t, now);
+}
+
+Result<ContinuousBackupsResponse> Database::DescribeContinuousBackups(const DescribeContinuousBackupsRequest& r) {
+  Impl& db = *impl_;
+  std::vector<std::string> failures;
+  errors::CheckName(r.table_name, "tableName", &failures);
+  if (!failures.empty()) return errors::ConstraintError(failures);
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
+  LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, r.table_name));
+  if (!t) return TableNotFound(r.table_name);
+  return Describe(*t, db.options.clock->NowMillis());
+}
+
+}  // namespace localdynamo
