@@ -61,6 +61,16 @@ class AwsCliTest(unittest.TestCase):
             self.assertEqual(json.loads(run(*aws, "describe-time-to-live", "--table-name", "cruddur-messages",
                                             env=AWS_ENV).stdout)["TimeToLiveDescription"],
                              {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"})
+            arn = json.loads(run(*aws, "describe-table", "--table-name", "cruddur-messages", env=AWS_ENV).stdout)["Table"]["TableArn"]
+            run(*aws, "tag-resource", "--resource-arn", arn, "--tags", "Key=env,Value=dev", env=AWS_ENV)
+            self.assertEqual(json.loads(run(*aws, "list-tags-of-resource", "--resource-arn", arn, env=AWS_ENV).stdout)["Tags"],
+                             [{"Key": "env", "Value": "dev"}])
+            run(*aws, "update-continuous-backups", "--table-name", "cruddur-messages",
+                "--point-in-time-recovery-specification", "PointInTimeRecoveryEnabled=true", env=AWS_ENV)
+            self.assertEqual(json.loads(run(*aws, "describe-continuous-backups", "--table-name", "cruddur-messages",
+                                            env=AWS_ENV).stdout)["ContinuousBackupsDescription"]
+                             ["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"], "ENABLED")
+            self.assertEqual(json.loads(run(*aws, "describe-limits", env=AWS_ENV).stdout)["TableMaxReadCapacityUnits"], 40000)
             p = run(*aws, "describe-table", "--table-name", "nope", env=AWS_ENV, check=False)
             self.assertNotEqual(p.returncode, 0)
             self.assertIn("ResourceNotFoundException", p.stderr)

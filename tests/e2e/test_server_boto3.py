@@ -194,6 +194,42 @@ class ServerTest(unittest.TestCase):
             self.c.describe_time_to_live(TableName="missing")
         self.assertEqual(e.exception.response["Error"]["Code"], "ResourceNotFoundException")
 
+    def test_tags_backups_and_limits(self):
+        arn = self.c.create_table(TableName="tagged", BillingMode="PAY_PER_REQUEST",
+                                  AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                                  KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                                  Tags=[{"Key": "env", "Value": "test"}])["TableDescription"]["TableArn"]
+        self.assertEqual(self.c.list_tags_of_resource(ResourceArn=arn)["Tags"], [{"Key": "env", "Value": "test"}])
+        self.c.tag_resource(ResourceArn=arn, Tags=[{"Key": "owner", "Value": "bayko"}, {"Key": "env", "Value": "prod"}])
+        self.c.untag_resource(ResourceArn=arn, TagKeys=["owner", "never-set"])
+        self.assertEqual(self.c.list_tags_of_resource(ResourceArn=arn)["Tags"], [{"Key": "env", "Value": "prod"}])
+        self.assertEqual(code(lambda: self.c.tag_resource(ResourceArn=arn, Tags=[{"Key": "aws:x", "Value": "1"}])),
+                         ("ValidationException", "Tag Key cannot be prefixed with aws:, Key: aws:x"))
+        self.assertEqual(code(lambda: self.c.list_tags_of_resource(ResourceArn=arn + "x")),
+                         ("ResourceNotFoundException", f"Requested resource not found: ResourceArn: {arn}x not found"))
+        self.assertEqual(code(lambda: self.c.list_tags_of_resource(ResourceArn="arn:aws:s3:::bucket"))[0], "AccessDeniedException")
+
+        off = {"ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}}
+        self.assertEqual(self.c.describe_continuous_backups(TableName="tagged")["ContinuousBackupsDescription"], off)
+        on = self.c.update_continuous_backups(TableName="tagged", PointInTimeRecoverySpecification={
+            "PointInTimeRecoveryEnabled": True, "RecoveryPeriodInDays": 7})["ContinuousBackupsDescription"]
+        recovery = on["PointInTimeRecoveryDescription"]
+        self.assertEqual((recovery["PointInTimeRecoveryStatus"], recovery["RecoveryPeriodInDays"]), ("ENABLED", 7))
+        self.assertLessEqual(recovery["EarliestRestorableDateTime"], recovery["LatestRestorableDateTime"])  # datetimes
+        self.assertEqual(code(lambda: self.c.describe_continuous_backups(TableName="missing")),
+                         ("TableNotFoundException", "Table not found: missing"))
+        self.assertEqual(code(lambda: self.c.update_continuous_backups(TableName="tagged", PointInTimeRecoverySpecification={
+            "PointInTimeRecoveryEnabled": False, "RecoveryPeriodInDays": 7}))[1],
+            "Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery.")
+        self.c.update_continuous_backups(TableName="tagged", PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": False})
+        self.assertEqual(self.c.describe_continuous_backups(TableName="tagged")["ContinuousBackupsDescription"], off)
+
+        limits = self.c.describe_limits()
+        del limits["ResponseMetadata"]
+        self.assertEqual(limits, {"AccountMaxReadCapacityUnits": 80000, "AccountMaxWriteCapacityUnits": 80000,
+                                  "TableMaxReadCapacityUnits": 40000, "TableMaxWriteCapacityUnits": 40000})
+        self.c.delete_table(TableName="tagged")
+
     def test_headers_and_keep_alive(self):
         conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
         ids = set()

@@ -24,7 +24,10 @@ inline constexpr std::string_view kDispatchTargets[] = {
     "DynamoDBStreams_20120810.GetShardIterator", "DynamoDBStreams_20120810.GetRecords",
     "DynamoDB_20120810.CreateTable",      "DynamoDB_20120810.UpdateTable",
     "DynamoDB_20120810.DeleteTable",      "DynamoDB_20120810.UpdateTimeToLive",
-    "DynamoDB_20120810.DescribeTimeToLive",
+    "DynamoDB_20120810.DescribeTimeToLive", "DynamoDB_20120810.TagResource",
+    "DynamoDB_20120810.UntagResource",    "DynamoDB_20120810.ListTagsOfResource",
+    "DynamoDB_20120810.UpdateContinuousBackups", "DynamoDB_20120810.DescribeContinuousBackups",
+    "DynamoDB_20120810.DescribeLimits",
 };
 
 // Creates and fills the seeded tables that are missing: "tbl" (pk S + sk N, a GSI, an LSI, a
@@ -61,8 +64,8 @@ inline std::string SeedTables(localdynamo::Database& d) {
   return "";
 }
 
-// What a client can read back of the store: the table names and every item of the seeded
-// tables (strongly consistent scans, all pages). A request answered with an error must leave
+// What a client can read back of the store: the table names, every item of the seeded tables
+// (strongly consistent scans, all pages) and their tags. A request answered with an error must leave
 // it as it was. (Not the tables' descriptions: an index's status moves on with the clock.)
 inline std::string Digest(localdynamo::Database& d) {
   using nlohmann::json;
@@ -76,6 +79,8 @@ inline std::string Digest(localdynamo::Database& d) {
       if (r.http_status != 200 || !page.contains("LastEvaluatedKey")) break;
       request["ExclusiveStartKey"] = page["LastEvaluatedKey"];
     }
+    const json tags = {{"ResourceArn", std::string("arn:aws:dynamodb:us-east-1:000000000000:table/") + table}};
+    out += localdynamo::wire::Dispatch(d, "DynamoDB_20120810.ListTagsOfResource", tags.dump()).body;
   }
   return out;
 }
