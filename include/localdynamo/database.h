@@ -75,6 +75,10 @@ class Database {
   Result<BatchWriteItemResponse> BatchWriteItem(const BatchWriteItemRequest& request);
   Result<TransactWriteItemsResponse> TransactWriteItems(const TransactWriteItemsRequest& request);
   Result<TransactGetItemsResponse> TransactGetItems(const TransactGetItemsRequest& request);
+  // PartiQL (partiql.cc): each statement runs as the operation it stands for.
+  Result<ExecuteStatementResponse> ExecuteStatement(const ExecuteStatementRequest& request);
+  Result<BatchExecuteStatementResponse> BatchExecuteStatement(const BatchExecuteStatementRequest& request);
+  Result<ExecuteTransactionResponse> ExecuteTransaction(const ExecuteTransactionRequest& request);
 
   // ---- the change stream ----
   // Calls `subscriber` with every record of `table_name`'s stream committed after this call,

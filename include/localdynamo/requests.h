@@ -394,6 +394,63 @@ struct TransactGetItemsResponse {
   std::optional<std::vector<ConsumedCapacity>> consumed_capacity;
 };
 
+// ---- PartiQL ---------------------------------------------------------------------------------
+// DynamoDB's PartiQL statements (the grammar is in src/expr/partiql.h), run as the operations
+// they stand for: a SELECT with an equality on the partition key is a Query, any other a Scan;
+// INSERT is a PutItem that refuses an existing item (DuplicateItemException); UPDATE and
+// DELETE name one item by its whole key, their other conditions being the write's condition.
+struct ExecuteStatementRequest {
+  std::string statement;
+  std::optional<std::vector<AttributeValue>> parameters;  // the statement's ?s, in order
+  std::optional<bool> consistent_read;
+  std::optional<std::string> next_token;
+  std::optional<int64_t> limit;
+  std::optional<ReturnConsumedCapacity> return_consumed_capacity;
+  std::optional<ReturnValuesOnConditionCheckFailure> return_values_on_condition_check_failure;
+};
+struct ExecuteStatementResponse {
+  std::vector<Item> items;  // SELECT's page, or what RETURNING asked for
+  std::optional<std::string> next_token;
+  std::optional<ConsumedCapacity> consumed_capacity;
+};
+struct BatchStatementRequest {
+  std::string statement;
+  std::optional<std::vector<AttributeValue>> parameters;
+  std::optional<bool> consistent_read;
+  std::optional<ReturnValuesOnConditionCheckFailure> return_values_on_condition_check_failure;
+};
+struct BatchExecuteStatementRequest {
+  std::vector<BatchStatementRequest> statements;  // 1..25, all reads or all writes
+  std::optional<ReturnConsumedCapacity> return_consumed_capacity;
+};
+struct BatchStatementError {
+  std::string code;  // "ConditionalCheckFailed", "DuplicateItem", "ValidationError", ...
+  std::string message;
+};
+struct BatchStatementResponse {
+  std::optional<std::string> table_name;
+  std::optional<Item> item;
+  std::optional<BatchStatementError> error;
+};
+struct BatchExecuteStatementResponse {
+  std::vector<BatchStatementResponse> responses;  // one per statement, in order
+  std::optional<std::vector<ConsumedCapacity>> consumed_capacity;
+};
+struct ParameterizedStatement {
+  std::string statement;
+  std::optional<std::vector<AttributeValue>> parameters;
+  std::optional<ReturnValuesOnConditionCheckFailure> return_values_on_condition_check_failure;
+};
+struct ExecuteTransactionRequest {
+  std::vector<ParameterizedStatement> transact_statements;  // 1..100, all reads or all writes
+  std::optional<std::string> client_request_token;
+  std::optional<ReturnConsumedCapacity> return_consumed_capacity;
+};
+struct ExecuteTransactionResponse {
+  std::vector<ItemResponse> responses;  // reads: one per statement; writes: none
+  std::optional<std::vector<ConsumedCapacity>> consumed_capacity;
+};
+
 const char* ToString(ReturnValue v);
 const char* ToString(Select v);
 

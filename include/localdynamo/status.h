@@ -39,6 +39,7 @@ enum class ErrorCode {
   kTrimmedDataAccess,
   kExpiredIterator,
   kTableNotFound,  // the backup operations' "table not found" (others use kResourceNotFound)
+  kDuplicateItem,  // PartiQL's INSERT of an item that exists
 };
 
 // "ValidationException", "ResourceNotFoundException", ...

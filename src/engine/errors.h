@@ -80,6 +80,14 @@ inline Error HashKeyTooLong() {
 inline Error RangeKeyTooLong() {
   return Invalid("Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
 }
+// TransactionCanceledException, its message listing the reasons' codes in request order.
+inline Error TransactionCanceled(std::vector<CancellationReason> reasons) {
+  std::string codes;
+  for (const auto& r : reasons) codes += (codes.empty() ? "" : ", ") + r.code;
+  return Error{ErrorCode::kTransactionCanceled,
+               fmt::format("Transaction cancelled, please refer cancellation reasons for specific reasons [{}]", codes),
+               nullptr, std::move(reasons)};
+}
 inline Error ItemTooLarge() { return ValidationError("Item size has exceeded the maximum allowed size"); }
 
 }  // namespace localdynamo::errors

@@ -42,12 +42,6 @@ std::string Fingerprint(const TransactWriteItemsRequest& r) {
   return f;
 }
 
-std::string ReasonList(const std::vector<CancellationReason>& reasons) {
-  std::string s;
-  for (const auto& r : reasons) s += (s.empty() ? "" : ", ") + r.code;
-  return "[" + s + "]";
-}
-
 // 1 to 100 actions per transaction.
 Status CheckActionCount(std::size_t n) {
   if (n >= 1 && n <= kMaxTransactItems) return OkStatus();
@@ -138,10 +132,7 @@ Result<TransactWriteItemsResponse> Database::TransactWriteItems(const TransactWr
     }
   }
   if (cancelled) {
-    Error e{ErrorCode::kTransactionCanceled,
-            "Transaction cancelled, please refer cancellation reasons for specific reasons " + ReasonList(reasons),
-            nullptr, reasons};
-    return e;
+    return errors::TransactionCanceled(std::move(reasons));
   }
 
   std::map<std::string, CapacityTally> tallies;

@@ -27,6 +27,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kTrimmedDataAccess: return "TrimmedDataAccessException";
     case ErrorCode::kExpiredIterator: return "ExpiredIteratorException";
     case ErrorCode::kTableNotFound: return "TableNotFoundException";
+    case ErrorCode::kDuplicateItem: return "DuplicateItemException";
   }
   return "InternalServerError";
 }

@@ -93,6 +93,9 @@ constexpr Route kDynamoRoutes[] = {
     {"UpdateContinuousBackups", Handle<ParseUpdateContinuousBackups, &Database::UpdateContinuousBackups>},
     {"DescribeContinuousBackups", Handle<ParseDescribeContinuousBackups, &Database::DescribeContinuousBackups>},
     {"DescribeLimits", DescribeLimits},
+    {"ExecuteStatement", Handle<ParseExecuteStatement, &Database::ExecuteStatement>},
+    {"BatchExecuteStatement", Handle<ParseBatchExecuteStatement, &Database::BatchExecuteStatement>},
+    {"ExecuteTransaction", Handle<ParseExecuteTransaction, &Database::ExecuteTransaction>},
 };
 
 constexpr Route kStreamsRoutes[] = {

@@ -55,6 +55,16 @@ void CheckTableName(Reader& r, const std::string& name, const char* member = "Ta
   for (auto& f : failures) r.Fail(std::move(f));
 }
 
+// A PartiQL statement's Parameters: a list of AttributeValues.
+std::optional<std::vector<AttributeValue>> Parameters(Reader& r) {
+  const json* a = r.Get("Parameters");
+  if (!a) return std::nullopt;
+  if (!a->is_array()) ThrowSerialization("Unexpected value type in payload");
+  std::vector<AttributeValue> out;
+  for (const auto& v : *a) out.push_back(ParseValue(v));
+  return out;
+}
+
 // A Tags member. A tag without its Key or Value is refused at once, as DynamoDB words it.
 std::vector<Tag> Tags(Reader& r) {
   std::vector<Tag> tags;
@@ -319,6 +329,57 @@ UpdateContinuousBackupsRequest ParseUpdateContinuousBackups(const json& j) {
     q.point_in_time_recovery_specification.recovery_period_in_days = s.Long("RecoveryPeriodInDays");
   }
   f.ThrowIfAny();  // the period's range is the engine's to check
+  return q;
+}
+
+ExecuteStatementRequest ParseExecuteStatement(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  ExecuteStatementRequest q;
+  q.statement = r.RequiredString("Statement");
+  q.parameters = Parameters(r);
+  q.consistent_read = r.Bool("ConsistentRead");
+  q.next_token = r.String("NextToken");
+  q.limit = r.Long("Limit");
+  q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
+  q.return_values_on_condition_check_failure = r.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
+  f.ThrowIfAny();  // the statement's length and the limit's range are the engine's to check
+  return q;
+}
+
+BatchExecuteStatementRequest ParseBatchExecuteStatement(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  BatchExecuteStatementRequest q;
+  if (!r.Has("Statements")) r.FailNull("Statements");
+  r.EachObject("Statements", [&](Reader& e) {
+    BatchStatementRequest s;
+    s.statement = e.RequiredString("Statement");
+    s.parameters = Parameters(e);
+    s.consistent_read = e.Bool("ConsistentRead");
+    s.return_values_on_condition_check_failure = e.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
+    q.statements.push_back(std::move(s));
+  });
+  q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
+  f.ThrowIfAny();
+  return q;
+}
+
+ExecuteTransactionRequest ParseExecuteTransaction(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  ExecuteTransactionRequest q;
+  if (!r.Has("TransactStatements")) r.FailNull("TransactStatements");
+  r.EachObject("TransactStatements", [&](Reader& e) {
+    ParameterizedStatement s;
+    s.statement = e.RequiredString("Statement");
+    s.parameters = Parameters(e);
+    s.return_values_on_condition_check_failure = e.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
+    q.transact_statements.push_back(std::move(s));
+  });
+  q.client_request_token = r.String("ClientRequestToken");
+  q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
+  f.ThrowIfAny();
   return q;
 }
 

@@ -279,6 +279,33 @@ json ToJson(const TransactGetItemsResponse& r) {
   return o;
 }
 
+json ToJson(const ExecuteStatementResponse& r) {
+  json items = json::array();
+  for (const Item& item : r.items) items.push_back(ItemJson(item));
+  json o = {{"Items", items}};
+  if (r.next_token) o["NextToken"] = *r.next_token;
+  AddConsumed(o, r.consumed_capacity);
+  return o;
+}
+
+json ToJson(const BatchExecuteStatementResponse& r) {
+  json a = json::array();
+  for (const auto& resp : r.responses) {
+    json x = json::object();
+    if (resp.error) x["Error"] = {{"Code", resp.error->code}, {"Message", resp.error->message}};
+    if (resp.table_name) x["TableName"] = *resp.table_name;
+    if (resp.item) x["Item"] = ItemJson(*resp.item);
+    a.push_back(x);
+  }
+  json o = {{"Responses", a}};
+  AddConsumedList(o, r.consumed_capacity);
+  return o;
+}
+
+json ToJson(const ExecuteTransactionResponse& r) {
+  return ToJson(TransactGetItemsResponse{r.responses, r.consumed_capacity});
+}
+
 json ToJson(const ListStreamsResponse& r) {
   json a = json::array();
   for (const auto& s : r.streams)

@@ -1,0 +1,778 @@
+// ExecuteStatement, BatchExecuteStatement and ExecuteTransaction: PartiQL statements run as the
+// operations they stand for, written out in DynamoDB's expression language (names and values
+// as placeholders), so that conditions, updates, capacity, streams and their errors are the
+// ones every other operation has. What is PartiQL's own (which statements are a Query, the
+// whole-key rule for writes, RETURNING, projections keyed by their last name, the batch and
+// transaction rules) follows DynamoDB as others recorded it (conformance suites run against
+// it, 2026); where only DynamoDB Local's texts were found, those are used.
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "engine/errors.h"
+#include "expr/partiql.h"
+#include "localdynamo/database.h"
+#include "storage/item_codec.h"
+#include "storage/layout.h"
+
+namespace localdynamo {
+namespace {
+
+using partiql::Condition;
+using partiql::Operand;
+using partiql::Statement;
+
+constexpr std::size_t kMaxStatementLength = 8192;
+constexpr std::size_t kMaxBatchStatements = 25;
+constexpr std::size_t kMaxTransactionStatements = 100;
+
+Error Invalid(std::string message) { return ValidationError(std::move(message)); }
+
+// ---- the statement as DynamoDB expressions ------------------------------------------------
+
+class ExpressionWriter {
+ public:
+  std::string Name(const std::string& name) {
+    auto [it, inserted] = name_ids_.try_emplace(name, name_ids_.size());
+    const std::string placeholder = fmt::format("#n{}", it->second);
+    names_[placeholder] = name;
+    return placeholder;
+  }
+  std::string Value(const AttributeValue& v) {
+    const std::string placeholder = fmt::format(":v{}", values_.size());
+    values_[placeholder] = v;
+    return placeholder;
+  }
+  std::string Path(const expr::Path& p) {
+    std::string out;
+    for (const auto& e : p) {
+      if (e.index >= 0) {
+        out += fmt::format("[{}]", e.index);
+      } else {
+        out += (out.empty() ? "" : ".") + Name(e.name);
+      }
+    }
+    return out;
+  }
+
+  Result<std::string> Write(const Operand& o) {
+    switch (o.kind) {
+      case Operand::Kind::kValue: return Value(o.value);
+      case Operand::Kind::kPath: return Path(o.path);
+      case Operand::Kind::kPlus:
+      case Operand::Kind::kMinus: {
+        LD_ASSIGN_OR_RETURN(std::string a, Write(o.args[0]));
+        LD_ASSIGN_OR_RETURN(std::string b, Write(o.args[1]));
+        return fmt::format("{} {} {}", a, o.kind == Operand::Kind::kPlus ? "+" : "-", b);
+      }
+      case Operand::Kind::kCall: {
+        static constexpr std::string_view kOperandFunctions[] = {"size", "list_append", "if_not_exists"};
+        if (std::find(std::begin(kOperandFunctions), std::end(kOperandFunctions), o.function) == std::end(kOperandFunctions))
+          return Invalid(fmt::format("Unrecognized function: {}", o.function));
+        return Call(o.function, o.args);
+      }
+    }
+    return InternalError("unknown operand");
+  }
+
+  Result<std::string> Write(const Condition& c) {
+    using K = Condition::Kind;
+    switch (c.kind) {
+      case K::kAnd:
+      case K::kOr: {
+        LD_ASSIGN_OR_RETURN(std::string a, Write(c.children[0]));
+        LD_ASSIGN_OR_RETURN(std::string b, Write(c.children[1]));
+        return fmt::format("({}) {} ({})", a, c.kind == K::kAnd ? "AND" : "OR", b);
+      }
+      case K::kNot: {
+        LD_ASSIGN_OR_RETURN(std::string a, Write(c.children[0]));
+        return fmt::format("NOT ({})", a);
+      }
+      case K::kCompare: {
+        LD_ASSIGN_OR_RETURN(std::string a, Write(c.operands[0]));
+        LD_ASSIGN_OR_RETURN(std::string b, Write(c.operands[1]));
+        return fmt::format("{} {} {}", a, c.op, b);
+      }
+      case K::kBetween: {
+        LD_ASSIGN_OR_RETURN(std::string a, Write(c.operands[0]));
+        LD_ASSIGN_OR_RETURN(std::string lo, Write(c.operands[1]));
+        LD_ASSIGN_OR_RETURN(std::string hi, Write(c.operands[2]));
+        return fmt::format("{} BETWEEN {} AND {}", a, lo, hi);
+      }
+      case K::kIn: {
+        LD_ASSIGN_OR_RETURN(std::string a, Write(c.operands[0]));
+        std::string list;
+        for (std::size_t i = 1; i < c.operands.size(); ++i) {
+          LD_ASSIGN_OR_RETURN(std::string v, Write(c.operands[i]));
+          list += (i > 1 ? ", " : "") + v;
+        }
+        return fmt::format("{} IN ({})", a, list);
+      }
+      case K::kIsMissing: {
+        LD_ASSIGN_OR_RETURN(std::string path, PathOnly(c.operands[0], "IS MISSING"));
+        return fmt::format("{}({})", c.negated ? "attribute_exists" : "attribute_not_exists", path);
+      }
+      case K::kIsNull:
+      case K::kIsType: {
+        LD_ASSIGN_OR_RETURN(std::string path, PathOnly(c.operands[0], "IS"));
+        const std::string type = Value(c.kind == K::kIsNull ? AttributeValue::S("NULL") : c.operands[1].value);
+        return fmt::format("{}attribute_type({}, {})", c.negated ? "NOT " : "", path, type);
+      }
+      case K::kCall: {
+        static constexpr std::string_view kConditionFunctions[] = {
+            "attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains"};
+        if (std::find(std::begin(kConditionFunctions), std::end(kConditionFunctions), c.function) == std::end(kConditionFunctions))
+          return Invalid(fmt::format("Unrecognized function: {}", c.function));
+        return Call(c.function, c.operands);
+      }
+    }
+    return InternalError("unknown condition");
+  }
+
+  NameMap names() const { return names_; }
+  ValueMap values() const { return values_; }
+  std::optional<NameMap> optional_names() const { return names_.empty() ? std::nullopt : std::optional(names_); }
+  std::optional<ValueMap> optional_values() const { return values_.empty() ? std::nullopt : std::optional(values_); }
+
+ private:
+  Result<std::string> PathOnly(const Operand& o, std::string_view op) {
+    if (o.kind != Operand::Kind::kPath)
+      return Invalid(fmt::format("Operator or function requires a document path; operator or function: {}", op));
+    return Path(o.path);
+  }
+  Result<std::string> Call(const std::string& function, const std::vector<Operand>& args) {
+    std::string out = function + "(";
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      LD_ASSIGN_OR_RETURN(std::string a, Write(args[i]));
+      out += (i ? ", " : "") + a;
+    }
+    return out + ")";
+  }
+
+  std::map<std::string, std::size_t> name_ids_;
+  NameMap names_;
+  ValueMap values_;
+};
+
+// ---- keys ------------------------------------------------------------------------------------
+
+struct KeyNames {
+  std::string hash;
+  std::optional<std::string> range;
+  std::vector<std::string> all() const {
+    std::vector<std::string> v{hash};
+    if (range) v.push_back(*range);
+    return v;
+  }
+};
+
+KeyNames KeysOf(const std::vector<KeySchemaElement>& schema) {
+  KeyNames k;
+  for (const auto& e : schema) (e.key_type == KeyType::kHash ? k.hash : k.range.emplace()) = e.attribute_name;
+  return k;
+}
+
+// The table's keys, and the index's when the statement reads one.
+struct Target {
+  KeyNames table;
+  KeyNames keys;  // what the statement reads: the index's, or the table's
+};
+
+Result<Target> TargetOf(Database& db, const Statement& st) {
+  auto described = db.DescribeTable({st.table});
+  // As the item operations say it (DescribeTable names the table).
+  if (!described.ok()) return described.error().code == ErrorCode::kResourceNotFound ? errors::TableNotFound() : described.error();
+  const DescribeTableResponse& d = *described;
+  Target t{KeysOf(d.table.key_schema), {}};
+  t.keys = t.table;
+  if (st.index) {
+    bool found = false;
+    for (const auto& g : d.table.global_secondary_indexes)
+      if (g.index_name == *st.index) t.keys = KeysOf(g.key_schema), found = true;
+    for (const auto& l : d.table.local_secondary_indexes)
+      if (l.index_name == *st.index) t.keys = KeysOf(l.key_schema), found = true;
+    if (!found) return Invalid("The table does not have the specified index");
+  }
+  return t;
+}
+
+// The conditions ANDed at the top of a WHERE clause.
+void Conjuncts(const Condition& c, std::vector<const Condition*>* out) {
+  if (c.kind == Condition::Kind::kAnd) {
+    for (const auto& child : c.children) Conjuncts(child, out);
+  } else {
+    out->push_back(&c);
+  }
+}
+
+// `name = value` (either way round) on a top-level attribute: its name and value.
+std::optional<std::pair<std::string, AttributeValue>> Equality(const Condition& c) {
+  if (c.kind != Condition::Kind::kCompare || c.op != "=") return std::nullopt;
+  for (int side = 0; side < 2; ++side) {
+    const Operand& a = c.operands[side];
+    const Operand& b = c.operands[1 - side];
+    if (a.kind == Operand::Kind::kPath && a.path.size() == 1 && a.path[0].index < 0 && b.kind == Operand::Kind::kValue)
+      return std::pair{a.path[0].name, b.value};
+  }
+  return std::nullopt;
+}
+
+// The item a write (or a transaction's read) names: an equality on each key attribute among
+// the WHERE's top-level conjuncts. The rest of them are returned in `rest`.
+Result<Item> WholeKey(const KeyNames& keys, const Condition& where, std::vector<const Condition*>* rest) {
+  std::vector<const Condition*> all;
+  Conjuncts(where, &all);
+  Item key;
+  for (const Condition* c : all) {
+    auto eq = Equality(*c);
+    const auto names = keys.all();
+    if (eq && std::find(names.begin(), names.end(), eq->first) != names.end()) {
+      if (!key.try_emplace(eq->first, eq->second).second)
+        return Invalid(fmt::format("Multiple conditions on same key {}. Only single item Update/Insert/Delete are supported", eq->first));
+    } else {
+      rest->push_back(c);
+    }
+  }
+  if (key.size() != keys.all().size()) return Invalid("Where clause does not contain a mandatory equality on all key attributes");
+  return key;
+}
+
+Result<std::optional<std::string>> AndAll(ExpressionWriter& w, const std::vector<const Condition*>& conditions) {
+  if (conditions.empty()) return std::optional<std::string>();
+  std::string out;
+  for (const Condition* c : conditions) {
+    LD_ASSIGN_OR_RETURN(std::string s, w.Write(*c));
+    out += (out.empty() ? "(" : " AND (") + s + ")";
+  }
+  return std::optional<std::string>(out);
+}
+
+// ---- SELECT's projection -------------------------------------------------------------------
+
+// The value at `path` in `item`, if there is one.
+const AttributeValue* Resolve(const Item& item, const expr::Path& path) {
+  const AttributeValue* v = nullptr;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const auto& e = path[i];
+    if (e.index < 0) {
+      const Item* m = i == 0 ? &item : (v && v->type() == Type::kM ? &v->m() : nullptr);
+      if (!m) return nullptr;
+      auto it = m->find(e.name);
+      if (it == m->end()) return nullptr;
+      v = &it->second;
+    } else {
+      if (!v || v->type() != Type::kL || static_cast<std::size_t>(e.index) >= v->l().size()) return nullptr;
+      v = &v->l()[static_cast<std::size_t>(e.index)];
+    }
+  }
+  return v;
+}
+
+// A projected path's name in the result: its last name, with the indexes after it ("b[0]").
+std::string ProjectedName(const expr::Path& path) {
+  std::size_t last = 0;
+  for (std::size_t i = 0; i < path.size(); ++i)
+    if (path[i].index < 0) last = i;
+  std::string name = path[last].name;
+  for (std::size_t i = last + 1; i < path.size(); ++i) name += fmt::format("[{}]", path[i].index);
+  return name;
+}
+
+Status CheckProjection(const std::vector<expr::Path>& paths) {
+  std::set<std::string> seen;
+  for (const auto& p : paths)
+    if (!seen.insert(ProjectedName(p)).second) return Invalid(fmt::format("Duplicate identifiers in select clause: {}", ProjectedName(p)));
+  return OkStatus();
+}
+
+Item Project(const Item& item, const std::optional<std::vector<expr::Path>>& projection) {
+  if (!projection) return item;
+  Item out;
+  for (const auto& p : *projection)
+    if (const AttributeValue* v = Resolve(item, p)) out.insert_or_assign(ProjectedName(p), *v);
+  return out;
+}
+
+// ---- NextToken -------------------------------------------------------------------------------
+// The page's LastEvaluatedKey, tied to the statement it continues: hex of a hash of the
+// statement and the key's encoding.
+
+std::string Hex(std::string_view bytes) {
+  std::string out;
+  for (unsigned char c : bytes) out += fmt::format("{:02x}", c);
+  return out;
+}
+
+std::string MakeNextToken(std::string_view statement, const Item& last_key) {
+  const uint64_t h = storage::Hash64(statement);
+  std::string bytes(reinterpret_cast<const char*>(&h), 8);
+  bytes += storage::EncodeItem(last_key);
+  return Hex(bytes);
+}
+
+Result<Item> ReadNextToken(std::string_view statement, std::string_view token) {
+  std::string bytes;
+  auto digit = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
+  if (token.size() % 2) return Invalid("Invalid NextToken");
+  for (std::size_t i = 0; i < token.size(); i += 2) {
+    const int hi = digit(token[i]), lo = digit(token[i + 1]);
+    if (hi < 0 || lo < 0) return Invalid("Invalid NextToken");
+    bytes.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  Item key;
+  if (bytes.size() < 8 || !storage::DecodeItem(std::string_view(bytes).substr(8), &key)) return Invalid("Invalid NextToken");
+  const uint64_t h = storage::Hash64(statement);
+  if (bytes.compare(0, 8, std::string(reinterpret_cast<const char*>(&h), 8)) != 0) return Invalid("NextToken does not match request");
+  return key;
+}
+
+// ---- running one statement -------------------------------------------------------------------
+
+std::optional<ReturnValue> ReturnValueOf(partiql::Returning r) {
+  switch (r) {
+    case partiql::Returning::kNone: return std::nullopt;
+    case partiql::Returning::kAllOld: return ReturnValue::kAllOld;
+    case partiql::Returning::kModifiedOld: return ReturnValue::kUpdatedOld;
+    case partiql::Returning::kAllNew: return ReturnValue::kAllNew;
+    case partiql::Returning::kModifiedNew: return ReturnValue::kUpdatedNew;
+  }
+  return std::nullopt;
+}
+
+Error DuplicateItem() { return Error{ErrorCode::kDuplicateItem, "Duplicate primary key exists in table", nullptr, {}}; }
+
+Status CheckStatementText(std::string_view text) {
+  if (text.empty())
+    return errors::ConstraintError({"Value '' at 'statement' failed to satisfy constraint: Member must have length greater than or equal to 1"});
+  if (text.size() > kMaxStatementLength)
+    return errors::ConstraintError({fmt::format("Value '{}' at 'statement' failed to satisfy constraint: Member must have length less than or equal to {}", text, kMaxStatementLength)});
+  return OkStatus();
+}
+
+Result<Statement> Parse(std::string_view text, const std::optional<std::vector<AttributeValue>>& parameters) {
+  LD_RETURN_IF_ERROR(CheckStatementText(text));
+  if (parameters && parameters->empty())
+    return errors::ConstraintError({"Value '[]' at 'parameters' failed to satisfy constraint: Member must have length greater than or equal to 1"});
+  static const std::vector<AttributeValue> kNone;
+  return partiql::ParseStatement(text, parameters ? *parameters : kNone);
+}
+
+// A write as the TransactWriteItem it stands for (also how ExecuteStatement runs it).
+struct Write {
+  TransactWriteItem item;
+  std::optional<ReturnValue> return_values;
+  bool insert = false;
+};
+
+Result<Write> PlanWrite(Database& db, const Statement& st) {
+  LD_ASSIGN_OR_RETURN(Target target, TargetOf(db, st));
+  ExpressionWriter w;
+  Write out;
+  TransactWriteItem& t = out.item;
+  t.table_name = st.table;
+  if (st.kind == Statement::Kind::kInsert) {
+    for (const std::string& k : target.table.all())
+      if (!st.item.contains(k)) return Invalid(fmt::format("Key attribute should be present in the item: Key {}", k));
+    t.kind = TransactWriteItem::Kind::kPut;
+    t.item = st.item;
+    t.condition_expression = fmt::format("attribute_not_exists({})", w.Name(target.table.hash));
+    out.insert = true;
+  } else {
+    std::vector<const Condition*> rest;
+    LD_ASSIGN_OR_RETURN(t.key, WholeKey(target.table, *st.where, &rest));
+    LD_ASSIGN_OR_RETURN(auto condition, AndAll(w, rest));
+    if (st.kind == Statement::Kind::kExists) {
+      if (!condition) return Invalid("EXISTS() must contain a single item read with additional condition");
+      t.kind = TransactWriteItem::Kind::kConditionCheck;
+      t.condition_expression = condition;
+    } else if (st.kind == Statement::Kind::kDelete) {
+      // Deleting nothing is no failure, whatever the other conditions say.
+      t.kind = TransactWriteItem::Kind::kDelete;
+      if (condition) t.condition_expression = fmt::format("attribute_not_exists({}) OR ({})", w.Name(target.table.hash), *condition);
+    } else {
+      // An UPDATE changes an item that exists, and creates none.
+      t.kind = TransactWriteItem::Kind::kUpdate;
+      const std::string exists = fmt::format("attribute_exists({})", w.Name(target.table.hash));
+      t.condition_expression = condition ? fmt::format("{} AND ({})", exists, *condition) : exists;
+      std::string set, add, del, remove;
+      for (const auto& [path, value] : st.sets) {
+        const std::string target_path = w.Path(path);
+        if (value.kind == Operand::Kind::kCall && (value.function == "set_add" || value.function == "set_delete")) {
+          const std::string fn = value.function == "set_add" ? "SET_ADD" : "SET_DELETE";
+          if (value.args.size() != 2) return Invalid(fmt::format("{} must have exactly two arguments", fn));
+          if (value.args[0].kind != Operand::Kind::kPath || value.args[0].path != path)
+            return Invalid(fmt::format("The first argument to {} must equal the assignment value", fn));
+          const Type type = value.args[1].value.type();
+          if (value.args[1].kind != Operand::Kind::kValue || (type != Type::kSS && type != Type::kNS && type != Type::kBS))
+            return Invalid(fmt::format("The second argument to {} must be a value with type SET", fn));
+          (fn == "SET_ADD" ? add : del) += fmt::format("{}{} {}", (fn == "SET_ADD" ? add : del).empty() ? "" : ", ", target_path, w.Value(value.args[1].value));
+          continue;
+        }
+        LD_ASSIGN_OR_RETURN(std::string v, w.Write(value));
+        set += fmt::format("{}{} = {}", set.empty() ? "" : ", ", target_path, v);
+      }
+      for (const auto& path : st.removes) remove += (remove.empty() ? "" : ", ") + w.Path(path);
+      std::string update;
+      for (const auto& [word, clause] : {std::pair{"SET", &set}, {"ADD", &add}, {"DELETE", &del}, {"REMOVE", &remove}})
+        if (!clause->empty()) update += (update.empty() ? "" : " ") + std::string(word) + " " + *clause;
+      t.update_expression = update;
+    }
+    out.return_values = ReturnValueOf(st.returning);
+  }
+  t.expression_attribute_names = w.optional_names();
+  t.expression_attribute_values = w.optional_values();
+  return out;
+}
+
+// Runs a planned write on its own; the item RETURNING asked for, if any.
+Result<std::pair<std::optional<Item>, std::optional<ConsumedCapacity>>> RunWrite(
+    Database& db, const Write& plan, std::optional<ReturnConsumedCapacity> capacity,
+    std::optional<ReturnValuesOnConditionCheckFailure> on_failure) {
+  const TransactWriteItem& t = plan.item;
+  std::optional<Item> attributes;
+  std::optional<ConsumedCapacity> consumed;
+  if (t.kind == TransactWriteItem::Kind::kPut) {
+    PutItemRequest p;
+    p.table_name = t.table_name;
+    p.item = t.item;
+    p.condition_expression = t.condition_expression;
+    p.expression_attribute_names = t.expression_attribute_names;
+    p.expression_attribute_values = t.expression_attribute_values;
+    p.return_consumed_capacity = capacity;
+    auto r = db.PutItem(p);
+    if (!r.ok()) return r.error().code == ErrorCode::kConditionalCheckFailed ? DuplicateItem() : r.error();
+    consumed = r->consumed_capacity;
+  } else if (t.kind == TransactWriteItem::Kind::kDelete) {
+    DeleteItemRequest d;
+    d.table_name = t.table_name;
+    d.key = t.key;
+    d.condition_expression = t.condition_expression;
+    d.expression_attribute_names = t.expression_attribute_names;
+    d.expression_attribute_values = t.expression_attribute_values;
+    d.return_values = plan.return_values;
+    d.return_consumed_capacity = capacity;
+    d.return_values_on_condition_check_failure = on_failure;
+    LD_ASSIGN_OR_RETURN(auto r, db.DeleteItem(d));
+    attributes = std::move(r.attributes);
+    consumed = r.consumed_capacity;
+  } else {
+    UpdateItemRequest u;
+    u.table_name = t.table_name;
+    u.key = t.key;
+    u.update_expression = t.update_expression;
+    u.condition_expression = t.condition_expression;
+    u.expression_attribute_names = t.expression_attribute_names;
+    u.expression_attribute_values = t.expression_attribute_values;
+    u.return_values = plan.return_values;
+    u.return_consumed_capacity = capacity;
+    u.return_values_on_condition_check_failure = on_failure;
+    LD_ASSIGN_OR_RETURN(auto r, db.UpdateItem(u));
+    attributes = std::move(r.attributes);
+    consumed = r.consumed_capacity;
+  }
+  if (attributes && attributes->empty()) attributes.reset();
+  return std::pair{std::move(attributes), std::move(consumed)};
+}
+
+// A read of one item by its whole key (a transaction's or a batch's SELECT): its key.
+Result<Item> PlanKeyRead(Database& db, const Statement& st) {
+  if (st.index || !st.where || !st.order_by.empty()) return Invalid("");
+  LD_ASSIGN_OR_RETURN(Target target, TargetOf(db, st));
+  std::vector<const Condition*> rest;
+  auto key = WholeKey(target.table, *st.where, &rest);
+  if (!key.ok() || !rest.empty()) return Invalid("");
+  return std::move(*key);
+}
+
+Result<ExecuteStatementResponse> RunSelect(Database& db, const Statement& st, const ExecuteStatementRequest& r) {
+  if (st.projection) {
+    LD_RETURN_IF_ERROR(CheckProjection(*st.projection));
+  }
+  LD_ASSIGN_OR_RETURN(Target target, TargetOf(db, st));
+  ExpressionWriter w;
+  std::vector<const Condition*> conjuncts;
+  if (st.where) Conjuncts(*st.where, &conjuncts);
+  // A Query when the partition key is named by an equality; its sort key condition joins it.
+  const Condition* hash = nullptr;
+  const Condition* range = nullptr;
+  for (const Condition* c : conjuncts) {
+    auto eq = Equality(*c);
+    if (!hash && eq && eq->first == target.keys.hash) hash = c;
+  }
+  if (hash && target.keys.range) {
+    for (const Condition* c : conjuncts) {
+      if (c == hash || range) continue;
+      const bool on_range = !c->operands.empty() && c->operands[0].kind == Operand::Kind::kPath &&
+                            c->operands[0].path.size() == 1 && c->operands[0].path[0].name == *target.keys.range;
+      const bool values = std::all_of(c->operands.begin() + (c->operands.empty() ? 0 : 1), c->operands.end(),
+                                      [](const Operand& o) { return o.kind == Operand::Kind::kValue; });
+      if (on_range && values &&
+          ((c->kind == Condition::Kind::kCompare && c->op != "<>") || c->kind == Condition::Kind::kBetween ||
+           (c->kind == Condition::Kind::kCall && c->function == "begins_with" && c->operands.size() == 2)))
+        range = c;
+    }
+  }
+  if (!st.order_by.empty()) {
+    if (!st.where) return Invalid("Must have WHERE clause in the statement when using ORDER BY clause.");
+    if (!hash) return Invalid("Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.");
+    for (const auto& p : st.order_by) {
+      const auto names = target.keys.all();
+      if (p.size() != 1 || p[0].index >= 0 || std::find(names.begin(), names.end(), p[0].name) == names.end())
+        return Invalid(fmt::format("Variable reference {} in ORDER BY clause must be part of the primary key", expr::PathToString(p)));
+    }
+  }
+  std::vector<const Condition*> filter;
+  for (const Condition* c : conjuncts)
+    if (c != hash && c != range) filter.push_back(c);
+  LD_ASSIGN_OR_RETURN(auto filter_text, hash ? AndAll(w, filter) : AndAll(w, conjuncts));
+
+  QueryRequest q;
+  q.table_name = st.table;
+  q.index_name = st.index;
+  q.limit = r.limit;
+  q.consistent_read = r.consistent_read;
+  q.return_consumed_capacity = r.return_consumed_capacity;
+  if (r.next_token) {
+    LD_ASSIGN_OR_RETURN(q.exclusive_start_key, ReadNextToken(r.statement, *r.next_token));
+  }
+  QueryResponse page;
+  if (hash) {
+    LD_ASSIGN_OR_RETURN(std::string key_condition, w.Write(*hash));
+    if (range) {
+      LD_ASSIGN_OR_RETURN(std::string range_condition, w.Write(*range));
+      key_condition += " AND " + range_condition;
+    }
+    q.key_condition_expression = key_condition;
+    q.filter_expression = filter_text;
+    if (st.descending) q.scan_index_forward = !*st.descending;
+    q.expression_attribute_names = w.optional_names();
+    q.expression_attribute_values = w.optional_values();
+    LD_ASSIGN_OR_RETURN(page, db.Query(q));
+  } else {
+    ScanRequest s;
+    s.table_name = q.table_name;
+    s.index_name = q.index_name;
+    s.limit = q.limit;
+    s.consistent_read = q.consistent_read;
+    s.return_consumed_capacity = q.return_consumed_capacity;
+    s.exclusive_start_key = q.exclusive_start_key;
+    s.filter_expression = filter_text;
+    s.expression_attribute_names = w.optional_names();
+    s.expression_attribute_values = w.optional_values();
+    LD_ASSIGN_OR_RETURN(page, db.Scan(s));
+  }
+  ExecuteStatementResponse out;
+  if (page.items)
+    for (const Item& item : page.items->items()) out.items.push_back(Project(item, st.projection));
+  if (page.last_evaluated_key) out.next_token = MakeNextToken(r.statement, *page.last_evaluated_key);
+  out.consumed_capacity = std::move(page.consumed_capacity);
+  return out;
+}
+
+bool IsRead(const Statement& st) { return st.kind == Statement::Kind::kSelect; }
+
+// A batch's or a transaction's consumed capacity: one entry per table, summed.
+void AddCapacity(std::vector<ConsumedCapacity>* all, const std::optional<ConsumedCapacity>& c) {
+  if (!c) return;
+  auto it = std::find_if(all->begin(), all->end(), [&](const ConsumedCapacity& x) { return x.table_name == c->table_name; });
+  if (it == all->end()) {
+    all->push_back(ConsumedCapacity{c->table_name, c->capacity_units, std::nullopt, std::nullopt, std::nullopt, {}, {}});
+  } else {
+    it->capacity_units += c->capacity_units;
+  }
+}
+
+std::string BatchCode(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kConditionalCheckFailed: return "ConditionalCheckFailed";
+    case ErrorCode::kDuplicateItem: return "DuplicateItem";
+    case ErrorCode::kValidation: return "ValidationError";
+    case ErrorCode::kResourceNotFound: return "ResourceNotFound";
+    case ErrorCode::kTransactionConflict: return "TransactionConflict";
+    case ErrorCode::kItemCollectionSizeLimitExceeded: return "ItemCollectionSizeLimitExceeded";
+    case ErrorCode::kProvisionedThroughputExceeded: return "ProvisionedThroughputExceeded";
+    case ErrorCode::kAccessDenied: return "AccessDenied";
+    default: return "InternalServerError";
+  }
+}
+
+}  // namespace
+
+Result<ExecuteStatementResponse> Database::ExecuteStatement(const ExecuteStatementRequest& r) {
+  if (r.limit && *r.limit < 1)
+    return errors::ConstraintError({fmt::format("Value '{}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1", *r.limit)});
+  LD_ASSIGN_OR_RETURN(Statement st, Parse(r.statement, r.parameters));
+  if (st.kind == Statement::Kind::kSelect) return RunSelect(*this, st, r);
+  if (st.kind == Statement::Kind::kExists) return Invalid("EXISTS can only be used in ExecuteTransaction write requests.");
+  LD_ASSIGN_OR_RETURN(Write plan, PlanWrite(*this, st));
+  LD_ASSIGN_OR_RETURN(auto done, RunWrite(*this, plan, r.return_consumed_capacity, r.return_values_on_condition_check_failure));
+  ExecuteStatementResponse out;
+  if (done.first) out.items.push_back(std::move(*done.first));
+  out.consumed_capacity = std::move(done.second);
+  return out;
+}
+
+Result<ExecuteTransactionResponse> Database::ExecuteTransaction(const ExecuteTransactionRequest& r) {
+  const auto& statements = r.transact_statements;
+  if (statements.empty() || statements.size() > kMaxTransactionStatements)
+    return errors::ConstraintError({fmt::format(
+        "Value '[...]' at 'transactStatements' failed to satisfy constraint: Member must have length {}",
+        statements.empty() ? "greater than or equal to 1" : "less than or equal to 100")});
+  std::vector<Statement> parsed;
+  for (const auto& s : statements) {
+    LD_ASSIGN_OR_RETURN(Statement st, Parse(s.statement, s.parameters));
+    parsed.push_back(std::move(st));
+  }
+  const bool reads = IsRead(parsed[0]);
+  for (const auto& st : parsed)
+    if (IsRead(st) != reads) return Invalid("ExecuteTransaction API does not support both read and write operations in the same request.");
+  auto failed = [](std::size_t i, const std::string& message) {
+    return Invalid(fmt::format("Validation failed in TransactStatements[{}]: {}", i, message));
+  };
+  ExecuteTransactionResponse out;
+  if (reads) {
+    TransactGetItemsRequest g;
+    g.return_consumed_capacity = r.return_consumed_capacity;
+    for (std::size_t i = 0; i < parsed.size(); ++i) {
+      auto key = PlanKeyRead(*this, parsed[i]);
+      if (!key.ok()) {
+        if (key.error().code != ErrorCode::kValidation || !key.error().message.empty()) return key.error();
+        return failed(i, "Select statements within ExecuteTransaction must specify the primary key in the where clause.");
+      }
+      g.transact_items.push_back({parsed[i].table, std::move(*key), std::nullopt, std::nullopt});
+    }
+    LD_ASSIGN_OR_RETURN(auto got, TransactGetItems(g));
+    for (std::size_t i = 0; i < got.responses.size(); ++i) {
+      ItemResponse item;
+      if (got.responses[i].item) item.item = Project(*got.responses[i].item, parsed[i].projection);
+      out.responses.push_back(std::move(item));
+    }
+    out.consumed_capacity = std::move(got.consumed_capacity);
+    return out;
+  }
+  TransactWriteItemsRequest w;
+  w.client_request_token = r.client_request_token;
+  w.return_consumed_capacity = r.return_consumed_capacity;
+  std::vector<bool> inserts;
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    if (parsed[i].returning != partiql::Returning::kNone) return failed(i, "RETURNING is not supported in transactions");
+    auto plan = PlanWrite(*this, parsed[i]);
+    if (!plan.ok()) return plan.error().code == ErrorCode::kValidation ? failed(i, plan.error().message) : plan.error();
+    plan->item.return_values_on_condition_check_failure = statements[i].return_values_on_condition_check_failure;
+    w.transact_items.push_back(std::move(plan->item));
+    inserts.push_back(plan->insert);
+  }
+  auto done = TransactWriteItems(w);
+  if (!done.ok()) {
+    Error e = std::move(done).error();
+    // An INSERT's condition is that the item is new: its failure is a duplicate.
+    for (std::size_t i = 0; i < e.cancellation_reasons.size() && i < inserts.size(); ++i)
+      if (inserts[i] && e.cancellation_reasons[i].code == "ConditionalCheckFailed")
+        e.cancellation_reasons[i] = CancellationReason{"DuplicateItem", "Duplicate primary key exists in table", nullptr};
+    if (e.code == ErrorCode::kTransactionCanceled) return errors::TransactionCanceled(std::move(e.cancellation_reasons));
+    return e;
+  }
+  out.consumed_capacity = std::move(done->consumed_capacity);
+  return out;
+}
+
+Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(const BatchExecuteStatementRequest& r) {
+  const auto& statements = r.statements;
+  if (statements.empty() || statements.size() > kMaxBatchStatements)
+    return errors::ConstraintError({fmt::format(
+        "Value '[...]' at 'statements' failed to satisfy constraint: Member must have length {}",
+        statements.empty() ? "greater than or equal to 1" : "less than or equal to 25")});
+  // Each statement parsed on its own: one that fails reports its error in its place.
+  std::vector<Result<Statement>> parsed;
+  for (const auto& s : statements) parsed.push_back(Parse(s.statement, s.parameters));
+  std::optional<bool> reads;
+  for (const auto& p : parsed) {
+    if (!p.ok()) continue;
+    if (reads && *reads != IsRead(*p)) return Invalid("Read and write requests together in the same batch is not supported.");
+    reads = IsRead(*p);
+  }
+  // The items the statements name: no two may be the same.
+  std::vector<Result<Item>> keys;
+  std::vector<Result<Write>> plans;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& p : parsed) {
+    if (!p.ok()) {
+      keys.push_back(p.error());
+      plans.push_back(p.error());
+      continue;
+    }
+    if (p->kind == Statement::Kind::kExists) {
+      keys.push_back(Invalid("EXISTS can only be used in ExecuteTransaction write requests."));
+      plans.push_back(keys.back().error());
+      continue;
+    }
+    if (IsRead(*p)) {
+      auto key = PlanKeyRead(*this, *p);
+      if (!key.ok() && key.error().message.empty())
+        key = Invalid("Select statements within BatchExecuteStatement must specify the primary key in the where clause.");
+      keys.push_back(std::move(key));
+      plans.push_back(Invalid(""));
+    } else {
+      auto plan = PlanWrite(*this, *p);
+      keys.push_back(plan.ok() ? Result<Item>(plan->item.kind == TransactWriteItem::Kind::kPut ? plan->item.item : plan->item.key)
+                               : Result<Item>(plan.error()));
+      plans.push_back(std::move(plan));
+    }
+    if (keys.back().ok()) {
+      // Put's key: its whole item names it; compare by the key attributes' encoding.
+      Item key_only;
+      auto target = TargetOf(*this, *p);
+      if (target.ok())
+        for (const auto& k : target->table.all())
+          if (auto it = keys.back()->find(k); it != keys.back()->end()) key_only.insert_or_assign(k, it->second);
+      if (!seen.insert({p->table, storage::EncodeItem(key_only)}).second)
+        return Invalid("Provided list of item keys contains duplicates");
+    }
+  }
+  BatchExecuteStatementResponse out;
+  std::vector<ConsumedCapacity> capacity;
+  const bool want_capacity = r.return_consumed_capacity && *r.return_consumed_capacity != ReturnConsumedCapacity::kNone;
+  std::optional<ReturnConsumedCapacity> per_call;
+  if (want_capacity) per_call = ReturnConsumedCapacity::kTotal;
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    BatchStatementResponse one;
+    auto fail = [&](const Error& e) {
+      one.error = BatchStatementError{BatchCode(e.code), e.message};
+      // DynamoDB names the table for a failed write's condition, not for a statement it refused.
+      if (e.code == ErrorCode::kConditionalCheckFailed || e.code == ErrorCode::kDuplicateItem) one.table_name = parsed[i]->table;
+    };
+    if (!keys[i].ok()) {
+      fail(keys[i].error());
+    } else if (IsRead(*parsed[i])) {
+      GetItemRequest g;
+      g.table_name = parsed[i]->table;
+      g.key = *keys[i];
+      g.consistent_read = statements[i].consistent_read;
+      g.return_consumed_capacity = per_call;
+      auto got = GetItem(g);
+      if (!got.ok()) {
+        fail(got.error());
+      } else {
+        one.table_name = parsed[i]->table;
+        if (got->item) one.item = Project(*got->item, parsed[i]->projection);
+        AddCapacity(&capacity, got->consumed_capacity);
+      }
+    } else {
+      auto done = RunWrite(*this, *plans[i], per_call, statements[i].return_values_on_condition_check_failure);
+      if (!done.ok()) {
+        fail(done.error());
+      } else {
+        one.table_name = parsed[i]->table;
+        if (done->first) one.item = std::move(done->first);
+        AddCapacity(&capacity, done->second);
+      }
+    }
+    out.responses.push_back(std::move(one));
+  }
+  if (want_capacity) out.consumed_capacity = std::move(capacity);
+  return out;
+}
+
+}  // namespace localdynamo
