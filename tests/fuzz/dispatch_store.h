@@ -27,7 +27,8 @@ inline constexpr std::string_view kDispatchTargets[] = {
     "DynamoDB_20120810.DescribeTimeToLive", "DynamoDB_20120810.TagResource",
     "DynamoDB_20120810.UntagResource",    "DynamoDB_20120810.ListTagsOfResource",
     "DynamoDB_20120810.UpdateContinuousBackups", "DynamoDB_20120810.DescribeContinuousBackups",
-    "DynamoDB_20120810.DescribeLimits",
+    "DynamoDB_20120810.DescribeLimits",   "DynamoDB_20120810.ExecuteStatement",
+    "DynamoDB_20120810.BatchExecuteStatement", "DynamoDB_20120810.ExecuteTransaction",
 };
 
 // Creates and fills the seeded tables that are missing: "tbl" (pk S + sk N, a GSI, an LSI, a
