@@ -71,6 +71,10 @@ class AwsCliTest(unittest.TestCase):
                                             env=AWS_ENV).stdout)["ContinuousBackupsDescription"]
                              ["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"], "ENABLED")
             self.assertEqual(json.loads(run(*aws, "describe-limits", env=AWS_ENV).stdout)["TableMaxReadCapacityUnits"], 40000)
+            out = json.loads(run(*aws, "execute-statement", "--statement",
+                                 "SELECT message FROM \"cruddur-messages\" WHERE pk = ? AND sk = '2023'",
+                                 "--parameters", json.dumps([{"S": "MSG#g"}]), env=AWS_ENV).stdout)
+            self.assertEqual(out["Items"], [{"message": {"S": "hi"}}])
             p = run(*aws, "describe-table", "--table-name", "nope", env=AWS_ENV, check=False)
             self.assertNotEqual(p.returncode, 0)
             self.assertIn("ResourceNotFoundException", p.stderr)

@@ -230,6 +230,42 @@ class ServerTest(unittest.TestCase):
                                   "TableMaxReadCapacityUnits": 40000, "TableMaxWriteCapacityUnits": 40000})
         self.c.delete_table(TableName="tagged")
 
+    def test_partiql(self):
+        run = self.c.execute_statement
+        for i in range(1, 4):
+            self.assertEqual(run(Statement="INSERT INTO \"tbl\" VALUE {'pk': 'pq', 'sk': ?, 'msg': 'hi', 'tags': <<'a'>>}",
+                                 Parameters=[{"N": str(i)}])["Items"], [])
+        self.assertEqual(code(lambda: run(Statement="INSERT INTO tbl VALUE {'pk': 'pq', 'sk': 1}")),
+                         ("DuplicateItemException", "Duplicate primary key exists in table"))
+        page = run(Statement="SELECT sk, msg FROM tbl WHERE pk = 'pq' ORDER BY sk DESC", Limit=2)
+        self.assertEqual(page["Items"], [{"sk": {"N": "3"}, "msg": {"S": "hi"}}, {"sk": {"N": "2"}, "msg": {"S": "hi"}}])
+        rest = run(Statement="SELECT sk, msg FROM tbl WHERE pk = 'pq' ORDER BY sk DESC", Limit=2, NextToken=page["NextToken"])
+        self.assertEqual([i["sk"]["N"] for i in rest["Items"]], ["1"])
+        updated = run(Statement="UPDATE tbl SET n = 1 SET tags = set_add(tags, <<'b'>>) WHERE pk = 'pq' AND sk = 1 "
+                                "RETURNING ALL NEW *")["Items"][0]
+        self.assertEqual((updated["n"], updated["tags"]["SS"]), ({"N": "1"}, ["a", "b"]))
+        self.assertEqual(code(lambda: run(Statement="UPDATE tbl SET n = 1 WHERE pk = 'pq' AND sk = 9")),
+                         ("ConditionalCheckFailedException", "The conditional request failed"))
+        self.assertEqual(code(lambda: run(Statement="SELEC * FROM tbl")),
+                         ("ValidationException", "Statement wasn't well formed, can't be processed: Expected data manipulation"))
+        tx = self.c.execute_transaction(TransactStatements=[
+            {"Statement": "DELETE FROM tbl WHERE pk = 'pq' AND sk = 3"},
+            {"Statement": "UPDATE tbl SET n = 2 WHERE pk = 'pq' AND sk = 1"}])
+        self.assertEqual(tx["Responses"], [])
+        with self.assertRaises(ClientError) as e:
+            self.c.execute_transaction(TransactStatements=[{"Statement": "INSERT INTO tbl VALUE {'pk': 'pq', 'sk': 1}"}])
+        self.assertEqual(e.exception.response["Error"]["Code"], "TransactionCanceledException")
+        self.assertEqual(e.exception.response["CancellationReasons"],
+                         [{"Code": "DuplicateItem", "Message": "Duplicate primary key exists in table"}])
+        batch = self.c.batch_execute_statement(Statements=[
+            {"Statement": "SELECT n FROM tbl WHERE pk = 'pq' AND sk = 1"},
+            {"Statement": "SELECT * FROM tbl WHERE pk = 'pq'"}])["Responses"]
+        self.assertEqual(batch[0], {"TableName": "tbl", "Item": {"n": {"N": "2"}}})
+        self.assertEqual(batch[1]["Error"]["Code"], "ValidationError")
+        # A transaction's reads: one item each, projected.
+        reads = self.c.execute_transaction(TransactStatements=[{"Statement": "SELECT sk FROM tbl WHERE pk = 'pq' AND sk = 2"}])
+        self.assertEqual(reads["Responses"], [{"Item": {"sk": {"N": "2"}}}])
+
     def test_headers_and_keep_alive(self):
         conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
         ids = set()
