@@ -76,9 +76,7 @@ Result<ContinuousBackupsResponse> Database::UpdateContinuousBackups(const Update
 
 Result<ContinuousBackupsResponse> Database::DescribeContinuousBackups(const DescribeContinuousBackupsRequest& r) {
   Impl& db = *impl_;
-  std::vector<std::string> failures;
-  errors::CheckName(r.table_name, "tableName", &failures);
-  if (!failures.empty()) return errors::ConstraintError(failures);
+  LD_RETURN_IF_ERROR(errors::CheckTableName(r.table_name));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
   LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, r.table_name));
   if (!t) return TableNotFound(r.table_name);

@@ -38,6 +38,14 @@ inline void CheckName(std::string_view name, std::string_view member, std::vecto
   if (name.size() > 255) fail("Member must have length less than or equal to 255");
 }
 
+// A request whose only constrained member is tableName: its failures as one error.
+inline Status CheckTableName(std::string_view name) {
+  std::vector<std::string> failures;
+  CheckName(name, "tableName", &failures);
+  if (failures.empty()) return OkStatus();
+  return ConstraintError(std::move(failures));
+}
+
 inline Error Invalid(std::string_view detail) {
   return ValidationError(fmt::format("One or more parameter values were invalid: {}", detail));
 }

@@ -426,6 +426,22 @@ Result<Write> PlanWrite(Database& db, const Statement& st) {
   return out;
 }
 
+// A planned DELETE's or UPDATE's request (the members the two have alike).
+template <class Request>
+Request KeyedWrite(const Write& plan, std::optional<ReturnConsumedCapacity> capacity,
+                   std::optional<ReturnValuesOnConditionCheckFailure> on_failure) {
+  Request r;
+  r.table_name = plan.item.table_name;
+  r.key = plan.item.key;
+  r.condition_expression = plan.item.condition_expression;
+  r.expression_attribute_names = plan.item.expression_attribute_names;
+  r.expression_attribute_values = plan.item.expression_attribute_values;
+  r.return_values = plan.return_values;
+  r.return_consumed_capacity = capacity;
+  r.return_values_on_condition_check_failure = on_failure;
+  return r;
+}
+
 // Runs a planned write on its own; the item RETURNING asked for, if any.
 Result<std::pair<std::optional<Item>, std::optional<ConsumedCapacity>>> RunWrite(
     Database& db, const Write& plan, std::optional<ReturnConsumedCapacity> capacity,
@@ -445,29 +461,12 @@ Result<std::pair<std::optional<Item>, std::optional<ConsumedCapacity>>> RunWrite
     if (!r.ok()) return r.error().code == ErrorCode::kConditionalCheckFailed ? DuplicateItem() : r.error();
     consumed = r->consumed_capacity;
   } else if (t.kind == TransactWriteItem::Kind::kDelete) {
-    DeleteItemRequest d;
-    d.table_name = t.table_name;
-    d.key = t.key;
-    d.condition_expression = t.condition_expression;
-    d.expression_attribute_names = t.expression_attribute_names;
-    d.expression_attribute_values = t.expression_attribute_values;
-    d.return_values = plan.return_values;
-    d.return_consumed_capacity = capacity;
-    d.return_values_on_condition_check_failure = on_failure;
-    LD_ASSIGN_OR_RETURN(auto r, db.DeleteItem(d));
+    LD_ASSIGN_OR_RETURN(auto r, db.DeleteItem(KeyedWrite<DeleteItemRequest>(plan, capacity, on_failure)));
     attributes = std::move(r.attributes);
     consumed = r.consumed_capacity;
   } else {
-    UpdateItemRequest u;
-    u.table_name = t.table_name;
-    u.key = t.key;
+    auto u = KeyedWrite<UpdateItemRequest>(plan, capacity, on_failure);
     u.update_expression = t.update_expression;
-    u.condition_expression = t.condition_expression;
-    u.expression_attribute_names = t.expression_attribute_names;
-    u.expression_attribute_values = t.expression_attribute_values;
-    u.return_values = plan.return_values;
-    u.return_consumed_capacity = capacity;
-    u.return_values_on_condition_check_failure = on_failure;
     LD_ASSIGN_OR_RETURN(auto r, db.UpdateItem(u));
     attributes = std::move(r.attributes);
     consumed = r.consumed_capacity;

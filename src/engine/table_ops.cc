@@ -254,9 +254,7 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
 
 Result<DescribeTableResponse> Database::DescribeTable(const DescribeTableRequest& r) {
   Impl& db = *impl_;
-  std::vector<std::string> failures;
-  CheckName(r.table_name, "tableName", &failures);
-  if (!failures.empty()) return ConstraintError(failures);
+  LD_RETURN_IF_ERROR(errors::CheckTableName(r.table_name));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
   LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, r.table_name));
   if (!t) return errors::TableNotFoundNamed(r.table_name);
@@ -266,9 +264,7 @@ Result<DescribeTableResponse> Database::DescribeTable(const DescribeTableRequest
 
 Result<DeleteTableResponse> Database::DeleteTable(const DeleteTableRequest& r) {
   Impl& db = *impl_;
-  std::vector<std::string> failures;
-  CheckName(r.table_name, "tableName", &failures);
-  if (!failures.empty()) return ConstraintError(failures);
+  LD_RETURN_IF_ERROR(errors::CheckTableName(r.table_name));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
   LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, r.table_name));
   if (!t) return errors::TableNotFoundNamed(r.table_name);

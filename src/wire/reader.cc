@@ -133,6 +133,20 @@ std::optional<ValueMap> Reader::Values(const char* member) {
   return out;
 }
 
+bool Reader::RequiredBool(const char* member) {
+  auto b = Bool(member);
+  if (!b) FailNull(member);
+  return b.value_or(false);
+}
+
+std::optional<Reader> Reader::RequiredChild(const char* member) {
+  if (!Has(member)) {
+    FailNull(member);
+    return std::nullopt;
+  }
+  return Child(member);
+}
+
 Reader Reader::Child(const char* member) const {
   const json* v = Get(member);
   if (v && !v->is_object()) ThrowSerialization("Unexpected value type in payload");

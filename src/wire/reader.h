@@ -41,6 +41,7 @@ class Reader {
   std::string RequiredString(const char* member);
   std::optional<std::string> String(const char* member);
   std::optional<bool> Bool(const char* member);
+  bool RequiredBool(const char* member);  // false, with the null failure, when missing
   std::optional<int64_t> Long(const char* member);
   Item RequiredItem(const char* member);
   std::optional<Item> OptItem(const char* member);
@@ -74,6 +75,8 @@ class Reader {
     }
   }
   Reader Child(const char* member) const;  // for an object member (absent: an empty object)
+  // A required object member; nullopt, with the null failure, when it is missing.
+  std::optional<Reader> RequiredChild(const char* member);
 
   std::string PathOf(const char* member) const;
   Failures* failures() const { return failures_; }

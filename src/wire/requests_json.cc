@@ -264,14 +264,9 @@ UpdateTimeToLiveRequest ParseUpdateTimeToLive(const json& j) {
   Reader r(j, "", &f);
   UpdateTimeToLiveRequest q;
   q.table_name = TableName(r);
-  if (!r.Has("TimeToLiveSpecification")) {
-    r.FailNull("TimeToLiveSpecification");
-  } else {
-    Reader s = r.Child("TimeToLiveSpecification");
-    auto enabled = s.Bool("Enabled");
-    if (!enabled) s.FailNull("Enabled");
-    q.time_to_live_specification.enabled = enabled.value_or(false);
-    q.time_to_live_specification.attribute_name = s.RequiredString("AttributeName");
+  if (auto s = r.RequiredChild("TimeToLiveSpecification")) {
+    q.time_to_live_specification.enabled = s->RequiredBool("Enabled");
+    q.time_to_live_specification.attribute_name = s->RequiredString("AttributeName");
   }
   f.ThrowIfAny();  // the attribute name's length is the engine's to check
   return q;
@@ -319,14 +314,9 @@ UpdateContinuousBackupsRequest ParseUpdateContinuousBackups(const json& j) {
   Reader r(j, "", &f);
   UpdateContinuousBackupsRequest q;
   q.table_name = TableName(r);
-  if (!r.Has("PointInTimeRecoverySpecification")) {
-    r.FailNull("PointInTimeRecoverySpecification");
-  } else {
-    Reader s = r.Child("PointInTimeRecoverySpecification");
-    auto enabled = s.Bool("PointInTimeRecoveryEnabled");
-    if (!enabled) s.FailNull("PointInTimeRecoveryEnabled");
-    q.point_in_time_recovery_specification.point_in_time_recovery_enabled = enabled.value_or(false);
-    q.point_in_time_recovery_specification.recovery_period_in_days = s.Long("RecoveryPeriodInDays");
+  if (auto s = r.RequiredChild("PointInTimeRecoverySpecification")) {
+    q.point_in_time_recovery_specification.point_in_time_recovery_enabled = s->RequiredBool("PointInTimeRecoveryEnabled");
+    q.point_in_time_recovery_specification.recovery_period_in_days = s->Long("RecoveryPeriodInDays");
   }
   f.ThrowIfAny();  // the period's range is the engine's to check
   return q;
