@@ -46,6 +46,13 @@ inline Status CheckTableName(std::string_view name) {
   return ConstraintError(std::move(failures));
 }
 
+// A list member's length, 1..`max` (its items written as DynamoDB writes them: '[...]').
+inline Status CheckListLength(std::size_t n, std::size_t max, std::string_view member) {
+  if (n >= 1 && n <= max) return OkStatus();
+  return ConstraintError({fmt::format("Value '[...]' at '{}' failed to satisfy constraint: Member must have length {}", member,
+                                      n == 0 ? std::string("greater than or equal to 1") : fmt::format("less than or equal to {}", max))});
+}
+
 inline Error Invalid(std::string_view detail) {
   return ValidationError(fmt::format("One or more parameter values were invalid: {}", detail));
 }

@@ -615,10 +615,7 @@ Result<ExecuteStatementResponse> Database::ExecuteStatement(const ExecuteStateme
 
 Result<ExecuteTransactionResponse> Database::ExecuteTransaction(const ExecuteTransactionRequest& r) {
   const auto& statements = r.transact_statements;
-  if (statements.empty() || statements.size() > kMaxTransactionStatements)
-    return errors::ConstraintError({fmt::format(
-        "Value '[...]' at 'transactStatements' failed to satisfy constraint: Member must have length {}",
-        statements.empty() ? "greater than or equal to 1" : "less than or equal to 100")});
+  LD_RETURN_IF_ERROR(errors::CheckListLength(statements.size(), kMaxTransactionStatements, "transactStatements"));
   std::vector<Statement> parsed;
   for (const auto& s : statements) {
     LD_ASSIGN_OR_RETURN(Statement st, Parse(s.statement, s.parameters));
@@ -679,10 +676,7 @@ Result<ExecuteTransactionResponse> Database::ExecuteTransaction(const ExecuteTra
 
 Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(const BatchExecuteStatementRequest& r) {
   const auto& statements = r.statements;
-  if (statements.empty() || statements.size() > kMaxBatchStatements)
-    return errors::ConstraintError({fmt::format(
-        "Value '[...]' at 'statements' failed to satisfy constraint: Member must have length {}",
-        statements.empty() ? "greater than or equal to 1" : "less than or equal to 25")});
+  LD_RETURN_IF_ERROR(errors::CheckListLength(statements.size(), kMaxBatchStatements, "statements"));
   // Each statement parsed on its own: one that fails reports its error in its place.
   std::vector<Result<Statement>> parsed;
   for (const auto& s : statements) parsed.push_back(Parse(s.statement, s.parameters));

@@ -42,15 +42,6 @@ std::string Fingerprint(const TransactWriteItemsRequest& r) {
   return f;
 }
 
-// 1 to 100 actions per transaction.
-Status CheckActionCount(std::size_t n) {
-  if (n >= 1 && n <= kMaxTransactItems) return OkStatus();
-  return ValidationError(fmt::format(
-      "1 validation error detected: Value '[...]' at 'transactItems' failed to satisfy "
-      "constraint: Member must have length {} {}",
-      n == 0 ? "greater than or equal to" : "less than or equal to", n == 0 ? 1 : 100));
-}
-
 struct Prepared {
   TablePtr table;
   std::optional<expr::ConditionExpr> condition;
@@ -62,7 +53,7 @@ struct Prepared {
 
 Result<TransactWriteItemsResponse> Database::TransactWriteItems(const TransactWriteItemsRequest& r) {
   Impl& db = *impl_;
-  LD_RETURN_IF_ERROR(CheckActionCount(r.transact_items.size()));
+  LD_RETURN_IF_ERROR(errors::CheckListLength(r.transact_items.size(), kMaxTransactItems, "transactItems"));
   std::string fingerprint;
   const int64_t now = db.options.clock->NowMillis();
   if (r.client_request_token) {
@@ -186,7 +177,7 @@ Result<TransactWriteItemsResponse> Database::TransactWriteItems(const TransactWr
 
 Result<TransactGetItemsResponse> Database::TransactGetItems(const TransactGetItemsRequest& r) {
   Impl& db = *impl_;
-  LD_RETURN_IF_ERROR(CheckActionCount(r.transact_items.size()));
+  LD_RETURN_IF_ERROR(errors::CheckListLength(r.transact_items.size(), kMaxTransactItems, "transactItems"));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());  // one snapshot for every Get
   TransactGetItemsResponse out;
   std::map<std::string, CapacityTally> tallies;
