@@ -214,6 +214,30 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
   }
   {
     auto c = std::make_shared<Common>();
+    auto statement = std::make_shared<std::string>();
+    auto parameters = std::make_shared<std::string>();
+    auto* cmd = app.add_subcommand("execute-statement", "Run a PartiQL statement (a SELECT's every page)");
+    AddTarget(cmd, c.get());
+    cmd->add_option("statement", *statement, "e.g. \"SELECT * FROM \\\"cruddur-messages\\\" WHERE pk = ?\"")->required();
+    cmd->add_option("--parameters", *parameters, "the statement's ? values (a JSON list of DynamoDB JSON values)");
+    cmd->callback([=] {
+      Guard(exit_code, [&] {
+        auto backend = OpenBackend(c->target);
+        json req = {{"Statement", *statement}};
+        if (!parameters->empty()) req["Parameters"] = ParseJsonArg(*parameters, "--parameters");
+        std::vector<json> items;
+        while (true) {
+          auto r = backend->Call("ExecuteStatement", req);
+          for (auto& i : r["Items"]) items.push_back(i);
+          if (!r.contains("NextToken")) break;
+          req["NextToken"] = r["NextToken"];
+        }
+        PrintItems(items, c->output);
+      });
+    });
+  }
+  {
+    auto c = std::make_shared<Common>();
     auto table = std::make_shared<std::string>();
     auto key = std::make_shared<std::string>();
     auto* cmd = app.add_subcommand("get-item", "Read one item by key");

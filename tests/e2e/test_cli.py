@@ -114,6 +114,12 @@ class OwnCliTest(unittest.TestCase):
             run(*ld, "create-table", *target, "--schema", schema)
             run(*ld, "import", "cruddur-messages", *target, export)
             self.assertIn("(3 items)", run(*ld, "scan", "cruddur-messages", *target, "--output", "table").stdout)
+            lines = run(*ld, "execute-statement", 'SELECT sk FROM "cruddur-messages" WHERE pk = ? ORDER BY sk DESC', *target,
+                        "--parameters", json.dumps([{"S": "MSG#g"}])).stdout.splitlines()
+            self.assertEqual([json.loads(x) for x in lines], [{"sk": {"S": f"2023-0{i}"}} for i in (2, 1, 0)])
+            p = run(*ld, "execute-statement", "SELEC 1", *target, check=False)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("Statement wasn't well formed", p.stderr)
             p = run(*ld, "describe-table", "missing-table", *target, check=False)
             self.assertEqual(p.returncode, 1)
             self.assertIn("ResourceNotFoundException", p.stderr)
