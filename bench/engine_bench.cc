@@ -4,6 +4,7 @@
 //   raw PutItem  = write txn + mdb_put of the item + mdb_put of one index entry + commit
 //   raw Query    = read txn + cursor positioned at the end of a partition + 20 entries copied
 // 100,000 Cruddur-shaped items (1,000 partitions x 100), one GSI, nosync.
+// The Query also through PartiQL's ExecuteStatement.
 // Time to live's sweep (DeleteExpiredItems) over the same 100,000 items when none has expired,
 // next to a consistent Scan of the whole table, page after page: the pass `serve` makes every
 // few seconds, against reading the table.
@@ -194,6 +195,23 @@ void BM_Query_Limit20_Desc_Engine(benchmark::State& state) { QueryLimit20(state,
 void BM_Query_Limit20_Desc_Engine_ReadAll(benchmark::State& state) { QueryLimit20(state, true); }
 BENCHMARK(BM_Query_Limit20_Desc_Engine);
 BENCHMARK(BM_Query_Limit20_Desc_Engine_ReadAll);
+
+// The same page through PartiQL (parsed, planned and run as the Query above), next to
+// BM_Query_Limit20_Desc_Engine.
+void BM_Query_Limit20_Desc_PartiQL(benchmark::State& state) {
+  auto& e = Engine::Get();
+  std::mt19937 rng(2);
+  for (auto _ : state) {
+    int p = rng() % kPartitions;
+    ExecuteStatementRequest s;
+    s.statement = "SELECT * FROM \"cruddur-messages\" WHERE pk = ? ORDER BY sk DESC";
+    s.parameters = std::vector{bench::MessageRow(p, 0).at("pk")};
+    s.limit = 20;
+    auto r = e.db->ExecuteStatement(s);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_Query_Limit20_Desc_PartiQL);
 
 void BM_Query_Limit20_Desc_RawLmdb(benchmark::State& state) {
   auto& raw = Raw::Get();

@@ -409,7 +409,7 @@ struct ExecuteStatementRequest {
   std::optional<ReturnValuesOnConditionCheckFailure> return_values_on_condition_check_failure;
 };
 struct ExecuteStatementResponse {
-  std::vector<Item> items;  // SELECT's page, or what RETURNING asked for
+  ItemList items;  // SELECT's page (built on first access, as Query's), or what RETURNING asked for
   std::optional<std::string> next_token;
   std::optional<ConsumedCapacity> consumed_capacity;
 };

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/database_impl.h"
 #include "engine/errors.h"
 #include "expr/partiql.h"
 #include "localdynamo/database.h"
@@ -36,12 +37,12 @@ class ExpressionWriter {
  public:
   std::string Name(const std::string& name) {
     auto [it, inserted] = name_ids_.try_emplace(name, name_ids_.size());
-    const std::string placeholder = fmt::format("#n{}", it->second);
+    const std::string placeholder = "#n" + std::to_string(it->second);
     names_[placeholder] = name;
     return placeholder;
   }
   std::string Value(const AttributeValue& v) {
-    const std::string placeholder = fmt::format(":v{}", values_.size());
+    const std::string placeholder = ":v" + std::to_string(values_.size());
     values_[placeholder] = v;
     return placeholder;
   }
@@ -49,7 +50,7 @@ class ExpressionWriter {
     std::string out;
     for (const auto& e : p) {
       if (e.index >= 0) {
-        out += fmt::format("[{}]", e.index);
+        out += "[" + std::to_string(e.index) + "]";
       } else {
         out += (out.empty() ? "" : ".") + Name(e.name);
       }
@@ -65,7 +66,7 @@ class ExpressionWriter {
       case Operand::Kind::kMinus: {
         LD_ASSIGN_OR_RETURN(std::string a, Write(o.args[0]));
         LD_ASSIGN_OR_RETURN(std::string b, Write(o.args[1]));
-        return fmt::format("{} {} {}", a, o.kind == Operand::Kind::kPlus ? "+" : "-", b);
+        return a + (o.kind == Operand::Kind::kPlus ? " + " : " - ") + b;
       }
       case Operand::Kind::kCall: {
         static constexpr std::string_view kOperandFunctions[] = {"size", "list_append", "if_not_exists"};
@@ -84,22 +85,22 @@ class ExpressionWriter {
       case K::kOr: {
         LD_ASSIGN_OR_RETURN(std::string a, Write(c.children[0]));
         LD_ASSIGN_OR_RETURN(std::string b, Write(c.children[1]));
-        return fmt::format("({}) {} ({})", a, c.kind == K::kAnd ? "AND" : "OR", b);
+        return "(" + a + (c.kind == K::kAnd ? ") AND (" : ") OR (") + b + ")";
       }
       case K::kNot: {
         LD_ASSIGN_OR_RETURN(std::string a, Write(c.children[0]));
-        return fmt::format("NOT ({})", a);
+        return "NOT (" + a + ")";
       }
       case K::kCompare: {
         LD_ASSIGN_OR_RETURN(std::string a, Write(c.operands[0]));
         LD_ASSIGN_OR_RETURN(std::string b, Write(c.operands[1]));
-        return fmt::format("{} {} {}", a, c.op, b);
+        return a + " " + c.op + " " + b;
       }
       case K::kBetween: {
         LD_ASSIGN_OR_RETURN(std::string a, Write(c.operands[0]));
         LD_ASSIGN_OR_RETURN(std::string lo, Write(c.operands[1]));
         LD_ASSIGN_OR_RETURN(std::string hi, Write(c.operands[2]));
-        return fmt::format("{} BETWEEN {} AND {}", a, lo, hi);
+        return a + " BETWEEN " + lo + " AND " + hi;
       }
       case K::kIn: {
         LD_ASSIGN_OR_RETURN(std::string a, Write(c.operands[0]));
@@ -108,7 +109,7 @@ class ExpressionWriter {
           LD_ASSIGN_OR_RETURN(std::string v, Write(c.operands[i]));
           list += (i > 1 ? ", " : "") + v;
         }
-        return fmt::format("{} IN ({})", a, list);
+        return a + " IN (" + list + ")";
       }
       case K::kIsMissing: {
         LD_ASSIGN_OR_RETURN(std::string path, PathOnly(c.operands[0], "IS MISSING"));
@@ -180,20 +181,16 @@ struct Target {
   KeyNames keys;  // what the statement reads: the index's, or the table's
 };
 
-Result<Target> TargetOf(Database& db, const Statement& st) {
-  auto described = db.DescribeTable({st.table});
-  // As the item operations say it (DescribeTable names the table).
-  if (!described.ok()) return described.error().code == ErrorCode::kResourceNotFound ? errors::TableNotFound() : described.error();
-  const DescribeTableResponse& d = *described;
-  Target t{KeysOf(d.table.key_schema), {}};
+Result<Target> TargetOf(Database::Impl& db, const Statement& st) {
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
+  LD_ASSIGN_OR_RETURN(auto table, db.FindTable(txn, st.table));
+  if (!table) return errors::TableNotFound();  // as the item operations say it
+  Target t{KeysOf(table->key_schema), {}};
   t.keys = t.table;
   if (st.index) {
-    bool found = false;
-    for (const auto& g : d.table.global_secondary_indexes)
-      if (g.index_name == *st.index) t.keys = KeysOf(g.key_schema), found = true;
-    for (const auto& l : d.table.local_secondary_indexes)
-      if (l.index_name == *st.index) t.keys = KeysOf(l.key_schema), found = true;
-    if (!found) return Invalid("The table does not have the specified index");
+    const engine::IndexMeta* index = table->FindIndex(*st.index);
+    if (!index) return Invalid("The table does not have the specified index");
+    t.keys = KeysOf(index->key_schema);
   }
   return t;
 }
@@ -300,8 +297,13 @@ Item Project(const Item& item, const std::optional<std::vector<expr::Path>>& pro
 // statement and the key's encoding.
 
 std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
-  for (unsigned char c : bytes) out += fmt::format("{:02x}", c);
+  out.reserve(2 * bytes.size());
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
   return out;
 }
 
@@ -366,8 +368,8 @@ struct Write {
   bool insert = false;
 };
 
-Result<Write> PlanWrite(Database& db, const Statement& st) {
-  LD_ASSIGN_OR_RETURN(Target target, TargetOf(db, st));
+Result<Write> PlanWrite(Database::Impl& impl, const Statement& st) {
+  LD_ASSIGN_OR_RETURN(Target target, TargetOf(impl, st));
   ExpressionWriter w;
   Write out;
   TransactWriteItem& t = out.item;
@@ -476,20 +478,21 @@ Result<std::pair<std::optional<Item>, std::optional<ConsumedCapacity>>> RunWrite
 }
 
 // A read of one item by its whole key (a transaction's or a batch's SELECT): its key.
-Result<Item> PlanKeyRead(Database& db, const Statement& st) {
+Result<Item> PlanKeyRead(Database::Impl& impl, const Statement& st) {
   if (st.index || !st.where || !st.order_by.empty()) return Invalid("");
-  LD_ASSIGN_OR_RETURN(Target target, TargetOf(db, st));
+  LD_ASSIGN_OR_RETURN(Target target, TargetOf(impl, st));
   std::vector<const Condition*> rest;
   auto key = WholeKey(target.table, *st.where, &rest);
   if (!key.ok() || !rest.empty()) return Invalid("");
   return std::move(*key);
 }
 
-Result<ExecuteStatementResponse> RunSelect(Database& db, const Statement& st, const ExecuteStatementRequest& r) {
+Result<ExecuteStatementResponse> RunSelect(Database& db, Database::Impl& impl, const Statement& st,
+                                           const ExecuteStatementRequest& r) {
   if (st.projection) {
     LD_RETURN_IF_ERROR(CheckProjection(*st.projection));
   }
-  LD_ASSIGN_OR_RETURN(Target target, TargetOf(db, st));
+  LD_ASSIGN_OR_RETURN(Target target, TargetOf(impl, st));
   ExpressionWriter w;
   std::vector<const Condition*> conjuncts;
   if (st.where) Conjuncts(*st.where, &conjuncts);
@@ -563,8 +566,13 @@ Result<ExecuteStatementResponse> RunSelect(Database& db, const Statement& st, co
     LD_ASSIGN_OR_RETURN(page, db.Scan(s));
   }
   ExecuteStatementResponse out;
-  if (page.items)
-    for (const Item& item : page.items->items()) out.items.push_back(Project(item, st.projection));
+  if (page.items && !st.projection) {
+    out.items = std::move(*page.items);  // the page as read: no Items built unless asked for
+  } else if (page.items) {
+    std::vector<Item> projected;
+    for (const Item& item : page.items->items()) projected.push_back(Project(item, st.projection));
+    out.items = std::move(projected);
+  }
   if (page.last_evaluated_key) out.next_token = MakeNextToken(r.statement, *page.last_evaluated_key);
   out.consumed_capacity = std::move(page.consumed_capacity);
   return out;
@@ -603,9 +611,9 @@ Result<ExecuteStatementResponse> Database::ExecuteStatement(const ExecuteStateme
   if (r.limit && *r.limit < 1)
     return errors::ConstraintError({fmt::format("Value '{}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1", *r.limit)});
   LD_ASSIGN_OR_RETURN(Statement st, Parse(r.statement, r.parameters));
-  if (st.kind == Statement::Kind::kSelect) return RunSelect(*this, st, r);
+  if (st.kind == Statement::Kind::kSelect) return RunSelect(*this, *impl_, st, r);
   if (st.kind == Statement::Kind::kExists) return Invalid("EXISTS can only be used in ExecuteTransaction write requests.");
-  LD_ASSIGN_OR_RETURN(Write plan, PlanWrite(*this, st));
+  LD_ASSIGN_OR_RETURN(Write plan, PlanWrite(*impl_, st));
   LD_ASSIGN_OR_RETURN(auto done, RunWrite(*this, plan, r.return_consumed_capacity, r.return_values_on_condition_check_failure));
   ExecuteStatementResponse out;
   if (done.first) out.items.push_back(std::move(*done.first));
@@ -632,7 +640,7 @@ Result<ExecuteTransactionResponse> Database::ExecuteTransaction(const ExecuteTra
     TransactGetItemsRequest g;
     g.return_consumed_capacity = r.return_consumed_capacity;
     for (std::size_t i = 0; i < parsed.size(); ++i) {
-      auto key = PlanKeyRead(*this, parsed[i]);
+      auto key = PlanKeyRead(*impl_, parsed[i]);
       if (!key.ok()) {
         if (key.error().code != ErrorCode::kValidation || !key.error().message.empty()) return key.error();
         return failed(i, "Select statements within ExecuteTransaction must specify the primary key in the where clause.");
@@ -654,7 +662,7 @@ Result<ExecuteTransactionResponse> Database::ExecuteTransaction(const ExecuteTra
   std::vector<bool> inserts;
   for (std::size_t i = 0; i < parsed.size(); ++i) {
     if (parsed[i].returning != partiql::Returning::kNone) return failed(i, "RETURNING is not supported in transactions");
-    auto plan = PlanWrite(*this, parsed[i]);
+    auto plan = PlanWrite(*impl_, parsed[i]);
     if (!plan.ok()) return plan.error().code == ErrorCode::kValidation ? failed(i, plan.error().message) : plan.error();
     plan->item.return_values_on_condition_check_failure = statements[i].return_values_on_condition_check_failure;
     w.transact_items.push_back(std::move(plan->item));
@@ -702,13 +710,13 @@ Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(const Batc
       continue;
     }
     if (IsRead(*p)) {
-      auto key = PlanKeyRead(*this, *p);
+      auto key = PlanKeyRead(*impl_, *p);
       if (!key.ok() && key.error().message.empty())
         key = Invalid("Select statements within BatchExecuteStatement must specify the primary key in the where clause.");
       keys.push_back(std::move(key));
       plans.push_back(Invalid(""));
     } else {
-      auto plan = PlanWrite(*this, *p);
+      auto plan = PlanWrite(*impl_, *p);
       keys.push_back(plan.ok() ? Result<Item>(plan->item.kind == TransactWriteItem::Kind::kPut ? plan->item.item : plan->item.key)
                                : Result<Item>(plan.error()));
       plans.push_back(std::move(plan));
@@ -716,7 +724,7 @@ Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(const Batc
     if (keys.back().ok()) {
       // Put's key: its whole item names it; compare by the key attributes' encoding.
       Item key_only;
-      auto target = TargetOf(*this, *p);
+      auto target = TargetOf(*impl_, *p);
       if (target.ok())
         for (const auto& k : target->table.all())
           if (auto it = keys.back()->find(k); it != keys.back()->end()) key_only.insert_or_assign(k, it->second);

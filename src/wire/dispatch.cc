@@ -37,6 +37,8 @@ WireResponse Run(const json& body, Req (*parse)(const json&), Result<Resp> (Data
   if (!result.ok()) return Fail(result.error(), table);
   if constexpr (std::is_same_v<Resp, QueryResponse>) {
     return WireResponse{200, QueryBody(*result), "", table};  // Query and Scan: the hot path
+  } else if constexpr (std::is_same_v<Resp, ExecuteStatementResponse>) {
+    return WireResponse{200, ExecuteStatementBody(*result), "", table};
   } else if constexpr (std::is_same_v<Resp, GetItemResponse>) {
     return WireResponse{200, GetItemBody(*result), "", table};
   } else {

@@ -146,27 +146,52 @@ void AppendEncodedItemJson(std::string* out, std::string_view encoded) {
   WriteEncodedItem(&o, encoded);
 }
 
+namespace {
+
+// "Items":[...] for a page of items.
+void AppendItems(std::string* out, const ItemList& items) {
+  out->append("\"Items\":[");
+  if (items.encoded()) {
+    // A page read straight from the store is written from its bytes: no Items built.
+    JsonOut o(out);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i) o.Put(',');
+      WriteEncodedItem(&o, items.encoded_item(i));
+    }
+  } else {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i) out->push_back(',');
+      AppendItemJson(out, items[i]);
+    }
+  }
+  out->push_back(']');
+}
+
+}  // namespace
+
+std::string ExecuteStatementBody(const ExecuteStatementResponse& r) {
+  std::string out;
+  out.reserve(64 + r.items.size() * 512);
+  out.push_back('{');
+  AppendItems(&out, r.items);
+  if (r.next_token) fmt::format_to(std::back_inserter(out), ",\"NextToken\":\"{}\"", *r.next_token);  // hex digits
+  if (r.consumed_capacity) {
+    ExecuteStatementResponse only_capacity;
+    only_capacity.consumed_capacity = r.consumed_capacity;
+    out.append(",\"ConsumedCapacity\":");
+    out.append(DumpJson(ToJson(only_capacity)["ConsumedCapacity"]));
+  }
+  out.push_back('}');
+  return out;
+}
+
 std::string QueryBody(const QueryResponse& r) {
   std::string out;
   out.reserve(256 + (r.items ? r.items->size() * 512 : 0));
   out.push_back('{');
   if (r.items) {
-    out.append("\"Items\":[");
-    const ItemList& items = *r.items;
-    if (items.encoded()) {
-      // A page read straight from the store is written from its bytes: no Items built.
-      JsonOut o(&out);
-      for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) o.Put(',');
-        WriteEncodedItem(&o, items.encoded_item(i));
-      }
-    } else {
-      for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) out.push_back(',');
-        AppendItemJson(&out, items[i]);
-      }
-    }
-    out.append("],");
+    AppendItems(&out, *r.items);
+    out.push_back(',');
   }
   fmt::format_to(std::back_inserter(out), "\"Count\":{},\"ScannedCount\":{}", r.count, r.scanned_count);
   if (r.last_evaluated_key) {
