@@ -272,6 +272,7 @@ class Parser {
   }
 
   AttributeValue MapValue() {
+    Nest nest(this, true);
     ExpectPunct("{");
     Item m;
     if (!Punct("}")) {
@@ -289,6 +290,7 @@ class Parser {
   }
 
   AttributeValue ListValue() {
+    Nest nest(this, true);
     ExpectPunct("[");
     std::vector<AttributeValue> l;
     if (!Punct("]")) {
@@ -301,6 +303,7 @@ class Parser {
 
   // <<'a', 'b'>> / <<1, 2>>: a string, number or binary set (members of one type).
   AttributeValue SetValue() {
+    Nest nest(this, true);
     ExpectPunct("<<");
     std::vector<AttributeValue> members;
     if (!Punct(">>")) {
@@ -342,6 +345,7 @@ class Parser {
   }
 
   Operand ParsePrimary() {
+    Nest nest(this, false);
     Operand o;
     if (TryValue(&o.value)) return o;
     if ((Peek().kind == Token::Kind::kWord) && Peek(1).kind == Token::Kind::kPunct && Peek(1).text == "(" &&
@@ -388,6 +392,7 @@ class Parser {
     return c;
   }
   Condition ParseNot() {
+    Nest nest(this, false);
     if (Keyword("NOT")) {
       Condition c;
       c.kind = Condition::Kind::kNot;
@@ -398,6 +403,7 @@ class Parser {
   }
 
   Condition ParsePredicate() {
+    Nest nest(this, false);
     // ( condition ) — unless the parenthesis opens an operand, which conditions never start with.
     if (IsPunct("(")) {
       Take();
@@ -550,7 +556,27 @@ class Parser {
                         : (old_image ? Returning::kModifiedOld : Returning::kModifiedNew);
   }
 
+  // Nesting (parentheses, NOT, values in values, function arguments) is bounded, so that no
+  // statement can exhaust the stack. Values nest deeper than DynamoDB's 32 levels only to be
+  // refused with its message; conditions this deep are no statement DynamoDB would take.
+  static constexpr int kMaxNesting = 64;
+  class Nest {
+   public:
+    Nest(Parser* p, bool value) : p_(p) {
+      if (++p_->depth_ <= kMaxNesting) return;
+      if (value) throw ParseError{ValidationError("Nesting Levels have exceeded supported limits")};
+      Malformed("");
+    }
+    ~Nest() { --p_->depth_; }
+    Nest(const Nest&) = delete;
+    Nest& operator=(const Nest&) = delete;
+
+   private:
+    Parser* p_;
+  };
+
   std::vector<Token> tokens_;
+  int depth_ = 0;
   std::size_t pos_ = 0;
   const std::vector<AttributeValue>& parameters_;
   std::size_t next_parameter_ = 0;

@@ -223,6 +223,23 @@ TEST_CASE("the grammar's errors, in DynamoDB's words") {
   CHECK((n.at("a") == N("7.3") && n.at("b") == N("-7.3") && n.at("c") == N("7310000")));
 }
 
+TEST_CASE("nesting is bounded: no statement exhausts the stack") {
+  Partiql p;
+  auto repeat = [](std::string_view s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s;
+    return out;
+  };
+  CHECK(p.Message("SELECT * FROM \"cruddur-messages\" WHERE " + repeat("(", 3000) + "a = 1" + repeat(")", 3000)) == kMalformed);
+  CHECK(p.Message("SELECT * FROM \"cruddur-messages\" WHERE " + repeat("NOT ", 2000) + "a = 1") == kMalformed);
+  CHECK(p.Message("INSERT INTO \"cruddur-messages\" VALUE {'pk': 'a', 'sk': 'b', 'l': " + repeat("[", 4000) + repeat("]", 4000) + "}") ==
+        "Nesting Levels have exceeded supported limits");
+  CHECK(p.Message("SELECT * FROM \"cruddur-messages\" WHERE size(" + repeat("size(", 1000) + "a" + repeat(")", 1001) + " > 1") == kMalformed);
+  // Within the bounds, as deep as DynamoDB's items go.
+  Must(p.Run("INSERT INTO \"cruddur-messages\" VALUE {'pk': 'a', 'sk': 'b', 'l': " + repeat("[", 31) + repeat("]", 31) + "}"));
+  CHECK(p.Items("SELECT * FROM \"cruddur-messages\" WHERE " + repeat("(", 20) + "pk = 'a'" + repeat(")", 20)).size() == 1);
+}
+
 TEST_CASE("writes through PartiQL are ordinary writes: stream records, indexes") {
   Partiql p;
   std::vector<std::string> events;
