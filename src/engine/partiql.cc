@@ -307,14 +307,22 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
-std::string MakeNextToken(std::string_view statement, const Item& last_key) {
+// Where a page stopped: which of the statement's partition key values it was reading (0 for
+// one, or for a scan) and the last key it read there (none: that value is next, from its start).
+struct Position {
+  uint32_t key_index = 0;
+  std::optional<Item> last_key;
+};
+
+std::string MakeNextToken(std::string_view statement, const Position& at) {
   const uint64_t h = storage::Hash64(statement);
   std::string bytes(reinterpret_cast<const char*>(&h), 8);
-  bytes += storage::EncodeItem(last_key);
+  storage::AppendVarint(&bytes, at.key_index);
+  if (at.last_key) bytes += storage::EncodeItem(*at.last_key);
   return Hex(bytes);
 }
 
-Result<Item> ReadNextToken(std::string_view statement, std::string_view token) {
+Result<Position> ReadNextToken(std::string_view statement, std::string_view token) {
   std::string bytes;
   auto digit = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
   if (token.size() % 2) return Invalid("Invalid NextToken");
@@ -323,11 +331,16 @@ Result<Item> ReadNextToken(std::string_view statement, std::string_view token) {
     if (hi < 0 || lo < 0) return Invalid("Invalid NextToken");
     bytes.push_back(static_cast<char>(hi * 16 + lo));
   }
-  Item key;
-  if (bytes.size() < 8 || !storage::DecodeItem(std::string_view(bytes).substr(8), &key)) return Invalid("Invalid NextToken");
+  if (bytes.size() < 8) return Invalid("Invalid NextToken");
+  std::string_view rest = std::string_view(bytes).substr(8);
+  uint64_t index = 0;
+  Position at;
+  if (!storage::ReadVarint(&rest, &index) || index > UINT32_MAX) return Invalid("Invalid NextToken");
+  at.key_index = static_cast<uint32_t>(index);
+  if (!rest.empty() && !storage::DecodeItem(rest, &at.last_key.emplace())) return Invalid("Invalid NextToken");
   const uint64_t h = storage::Hash64(statement);
   if (bytes.compare(0, 8, std::string(reinterpret_cast<const char*>(&h), 8)) != 0) return Invalid("NextToken does not match request");
-  return key;
+  return at;
 }
 
 // ---- running one statement -------------------------------------------------------------------
@@ -487,6 +500,57 @@ Result<Item> PlanKeyRead(Database::Impl& impl, const Statement& st) {
   return std::move(*key);
 }
 
+// The partition key values a condition names: `pk = v`, `pk IN [v, ...]`, or equalities ORed
+// (`pk = v OR pk = w`); nullopt when it names none this way. Repeats count once.
+std::optional<std::vector<AttributeValue>> HashValues(const Condition& c, const std::string& hash) {
+  std::vector<AttributeValue> values;
+  if (auto eq = Equality(c)) {
+    if (eq->first != hash) return std::nullopt;
+    values.push_back(eq->second);
+  } else if (c.kind == Condition::Kind::kIn) {
+    const Operand& left = c.operands[0];
+    if (left.kind != Operand::Kind::kPath || left.path.size() != 1 || left.path[0].name != hash) return std::nullopt;
+    for (std::size_t i = 1; i < c.operands.size(); ++i) {
+      if (c.operands[i].kind != Operand::Kind::kValue) return std::nullopt;
+      values.push_back(c.operands[i].value);
+    }
+  } else if (c.kind == Condition::Kind::kOr) {
+    auto a = HashValues(c.children[0], hash);
+    auto b = HashValues(c.children[1], hash);
+    if (!a || !b) return std::nullopt;
+    values = std::move(*a);
+    values.insert(values.end(), b->begin(), b->end());
+  } else {
+    return std::nullopt;
+  }
+  std::vector<AttributeValue> once;
+  for (auto& v : values)
+    if (std::find(once.begin(), once.end(), v) == once.end()) once.push_back(std::move(v));
+  return once;
+}
+
+// Key values in key order (strings and binaries by their bytes, numbers by value).
+bool KeyLess(const AttributeValue& a, const AttributeValue& b) {
+  if (a.type() != b.type()) return a.type() < b.type();
+  if (a.type() == Type::kN) return a.n() < b.n();
+  return a.type() == Type::kS ? a.s() < b.s() : a.type() == Type::kB ? a.b() < b.b() : false;
+}
+
+// Adds one page's consumed capacity to a statement's.
+void Accumulate(std::optional<ConsumedCapacity>* total, std::optional<ConsumedCapacity> add) {
+  if (!add) return;
+  if (!*total) {
+    *total = std::move(add);
+    return;
+  }
+  ConsumedCapacity& t = **total;
+  t.capacity_units += add->capacity_units;
+  if (add->read_capacity_units) t.read_capacity_units = t.read_capacity_units.value_or(0) + *add->read_capacity_units;
+  if (add->table && t.table) t.table->capacity_units += add->table->capacity_units;
+  for (const auto& [name, c] : add->global_secondary_indexes) t.global_secondary_indexes[name].capacity_units += c.capacity_units;
+  for (const auto& [name, c] : add->local_secondary_indexes) t.local_secondary_indexes[name].capacity_units += c.capacity_units;
+}
+
 Result<ExecuteStatementResponse> RunSelect(Database& db, Database::Impl& impl, const Statement& st,
                                            const ExecuteStatementRequest& r) {
   if (st.projection) {
@@ -496,12 +560,17 @@ Result<ExecuteStatementResponse> RunSelect(Database& db, Database::Impl& impl, c
   ExpressionWriter w;
   std::vector<const Condition*> conjuncts;
   if (st.where) Conjuncts(*st.where, &conjuncts);
-  // A Query when the partition key is named by an equality; its sort key condition joins it.
+  // A Query when the partition key is named by equalities (or IN): one per value, each with
+  // the sort key condition; the other conditions filter.
   const Condition* hash = nullptr;
   const Condition* range = nullptr;
+  std::vector<AttributeValue> hash_values;
   for (const Condition* c : conjuncts) {
-    auto eq = Equality(*c);
-    if (!hash && eq && eq->first == target.keys.hash) hash = c;
+    if (hash) break;
+    if (auto values = HashValues(*c, target.keys.hash)) {
+      hash = c;
+      hash_values = std::move(*values);
+    }
   }
   if (hash && target.keys.range) {
     for (const Condition* c : conjuncts) {
@@ -519,62 +588,90 @@ Result<ExecuteStatementResponse> RunSelect(Database& db, Database::Impl& impl, c
   if (!st.order_by.empty()) {
     if (!st.where) return Invalid("Must have WHERE clause in the statement when using ORDER BY clause.");
     if (!hash) return Invalid("Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.");
+    bool by_hash = false;
     for (const auto& p : st.order_by) {
       const auto names = target.keys.all();
       if (p.size() != 1 || p[0].index >= 0 || std::find(names.begin(), names.end(), p[0].name) == names.end())
         return Invalid(fmt::format("Variable reference {} in ORDER BY clause must be part of the primary key", expr::PathToString(p)));
+      by_hash = by_hash || p[0].name == target.keys.hash;
     }
+    if (hash_values.size() > 1 && !by_hash)
+      return Invalid("Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.");
+    // Several partitions are read in the order asked for.
+    std::stable_sort(hash_values.begin(), hash_values.end(), KeyLess);
+    if (st.descending.value_or(false)) std::reverse(hash_values.begin(), hash_values.end());
   }
   std::vector<const Condition*> filter;
   for (const Condition* c : conjuncts)
     if (c != hash && c != range) filter.push_back(c);
   LD_ASSIGN_OR_RETURN(auto filter_text, hash ? AndAll(w, filter) : AndAll(w, conjuncts));
 
-  QueryRequest q;
-  q.table_name = st.table;
-  q.index_name = st.index;
-  q.limit = r.limit;
-  q.consistent_read = r.consistent_read;
-  q.return_consumed_capacity = r.return_consumed_capacity;
+  Position at;
   if (r.next_token) {
-    LD_ASSIGN_OR_RETURN(q.exclusive_start_key, ReadNextToken(r.statement, *r.next_token));
+    LD_ASSIGN_OR_RETURN(at, ReadNextToken(r.statement, *r.next_token));
   }
-  QueryResponse page;
-  if (hash) {
-    LD_ASSIGN_OR_RETURN(std::string key_condition, w.Write(*hash));
+  ExecuteStatementResponse out;
+  if (!hash) {
+    ScanRequest s;
+    s.table_name = st.table;
+    s.index_name = st.index;
+    s.limit = r.limit;
+    s.consistent_read = r.consistent_read;
+    s.return_consumed_capacity = r.return_consumed_capacity;
+    s.exclusive_start_key = std::move(at.last_key);
+    s.filter_expression = filter_text;
+    s.expression_attribute_names = w.optional_names();
+    s.expression_attribute_values = w.optional_values();
+    LD_ASSIGN_OR_RETURN(auto page, db.Scan(s));
+    if (page.items) out.items = std::move(*page.items);
+    if (page.last_evaluated_key) out.next_token = MakeNextToken(r.statement, Position{0, std::move(page.last_evaluated_key)});
+    out.consumed_capacity = std::move(page.consumed_capacity);
+  } else {
+    std::string key_condition = w.Name(target.keys.hash) + " = :partition";
     if (range) {
       LD_ASSIGN_OR_RETURN(std::string range_condition, w.Write(*range));
       key_condition += " AND " + range_condition;
     }
+    QueryRequest q;
+    q.table_name = st.table;
+    q.index_name = st.index;
+    q.consistent_read = r.consistent_read;
+    q.return_consumed_capacity = r.return_consumed_capacity;
     q.key_condition_expression = key_condition;
     q.filter_expression = filter_text;
     if (st.descending) q.scan_index_forward = !*st.descending;
     q.expression_attribute_names = w.optional_names();
-    q.expression_attribute_values = w.optional_values();
-    LD_ASSIGN_OR_RETURN(page, db.Query(q));
-  } else {
-    ScanRequest s;
-    s.table_name = q.table_name;
-    s.index_name = q.index_name;
-    s.limit = q.limit;
-    s.consistent_read = q.consistent_read;
-    s.return_consumed_capacity = q.return_consumed_capacity;
-    s.exclusive_start_key = q.exclusive_start_key;
-    s.filter_expression = filter_text;
-    s.expression_attribute_names = w.optional_names();
-    s.expression_attribute_values = w.optional_values();
-    LD_ASSIGN_OR_RETURN(page, db.Scan(s));
+    q.expression_attribute_values = w.values();
+    std::optional<int64_t> left = r.limit;  // Limit counts the items read, across the partitions
+    std::vector<Item> items;
+    for (uint32_t i = at.key_index; i < hash_values.size(); ++i) {
+      (*q.expression_attribute_values)[":partition"] = hash_values[i];
+      q.limit = left;
+      q.exclusive_start_key = i == at.key_index ? std::move(at.last_key) : std::nullopt;
+      LD_ASSIGN_OR_RETURN(auto page, db.Query(q));
+      Accumulate(&out.consumed_capacity, std::move(page.consumed_capacity));
+      if (hash_values.size() == 1 && page.items) {
+        out.items = std::move(*page.items);  // one partition: the page as read
+      } else if (page.items) {
+        for (const Item& item : page.items->items()) items.push_back(item);
+      }
+      if (left) *left -= page.scanned_count;
+      if (page.last_evaluated_key) {
+        out.next_token = MakeNextToken(r.statement, Position{i, std::move(page.last_evaluated_key)});
+        break;
+      }
+      if (left && *left <= 0) {
+        if (i + 1 < hash_values.size()) out.next_token = MakeNextToken(r.statement, Position{i + 1, std::nullopt});
+        break;
+      }
+    }
+    if (hash_values.size() > 1) out.items = std::move(items);
   }
-  ExecuteStatementResponse out;
-  if (page.items && !st.projection) {
-    out.items = std::move(*page.items);  // the page as read: no Items built unless asked for
-  } else if (page.items) {
+  if (st.projection) {
     std::vector<Item> projected;
-    for (const Item& item : page.items->items()) projected.push_back(Project(item, st.projection));
+    for (const Item& item : out.items) projected.push_back(Project(item, st.projection));
     out.items = std::move(projected);
   }
-  if (page.last_evaluated_key) out.next_token = MakeNextToken(r.statement, *page.last_evaluated_key);
-  out.consumed_capacity = std::move(page.consumed_capacity);
   return out;
 }
 
