@@ -396,7 +396,7 @@ struct TransactGetItemsResponse {
 
 // ---- PartiQL ---------------------------------------------------------------------------------
 // DynamoDB's PartiQL statements (the grammar is in src/expr/partiql.h), run as the operations
-// they stand for: a SELECT with an equality on the partition key is a Query, any other a Scan;
+// they stand for: a SELECT with an equality (or IN) on the partition key is a Query, any other a Scan;
 // INSERT is a PutItem that refuses an existing item (DuplicateItemException); UPDATE and
 // DELETE name one item by its whole key, their other conditions being the write's condition.
 struct ExecuteStatementRequest {
