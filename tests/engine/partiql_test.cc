@@ -190,6 +190,11 @@ TEST_CASE("UPDATE changes the one item its whole key names, under its other cond
   CHECK(returned[0].at("n") == N("11"));
   CHECK(returned[0].at("pk") == S("MSG#g1"));
 
+  // MODIFIED: only what changed, nested leaves inside their maps, no key.
+  Must(p.Run(table + "SET m = {'k': 1, 'other': 2} WHERE pk = 'MSG#g1' AND sk = '2023-01'"));
+  returned = Must(p.Run(table + "SET m.k = 5 WHERE pk = 'MSG#g1' AND sk = '2023-01' RETURNING MODIFIED NEW *")).items;
+  CHECK(returned == std::vector<Item>{Item{{"m", AttributeValue::M(Item{{"k", N("5")}})}}});
+
   Error missing = MustFail(p.Run(table + "SET n = 1 WHERE pk = 'MSG#g1' AND sk = 'none'"));
   CHECK(missing.code == ErrorCode::kConditionalCheckFailed);
   CHECK(missing.message == "The conditional request failed");
