@@ -345,6 +345,20 @@ Result<Position> ReadNextToken(std::string_view statement, std::string_view toke
 
 // ---- running one statement -------------------------------------------------------------------
 
+// An error of the expressions written for a statement, as DynamoDB words it for the statement:
+// without naming an expression its caller never wrote ("Incorrect operand type for operator
+// or function; ..." where a FilterExpression would have "Invalid FilterExpression: " first).
+template <class T>
+Result<T> AsStatement(Result<T> r) {
+  if (r.ok()) return r;
+  Error e = std::move(r).error();
+  static constexpr std::string_view kPrefixes[] = {"Invalid KeyConditionExpression: ", "Invalid FilterExpression: ",
+                                                   "Invalid ConditionExpression: ", "Invalid UpdateExpression: "};
+  for (std::string_view prefix : kPrefixes)
+    if (e.message.starts_with(prefix)) e.message.erase(0, prefix.size());
+  return e;
+}
+
 std::optional<ReturnValue> ReturnValueOf(partiql::Returning r) {
   switch (r) {
     case partiql::Returning::kNone: return std::nullopt;
@@ -472,17 +486,17 @@ Result<std::pair<std::optional<Item>, std::optional<ConsumedCapacity>>> RunWrite
     p.expression_attribute_names = t.expression_attribute_names;
     p.expression_attribute_values = t.expression_attribute_values;
     p.return_consumed_capacity = capacity;
-    auto r = db.PutItem(p);
+    auto r = AsStatement(db.PutItem(p));
     if (!r.ok()) return r.error().code == ErrorCode::kConditionalCheckFailed ? DuplicateItem() : r.error();
     consumed = r->consumed_capacity;
   } else if (t.kind == TransactWriteItem::Kind::kDelete) {
-    LD_ASSIGN_OR_RETURN(auto r, db.DeleteItem(KeyedWrite<DeleteItemRequest>(plan, capacity, on_failure)));
+    LD_ASSIGN_OR_RETURN(auto r, AsStatement(db.DeleteItem(KeyedWrite<DeleteItemRequest>(plan, capacity, on_failure))));
     attributes = std::move(r.attributes);
     consumed = r.consumed_capacity;
   } else {
     auto u = KeyedWrite<UpdateItemRequest>(plan, capacity, on_failure);
     u.update_expression = t.update_expression;
-    LD_ASSIGN_OR_RETURN(auto r, db.UpdateItem(u));
+    LD_ASSIGN_OR_RETURN(auto r, AsStatement(db.UpdateItem(u)));
     attributes = std::move(r.attributes);
     consumed = r.consumed_capacity;
   }
@@ -622,7 +636,7 @@ Result<ExecuteStatementResponse> RunSelect(Database& db, Database::Impl& impl, c
     s.filter_expression = filter_text;
     s.expression_attribute_names = w.optional_names();
     s.expression_attribute_values = w.optional_values();
-    LD_ASSIGN_OR_RETURN(auto page, db.Scan(s));
+    LD_ASSIGN_OR_RETURN(auto page, AsStatement(db.Scan(s)));
     if (page.items) out.items = std::move(*page.items);
     if (page.last_evaluated_key) out.next_token = MakeNextToken(r.statement, Position{0, std::move(page.last_evaluated_key)});
     out.consumed_capacity = std::move(page.consumed_capacity);
@@ -648,7 +662,7 @@ Result<ExecuteStatementResponse> RunSelect(Database& db, Database::Impl& impl, c
       (*q.expression_attribute_values)[":partition"] = hash_values[i];
       q.limit = left;
       q.exclusive_start_key = i == at.key_index ? std::move(at.last_key) : std::nullopt;
-      LD_ASSIGN_OR_RETURN(auto page, db.Query(q));
+      LD_ASSIGN_OR_RETURN(auto page, AsStatement(db.Query(q)));
       Accumulate(&out.consumed_capacity, std::move(page.consumed_capacity));
       if (hash_values.size() == 1 && page.items) {
         out.items = std::move(*page.items);  // one partition: the page as read
@@ -744,7 +758,7 @@ Result<ExecuteTransactionResponse> Database::ExecuteTransaction(const ExecuteTra
       }
       g.transact_items.push_back({parsed[i].table, std::move(*key), std::nullopt, std::nullopt});
     }
-    LD_ASSIGN_OR_RETURN(auto got, TransactGetItems(g));
+    LD_ASSIGN_OR_RETURN(auto got, AsStatement(TransactGetItems(g)));
     for (std::size_t i = 0; i < got.responses.size(); ++i) {
       ItemResponse item;
       if (got.responses[i].item) item.item = Project(*got.responses[i].item, parsed[i].projection);
@@ -765,7 +779,7 @@ Result<ExecuteTransactionResponse> Database::ExecuteTransaction(const ExecuteTra
     w.transact_items.push_back(std::move(plan->item));
     inserts.push_back(plan->insert);
   }
-  auto done = TransactWriteItems(w);
+  auto done = AsStatement(TransactWriteItems(w));
   if (!done.ok()) {
     Error e = std::move(done).error();
     // An INSERT's condition is that the item is new: its failure is a duplicate.

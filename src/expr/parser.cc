@@ -136,8 +136,10 @@ Result<NodePtr> Parser::Primary() {
     }
   };
   if (auto op = op_of(Peek().kind)) {
+    const std::string op_text(Peek().text);
     ++pos_;
     LD_ASSIGN_OR_RETURN(NodePtr right, Operand());
+    if (*op != Node::Op::kEq && *op != Node::Op::kNe) LD_RETURN_IF_ERROR(CheckOrderable(op_text, {left, right}));
     auto n = std::make_shared<Node>();
     n->kind = Node::Kind::kCompare;
     n->op = *op;
@@ -150,6 +152,7 @@ Result<NodePtr> Parser::Primary() {
     if (!AtKeyword("AND")) return SyntaxError();
     ++pos_;
     LD_ASSIGN_OR_RETURN(NodePtr hi, Operand());
+    LD_RETURN_IF_ERROR(CheckOrderable("BETWEEN", {left, lo, hi}));
     return Make(Node::Kind::kBetween, {left, lo, hi});
   }
   if (AtKeyword("IN")) {
@@ -166,6 +169,18 @@ Result<NodePtr> Parser::Primary() {
     return Make(Node::Kind::kIn, std::move(children));
   }
   return SyntaxError();
+}
+
+// Ordering comparisons take strings, numbers and binaries: a value of another type among the
+// operands is refused when the expression is read, as DynamoDB refuses it.
+Status Parser::CheckOrderable(std::string_view op, std::initializer_list<NodePtr> operands) {
+  for (const NodePtr& o : operands) {
+    if (o->kind != Node::Kind::kValue) continue;
+    const Type t = o->value.type();
+    if (t != Type::kS && t != Type::kN && t != Type::kB)
+      return Invalid(fmt::format("Incorrect operand type for operator or function; operator or function: {}, operand type: {}", op, TypeName(t)));
+  }
+  return OkStatus();
 }
 
 Result<NodePtr> Parser::ConditionFunction(std::string_view name) {

@@ -35,6 +35,7 @@ class Parser {
   Result<NodePtr> And();
   Result<NodePtr> Not();
   Result<NodePtr> Primary();
+  Status CheckOrderable(std::string_view op, std::initializer_list<NodePtr> operands);
   Result<NodePtr> ConditionFunction(std::string_view name);
   Result<NodePtr> Operand();        // condition operands: path, value, size(path)
   Result<NodePtr> SetValue();       // operand [+|- operand]

@@ -251,6 +251,11 @@ TEST_CASE("the grammar's errors, in DynamoDB's words") {
   empty_parameters.parameters = std::vector<AttributeValue>{};
   CHECK(MustFail(p.db->ExecuteStatement(empty_parameters)).message ==
         "1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: Member must have length greater than or equal to 1");
+  // The expressions PartiQL writes aren't named in its errors.
+  CHECK(p.Message("SELECT * FROM \"cruddur-messages\" WHERE pk = 'x' AND message < ?", {AttributeValue::Bool(true)}) ==
+        "Incorrect operand type for operator or function; operator or function: <, operand type: BOOL");
+  CHECK(p.Message("SELECT * FROM \"cruddur-messages\" WHERE attribute_exists('x')") ==
+        "Operator or function requires a document path; operator or function: attribute_exists");
   Error missing = MustFail(p.Run("SELECT * FROM nope"));
   CHECK(missing.code == ErrorCode::kResourceNotFound);
   CHECK(missing.message == "Requested resource not found");

@@ -113,6 +113,15 @@ TEST_CASE("condition errors carry DynamoDB's texts") {
   CHECK(ConditionError("foo(pk)") == "Invalid ConditionExpression: Invalid function name; function: foo");
   CHECK(ConditionError("attribute_type(pk, :bad_type)") == "Invalid ConditionExpression: Invalid attribute type name found in type: STRING, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}");
   CHECK(ConditionError("begins_with(pk, :three)") == "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
+  // Ordering takes strings, numbers and binaries only (recorded against DynamoDB: "operator or
+  // function: <=, operand type: BOOL"); = and <> take any type.
+  CHECK(ConditionError("pk < :lst") == "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: <, operand type: L");
+  CHECK(ConditionError(":set >= pk", "FilterExpression") ==
+        "Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: >=, operand type: SS");
+  CHECK(ConditionError("pk BETWEEN :s AND :lst") ==
+        "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: L");
+  CHECK(!Eval("pk = :lst"));
+  CHECK(Eval("pk <> :set"));
   CHECK(ConditionError("attribute_exists(pk, :s)") == "Invalid ConditionExpression: Incorrect number of operands for operator or function; operator or function: attribute_exists, number of operands: 2");
   std::string in = "pk IN (";
   for (int i = 0; i < 101; ++i) in += (i ? ", " : "") + std::string(":s");
