@@ -50,9 +50,10 @@ class ExpressionWriter {
     std::string out;
     for (const auto& e : p) {
       if (e.index >= 0) {
-        out += "[" + std::to_string(e.index) + "]";
+        out.append("[").append(std::to_string(e.index)).append("]");
       } else {
-        out += (out.empty() ? "" : ".") + Name(e.name);
+        if (!out.empty()) out.push_back('.');
+        out.append(Name(e.name));
       }
     }
     return out;

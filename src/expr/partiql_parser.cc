@@ -538,7 +538,10 @@ class Parser {
     ParseReturning(st);
     if (st->returning != Returning::kNone && st->returning != Returning::kAllOld) {
       std::string clause;
-      for (std::size_t i = returning_at + 1; i < pos_; ++i) clause += (clause.empty() ? "" : " ") + Upper(tokens_[i].text);
+      for (std::size_t i = returning_at + 1; i < pos_; ++i) {
+        if (!clause.empty()) clause.push_back(' ');
+        clause.append(Upper(tokens_[i].text));
+      }
       throw ParseError{ValidationError(fmt::format(
           "Invalid returning clause: RETURNING {}. Only RETURNING ALL OLD * is allowed in DELETE statements.", clause))};
     }

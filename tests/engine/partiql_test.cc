@@ -16,9 +16,9 @@ struct Partiql {
   Partiql() {
     Must(db->CreateTable(CruddurMessagesSchema(/*with_stream=*/true)));
     for (int i = 1; i <= 5; ++i)
-      Must(db->PutItem({"cruddur-messages", MessageRow("g1", fmt::format("2023-0{}", i), fmt::format("message {}", i))}));
+      Put(*db, "cruddur-messages", MessageRow("g1", fmt::format("2023-0{}", i), fmt::format("message {}", i)));
     Item group = GroupRow("andrew", "g1", "2023-05");
-    Must(db->PutItem({"cruddur-messages", group}));
+    Put(*db, "cruddur-messages", group);
   }
   Result<ExecuteStatementResponse> Run(std::string statement, std::vector<AttributeValue> parameters = {},
                                        std::optional<int64_t> limit = std::nullopt, std::optional<std::string> token = std::nullopt) {
@@ -36,7 +36,10 @@ struct Partiql {
     return MustFail(Run(std::move(statement), std::move(parameters))).message;
   }
   std::optional<Item> Get(const std::string& pk, const std::string& sk) {
-    return Must(db->GetItem({"cruddur-messages", Item{{"pk", S(pk)}, {"sk", S(sk)}}})).item;
+    GetItemRequest g;
+    g.table_name = "cruddur-messages";
+    g.key = Item{{"pk", S(pk)}, {"sk", S(sk)}};
+    return Must(db->GetItem(g)).item;
   }
 };
 
@@ -71,7 +74,7 @@ TEST_CASE("SELECT with an equality on the partition key is a Query: sort key ord
 TEST_CASE("IN, or equalities ORed, on the partition key: a Query per value, in the order ORDER BY asks") {
   Partiql p;
   for (int i = 1; i <= 3; ++i)
-    Must(p.db->PutItem({"cruddur-messages", MessageRow("g0", fmt::format("2023-0{}", i), fmt::format("early {}", i))}));
+    Put(*p.db, "cruddur-messages", MessageRow("g0", fmt::format("2023-0{}", i), fmt::format("early {}", i)));
   auto pks = [](const std::vector<Item>& items) {
     std::vector<std::string> out;
     for (const auto& i : items) out.push_back(i.at("pk").s() + " " + i.at("sk").s());
@@ -113,9 +116,9 @@ TEST_CASE("SELECT without it scans the table, filtered") {
 
 TEST_CASE("projections are keyed by the path's last name; a missing attribute leaves it out") {
   Partiql p;
-  Must(p.db->PutItem({"cruddur-messages", Item{{"pk", S("doc")}, {"sk", S("1")},
-                                               {"m", AttributeValue::M(Item{{"nested", S("deep")}})},
-                                               {"l", AttributeValue::L({S("a"), S("b")})}}}));
+  Put(*p.db, "cruddur-messages", Item{{"pk", S("doc")}, {"sk", S("1")},
+                                      {"m", AttributeValue::M(Item{{"nested", S("deep")}})},
+                                      {"l", AttributeValue::L({S("a"), S("b")})}});
   auto items = p.Items("SELECT m.nested, l[1], pk, absent FROM \"cruddur-messages\" WHERE pk = 'doc'");
   REQUIRE(items.size() == 1);
   CHECK(items[0] == Item{{"nested", S("deep")}, {"l[1]", S("b")}, {"pk", S("doc")}});
@@ -286,7 +289,7 @@ TEST_CASE("nesting is bounded: no statement exhausts the stack") {
 TEST_CASE("writes through PartiQL are ordinary writes: stream records, indexes") {
   Partiql p;
   std::vector<std::string> events;
-  p.db->Subscribe("cruddur-messages", [&](const StreamRecord& r) { events.push_back(r.event_name); });
+  Must(p.db->Subscribe("cruddur-messages", [&](const StreamRecord& r) { events.push_back(r.event_name); }));
   Must(p.Run("INSERT INTO \"cruddur-messages\" VALUE {'pk': 'GRP#bayko', 'sk': '1', 'message_group_uuid': 'g1'}"));
   Must(p.Run("UPDATE \"cruddur-messages\" SET message = 'x' WHERE pk = 'GRP#bayko' AND sk = '1'"));
   Must(p.Run("DELETE FROM \"cruddur-messages\" WHERE pk = 'GRP#andrew' AND sk = '2023-05'"));
