@@ -38,6 +38,7 @@ GetShardIteratorRequest ParseGetShardIterator(const json& j);
 GetRecordsRequest ParseGetRecords(const json& j);
 
 json ToJson(const TableDescription& d);
+json ConsumedCapacityJson(const ConsumedCapacity& c);
 json ToJson(const CreateTableResponse& r);
 json ToJson(const DescribeTableResponse& r);
 json ToJson(const DeleteTableResponse& r);

@@ -167,6 +167,14 @@ void AppendItems(std::string* out, const ItemList& items) {
   out->push_back(']');
 }
 
+// "ConsumedCapacity":{...}, after a comma when members came before it.
+void AppendConsumed(std::string* out, const std::optional<ConsumedCapacity>& c, bool after_member) {
+  if (!c) return;
+  if (after_member) out->push_back(',');
+  out->append("\"ConsumedCapacity\":");
+  out->append(DumpJson(ConsumedCapacityJson(*c)));
+}
+
 }  // namespace
 
 std::string ExecuteStatementBody(const ExecuteStatementResponse& r) {
@@ -175,12 +183,7 @@ std::string ExecuteStatementBody(const ExecuteStatementResponse& r) {
   out.push_back('{');
   AppendItems(&out, r.items);
   if (r.next_token) fmt::format_to(std::back_inserter(out), ",\"NextToken\":\"{}\"", *r.next_token);  // hex digits
-  if (r.consumed_capacity) {
-    ExecuteStatementResponse only_capacity;
-    only_capacity.consumed_capacity = r.consumed_capacity;
-    out.append(",\"ConsumedCapacity\":");
-    out.append(DumpJson(ToJson(only_capacity)["ConsumedCapacity"]));
-  }
+  AppendConsumed(&out, r.consumed_capacity, true);
   out.push_back('}');
   return out;
 }
@@ -198,12 +201,7 @@ std::string QueryBody(const QueryResponse& r) {
     out.append(",\"LastEvaluatedKey\":");
     AppendItemJson(&out, *r.last_evaluated_key);
   }
-  if (r.consumed_capacity) {
-    QueryResponse only_capacity;
-    only_capacity.consumed_capacity = r.consumed_capacity;
-    out.append(",\"ConsumedCapacity\":");
-    out.append(DumpJson(ToJson(only_capacity)["ConsumedCapacity"]));
-  }
+  AppendConsumed(&out, r.consumed_capacity, true);
   out.push_back('}');
   return out;
 }
@@ -215,13 +213,7 @@ std::string GetItemBody(const GetItemResponse& r) {
     out.append("\"Item\":");
     AppendItemJson(&out, *r.item);
   }
-  if (r.consumed_capacity) {
-    GetItemResponse only_capacity;
-    only_capacity.consumed_capacity = r.consumed_capacity;
-    if (r.item) out.push_back(',');
-    out.append("\"ConsumedCapacity\":");
-    out.append(DumpJson(ToJson(only_capacity)["ConsumedCapacity"]));
-  }
+  AppendConsumed(&out, r.consumed_capacity, r.item.has_value());
   out.push_back('}');
   return out;
 }

@@ -33,32 +33,14 @@ json CapacityJson(const Capacity& c) {
   return o;
 }
 
-json ConsumedJson(const ConsumedCapacity& c) {
-  json o = {{"TableName", c.table_name}, {"CapacityUnits", c.capacity_units}};
-  if (c.read_capacity_units) o["ReadCapacityUnits"] = *c.read_capacity_units;
-  if (c.write_capacity_units) o["WriteCapacityUnits"] = *c.write_capacity_units;
-  if (c.table) o["Table"] = CapacityJson(*c.table);
-  if (!c.global_secondary_indexes.empty()) {
-    json g = json::object();
-    for (const auto& [k, v] : c.global_secondary_indexes) g[k] = CapacityJson(v);
-    o["GlobalSecondaryIndexes"] = g;
-  }
-  if (!c.local_secondary_indexes.empty()) {
-    json l = json::object();
-    for (const auto& [k, v] : c.local_secondary_indexes) l[k] = CapacityJson(v);
-    o["LocalSecondaryIndexes"] = l;
-  }
-  return o;
-}
-
 void AddConsumed(json& o, const std::optional<ConsumedCapacity>& c) {
-  if (c) o["ConsumedCapacity"] = ConsumedJson(*c);
+  if (c) o["ConsumedCapacity"] = ConsumedCapacityJson(*c);
 }
 
 void AddConsumedList(json& o, const std::optional<std::vector<ConsumedCapacity>>& list) {
   if (!list) return;
   json a = json::array();
-  for (const auto& c : *list) a.push_back(ConsumedJson(c));
+  for (const auto& c : *list) a.push_back(ConsumedCapacityJson(c));
   o["ConsumedCapacity"] = a;
 }
 
@@ -88,6 +70,24 @@ json WriteRequestJson(const WriteRequest& w) {
 }
 
 }  // namespace
+
+json ConsumedCapacityJson(const ConsumedCapacity& c) {
+  json o = {{"TableName", c.table_name}, {"CapacityUnits", c.capacity_units}};
+  if (c.read_capacity_units) o["ReadCapacityUnits"] = *c.read_capacity_units;
+  if (c.write_capacity_units) o["WriteCapacityUnits"] = *c.write_capacity_units;
+  if (c.table) o["Table"] = CapacityJson(*c.table);
+  if (!c.global_secondary_indexes.empty()) {
+    json g = json::object();
+    for (const auto& [k, v] : c.global_secondary_indexes) g[k] = CapacityJson(v);
+    o["GlobalSecondaryIndexes"] = g;
+  }
+  if (!c.local_secondary_indexes.empty()) {
+    json l = json::object();
+    for (const auto& [k, v] : c.local_secondary_indexes) l[k] = CapacityJson(v);
+    o["LocalSecondaryIndexes"] = l;
+  }
+  return o;
+}
 
 json ToJson(const TableDescription& d) {
   json o;
