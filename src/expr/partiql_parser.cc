@@ -227,9 +227,17 @@ class Parser {
     return parameters_[next_parameter_++];
   }
 
+  // A number literal; DynamoDB's errors for one say where it stands in its value ("under
+  // root", "under root.x", "under root[1]").
   AttributeValue NumberValue(std::string_view text, bool negative) {
     auto n = Number::Parse(negative ? "-" + std::string(text) : std::string(text));
-    if (!n.ok()) throw ParseError{n.error()};
+    if (!n.ok()) {
+      Error e = n.error();
+      std::string where = "root";
+      for (const std::string& part : value_path_) where += part;
+      e.message += " under " + where;
+      throw ParseError{std::move(e)};
+    }
     return AttributeValue::N(*n);
   }
 
@@ -281,7 +289,9 @@ class Parser {
         if (k.kind != Token::Kind::kString) Unexpected();
         std::string key = Take().text;
         ExpectPunct(":");
+        value_path_.push_back("." + key);
         AttributeValue v = Value();
+        value_path_.pop_back();
         if (!m.try_emplace(key, std::move(v)).second) Malformed(fmt::format("Duplicate key in tuple: {}", key));
       } while (Punct(","));
       ExpectPunct("}");
@@ -294,8 +304,11 @@ class Parser {
     ExpectPunct("[");
     std::vector<AttributeValue> l;
     if (!Punct("]")) {
-      do l.push_back(Value());
-      while (Punct(","));
+      do {
+        value_path_.push_back("[" + std::to_string(l.size()) + "]");
+        l.push_back(Value());
+        value_path_.pop_back();
+      } while (Punct(","));
       ExpectPunct("]");
     }
     return AttributeValue::L(std::move(l));
@@ -579,6 +592,7 @@ class Parser {
   };
 
   std::vector<Token> tokens_;
+  std::vector<std::string> value_path_;  // where the value being read stands in its literal
   int depth_ = 0;
   std::size_t pos_ = 0;
   const std::vector<AttributeValue>& parameters_;

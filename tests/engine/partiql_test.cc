@@ -254,6 +254,13 @@ TEST_CASE("the grammar's errors, in DynamoDB's words") {
   empty_parameters.parameters = std::vector<AttributeValue>{};
   CHECK(MustFail(p.db->ExecuteStatement(empty_parameters)).message ==
         "1 validation error detected: Value '[]' at 'parameters' failed to satisfy constraint: Member must have length greater than or equal to 1");
+  // A number that can't be stored says where it stands in its value.
+  CHECK(p.Message("SELECT * FROM \"cruddur-messages\" WHERE n = 1e400") ==
+        "Number overflow. Attempting to store a number with magnitude larger than supported range under root");
+  CHECK(p.Message("INSERT INTO \"cruddur-messages\" VALUE {'pk': 'a', 'sk': 'b', 'x': 1e-400}") ==
+        "Number underflow. Attempting to store a number with magnitude smaller than supported range under root.x");
+  CHECK(p.Message("INSERT INTO \"cruddur-messages\" VALUE {'pk': 'a', 'sk': 'b', 'l': [1, 123456789012345678901234567890123456789]}") ==
+        "Attempting to store more than 38 significant digits in a Number under root.l[1]");
   // The expressions PartiQL writes aren't named in its errors.
   CHECK(p.Message("SELECT * FROM \"cruddur-messages\" WHERE pk = 'x' AND message < ?", {AttributeValue::Bool(true)}) ==
         "Incorrect operand type for operator or function; operator or function: <, operand type: BOOL");
