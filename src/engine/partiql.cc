@@ -180,6 +180,9 @@ KeyNames KeysOf(const std::vector<KeySchemaElement>& schema) {
 struct Target {
   KeyNames table;
   KeyNames keys;  // what the statement reads: the index's, or the table's
+  // A global secondary index that doesn't project every attribute: its name and the
+  // attributes it has (keys included). A SELECT can't ask it for others.
+  std::optional<std::pair<std::string, std::set<std::string>>> partial_gsi;
 };
 
 Result<Target> TargetOf(Database::Impl& db, const Statement& st) {
@@ -192,6 +195,13 @@ Result<Target> TargetOf(Database::Impl& db, const Statement& st) {
     const engine::IndexMeta* index = table->FindIndex(*st.index);
     if (!index) return Invalid("The table does not have the specified index");
     t.keys = KeysOf(index->key_schema);
+    const auto type = index->projection.projection_type.value_or(ProjectionType::kAll);
+    if (index->global && type != ProjectionType::kAll) {
+      std::set<std::string> has;
+      for (const auto& names : {t.table.all(), t.keys.all()}) has.insert(names.begin(), names.end());
+      if (type == ProjectionType::kInclude) has.insert(index->projection.non_key_attributes.begin(), index->projection.non_key_attributes.end());
+      t.partial_gsi.emplace(index->name, std::move(has));
+    }
   }
   return t;
 }
@@ -572,6 +582,17 @@ Result<ExecuteStatementResponse> RunSelect(Database& db, Database::Impl& impl, c
     LD_RETURN_IF_ERROR(CheckProjection(*st.projection));
   }
   LD_ASSIGN_OR_RETURN(Target target, TargetOf(impl, st));
+  if (target.partial_gsi && st.projection) {
+    std::vector<std::string> missing;
+    for (const auto& p : *st.projection)
+      if (!target.partial_gsi->second.contains(p[0].name) && std::find(missing.begin(), missing.end(), p[0].name) == missing.end())
+        missing.push_back(p[0].name);
+    if (!missing.empty()) {
+      std::string list;
+      for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+      return errors::Invalid(fmt::format("Global secondary index {} does not project [{}]", target.partial_gsi->first, list));
+    }
+  }
   ExpressionWriter w;
   std::vector<const Condition*> conjuncts;
   if (st.where) Conjuncts(*st.where, &conjuncts);

@@ -104,6 +104,25 @@ TEST_CASE("IN, or equalities ORed, on the partition key: a Query per value, in t
   CHECK(seen.back() == "MSG#g1 2023-05");
 }
 
+TEST_CASE("a SELECT list can't ask a global secondary index for attributes it doesn't project") {
+  auto db = OpenTestDb();
+  auto schema = CruddurMessagesSchema();
+  (*schema.global_secondary_indexes)[0].projection = Projection{ProjectionType::kInclude, {"message"}};
+  Must(db->CreateTable(schema));
+  Put(*db, "cruddur-messages", GroupRow("andrew", "g1", "2023-05"));
+  ExecuteStatementRequest r;
+  r.statement = "SELECT user_handle, message, sk, user_uuid.x FROM \"cruddur-messages\".\"message-group-sk-index\" "
+                "WHERE message_group_uuid = 'g1'";
+  CHECK(MustFail(db->ExecuteStatement(r)).message ==
+        "One or more parameter values were invalid: Global secondary index message-group-sk-index does not project [user_handle, user_uuid]");
+  r.statement = "SELECT message, sk FROM \"cruddur-messages\".\"message-group-sk-index\" WHERE message_group_uuid = 'g1'";
+  CHECK(Must(db->ExecuteStatement(r)).items.size() == 1);
+  r.statement = "SELECT * FROM \"cruddur-messages\".\"message-group-sk-index\" WHERE message_group_uuid = 'g1'";
+  auto all = Must(db->ExecuteStatement(r)).items;
+  REQUIRE(all.size() == 1);
+  CHECK(!all[0].contains("user_handle"));  // what the index holds
+}
+
 TEST_CASE("SELECT without it scans the table, filtered") {
   Partiql p;
   CHECK(p.Items("SELECT * FROM \"cruddur-messages\"").size() == 6);
