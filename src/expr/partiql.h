@@ -7,6 +7,7 @@
 //   SELECT * | path, ... FROM "table"["index"] [WHERE condition] [ORDER BY path [ASC|DESC]]
 //   INSERT INTO "table" VALUE {'attr': value, ...}
 //   UPDATE "table" [SET path = operand | REMOVE path]... WHERE condition [RETURNING ...]
+//   FROM "table" WHERE condition [SET ... | REMOVE ...]... [RETURNING ...]   (the same UPDATE)
 //   DELETE FROM "table" WHERE condition [RETURNING ALL OLD *]
 //   EXISTS(SELECT * FROM "table" WHERE condition)     (ExecuteTransaction's condition check)
 //

@@ -120,6 +120,8 @@ class Parser {
       ParseUpdate(&st);
     } else if (Keyword("DELETE")) {
       ParseDelete(&st);
+    } else if (Keyword("FROM")) {
+      ParseFromFirstUpdate(&st);
     } else if (Keyword("EXISTS")) {  // a transaction's condition check: EXISTS(SELECT ...)
       ExpectPunct("(");
       ExpectKeyword("SELECT");
@@ -519,6 +521,25 @@ class Parser {
   void ParseUpdate(Statement* st) {
     st->kind = Statement::Kind::kUpdate;
     Table(st);
+    ParseUpdateClauses(st);
+    ExpectKeyword("WHERE");
+    st->where = ParseOr();
+    ParseReturning(st);
+  }
+
+  // FROM "table" WHERE ... SET ... [REMOVE ...] [RETURNING ...]: an UPDATE written the other
+  // way round, which DynamoDB accepts too.
+  void ParseFromFirstUpdate(Statement* st) {
+    st->kind = Statement::Kind::kUpdate;
+    Table(st);
+    ExpectKeyword("WHERE");
+    st->where = ParseOr();
+    ParseUpdateClauses(st);
+    ParseReturning(st);
+  }
+
+  // One or more SET / REMOVE clauses.
+  void ParseUpdateClauses(Statement* st) {
     bool any = false;
     while (true) {
       if (Keyword("SET")) {
@@ -536,9 +557,6 @@ class Parser {
       any = true;
     }
     if (!any) Unexpected();
-    ExpectKeyword("WHERE");
-    st->where = ParseOr();
-    ParseReturning(st);
   }
 
   void ParseDelete(Statement* st) {

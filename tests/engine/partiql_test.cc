@@ -217,13 +217,21 @@ TEST_CASE("UPDATE changes the one item its whole key names, under its other cond
   returned = Must(p.Run(table + "SET m.k = 5 WHERE pk = 'MSG#g1' AND sk = '2023-01' RETURNING MODIFIED NEW *")).items;
   CHECK(returned == std::vector<Item>{Item{{"m", AttributeValue::M(Item{{"k", N("5")}})}}});
 
+  // The same UPDATE written FROM first.
+  returned = Must(p.Run("FROM \"cruddur-messages\" WHERE pk = 'MSG#g1' AND sk = '2023-01' SET n = 12 REMOVE m "
+                        "RETURNING ALL NEW *")).items;
+  REQUIRE(returned.size() == 1);
+  CHECK((returned[0].at("n") == N("12") && !returned[0].contains("m")));
+  CHECK(MustFail(p.Run("FROM \"cruddur-messages\" WHERE pk = 'MSG#g1' AND sk = 'none' SET n = 1")).code ==
+        ErrorCode::kConditionalCheckFailed);
+
   Error missing = MustFail(p.Run(table + "SET n = 1 WHERE pk = 'MSG#g1' AND sk = 'none'"));
   CHECK(missing.code == ErrorCode::kConditionalCheckFailed);
   CHECK(missing.message == "The conditional request failed");
   CHECK(!p.Get("MSG#g1", "none"));
   CHECK(MustFail(p.Run(table + "SET n = 1 WHERE pk = 'MSG#g1' AND sk = '2023-01' AND n > 100")).code ==
         ErrorCode::kConditionalCheckFailed);
-  CHECK(p.Get("MSG#g1", "2023-01")->at("n") == N("11"));
+  CHECK(p.Get("MSG#g1", "2023-01")->at("n") == N("12"));
 
   CHECK(p.Message(table + "SET n = 1 WHERE pk = 'MSG#g1'") == "Where clause does not contain a mandatory equality on all key attributes");
   CHECK(p.Message(table + "SET n = 1 WHERE pk = 'MSG#g1' OR sk = 'x'") == "Where clause does not contain a mandatory equality on all key attributes");
