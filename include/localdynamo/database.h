@@ -57,7 +57,8 @@ class Database {
   // What DynamoDB's time-to-live process does, now: deletes the items of tables with time to
   // live enabled whose attribute is a Number of epoch seconds before the Clock's now (but not
   // more than five years before), with REMOVE stream records whose userIdentity is the
-  // service; no capacity is consumed. At most 1000 per table per call; returns how many.
+  // service; no capacity is consumed. Per table per call it reads at most 100,000 items and
+  // deletes at most 1000, the next call taking up where it stopped; returns how many.
   // `localdynamo serve` calls it every few seconds; in-process, call it when the test wants.
   Result<int64_t> DeleteExpiredItems();
 

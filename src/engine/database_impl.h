@@ -32,6 +32,10 @@ struct Database::Impl {
 
   // Catalog cache, refreshed whenever the stored catalog version moves (another handle or
   // process may have changed it).
+  // Time to live's sweep: where each table's next pass starts (after this full key; none: at
+  // the table's first item), so that a pass reads a bounded part of a large table.
+  std::mutex expiry_mu;
+  std::map<uint32_t, std::string> expiry_resume;
   std::mutex catalog_mu;
   uint64_t catalog_version = ~uint64_t{0};
   std::map<std::string, TablePtr, std::less<>> tables;

@@ -24,6 +24,9 @@ namespace {
 constexpr int64_t kIgnoredAfterSeconds = int64_t{5} * 365 * 24 * 3600;
 // Deletions per call: one write transaction, kept small (LMDB caps the pages one may dirty).
 constexpr std::size_t kDeletionsPerCall = 1000;
+// Items read per table per call: a pass over a large table is spread over several calls, each
+// taking up where the last stopped (about 0.7 µs an item).
+constexpr std::size_t kReadsPerCall = 100000;
 
 // Whether a time-to-live value of `at` epoch seconds has expired at `now`: in the past, but
 // not more than five years.
@@ -143,14 +146,29 @@ Result<int64_t> Database::DeleteExpiredItems() {
     // transaction if they are still there and still expired.
     std::vector<Item> keys;
     {
+      std::optional<std::string> resume;
+      {
+        std::lock_guard lock(db.expiry_mu);
+        if (auto it = db.expiry_resume.find(t->number); it != db.expiry_resume.end()) resume = it->second;
+      }
       LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
       LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().data));
       const std::string prefix = storage::KeyspacePrefix(t->number, 0);
-      storage::RangeScanner scan(std::move(cursor), {prefix, storage::Bound::Kind::kInclusive},
-                                 {prefix, storage::Bound::Kind::kPrefix}, true);
-      while (keys.size() < kDeletionsPerCall) {
+      storage::Bound from = resume ? storage::Bound{*resume, storage::Bound::Kind::kExclusive}
+                                   : storage::Bound{prefix, storage::Bound::Kind::kInclusive};
+      storage::RangeScanner scan(std::move(cursor), std::move(from), {prefix, storage::Bound::Kind::kPrefix}, true);
+      std::size_t read = 0;
+      std::string last_read;
+      std::optional<std::string> stopped_after;  // none: the pass reached the table's end
+      while (true) {
+        if (keys.size() == kDeletionsPerCall || read == kReadsPerCall) {
+          stopped_after = last_read;
+          break;
+        }
         LD_ASSIGN_OR_RETURN(auto e, scan.Next());
         if (!e) break;
+        ++read;
+        last_read.assign(e->full_key);
         bool corrupt = false;
         if (!Expired(e->payload, t->ttl_attribute, now_seconds, &corrupt)) {
           if (corrupt) return InternalError("corrupt item");
@@ -159,6 +177,12 @@ Result<int64_t> Database::DeleteExpiredItems() {
         Item item;
         if (!storage::DecodeItem(e->payload, &item)) return InternalError("corrupt item");
         keys.push_back(engine::ExtractKey(*t, nullptr, item));
+      }
+      std::lock_guard lock(db.expiry_mu);
+      if (stopped_after) {
+        db.expiry_resume[t->number] = std::move(*stopped_after);
+      } else {
+        db.expiry_resume.erase(t->number);
       }
     }
     if (keys.empty()) continue;

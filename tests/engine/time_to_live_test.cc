@@ -5,6 +5,8 @@
 
 #include <chrono>
 
+#include <fmt/format.h>
+
 #include "support/fixtures.h"
 
 using namespace ld_test;
@@ -206,4 +208,38 @@ TEST_CASE("DeleteExpiredItems reads the clock only when a table has time to live
   const int enabled = clock->readings;
   CHECK(Must(db->DeleteExpiredItems()) == 0);
   CHECK(clock->readings == enabled + 1);
+}
+
+TEST_CASE("a pass takes up where the last stopped, and comes round to the start again") {
+  auto clock = std::make_shared<ManualClock>();
+  Options o;
+  o.clock = clock;
+  o.durability = Durability::kNoSync;
+  auto db = Must(Database::OpenInMemory(o));
+  CreateTableRequest c;
+  c.table_name = "sessions";
+  c.attribute_definitions = {{"id", ScalarAttributeType::kS}};
+  c.key_schema = {{"id", KeyType::kHash}};
+  c.billing_mode = BillingMode::kPayPerRequest;
+  Must(db->CreateTable(c));
+  const int64_t now = clock->now / 1000;
+  // 3000 items, every other one expired: 1500 to delete, at most 1000 a call.
+  BatchWriteItemRequest b;
+  for (int i = 0; i < 3000; ++i) {
+    auto& list = b.request_items["sessions"];
+    list.push_back(WriteRequest{Item{{"id", S(fmt::format("{:05}", i))}, {"exp", N(std::to_string(i % 2 ? now + 60 : now - 60))}},
+                                std::nullopt});
+    if (list.size() == 25) {
+      Must(db->BatchWriteItem(b));
+      b.request_items.clear();
+    }
+  }
+  Must(db->UpdateTimeToLive({"sessions", {"exp", true}}));
+  CHECK(Must(db->DeleteExpiredItems()) == 1000);
+  // An item before where the pass stopped expires now: the next call finishes the pass first.
+  Put(*db, "sessions", {{"id", S("00001")}, {"exp", N(std::to_string(now - 1))}});
+  CHECK(Must(db->DeleteExpiredItems()) == 500);
+  CHECK(Must(db->DeleteExpiredItems()) == 1);  // the next pass, from the start
+  CHECK(Must(db->DeleteExpiredItems()) == 0);
+  CHECK(Must(db->DescribeTable({"sessions"})).table.item_count == 1499);
 }
