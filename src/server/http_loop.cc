@@ -183,6 +183,7 @@ void HttpLoop::Loop(int ep) {
     r.status = status;
     r.content_type = "text/plain";
     r.body = std::move(body);
+    if (options_.decorate_refusal) options_.decorate_refusal(r);
     AppendResponse(&c.out, r, keep_alive);
     if (!keep_alive) c.close_after = true;
   };

@@ -43,6 +43,9 @@ struct HttpOptions {
   std::size_t max_body = 16 * 1024 * 1024;
   std::chrono::milliseconds idle_timeout{60000};     // keep-alive connections with nothing to do
   std::chrono::milliseconds request_timeout{30000};  // a request that has begun but not arrived whole
+  // Adds to the answers the loop gives itself (400, 413, 431 for requests it can't read), as
+  // the handler adds to its own: the server's x-amzn-RequestId, say.
+  std::function<void(HttpResponse&)> decorate_refusal;
 };
 
 class HttpLoop {

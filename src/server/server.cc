@@ -125,6 +125,9 @@ Result<std::unique_ptr<Server>> Server::Start(Database& db, ServerOptions option
   ho.threads = options.threads > 0 ? options.threads
                                    : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   ho.max_body = kMaxRequestBytes;
+  ho.decorate_refusal = [&db](server::HttpResponse& res) {
+    res.headers.emplace_back("x-amzn-RequestId", server::RequestId(db.options().ids->NewUuid()));
+  };
   Impl* raw = impl.get();
   LD_ASSIGN_OR_RETURN(impl->http, server::HttpLoop::Bind(ho, [raw](const server::HttpRequest& req, server::HttpResponse& res) {
     raw->Handle(req, res);

@@ -155,8 +155,9 @@ class ServerTest(unittest.TestCase):
                          "Member must not be null; Value null at 'key' failed to satisfy constraint: Member must not be null")
         status, _, body = self.raw("DynamoDB_20120810.ListTables", "{}", content_type="text/plain")
         self.assertEqual(status, 400)
-        status, _, _ = self.raw("DynamoDB_20120810.ListTables", "x" * (17 * 1024 * 1024))
+        status, headers, _ = self.raw("DynamoDB_20120810.ListTables", "x" * (17 * 1024 * 1024))
         self.assertEqual(status, 413)
+        self.assertEqual(len(headers["x-amzn-RequestId"]), 52)  # the loop's own refusals carry one too
         # The server is still serving.
         self.assertIn("tbl", self.c.list_tables()["TableNames"])
 

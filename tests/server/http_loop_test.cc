@@ -28,6 +28,8 @@ struct Served {
     o.threads = 1;
     o.request_timeout = 300ms;
     o.idle_timeout = 600ms;
+    o.max_body = 1000;
+    o.decorate_refusal = [](HttpResponse& r) { r.headers.emplace_back("x-amzn-RequestId", "REFUSED"); };
     loop = std::move(HttpLoop::Bind(o, [](const HttpRequest&, HttpResponse& res) { res.body = "{}"; })).value();
     loop->Start();
   }
@@ -97,4 +99,20 @@ TEST_CASE("a request in pieces, all within the timeout, is answered; then the id
   CHECK(got.ends_with("\r\n\r\n{}"));
   CHECK(Clock::now() - answered >= 500ms);  // kept alive for the idle timeout, not less
   CHECK(took < 3s);
+}
+
+TEST_CASE("the loop's own refusals carry what the server adds to every answer") {
+  Served s;
+  int fd = s.Connect();
+  Send(fd, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n");
+  auto [got, took] = ReadUntilClosed(fd);
+  CHECK(got.starts_with("HTTP/1.1 413 "));
+  CHECK(got.find("\r\nx-amzn-RequestId: REFUSED\r\n") != std::string::npos);
+  fd = s.Connect();
+  Send(fd, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
+  char buf[512];
+  const ssize_t n = recv(fd, buf, sizeof buf, 0);
+  REQUIRE(n > 0);
+  CHECK(std::string(buf, static_cast<std::size_t>(n)).find("REFUSED") == std::string::npos);  // answered by the handler
+  close(fd);
 }
