@@ -74,6 +74,9 @@ struct CreateTableRequest {
   std::optional<StreamSpecification> stream_specification;
   std::optional<bool> deletion_protection_enabled;
   std::optional<std::vector<Tag>> tags;  // checked as TagResource checks them; [] is allowed
+  std::optional<SSESpecification> sse_specification;
+  std::optional<TableClass> table_class;
+  std::optional<OnDemandThroughput> on_demand_throughput;
 };
 struct CreateTableResponse {
   TableDescription table_description;

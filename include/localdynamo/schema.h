@@ -94,6 +94,26 @@ struct BillingModeSummary {
   double last_update_to_pay_per_request_date_time = 0;  // epoch seconds
 };
 
+// Settings DynamoDB keeps and reports but that change nothing here (no encryption, storage
+// tier or request-rate ceiling is emulated): CreateTable's SSESpecification, TableClass and
+// OnDemandThroughput, described back as DynamoDB describes them.
+enum class TableClass { kStandard, kStandardInfrequentAccess };
+struct SSESpecification {
+  std::optional<bool> enabled;
+  std::optional<std::string> sse_type;           // "KMS" (the only type DynamoDB takes)
+  std::optional<std::string> kms_master_key_id;  // a key id, alias or ARN; default: an AWS managed key
+};
+struct SSEDescription {
+  std::string status = "ENABLED";
+  std::string sse_type = "KMS";
+  std::string kms_master_key_arn;
+};
+struct OnDemandThroughput {
+  std::optional<int64_t> max_read_request_units;
+  std::optional<int64_t> max_write_request_units;
+  bool operator==(const OnDemandThroughput&) const = default;
+};
+
 // A resource tag (TagResource, CreateTable's Tags).
 struct Tag {
   std::string key;
@@ -117,6 +137,9 @@ struct TableDescription {
   std::optional<std::string> latest_stream_label;
   std::optional<std::string> latest_stream_arn;
   bool deletion_protection_enabled = false;
+  std::optional<SSEDescription> sse_description;          // when SSE was enabled with KMS
+  std::optional<TableClass> table_class;                  // TableClassSummary, when one was set
+  std::optional<OnDemandThroughput> on_demand_throughput;  // when one was set
   int64_t table_size_bytes = 0;
   int64_t item_count = 0;
 };
@@ -129,5 +152,6 @@ const char* ToString(BillingMode v);
 const char* ToString(StreamViewType v);
 const char* ToString(TableStatus v);
 const char* ToString(IndexStatus v);
+const char* ToString(TableClass v);
 
 }  // namespace localdynamo

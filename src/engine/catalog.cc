@@ -257,6 +257,9 @@ Result<TableDescription> Database::Impl::Describe(const Txn& txn, const TableMet
     d.latest_stream_arn = t.streams.back().arn;
   }
   d.deletion_protection_enabled = t.deletion_protection;
+  if (!t.sse_kms_key_arn.empty()) d.sse_description = SSEDescription{"ENABLED", "KMS", t.sse_kms_key_arn};
+  d.table_class = t.table_class;
+  d.on_demand_throughput = t.on_demand_throughput;
   return d;
 }
 

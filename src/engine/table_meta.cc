@@ -132,6 +132,10 @@ std::string SerializeTableMeta(const TableMeta& t) {
   // Optional members (absent in catalogs written before they existed, and when unset).
   if (!t.tags.empty()) j["tags"] = TagsJson(t.tags);
   if (t.recovery_since_millis) j["recovery"] = {t.recovery_since_millis, t.recovery_period_days};
+  if (!t.sse_kms_key_arn.empty()) j["sse_kms"] = t.sse_kms_key_arn;
+  if (t.table_class) j["class"] = static_cast<int>(*t.table_class);
+  if (const auto& od = t.on_demand_throughput)
+    j["on_demand"] = {od->max_read_request_units.value_or(-2), od->max_write_request_units.value_or(-2)};
   return j.dump();
 }
 
@@ -183,6 +187,13 @@ std::optional<TableMeta> ParseTableMeta(std::string_view text) {
     t.ttl_attribute = j.value("ttl", "");  // absent in tables whose time to live never changed
     t.ttl_changed_millis = j.value("ttl_changed", int64_t{0});
     if (j.contains("tags")) t.tags = TagsFrom(j.at("tags"));
+    t.sse_kms_key_arn = j.value("sse_kms", "");
+    if (j.contains("class")) t.table_class = static_cast<TableClass>(j.at("class").get<int>());
+    if (j.contains("on_demand")) {
+      // -2 stands for a member that wasn't given (DynamoDB's own "no limit" is -1).
+      auto member = [&](int i) { const int64_t v = j.at("on_demand").at(i); return v == -2 ? std::nullopt : std::optional(v); };
+      t.on_demand_throughput = OnDemandThroughput{member(0), member(1)};
+    }
     if (j.contains("recovery")) {
       t.recovery_since_millis = j.at("recovery").at(0);
       t.recovery_period_days = j.at("recovery").at(1);

@@ -67,6 +67,9 @@ struct TableMeta {
   std::vector<Tag> tags;           // in the order their keys were first set
   int64_t recovery_since_millis = 0;  // point-in-time recovery: enabled since (0: disabled)
   int64_t recovery_period_days = 35;
+  std::string sse_kms_key_arn;  // server-side encryption with KMS: the key (else "")
+  std::optional<TableClass> table_class;
+  std::optional<OnDemandThroughput> on_demand_throughput;
 
   const IndexMeta* FindIndex(std::string_view index_name) const;
   // The current (enabled) stream, or null.

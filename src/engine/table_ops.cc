@@ -241,6 +241,15 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
     LD_RETURN_IF_ERROR(engine::EnableStream(db, txn, t, *r.stream_specification->stream_view_type));
   t.deletion_protection = r.deletion_protection_enabled.value_or(false);
   if (r.tags) t.tags = *r.tags;
+  if (r.sse_specification && r.sse_specification->enabled.value_or(false)) {
+    // An AWS managed key unless one is named; a key id or alias becomes the key's ARN.
+    const std::string key = r.sse_specification->kms_master_key_id.value_or(db.options.ids->NewUuid());
+    t.sse_kms_key_arn = key.starts_with("arn:") ? key
+                                                : fmt::format("arn:aws:kms:{}:{}:{}", db.options.region, db.options.account_id,
+                                                              key.starts_with("alias/") ? key : "key/" + key);
+  }
+  t.table_class = r.table_class;
+  t.on_demand_throughput = r.on_demand_throughput;
 
   LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
   LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, t));

@@ -48,6 +48,10 @@ const char* ToString(TableStatus v) {
   return "ACTIVE";
 }
 
+const char* ToString(TableClass v) {
+  return v == TableClass::kStandard ? "STANDARD" : "STANDARD_INFREQUENT_ACCESS";
+}
+
 const char* ToString(IndexStatus v) {
   switch (v) {
     case IndexStatus::kCreating: return "CREATING";

@@ -34,6 +34,11 @@ constexpr const char* kCondOpSet = "[AND, OR]";
 constexpr EnumName<BillingMode> kBilling[] = {{"PROVISIONED", BillingMode::kProvisioned},
                                               {"PAY_PER_REQUEST", BillingMode::kPayPerRequest}};
 constexpr const char* kBillingSet = "[PROVISIONED, PAY_PER_REQUEST]";
+constexpr EnumName<TableClass> kTableClass[] = {{"STANDARD", TableClass::kStandard},
+                                                {"STANDARD_INFREQUENT_ACCESS", TableClass::kStandardInfrequentAccess}};
+constexpr const char* kTableClassSet = "[STANDARD, STANDARD_INFREQUENT_ACCESS]";
+constexpr EnumName<std::string_view> kSseType[] = {{"AES256", "AES256"}, {"KMS", "KMS"}};
+constexpr const char* kSseTypeSet = "[AES256, KMS]";
 constexpr EnumName<KeyType> kKeyType[] = {{"HASH", KeyType::kHash}, {"RANGE", KeyType::kRange}};
 constexpr const char* kKeyTypeSet = "[HASH, RANGE]";
 constexpr EnumName<ScalarAttributeType> kAttrType[] = {
@@ -241,6 +246,19 @@ CreateTableRequest ParseCreateTable(const json& j) {
   q.stream_specification = Stream(r);
   q.deletion_protection_enabled = r.Bool("DeletionProtectionEnabled");
   if (r.Has("Tags")) q.tags = Tags(r);
+  if (r.Has("SSESpecification")) {
+    Reader e = r.Child("SSESpecification");
+    SSESpecification sse;
+    sse.enabled = e.Bool("Enabled");
+    if (auto type = e.Enum("SSEType", kSseType, kSseTypeSet)) sse.sse_type = std::string(*type);
+    sse.kms_master_key_id = e.String("KMSMasterKeyId");
+    q.sse_specification = sse;
+  }
+  q.table_class = r.Enum("TableClass", kTableClass, kTableClassSet);
+  if (r.Has("OnDemandThroughput")) {
+    Reader e = r.Child("OnDemandThroughput");
+    q.on_demand_throughput = OnDemandThroughput{e.Long("MaxReadRequestUnits"), e.Long("MaxWriteRequestUnits")};
+  }
   f.ThrowIfAny();
   return q;
 }

@@ -140,6 +140,15 @@ json ToJson(const TableDescription& d) {
   if (d.latest_stream_label) o["LatestStreamLabel"] = *d.latest_stream_label;
   if (d.latest_stream_arn) o["LatestStreamArn"] = *d.latest_stream_arn;
   o["DeletionProtectionEnabled"] = d.deletion_protection_enabled;
+  if (const auto& sse = d.sse_description)
+    o["SSEDescription"] = {{"Status", sse->status}, {"SSEType", sse->sse_type}, {"KMSMasterKeyArn", sse->kms_master_key_arn}};
+  if (d.table_class) o["TableClassSummary"] = {{"TableClass", ToString(*d.table_class)}};
+  if (const auto& od = d.on_demand_throughput) {
+    json t = json::object();
+    if (od->max_read_request_units) t["MaxReadRequestUnits"] = *od->max_read_request_units;
+    if (od->max_write_request_units) t["MaxWriteRequestUnits"] = *od->max_write_request_units;
+    o["OnDemandThroughput"] = t;
+  }
   return o;
 }
 

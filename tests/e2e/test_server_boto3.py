@@ -230,6 +230,19 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(limits, {"AccountMaxReadCapacityUnits": 80000, "AccountMaxWriteCapacityUnits": 80000,
                                   "TableMaxReadCapacityUnits": 40000, "TableMaxWriteCapacityUnits": 40000})
         self.c.delete_table(TableName="tagged")
+        # Settings DynamoDB describes back (infrastructure tools compare them with what they asked).
+        created = self.c.create_table(TableName="settings", BillingMode="PAY_PER_REQUEST",
+                                      AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                                      KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                                      SSESpecification={"Enabled": True, "SSEType": "KMS"},
+                                      TableClass="STANDARD_INFREQUENT_ACCESS",
+                                      OnDemandThroughput={"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 50})
+        for d in (created["TableDescription"], self.c.describe_table(TableName="settings")["Table"]):
+            self.assertEqual((d["SSEDescription"]["Status"], d["SSEDescription"]["SSEType"]), ("ENABLED", "KMS"))
+            self.assertTrue(d["SSEDescription"]["KMSMasterKeyArn"].startswith("arn:aws:kms:us-east-1:"))
+            self.assertEqual(d["TableClassSummary"], {"TableClass": "STANDARD_INFREQUENT_ACCESS"})
+            self.assertEqual(d["OnDemandThroughput"], {"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 50})
+        self.c.delete_table(TableName="settings")
 
     def test_partiql(self):
         run = self.c.execute_statement

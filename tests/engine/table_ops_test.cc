@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "support/fixtures.h"
 
 using namespace ld_test;
@@ -113,4 +115,40 @@ TEST_CASE("tables survive reopening the directory") {
     auto second = Must(Database::Open(db->directory()));
     CHECK(Must(second->DescribeTable({"cruddur-messages"})).table.item_count == 1);
   }
+}
+
+TEST_CASE("encryption, table class and on-demand limits are described back as given, and kept") {
+  const auto dir = std::filesystem::temp_directory_path() / "ld_table_settings_test";
+  std::filesystem::remove_all(dir);
+  Options o;
+  o.ids = SequentialIds(7);
+  {
+    auto db = Must(Database::Open(dir.string(), o));
+    auto schema = CruddurMessagesSchema();
+    schema.sse_specification = SSESpecification{true, std::nullopt, std::nullopt};
+    schema.table_class = TableClass::kStandardInfrequentAccess;
+    schema.on_demand_throughput = OnDemandThroughput{100, std::nullopt};
+    auto created = Must(db->CreateTable(schema)).table_description;
+    REQUIRE(created.sse_description);
+    CHECK(created.sse_description->status == "ENABLED");
+    CHECK(created.sse_description->sse_type == "KMS");
+    CHECK(created.sse_description->kms_master_key_arn.starts_with("arn:aws:kms:us-east-1:000000000000:key/"));
+    auto named = CruddurMessagesSchema();
+    named.table_name = "with-key";
+    named.sse_specification = SSESpecification{true, "KMS", "alias/my-key"};
+    CHECK(Must(db->CreateTable(named)).table_description.sse_description->kms_master_key_arn ==
+          "arn:aws:kms:us-east-1:000000000000:alias/my-key");
+    auto plain = CruddurMessagesSchema();
+    plain.table_name = "plain";
+    plain.sse_specification = SSESpecification{false, std::nullopt, std::nullopt};
+    auto d = Must(db->CreateTable(plain)).table_description;
+    CHECK((!d.sse_description && !d.table_class && !d.on_demand_throughput));  // an AWS owned key, as DynamoDB shows it
+  }
+  auto db = Must(Database::Open(dir.string(), o));
+  auto d = Must(db->DescribeTable({"cruddur-messages"})).table;
+  CHECK(d.sse_description);
+  CHECK(d.table_class == TableClass::kStandardInfrequentAccess);
+  CHECK(d.on_demand_throughput == OnDemandThroughput{100, std::nullopt});
+  db.reset();
+  std::filesystem::remove_all(dir);
 }
