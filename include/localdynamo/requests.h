@@ -120,6 +120,9 @@ struct UpdateTableRequest {
   std::optional<std::vector<GlobalSecondaryIndexUpdate>> global_secondary_index_updates;
   std::optional<StreamSpecification> stream_specification;
   std::optional<bool> deletion_protection_enabled;
+  std::optional<SSESpecification> sse_specification;
+  std::optional<TableClass> table_class;
+  std::optional<OnDemandThroughput> on_demand_throughput;  // the members given replace the table's
 };
 struct UpdateTableResponse {
   TableDescription table_description;

@@ -166,6 +166,20 @@ std::string IsoLabel(int64_t millis) {
 
 namespace engine {
 
+void ApplySse(Database::Impl& db, const SSESpecification& sse, TableMeta& t) {
+  if (!sse.enabled.value_or(false)) {
+    t.sse_kms_key_arn.clear();
+    return;
+  }
+  // An AWS managed key unless one is named (kept when it is already on); a key id or alias
+  // becomes the key's ARN.
+  if (!sse.kms_master_key_id && !t.sse_kms_key_arn.empty()) return;
+  const std::string key = sse.kms_master_key_id.value_or(db.options.ids->NewUuid());
+  t.sse_kms_key_arn = key.starts_with("arn:") ? key
+                                              : fmt::format("arn:aws:kms:{}:{}:{}", db.options.region, db.options.account_id,
+                                                            key.starts_with("alias/") ? key : "key/" + key);
+}
+
 Status EnableStream(Database::Impl& db, storage::WriteTxn& txn, TableMeta& t, StreamViewType view) {
   LD_ASSIGN_OR_RETURN(uint64_t number, db.NextCounter(txn, "stream"));
   int64_t now = db.options.clock->NowMillis();
@@ -241,13 +255,7 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
     LD_RETURN_IF_ERROR(engine::EnableStream(db, txn, t, *r.stream_specification->stream_view_type));
   t.deletion_protection = r.deletion_protection_enabled.value_or(false);
   if (r.tags) t.tags = *r.tags;
-  if (r.sse_specification && r.sse_specification->enabled.value_or(false)) {
-    // An AWS managed key unless one is named; a key id or alias becomes the key's ARN.
-    const std::string key = r.sse_specification->kms_master_key_id.value_or(db.options.ids->NewUuid());
-    t.sse_kms_key_arn = key.starts_with("arn:") ? key
-                                                : fmt::format("arn:aws:kms:{}:{}:{}", db.options.region, db.options.account_id,
-                                                              key.starts_with("alias/") ? key : "key/" + key);
-  }
+  if (r.sse_specification) engine::ApplySse(db, *r.sse_specification, t);
   t.table_class = r.table_class;
   t.on_demand_throughput = r.on_demand_throughput;
 

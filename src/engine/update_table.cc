@@ -63,7 +63,8 @@ Status Backfill(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& t, 
 Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
   Impl& db = *impl_;
   if (!r.billing_mode && !r.provisioned_throughput && !r.global_secondary_index_updates &&
-      !r.stream_specification && !r.deletion_protection_enabled)
+      !r.stream_specification && !r.deletion_protection_enabled && !r.sse_specification && !r.table_class &&
+      !r.on_demand_throughput)
     return ValidationError("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
   LD_ASSIGN_OR_RETURN(auto current, db.FindTable(txn, r.table_name));
@@ -163,6 +164,14 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
     }
   }
   if (r.deletion_protection_enabled) t.deletion_protection = *r.deletion_protection_enabled;
+  if (r.sse_specification) engine::ApplySse(db, *r.sse_specification, t);
+  if (r.table_class) t.table_class = r.table_class;
+  if (const auto& od = r.on_demand_throughput) {
+    OnDemandThroughput merged = t.on_demand_throughput.value_or(OnDemandThroughput{});
+    if (od->max_read_request_units) merged.max_read_request_units = od->max_read_request_units;
+    if (od->max_write_request_units) merged.max_write_request_units = od->max_write_request_units;
+    t.on_demand_throughput = merged;
+  }
 
   LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
   LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, t));

@@ -60,6 +60,24 @@ void CheckTableName(Reader& r, const std::string& name, const char* member = "Ta
   for (auto& f : failures) r.Fail(std::move(f));
 }
 
+// SSESpecification, TableClass and OnDemandThroughput: CreateTable's and UpdateTable's alike.
+template <class Request>
+void TableSettings(Reader& r, Request* q) {
+  if (r.Has("SSESpecification")) {
+    Reader e = r.Child("SSESpecification");
+    SSESpecification sse;
+    sse.enabled = e.Bool("Enabled");
+    if (auto type = e.Enum("SSEType", kSseType, kSseTypeSet)) sse.sse_type = std::string(*type);
+    sse.kms_master_key_id = e.String("KMSMasterKeyId");
+    q->sse_specification = sse;
+  }
+  q->table_class = r.Enum("TableClass", kTableClass, kTableClassSet);
+  if (r.Has("OnDemandThroughput")) {
+    Reader e = r.Child("OnDemandThroughput");
+    q->on_demand_throughput = OnDemandThroughput{e.Long("MaxReadRequestUnits"), e.Long("MaxWriteRequestUnits")};
+  }
+}
+
 // A PartiQL statement's Parameters: a list of AttributeValues.
 std::optional<std::vector<AttributeValue>> Parameters(Reader& r) {
   const json* a = r.Get("Parameters");
@@ -246,19 +264,7 @@ CreateTableRequest ParseCreateTable(const json& j) {
   q.stream_specification = Stream(r);
   q.deletion_protection_enabled = r.Bool("DeletionProtectionEnabled");
   if (r.Has("Tags")) q.tags = Tags(r);
-  if (r.Has("SSESpecification")) {
-    Reader e = r.Child("SSESpecification");
-    SSESpecification sse;
-    sse.enabled = e.Bool("Enabled");
-    if (auto type = e.Enum("SSEType", kSseType, kSseTypeSet)) sse.sse_type = std::string(*type);
-    sse.kms_master_key_id = e.String("KMSMasterKeyId");
-    q.sse_specification = sse;
-  }
-  q.table_class = r.Enum("TableClass", kTableClass, kTableClassSet);
-  if (r.Has("OnDemandThroughput")) {
-    Reader e = r.Child("OnDemandThroughput");
-    q.on_demand_throughput = OnDemandThroughput{e.Long("MaxReadRequestUnits"), e.Long("MaxWriteRequestUnits")};
-  }
+  TableSettings(r, &q);
   f.ThrowIfAny();
   return q;
 }
@@ -423,6 +429,7 @@ UpdateTableRequest ParseUpdateTable(const json& j) {
   q.provisioned_throughput = Throughput(r);
   q.stream_specification = Stream(r);
   q.deletion_protection_enabled = r.Bool("DeletionProtectionEnabled");
+  TableSettings(r, &q);
   if (r.Has("GlobalSecondaryIndexUpdates")) {
     q.global_secondary_index_updates.emplace();
     r.EachObject("GlobalSecondaryIndexUpdates", [&](Reader& e) {

@@ -149,6 +149,21 @@ TEST_CASE("encryption, table class and on-demand limits are described back as gi
   CHECK(d.sse_description);
   CHECK(d.table_class == TableClass::kStandardInfrequentAccess);
   CHECK(d.on_demand_throughput == OnDemandThroughput{100, std::nullopt});
+  // UpdateTable changes them: the class, a limit merged in, encryption off, then on with a key.
+  UpdateTableRequest u;
+  u.table_name = "cruddur-messages";
+  u.table_class = TableClass::kStandard;
+  u.on_demand_throughput = OnDemandThroughput{std::nullopt, 7};
+  u.sse_specification = SSESpecification{false, std::nullopt, std::nullopt};
+  auto updated = Must(db->UpdateTable(u)).table_description;
+  CHECK(updated.table_class == TableClass::kStandard);
+  CHECK(updated.on_demand_throughput == OnDemandThroughput{100, 7});
+  CHECK(!updated.sse_description);
+  UpdateTableRequest key;
+  key.table_name = "cruddur-messages";
+  key.sse_specification = SSESpecification{true, "KMS", "1234abcd-12ab-34cd-56ef-1234567890ab"};
+  CHECK(Must(db->UpdateTable(key)).table_description.sse_description->kms_master_key_arn ==
+        "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab");
   db.reset();
   std::filesystem::remove_all(dir);
 }
