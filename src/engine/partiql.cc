@@ -13,6 +13,7 @@
 
 #include "engine/database_impl.h"
 #include "engine/errors.h"
+#include "expr/ast.h"
 #include "expr/partiql.h"
 #include "localdynamo/database.h"
 #include "storage/item_codec.h"
@@ -28,8 +29,6 @@ using partiql::Statement;
 constexpr std::size_t kMaxStatementLength = 8192;
 constexpr std::size_t kMaxBatchStatements = 25;
 constexpr std::size_t kMaxTransactionStatements = 100;
-
-Error Invalid(std::string message) { return ValidationError(std::move(message)); }
 
 // ---- the statement as DynamoDB expressions ------------------------------------------------
 
@@ -72,7 +71,7 @@ class ExpressionWriter {
       case Operand::Kind::kCall: {
         static constexpr std::string_view kOperandFunctions[] = {"size", "list_append", "if_not_exists"};
         if (std::find(std::begin(kOperandFunctions), std::end(kOperandFunctions), o.function) == std::end(kOperandFunctions))
-          return Invalid(fmt::format("Unrecognized function: {}", o.function));
+          return ValidationError(fmt::format("Unrecognized function: {}", o.function));
         return Call(o.function, o.args);
       }
     }
@@ -126,7 +125,7 @@ class ExpressionWriter {
         static constexpr std::string_view kConditionFunctions[] = {
             "attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains"};
         if (std::find(std::begin(kConditionFunctions), std::end(kConditionFunctions), c.function) == std::end(kConditionFunctions))
-          return Invalid(fmt::format("Unrecognized function: {}", c.function));
+          return ValidationError(fmt::format("Unrecognized function: {}", c.function));
         return Call(c.function, c.operands);
       }
     }
@@ -141,7 +140,7 @@ class ExpressionWriter {
  private:
   Result<std::string> PathOnly(const Operand& o, std::string_view op) {
     if (o.kind != Operand::Kind::kPath)
-      return Invalid(fmt::format("Operator or function requires a document path; operator or function: {}", op));
+      return ValidationError(fmt::format("Operator or function requires a document path; operator or function: {}", op));
     return Path(o.path);
   }
   Result<std::string> Call(const std::string& function, const std::vector<Operand>& args) {
@@ -193,7 +192,7 @@ Result<Target> TargetOf(Database::Impl& db, const Statement& st) {
   t.keys = t.table;
   if (st.index) {
     const engine::IndexMeta* index = table->FindIndex(*st.index);
-    if (!index) return Invalid("The table does not have the specified index");
+    if (!index) return ValidationError("The table does not have the specified index");
     t.keys = KeysOf(index->key_schema);
     const auto type = index->projection.projection_type.value_or(ProjectionType::kAll);
     if (index->global && type != ProjectionType::kAll) {
@@ -233,17 +232,17 @@ Result<Item> WholeKey(const KeyNames& keys, const Condition& where, std::vector<
   std::vector<const Condition*> all;
   Conjuncts(where, &all);
   Item key;
+  const auto names = keys.all();
   for (const Condition* c : all) {
     auto eq = Equality(*c);
-    const auto names = keys.all();
     if (eq && std::find(names.begin(), names.end(), eq->first) != names.end()) {
       if (!key.try_emplace(eq->first, eq->second).second)
-        return Invalid(fmt::format("Multiple conditions on same key {}. Only single item Update/Insert/Delete are supported", eq->first));
+        return ValidationError(fmt::format("Multiple conditions on same key {}. Only single item Update/Insert/Delete are supported", eq->first));
     } else {
       rest->push_back(c);
     }
   }
-  if (key.size() != keys.all().size()) return Invalid("Where clause does not contain a mandatory equality on all key attributes");
+  if (key.size() != names.size()) return ValidationError("Where clause does not contain a mandatory equality on all key attributes");
   return key;
 }
 
@@ -259,25 +258,6 @@ Result<std::optional<std::string>> AndAll(ExpressionWriter& w, const std::vector
 
 // ---- SELECT's projection -------------------------------------------------------------------
 
-// The value at `path` in `item`, if there is one.
-const AttributeValue* Resolve(const Item& item, const expr::Path& path) {
-  const AttributeValue* v = nullptr;
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    const auto& e = path[i];
-    if (e.index < 0) {
-      const Item* m = i == 0 ? &item : (v && v->type() == Type::kM ? &v->m() : nullptr);
-      if (!m) return nullptr;
-      auto it = m->find(e.name);
-      if (it == m->end()) return nullptr;
-      v = &it->second;
-    } else {
-      if (!v || v->type() != Type::kL || static_cast<std::size_t>(e.index) >= v->l().size()) return nullptr;
-      v = &v->l()[static_cast<std::size_t>(e.index)];
-    }
-  }
-  return v;
-}
-
 // A projected path's name in the result: its last name, with the indexes after it ("b[0]").
 std::string ProjectedName(const expr::Path& path) {
   std::size_t last = 0;
@@ -291,7 +271,7 @@ std::string ProjectedName(const expr::Path& path) {
 Status CheckProjection(const std::vector<expr::Path>& paths) {
   std::set<std::string> seen;
   for (const auto& p : paths)
-    if (!seen.insert(ProjectedName(p)).second) return Invalid(fmt::format("Duplicate identifiers in select clause: {}", ProjectedName(p)));
+    if (!seen.insert(ProjectedName(p)).second) return ValidationError(fmt::format("Duplicate identifiers in select clause: {}", ProjectedName(p)));
   return OkStatus();
 }
 
@@ -299,7 +279,7 @@ Item Project(const Item& item, const std::optional<std::vector<expr::Path>>& pro
   if (!projection) return item;
   Item out;
   for (const auto& p : *projection)
-    if (const AttributeValue* v = Resolve(item, p)) out.insert_or_assign(ProjectedName(p), *v);
+    if (const AttributeValue* v = expr::Lookup(item, p)) out.insert_or_assign(ProjectedName(p), *v);
   return out;
 }
 
@@ -336,21 +316,21 @@ std::string MakeNextToken(std::string_view statement, const Position& at) {
 Result<Position> ReadNextToken(std::string_view statement, std::string_view token) {
   std::string bytes;
   auto digit = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
-  if (token.size() % 2) return Invalid("Invalid NextToken");
+  if (token.size() % 2) return ValidationError("Invalid NextToken");
   for (std::size_t i = 0; i < token.size(); i += 2) {
     const int hi = digit(token[i]), lo = digit(token[i + 1]);
-    if (hi < 0 || lo < 0) return Invalid("Invalid NextToken");
+    if (hi < 0 || lo < 0) return ValidationError("Invalid NextToken");
     bytes.push_back(static_cast<char>(hi * 16 + lo));
   }
-  if (bytes.size() < 8) return Invalid("Invalid NextToken");
+  if (bytes.size() < 8) return ValidationError("Invalid NextToken");
   std::string_view rest = std::string_view(bytes).substr(8);
   uint64_t index = 0;
   Position at;
-  if (!storage::ReadVarint(&rest, &index) || index > UINT32_MAX) return Invalid("Invalid NextToken");
+  if (!storage::ReadVarint(&rest, &index) || index > UINT32_MAX) return ValidationError("Invalid NextToken");
   at.key_index = static_cast<uint32_t>(index);
-  if (!rest.empty() && !storage::DecodeItem(rest, &at.last_key.emplace())) return Invalid("Invalid NextToken");
+  if (!rest.empty() && !storage::DecodeItem(rest, &at.last_key.emplace())) return ValidationError("Invalid NextToken");
   const uint64_t h = storage::Hash64(statement);
-  if (bytes.compare(0, 8, std::string(reinterpret_cast<const char*>(&h), 8)) != 0) return Invalid("NextToken does not match request");
+  if (bytes.compare(0, 8, std::string(reinterpret_cast<const char*>(&h), 8)) != 0) return ValidationError("NextToken does not match request");
   return at;
 }
 
@@ -402,6 +382,7 @@ Result<Statement> Parse(std::string_view text, const std::optional<std::vector<A
 // A write as the TransactWriteItem it stands for (also how ExecuteStatement runs it).
 struct Write {
   TransactWriteItem item;
+  Item key;  // the item's key attributes (for an INSERT too)
   std::optional<ReturnValue> return_values;
   bool insert = false;
 };
@@ -414,17 +395,19 @@ Result<Write> PlanWrite(Database::Impl& impl, const Statement& st) {
   t.table_name = st.table;
   if (st.kind == Statement::Kind::kInsert) {
     for (const std::string& k : target.table.all())
-      if (!st.item.contains(k)) return Invalid(fmt::format("Key attribute should be present in the item: Key {}", k));
+      if (!st.item.contains(k)) return ValidationError(fmt::format("Key attribute should be present in the item: Key {}", k));
     t.kind = TransactWriteItem::Kind::kPut;
     t.item = st.item;
+    for (const std::string& k : target.table.all()) out.key.insert_or_assign(k, st.item.at(k));
     t.condition_expression = fmt::format("attribute_not_exists({})", w.Name(target.table.hash));
     out.insert = true;
   } else {
     std::vector<const Condition*> rest;
     LD_ASSIGN_OR_RETURN(t.key, WholeKey(target.table, *st.where, &rest));
+    out.key = t.key;
     LD_ASSIGN_OR_RETURN(auto condition, AndAll(w, rest));
     if (st.kind == Statement::Kind::kExists) {
-      if (!condition) return Invalid("EXISTS() must contain a single item read with additional condition");
+      if (!condition) return ValidationError("EXISTS() must contain a single item read with additional condition");
       t.kind = TransactWriteItem::Kind::kConditionCheck;
       t.condition_expression = condition;
     } else if (st.kind == Statement::Kind::kDelete) {
@@ -441,12 +424,12 @@ Result<Write> PlanWrite(Database::Impl& impl, const Statement& st) {
         const std::string target_path = w.Path(path);
         if (value.kind == Operand::Kind::kCall && (value.function == "set_add" || value.function == "set_delete")) {
           const std::string fn = value.function == "set_add" ? "SET_ADD" : "SET_DELETE";
-          if (value.args.size() != 2) return Invalid(fmt::format("{} must have exactly two arguments", fn));
+          if (value.args.size() != 2) return ValidationError(fmt::format("{} must have exactly two arguments", fn));
           if (value.args[0].kind != Operand::Kind::kPath || value.args[0].path != path)
-            return Invalid(fmt::format("The first argument to {} must equal the assignment value", fn));
+            return ValidationError(fmt::format("The first argument to {} must equal the assignment value", fn));
           const Type type = value.args[1].value.type();
           if (value.args[1].kind != Operand::Kind::kValue || (type != Type::kSS && type != Type::kNS && type != Type::kBS))
-            return Invalid(fmt::format("The second argument to {} must be a value with type SET", fn));
+            return ValidationError(fmt::format("The second argument to {} must be a value with type SET", fn));
           (fn == "SET_ADD" ? add : del) += fmt::format("{}{} {}", (fn == "SET_ADD" ? add : del).empty() ? "" : ", ", target_path, w.Value(value.args[1].value));
           continue;
         }
@@ -517,11 +500,11 @@ Result<std::pair<std::optional<Item>, std::optional<ConsumedCapacity>>> RunWrite
 
 // A read of one item by its whole key (a transaction's or a batch's SELECT): its key.
 Result<Item> PlanKeyRead(Database::Impl& impl, const Statement& st) {
-  if (st.index || !st.where || !st.order_by.empty()) return Invalid("");
+  if (st.index || !st.where || !st.order_by.empty()) return ValidationError("");
   LD_ASSIGN_OR_RETURN(Target target, TargetOf(impl, st));
   std::vector<const Condition*> rest;
   auto key = WholeKey(target.table, *st.where, &rest);
-  if (!key.ok() || !rest.empty()) return Invalid("");
+  if (!key.ok() || !rest.empty()) return ValidationError("");
   return std::move(*key);
 }
 
@@ -554,12 +537,8 @@ std::optional<std::vector<AttributeValue>> HashValues(const Condition& c, const 
   return once;
 }
 
-// Key values in key order (strings and binaries by their bytes, numbers by value).
-bool KeyLess(const AttributeValue& a, const AttributeValue& b) {
-  if (a.type() != b.type()) return a.type() < b.type();
-  if (a.type() == Type::kN) return a.n() < b.n();
-  return a.type() == Type::kS ? a.s() < b.s() : a.type() == Type::kB ? a.b() < b.b() : false;
-}
+// Key values in key order (DynamoDB's ordering of strings, numbers and binaries).
+bool KeyLess(const AttributeValue& a, const AttributeValue& b) { return expr::CompareScalars(a, b).value_or(0) < 0; }
 
 // Adds one page's consumed capacity to a statement's.
 void Accumulate(std::optional<ConsumedCapacity>* total, std::optional<ConsumedCapacity> add) {
@@ -622,17 +601,17 @@ Result<ExecuteStatementResponse> RunSelect(Database& db, Database::Impl& impl, c
     }
   }
   if (!st.order_by.empty()) {
-    if (!st.where) return Invalid("Must have WHERE clause in the statement when using ORDER BY clause.");
-    if (!hash) return Invalid("Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.");
+    if (!st.where) return ValidationError("Must have WHERE clause in the statement when using ORDER BY clause.");
+    if (!hash) return ValidationError("Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.");
     bool by_hash = false;
     for (const auto& p : st.order_by) {
       const auto names = target.keys.all();
       if (p.size() != 1 || p[0].index >= 0 || std::find(names.begin(), names.end(), p[0].name) == names.end())
-        return Invalid(fmt::format("Variable reference {} in ORDER BY clause must be part of the primary key", expr::PathToString(p)));
+        return ValidationError(fmt::format("Variable reference {} in ORDER BY clause must be part of the primary key", expr::PathToString(p)));
       by_hash = by_hash || p[0].name == target.keys.hash;
     }
     if (hash_values.size() > 1 && !by_hash)
-      return Invalid("Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.");
+      return ValidationError("Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.");
     // Several partitions are read in the order asked for.
     std::stable_sort(hash_values.begin(), hash_values.end(), KeyLess);
     if (st.descending.value_or(false)) std::reverse(hash_values.begin(), hash_values.end());
@@ -713,15 +692,17 @@ Result<ExecuteStatementResponse> RunSelect(Database& db, Database::Impl& impl, c
 
 bool IsRead(const Statement& st) { return st.kind == Statement::Kind::kSelect; }
 
-// A batch's or a transaction's consumed capacity: one entry per table, summed.
-void AddCapacity(std::vector<ConsumedCapacity>* all, const std::optional<ConsumedCapacity>& c) {
+// A batch's consumed capacity: one entry per table, summed.
+void AddCapacity(std::vector<ConsumedCapacity>* all, std::optional<ConsumedCapacity> c) {
   if (!c) return;
   auto it = std::find_if(all->begin(), all->end(), [&](const ConsumedCapacity& x) { return x.table_name == c->table_name; });
   if (it == all->end()) {
-    all->push_back(ConsumedCapacity{c->table_name, c->capacity_units, std::nullopt, std::nullopt, std::nullopt, {}, {}});
-  } else {
-    it->capacity_units += c->capacity_units;
+    all->push_back(std::move(*c));
+    return;
   }
+  std::optional<ConsumedCapacity> total = std::move(*it);
+  Accumulate(&total, std::move(c));
+  *it = std::move(*total);
 }
 
 std::string BatchCode(ErrorCode code) {
@@ -745,7 +726,7 @@ Result<ExecuteStatementResponse> Database::ExecuteStatement(const ExecuteStateme
     return errors::ConstraintError({fmt::format("Value '{}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1", *r.limit)});
   LD_ASSIGN_OR_RETURN(Statement st, Parse(r.statement, r.parameters));
   if (st.kind == Statement::Kind::kSelect) return RunSelect(*this, *impl_, st, r);
-  if (st.kind == Statement::Kind::kExists) return Invalid("EXISTS can only be used in ExecuteTransaction write requests.");
+  if (st.kind == Statement::Kind::kExists) return ValidationError("EXISTS can only be used in ExecuteTransaction write requests.");
   LD_ASSIGN_OR_RETURN(Write plan, PlanWrite(*impl_, st));
   LD_ASSIGN_OR_RETURN(auto done, RunWrite(*this, plan, r.return_consumed_capacity, r.return_values_on_condition_check_failure));
   ExecuteStatementResponse out;
@@ -764,9 +745,9 @@ Result<ExecuteTransactionResponse> Database::ExecuteTransaction(const ExecuteTra
   }
   const bool reads = IsRead(parsed[0]);
   for (const auto& st : parsed)
-    if (IsRead(st) != reads) return Invalid("ExecuteTransaction API does not support both read and write operations in the same request.");
+    if (IsRead(st) != reads) return ValidationError("ExecuteTransaction API does not support both read and write operations in the same request.");
   auto failed = [](std::size_t i, const std::string& message) {
-    return Invalid(fmt::format("Validation failed in TransactStatements[{}]: {}", i, message));
+    return ValidationError(fmt::format("Validation failed in TransactStatements[{}]: {}", i, message));
   };
   ExecuteTransactionResponse out;
   if (reads) {
@@ -824,7 +805,7 @@ Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(const Batc
   std::optional<bool> reads;
   for (const auto& p : parsed) {
     if (!p.ok()) continue;
-    if (reads && *reads != IsRead(*p)) return Invalid("Read and write requests together in the same batch is not supported.");
+    if (reads && *reads != IsRead(*p)) return ValidationError("Read and write requests together in the same batch is not supported.");
     reads = IsRead(*p);
   }
   // The items the statements name: no two may be the same.
@@ -838,32 +819,23 @@ Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(const Batc
       continue;
     }
     if (p->kind == Statement::Kind::kExists) {
-      keys.push_back(Invalid("EXISTS can only be used in ExecuteTransaction write requests."));
+      keys.push_back(ValidationError("EXISTS can only be used in ExecuteTransaction write requests."));
       plans.push_back(keys.back().error());
       continue;
     }
     if (IsRead(*p)) {
       auto key = PlanKeyRead(*impl_, *p);
       if (!key.ok() && key.error().message.empty())
-        key = Invalid("Select statements within BatchExecuteStatement must specify the primary key in the where clause.");
+        key = ValidationError("Select statements within BatchExecuteStatement must specify the primary key in the where clause.");
       keys.push_back(std::move(key));
-      plans.push_back(Invalid(""));
+      plans.push_back(ValidationError(""));
     } else {
       auto plan = PlanWrite(*impl_, *p);
-      keys.push_back(plan.ok() ? Result<Item>(plan->item.kind == TransactWriteItem::Kind::kPut ? plan->item.item : plan->item.key)
-                               : Result<Item>(plan.error()));
+      keys.push_back(plan.ok() ? Result<Item>(plan->key) : Result<Item>(plan.error()));
       plans.push_back(std::move(plan));
     }
-    if (keys.back().ok()) {
-      // Put's key: its whole item names it; compare by the key attributes' encoding.
-      Item key_only;
-      auto target = TargetOf(*impl_, *p);
-      if (target.ok())
-        for (const auto& k : target->table.all())
-          if (auto it = keys.back()->find(k); it != keys.back()->end()) key_only.insert_or_assign(k, it->second);
-      if (!seen.insert({p->table, storage::EncodeItem(key_only)}).second)
-        return Invalid("Provided list of item keys contains duplicates");
-    }
+    if (keys.back().ok() && !seen.insert({p->table, storage::EncodeItem(*keys.back())}).second)
+      return ValidationError("Provided list of item keys contains duplicates");
   }
   BatchExecuteStatementResponse out;
   std::vector<ConsumedCapacity> capacity;
@@ -891,7 +863,7 @@ Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(const Batc
       } else {
         one.table_name = parsed[i]->table;
         if (got->item) one.item = Project(*got->item, parsed[i]->projection);
-        AddCapacity(&capacity, got->consumed_capacity);
+        AddCapacity(&capacity, std::move(got->consumed_capacity));
       }
     } else {
       auto done = RunWrite(*this, *plans[i], per_call, statements[i].return_values_on_condition_check_failure);
@@ -900,7 +872,7 @@ Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(const Batc
       } else {
         one.table_name = parsed[i]->table;
         if (done->first) one.item = std::move(done->first);
-        AddCapacity(&capacity, done->second);
+        AddCapacity(&capacity, std::move(done->second));
       }
     }
     out.responses.push_back(std::move(one));

@@ -58,7 +58,6 @@ json ToJson(const BatchGetItemResponse& r);
 json ToJson(const BatchWriteItemResponse& r);
 json ToJson(const TransactWriteItemsResponse& r);
 json ToJson(const TransactGetItemsResponse& r);
-json ToJson(const ExecuteStatementResponse& r);
 json ToJson(const BatchExecuteStatementResponse& r);
 json ToJson(const ExecuteTransactionResponse& r);
 json ToJson(const ListStreamsResponse& r);

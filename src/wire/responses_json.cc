@@ -288,15 +288,6 @@ json ToJson(const TransactGetItemsResponse& r) {
   return o;
 }
 
-json ToJson(const ExecuteStatementResponse& r) {
-  json items = json::array();
-  for (const Item& item : r.items) items.push_back(ItemJson(item));
-  json o = {{"Items", items}};
-  if (r.next_token) o["NextToken"] = *r.next_token;
-  AddConsumed(o, r.consumed_capacity);
-  return o;
-}
-
 json ToJson(const BatchExecuteStatementResponse& r) {
   json a = json::array();
   for (const auto& resp : r.responses) {

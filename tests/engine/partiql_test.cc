@@ -402,3 +402,32 @@ TEST_CASE("BatchExecuteStatement: each statement's answer in its place; reads by
   CHECK(MustFail(batch({})).message ==
         "1 validation error detected: Value '[...]' at 'statements' failed to satisfy constraint: Member must have length greater than or equal to 1");
 }
+
+TEST_CASE("consumed capacity: a SELECT's is its Queries' together; a batch's one entry per table") {
+  Partiql p;
+  auto query_units = [&](const std::string& pk) {
+    QueryRequest q;
+    q.table_name = "cruddur-messages";
+    q.key_condition_expression = "pk = :pk";
+    q.expression_attribute_values = ValueMap{{":pk", S(pk)}};
+    q.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
+    return Must(p.db->Query(q)).consumed_capacity->capacity_units;
+  };
+  ExecuteStatementRequest r;
+  r.statement = "SELECT * FROM \"cruddur-messages\" WHERE pk IN ['MSG#g1', 'GRP#andrew']";
+  r.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
+  auto select = Must(p.db->ExecuteStatement(r));
+  REQUIRE(select.consumed_capacity);
+  CHECK(select.consumed_capacity->table_name == "cruddur-messages");
+  CHECK(select.consumed_capacity->capacity_units == query_units("MSG#g1") + query_units("GRP#andrew"));
+
+  BatchExecuteStatementRequest b;
+  b.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
+  for (const char* sk : {"2023-01", "2023-02"})
+    b.statements.push_back({fmt::format("SELECT * FROM \"cruddur-messages\" WHERE pk = 'MSG#g1' AND sk = '{}'", sk),
+                            std::nullopt, std::nullopt, std::nullopt});
+  auto batch = Must(p.db->BatchExecuteStatement(b));
+  REQUIRE(batch.consumed_capacity);
+  REQUIRE(batch.consumed_capacity->size() == 1);
+  CHECK((*batch.consumed_capacity)[0].capacity_units == 1.0);  // two eventually consistent reads of under 4 KB
+}
