@@ -18,6 +18,7 @@
 #include "localdynamo/database.h"
 #include "storage/item_codec.h"
 #include "storage/layout.h"
+#include "types/ascii.h"
 
 namespace localdynamo {
 namespace {
@@ -188,7 +189,8 @@ Result<Target> TargetOf(Database::Impl& db, const Statement& st) {
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
   LD_ASSIGN_OR_RETURN(auto table, db.FindTable(txn, st.table));
   if (!table) return errors::TableNotFound();  // as the item operations say it
-  Target t{KeysOf(table->key_schema), {}};
+  Target t;
+  t.table = KeysOf(table->key_schema);
   t.keys = t.table;
   if (st.index) {
     const engine::IndexMeta* index = table->FindIndex(*st.index);
@@ -287,17 +289,6 @@ Item Project(const Item& item, const std::optional<std::vector<expr::Path>>& pro
 // The page's LastEvaluatedKey, tied to the statement it continues: hex of a hash of the
 // statement and the key's encoding.
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * bytes.size());
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
 // Where a page stopped: which of the statement's partition key values it was reading (0 for
 // one, or for a scan) and the last key it read there (none: that value is next, from its start).
 struct Position {
@@ -310,7 +301,7 @@ std::string MakeNextToken(std::string_view statement, const Position& at) {
   std::string bytes(reinterpret_cast<const char*>(&h), 8);
   storage::AppendVarint(&bytes, at.key_index);
   if (at.last_key) bytes += storage::EncodeItem(*at.last_key);
-  return Hex(bytes);
+  return HexEncode(bytes);
 }
 
 Result<Position> ReadNextToken(std::string_view statement, std::string_view token) {

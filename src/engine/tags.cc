@@ -12,6 +12,7 @@
 
 #include "engine/database_impl.h"
 #include "engine/errors.h"
+#include "types/ascii.h"
 
 namespace localdynamo {
 namespace {
@@ -81,9 +82,7 @@ Error TooManyTags() { return ValidationError("Number of Tags exceed the current 
 Status CheckKey(std::string_view key) {
   const std::size_t length = Utf16Length(key);
   if (length == 0 || length > kMaxKeyLength || !AllowedText(key)) return InvalidKey(key);
-  if (key.size() >= 4 && std::equal(key.begin(), key.begin() + 4, "aws:", [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == b;
-      }))
+  if (StartsWithIgnoreCase(key, "aws:"))
     return ValidationError(fmt::format("Tag Key cannot be prefixed with aws:, Key: {}", key));
   return OkStatus();
 }

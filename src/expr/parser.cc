@@ -1,5 +1,7 @@
 #include "expr/parser.h"
 
+#include "types/ascii.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -11,12 +13,6 @@ namespace {
 
 constexpr std::size_t kMaxExpressionBytes = 4096;
 constexpr std::size_t kMaxInOperands = 100;
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 NodePtr Make(Node::Kind kind, std::vector<NodePtr> children = {}) {
   auto n = std::make_shared<Node>();

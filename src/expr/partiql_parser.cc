@@ -10,6 +10,7 @@
 
 #include "expr/partiql.h"
 #include "localdynamo/number.h"
+#include "types/ascii.h"
 
 namespace localdynamo::partiql {
 namespace {
@@ -28,13 +29,6 @@ struct ParseError {
 
 [[noreturn]] void Malformed(std::string_view detail) {
   throw ParseError{ValidationError(fmt::format("Statement wasn't well formed, can't be processed: {}", detail))};
-}
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i]))) return false;
-  return true;
 }
 
 std::vector<Token> Tokenize(std::string_view s) {
@@ -129,7 +123,7 @@ class Parser {
       ExpectPunct(")");
       st.kind = Statement::Kind::kExists;
     } else if (IsKeyword("UPSERT") || IsKeyword("REPLACE")) {
-      throw ParseError{ValidationError(fmt::format("Unsupported operation: {}", Upper(Peek().text)))};
+      throw ParseError{ValidationError(fmt::format("Unsupported operation: {}", AsciiUppercase(Peek().text)))};
     } else {
       Malformed("Expected data manipulation");
     }
@@ -151,7 +145,7 @@ class Parser {
   [[noreturn]] void Unexpected() const { Malformed("Unexpected token after expression"); }
 
   bool IsKeyword(std::string_view k, std::size_t ahead = 0) const {
-    return Peek(ahead).kind == Token::Kind::kWord && IEquals(Peek(ahead).text, k);
+    return Peek(ahead).kind == Token::Kind::kWord && EqualsIgnoreCase(Peek(ahead).text, k);
   }
   bool Keyword(std::string_view k) {
     if (!IsKeyword(k)) return false;
@@ -185,7 +179,7 @@ class Parser {
         "FALSE", "INSERT", "INTO", "VALUE", "VALUES", "UPDATE", "SET", "REMOVE", "DELETE", "RETURNING",
         "ORDER", "BY", "ASC", "DESC", "EXISTS", "LIMIT", "AS"};
     for (std::string_view r : kReserved)
-      if (IEquals(word, r)) return true;
+      if (EqualsIgnoreCase(word, r)) return true;
     return false;
   }
 
@@ -257,7 +251,7 @@ class Parser {
       Take();
       *out = Parameter();
     } else if (IsKeyword("TRUE") || IsKeyword("FALSE")) {
-      *out = AttributeValue::Bool(IEquals(Take().text, "TRUE"));
+      *out = AttributeValue::Bool(EqualsIgnoreCase(Take().text, "TRUE"));
     } else if (IsKeyword("NULL")) {
       Take();
       *out = AttributeValue::MakeNull();
@@ -366,7 +360,7 @@ class Parser {
     if ((Peek().kind == Token::Kind::kWord) && Peek(1).kind == Token::Kind::kPunct && Peek(1).text == "(" &&
         !IsReserved(Peek().text)) {
       o.kind = Operand::Kind::kCall;
-      o.function = Lower(Take().text);
+      o.function = AsciiLowercase(Take().text);
       ExpectPunct("(");
       if (!Punct(")")) {
         do o.args.push_back(ParseOperand());
@@ -378,15 +372,6 @@ class Parser {
     o.kind = Operand::Kind::kPath;
     o.path = ParsePath();
     return o;
-  }
-
-  static std::string Upper(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-  }
-  static std::string Lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
   }
 
   Condition ParseOr() {
@@ -571,7 +556,7 @@ class Parser {
       std::string clause;
       for (std::size_t i = returning_at + 1; i < pos_; ++i) {
         if (!clause.empty()) clause.push_back(' ');
-        clause.append(Upper(tokens_[i].text));
+        clause.append(AsciiUppercase(tokens_[i].text));
       }
       throw ParseError{ValidationError(fmt::format(
           "Invalid returning clause: RETURNING {}. Only RETURNING ALL OLD * is allowed in DELETE statements.", clause))};

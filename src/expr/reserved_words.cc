@@ -9,6 +9,7 @@
 #include <string>
 
 #include "expr/expressions.h"
+#include "types/ascii.h"
 
 namespace localdynamo::expr {
 namespace {
@@ -89,7 +90,7 @@ bool IsReservedWord(std::string_view word) {
   if (word.size() > 16) return false;
   char upper[17];
   for (std::size_t i = 0; i < word.size(); ++i)
-    upper[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(word[i])));
+    upper[i] = AsciiUpper(word[i]);
   std::string_view key(upper, word.size());
   return std::binary_search(std::begin(kReservedWords), std::end(kReservedWords), key,
                             [](std::string_view a, std::string_view b) { return a < b; });

@@ -1,5 +1,7 @@
 #include "server/http_request.h"
 
+#include "types/ascii.h"
+
 #include <algorithm>
 #include <charconv>
 
@@ -23,15 +25,9 @@ ParsedRequest Refuse(int status, std::string_view reason = "") {
 
 }  // namespace
 
-bool IEquals(std::string_view a, std::string_view b) {
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; };
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
-}
-
 std::string_view FindHeader(const HttpHeaders& headers, std::string_view name) {
   for (const auto& [k, v] : headers)
-    if (IEquals(k, name)) return v;
+    if (EqualsIgnoreCase(k, name)) return v;
   return {};
 }
 
@@ -65,7 +61,7 @@ ParsedRequest ParseRequest(std::string_view in, std::size_t max_body, std::size_
     headers->emplace_back(Trim(line.substr(0, colon)), Trim(line.substr(colon + 1)));
   }
   const std::string_view connection = FindHeader(*headers, "connection");
-  p.keep_alive = version == "HTTP/1.1" ? !IEquals(connection, "close") : IEquals(connection, "keep-alive");
+  p.keep_alive = version == "HTTP/1.1" ? !EqualsIgnoreCase(connection, "close") : EqualsIgnoreCase(connection, "keep-alive");
   if (!FindHeader(*headers, "transfer-encoding").empty()) return Refuse(400, "chunked requests are not supported");
   std::size_t length = 0;
   if (const std::string_view cl = FindHeader(*headers, "content-length"); !cl.empty()) {
@@ -76,7 +72,7 @@ ParsedRequest ParseRequest(std::string_view in, std::size_t max_body, std::size_
   p.has_head = true;
   const std::size_t body_at = head_end + 4;
   if (in.size() - body_at < length) {
-    p.expects_continue = IEquals(FindHeader(*headers, "expect"), "100-continue");
+    p.expects_continue = EqualsIgnoreCase(FindHeader(*headers, "expect"), "100-continue");
     return p;  // kIncomplete
   }
   p.kind = ParsedRequest::Kind::kRequest;

@@ -35,8 +35,4 @@ ParsedRequest ParseRequest(std::string_view in, std::size_t max_body, std::size_
 // A header's value by name, ASCII case-insensitively ("" when absent).
 std::string_view FindHeader(const HttpHeaders& headers, std::string_view name);
 
-// ASCII case-insensitive equality (header names and the few values compared are ASCII;
-// libc's tolower is a locale-aware call per byte).
-bool IEquals(std::string_view a, std::string_view b);
-
 }  // namespace localdynamo::server

@@ -1,5 +1,7 @@
 #include "server/sigv4.h"
 
+#include "types/ascii.h"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
@@ -39,20 +41,10 @@ const Crypto* LoadCrypto() {
   return crypto.sha256 ? &crypto : nullptr;
 }
 
-std::string Hex(const unsigned char* p, std::size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    out.push_back(kHex[p[i] >> 4]);
-    out.push_back(kHex[p[i] & 15]);
-  }
-  return out;
-}
-
 std::string Sha256Hex(std::string_view data) {
   unsigned char d[SHA256_DIGEST_LENGTH];
   LoadCrypto()->sha256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), d);
-  return Hex(d, sizeof d);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(d), sizeof d));
 }
 
 std::string Hmac(std::string_view key, std::string_view data) {
@@ -125,7 +117,7 @@ Status VerifySigV4(const SignedRequest& r, std::string_view access_key, std::str
   key = Hmac(key, scope_parts[3]);
   key = Hmac(key, "aws4_request");
   std::string mac = Hmac(key, to_sign);
-  if (Hex(reinterpret_cast<const unsigned char*>(mac.data()), mac.size()) != signature)
+  if (HexEncode(mac) != signature)
     return Code(ErrorCode::kInvalidSignature,
                 "The request signature we calculated does not match the signature you provided. Check "
                 "your AWS Secret Access Key and signing method. Consult the service documentation for "

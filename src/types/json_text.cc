@@ -1,5 +1,7 @@
 #include "types/json_text.h"
 
+#include "types/ascii.h"
+
 #include <cstdint>
 #include <cstring>
 
@@ -28,7 +30,6 @@ std::string Base64Encode(std::string_view in) {
 }
 
 char* WriteJsonEscape(char* p, unsigned char c) {
-  static constexpr char kHex[] = "0123456789abcdef";
   *p++ = '\\';
   switch (c) {
     case '"': *p++ = '"'; break;
@@ -40,8 +41,8 @@ char* WriteJsonEscape(char* p, unsigned char c) {
     case '\f': *p++ = 'f'; break;
     default:
       std::memcpy(p, "u00", 3);
-      p[3] = kHex[c >> 4];
-      p[4] = kHex[c & 15];
+      p[3] = kLowerHexDigits[c >> 4];
+      p[4] = kLowerHexDigits[c & 15];
       p += 5;
   }
   return p;
