@@ -54,6 +54,13 @@ class Database {
   // backup operations answer).
   Result<ContinuousBackupsResponse> UpdateContinuousBackups(const UpdateContinuousBackupsRequest& request);
   Result<ContinuousBackupsResponse> DescribeContinuousBackups(const DescribeContinuousBackupsRequest& request);
+  // On-demand backups (backups.cc): BackupNotFoundException for an unknown ARN,
+  // TableAlreadyExistsException for a restore onto an existing table.
+  Result<CreateBackupResponse> CreateBackup(const CreateBackupRequest& request);
+  Result<BackupDescriptionResponse> DescribeBackup(const DescribeBackupRequest& request);
+  Result<BackupDescriptionResponse> DeleteBackup(const DeleteBackupRequest& request);
+  Result<ListBackupsResponse> ListBackups(const ListBackupsRequest& request);
+  Result<RestoreTableFromBackupResponse> RestoreTableFromBackup(const RestoreTableFromBackupRequest& request);
   // What DynamoDB's time-to-live process does, now: deletes the items of tables with time to
   // live enabled whose attribute is a Number of epoch seconds before the Clock's now (but not
   // more than five years before), with REMOVE stream records whose userIdentity is the

@@ -203,6 +203,93 @@ struct ContinuousBackupsResponse {  // both operations answer with the table's d
   ContinuousBackupsDescription continuous_backups_description;
 };
 
+// ---- on-demand backups ---------------------------------------------------------------------
+// A backup is a copy of a table's items, indexes and settings taken in one transaction; it
+// outlives its table and is restored into a new table (items, indexes, billing, throughput and
+// encryption; not streams, time to live, tags or point-in-time recovery, as DynamoDB restores).
+enum class BackupStatus { kCreating, kDeleted, kAvailable };
+enum class BackupType { kUser, kSystem, kAwsBackup };
+enum class BackupTypeFilter { kUser, kSystem, kAwsBackup, kAll };
+struct BackupDetails {
+  std::string backup_arn;  // <table ARN>/backup/<14-digit creation millis>-<8 hex digits>
+  std::string backup_name;
+  int64_t backup_size_bytes = 0;
+  BackupStatus backup_status = BackupStatus::kAvailable;
+  BackupType backup_type = BackupType::kUser;
+  double backup_creation_date_time = 0;  // epoch seconds
+};
+struct SourceTableDetails {
+  std::string table_name;
+  std::string table_id;
+  std::string table_arn;
+  int64_t table_size_bytes = 0;
+  std::vector<KeySchemaElement> key_schema;
+  double table_creation_date_time = 0;
+  ProvisionedThroughput provisioned_throughput;
+  std::optional<OnDemandThroughput> on_demand_throughput;
+  int64_t item_count = 0;
+  BillingMode billing_mode = BillingMode::kProvisioned;
+};
+struct SourceTableFeatureDetails {
+  std::vector<LocalSecondaryIndex> local_secondary_indexes;
+  std::vector<GlobalSecondaryIndex> global_secondary_indexes;
+  std::optional<StreamSpecification> stream_description;
+  std::optional<TimeToLiveDescription> time_to_live_description;
+  std::optional<SSEDescription> sse_description;
+};
+struct BackupDescription {
+  BackupDetails backup_details;
+  SourceTableDetails source_table_details;
+  SourceTableFeatureDetails source_table_feature_details;
+};
+struct CreateBackupRequest {
+  std::string table_name;
+  std::string backup_name;
+};
+struct CreateBackupResponse {
+  BackupDetails backup_details;  // CREATING, as DynamoDB answers; AVAILABLE from then on
+};
+struct DescribeBackupRequest {
+  std::string backup_arn;
+};
+struct DeleteBackupRequest {
+  std::string backup_arn;
+};
+struct BackupDescriptionResponse {  // DescribeBackup's and DeleteBackup's (status DELETED) answer
+  BackupDescription backup_description;
+};
+struct ListBackupsRequest {
+  std::optional<std::string> table_name;
+  std::optional<int64_t> limit;  // 1..100
+  std::optional<double> time_range_lower_bound;  // epoch seconds, inclusive
+  std::optional<double> time_range_upper_bound;  // epoch seconds, exclusive
+  std::optional<std::string> exclusive_start_backup_arn;
+  std::optional<BackupTypeFilter> backup_type;  // default USER
+};
+struct BackupSummary {
+  std::string table_name;
+  std::string table_id;
+  std::string table_arn;
+  BackupDetails details;  // the backup's ARN, name, size, status, type and creation time
+};
+struct ListBackupsResponse {
+  std::vector<BackupSummary> backup_summaries;  // oldest first
+  std::optional<std::string> last_evaluated_backup_arn;
+};
+struct RestoreTableFromBackupRequest {
+  std::string target_table_name;
+  std::string backup_arn;
+  std::optional<BillingMode> billing_mode_override;
+  std::optional<std::vector<GlobalSecondaryIndex>> global_secondary_index_override;
+  std::optional<std::vector<LocalSecondaryIndex>> local_secondary_index_override;
+  std::optional<ProvisionedThroughput> provisioned_throughput_override;
+  std::optional<OnDemandThroughput> on_demand_throughput_override;
+  std::optional<SSESpecification> sse_specification_override;
+};
+struct RestoreTableFromBackupResponse {
+  TableDescription table_description;  // CREATING, RestoreInProgress true
+};
+
 // ---- single items -------------------------------------------------------------------------
 struct PutItemRequest {
   std::string table_name;

@@ -121,6 +121,15 @@ struct Tag {
   bool operator==(const Tag&) const = default;
 };
 
+// RestoreTableFromBackup's answer says where the table came from (DescribeTable doesn't: once
+// the table is ACTIVE DynamoDB drops the summary).
+struct RestoreSummary {
+  std::string source_backup_arn;
+  std::string source_table_arn;
+  double restore_date_time = 0;  // epoch seconds: the backup's creation time
+  bool restore_in_progress = true;
+};
+
 struct TableDescription {
   std::string table_name;
   std::string table_id;   // a UUID from the IdSource
@@ -140,6 +149,7 @@ struct TableDescription {
   std::optional<SSEDescription> sse_description;          // when SSE was enabled with KMS
   std::optional<TableClass> table_class;                  // TableClassSummary, when one was set
   std::optional<OnDemandThroughput> on_demand_throughput;  // when one was set
+  std::optional<RestoreSummary> restore_summary;          // RestoreTableFromBackup's answer only
   int64_t table_size_bytes = 0;
   int64_t item_count = 0;
 };

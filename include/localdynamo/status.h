@@ -40,6 +40,8 @@ enum class ErrorCode {
   kExpiredIterator,
   kTableNotFound,  // the backup operations' "table not found" (others use kResourceNotFound)
   kDuplicateItem,  // PartiQL's INSERT of an item that exists
+  kBackupNotFound,
+  kTableAlreadyExists,  // RestoreTableFromBackup's target (CreateTable says ResourceInUse)
 };
 
 // "ValidationException", "ResourceNotFoundException", ...

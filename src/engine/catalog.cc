@@ -33,7 +33,7 @@ std::string U64Bytes(uint64_t x) { return std::string(reinterpret_cast<const cha
 // sequence (their length is a multiple of 17, a format-3 value's is not); their table's
 // sequence continues from the store-wide floor below.
 std::string StatsKey(uint32_t table_number) {
-  return "stats/" + storage::KeyspacePrefix(table_number, 0).substr(0, 4);
+  return "stats/" + storage::TableKeyspace(table_number);
 }
 
 constexpr std::size_t kStatsEntry = 17;
@@ -117,14 +117,7 @@ Status Database::Impl::EraseTable(WriteTxn& txn, const TableMeta& table) {
   LD_ASSIGN_OR_RETURN(bool existed, txn.Del(txn.dbis().catalog, table.name));
   (void)existed;
   // Every entry of the table and its indexes lives under its table number.
-  std::string prefix = storage::KeyspacePrefix(table.number, 0).substr(0, 4);
-  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().data));
-  LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(prefix));
-  while (e && e->key.starts_with(prefix)) {
-    LD_RETURN_IF_ERROR(cursor.DeleteCurrent());
-    // After a delete LMDB leaves the cursor on the following entry.
-    LD_ASSIGN_OR_RETURN(e, cursor.SeekGE(prefix));
-  }
+  LD_RETURN_IF_ERROR(storage::DeleteKeyspace(txn, txn.dbis().data, storage::TableKeyspace(table.number)));
   LD_ASSIGN_OR_RETURN(uint64_t last, LastStreamSequence(txn, table.number));
   LD_ASSIGN_OR_RETURN(auto floor, txn.Get(txn.dbis().meta, kSequenceFloorKey));
   if (!floor || ReadU64(*floor) < last) LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, kSequenceFloorKey, U64Bytes(last)));

@@ -19,10 +19,6 @@ constexpr int64_t kDefaultPeriodDays = 35;
 constexpr int64_t kLatestLagMillis = 5 * 60 * 1000;  // "typically 5 minutes before the current time"
 constexpr int64_t kDayMillis = 24 * 3600 * 1000;
 
-Error TableNotFound(std::string_view name) {
-  return Error{ErrorCode::kTableNotFound, fmt::format("Table not found: {}", name), nullptr, {}};
-}
-
 ContinuousBackupsResponse Describe(const engine::TableMeta& t, int64_t now_millis) {
   ContinuousBackupsResponse out;
   PointInTimeRecoveryDescription& d = out.continuous_backups_description.point_in_time_recovery_description;
@@ -53,7 +49,7 @@ Result<ContinuousBackupsResponse> Database::UpdateContinuousBackups(const Update
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
   LD_ASSIGN_OR_RETURN(auto current, db.FindTable(txn, r.table_name));
-  if (!current) return TableNotFound(r.table_name);
+  if (!current) return errors::BackupTableNotFound(r.table_name);
   engine::TableMeta t = *current;
   const int64_t now = db.options.clock->NowMillis();
   if (spec.point_in_time_recovery_enabled) {
@@ -79,7 +75,7 @@ Result<ContinuousBackupsResponse> Database::DescribeContinuousBackups(const Desc
   LD_RETURN_IF_ERROR(errors::CheckTableName(r.table_name));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
   LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, r.table_name));
-  if (!t) return TableNotFound(r.table_name);
+  if (!t) return errors::BackupTableNotFound(r.table_name);
   return Describe(*t, db.options.clock->NowMillis());
 }
 

@@ -57,6 +57,10 @@ inline Error Invalid(std::string_view detail) {
   return ValidationError(fmt::format("One or more parameter values were invalid: {}", detail));
 }
 inline Error TableNotFound() { return ResourceNotFound("Requested resource not found"); }
+// The backup operations' (and point-in-time recovery's) answer for a missing table.
+inline Error BackupTableNotFound(std::string_view name) {
+  return Error{ErrorCode::kTableNotFound, fmt::format("Table not found: {}", name), nullptr, {}};
+}
 inline Error TableNotFoundNamed(std::string_view name) {
   return ResourceNotFound(fmt::format("Requested resource not found: Table: {} not found", name));
 }

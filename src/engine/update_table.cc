@@ -15,16 +15,6 @@ using engine::IndexMeta;
 
 namespace {
 
-Status DeleteKeyspace(storage::WriteTxn& txn, const std::string& prefix) {
-  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().data));
-  LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(prefix));
-  while (e && e->key.starts_with(prefix)) {
-    LD_RETURN_IF_ERROR(cursor.DeleteCurrent());
-    LD_ASSIGN_OR_RETURN(e, cursor.SeekGE(prefix));
-  }
-  return OkStatus();
-}
-
 // Adds every existing item to a new index (GSI backfill).
 Status Backfill(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& t, const IndexMeta& index) {
   std::string prefix = storage::KeyspacePrefix(t.number, 0);
@@ -134,7 +124,7 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
         });
         if (it == t.indexes.end())
           return ResourceNotFound("Requested resource not found: Index: " + *u.delete_index_name + " not found");
-        LD_RETURN_IF_ERROR(DeleteKeyspace(txn, storage::KeyspacePrefix(t.number, it->number)));
+        LD_RETURN_IF_ERROR(storage::DeleteKeyspace(txn, txn.dbis().data, storage::KeyspacePrefix(t.number, it->number)));
         LD_RETURN_IF_ERROR(db.DropStats(txn, t.number, it->number));
         deleting.push_back(it->name);
         t.indexes.erase(it);

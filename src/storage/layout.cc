@@ -32,6 +32,8 @@ std::string KeyspacePrefix(uint32_t table_number, uint8_t index_number) {
   return out;
 }
 
+std::string TableKeyspace(uint32_t table_number) { return KeyspacePrefix(table_number, 0).substr(0, 4); }
+
 std::string StoredKey(std::string_view full_key) {
   if (full_key.size() <= kLongKeyPrefix) return std::string(full_key);
   std::string out(full_key.substr(0, kLongKeyPrefix));
@@ -84,6 +86,55 @@ Status PutEntry(WriteTxn& txn, MDB_dbi dbi, std::string_view full_key, std::stri
   if (existing && DecodeEntryValue(stored, *existing, &e) && e.full_key != full_key)
     return InternalError("long key hash collision; the item cannot be stored");
   return txn.Put(dbi, stored, EncodeEntryValue(full_key, payload));
+}
+
+Status DeleteKeyspace(WriteTxn& txn, MDB_dbi dbi, std::string_view prefix) {
+  LD_ASSIGN_OR_RETURN(auto cursor, Cursor::Open(txn, dbi));
+  LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(prefix));
+  while (e && e->key.starts_with(prefix)) {
+    LD_RETURN_IF_ERROR(cursor.DeleteCurrent());
+    // After a delete LMDB leaves the cursor on the following entry.
+    LD_ASSIGN_OR_RETURN(e, cursor.SeekGE(prefix));
+  }
+  return OkStatus();
+}
+
+Result<int64_t> CopyKeyspace(WriteTxn& txn, MDB_dbi dbi, std::string_view from, std::string_view to,
+                             const std::function<bool(uint8_t index_number)>& keep) {
+  if (from.size() != to.size() || from.empty()) return InternalError("CopyKeyspace: prefixes differ in size");
+  // Read in batches and write each batch with no cursor open, so the writes (after the
+  // source's keys or before them) never move a cursor under the reading.
+  constexpr std::size_t kBatch = 1024;
+  int64_t copied = 0;
+  std::string resume(from);
+  std::vector<std::pair<std::string, std::string>> batch;  // full key under `to`, payload
+  while (true) {
+    batch.clear();
+    bool more = false;
+    {
+      LD_ASSIGN_OR_RETURN(auto cursor, Cursor::Open(txn, dbi));
+      LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(resume));
+      while (e && e->key.starts_with(from)) {
+        if (batch.size() == kBatch) {
+          more = true;
+          resume.assign(e->key);
+          break;
+        }
+        EntryView v;
+        if (!DecodeEntryValue(e->key, e->value, &v)) return InternalError("corrupt entry");
+        const uint8_t index = v.full_key.size() > from.size() ? static_cast<uint8_t>(v.full_key[from.size()]) : 0;
+        if (!keep || keep(index)) {
+          std::string key(to);
+          key.append(v.full_key.substr(from.size()));
+          batch.emplace_back(std::move(key), std::string(v.payload));
+        }
+        LD_ASSIGN_OR_RETURN(e, cursor.Next());
+      }
+    }
+    for (const auto& [key, payload] : batch) LD_RETURN_IF_ERROR(PutEntry(txn, dbi, key, payload));
+    copied += static_cast<int64_t>(batch.size());
+    if (!more) return copied;
+  }
 }
 
 Result<bool> DeleteEntry(WriteTxn& txn, MDB_dbi dbi, std::string_view full_key) {

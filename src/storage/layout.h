@@ -13,6 +13,7 @@
 //   value      := u8 flags (bit0: long form) [varint(len) full key] payload (item_codec)
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,8 @@ inline constexpr std::size_t kLongKeyPrefix = kMaxLmdbKey - 8;
 // u32 table number | u8 index number, in front of every table and index key.
 inline constexpr std::size_t kKeyspacePrefixSize = 5;
 std::string KeyspacePrefix(uint32_t table_number, uint8_t index_number);
+// The u32 table number alone: the table's entries and all its indexes'.
+std::string TableKeyspace(uint32_t table_number);
 
 // FNV-1a, 64 bits: tells apart long keys sharing a prefix; also spreads partitions over
 // parallel-scan segments.
@@ -52,6 +55,14 @@ Result<bool> DeleteEntry(WriteTxn& txn, MDB_dbi dbi, std::string_view full_key);
 // The payload stored under `full_key`, or nullopt; the view lives as long as the transaction.
 Result<std::optional<std::string_view>> GetEntry(const Txn& txn, MDB_dbi dbi,
                                                  std::string_view full_key);
+
+// Deletes every entry whose stored key starts with `prefix` (a table's, an index's).
+Status DeleteKeyspace(WriteTxn& txn, MDB_dbi dbi, std::string_view prefix);
+// Copies every entry whose full key starts with `from` (a u32 table number: a table or
+// backup with all its indexes) to the same key under `to`, an empty keyspace of the same
+// size; `keep` (when given) chooses by index number. Returns the entries copied.
+Result<int64_t> CopyKeyspace(WriteTxn& txn, MDB_dbi dbi, std::string_view from, std::string_view to,
+                             const std::function<bool(uint8_t index_number)>& keep = {});
 
 // One end of a key range.
 struct Bound {

@@ -28,6 +28,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kExpiredIterator: return "ExpiredIteratorException";
     case ErrorCode::kTableNotFound: return "TableNotFoundException";
     case ErrorCode::kDuplicateItem: return "DuplicateItemException";
+    case ErrorCode::kBackupNotFound: return "BackupNotFoundException";
+    case ErrorCode::kTableAlreadyExists: return "TableAlreadyExistsException";
   }
   return "InternalServerError";
 }

@@ -85,6 +85,13 @@ std::optional<int64_t> Reader::Long(const char* member) {
   return v->get<int64_t>();
 }
 
+std::optional<double> Reader::Timestamp(const char* member) {
+  const json* v = Get(member);
+  if (!v) return std::nullopt;
+  if (!v->is_number()) ThrowSerialization("Unexpected value type in payload");
+  return v->get<double>();
+}
+
 Item Reader::RequiredItem(const char* member) {
   const json* v = Get(member);
   if (!v) {

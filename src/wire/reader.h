@@ -43,6 +43,7 @@ class Reader {
   std::optional<bool> Bool(const char* member);
   bool RequiredBool(const char* member);  // false, with the null failure, when missing
   std::optional<int64_t> Long(const char* member);
+  std::optional<double> Timestamp(const char* member);  // epoch seconds, as the JSON protocol sends them
   Item RequiredItem(const char* member);
   std::optional<Item> OptItem(const char* member);
   std::optional<std::vector<std::string>> StringList(const char* member);

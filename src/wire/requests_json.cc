@@ -60,22 +60,28 @@ void CheckTableName(Reader& r, const std::string& name, const char* member = "Ta
   for (auto& f : failures) r.Fail(std::move(f));
 }
 
+std::optional<SSESpecification> Sse(Reader& r, const char* member) {
+  if (!r.Has(member)) return std::nullopt;
+  Reader e = r.Child(member);
+  SSESpecification sse;
+  sse.enabled = e.Bool("Enabled");
+  if (auto type = e.Enum("SSEType", kSseType, kSseTypeSet)) sse.sse_type = std::string(*type);
+  sse.kms_master_key_id = e.String("KMSMasterKeyId");
+  return sse;
+}
+
+std::optional<OnDemandThroughput> OnDemand(Reader& r, const char* member) {
+  if (!r.Has(member)) return std::nullopt;
+  Reader e = r.Child(member);
+  return OnDemandThroughput{e.Long("MaxReadRequestUnits"), e.Long("MaxWriteRequestUnits")};
+}
+
 // SSESpecification, TableClass and OnDemandThroughput: CreateTable's and UpdateTable's alike.
 template <class Request>
 void TableSettings(Reader& r, Request* q) {
-  if (r.Has("SSESpecification")) {
-    Reader e = r.Child("SSESpecification");
-    SSESpecification sse;
-    sse.enabled = e.Bool("Enabled");
-    if (auto type = e.Enum("SSEType", kSseType, kSseTypeSet)) sse.sse_type = std::string(*type);
-    sse.kms_master_key_id = e.String("KMSMasterKeyId");
-    q->sse_specification = sse;
-  }
+  q->sse_specification = Sse(r, "SSESpecification");
   q->table_class = r.Enum("TableClass", kTableClass, kTableClassSet);
-  if (r.Has("OnDemandThroughput")) {
-    Reader e = r.Child("OnDemandThroughput");
-    q->on_demand_throughput = OnDemandThroughput{e.Long("MaxReadRequestUnits"), e.Long("MaxWriteRequestUnits")};
-  }
+  q->on_demand_throughput = OnDemand(r, "OnDemandThroughput");
 }
 
 // A PartiQL statement's Parameters: a list of AttributeValues.
@@ -149,9 +155,9 @@ Projection ParseProjection(Reader& r) {
   return p;
 }
 
-std::optional<ProvisionedThroughput> Throughput(Reader& r) {
-  if (!r.Has("ProvisionedThroughput")) return std::nullopt;
-  Reader t = r.Child("ProvisionedThroughput");
+std::optional<ProvisionedThroughput> Throughput(Reader& r, const char* member = "ProvisionedThroughput") {
+  if (!r.Has(member)) return std::nullopt;
+  Reader t = r.Child(member);
   ProvisionedThroughput p;
   auto rd = t.Long("ReadCapacityUnits");
   auto wr = t.Long("WriteCapacityUnits");
@@ -343,6 +349,79 @@ UpdateContinuousBackupsRequest ParseUpdateContinuousBackups(const json& j) {
     q.point_in_time_recovery_specification.recovery_period_in_days = s->Long("RecoveryPeriodInDays");
   }
   f.ThrowIfAny();  // the period's range is the engine's to check
+  return q;
+}
+
+CreateBackupRequest ParseCreateBackup(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  CreateBackupRequest q;
+  q.table_name = TableName(r);
+  q.backup_name = r.RequiredString("BackupName");
+  f.ThrowIfAny();  // the name's pattern and length are the engine's to check
+  return q;
+}
+
+// DescribeBackup and DeleteBackup: a BackupArn.
+template <class Request>
+Request OnlyBackupArn(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  Request q{r.RequiredString("BackupArn")};
+  f.ThrowIfAny();
+  return q;
+}
+DescribeBackupRequest ParseDescribeBackup(const json& j) { return OnlyBackupArn<DescribeBackupRequest>(j); }
+DeleteBackupRequest ParseDeleteBackup(const json& j) { return OnlyBackupArn<DeleteBackupRequest>(j); }
+
+ListBackupsRequest ParseListBackups(const json& j) {
+  static constexpr EnumName<BackupTypeFilter> kTypes[] = {{"USER", BackupTypeFilter::kUser}, {"SYSTEM", BackupTypeFilter::kSystem},
+                                                          {"AWS_BACKUP", BackupTypeFilter::kAwsBackup}, {"ALL", BackupTypeFilter::kAll}};
+  Failures f;
+  Reader r(j, "", &f);
+  ListBackupsRequest q;
+  q.table_name = r.String("TableName");
+  q.limit = r.Long("Limit");
+  q.time_range_lower_bound = r.Timestamp("TimeRangeLowerBound");
+  q.time_range_upper_bound = r.Timestamp("TimeRangeUpperBound");
+  q.exclusive_start_backup_arn = r.String("ExclusiveStartBackupArn");
+  q.backup_type = r.Enum("BackupType", kTypes, "[USER, SYSTEM, AWS_BACKUP, ALL]");
+  f.ThrowIfAny();  // the limit's range and the names are the engine's to check
+  return q;
+}
+
+RestoreTableFromBackupRequest ParseRestoreTableFromBackup(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  RestoreTableFromBackupRequest q;
+  q.target_table_name = r.RequiredString("TargetTableName");
+  q.backup_arn = r.RequiredString("BackupArn");
+  q.billing_mode_override = r.Enum("BillingModeOverride", kBilling, kBillingSet);
+  if (r.Has("GlobalSecondaryIndexOverride")) {
+    q.global_secondary_index_override.emplace();
+    r.EachObject("GlobalSecondaryIndexOverride", [&](Reader& e) {
+      GlobalSecondaryIndex g;
+      g.index_name = e.RequiredString("IndexName");
+      g.key_schema = KeySchema(e);
+      g.projection = ParseProjection(e);
+      g.provisioned_throughput = Throughput(e);
+      q.global_secondary_index_override->push_back(std::move(g));
+    });
+  }
+  if (r.Has("LocalSecondaryIndexOverride")) {
+    q.local_secondary_index_override.emplace();
+    r.EachObject("LocalSecondaryIndexOverride", [&](Reader& e) {
+      LocalSecondaryIndex l;
+      l.index_name = e.RequiredString("IndexName");
+      l.key_schema = KeySchema(e);
+      l.projection = ParseProjection(e);
+      q.local_secondary_index_override->push_back(std::move(l));
+    });
+  }
+  q.provisioned_throughput_override = Throughput(r, "ProvisionedThroughputOverride");
+  q.on_demand_throughput_override = OnDemand(r, "OnDemandThroughputOverride");
+  q.sse_specification_override = Sse(r, "SSESpecificationOverride");
+  f.ThrowIfAny();
   return q;
 }
 

@@ -26,6 +26,40 @@ json ThroughputJson(const ProvisionedThroughputDescription& t) {
   return o;
 }
 
+const char* ToString(BackupStatus s) {
+  static constexpr const char* kNames[] = {"CREATING", "DELETED", "AVAILABLE"};
+  return kNames[static_cast<int>(s)];
+}
+const char* ToString(BackupType t) {
+  static constexpr const char* kNames[] = {"USER", "SYSTEM", "AWS_BACKUP"};
+  return kNames[static_cast<int>(t)];
+}
+
+// BackupDetails' members; a BackupSummary has the same ones beside its table's.
+void AddBackupDetails(json& o, const BackupDetails& d) {
+  o["BackupArn"] = d.backup_arn;
+  o["BackupName"] = d.backup_name;
+  o["BackupSizeBytes"] = d.backup_size_bytes;
+  o["BackupStatus"] = ToString(d.backup_status);
+  o["BackupType"] = ToString(d.backup_type);
+  o["BackupCreationDateTime"] = d.backup_creation_date_time;
+}
+
+json PlainThroughputJson(const ProvisionedThroughput& t) {
+  return {{"ReadCapacityUnits", t.read_capacity_units}, {"WriteCapacityUnits", t.write_capacity_units}};
+}
+
+json OnDemandJson(const OnDemandThroughput& od) {
+  json t = json::object();
+  if (od.max_read_request_units) t["MaxReadRequestUnits"] = *od.max_read_request_units;
+  if (od.max_write_request_units) t["MaxWriteRequestUnits"] = *od.max_write_request_units;
+  return t;
+}
+
+json SseJson(const SSEDescription& sse) {
+  return {{"Status", sse.status}, {"SSEType", sse.sse_type}, {"KMSMasterKeyArn", sse.kms_master_key_arn}};
+}
+
 json CapacityJson(const Capacity& c) {
   json o = {{"CapacityUnits", c.capacity_units}};
   if (c.read_capacity_units) o["ReadCapacityUnits"] = *c.read_capacity_units;
@@ -140,15 +174,12 @@ json ToJson(const TableDescription& d) {
   if (d.latest_stream_label) o["LatestStreamLabel"] = *d.latest_stream_label;
   if (d.latest_stream_arn) o["LatestStreamArn"] = *d.latest_stream_arn;
   o["DeletionProtectionEnabled"] = d.deletion_protection_enabled;
-  if (const auto& sse = d.sse_description)
-    o["SSEDescription"] = {{"Status", sse->status}, {"SSEType", sse->sse_type}, {"KMSMasterKeyArn", sse->kms_master_key_arn}};
+  if (d.sse_description) o["SSEDescription"] = SseJson(*d.sse_description);
   if (d.table_class) o["TableClassSummary"] = {{"TableClass", ToString(*d.table_class)}};
-  if (const auto& od = d.on_demand_throughput) {
-    json t = json::object();
-    if (od->max_read_request_units) t["MaxReadRequestUnits"] = *od->max_read_request_units;
-    if (od->max_write_request_units) t["MaxWriteRequestUnits"] = *od->max_write_request_units;
-    o["OnDemandThroughput"] = t;
-  }
+  if (d.on_demand_throughput) o["OnDemandThroughput"] = OnDemandJson(*d.on_demand_throughput);
+  if (const auto& rs = d.restore_summary)
+    o["RestoreSummary"] = {{"SourceBackupArn", rs->source_backup_arn}, {"SourceTableArn", rs->source_table_arn},
+                           {"RestoreDateTime", rs->restore_date_time}, {"RestoreInProgress", rs->restore_in_progress}};
   return o;
 }
 
@@ -171,6 +202,68 @@ json ToJson(const DescribeTimeToLiveResponse& r) {
 }
 
 json ToJson(const Ok&) { return json::object(); }
+
+json ToJson(const CreateBackupResponse& r) {
+  json d = json::object();
+  AddBackupDetails(d, r.backup_details);
+  return {{"BackupDetails", d}};
+}
+
+json ToJson(const BackupDescriptionResponse& r) {
+  const BackupDescription& b = r.backup_description;
+  json details = json::object();
+  AddBackupDetails(details, b.backup_details);
+  const SourceTableDetails& s = b.source_table_details;
+  json source = {{"TableName", s.table_name}, {"TableId", s.table_id}, {"TableArn", s.table_arn},
+                 {"TableSizeBytes", s.table_size_bytes}, {"KeySchema", KeySchemaJson(s.key_schema)},
+                 {"TableCreationDateTime", s.table_creation_date_time},
+                 {"ProvisionedThroughput", PlainThroughputJson(s.provisioned_throughput)},
+                 {"ItemCount", s.item_count}, {"BillingMode", ToString(s.billing_mode)}};
+  if (s.on_demand_throughput) source["OnDemandThroughput"] = OnDemandJson(*s.on_demand_throughput);
+  const SourceTableFeatureDetails& f = b.source_table_feature_details;
+  json features = json::object();
+  if (!f.local_secondary_indexes.empty()) {
+    json a = json::array();
+    for (const auto& l : f.local_secondary_indexes)
+      a.push_back({{"IndexName", l.index_name}, {"KeySchema", KeySchemaJson(l.key_schema)}, {"Projection", ProjectionJson(l.projection)}});
+    features["LocalSecondaryIndexes"] = a;
+  }
+  if (!f.global_secondary_indexes.empty()) {
+    json a = json::array();
+    for (const auto& g : f.global_secondary_indexes) {
+      json gj = {{"IndexName", g.index_name}, {"KeySchema", KeySchemaJson(g.key_schema)}, {"Projection", ProjectionJson(g.projection)}};
+      gj["ProvisionedThroughput"] = PlainThroughputJson(g.provisioned_throughput.value_or(ProvisionedThroughput{}));
+      a.push_back(gj);
+    }
+    features["GlobalSecondaryIndexes"] = a;
+  }
+  if (const auto& st = f.stream_description) {
+    json sj = {{"StreamEnabled", st->stream_enabled}};
+    if (st->stream_view_type) sj["StreamViewType"] = ToString(*st->stream_view_type);
+    features["StreamDescription"] = sj;
+  }
+  if (const auto& ttl = f.time_to_live_description) {
+    json tj = {{"TimeToLiveStatus", "ENABLED"}};
+    if (ttl->attribute_name) tj["AttributeName"] = *ttl->attribute_name;
+    features["TimeToLiveDescription"] = tj;
+  }
+  if (f.sse_description) features["SSEDescription"] = SseJson(*f.sse_description);
+  return {{"BackupDescription", {{"BackupDetails", details}, {"SourceTableDetails", source}, {"SourceTableFeatureDetails", features}}}};
+}
+
+json ToJson(const ListBackupsResponse& r) {
+  json a = json::array();
+  for (const auto& s : r.backup_summaries) {
+    json o = {{"TableName", s.table_name}, {"TableId", s.table_id}, {"TableArn", s.table_arn}};
+    AddBackupDetails(o, s.details);
+    a.push_back(o);
+  }
+  json out = {{"BackupSummaries", a}};
+  if (r.last_evaluated_backup_arn) out["LastEvaluatedBackupArn"] = *r.last_evaluated_backup_arn;
+  return out;
+}
+
+json ToJson(const RestoreTableFromBackupResponse& r) { return {{"TableDescription", ToJson(r.table_description)}}; }
 
 json ToJson(const ListTagsOfResourceResponse& r) {
   json tags = json::array();

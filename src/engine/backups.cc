@@ -1,0 +1,363 @@
+// On-demand backups: CreateBackup, DescribeBackup, ListBackups, DeleteBackup and
+// RestoreTableFromBackup.
+//
+// A backup is taken in one write transaction: the table's entries (items and every index's)
+// are copied into a keyspace of their own, numbered from the same counter as tables so no
+// table ever shares it, and the record "backup/<creation millis>-<8 hex>" in the meta DBI keeps
+// the table's catalog entry and statistics as they were. It outlives the table. A restore
+// copies the entries into a new table's keyspace, so it is exact (index entries included) and
+// costs a copy, never a rebuild. DynamoDB restores items, indexes, billing mode, throughput and
+// encryption; streams, time to live, tags, deletion protection and point-in-time recovery are
+// set up again by hand, and so they are here.
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/database_impl.h"
+#include "engine/errors.h"
+#include "storage/layout.h"
+
+namespace localdynamo {
+
+using json = nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kRecordPrefix = "backup/";
+
+// What the meta DBI keeps of one backup.
+struct Backup {
+  std::string arn;
+  std::string name;
+  int64_t created_millis = 0;
+  uint32_t number = 0;  // the keyspace holding the copy
+  TableMeta table;      // the table as it was
+  std::vector<std::pair<uint8_t, TableStats>> stats;  // index number (0: the table) -> stats
+
+  TableStats TableTotals() const {
+    for (const auto& [index, s] : stats)
+      if (index == 0) return s;
+    return {};
+  }
+};
+
+std::string Serialize(const Backup& b) {
+  json stats = json::array();
+  for (const auto& [index, s] : b.stats) stats.push_back({index, s.item_count, s.size_bytes});
+  return json{{"arn", b.arn}, {"name", b.name}, {"created", b.created_millis}, {"number", b.number},
+              {"table", engine::SerializeTableMeta(b.table)}, {"stats", stats}}
+      .dump();
+}
+
+std::optional<Backup> Parse(std::string_view text) {
+  try {
+    json j = json::parse(text);
+    Backup b;
+    b.arn = j.at("arn");
+    b.name = j.at("name");
+    b.created_millis = j.at("created");
+    b.number = j.at("number");
+    auto table = engine::ParseTableMeta(j.at("table").get<std::string>());
+    if (!table) return std::nullopt;
+    b.table = std::move(*table);
+    for (const auto& s : j.at("stats"))
+      b.stats.emplace_back(s.at(0).get<uint8_t>(), TableStats{s.at(1).get<int64_t>(), s.at(2).get<int64_t>()});
+    return b;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+// Records are kept by ARN, the order ListBackups answers in (oldest first within a table: the
+// ARN's last part starts with the creation time).
+std::string RecordKey(std::string_view arn) { return std::string(kRecordPrefix) + std::string(arn); }
+
+// DynamoDB's answer for an empty string, or an ARN that isn't a backup's.
+Status CheckArn(std::string_view arn) {
+  const std::size_t at = arn.rfind("/backup/");
+  if (!arn.starts_with("arn:") || at == std::string_view::npos || at + 8 == arn.size())
+    return ValidationError("Invalid Backup ARN");
+  return OkStatus();
+}
+
+Error BackupNotFound(std::string_view arn) {
+  return Error{ErrorCode::kBackupNotFound, fmt::format("Backup not found: {}", arn), nullptr, {}};
+}
+
+Result<std::optional<Backup>> FindBackup(const storage::Txn& txn, std::string_view arn) {
+  if (RecordKey(arn).size() > storage::kMaxLmdbKey) return std::optional<Backup>();  // no backup's is that long
+  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, RecordKey(arn)));
+  if (!v) return std::optional<Backup>();
+  auto b = Parse(*v);
+  if (!b) return InternalError(fmt::format("corrupt backup record {}", arn));
+  return b;
+}
+
+BackupDetails Details(const Backup& b, BackupStatus status) {
+  BackupDetails d;
+  d.backup_arn = b.arn;
+  d.backup_name = b.name;
+  d.backup_size_bytes = b.TableTotals().size_bytes;
+  d.backup_status = status;
+  d.backup_type = BackupType::kUser;
+  d.backup_creation_date_time = static_cast<double>(b.created_millis) / 1000.0;
+  return d;
+}
+
+BackupDescription Describe(const Backup& b, BackupStatus status) {
+  BackupDescription out;
+  out.backup_details = Details(b, status);
+  const TableMeta& t = b.table;
+  SourceTableDetails& s = out.source_table_details;
+  s.table_name = t.name;
+  s.table_id = t.id;
+  s.table_arn = t.arn;
+  s.table_size_bytes = b.TableTotals().size_bytes;
+  s.item_count = b.TableTotals().item_count;
+  s.key_schema = t.key_schema;
+  s.table_creation_date_time = t.creation_time;
+  s.provisioned_throughput = t.throughput;
+  s.on_demand_throughput = t.on_demand_throughput;
+  s.billing_mode = t.billing_mode;
+  SourceTableFeatureDetails& f = out.source_table_feature_details;
+  for (const auto& i : t.indexes) {
+    if (i.global) {
+      f.global_secondary_indexes.push_back({i.name, i.key_schema, i.projection, i.throughput});
+    } else {
+      f.local_secondary_indexes.push_back({i.name, i.key_schema, i.projection});
+    }
+  }
+  if (const auto* stream = t.CurrentStream()) f.stream_description = StreamSpecification{true, stream->view_type};
+  if (!t.ttl_attribute.empty()) f.time_to_live_description = TimeToLiveDescription{TimeToLiveStatus::kEnabled, t.ttl_attribute};
+  if (!t.sse_kms_key_arn.empty()) f.sse_description = SSEDescription{"ENABLED", "KMS", t.sse_kms_key_arn};
+  return out;
+}
+
+// The restored table's indexes: all of the backup's, or those an override names (an override
+// can leave indexes out and change a GSI's throughput, not add one or change its keys).
+void CheckArnLength(std::string_view arn, std::string_view member, std::vector<std::string>* failures) {
+  if (arn.size() >= 37 && arn.size() <= 1024) return;
+  failures->push_back(fmt::format("Value '{}' at '{}' failed to satisfy constraint: Member must have length {}", arn, member,
+                                  arn.size() < 37 ? "greater than or equal to 37" : "less than or equal to 1024"));
+}
+
+// The overrides' own consistency, as DynamoDB words it.
+Status CheckBillingOverrides(const RestoreTableFromBackupRequest& r) {
+  if (r.billing_mode_override == BillingMode::kPayPerRequest && r.provisioned_throughput_override)
+    return ValidationError("Invalid Request: Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST");
+  if (r.billing_mode_override == BillingMode::kProvisioned && !r.provisioned_throughput_override)
+    return ValidationError("Invalid Request: Must override ProvisionedThroughput if BillingMode is overridden to PROVISIONED");
+  return OkStatus();
+}
+
+Error IndexNotInBackup(std::string_view name) {
+  return ValidationError(fmt::format("Invalid Request: Index {} does not match a secondary index that existed in the source "
+                                     "table and cannot be created during the restore operation", name));
+}
+
+Status ChooseIndexes(const RestoreTableFromBackupRequest& r, TableMeta& t) {
+  auto in_backup = [&](std::string_view name, bool global) {
+    return std::any_of(t.indexes.begin(), t.indexes.end(), [&](const engine::IndexMeta& i) { return i.name == name && i.global == global; });
+  };
+  if (r.global_secondary_index_override)
+    for (const auto& g : *r.global_secondary_index_override)
+      if (!in_backup(g.index_name, true))
+        return IndexNotInBackup(g.index_name);
+  if (r.local_secondary_index_override)
+    for (const auto& l : *r.local_secondary_index_override)
+      if (!in_backup(l.index_name, false))
+        return IndexNotInBackup(l.index_name);
+  std::vector<engine::IndexMeta> kept;
+  for (const auto& i : t.indexes) {
+    if (i.global && r.global_secondary_index_override) {
+      const auto& g = *r.global_secondary_index_override;
+      auto it = std::find_if(g.begin(), g.end(), [&](const GlobalSecondaryIndex& o) { return o.index_name == i.name; });
+      if (it == g.end()) continue;
+      kept.push_back(i);
+      if (it->provisioned_throughput) kept.back().throughput = it->provisioned_throughput;
+    } else if (!i.global && r.local_secondary_index_override) {
+      const auto& l = *r.local_secondary_index_override;
+      if (std::any_of(l.begin(), l.end(), [&](const LocalSecondaryIndex& o) { return o.index_name == i.name; })) kept.push_back(i);
+    } else {
+      kept.push_back(i);
+    }
+  }
+  t.indexes = std::move(kept);
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<CreateBackupResponse> Database::CreateBackup(const CreateBackupRequest& r) {
+  Impl& db = *impl_;
+  std::vector<std::string> failures;
+  errors::CheckName(r.table_name, "tableName", &failures);
+  errors::CheckName(r.backup_name, "backupName", &failures);
+  if (!failures.empty()) return errors::ConstraintError(std::move(failures));
+
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
+  LD_ASSIGN_OR_RETURN(auto table, db.FindTable(txn, r.table_name));
+  if (!table) return errors::BackupTableNotFound(r.table_name);
+  Backup b;
+  b.name = r.backup_name;
+  b.table = *table;
+  b.created_millis = db.options.clock->NowMillis();
+  const std::string suffix = fmt::format("{:014}-{}", b.created_millis, db.options.ids->NewUuid().substr(0, 8));
+  b.arn = fmt::format("{}/backup/{}", table->arn, suffix);
+  LD_ASSIGN_OR_RETURN(uint64_t number, db.NextCounter(txn, "table"));
+  b.number = static_cast<uint32_t>(number);
+  LD_RETURN_IF_ERROR(storage::CopyKeyspace(txn, txn.dbis().data, storage::TableKeyspace(table->number),
+                                           storage::TableKeyspace(b.number)));
+  for (uint8_t index : [&] {
+         std::vector<uint8_t> all{0};
+         for (const auto& i : table->indexes) all.push_back(i.number);
+         return all;
+       }()) {
+    LD_ASSIGN_OR_RETURN(TableStats s, db.ReadStats(txn, table->number, index));
+    b.stats.emplace_back(index, s);
+  }
+  LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, RecordKey(b.arn), Serialize(b)));
+  LD_RETURN_IF_ERROR(txn.Commit());
+  // As DynamoDB answers CreateBackup: CREATING; the copy is complete, so AVAILABLE from now on.
+  return CreateBackupResponse{Details(b, BackupStatus::kCreating)};
+}
+
+Result<BackupDescriptionResponse> Database::DescribeBackup(const DescribeBackupRequest& r) {
+  Impl& db = *impl_;
+  LD_RETURN_IF_ERROR(CheckArn(r.backup_arn));
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
+  LD_ASSIGN_OR_RETURN(auto b, FindBackup(txn, r.backup_arn));
+  if (!b) return BackupNotFound(r.backup_arn);
+  return BackupDescriptionResponse{Describe(*b, BackupStatus::kAvailable)};
+}
+
+Result<BackupDescriptionResponse> Database::DeleteBackup(const DeleteBackupRequest& r) {
+  Impl& db = *impl_;
+  LD_RETURN_IF_ERROR(CheckArn(r.backup_arn));
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
+  LD_ASSIGN_OR_RETURN(auto b, FindBackup(txn, r.backup_arn));
+  if (!b) return BackupNotFound(r.backup_arn);
+  LD_RETURN_IF_ERROR(storage::DeleteKeyspace(txn, txn.dbis().data, storage::TableKeyspace(b->number)));
+  LD_RETURN_IF_ERROR(txn.Del(txn.dbis().meta, RecordKey(b->arn)));
+  LD_RETURN_IF_ERROR(txn.Commit());
+  return BackupDescriptionResponse{Describe(*b, BackupStatus::kDeleted)};
+}
+
+Result<ListBackupsResponse> Database::ListBackups(const ListBackupsRequest& r) {
+  Impl& db = *impl_;
+  std::vector<std::string> failures;
+  // TableName may be the table's ARN (which the name pattern would refuse).
+  if (r.table_name && !r.table_name->starts_with("arn:")) errors::CheckName(*r.table_name, "tableName", &failures);
+  if (r.limit && (*r.limit < 1 || *r.limit > 100))
+    failures.push_back(fmt::format("Value '{}' at 'limit' failed to satisfy constraint: Member must have value {}", *r.limit,
+                                   *r.limit < 1 ? "greater than or equal to 1" : "less than or equal to 100"));
+  if (r.exclusive_start_backup_arn) CheckArnLength(*r.exclusive_start_backup_arn, "exclusiveStartBackupArn", &failures);
+  if (!failures.empty()) return errors::ConstraintError(std::move(failures));
+  if (r.time_range_lower_bound && r.time_range_upper_bound && *r.time_range_lower_bound > *r.time_range_upper_bound)
+    return errors::Invalid("Time range lower bound must be less than or equal to upper bound");
+
+  ListBackupsResponse out;
+  // Only user backups exist here: asking for system or AWS Backup ones finds none.
+  const BackupTypeFilter type = r.backup_type.value_or(BackupTypeFilter::kUser);
+  if (type != BackupTypeFilter::kUser && type != BackupTypeFilter::kAll) return out;
+  const std::size_t limit = static_cast<std::size_t>(r.limit.value_or(100));
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
+  LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().meta));
+  // The start ARN is a position: a deleted backup's (or any) ARN resumes after where it sorts.
+  std::string start = r.exclusive_start_backup_arn ? RecordKey(*r.exclusive_start_backup_arn) + '\0' : std::string(kRecordPrefix);
+  if (start.size() > storage::kMaxLmdbKey) start.resize(storage::kMaxLmdbKey);  // no stored key is that long
+  LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(start));
+  for (; e && e->key.starts_with(kRecordPrefix); ) {
+    auto b = Parse(e->value);
+    if (!b) return InternalError(fmt::format("corrupt backup record {}", e->key));
+    const double created = static_cast<double>(b->created_millis) / 1000.0;
+    const bool matches = (!r.table_name || b->table.name == *r.table_name || b->table.arn == *r.table_name) &&
+                         (!r.time_range_lower_bound || created >= *r.time_range_lower_bound) &&
+                         (!r.time_range_upper_bound || created < *r.time_range_upper_bound);
+    if (matches) {
+      if (out.backup_summaries.size() == limit) {
+        out.last_evaluated_backup_arn = out.backup_summaries.back().details.backup_arn;
+        break;
+      }
+      out.backup_summaries.push_back({b->table.name, b->table.id, b->table.arn, Details(*b, BackupStatus::kAvailable)});
+    }
+    LD_ASSIGN_OR_RETURN(e, cursor.Next());
+  }
+  return out;
+}
+
+Result<RestoreTableFromBackupResponse> Database::RestoreTableFromBackup(const RestoreTableFromBackupRequest& r) {
+  Impl& db = *impl_;
+  std::vector<std::string> failures;
+  errors::CheckName(r.target_table_name, "targetTableName", &failures);
+  if (!failures.empty()) return errors::ConstraintError(std::move(failures));
+  LD_RETURN_IF_ERROR(CheckArn(r.backup_arn));
+  LD_RETURN_IF_ERROR(CheckBillingOverrides(r));
+
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
+  LD_ASSIGN_OR_RETURN(auto b, FindBackup(txn, r.backup_arn));
+  if (!b) return BackupNotFound(r.backup_arn);
+  LD_ASSIGN_OR_RETURN(auto existing, db.FindTable(txn, r.target_table_name));
+  if (existing) return Error{ErrorCode::kTableAlreadyExists, fmt::format("Table already exists: {}", r.target_table_name), nullptr, {}};
+
+  TableMeta t = b->table;
+  LD_RETURN_IF_ERROR(ChooseIndexes(r, t));
+  // Billing and throughput: the backup's unless overridden (CheckBillingOverrides keeps the two
+  // consistent).
+  if (!r.billing_mode_override && t.billing_mode == BillingMode::kPayPerRequest && r.provisioned_throughput_override)
+    return ValidationError("Invalid Request: Cannot override ProvisionedThroughput unless BillingMode is PROVISIONED");
+  if (r.billing_mode_override) t.billing_mode = *r.billing_mode_override;
+  if (t.billing_mode == BillingMode::kPayPerRequest) {
+    t.throughput = {};
+    for (auto& i : t.indexes) i.throughput.reset();
+  } else if (r.provisioned_throughput_override) {
+    t.throughput = *r.provisioned_throughput_override;
+    for (auto& i : t.indexes)
+      if (i.global && !i.throughput) i.throughput = t.throughput;  // from on-demand: the table's
+  }
+  if (r.on_demand_throughput_override) t.on_demand_throughput = r.on_demand_throughput_override;
+
+  t.name = r.target_table_name;
+  t.id = db.options.ids->NewUuid();
+  t.arn = fmt::format("arn:aws:dynamodb:{}:{}:table/{}", db.options.region, db.options.account_id, t.name);
+  LD_ASSIGN_OR_RETURN(uint64_t number, db.NextCounter(txn, "table"));
+  t.number = static_cast<uint32_t>(number);
+  t.creation_time = db.NowSeconds();
+  if (t.billing_mode == BillingMode::kPayPerRequest) t.last_pay_per_request_time = t.creation_time;
+  for (auto& i : t.indexes) {
+    i.arn = t.arn + "/index/" + i.name;
+    i.status = IndexStatus::kActive;
+    i.backfilling = false;
+  }
+  t.streams.clear();
+  t.ttl_attribute.clear();
+  t.ttl_changed_millis = 0;
+  t.tags.clear();
+  t.recovery_since_millis = 0;
+  t.recovery_period_days = 35;
+  t.deletion_protection = false;
+  t.table_class.reset();  // STANDARD again
+  if (r.sse_specification_override) engine::ApplySse(db, *r.sse_specification_override, t);
+
+  auto kept = [&](uint8_t index) {
+    return index == 0 || std::any_of(t.indexes.begin(), t.indexes.end(), [&](const engine::IndexMeta& i) { return i.number == index; });
+  };
+  LD_RETURN_IF_ERROR(storage::CopyKeyspace(txn, txn.dbis().data, storage::TableKeyspace(b->number),
+                                           storage::TableKeyspace(t.number), kept));
+  Impl::StatsDeltas deltas;
+  for (const auto& [index, s] : b->stats)
+    if (kept(index)) deltas.emplace_back(index, s);
+  LD_RETURN_IF_ERROR(db.AddStats(txn, t.number, deltas));
+  LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
+  LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, t));
+  LD_RETURN_IF_ERROR(txn.Commit());
+  // As DynamoDB answers: the table CREATING with its restore in progress; usable at once here.
+  d.table_status = TableStatus::kCreating;
+  for (auto& g : d.global_secondary_indexes) g.index_status = IndexStatus::kCreating;
+  d.restore_summary = RestoreSummary{b->arn, b->table.arn, static_cast<double>(b->created_millis) / 1000.0, true};
+  return RestoreTableFromBackupResponse{std::move(d)};
+}
+
+}  // namespace localdynamo
