@@ -71,6 +71,14 @@ class AwsCliTest(unittest.TestCase):
                                             env=AWS_ENV).stdout)["ContinuousBackupsDescription"]
                              ["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"], "ENABLED")
             self.assertEqual(json.loads(run(*aws, "describe-limits", env=AWS_ENV).stdout)["TableMaxReadCapacityUnits"], 40000)
+            backup = json.loads(run(*aws, "create-backup", "--table-name", "cruddur-messages", "--backup-name", "nightly",
+                                    env=AWS_ENV).stdout)["BackupDetails"]["BackupArn"]
+            self.assertEqual([b["BackupArn"] for b in json.loads(run(*aws, "list-backups", env=AWS_ENV).stdout)["BackupSummaries"]],
+                             [backup])
+            run(*aws, "restore-table-from-backup", "--target-table-name", "restored", "--backup-arn", backup, env=AWS_ENV)
+            self.assertEqual(json.loads(run(*aws, "scan", "--table-name", "restored", env=AWS_ENV).stdout)["Count"], 1)
+            run(*aws, "delete-backup", "--backup-arn", backup, env=AWS_ENV)
+            run(*aws, "delete-table", "--table-name", "restored", env=AWS_ENV)
             out = json.loads(run(*aws, "execute-statement", "--statement",
                                  "SELECT message FROM \"cruddur-messages\" WHERE pk = ? AND sk = '2023'",
                                  "--parameters", json.dumps([{"S": "MSG#g"}]), env=AWS_ENV).stdout)

@@ -244,6 +244,50 @@ class ServerTest(unittest.TestCase):
             self.assertEqual(d["OnDemandThroughput"], {"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 50})
         self.c.delete_table(TableName="settings")
 
+    def test_backup_and_restore(self):
+        self.c.create_table(TableName="to-back-up", BillingMode="PAY_PER_REQUEST",
+                            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"},
+                                                  {"AttributeName": "g", "AttributeType": "S"}],
+                            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                            GlobalSecondaryIndexes=[{"IndexName": "by-g", "Projection": {"ProjectionType": "ALL"},
+                                                     "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}]}])
+        for i in range(3):
+            self.c.put_item(TableName="to-back-up", Item={"id": {"S": f"k{i}"}, "g": {"S": "x"}})
+        details = self.c.create_backup(TableName="to-back-up", BackupName="before-the-change")["BackupDetails"]
+        self.assertEqual((details["BackupStatus"], details["BackupType"]), ("CREATING", "USER"))
+        arn = details["BackupArn"]
+        self.assertRegex(arn, r"^arn:aws:dynamodb:us-east-1:\d{12}:table/to-back-up/backup/\d{14}-[0-9a-f]{8}$")
+        self.c.delete_item(TableName="to-back-up", Key={"id": {"S": "k0"}})
+
+        d = self.c.describe_backup(BackupArn=arn)["BackupDescription"]
+        self.assertEqual(d["BackupDetails"]["BackupStatus"], "AVAILABLE")
+        self.assertEqual(d["SourceTableDetails"]["ItemCount"], 3)
+        self.assertEqual(d["SourceTableFeatureDetails"]["GlobalSecondaryIndexes"][0]["IndexName"], "by-g")
+        summaries = self.c.list_backups(TableName="to-back-up")["BackupSummaries"]
+        self.assertEqual([s["BackupArn"] for s in summaries], [arn])
+
+        restored = self.c.restore_table_from_backup(TargetTableName="restored", BackupArn=arn)["TableDescription"]
+        self.assertEqual(restored["TableStatus"], "CREATING")
+        self.assertEqual(restored["RestoreSummary"]["SourceBackupArn"], arn)
+        self.assertTrue(restored["RestoreSummary"]["RestoreInProgress"])
+        self.c.get_waiter("table_exists").wait(TableName="restored", WaiterConfig={"Delay": 1})
+        self.assertEqual(self.c.scan(TableName="restored")["Count"], 3)
+        self.assertEqual(self.c.query(TableName="restored", IndexName="by-g", KeyConditionExpression="g = :g",
+                                      ExpressionAttributeValues={":g": {"S": "x"}})["Count"], 3)
+        self.assertEqual(code(lambda: self.c.restore_table_from_backup(TargetTableName="restored", BackupArn=arn)),
+                         ("TableAlreadyExistsException", "Table already exists: restored"))
+        self.assertEqual(code(lambda: self.c.create_backup(TableName="missing", BackupName="nightly")),
+                         ("TableNotFoundException", "Table not found: missing"))
+
+        self.c.delete_table(TableName="to-back-up")  # the backup outlives its table
+        self.assertEqual(len(self.c.list_backups(TableName="to-back-up")["BackupSummaries"]), 1)
+        deleted = self.c.delete_backup(BackupArn=arn)["BackupDescription"]["BackupDetails"]
+        self.assertEqual(deleted["BackupStatus"], "DELETED")
+        self.assertEqual(code(lambda: self.c.describe_backup(BackupArn=arn)),
+                         ("BackupNotFoundException", f"Backup not found: {arn}"))
+        self.assertEqual(self.c.list_backups(TableName="to-back-up")["BackupSummaries"], [])
+        self.c.delete_table(TableName="restored")
+
     def test_partiql(self):
         run = self.c.execute_statement
         for i in range(1, 4):

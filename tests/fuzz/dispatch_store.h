@@ -29,6 +29,9 @@ inline constexpr std::string_view kDispatchTargets[] = {
     "DynamoDB_20120810.UpdateContinuousBackups", "DynamoDB_20120810.DescribeContinuousBackups",
     "DynamoDB_20120810.DescribeLimits",   "DynamoDB_20120810.ExecuteStatement",
     "DynamoDB_20120810.BatchExecuteStatement", "DynamoDB_20120810.ExecuteTransaction",
+    "DynamoDB_20120810.CreateBackup",     "DynamoDB_20120810.DescribeBackup",
+    "DynamoDB_20120810.ListBackups",      "DynamoDB_20120810.DeleteBackup",
+    "DynamoDB_20120810.RestoreTableFromBackup",
 };
 
 // Creates and fills the seeded tables that are missing: "tbl" (pk S + sk N, a GSI, an LSI, a
@@ -66,7 +69,7 @@ inline std::string SeedTables(localdynamo::Database& d) {
 }
 
 // What a client can read back of the store: the table names, every item of the seeded tables
-// (strongly consistent scans, all pages) and their tags. A request answered with an error must leave
+// (strongly consistent scans, all pages), their tags and the backups. A request answered with an error must leave
 // it as it was. (Not the tables' descriptions: an index's status moves on with the clock.)
 inline std::string Digest(localdynamo::Database& d) {
   using nlohmann::json;
@@ -83,6 +86,7 @@ inline std::string Digest(localdynamo::Database& d) {
     const json tags = {{"ResourceArn", std::string("arn:aws:dynamodb:us-east-1:000000000000:table/") + table}};
     out += localdynamo::wire::Dispatch(d, "DynamoDB_20120810.ListTagsOfResource", tags.dump()).body;
   }
+  out += localdynamo::wire::Dispatch(d, "DynamoDB_20120810.ListBackups", R"({"BackupType":"ALL"})").body;
   return out;
 }
 

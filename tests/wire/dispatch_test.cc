@@ -145,3 +145,68 @@ TEST_CASE("tags, continuous backups and limits on the wire: missing members, bod
         std::pair{200, std::string(R"({"AccountMaxReadCapacityUnits":80000,"AccountMaxWriteCapacityUnits":80000,)"
                                    R"("TableMaxReadCapacityUnits":40000,"TableMaxWriteCapacityUnits":40000})")});
 }
+
+TEST_CASE("backups on the wire: missing members, the shapes DynamoDB answers with, error types") {
+  auto db = OneTable();
+  auto call = [&](std::string_view op, const std::string& body) {
+    auto r = wire::Dispatch(*db, std::string("DynamoDB_20120810.") + std::string(op), body);
+    return std::pair{r.http_status, json::parse(r.body)};
+  };
+  auto message = [&](std::string_view op, const std::string& body) {
+    auto [status, j] = call(op, body);
+    CHECK(status == 400);
+    return j["message"].get<std::string>();
+  };
+  CHECK(message("CreateBackup", R"({"TableName":"tbl"})") ==
+        "1 validation error detected: Value null at 'backupName' failed to satisfy constraint: Member must not be null");
+  CHECK(message("DescribeBackup", "{}") ==
+        "1 validation error detected: Value null at 'backupArn' failed to satisfy constraint: Member must not be null");
+  CHECK(message("RestoreTableFromBackup", "{}") ==
+        "2 validation errors detected: Value null at 'targetTableName' failed to satisfy constraint: Member must not be null; "
+        "Value null at 'backupArn' failed to satisfy constraint: Member must not be null");
+  CHECK(message("ListBackups", R"({"BackupType":"user"})") ==
+        "1 validation error detected: Value 'user' at 'backupType' failed to satisfy constraint: Member must satisfy enum "
+        "value set: [USER, SYSTEM, AWS_BACKUP, ALL]");
+
+  auto [created_status, created] = call("CreateBackup", R"({"TableName":"tbl","BackupName":"nightly"})");
+  REQUIRE(created_status == 200);
+  const json details = created["BackupDetails"];
+  CHECK(details["BackupStatus"] == "CREATING");
+  CHECK(details["BackupType"] == "USER");
+  CHECK(details["BackupSizeBytes"] == 0);
+  CHECK(details["BackupCreationDateTime"].is_number());
+  CHECK(!details.contains("BackupExpiryDateTime"));  // user backups don't expire
+  const std::string arn = details["BackupArn"];
+
+  auto [described_status, described] = call("DescribeBackup", json{{"BackupArn", arn}}.dump());
+  REQUIRE(described_status == 200);
+  const json d = described["BackupDescription"];
+  CHECK(d["BackupDetails"]["BackupStatus"] == "AVAILABLE");
+  CHECK(d["SourceTableDetails"]["TableName"] == "tbl");
+  CHECK(d["SourceTableDetails"]["BillingMode"] == "PAY_PER_REQUEST");
+  CHECK(d["SourceTableDetails"]["ProvisionedThroughput"] == json{{"ReadCapacityUnits", 0}, {"WriteCapacityUnits", 0}});
+  CHECK(d["SourceTableFeatureDetails"] == json::object());  // a plain table: {}
+
+  auto [listed_status, listed] = call("ListBackups", "{}");
+  REQUIRE(listed_status == 200);
+  CHECK(listed["BackupSummaries"].size() == 1);
+  CHECK(listed["BackupSummaries"][0]["TableName"] == "tbl");
+  CHECK(listed["BackupSummaries"][0]["BackupArn"] == arn);
+  CHECK(!listed.contains("LastEvaluatedBackupArn"));
+
+  auto [restored_status, restored] = call("RestoreTableFromBackup", json{{"TargetTableName", "copy"}, {"BackupArn", arn}}.dump());
+  REQUIRE(restored_status == 200);
+  CHECK(restored["TableDescription"]["TableStatus"] == "CREATING");
+  CHECK(restored["TableDescription"]["RestoreSummary"]["RestoreInProgress"] == true);
+  CHECK(restored["TableDescription"]["RestoreSummary"]["SourceBackupArn"] == arn);
+  auto [again_status, again] = call("RestoreTableFromBackup", json{{"TargetTableName", "copy"}, {"BackupArn", arn}}.dump());
+  CHECK(again_status == 400);
+  CHECK(again["__type"] == "com.amazonaws.dynamodb.v20120810#TableAlreadyExistsException");
+
+  auto [deleted_status, deleted] = call("DeleteBackup", json{{"BackupArn", arn}}.dump());
+  REQUIRE(deleted_status == 200);
+  CHECK(deleted["BackupDescription"]["BackupDetails"]["BackupStatus"] == "DELETED");
+  auto [gone_status, gone] = call("DescribeBackup", json{{"BackupArn", arn}}.dump());
+  CHECK(gone_status == 400);
+  CHECK(gone == json{{"__type", "com.amazonaws.dynamodb.v20120810#BackupNotFoundException"}, {"message", "Backup not found: " + arn}});
+}
