@@ -329,6 +329,22 @@ void BM_Scan_WholeTable(benchmark::State& state) {
 }
 BENCHMARK(BM_Scan_WholeTable)->Unit(benchmark::kMillisecond);
 
+// A backup of the 100,000-item table (and its index entries), then deleting it: next to the
+// whole-table Scan above, what a backup costs against reading the table once.
+void BM_CreateAndDeleteBackup_WholeTable(benchmark::State& state) {
+  auto& e = Engine::Get();
+  for (auto _ : state) {
+    auto created = e.db->CreateBackup({"cruddur-messages", "bench"});
+    if (!created.ok()) {
+      state.SkipWithError(created.error().ToString().c_str());
+      break;
+    }
+    (void)e.db->DeleteBackup({created->backup_details.backup_arn});
+  }
+  state.SetItemsProcessed(state.iterations() * kPartitions * kPerPartition);
+}
+BENCHMARK(BM_CreateAndDeleteBackup_WholeTable)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();
