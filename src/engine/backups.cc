@@ -193,7 +193,7 @@ Status ChooseIndexes(const RestoreTableFromBackupRequest& r, TableMeta& t) {
 Result<CreateBackupResponse> Database::CreateBackup(const CreateBackupRequest& r) {
   Impl& db = *impl_;
   std::vector<std::string> failures;
-  errors::CheckName(r.table_name, "tableName", &failures);
+  errors::CheckTableNameOrArn(r.table_name, "tableName", &failures);
   errors::CheckName(r.backup_name, "backupName", &failures);
   if (!failures.empty()) return errors::ConstraintError(std::move(failures));
 
@@ -248,8 +248,7 @@ Result<BackupDescriptionResponse> Database::DeleteBackup(const DeleteBackupReque
 Result<ListBackupsResponse> Database::ListBackups(const ListBackupsRequest& r) {
   Impl& db = *impl_;
   std::vector<std::string> failures;
-  // TableName may be the table's ARN (which the name pattern would refuse).
-  if (r.table_name && !r.table_name->starts_with("arn:")) errors::CheckName(*r.table_name, "tableName", &failures);
+  if (r.table_name) errors::CheckTableNameOrArn(*r.table_name, "tableName", &failures);
   if (r.limit && (*r.limit < 1 || *r.limit > 100))
     failures.push_back(fmt::format("Value '{}' at 'limit' failed to satisfy constraint: Member must have value {}", *r.limit,
                                    *r.limit < 1 ? "greater than or equal to 1" : "less than or equal to 100"));
@@ -258,6 +257,11 @@ Result<ListBackupsResponse> Database::ListBackups(const ListBackupsRequest& r) {
   if (r.time_range_lower_bound && r.time_range_upper_bound && *r.time_range_lower_bound > *r.time_range_upper_bound)
     return errors::Invalid("Time range lower bound must be less than or equal to upper bound");
 
+  // A table's ARN stands for its name here too (a missing table just has no backups).
+  std::optional<std::string_view> table_name = r.table_name;
+  if (table_name && engine::IsArn(*table_name)) {
+    LD_ASSIGN_OR_RETURN(table_name, engine::TableNameFromArn(*table_name, db.options));
+  }
   ListBackupsResponse out;
   // Only user backups exist here: asking for system or AWS Backup ones finds none.
   const BackupTypeFilter type = r.backup_type.value_or(BackupTypeFilter::kUser);
@@ -273,7 +277,7 @@ Result<ListBackupsResponse> Database::ListBackups(const ListBackupsRequest& r) {
     auto b = Parse(e->value);
     if (!b) return InternalError(fmt::format("corrupt backup record {}", e->key));
     const double created = static_cast<double>(b->created_millis) / 1000.0;
-    const bool matches = (!r.table_name || b->table.name == *r.table_name || b->table.arn == *r.table_name) &&
+    const bool matches = (!table_name || b->table.name == *table_name) &&
                          (!r.time_range_lower_bound || created >= *r.time_range_lower_bound) &&
                          (!r.time_range_upper_bound || created < *r.time_range_upper_bound);
     if (matches) {

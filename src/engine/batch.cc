@@ -68,10 +68,11 @@ Result<BatchGetItemResponse> Database::BatchGetItem(const BatchGetItemRequest& r
     }
     CapacityTally tally;
     tally.table_name = table->name;
-    auto& items = out.responses[table->name];
+    // Answered under the name as the request gave it (a table's ARN stays an ARN).
+    auto& items = out.responses[table_name];
     for (const auto& key : ka.keys) {
       if (response_bytes >= kMaxBatchGetBytes) {
-        auto& un = out.unprocessed_keys[table->name];
+        auto& un = out.unprocessed_keys[table_name];
         un.keys.push_back(key);
         un.projection_expression = ka.projection_expression;
         un.expression_attribute_names = ka.expression_attribute_names;
@@ -138,7 +139,7 @@ Result<BatchWriteItemResponse> Database::BatchWriteItem(const BatchWriteItemRequ
       LD_ASSIGN_OR_RETURN(auto old_item, m.Read(*table, key));
       LD_RETURN_IF_ERROR(m.Apply(*table, engine::Mutation::Ptr(old_item), engine::Mutation::Ptr(w.put_item), &tally));
       LD_ASSIGN_OR_RETURN(auto icm, engine::CollectionMetrics(txn, *table, key, r.return_item_collection_metrics));
-      if (icm) metrics[table->name].push_back(std::move(*icm));
+      if (icm) metrics[table_name].push_back(std::move(*icm));
     }
     tallies.push_back(std::move(tally));
   }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/arn.h"
 #include "engine/database_impl.h"
 #include "engine/errors.h"
 #include "storage/layout.h"
@@ -94,6 +95,9 @@ Status Database::Impl::RefreshCatalogLocked(const Txn& txn, uint64_t version) {
 }
 
 Result<TablePtr> Database::Impl::FindTable(const Txn& txn, std::string_view name) {
+  if (engine::IsArn(name)) {
+    LD_ASSIGN_OR_RETURN(name, engine::TableNameFromArn(name, options));
+  }
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
   std::lock_guard lock(catalog_mu);
   LD_RETURN_IF_ERROR(RefreshCatalogLocked(txn, v ? ReadU64(*v) : 0));

@@ -38,7 +38,7 @@ Result<ContinuousBackupsResponse> Database::UpdateContinuousBackups(const Update
   Impl& db = *impl_;
   const PointInTimeRecoverySpecification& spec = r.point_in_time_recovery_specification;
   std::vector<std::string> failures;
-  errors::CheckName(r.table_name, "tableName", &failures);
+  errors::CheckTableNameOrArn(r.table_name, "tableName", &failures);
   if (const auto days = spec.recovery_period_in_days; days && (*days < 1 || *days > kDefaultPeriodDays))
     failures.push_back(fmt::format(
         "Value '{}' at 'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed to satisfy constraint: "

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/arn.h"
 #include "localdynamo/status.h"
 
 namespace localdynamo::errors {
@@ -38,10 +39,21 @@ inline void CheckName(std::string_view name, std::string_view member, std::vecto
   if (name.size() > 255) fail("Member must have length less than or equal to 255");
 }
 
-// A request whose only constrained member is tableName: its failures as one error.
+// A TableName naming an existing table: a name as above, or the table's ARN (DynamoDB's
+// TableArn shape, up to 1024 characters; the catalog lookup resolves it and checks the rest).
+// CreateTable's and ListTables' names take no ARN.
+inline void CheckTableNameOrArn(std::string_view name, std::string_view member, std::vector<std::string>* failures) {
+  if (!engine::IsArn(name)) return CheckName(name, member, failures);
+  if (name.size() > 1024)
+    failures->push_back(fmt::format("Value '{}' at '{}' failed to satisfy constraint: Member must have length less than or equal to 1024",
+                                    name, member));
+}
+
+// A request whose only constrained member is tableName (an existing table's): its failures as
+// one error.
 inline Status CheckTableName(std::string_view name) {
   std::vector<std::string> failures;
-  CheckName(name, "tableName", &failures);
+  CheckTableNameOrArn(name, "tableName", &failures);
   if (failures.empty()) return OkStatus();
   return ConstraintError(std::move(failures));
 }
@@ -58,11 +70,12 @@ inline Error Invalid(std::string_view detail) {
 }
 inline Error TableNotFound() { return ResourceNotFound("Requested resource not found"); }
 // The backup operations' (and point-in-time recovery's) answer for a missing table.
+// Both name the table, also when the request gave its ARN.
 inline Error BackupTableNotFound(std::string_view name) {
-  return Error{ErrorCode::kTableNotFound, fmt::format("Table not found: {}", name), nullptr, {}};
+  return Error{ErrorCode::kTableNotFound, fmt::format("Table not found: {}", engine::TableNameOf(name)), nullptr, {}};
 }
 inline Error TableNotFoundNamed(std::string_view name) {
-  return ResourceNotFound(fmt::format("Requested resource not found: Table: {} not found", name));
+  return ResourceNotFound(fmt::format("Requested resource not found: Table: {} not found", engine::TableNameOf(name)));
 }
 inline Error KeyMismatch() {
   return ValidationError("The provided key element does not match the schema");

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/arn.h"
 #include "engine/database_impl.h"
 #include "engine/errors.h"
 #include "types/ascii.h"
@@ -98,16 +99,9 @@ Result<Target> ParseResourceArn(const Database::Impl& db, std::string_view arn) 
   const Error invalid = ValidationError(fmt::format("Invalid TableArn: Invalid ResourceArn provided as input {}", arn));
   if (!arn.starts_with("arn:"))
     return errors::Invalid(fmt::format("ARNs must start with 'arn:': {}", arn));
-  // arn:partition:service:region:account:resource
-  std::vector<std::string_view> parts;
-  std::string_view rest = arn;
-  for (int i = 0; i < 5; ++i) {
-    const std::size_t colon = rest.find(':');
-    if (colon == std::string_view::npos) return invalid;
-    parts.push_back(rest.substr(0, colon));
-    rest.remove_prefix(colon + 1);
-  }
-  const std::string_view service = parts[2], region = parts[3], account = parts[4], resource = rest;
+  const auto parts = engine::SplitArn(arn);
+  if (!parts) return invalid;
+  const std::string_view service = parts->service, region = parts->region, account = parts->account, resource = parts->resource;
   const Error denied{ErrorCode::kAccessDenied, "Access is denied", nullptr, {}};
   if (service != "dynamodb") return denied;
   Target target;

@@ -84,7 +84,7 @@ Result<UpdateTimeToLiveResponse> Database::UpdateTimeToLive(const UpdateTimeToLi
   Impl& db = *impl_;
   const TimeToLiveSpecification& spec = r.time_to_live_specification;
   std::vector<std::string> failures;
-  errors::CheckName(r.table_name, "tableName", &failures);
+  errors::CheckTableNameOrArn(r.table_name, "tableName", &failures);
   auto fail_attribute = [&](std::string_view constraint) {
     failures.push_back(fmt::format("Value '{}' at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: {}",
                                    spec.attribute_name, constraint));

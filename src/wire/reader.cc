@@ -1,5 +1,8 @@
 #include "wire/reader.h"
 
+#include <cmath>
+#include <limits>
+
 #include <fmt/format.h>
 
 namespace localdynamo::wire {
@@ -77,12 +80,18 @@ std::optional<bool> Reader::Bool(const char* member) {
 std::optional<int64_t> Reader::Long(const char* member) {
   const json* v = Get(member);
   if (!v) return std::nullopt;
-  if (!v->is_number_integer()) {
-    if (v->is_number_float() && v->get<double>() == static_cast<double>(static_cast<int64_t>(v->get<double>())))
-      return static_cast<int64_t>(v->get<double>());
-    ThrowSerialization(fmt::format("{} can not be converted to an Integer", v->is_string() ? "STRING_VALUE" : "Unexpected value"));
+  // A whole number written as a float (1.0, 2e3) is taken; one beyond 64 bits is not (the cast
+  // itself would be undefined behaviour).
+  constexpr double kTwo63 = 9223372036854775808.0;
+  if (v->is_number_float()) {
+    const double d = v->get<double>();
+    if (d >= -kTwo63 && d < kTwo63 && d == std::trunc(d)) return static_cast<int64_t>(d);
+  } else if (v->is_number_unsigned()) {
+    if (v->get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return v->get<int64_t>();
+  } else if (v->is_number_integer()) {
+    return v->get<int64_t>();
   }
-  return v->get<int64_t>();
+  ThrowSerialization(fmt::format("{} can not be converted to an Integer", v->is_string() ? "STRING_VALUE" : "Unexpected value"));
 }
 
 std::optional<double> Reader::Timestamp(const char* member) {

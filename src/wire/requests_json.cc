@@ -53,10 +53,16 @@ constexpr EnumName<StreamViewType> kViewType[] = {
     {"OLD_IMAGE", StreamViewType::kOldImage}, {"NEW_AND_OLD_IMAGES", StreamViewType::kNewAndOldImages}};
 constexpr const char* kViewTypeSet = "[NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY]";
 
-void CheckTableName(Reader& r, const std::string& name, const char* member = "TableName") {
+// A table name member; `arn_ok`: of an operation on an existing table, which takes the table's
+// ARN too.
+void CheckTableName(Reader& r, const std::string& name, const char* member = "TableName", bool arn_ok = false) {
   if (!r.Has(member)) return;
   std::vector<std::string> failures;
-  errors::CheckName(name, r.PathOf(member), &failures);
+  if (arn_ok) {
+    errors::CheckTableNameOrArn(name, r.PathOf(member), &failures);
+  } else {
+    errors::CheckName(name, r.PathOf(member), &failures);
+  }
   for (auto& f : failures) r.Fail(std::move(f));
 }
 
@@ -115,9 +121,10 @@ std::string ResourceArn(Reader& r) {
   return *arn;
 }
 
+// The TableName of an operation on an existing table: its name or its ARN.
 std::string TableName(Reader& r) {
   std::string name = r.RequiredString("TableName");
-  CheckTableName(r, name);
+  CheckTableName(r, name, "TableName", true);
   return name;
 }
 
@@ -232,7 +239,8 @@ CreateTableRequest ParseCreateTable(const json& j) {
   Failures f;
   Reader r(j, "", &f);
   CreateTableRequest q;
-  q.table_name = TableName(r);
+  q.table_name = r.RequiredString("TableName");
+  CheckTableName(r, q.table_name);  // a new table: a name, no ARN
   if (!r.Has("AttributeDefinitions"))
     r.FailNull("AttributeDefinitions");
   r.EachObject("AttributeDefinitions", [&](Reader& e) {

@@ -288,6 +288,22 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(self.c.list_backups(TableName="to-back-up")["BackupSummaries"], [])
         self.c.delete_table(TableName="restored")
 
+    def test_table_arn_as_table_name(self):
+        arn = self.c.describe_table(TableName="tbl")["Table"]["TableArn"]
+        self.c.put_item(TableName=arn, Item={"pk": {"S": "by-arn"}, "sk": {"N": "1"}})
+        got = self.c.get_item(TableName=arn, Key={"pk": {"S": "by-arn"}, "sk": {"N": "1"}}, ReturnConsumedCapacity="TOTAL")
+        self.assertIn("Item", got)
+        self.assertEqual(got["ConsumedCapacity"]["TableName"], "tbl")
+        self.assertEqual(self.c.describe_table(TableName=arn)["Table"]["TableName"], "tbl")
+        batch = self.c.batch_get_item(RequestItems={arn: {"Keys": [{"pk": {"S": "by-arn"}, "sk": {"N": "1"}}]}})
+        self.assertEqual(len(batch["Responses"][arn]), 1)
+        self.c.transact_write_items(TransactItems=[{"Delete": {"TableName": arn, "Key": {"pk": {"S": "by-arn"}, "sk": {"N": "1"}}}}])
+        self.assertEqual(code(lambda: self.c.describe_table(TableName=arn.replace("us-east-1", "eu-west-1"))),
+                         ("ValidationException", f"1 validation error detected: Invalid AWS region in '{arn.replace('us-east-1', 'eu-west-1')}'"))
+        self.assertEqual(code(lambda: self.c.get_item(TableName=arn + "/index/by-g", Key={"pk": {"S": "x"}}))[0], "ValidationException")
+        self.assertEqual(code(lambda: self.c.describe_table(TableName=arn[:-3] + "nope")),
+                         ("ResourceNotFoundException", "Requested resource not found: Table: nope not found"))
+
     def test_partiql(self):
         run = self.c.execute_statement
         for i in range(1, 4):

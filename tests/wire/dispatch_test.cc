@@ -210,3 +210,14 @@ TEST_CASE("backups on the wire: missing members, the shapes DynamoDB answers wit
   CHECK(gone_status == 400);
   CHECK(gone == json{{"__type", "com.amazonaws.dynamodb.v20120810#BackupNotFoundException"}, {"message", "Backup not found: " + arn}});
 }
+
+TEST_CASE("a whole number beyond 64 bits is no Integer: SerializationException, not a wrapped value") {
+  auto db = OneTable();
+  for (const char* limit : {"1.8888e25", "-1e19", "18446744073709551615", "9223372036854775808"}) {
+    auto r = wire::Dispatch(*db, "DynamoDB_20120810.Scan", std::string(R"({"TableName":"tbl","Limit":)") + limit + "}");
+    CAPTURE(limit);
+    CHECK(r.http_status == 400);
+    CHECK(json::parse(r.body)["__type"] == "com.amazon.coral.service#SerializationException");
+  }
+  CHECK(wire::Dispatch(*db, "DynamoDB_20120810.Scan", R"({"TableName":"tbl","Limit":2.0})").http_status == 200);
+}
