@@ -61,6 +61,9 @@ class Database {
   Result<BackupDescriptionResponse> DeleteBackup(const DeleteBackupRequest& request);
   Result<ListBackupsResponse> ListBackups(const ListBackupsRequest& request);
   Result<RestoreTableFromBackupResponse> RestoreTableFromBackup(const RestoreTableFromBackupRequest& request);
+  // PointInTimeRecoveryUnavailableException when recovery is off, InvalidRestoreTimeException
+  // outside its window.
+  Result<RestoreTableToPointInTimeResponse> RestoreTableToPointInTime(const RestoreTableToPointInTimeRequest& request);
   // What DynamoDB's time-to-live process does, now: deletes the items of tables with time to
   // live enabled whose attribute is a Number of epoch seconds before the Clock's now (but not
   // more than five years before), with REMOVE stream records whose userIdentity is the

@@ -176,7 +176,8 @@ struct ListTagsOfResourceResponse {
 };
 
 // ---- continuous backups (point-in-time recovery) ---------------------------------------------
-// The setting is kept and reported as DynamoDB reports it; nothing is restored from it.
+// The setting, reported as DynamoDB reports it; while it is on, writes are logged so that
+// RestoreTableToPointInTime can restore the table as it was at any moment of the window.
 struct PointInTimeRecoverySpecification {
   bool point_in_time_recovery_enabled = false;
   std::optional<int64_t> recovery_period_in_days;  // 1..35, while enabling (default 35)
@@ -289,6 +290,22 @@ struct RestoreTableFromBackupRequest {
 struct RestoreTableFromBackupResponse {
   TableDescription table_description;  // CREATING, RestoreInProgress true
 };
+// The table as it was at a moment of point-in-time recovery's window (from its log: every
+// write while recovery is on is logged). The same overrides as a restore from a backup.
+struct RestoreTableToPointInTimeRequest {
+  std::optional<std::string> source_table_arn;   // exactly one of these two
+  std::optional<std::string> source_table_name;
+  std::string target_table_name;
+  std::optional<bool> use_latest_restorable_time;  // exactly one of this and restore_date_time
+  std::optional<double> restore_date_time;          // epoch seconds
+  std::optional<BillingMode> billing_mode_override;
+  std::optional<std::vector<GlobalSecondaryIndex>> global_secondary_index_override;
+  std::optional<std::vector<LocalSecondaryIndex>> local_secondary_index_override;
+  std::optional<ProvisionedThroughput> provisioned_throughput_override;
+  std::optional<OnDemandThroughput> on_demand_throughput_override;
+  std::optional<SSESpecification> sse_specification_override;
+};
+using RestoreTableToPointInTimeResponse = RestoreTableFromBackupResponse;
 
 // ---- single items -------------------------------------------------------------------------
 struct PutItemRequest {

@@ -124,7 +124,7 @@ struct Tag {
 // RestoreTableFromBackup's answer says where the table came from (DescribeTable doesn't: once
 // the table is ACTIVE DynamoDB drops the summary).
 struct RestoreSummary {
-  std::string source_backup_arn;
+  std::string source_backup_arn;  // "" for a point-in-time restore
   std::string source_table_arn;
   double restore_date_time = 0;  // epoch seconds: the backup's creation time
   bool restore_in_progress = true;

@@ -42,6 +42,8 @@ enum class ErrorCode {
   kDuplicateItem,  // PartiQL's INSERT of an item that exists
   kBackupNotFound,
   kTableAlreadyExists,  // RestoreTableFromBackup's target (CreateTable says ResourceInUse)
+  kPointInTimeRecoveryUnavailable,
+  kInvalidRestoreTime,
 };
 
 // "ValidationException", "ResourceNotFoundException", ...

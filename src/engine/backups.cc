@@ -11,12 +11,14 @@
 // set up again by hand, and so they are here.
 
 #include <algorithm>
+#include <ctime>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "engine/database_impl.h"
 #include "engine/errors.h"
+#include "engine/recovery_log.h"
 #include "storage/layout.h"
 
 namespace localdynamo {
@@ -143,8 +145,9 @@ void CheckArnLength(std::string_view arn, std::string_view member, std::vector<s
                                   arn.size() < 37 ? "greater than or equal to 37" : "less than or equal to 1024"));
 }
 
-// The overrides' own consistency, as DynamoDB words it.
-Status CheckBillingOverrides(const RestoreTableFromBackupRequest& r) {
+// The overrides' own consistency, as DynamoDB words it (both restores have the same overrides).
+template <class Request>
+Status CheckBillingOverrides(const Request& r) {
   if (r.billing_mode_override == BillingMode::kPayPerRequest && r.provisioned_throughput_override)
     return ValidationError("Invalid Request: Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST");
   if (r.billing_mode_override == BillingMode::kProvisioned && !r.provisioned_throughput_override)
@@ -157,7 +160,8 @@ Error IndexNotInBackup(std::string_view name) {
                                      "table and cannot be created during the restore operation", name));
 }
 
-Status ChooseIndexes(const RestoreTableFromBackupRequest& r, TableMeta& t) {
+template <class Request>
+Status ChooseIndexes(const Request& r, TableMeta& t) {
   auto in_backup = [&](std::string_view name, bool global) {
     return std::any_of(t.indexes.begin(), t.indexes.end(), [&](const engine::IndexMeta& i) { return i.name == name && i.global == global; });
   };
@@ -190,6 +194,105 @@ Status ChooseIndexes(const RestoreTableFromBackupRequest& r, TableMeta& t) {
 
 }  // namespace
 
+namespace {
+
+// A restore's new table, from `source` (a backup's table as it was, or a live table) and the
+// request's overrides, its entries copied from keyspace `from` with their statistics `stats`
+// (index number -> stats). Saved in `txn`, not committed.
+template <class Request>
+Result<TableMeta> RestoreInto(Database::Impl& db, storage::WriteTxn& txn, const Request& r, const TableMeta& source,
+                              uint32_t from, const std::vector<std::pair<uint8_t, TableStats>>& stats) {
+  TableMeta t = source;
+  LD_RETURN_IF_ERROR(ChooseIndexes(r, t));
+  // Billing and throughput: the source's unless overridden (CheckBillingOverrides keeps the two
+  // consistent).
+  if (!r.billing_mode_override && t.billing_mode == BillingMode::kPayPerRequest && r.provisioned_throughput_override)
+    return ValidationError("Invalid Request: Cannot override ProvisionedThroughput unless BillingMode is PROVISIONED");
+  if (r.billing_mode_override) t.billing_mode = *r.billing_mode_override;
+  if (t.billing_mode == BillingMode::kPayPerRequest) {
+    t.throughput = {};
+    for (auto& i : t.indexes) i.throughput.reset();
+  } else if (r.provisioned_throughput_override) {
+    t.throughput = *r.provisioned_throughput_override;
+    for (auto& i : t.indexes)
+      if (i.global && !i.throughput) i.throughput = t.throughput;  // from on-demand: the table's
+  }
+  if (r.on_demand_throughput_override) t.on_demand_throughput = r.on_demand_throughput_override;
+
+  t.name = r.target_table_name;
+  t.id = db.options.ids->NewUuid();
+  t.arn = fmt::format("arn:aws:dynamodb:{}:{}:table/{}", db.options.region, db.options.account_id, t.name);
+  LD_ASSIGN_OR_RETURN(uint64_t number, db.NextCounter(txn, "table"));
+  t.number = static_cast<uint32_t>(number);
+  t.creation_time = db.NowSeconds();
+  if (t.billing_mode == BillingMode::kPayPerRequest) t.last_pay_per_request_time = t.creation_time;
+  for (auto& i : t.indexes) {
+    i.arn = t.arn + "/index/" + i.name;
+    i.status = IndexStatus::kActive;
+    i.backfilling = false;
+  }
+  t.streams.clear();
+  t.ttl_attribute.clear();
+  t.ttl_changed_millis = 0;
+  t.tags.clear();
+  t.recovery_since_millis = 0;
+  t.recovery_period_days = 35;
+  t.recovery_log = 0;
+  t.deletion_protection = false;
+  t.table_class.reset();  // STANDARD again
+  if (r.sse_specification_override) engine::ApplySse(db, *r.sse_specification_override, t);
+
+  auto kept = [&](uint8_t index) {
+    return index == 0 || std::any_of(t.indexes.begin(), t.indexes.end(), [&](const engine::IndexMeta& i) { return i.number == index; });
+  };
+  LD_RETURN_IF_ERROR(storage::CopyKeyspace(txn, txn.dbis().data, storage::TableKeyspace(from), storage::TableKeyspace(t.number), kept));
+  Database::Impl::StatsDeltas deltas;
+  for (const auto& [index, s] : stats)
+    if (kept(index)) deltas.emplace_back(index, s);
+  LD_RETURN_IF_ERROR(db.AddStats(txn, t.number, deltas));
+  LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
+  return t;
+}
+
+// The statistics of a table and each of its indexes.
+Result<std::vector<std::pair<uint8_t, TableStats>>> StatsOf(Database::Impl& db, const storage::Txn& txn, const TableMeta& t) {
+  std::vector<std::pair<uint8_t, TableStats>> out;
+  LD_ASSIGN_OR_RETURN(TableStats table, db.ReadStats(txn, t.number, 0));
+  out.emplace_back(0, table);
+  for (const auto& i : t.indexes) {
+    LD_ASSIGN_OR_RETURN(TableStats s, db.ReadStats(txn, t.number, i.number));
+    out.emplace_back(i.number, s);
+  }
+  return out;
+}
+
+// As DynamoDB answers a restore: the table CREATING with its restore in progress (usable at
+// once here).
+Result<RestoreTableFromBackupResponse> Restored(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& t,
+                                                RestoreSummary summary) {
+  LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, t));
+  LD_RETURN_IF_ERROR(txn.Commit());
+  d.table_status = TableStatus::kCreating;
+  for (auto& g : d.global_secondary_indexes) g.index_status = IndexStatus::kCreating;
+  d.restore_summary = std::move(summary);
+  return RestoreTableFromBackupResponse{std::move(d)};
+}
+
+Error TableAlreadyExists(std::string_view name) {
+  return Error{ErrorCode::kTableAlreadyExists, fmt::format("Table already exists: {}", name), nullptr, {}};
+}
+
+// "2026-10-06T23:16:32Z", as InvalidRestoreTimeException writes its times.
+std::string IsoSeconds(int64_t millis) {
+  std::time_t secs = static_cast<std::time_t>(millis / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec);
+}
+
+}  // namespace
+
 Result<CreateBackupResponse> Database::CreateBackup(const CreateBackupRequest& r) {
   Impl& db = *impl_;
   std::vector<std::string> failures;
@@ -210,14 +313,7 @@ Result<CreateBackupResponse> Database::CreateBackup(const CreateBackupRequest& r
   b.number = static_cast<uint32_t>(number);
   LD_RETURN_IF_ERROR(storage::CopyKeyspace(txn, txn.dbis().data, storage::TableKeyspace(table->number),
                                            storage::TableKeyspace(b.number)));
-  for (uint8_t index : [&] {
-         std::vector<uint8_t> all{0};
-         for (const auto& i : table->indexes) all.push_back(i.number);
-         return all;
-       }()) {
-    LD_ASSIGN_OR_RETURN(TableStats s, db.ReadStats(txn, table->number, index));
-    b.stats.emplace_back(index, s);
-  }
+  LD_ASSIGN_OR_RETURN(b.stats, StatsOf(db, txn, *table));
   LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, RecordKey(b.arn), Serialize(b)));
   LD_RETURN_IF_ERROR(txn.Commit());
   // As DynamoDB answers CreateBackup: CREATING; the copy is complete, so AVAILABLE from now on.
@@ -304,64 +400,53 @@ Result<RestoreTableFromBackupResponse> Database::RestoreTableFromBackup(const Re
   LD_ASSIGN_OR_RETURN(auto b, FindBackup(txn, r.backup_arn));
   if (!b) return BackupNotFound(r.backup_arn);
   LD_ASSIGN_OR_RETURN(auto existing, db.FindTable(txn, r.target_table_name));
-  if (existing) return Error{ErrorCode::kTableAlreadyExists, fmt::format("Table already exists: {}", r.target_table_name), nullptr, {}};
+  if (existing) return TableAlreadyExists(r.target_table_name);
+  LD_ASSIGN_OR_RETURN(TableMeta t, RestoreInto(db, txn, r, b->table, b->number, b->stats));
+  return Restored(db, txn, t, RestoreSummary{b->arn, b->table.arn, static_cast<double>(b->created_millis) / 1000.0, true});
+}
 
-  TableMeta t = b->table;
-  LD_RETURN_IF_ERROR(ChooseIndexes(r, t));
-  // Billing and throughput: the backup's unless overridden (CheckBillingOverrides keeps the two
-  // consistent).
-  if (!r.billing_mode_override && t.billing_mode == BillingMode::kPayPerRequest && r.provisioned_throughput_override)
-    return ValidationError("Invalid Request: Cannot override ProvisionedThroughput unless BillingMode is PROVISIONED");
-  if (r.billing_mode_override) t.billing_mode = *r.billing_mode_override;
-  if (t.billing_mode == BillingMode::kPayPerRequest) {
-    t.throughput = {};
-    for (auto& i : t.indexes) i.throughput.reset();
-  } else if (r.provisioned_throughput_override) {
-    t.throughput = *r.provisioned_throughput_override;
-    for (auto& i : t.indexes)
-      if (i.global && !i.throughput) i.throughput = t.throughput;  // from on-demand: the table's
+Result<RestoreTableToPointInTimeResponse> Database::RestoreTableToPointInTime(const RestoreTableToPointInTimeRequest& r) {
+  Impl& db = *impl_;
+  // The request's shape first, then recovery being on, then the time, then the target (the
+  // order DynamoDB checks in).
+  std::vector<std::string> failures;
+  if (r.source_table_name) errors::CheckTableNameOrArn(*r.source_table_name, "sourceTableName", &failures);
+  errors::CheckName(r.target_table_name, "targetTableName", &failures);
+  if (!failures.empty()) return errors::ConstraintError(std::move(failures));
+  if (r.source_table_arn && r.source_table_name) return ValidationError("Must provide exactly one of: sourceTableArn, sourceTableName");
+  if (!r.source_table_arn && !r.source_table_name) return ValidationError("The parameter 'TableName' is required but was not present in the request");
+  if (r.use_latest_restorable_time.value_or(false) == r.restore_date_time.has_value())
+    return ValidationError("Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both");
+  LD_RETURN_IF_ERROR(CheckBillingOverrides(r));
+
+  LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
+  const std::string& source_name = r.source_table_arn ? *r.source_table_arn : *r.source_table_name;
+  if (r.source_table_arn && !engine::IsArn(source_name)) return errors::Invalid(fmt::format("ARNs must start with 'arn:': {}", source_name));
+  LD_ASSIGN_OR_RETURN(auto source, db.FindTable(txn, source_name));
+  if (!source) {
+    if (r.source_table_arn) return Error{ErrorCode::kTableNotFound, "Table not found", nullptr, {}};
+    return errors::BackupTableNotFound(source_name);
   }
-  if (r.on_demand_throughput_override) t.on_demand_throughput = r.on_demand_throughput_override;
+  if (!source->recovery_since_millis || !source->recovery_log)
+    return Error{ErrorCode::kPointInTimeRecoveryUnavailable,
+                 fmt::format("Point in time recovery is not enabled for table '{}'", source->name), nullptr, {}};
+  const ContinuousBackupsResponse window = engine::DescribeRecovery(*source, db.options.clock->NowMillis());
+  const PointInTimeRecoveryDescription& w = window.continuous_backups_description.point_in_time_recovery_description;
+  const int64_t earliest = static_cast<int64_t>(*w.earliest_restorable_date_time * 1000.0 + 0.5);
+  const int64_t latest = static_cast<int64_t>(*w.latest_restorable_date_time * 1000.0 + 0.5);
+  const int64_t at = r.restore_date_time ? static_cast<int64_t>(*r.restore_date_time * 1000.0 + 0.5) : latest;
+  if (at < earliest || at > latest)
+    return Error{ErrorCode::kInvalidRestoreTime,
+                 fmt::format("RestoreDateTime '{}' must be within EarliestRestorableDateTime '{}' and LatestRestorableDateTime '{}'",
+                             IsoSeconds(at), IsoSeconds(earliest), IsoSeconds(latest)),
+                 nullptr, {}};
+  LD_ASSIGN_OR_RETURN(auto existing, db.FindTable(txn, r.target_table_name));
+  if (existing) return TableAlreadyExists(r.target_table_name);
 
-  t.name = r.target_table_name;
-  t.id = db.options.ids->NewUuid();
-  t.arn = fmt::format("arn:aws:dynamodb:{}:{}:table/{}", db.options.region, db.options.account_id, t.name);
-  LD_ASSIGN_OR_RETURN(uint64_t number, db.NextCounter(txn, "table"));
-  t.number = static_cast<uint32_t>(number);
-  t.creation_time = db.NowSeconds();
-  if (t.billing_mode == BillingMode::kPayPerRequest) t.last_pay_per_request_time = t.creation_time;
-  for (auto& i : t.indexes) {
-    i.arn = t.arn + "/index/" + i.name;
-    i.status = IndexStatus::kActive;
-    i.backfilling = false;
-  }
-  t.streams.clear();
-  t.ttl_attribute.clear();
-  t.ttl_changed_millis = 0;
-  t.tags.clear();
-  t.recovery_since_millis = 0;
-  t.recovery_period_days = 35;
-  t.deletion_protection = false;
-  t.table_class.reset();  // STANDARD again
-  if (r.sse_specification_override) engine::ApplySse(db, *r.sse_specification_override, t);
-
-  auto kept = [&](uint8_t index) {
-    return index == 0 || std::any_of(t.indexes.begin(), t.indexes.end(), [&](const engine::IndexMeta& i) { return i.number == index; });
-  };
-  LD_RETURN_IF_ERROR(storage::CopyKeyspace(txn, txn.dbis().data, storage::TableKeyspace(b->number),
-                                           storage::TableKeyspace(t.number), kept));
-  Impl::StatsDeltas deltas;
-  for (const auto& [index, s] : b->stats)
-    if (kept(index)) deltas.emplace_back(index, s);
-  LD_RETURN_IF_ERROR(db.AddStats(txn, t.number, deltas));
-  LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
-  LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, t));
-  LD_RETURN_IF_ERROR(txn.Commit());
-  // As DynamoDB answers: the table CREATING with its restore in progress; usable at once here.
-  d.table_status = TableStatus::kCreating;
-  for (auto& g : d.global_secondary_indexes) g.index_status = IndexStatus::kCreating;
-  d.restore_summary = RestoreSummary{b->arn, b->table.arn, static_cast<double>(b->created_millis) / 1000.0, true};
-  return RestoreTableFromBackupResponse{std::move(d)};
+  LD_ASSIGN_OR_RETURN(auto stats, StatsOf(db, txn, *source));
+  LD_ASSIGN_OR_RETURN(TableMeta t, RestoreInto(db, txn, r, *source, source->number, stats));
+  LD_RETURN_IF_ERROR(engine::UndoWritesAfter(db, txn, *source, t, at));
+  return Restored(db, txn, t, RestoreSummary{"", source->arn, static_cast<double>(at) / 1000.0, true});
 }
 
 }  // namespace localdynamo

@@ -8,6 +8,7 @@
 #include "engine/arn.h"
 #include "engine/database_impl.h"
 #include "engine/errors.h"
+#include "engine/recovery_log.h"
 #include "storage/layout.h"
 
 namespace localdynamo {
@@ -122,6 +123,7 @@ Status Database::Impl::EraseTable(WriteTxn& txn, const TableMeta& table) {
   (void)existed;
   // Every entry of the table and its indexes lives under its table number.
   LD_RETURN_IF_ERROR(storage::DeleteKeyspace(txn, txn.dbis().data, storage::TableKeyspace(table.number)));
+  if (table.recovery_log) LD_RETURN_IF_ERROR(engine::DropRecoveryLog(txn, table.recovery_log));
   LD_ASSIGN_OR_RETURN(uint64_t last, LastStreamSequence(txn, table.number));
   LD_ASSIGN_OR_RETURN(auto floor, txn.Get(txn.dbis().meta, kSequenceFloorKey));
   if (!floor || ReadU64(*floor) < last) LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, kSequenceFloorKey, U64Bytes(last)));

@@ -3,7 +3,8 @@
 // continuous backups ENABLED for every table; while recovery is on, the window a restore could
 // come from: since it was (last) turned on, at most its period back, up to five minutes ago.
 // The backup operations answer a missing table with TableNotFoundException, not
-// ResourceNotFoundException. Nothing is restored: localdynamo keeps no history to restore from.
+// ResourceNotFoundException. While recovery is on, writes are logged (recovery_log.h) for
+// RestoreTableToPointInTime (backups.cc); turning it off drops the log.
 
 #include <algorithm>
 
@@ -11,6 +12,7 @@
 
 #include "engine/database_impl.h"
 #include "engine/errors.h"
+#include "engine/recovery_log.h"
 
 namespace localdynamo {
 namespace {
@@ -19,7 +21,11 @@ constexpr int64_t kDefaultPeriodDays = 35;
 constexpr int64_t kLatestLagMillis = 5 * 60 * 1000;  // "typically 5 minutes before the current time"
 constexpr int64_t kDayMillis = 24 * 3600 * 1000;
 
-ContinuousBackupsResponse Describe(const engine::TableMeta& t, int64_t now_millis) {
+}  // namespace
+
+namespace engine {
+
+ContinuousBackupsResponse DescribeRecovery(const TableMeta& t, int64_t now_millis) {
   ContinuousBackupsResponse out;
   PointInTimeRecoveryDescription& d = out.continuous_backups_description.point_in_time_recovery_description;
   if (!t.recovery_since_millis) return out;
@@ -32,7 +38,7 @@ ContinuousBackupsResponse Describe(const engine::TableMeta& t, int64_t now_milli
   return out;
 }
 
-}  // namespace
+}  // namespace engine
 
 Result<ContinuousBackupsResponse> Database::UpdateContinuousBackups(const UpdateContinuousBackupsRequest& r) {
   Impl& db = *impl_;
@@ -53,21 +59,27 @@ Result<ContinuousBackupsResponse> Database::UpdateContinuousBackups(const Update
   engine::TableMeta t = *current;
   const int64_t now = db.options.clock->NowMillis();
   if (spec.point_in_time_recovery_enabled) {
-    // Turning it on again keeps the window; a period given changes it in place.
-    if (!t.recovery_since_millis) {
+    // Turning it on again keeps the window; a period given changes it in place. (A table whose
+    // recovery was turned on by a localdynamo without the log starts a window and a log now.)
+    if (!t.recovery_since_millis || !t.recovery_log) {
       t.recovery_since_millis = now;
       t.recovery_period_days = kDefaultPeriodDays;
+      LD_ASSIGN_OR_RETURN(uint64_t log, db.NextCounter(txn, "stream"));
+      t.recovery_log = static_cast<uint32_t>(log);
     }
     if (spec.recovery_period_in_days) t.recovery_period_days = *spec.recovery_period_in_days;
   } else {
+    if (t.recovery_log) LD_RETURN_IF_ERROR(engine::DropRecoveryLog(txn, t.recovery_log));
     t.recovery_since_millis = 0;
     t.recovery_period_days = kDefaultPeriodDays;
+    t.recovery_log = 0;
   }
-  if (t.recovery_since_millis != current->recovery_since_millis || t.recovery_period_days != current->recovery_period_days) {
+  if (t.recovery_since_millis != current->recovery_since_millis || t.recovery_period_days != current->recovery_period_days ||
+      t.recovery_log != current->recovery_log) {
     LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
     LD_RETURN_IF_ERROR(txn.Commit());
   }
-  return Describe(t, now);
+  return engine::DescribeRecovery(t, now);
 }
 
 Result<ContinuousBackupsResponse> Database::DescribeContinuousBackups(const DescribeContinuousBackupsRequest& r) {
@@ -76,7 +88,7 @@ Result<ContinuousBackupsResponse> Database::DescribeContinuousBackups(const Desc
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
   LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, r.table_name));
   if (!t) return errors::BackupTableNotFound(r.table_name);
-  return Describe(*t, db.options.clock->NowMillis());
+  return engine::DescribeRecovery(*t, db.options.clock->NowMillis());
 }
 
 }  // namespace localdynamo

@@ -129,6 +129,8 @@ void ApplySse(Database::Impl& db, const SSESpecification& sse, TableMeta& t);
 // and a resource's whole set after a change: the count and the total size (tags.cc).
 Status CheckTagsToSet(const std::vector<Tag>& tags);
 Status CheckTagSet(const std::vector<Tag>& tags);
+// Point-in-time recovery's description at `now_millis`, its window included (continuous_backups.cc).
+ContinuousBackupsResponse DescribeRecovery(const TableMeta& t, int64_t now_millis);
 }  // namespace engine
 
 }  // namespace localdynamo

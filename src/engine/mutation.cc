@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "engine/keys.h"
+#include "engine/recovery_log.h"
 #include "engine/stream_store.h"
 #include "storage/item_codec.h"
 #include "storage/layout.h"
@@ -70,12 +71,16 @@ Status Mutation::Apply(const TableMeta& table, const Item* old_item,
     if (tally) (index.global ? tally->gsi : tally->lsi)[index.name] += units;
   }
   // DynamoDB writes no stream record for a write that changes nothing: a delete of a missing
-  // item, or a put/update leaving the item as it was.
+  // item, or a put/update leaving the item as it was. Point-in-time recovery's log skips them
+  // too (there is nothing to undo).
   const StreamMeta* stream = table.CurrentStream();
-  if (stream && (old_item || new_item) && !(old_item && new_item && *old_item == *new_item)) {
+  const bool changed = (old_item || new_item) && !(old_item && new_item && *old_item == *new_item);
+  if (changed && (stream || table.recovery_log)) {
     uint64_t seq = 0;
     LD_RETURN_IF_ERROR(db_.AddStats(txn_, table.number, deltas, &seq));
-    return AppendStreamRecord(table, *stream, seq, old_item, new_item, Written{old_size, new_size, encoded_new});
+    if (table.recovery_log) LD_RETURN_IF_ERROR(AppendRecoveryRecord(db_, txn_, table, seq, old_item, new_item));
+    if (stream) return AppendStreamRecord(table, *stream, seq, old_item, new_item, Written{old_size, new_size, encoded_new});
+    return OkStatus();
   }
   return db_.AddStats(txn_, table.number, deltas);
 }

@@ -131,7 +131,7 @@ std::string SerializeTableMeta(const TableMeta& t) {
   }
   // Optional members (absent in catalogs written before they existed, and when unset).
   if (!t.tags.empty()) j["tags"] = TagsJson(t.tags);
-  if (t.recovery_since_millis) j["recovery"] = {t.recovery_since_millis, t.recovery_period_days};
+  if (t.recovery_since_millis) j["recovery"] = {t.recovery_since_millis, t.recovery_period_days, t.recovery_log};
   if (!t.sse_kms_key_arn.empty()) j["sse_kms"] = t.sse_kms_key_arn;
   if (t.table_class) j["class"] = static_cast<int>(*t.table_class);
   if (const auto& od = t.on_demand_throughput)
@@ -197,6 +197,7 @@ std::optional<TableMeta> ParseTableMeta(std::string_view text) {
     if (j.contains("recovery")) {
       t.recovery_since_millis = j.at("recovery").at(0);
       t.recovery_period_days = j.at("recovery").at(1);
+      if (j.at("recovery").size() > 2) t.recovery_log = j.at("recovery").at(2);  // absent before the log existed
     }
     return t;
   } catch (const json::exception&) {

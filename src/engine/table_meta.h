@@ -67,6 +67,7 @@ struct TableMeta {
   std::vector<Tag> tags;           // in the order their keys were first set
   int64_t recovery_since_millis = 0;  // point-in-time recovery: enabled since (0: disabled)
   int64_t recovery_period_days = 35;
+  uint32_t recovery_log = 0;  // while recovery is on: the keyspace of its log (recovery_log.h)
   std::string sse_kms_key_arn;  // server-side encryption with KMS: the key (else "")
   std::optional<TableClass> table_class;
   std::optional<OnDemandThroughput> on_demand_throughput;

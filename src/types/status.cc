@@ -30,6 +30,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kDuplicateItem: return "DuplicateItemException";
     case ErrorCode::kBackupNotFound: return "BackupNotFoundException";
     case ErrorCode::kTableAlreadyExists: return "TableAlreadyExistsException";
+    case ErrorCode::kPointInTimeRecoveryUnavailable: return "PointInTimeRecoveryUnavailableException";
+    case ErrorCode::kInvalidRestoreTime: return "InvalidRestoreTimeException";
   }
   return "InternalServerError";
 }

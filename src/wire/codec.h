@@ -24,6 +24,7 @@ DescribeBackupRequest ParseDescribeBackup(const json& j);
 DeleteBackupRequest ParseDeleteBackup(const json& j);
 ListBackupsRequest ParseListBackups(const json& j);
 RestoreTableFromBackupRequest ParseRestoreTableFromBackup(const json& j);
+RestoreTableToPointInTimeRequest ParseRestoreTableToPointInTime(const json& j);
 PutItemRequest ParsePutItem(const json& j);
 GetItemRequest ParseGetItem(const json& j);
 DeleteItemRequest ParseDeleteItem(const json& j);

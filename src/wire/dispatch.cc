@@ -99,6 +99,7 @@ constexpr Route kDynamoRoutes[] = {
     {"DeleteBackup", Handle<ParseDeleteBackup, &Database::DeleteBackup>},
     {"ListBackups", Handle<ParseListBackups, &Database::ListBackups>},
     {"RestoreTableFromBackup", Handle<ParseRestoreTableFromBackup, &Database::RestoreTableFromBackup>},
+    {"RestoreTableToPointInTime", Handle<ParseRestoreTableToPointInTime, &Database::RestoreTableToPointInTime>},
     {"DescribeLimits", DescribeLimits},
     {"ExecuteStatement", Handle<ParseExecuteStatement, &Database::ExecuteStatement>},
     {"BatchExecuteStatement", Handle<ParseBatchExecuteStatement, &Database::BatchExecuteStatement>},

@@ -398,38 +398,62 @@ ListBackupsRequest ParseListBackups(const json& j) {
   return q;
 }
 
-RestoreTableFromBackupRequest ParseRestoreTableFromBackup(const json& j) {
-  Failures f;
-  Reader r(j, "", &f);
-  RestoreTableFromBackupRequest q;
-  q.target_table_name = r.RequiredString("TargetTableName");
-  q.backup_arn = r.RequiredString("BackupArn");
-  q.billing_mode_override = r.Enum("BillingModeOverride", kBilling, kBillingSet);
+namespace {
+
+// The overrides both restores take.
+template <class Request>
+void RestoreOverrides(Reader& r, Request* q) {
+  q->billing_mode_override = r.Enum("BillingModeOverride", kBilling, kBillingSet);
   if (r.Has("GlobalSecondaryIndexOverride")) {
-    q.global_secondary_index_override.emplace();
+    q->global_secondary_index_override.emplace();
     r.EachObject("GlobalSecondaryIndexOverride", [&](Reader& e) {
       GlobalSecondaryIndex g;
       g.index_name = e.RequiredString("IndexName");
       g.key_schema = KeySchema(e);
       g.projection = ParseProjection(e);
       g.provisioned_throughput = Throughput(e);
-      q.global_secondary_index_override->push_back(std::move(g));
+      q->global_secondary_index_override->push_back(std::move(g));
     });
   }
   if (r.Has("LocalSecondaryIndexOverride")) {
-    q.local_secondary_index_override.emplace();
+    q->local_secondary_index_override.emplace();
     r.EachObject("LocalSecondaryIndexOverride", [&](Reader& e) {
       LocalSecondaryIndex l;
       l.index_name = e.RequiredString("IndexName");
       l.key_schema = KeySchema(e);
       l.projection = ParseProjection(e);
-      q.local_secondary_index_override->push_back(std::move(l));
+      q->local_secondary_index_override->push_back(std::move(l));
     });
   }
-  q.provisioned_throughput_override = Throughput(r, "ProvisionedThroughputOverride");
-  q.on_demand_throughput_override = OnDemand(r, "OnDemandThroughputOverride");
-  q.sse_specification_override = Sse(r, "SSESpecificationOverride");
+  q->provisioned_throughput_override = Throughput(r, "ProvisionedThroughputOverride");
+  q->on_demand_throughput_override = OnDemand(r, "OnDemandThroughputOverride");
+  q->sse_specification_override = Sse(r, "SSESpecificationOverride");
+}
+
+}  // namespace
+
+RestoreTableFromBackupRequest ParseRestoreTableFromBackup(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  RestoreTableFromBackupRequest q;
+  q.target_table_name = r.RequiredString("TargetTableName");
+  q.backup_arn = r.RequiredString("BackupArn");
+  RestoreOverrides(r, &q);
   f.ThrowIfAny();
+  return q;
+}
+
+RestoreTableToPointInTimeRequest ParseRestoreTableToPointInTime(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  RestoreTableToPointInTimeRequest q;
+  q.source_table_arn = r.String("SourceTableArn");
+  q.source_table_name = r.String("SourceTableName");
+  q.target_table_name = r.RequiredString("TargetTableName");
+  q.use_latest_restorable_time = r.Bool("UseLatestRestorableTime");
+  q.restore_date_time = r.Timestamp("RestoreDateTime");
+  RestoreOverrides(r, &q);
+  f.ThrowIfAny();  // which source and which time are the engine's to check
   return q;
 }
 

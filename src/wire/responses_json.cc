@@ -177,9 +177,12 @@ json ToJson(const TableDescription& d) {
   if (d.sse_description) o["SSEDescription"] = SseJson(*d.sse_description);
   if (d.table_class) o["TableClassSummary"] = {{"TableClass", ToString(*d.table_class)}};
   if (d.on_demand_throughput) o["OnDemandThroughput"] = OnDemandJson(*d.on_demand_throughput);
-  if (const auto& rs = d.restore_summary)
-    o["RestoreSummary"] = {{"SourceBackupArn", rs->source_backup_arn}, {"SourceTableArn", rs->source_table_arn},
-                           {"RestoreDateTime", rs->restore_date_time}, {"RestoreInProgress", rs->restore_in_progress}};
+  if (const auto& rs = d.restore_summary) {
+    json s = {{"SourceTableArn", rs->source_table_arn}, {"RestoreDateTime", rs->restore_date_time},
+              {"RestoreInProgress", rs->restore_in_progress}};
+    if (!rs->source_backup_arn.empty()) s["SourceBackupArn"] = rs->source_backup_arn;  // a backup's restore
+    o["RestoreSummary"] = s;
+  }
   return o;
 }
 

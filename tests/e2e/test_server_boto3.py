@@ -288,6 +288,29 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(self.c.list_backups(TableName="to-back-up")["BackupSummaries"], [])
         self.c.delete_table(TableName="restored")
 
+    def test_point_in_time_restore(self):
+        self.c.create_table(TableName="recovered", BillingMode="PAY_PER_REQUEST",
+                            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])
+        self.c.put_item(TableName="recovered", Item={"id": {"S": "before"}})
+        self.assertEqual(code(lambda: self.c.restore_table_to_point_in_time(
+            SourceTableName="recovered", TargetTableName="recovered-copy", UseLatestRestorableTime=True)),
+            ("PointInTimeRecoveryUnavailableException", "Point in time recovery is not enabled for table 'recovered'"))
+        self.c.update_continuous_backups(TableName="recovered", PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+        time.sleep(0.01)
+        self.c.put_item(TableName="recovered", Item={"id": {"S": "after"}})
+        self.c.delete_item(TableName="recovered", Key={"id": {"S": "before"}})
+        # Just turned on, the latest restorable time is when it was turned on.
+        restored = self.c.restore_table_to_point_in_time(SourceTableName="recovered", TargetTableName="recovered-copy",
+                                                         UseLatestRestorableTime=True)["TableDescription"]
+        self.assertEqual(restored["TableStatus"], "CREATING")
+        self.assertNotIn("SourceBackupArn", restored["RestoreSummary"])
+        self.assertEqual([i["id"]["S"] for i in self.c.scan(TableName="recovered-copy")["Items"]], ["before"])
+        self.assertEqual(code(lambda: self.c.restore_table_to_point_in_time(
+            SourceTableName="recovered", TargetTableName="never", RestoreDateTime=1_000_000_000))[0], "InvalidRestoreTimeException")
+        self.c.delete_table(TableName="recovered-copy")
+        self.c.delete_table(TableName="recovered")
+
     def test_table_arn_as_table_name(self):
         arn = self.c.describe_table(TableName="tbl")["Table"]["TableArn"]
         self.c.put_item(TableName=arn, Item={"pk": {"S": "by-arn"}, "sk": {"N": "1"}})

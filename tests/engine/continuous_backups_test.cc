@@ -1,7 +1,11 @@
 // UpdateContinuousBackups / DescribeContinuousBackups: point-in-time recovery's setting and
-// the restore window DynamoDB reports for it, with its checks and texts.
+// the restore window DynamoDB reports for it, with its checks and texts; RestoreTableToPointInTime
+// from the log kept while it is on.
 
 #include <doctest/doctest.h>
+
+#include <filesystem>
+#include <map>
 
 #include "support/fixtures.h"
 
@@ -98,4 +102,148 @@ TEST_CASE("the period's range, then a period while turning it off; a missing tab
   CHECK(MustFail(b.db->DescribeContinuousBackups({"nope"})).code == ErrorCode::kTableNotFound);
   CHECK(ErrorCodeName(ErrorCode::kTableNotFound) == "TableNotFoundException");
   CHECK(!b.Describe().enabled);  // nothing changed
+}
+
+namespace {
+
+// The table as the Cruddur messages of group g1 read: sort key -> message.
+std::map<std::string, std::string> Messages(Database& db, const std::string& table, bool through_index = false) {
+  QueryRequest q;
+  q.table_name = table;
+  if (through_index) {
+    q.index_name = "message-group-sk-index";
+    q.key_condition_expression = "message_group_uuid = :g";
+    q.expression_attribute_values = ValueMap{{":g", S("g1")}};
+  } else {
+    q.key_condition_expression = "pk = :pk";
+    q.expression_attribute_values = ValueMap{{":pk", S("MSG#g1")}};
+  }
+  std::map<std::string, std::string> out;
+  const QueryResponse page = Must(db.Query(q));
+  for (const Item& item : *page.items) out[item.at("sk").s()] = item.at("message").s();
+  return out;
+}
+
+Item Message(const std::string& sk, const std::string& text) {
+  Item row = MessageRow("g1", sk, text);
+  row.insert_or_assign("message_group_uuid", S("g1"));
+  return row;
+}
+
+RestoreTableToPointInTimeRequest RestoreAt(std::optional<int64_t> millis, std::string target = "restored") {
+  RestoreTableToPointInTimeRequest r;
+  r.source_table_name = "cruddur-messages";
+  r.target_table_name = std::move(target);
+  if (millis) {
+    r.restore_date_time = Seconds(*millis);
+  } else {
+    r.use_latest_restorable_time = true;
+  }
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a restore to a moment of the window brings back the table as it was then, its index too") {
+  Backups b;
+  Put(*b.db, "cruddur-messages", Message("a", "before recovery"));
+  Must(b.Update(true));
+  const int64_t on = b.clock->now;
+  b.clock->now += kMinute;
+  Put(*b.db, "cruddur-messages", Message("b", "b one"));
+  const int64_t after_b = b.clock->now;
+  b.clock->now += kMinute;
+  Put(*b.db, "cruddur-messages", Message("b", "b two"));
+  DeleteItemRequest del;
+  del.table_name = "cruddur-messages";
+  del.key = Item{{"pk", S("MSG#g1")}, {"sk", S("a")}};
+  Must(b.db->DeleteItem(del));
+  Put(*b.db, "cruddur-messages", Message("c", "c one"));
+  const int64_t end = b.clock->now;
+  b.clock->now += 10 * kMinute;  // the window reaches five minutes before now
+
+  auto restored = Must(b.db->RestoreTableToPointInTime(RestoreAt(after_b))).table_description;
+  CHECK(restored.table_status == TableStatus::kCreating);
+  REQUIRE(restored.restore_summary);
+  CHECK(restored.restore_summary->source_table_arn == "arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages");
+  CHECK(restored.restore_summary->restore_date_time == Seconds(after_b));
+  using M = std::map<std::string, std::string>;
+  CHECK(Messages(*b.db, "restored") == M{{"a", "before recovery"}, {"b", "b one"}});
+  CHECK(Messages(*b.db, "restored", true) == M{{"a", "before recovery"}, {"b", "b one"}});
+  CHECK(Must(b.db->DescribeTable({"restored"})).table.item_count == 2);
+
+  Must(b.db->RestoreTableToPointInTime(RestoreAt(on, "at-the-start")));
+  CHECK(Messages(*b.db, "at-the-start") == M{{"a", "before recovery"}});
+  Must(b.db->RestoreTableToPointInTime(RestoreAt(std::nullopt, "latest")));
+  CHECK(Messages(*b.db, "latest") == M{{"b", "b two"}, {"c", "c one"}});
+  CHECK(Messages(*b.db, "latest", true) == Messages(*b.db, "cruddur-messages", true));
+  (void)end;
+  // The restored tables have recovery off, as DynamoDB restores them.
+  CHECK(!Must(b.db->DescribeContinuousBackups({"latest"})).continuous_backups_description.point_in_time_recovery_description.enabled);
+}
+
+TEST_CASE("point-in-time restores: DynamoDB's answers when recovery is off, for a time outside the window, and for a bad request") {
+  Backups b;
+  auto off = MustFail(b.db->RestoreTableToPointInTime(RestoreAt(std::nullopt)));
+  CHECK(off.code == ErrorCode::kPointInTimeRecoveryUnavailable);
+  CHECK(off.message == "Point in time recovery is not enabled for table 'cruddur-messages'");
+  CHECK(ErrorCodeName(off.code) == "PointInTimeRecoveryUnavailableException");
+
+  Must(b.Update(true));  // at 2023-03-20T10:00:00Z
+  b.clock->now += 60 * kMinute;
+  auto early = MustFail(b.db->RestoreTableToPointInTime(RestoreAt(kStartMillis - kMinute)));
+  CHECK(early.code == ErrorCode::kInvalidRestoreTime);
+  CHECK(early.message ==
+        "RestoreDateTime '2023-03-20T09:59:00Z' must be within EarliestRestorableDateTime '2023-03-20T10:00:00Z' and "
+        "LatestRestorableDateTime '2023-03-20T10:55:00Z'");
+  CHECK(MustFail(b.db->RestoreTableToPointInTime(RestoreAt(b.clock->now))).code == ErrorCode::kInvalidRestoreTime);
+
+  auto both = RestoreAt(kStartMillis);
+  both.use_latest_restorable_time = true;
+  CHECK(MustFail(b.db->RestoreTableToPointInTime(both)).message ==
+        "Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both");
+  auto two_sources = RestoreAt(std::nullopt);
+  two_sources.source_table_arn = "arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages";
+  CHECK(MustFail(b.db->RestoreTableToPointInTime(two_sources)).message == "Must provide exactly one of: sourceTableArn, sourceTableName");
+  auto missing = RestoreAt(std::nullopt);
+  missing.source_table_name = "nope";
+  CHECK(MustFail(b.db->RestoreTableToPointInTime(missing)).message == "Table not found: nope");
+  auto by_arn = RestoreAt(std::nullopt);
+  by_arn.source_table_name.reset();
+  by_arn.source_table_arn = "arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages";
+  Must(b.db->RestoreTableToPointInTime(by_arn));
+  CHECK(MustFail(b.db->RestoreTableToPointInTime(by_arn)).code == ErrorCode::kTableAlreadyExists);
+
+  // Turned off, the log goes; turned on again, the window starts anew.
+  Put(*b.db, "cruddur-messages", Message("x", "logged"));
+  Must(b.Update(false));
+  Must(b.Update(true));
+  b.clock->now += 10 * kMinute;
+  CHECK(MustFail(b.db->RestoreTableToPointInTime(RestoreAt(kStartMillis, "again"))).code == ErrorCode::kInvalidRestoreTime);
+}
+
+TEST_CASE("the recovery log is kept across a reopen and goes with a deleted table") {
+  const auto dir = std::filesystem::temp_directory_path() / "ld_recovery_test";
+  std::filesystem::remove_all(dir);
+  auto clock = std::make_shared<ManualClock>();
+  Options o;
+  o.clock = clock;
+  {
+    auto db = Must(Database::Open(dir.string(), o));
+    Must(db->CreateTable(CruddurMessagesSchema()));
+    Must(db->UpdateContinuousBackups({"cruddur-messages", {true, std::nullopt}}));
+    clock->now += kMinute;
+    Put(*db, "cruddur-messages", Message("a", "one"));
+    clock->now += kMinute;
+    Put(*db, "cruddur-messages", Message("a", "two"));
+  }
+  clock->now += 10 * kMinute;
+  auto db = Must(Database::Open(dir.string(), o));
+  Must(db->RestoreTableToPointInTime(RestoreAt(kStartMillis + kMinute)));
+  CHECK(Messages(*db, "restored") == std::map<std::string, std::string>{{"a", "one"}});
+  Must(db->DeleteTable({"cruddur-messages"}));
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  CHECK(!Must(db->DescribeContinuousBackups({"cruddur-messages"})).continuous_backups_description.point_in_time_recovery_description.enabled);
+  db.reset();
+  std::filesystem::remove_all(dir);
 }

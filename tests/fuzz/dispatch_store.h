@@ -31,7 +31,7 @@ inline constexpr std::string_view kDispatchTargets[] = {
     "DynamoDB_20120810.BatchExecuteStatement", "DynamoDB_20120810.ExecuteTransaction",
     "DynamoDB_20120810.CreateBackup",     "DynamoDB_20120810.DescribeBackup",
     "DynamoDB_20120810.ListBackups",      "DynamoDB_20120810.DeleteBackup",
-    "DynamoDB_20120810.RestoreTableFromBackup",
+    "DynamoDB_20120810.RestoreTableFromBackup", "DynamoDB_20120810.RestoreTableToPointInTime",
 };
 
 // Creates and fills the seeded tables that are missing: "tbl" (pk S + sk N, a GSI, an LSI, a
