@@ -218,6 +218,7 @@ struct BackupDetails {
   BackupStatus backup_status = BackupStatus::kAvailable;
   BackupType backup_type = BackupType::kUser;
   double backup_creation_date_time = 0;  // epoch seconds
+  std::optional<double> backup_expiry_date_time;  // system backups'
 };
 struct SourceTableDetails {
   std::string table_name;

@@ -37,6 +37,8 @@ struct Backup {
   uint32_t number = 0;  // the keyspace holding the copy
   TableMeta table;      // the table as it was
   std::vector<std::pair<uint8_t, TableStats>> stats;  // index number (0: the table) -> stats
+  BackupType type = BackupType::kUser;
+  int64_t expiry_millis = 0;  // system backups expire; user backups don't (0)
 
   TableStats TableTotals() const {
     for (const auto& [index, s] : stats)
@@ -48,9 +50,11 @@ struct Backup {
 std::string Serialize(const Backup& b) {
   json stats = json::array();
   for (const auto& [index, s] : b.stats) stats.push_back({index, s.item_count, s.size_bytes});
-  return json{{"arn", b.arn}, {"name", b.name}, {"created", b.created_millis}, {"number", b.number},
-              {"table", engine::SerializeTableMeta(b.table)}, {"stats", stats}}
-      .dump();
+  json j = {{"arn", b.arn}, {"name", b.name}, {"created", b.created_millis}, {"number", b.number},
+            {"table", engine::SerializeTableMeta(b.table)}, {"stats", stats}};
+  if (b.type != BackupType::kUser) j["type"] = static_cast<int>(b.type);
+  if (b.expiry_millis) j["expiry"] = b.expiry_millis;
+  return j.dump();
 }
 
 std::optional<Backup> Parse(std::string_view text) {
@@ -66,6 +70,8 @@ std::optional<Backup> Parse(std::string_view text) {
     b.table = std::move(*table);
     for (const auto& s : j.at("stats"))
       b.stats.emplace_back(s.at(0).get<uint8_t>(), TableStats{s.at(1).get<int64_t>(), s.at(2).get<int64_t>()});
+    b.type = static_cast<BackupType>(j.value("type", 0));
+    b.expiry_millis = j.value("expiry", int64_t{0});
     return b;
   } catch (const json::exception&) {
     return std::nullopt;
@@ -88,13 +94,38 @@ Error BackupNotFound(std::string_view arn) {
   return Error{ErrorCode::kBackupNotFound, fmt::format("Backup not found: {}", arn), nullptr, {}};
 }
 
-Result<std::optional<Backup>> FindBackup(const storage::Txn& txn, std::string_view arn) {
+bool Expired(const Backup& b, int64_t now_millis) { return b.expiry_millis && b.expiry_millis <= now_millis; }
+
+// The backup, unless there is none by that ARN (or it is a system backup past its expiry).
+Result<std::optional<Backup>> FindBackup(Database::Impl& db, const storage::Txn& txn, std::string_view arn) {
   if (RecordKey(arn).size() > storage::kMaxLmdbKey) return std::optional<Backup>();  // no backup's is that long
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, RecordKey(arn)));
   if (!v) return std::optional<Backup>();
   auto b = Parse(*v);
   if (!b) return InternalError(fmt::format("corrupt backup record {}", arn));
+  if (Expired(*b, db.options.clock->NowMillis())) return std::optional<Backup>();
   return b;
+}
+
+Status EraseBackup(storage::WriteTxn& txn, const Backup& b) {
+  LD_RETURN_IF_ERROR(storage::DeleteKeyspace(txn, txn.dbis().data, storage::TableKeyspace(b.number)));
+  LD_RETURN_IF_ERROR(txn.Del(txn.dbis().meta, RecordKey(b.arn)));
+  return OkStatus();
+}
+
+// Removes the system backups past their expiry (they are invisible already; this frees them).
+Status PurgeExpired(storage::WriteTxn& txn, int64_t now_millis) {
+  std::vector<Backup> expired;
+  {
+    LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().meta));
+    LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(kRecordPrefix));
+    for (; e && e->key.starts_with(kRecordPrefix);) {
+      if (auto b = Parse(e->value); b && Expired(*b, now_millis)) expired.push_back(std::move(*b));
+      LD_ASSIGN_OR_RETURN(e, cursor.Next());
+    }
+  }
+  for (const Backup& b : expired) LD_RETURN_IF_ERROR(EraseBackup(txn, b));
+  return OkStatus();
 }
 
 BackupDetails Details(const Backup& b, BackupStatus status) {
@@ -103,8 +134,9 @@ BackupDetails Details(const Backup& b, BackupStatus status) {
   d.backup_name = b.name;
   d.backup_size_bytes = b.TableTotals().size_bytes;
   d.backup_status = status;
-  d.backup_type = BackupType::kUser;
+  d.backup_type = b.type;
   d.backup_creation_date_time = static_cast<double>(b.created_millis) / 1000.0;
+  if (b.expiry_millis) d.backup_expiry_date_time = static_cast<double>(b.expiry_millis) / 1000.0;
   return d;
 }
 
@@ -315,6 +347,7 @@ Result<CreateBackupResponse> Database::CreateBackup(const CreateBackupRequest& r
                                            storage::TableKeyspace(b.number)));
   LD_ASSIGN_OR_RETURN(b.stats, StatsOf(db, txn, *table));
   LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, RecordKey(b.arn), Serialize(b)));
+  LD_RETURN_IF_ERROR(PurgeExpired(txn, b.created_millis));
   LD_RETURN_IF_ERROR(txn.Commit());
   // As DynamoDB answers CreateBackup: CREATING; the copy is complete, so AVAILABLE from now on.
   return CreateBackupResponse{Details(b, BackupStatus::kCreating)};
@@ -324,7 +357,7 @@ Result<BackupDescriptionResponse> Database::DescribeBackup(const DescribeBackupR
   Impl& db = *impl_;
   LD_RETURN_IF_ERROR(CheckArn(r.backup_arn));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
-  LD_ASSIGN_OR_RETURN(auto b, FindBackup(txn, r.backup_arn));
+  LD_ASSIGN_OR_RETURN(auto b, FindBackup(db, txn, r.backup_arn));
   if (!b) return BackupNotFound(r.backup_arn);
   return BackupDescriptionResponse{Describe(*b, BackupStatus::kAvailable)};
 }
@@ -333,10 +366,12 @@ Result<BackupDescriptionResponse> Database::DeleteBackup(const DeleteBackupReque
   Impl& db = *impl_;
   LD_RETURN_IF_ERROR(CheckArn(r.backup_arn));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-  LD_ASSIGN_OR_RETURN(auto b, FindBackup(txn, r.backup_arn));
+  LD_ASSIGN_OR_RETURN(auto b, FindBackup(db, txn, r.backup_arn));
   if (!b) return BackupNotFound(r.backup_arn);
-  LD_RETURN_IF_ERROR(storage::DeleteKeyspace(txn, txn.dbis().data, storage::TableKeyspace(b->number)));
-  LD_RETURN_IF_ERROR(txn.Del(txn.dbis().meta, RecordKey(b->arn)));
+  if (b->type == BackupType::kSystem)
+    return ValidationError(fmt::format("Invalid Request: User is not allowed to delete the system backup with arn {}. "
+                                       "It will automatically expire on {}", b->arn, IsoSeconds(b->expiry_millis)));
+  LD_RETURN_IF_ERROR(EraseBackup(txn, *b));
   LD_RETURN_IF_ERROR(txn.Commit());
   return BackupDescriptionResponse{Describe(*b, BackupStatus::kDeleted)};
 }
@@ -359,9 +394,14 @@ Result<ListBackupsResponse> Database::ListBackups(const ListBackupsRequest& r) {
     LD_ASSIGN_OR_RETURN(table_name, engine::TableNameFromArn(*table_name, db.options));
   }
   ListBackupsResponse out;
-  // Only user backups exist here: asking for system or AWS Backup ones finds none.
+  // USER unless asked: system backups (of tables deleted with recovery on) are listed only on
+  // request; AWS Backup's don't exist here.
   const BackupTypeFilter type = r.backup_type.value_or(BackupTypeFilter::kUser);
-  if (type != BackupTypeFilter::kUser && type != BackupTypeFilter::kAll) return out;
+  auto wanted = [&](BackupType t) {
+    return type == BackupTypeFilter::kAll || (type == BackupTypeFilter::kUser && t == BackupType::kUser) ||
+           (type == BackupTypeFilter::kSystem && t == BackupType::kSystem);
+  };
+  const int64_t now = db.options.clock->NowMillis();
   const std::size_t limit = static_cast<std::size_t>(r.limit.value_or(100));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
   LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().meta));
@@ -373,7 +413,7 @@ Result<ListBackupsResponse> Database::ListBackups(const ListBackupsRequest& r) {
     auto b = Parse(e->value);
     if (!b) return InternalError(fmt::format("corrupt backup record {}", e->key));
     const double created = static_cast<double>(b->created_millis) / 1000.0;
-    const bool matches = (!table_name || b->table.name == *table_name) &&
+    const bool matches = wanted(b->type) && !Expired(*b, now) && (!table_name || b->table.name == *table_name) &&
                          (!r.time_range_lower_bound || created >= *r.time_range_lower_bound) &&
                          (!r.time_range_upper_bound || created < *r.time_range_upper_bound);
     if (matches) {
@@ -397,7 +437,7 @@ Result<RestoreTableFromBackupResponse> Database::RestoreTableFromBackup(const Re
   LD_RETURN_IF_ERROR(CheckBillingOverrides(r));
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-  LD_ASSIGN_OR_RETURN(auto b, FindBackup(txn, r.backup_arn));
+  LD_ASSIGN_OR_RETURN(auto b, FindBackup(db, txn, r.backup_arn));
   if (!b) return BackupNotFound(r.backup_arn);
   LD_ASSIGN_OR_RETURN(auto existing, db.FindTable(txn, r.target_table_name));
   if (existing) return TableAlreadyExists(r.target_table_name);
@@ -448,5 +488,24 @@ Result<RestoreTableToPointInTimeResponse> Database::RestoreTableToPointInTime(co
   LD_RETURN_IF_ERROR(engine::UndoWritesAfter(db, txn, *source, t, at));
   return Restored(db, txn, t, RestoreSummary{"", source->arn, static_cast<double>(at) / 1000.0, true});
 }
+
+namespace engine {
+
+Status KeepDeletedTableBackup(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& t) {
+  constexpr int64_t kSystemBackupDays = 35;
+  Backup b;
+  b.name = t.name + "$DeletedTableBackup";
+  b.table = t;
+  b.created_millis = db.options.clock->NowMillis();
+  b.arn = fmt::format("{}/backup/{:014}-00000000", t.arn, b.created_millis);
+  b.number = t.number;  // the table's own entries, which DeleteTable leaves in place
+  b.type = BackupType::kSystem;
+  b.expiry_millis = b.created_millis + kSystemBackupDays * 24 * 3600 * 1000;
+  LD_ASSIGN_OR_RETURN(b.stats, StatsOf(db, txn, t));
+  LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, RecordKey(b.arn), Serialize(b)));
+  return PurgeExpired(txn, b.created_millis);
+}
+
+}  // namespace engine
 
 }  // namespace localdynamo

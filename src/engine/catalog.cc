@@ -118,11 +118,11 @@ Status Database::Impl::SaveTable(WriteTxn& txn, const TableMeta& table) {
   return txn.Put(txn.dbis().meta, kCatalogVersionKey, U64Bytes((v ? ReadU64(*v) : 0) + 1));
 }
 
-Status Database::Impl::EraseTable(WriteTxn& txn, const TableMeta& table) {
+Status Database::Impl::EraseTable(WriteTxn& txn, const TableMeta& table, bool keep_entries) {
   LD_ASSIGN_OR_RETURN(bool existed, txn.Del(txn.dbis().catalog, table.name));
   (void)existed;
   // Every entry of the table and its indexes lives under its table number.
-  LD_RETURN_IF_ERROR(storage::DeleteKeyspace(txn, txn.dbis().data, storage::TableKeyspace(table.number)));
+  if (!keep_entries) LD_RETURN_IF_ERROR(storage::DeleteKeyspace(txn, txn.dbis().data, storage::TableKeyspace(table.number)));
   if (table.recovery_log) LD_RETURN_IF_ERROR(engine::DropRecoveryLog(txn, table.recovery_log));
   LD_ASSIGN_OR_RETURN(uint64_t last, LastStreamSequence(txn, table.number));
   LD_ASSIGN_OR_RETURN(auto floor, txn.Get(txn.dbis().meta, kSequenceFloorKey));

@@ -92,7 +92,8 @@ struct Database::Impl {
   Status RefreshCatalog(const storage::Txn& txn);
   Status RefreshCatalogLocked(const storage::Txn& txn, uint64_t version);  // catalog_mu held
   Status SaveTable(storage::WriteTxn& txn, const TableMeta& table);
-  Status EraseTable(storage::WriteTxn& txn, const TableMeta& table);
+  // Removes the table; its entries too unless a system backup keeps them.
+  Status EraseTable(storage::WriteTxn& txn, const TableMeta& table, bool keep_entries = false);
   Result<uint64_t> NextCounter(storage::WriteTxn& txn, std::string_view name);
   Result<TableStats> ReadStats(const storage::Txn& txn, uint32_t table_number, uint8_t index_number);
   Status AddStats(storage::WriteTxn& txn, uint32_t table_number, uint8_t index_number,
@@ -129,6 +130,9 @@ void ApplySse(Database::Impl& db, const SSESpecification& sse, TableMeta& t);
 // and a resource's whole set after a change: the count and the total size (tags.cc).
 Status CheckTagsToSet(const std::vector<Tag>& tags);
 Status CheckTagSet(const std::vector<Tag>& tags);
+// DeleteTable with point-in-time recovery on: DynamoDB keeps the table as a system backup
+// ("<name>$DeletedTableBackup", 35 days), made of the table's entries, which stay (backups.cc).
+Status KeepDeletedTableBackup(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& t);
 // Point-in-time recovery's description at `now_millis`, its window included (continuous_backups.cc).
 ContinuousBackupsResponse DescribeRecovery(const TableMeta& t, int64_t now_millis);
 }  // namespace engine

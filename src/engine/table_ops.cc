@@ -296,7 +296,10 @@ Result<DeleteTableResponse> Database::DeleteTable(const DeleteTableRequest& r) {
                                fmt::format("dropped/{}/{:020}", t->name, db.options.clock->NowMillis()),
                                engine::SerializeTableMeta(dropped)));
   }
-  LD_RETURN_IF_ERROR(db.EraseTable(txn, *t));
+  // With point-in-time recovery on, DynamoDB keeps the deleted table as a system backup.
+  const bool keep = t->recovery_since_millis != 0;
+  if (keep) LD_RETURN_IF_ERROR(engine::KeepDeletedTableBackup(db, txn, *t));
+  LD_RETURN_IF_ERROR(db.EraseTable(txn, *t, keep));
   LD_RETURN_IF_ERROR(txn.Commit());
   d.table_status = TableStatus::kDeleting;
   return DeleteTableResponse{std::move(d)};

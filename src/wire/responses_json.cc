@@ -43,6 +43,7 @@ void AddBackupDetails(json& o, const BackupDetails& d) {
   o["BackupStatus"] = ToString(d.backup_status);
   o["BackupType"] = ToString(d.backup_type);
   o["BackupCreationDateTime"] = d.backup_creation_date_time;
+  if (d.backup_expiry_date_time) o["BackupExpiryDateTime"] = *d.backup_expiry_date_time;
 }
 
 json PlainThroughputJson(const ProvisionedThroughput& t) {

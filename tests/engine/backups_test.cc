@@ -347,3 +347,38 @@ TEST_CASE("RestoreTableFromBackup's overrides: indexes left out, billing changed
                      "and cannot be created during the restore operation");
   CHECK(MustFail(s.db->DescribeTable({"never"})).code == ErrorCode::kResourceNotFound);  // nothing was created
 }
+
+TEST_CASE("a table deleted with point-in-time recovery on is kept as a system backup, listed on request, for 35 days") {
+  Store s;
+  s.Seed(2);
+  Must(s.db->UpdateContinuousBackups({kTable, {true, std::nullopt}}));
+  const int64_t deleted_at = s.clock->now;
+  Must(s.db->DeleteTable({kTable}));
+
+  CHECK(Must(s.db->ListBackups({})).backup_summaries.empty());  // USER unless asked
+  ListBackupsRequest system;
+  system.backup_type = BackupTypeFilter::kSystem;
+  auto listed = Must(s.db->ListBackups(system)).backup_summaries;
+  REQUIRE(listed.size() == 1);
+  const BackupDetails& d = listed[0].details;
+  CHECK(d.backup_name == "cruddur-messages$DeletedTableBackup");
+  CHECK(d.backup_type == BackupType::kSystem);
+  CHECK(d.backup_arn == fmt::format("arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages/backup/{:014}-00000000", deleted_at));
+  REQUIRE(d.backup_expiry_date_time);
+  CHECK(*d.backup_expiry_date_time == static_cast<double>(deleted_at + 35LL * 24 * 3600 * 1000) / 1000.0);
+
+  auto refused = MustFail(s.db->DeleteBackup({d.backup_arn}));
+  CHECK(refused.code == ErrorCode::kValidation);
+  CHECK(refused.message.starts_with("Invalid Request: User is not allowed to delete the system backup with arn " + d.backup_arn +
+                                    ". It will automatically expire on "));
+  // The deleted table's items are in it: restore them under its name.
+  Must(s.Restore(d.backup_arn, kTable));
+  CHECK(s.Count(kTable) == 2);
+  CHECK(s.Count(kTable, true) == 2);
+
+  s.clock->now += 35LL * 24 * 3600 * 1000;  // expired: gone, and freed by the next backup taken
+  CHECK(MustFail(s.db->DescribeBackup({d.backup_arn})).code == ErrorCode::kBackupNotFound);
+  CHECK(Must(s.db->ListBackups(system)).backup_summaries.empty());
+  s.Backup();
+  CHECK(s.Count(kTable) == 2);  // the restored table is its own
+}
