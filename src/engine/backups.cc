@@ -251,12 +251,7 @@ Result<TableMeta> RestoreInto(Database::Impl& db, storage::WriteTxn& txn, const 
   }
   if (r.on_demand_throughput_override) t.on_demand_throughput = r.on_demand_throughput_override;
 
-  t.name = r.target_table_name;
-  t.id = db.options.ids->NewUuid();
-  t.arn = fmt::format("arn:aws:dynamodb:{}:{}:table/{}", db.options.region, db.options.account_id, t.name);
-  LD_ASSIGN_OR_RETURN(uint64_t number, db.NextCounter(txn, "table"));
-  t.number = static_cast<uint32_t>(number);
-  t.creation_time = db.NowSeconds();
+  LD_RETURN_IF_ERROR(engine::NewTableIdentity(db, txn, r.target_table_name, t));
   if (t.billing_mode == BillingMode::kPayPerRequest) t.last_pay_per_request_time = t.creation_time;
   for (auto& i : t.indexes) {
     i.arn = t.arn + "/index/" + i.name;

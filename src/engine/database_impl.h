@@ -122,6 +122,9 @@ struct Database::Impl {
 };
 
 namespace engine {
+// A new table's name, id, ARN, keyspace number and creation time (CreateTable, restores;
+// table_ops.cc).
+Status NewTableIdentity(Database::Impl& db, storage::WriteTxn& txn, std::string name, TableMeta& t);
 // Adds a new stream to `t` (a new ARN and label each time one is enabled; table_ops.cc).
 Status EnableStream(Database::Impl& db, storage::WriteTxn& txn, TableMeta& t, StreamViewType view);
 // CreateTable's / UpdateTable's SSESpecification on `t` (table_ops.cc).

@@ -180,6 +180,16 @@ void ApplySse(Database::Impl& db, const SSESpecification& sse, TableMeta& t) {
                                                             key.starts_with("alias/") ? key : "key/" + key);
 }
 
+Status NewTableIdentity(Database::Impl& db, storage::WriteTxn& txn, std::string name, TableMeta& t) {
+  t.name = std::move(name);
+  t.id = db.options.ids->NewUuid();
+  t.arn = fmt::format("arn:aws:dynamodb:{}:{}:table/{}", db.options.region, db.options.account_id, t.name);
+  LD_ASSIGN_OR_RETURN(uint64_t number, db.NextCounter(txn, "table"));
+  t.number = static_cast<uint32_t>(number);
+  t.creation_time = db.NowSeconds();
+  return OkStatus();
+}
+
 Status EnableStream(Database::Impl& db, storage::WriteTxn& txn, TableMeta& t, StreamViewType view) {
   LD_ASSIGN_OR_RETURN(uint64_t number, db.NextCounter(txn, "stream"));
   int64_t now = db.options.clock->NowMillis();
@@ -218,12 +228,7 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
   if (existing) return ResourceInUse("Table already exists: " + r.table_name);
 
   TableMeta t;
-  t.name = r.table_name;
-  t.id = db.options.ids->NewUuid();
-  t.arn = fmt::format("arn:aws:dynamodb:{}:{}:table/{}", db.options.region, db.options.account_id, t.name);
-  LD_ASSIGN_OR_RETURN(uint64_t table_number, db.NextCounter(txn, "table"));
-  t.number = static_cast<uint32_t>(table_number);
-  t.creation_time = db.NowSeconds();
+  LD_RETURN_IF_ERROR(engine::NewTableIdentity(db, txn, r.table_name, t));
   t.attribute_definitions = r.attribute_definitions;
   t.key_schema = r.key_schema;
   t.key = ShapeOf(t.key_schema, t.attribute_definitions);
