@@ -1,14 +1,16 @@
-// On-demand backups: CreateBackup, DescribeBackup, ListBackups, DeleteBackup and
-// RestoreTableFromBackup.
+// On-demand backups and restores: CreateBackup, DescribeBackup, ListBackups, DeleteBackup,
+// RestoreTableFromBackup and RestoreTableToPointInTime, and the system backup DeleteTable keeps.
 //
 // A backup is taken in one write transaction: the table's entries (items and every index's)
 // are copied into a keyspace of their own, numbered from the same counter as tables so no
-// table ever shares it, and the record "backup/<creation millis>-<8 hex>" in the meta DBI keeps
-// the table's catalog entry and statistics as they were. It outlives the table. A restore
-// copies the entries into a new table's keyspace, so it is exact (index entries included) and
-// costs a copy, never a rebuild. DynamoDB restores items, indexes, billing mode, throughput and
-// encryption; streams, time to live, tags, deletion protection and point-in-time recovery are
-// set up again by hand, and so they are here.
+// table ever shares it, and the record "backup/<backup ARN>" in the meta DBI keeps the table's
+// catalog entry and statistics as they were. It outlives the table. A restore copies the
+// entries into a new table's keyspace, so it is exact (index entries included) and costs a
+// copy, never a rebuild; a point-in-time restore copies the live table and then undoes the
+// writes its recovery log holds after the moment (recovery_log.h). DynamoDB restores items,
+// indexes, billing mode, throughput and encryption; streams, time to live, tags, deletion
+// protection and point-in-time recovery are set up again by hand, and so they are here.
+// Texts: DynamoDB's as the ACK controllers' probes recorded them (Oct 2026).
 
 #include <algorithm>
 #include <ctime>
@@ -169,8 +171,6 @@ BackupDescription Describe(const Backup& b, BackupStatus status) {
   return out;
 }
 
-// The restored table's indexes: all of the backup's, or those an override names (an override
-// can leave indexes out and change a GSI's throughput, not add one or change its keys).
 void CheckArnLength(std::string_view arn, std::string_view member, std::vector<std::string>* failures) {
   if (arn.size() >= 37 && arn.size() <= 1024) return;
   failures->push_back(fmt::format("Value '{}' at '{}' failed to satisfy constraint: Member must have length {}", arn, member,
@@ -192,6 +192,8 @@ Error IndexNotInBackup(std::string_view name) {
                                      "table and cannot be created during the restore operation", name));
 }
 
+// The restored table's indexes: all of the backup's, or those an override names (an override
+// can leave indexes out and change a GSI's throughput, not add one or change its keys).
 template <class Request>
 Status ChooseIndexes(const Request& r, TableMeta& t) {
   auto in_backup = [&](std::string_view name, bool global) {
