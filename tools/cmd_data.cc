@@ -134,6 +134,67 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
       });
     });
   }
+  // Backups: a snapshot of a table to come back to (on a directory as on an endpoint).
+  {
+    auto c = std::make_shared<Common>();
+    auto table = std::make_shared<std::string>();
+    auto name = std::make_shared<std::string>();
+    auto* cmd = app.add_subcommand("create-backup", "Back up a table (items and indexes); prints the backup's ARN");
+    AddTarget(cmd, c.get());
+    cmd->add_option("table", *table, "table name")->required();
+    cmd->add_option("name", *name, "backup name")->required();
+    cmd->callback([=] {
+      Guard(exit_code, [&] {
+        auto r = OpenBackend(c->target)->Call("CreateBackup", {{"TableName", *table}, {"BackupName", *name}});
+        std::cout << r["BackupDetails"]["BackupArn"].get<std::string>() << "\n";
+      });
+    });
+  }
+  {
+    auto c = std::make_shared<Common>();
+    auto table = std::make_shared<std::string>();
+    auto* cmd = app.add_subcommand("list-backups", "List backups (ARN, name, table, items' bytes), oldest first per table");
+    AddTarget(cmd, c.get());
+    cmd->add_option("--table", *table, "only this table's");
+    cmd->callback([=] {
+      Guard(exit_code, [&] {
+        auto backend = OpenBackend(c->target);
+        json req = json::object();
+        if (!table->empty()) req["TableName"] = *table;
+        while (true) {
+          auto r = backend->Call("ListBackups", req);
+          for (const auto& b : r["BackupSummaries"])
+            std::cout << b["BackupArn"].get<std::string>() << "\t" << b["BackupName"].get<std::string>() << "\t"
+                      << b["TableName"].get<std::string>() << "\t" << b["BackupSizeBytes"].get<int64_t>() << "\n";
+          if (!r.contains("LastEvaluatedBackupArn")) break;
+          req["ExclusiveStartBackupArn"] = r["LastEvaluatedBackupArn"];
+        }
+      });
+    });
+  }
+  {
+    auto c = std::make_shared<Common>();
+    auto target_table = std::make_shared<std::string>();
+    auto arn = std::make_shared<std::string>();
+    auto* cmd = app.add_subcommand("restore-table-from-backup", "Restore a backup into a new table");
+    AddTarget(cmd, c.get());
+    cmd->add_option("table", *target_table, "the new table's name")->required();
+    cmd->add_option("--backup-arn", *arn, "the backup (see list-backups)")->required();
+    cmd->callback([=] {
+      Guard(exit_code, [&] {
+        auto r = OpenBackend(c->target)->Call("RestoreTableFromBackup", {{"TargetTableName", *target_table}, {"BackupArn", *arn}});
+        std::cout << r.dump(2) << "\n";
+      });
+    });
+  }
+  {
+    auto c = std::make_shared<Common>();
+    auto arn = std::make_shared<std::string>();
+    auto* cmd = app.add_subcommand("delete-backup", "Delete a backup");
+    AddTarget(cmd, c.get());
+    cmd->add_option("backup-arn", *arn, "the backup's ARN")->required();
+    cmd->callback([=] { Guard(exit_code, [&] { OpenBackend(c->target)->Call("DeleteBackup", {{"BackupArn", *arn}}); }); });
+  }
   for (const char* op : {"describe-table", "delete-table"}) {
     auto c = std::make_shared<Common>();
     auto table = std::make_shared<std::string>();
