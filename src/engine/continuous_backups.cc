@@ -67,6 +67,11 @@ Result<ContinuousBackupsResponse> Database::UpdateContinuousBackups(const Update
       LD_ASSIGN_OR_RETURN(uint64_t log, db.NextCounter(txn, "stream"));
       t.recovery_log = static_cast<uint32_t>(log);
     }
+    if (spec.recovery_period_in_days && *spec.recovery_period_in_days > t.recovery_period_days) {
+      // A longer period can't bring back what the shorter one let go: the window still starts
+      // no earlier than the log is whole.
+      t.recovery_since_millis = std::max(t.recovery_since_millis, now - t.recovery_period_days * kDayMillis);
+    }
     if (spec.recovery_period_in_days) t.recovery_period_days = *spec.recovery_period_in_days;
   } else {
     if (t.recovery_log) LD_RETURN_IF_ERROR(engine::DropRecoveryLog(txn, t.recovery_log));

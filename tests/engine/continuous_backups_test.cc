@@ -247,3 +247,15 @@ TEST_CASE("the recovery log is kept across a reopen and goes with a deleted tabl
   db.reset();
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a longer period doesn't reach back past what the shorter one kept") {
+  Backups b;
+  Must(b.Update(true, 1));
+  b.clock->now += 3 * kDay;
+  const int64_t whole_since = b.clock->now - kDay;  // a day's log is kept
+  auto d = Must(b.Update(true, 35)).continuous_backups_description.point_in_time_recovery_description;
+  CHECK(d.recovery_period_in_days == 35);
+  CHECK(d.earliest_restorable_date_time == Seconds(whole_since));
+  b.clock->now += kDay;
+  CHECK(b.Describe().earliest_restorable_date_time == Seconds(whole_since));  // and it grows from there
+}
