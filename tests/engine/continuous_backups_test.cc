@@ -259,3 +259,20 @@ TEST_CASE("a longer period doesn't reach back past what the shorter one kept") {
   b.clock->now += kDay;
   CHECK(b.Describe().earliest_restorable_date_time == Seconds(whole_since));  // and it grows from there
 }
+
+TEST_CASE("time to live's deletions are logged too: a restore to before them has the item") {
+  Backups b;
+  Must(b.db->UpdateTimeToLive({"cruddur-messages", {"expires", true}}));
+  Must(b.Update(true));
+  b.clock->now += kMinute;
+  Item row = Message("t", "expiring");
+  row.insert_or_assign("expires", N(std::to_string(b.clock->now / 1000 + 60)));
+  Put(*b.db, "cruddur-messages", row);
+  const int64_t written = b.clock->now;
+  b.clock->now += 10 * kMinute;
+  CHECK(Must(b.db->DeleteExpiredItems()) == 1);
+  CHECK(Messages(*b.db, "cruddur-messages").empty());
+  b.clock->now += 10 * kMinute;
+  Must(b.db->RestoreTableToPointInTime(RestoreAt(written)));
+  CHECK(Messages(*b.db, "restored") == std::map<std::string, std::string>{{"t", "expiring"}});
+}
