@@ -61,6 +61,10 @@ class Database {
   Result<BackupDescriptionResponse> DeleteBackup(const DeleteBackupRequest& request);
   Result<ListBackupsResponse> ListBackups(const ListBackupsRequest& request);
   Result<RestoreTableFromBackupResponse> RestoreTableFromBackup(const RestoreTableFromBackupRequest& request);
+  // Contributor insights' setting (contributor_insights.cc).
+  Result<UpdateContributorInsightsResponse> UpdateContributorInsights(const UpdateContributorInsightsRequest& request);
+  Result<DescribeContributorInsightsResponse> DescribeContributorInsights(const DescribeContributorInsightsRequest& request);
+  Result<ListContributorInsightsResponse> ListContributorInsights(const ListContributorInsightsRequest& request);
   // PointInTimeRecoveryUnavailableException when recovery is off, InvalidRestoreTimeException
   // outside its window.
   Result<RestoreTableToPointInTimeResponse> RestoreTableToPointInTime(const RestoreTableToPointInTimeRequest& request);

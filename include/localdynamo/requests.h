@@ -308,6 +308,54 @@ struct RestoreTableToPointInTimeRequest {
 };
 using RestoreTableToPointInTimeResponse = RestoreTableFromBackupResponse;
 
+// ---- contributor insights -------------------------------------------------------------------
+// The setting per table and per global secondary index, kept and reported as DynamoDB reports
+// it (no CloudWatch here, so nothing is counted): ENABLE answers ENABLING and DISABLE
+// DISABLING, and the change is done when the call returns (DescribeContributorInsights says
+// ENABLED / DISABLED).
+enum class ContributorInsightsStatus { kEnabling, kEnabled, kDisabling, kDisabled, kFailed };
+enum class ContributorInsightsMode { kAccessedAndThrottledKeys, kThrottledKeys };
+enum class ContributorInsightsAction { kEnable, kDisable };
+struct UpdateContributorInsightsRequest {
+  std::string table_name;
+  std::optional<std::string> index_name;  // a global secondary index
+  ContributorInsightsAction action = ContributorInsightsAction::kEnable;
+  std::optional<ContributorInsightsMode> mode;  // ENABLE's (default ACCESSED_AND_THROTTLED_KEYS)
+};
+struct UpdateContributorInsightsResponse {
+  std::string table_name;
+  std::optional<std::string> index_name;
+  ContributorInsightsStatus status = ContributorInsightsStatus::kDisabled;
+  std::optional<ContributorInsightsMode> mode;
+};
+struct DescribeContributorInsightsRequest {
+  std::string table_name;
+  std::optional<std::string> index_name;
+};
+struct DescribeContributorInsightsResponse {
+  std::string table_name;
+  std::optional<std::string> index_name;
+  std::optional<std::vector<std::string>> rule_list;  // while enabled
+  ContributorInsightsStatus status = ContributorInsightsStatus::kDisabled;
+  std::optional<double> last_update_date_time;  // once it was ever changed
+  std::optional<ContributorInsightsMode> mode;
+};
+struct ListContributorInsightsRequest {
+  std::optional<std::string> table_name;
+  std::optional<std::string> next_token;
+  std::optional<int64_t> max_results;  // at most 100
+};
+struct ContributorInsightsSummary {
+  std::string table_name;
+  std::optional<std::string> index_name;
+  ContributorInsightsStatus status = ContributorInsightsStatus::kEnabled;
+  std::optional<ContributorInsightsMode> mode;
+};
+struct ListContributorInsightsResponse {
+  std::vector<ContributorInsightsSummary> summaries;  // every one not DISABLED
+  std::optional<std::string> next_token;
+};
+
 // ---- single items -------------------------------------------------------------------------
 struct PutItemRequest {
   std::string table_name;

@@ -269,6 +269,7 @@ Result<TableMeta> RestoreInto(Database::Impl& db, storage::WriteTxn& txn, const 
   t.recovery_log = 0;
   t.deletion_protection = false;
   t.table_class.reset();  // STANDARD again
+  t.insights.clear();
   if (r.sse_specification_override) engine::ApplySse(db, *r.sse_specification_override, t);
 
   auto kept = [&](uint8_t index) {

@@ -131,6 +131,12 @@ std::string SerializeTableMeta(const TableMeta& t) {
   }
   // Optional members (absent in catalogs written before they existed, and when unset).
   if (!t.tags.empty()) j["tags"] = TagsJson(t.tags);
+  if (!t.insights.empty()) {
+    json insights = json::object();
+    for (const auto& [index, i] : t.insights)
+      insights[index] = {i.enabled, static_cast<int>(i.mode), i.changed_millis, i.rules_millis};
+    j["insights"] = insights;
+  }
   if (t.recovery_since_millis) j["recovery"] = {t.recovery_since_millis, t.recovery_period_days, t.recovery_log};
   if (!t.sse_kms_key_arn.empty()) j["sse_kms"] = t.sse_kms_key_arn;
   if (t.table_class) j["class"] = static_cast<int>(*t.table_class);
@@ -194,6 +200,10 @@ std::optional<TableMeta> ParseTableMeta(std::string_view text) {
       auto member = [&](int i) { const int64_t v = j.at("on_demand").at(i); return v == -2 ? std::nullopt : std::optional(v); };
       t.on_demand_throughput = OnDemandThroughput{member(0), member(1)};
     }
+    if (j.contains("insights"))
+      for (const auto& [index, i] : j.at("insights").items())
+        t.insights[index] = InsightsMeta{i.at(0).get<bool>(), static_cast<ContributorInsightsMode>(i.at(1).get<int>()),
+                                         i.at(2).get<int64_t>(), i.at(3).get<int64_t>()};
     if (j.contains("recovery")) {
       t.recovery_since_millis = j.at("recovery").at(0);
       t.recovery_period_days = j.at("recovery").at(1);

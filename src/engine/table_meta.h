@@ -3,11 +3,13 @@
 // entries in the data DBI, and the key schema in a form that is quick to use.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "localdynamo/requests.h"
 #include "localdynamo/schema.h"
 #include "localdynamo/value.h"
 
@@ -46,6 +48,14 @@ struct StreamMeta {
   std::vector<Tag> tags;  // a stream's own (TagResource with its ARN)
 };
 
+// Contributor insights on the table or one of its global secondary indexes.
+struct InsightsMeta {
+  bool enabled = false;
+  ContributorInsightsMode mode = ContributorInsightsMode::kAccessedAndThrottledKeys;
+  int64_t changed_millis = 0;  // LastUpdateDateTime
+  int64_t rules_millis = 0;    // the rule names' suffix, from when it was last turned on
+};
+
 struct TableMeta {
   std::string name;
   std::string id;
@@ -67,7 +77,8 @@ struct TableMeta {
   std::vector<Tag> tags;           // in the order their keys were first set
   int64_t recovery_since_millis = 0;  // point-in-time recovery: enabled since (0: disabled)
   int64_t recovery_period_days = 35;
-  uint32_t recovery_log = 0;  // while recovery is on: the keyspace of its log (recovery_log.h)
+  uint32_t recovery_log = 0;
+  std::map<std::string, InsightsMeta> insights;  // by index name ("": the table); ever changed only  // while recovery is on: the keyspace of its log (recovery_log.h)
   std::string sse_kms_key_arn;  // server-side encryption with KMS: the key (else "")
   std::optional<TableClass> table_class;
   std::optional<OnDemandThroughput> on_demand_throughput;

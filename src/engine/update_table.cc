@@ -127,6 +127,7 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
         LD_RETURN_IF_ERROR(storage::DeleteKeyspace(txn, txn.dbis().data, storage::KeyspacePrefix(t.number, it->number)));
         LD_RETURN_IF_ERROR(db.DropStats(txn, t.number, it->number));
         deleting.push_back(it->name);
+        t.insights.erase(it->name);
         t.indexes.erase(it);
       } else if (u.update_index_name) {
         auto it = std::find_if(t.indexes.begin(), t.indexes.end(), [&](const IndexMeta& i) {

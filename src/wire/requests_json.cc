@@ -457,6 +457,51 @@ RestoreTableToPointInTimeRequest ParseRestoreTableToPointInTime(const json& j) {
   return q;
 }
 
+namespace {
+
+constexpr EnumName<ContributorInsightsMode> kInsightsModes[] = {
+    {"ACCESSED_AND_THROTTLED_KEYS", ContributorInsightsMode::kAccessedAndThrottledKeys},
+    {"THROTTLED_KEYS", ContributorInsightsMode::kThrottledKeys}};
+constexpr const char* kInsightsModeSet = "[THROTTLED_KEYS, ACCESSED_AND_THROTTLED_KEYS]";
+
+}  // namespace
+
+UpdateContributorInsightsRequest ParseUpdateContributorInsights(const json& j) {
+  static constexpr EnumName<ContributorInsightsAction> kActions[] = {{"ENABLE", ContributorInsightsAction::kEnable},
+                                                                     {"DISABLE", ContributorInsightsAction::kDisable}};
+  Failures f;
+  Reader r(j, "", &f);
+  UpdateContributorInsightsRequest q;
+  q.table_name = TableName(r);
+  q.index_name = r.String("IndexName");
+  if (!r.Has("ContributorInsightsAction")) r.FailNull("ContributorInsightsAction");
+  q.action = r.Enum("ContributorInsightsAction", kActions, "[ENABLE, DISABLE]").value_or(ContributorInsightsAction::kEnable);
+  q.mode = r.Enum("ContributorInsightsMode", kInsightsModes, kInsightsModeSet);
+  f.ThrowIfAny();
+  return q;
+}
+
+DescribeContributorInsightsRequest ParseDescribeContributorInsights(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  DescribeContributorInsightsRequest q;
+  q.table_name = TableName(r);
+  q.index_name = r.String("IndexName");
+  f.ThrowIfAny();
+  return q;
+}
+
+ListContributorInsightsRequest ParseListContributorInsights(const json& j) {
+  Failures f;
+  Reader r(j, "", &f);
+  ListContributorInsightsRequest q;
+  q.table_name = r.String("TableName");
+  q.next_token = r.String("NextToken");
+  q.max_results = r.Long("MaxResults");
+  f.ThrowIfAny();
+  return q;
+}
+
 ExecuteStatementRequest ParseExecuteStatement(const json& j) {
   Failures f;
   Reader r(j, "", &f);

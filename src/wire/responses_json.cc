@@ -269,6 +269,46 @@ json ToJson(const ListBackupsResponse& r) {
 
 json ToJson(const RestoreTableFromBackupResponse& r) { return {{"TableDescription", ToJson(r.table_description)}}; }
 
+namespace {
+
+const char* ToString(ContributorInsightsStatus s) {
+  static constexpr const char* kNames[] = {"ENABLING", "ENABLED", "DISABLING", "DISABLED", "FAILED"};
+  return kNames[static_cast<int>(s)];
+}
+const char* ToString(ContributorInsightsMode m) {
+  return m == ContributorInsightsMode::kThrottledKeys ? "THROTTLED_KEYS" : "ACCESSED_AND_THROTTLED_KEYS";
+}
+
+// TableName, IndexName, ContributorInsightsStatus and ContributorInsightsMode, as all three
+// operations write them.
+json InsightsJson(const std::string& table, const std::optional<std::string>& index, ContributorInsightsStatus status,
+                  const std::optional<ContributorInsightsMode>& mode) {
+  json o = {{"TableName", table}};
+  if (index) o["IndexName"] = *index;
+  o["ContributorInsightsStatus"] = ToString(status);
+  if (mode) o["ContributorInsightsMode"] = ToString(*mode);
+  return o;
+}
+
+}  // namespace
+
+json ToJson(const UpdateContributorInsightsResponse& r) { return InsightsJson(r.table_name, r.index_name, r.status, r.mode); }
+
+json ToJson(const DescribeContributorInsightsResponse& r) {
+  json o = InsightsJson(r.table_name, r.index_name, r.status, r.mode);
+  if (r.rule_list) o["ContributorInsightsRuleList"] = *r.rule_list;
+  if (r.last_update_date_time) o["LastUpdateDateTime"] = *r.last_update_date_time;
+  return o;
+}
+
+json ToJson(const ListContributorInsightsResponse& r) {
+  json a = json::array();
+  for (const auto& s : r.summaries) a.push_back(InsightsJson(s.table_name, s.index_name, s.status, s.mode));
+  json o = {{"ContributorInsightsSummaries", a}};
+  if (r.next_token) o["NextToken"] = *r.next_token;
+  return o;
+}
+
 json ToJson(const ListTagsOfResourceResponse& r) {
   json tags = json::array();
   for (const Tag& t : r.tags) tags.push_back({{"Key", t.key}, {"Value", t.value}});

@@ -311,6 +311,20 @@ class ServerTest(unittest.TestCase):
         self.c.delete_table(TableName="recovered-copy")
         self.c.delete_table(TableName="recovered")
 
+    def test_contributor_insights(self):
+        self.assertEqual(self.c.describe_contributor_insights(TableName="tbl")["ContributorInsightsStatus"], "DISABLED")
+        self.assertEqual(self.c.update_contributor_insights(TableName="tbl", IndexName="by-g", ContributorInsightsAction="ENABLE")
+                         ["ContributorInsightsStatus"], "ENABLING")
+        d = self.c.describe_contributor_insights(TableName="tbl", IndexName="by-g")
+        self.assertEqual(d["ContributorInsightsStatus"], "ENABLED")
+        self.assertTrue(d["ContributorInsightsRuleList"][0].startswith("DynamoDBContributorInsights-PKC-tbl-by-g-"))
+        self.assertEqual([s.get("IndexName") for s in self.c.list_contributor_insights(TableName="tbl")["ContributorInsightsSummaries"]],
+                         ["by-g"])
+        self.assertEqual(code(lambda: self.c.describe_contributor_insights(TableName="tbl", IndexName="nope")),
+                         ("ResourceNotFoundException", "Requested resource not found: Index: nope not found for table: tbl"))
+        self.c.update_contributor_insights(TableName="tbl", IndexName="by-g", ContributorInsightsAction="DISABLE")
+        self.assertEqual(self.c.list_contributor_insights()["ContributorInsightsSummaries"], [])
+
     def test_table_arn_as_table_name(self):
         arn = self.c.describe_table(TableName="tbl")["Table"]["TableArn"]
         self.c.put_item(TableName=arn, Item={"pk": {"S": "by-arn"}, "sk": {"N": "1"}})

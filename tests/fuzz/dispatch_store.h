@@ -32,6 +32,8 @@ inline constexpr std::string_view kDispatchTargets[] = {
     "DynamoDB_20120810.CreateBackup",     "DynamoDB_20120810.DescribeBackup",
     "DynamoDB_20120810.ListBackups",      "DynamoDB_20120810.DeleteBackup",
     "DynamoDB_20120810.RestoreTableFromBackup", "DynamoDB_20120810.RestoreTableToPointInTime",
+    "DynamoDB_20120810.UpdateContributorInsights", "DynamoDB_20120810.DescribeContributorInsights",
+    "DynamoDB_20120810.ListContributorInsights",
 };
 
 // Creates and fills the seeded tables that are missing: "tbl" (pk S + sk N, a GSI, an LSI, a

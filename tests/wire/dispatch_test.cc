@@ -71,6 +71,7 @@ TEST_CASE("the dispatch fuzzer's seeds, and the inputs it found failing, replaye
     const std::size_t tab = line.find('\t');
     REQUIRE(tab != std::string::npos);
     const std::string_view target = ld_fuzz::kDispatchTargets[std::stoul(line.substr(0, tab)) % std::size(ld_fuzz::kDispatchTargets)];
+    REQUIRE(ld_fuzz::SeedTables(*db).empty());  // as the fuzz target does before each input
     const std::string before = ld_fuzz::Digest(*db);
     const auto r = wire::Dispatch(*db, target, line.substr(tab + 1));
     CAPTURE(line);
@@ -220,4 +221,29 @@ TEST_CASE("a whole number beyond 64 bits is no Integer: SerializationException, 
     CHECK(json::parse(r.body)["__type"] == "com.amazon.coral.service#SerializationException");
   }
   CHECK(wire::Dispatch(*db, "DynamoDB_20120810.Scan", R"({"TableName":"tbl","Limit":2.0})").http_status == 200);
+}
+
+TEST_CASE("contributor insights on the wire: the action's and mode's enums, and the shapes") {
+  auto db = OneTable();
+  auto call = [&](std::string_view op, const std::string& body) {
+    auto r = wire::Dispatch(*db, std::string("DynamoDB_20120810.") + std::string(op), body);
+    return std::pair{r.http_status, json::parse(r.body)};
+  };
+  auto [s1, missing] = call("UpdateContributorInsights", R"({"TableName":"tbl"})");
+  CHECK(s1 == 400);
+  CHECK(missing["message"] ==
+        "1 validation error detected: Value null at 'contributorInsightsAction' failed to satisfy constraint: Member must not be null");
+  auto [s2, bad] = call("UpdateContributorInsights", R"({"TableName":"tbl","ContributorInsightsAction":"ON"})");
+  CHECK(s2 == 400);
+  CHECK(bad["message"] ==
+        "1 validation error detected: Value 'ON' at 'contributorInsightsAction' failed to satisfy constraint: Member must satisfy "
+        "enum value set: [ENABLE, DISABLE]");
+  CHECK(call("DescribeContributorInsights", R"({"TableName":"tbl"})") ==
+        std::pair{200, json{{"TableName", "tbl"}, {"ContributorInsightsStatus", "DISABLED"}}});
+  CHECK(call("UpdateContributorInsights", R"({"TableName":"tbl","ContributorInsightsAction":"ENABLE","ContributorInsightsMode":"THROTTLED_KEYS"})") ==
+        std::pair{200, json{{"TableName", "tbl"}, {"ContributorInsightsStatus", "ENABLING"}, {"ContributorInsightsMode", "THROTTLED_KEYS"}}});
+  auto [s3, list] = call("ListContributorInsights", "{}");
+  CHECK(s3 == 200);
+  CHECK(list == json{{"ContributorInsightsSummaries",
+                      json::array({{{"TableName", "tbl"}, {"ContributorInsightsStatus", "ENABLED"}, {"ContributorInsightsMode", "THROTTLED_KEYS"}}})}});
 }
