@@ -17,19 +17,20 @@ using engine::InsightsMeta;
 
 constexpr std::size_t kMaxResults = 100;
 
-Status CheckIndexName(const std::optional<std::string>& index) {
-  if (index && (index->size() < 3 || index->size() > 255))
+// The table whose setting (or whose named global secondary index's: a local index has none) a
+// request is about.
+Result<TablePtr> FindTarget(Database::Impl& db, const storage::Txn& txn, const std::string& table_name,
+                            const std::optional<std::string>& index_name) {
+  LD_RETURN_IF_ERROR(errors::CheckTableName(table_name));
+  if (index_name && (index_name->size() < 3 || index_name->size() > 255))
     return ValidationError("IndexName must be at least 3 characters long and at most 255 characters long");
-  return OkStatus();
-}
-
-// The table's or the named global secondary index's setting (a local index has none).
-Status CheckTarget(const TableMeta& t, const std::optional<std::string>& index) {
-  if (!index) return OkStatus();
-  const engine::IndexMeta* i = t.FindIndex(*index);
+  LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, table_name));
+  if (!t) return errors::TableNotFoundNamed(table_name);
+  if (!index_name) return t;
+  const engine::IndexMeta* i = t->FindIndex(*index_name);
   if (!i || !i->global)
-    return ResourceNotFound(fmt::format("Requested resource not found: Index: {} not found for table: {}", *index, t.name));
-  return OkStatus();
+    return ResourceNotFound(fmt::format("Requested resource not found: Index: {} not found for table: {}", *index_name, t->name));
+  return t;
 }
 
 // DynamoDBContributorInsights-{PKC|PKT|SKC|SKT}-<table>[-<index>]-<millis>: counted and
@@ -74,12 +75,8 @@ std::optional<std::pair<std::string, std::string>> FromToken(std::string_view to
 
 Result<UpdateContributorInsightsResponse> Database::UpdateContributorInsights(const UpdateContributorInsightsRequest& r) {
   Impl& db = *impl_;
-  LD_RETURN_IF_ERROR(errors::CheckTableName(r.table_name));
-  LD_RETURN_IF_ERROR(CheckIndexName(r.index_name));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-  LD_ASSIGN_OR_RETURN(auto current, db.FindTable(txn, r.table_name));
-  if (!current) return errors::TableNotFoundNamed(r.table_name);
-  LD_RETURN_IF_ERROR(CheckTarget(*current, r.index_name));
+  LD_ASSIGN_OR_RETURN(auto current, FindTarget(db, txn, r.table_name, r.index_name));
   TableMeta t = *current;
   const std::string key = r.index_name.value_or("");
   const auto found = t.insights.find(key);
@@ -114,12 +111,8 @@ Result<UpdateContributorInsightsResponse> Database::UpdateContributorInsights(co
 
 Result<DescribeContributorInsightsResponse> Database::DescribeContributorInsights(const DescribeContributorInsightsRequest& r) {
   Impl& db = *impl_;
-  LD_RETURN_IF_ERROR(errors::CheckTableName(r.table_name));
-  LD_RETURN_IF_ERROR(CheckIndexName(r.index_name));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
-  LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, r.table_name));
-  if (!t) return errors::TableNotFoundNamed(r.table_name);
-  LD_RETURN_IF_ERROR(CheckTarget(*t, r.index_name));
+  LD_ASSIGN_OR_RETURN(auto t, FindTarget(db, txn, r.table_name, r.index_name));
   DescribeContributorInsightsResponse out;
   out.table_name = t->name;
   out.index_name = r.index_name;
