@@ -29,7 +29,7 @@ struct Store {
   void Seed(int messages) {
     Must(db->CreateTable(CruddurMessagesSchema()));
     for (int i = 0; i < messages; ++i) {
-      Item row = MessageRow("g1", "2023-03-20T10:00:0" + std::to_string(i), "m" + std::to_string(i));
+      Item row = MessageRow("g1", fmt::format("2023-03-20T10:00:0{}", i), fmt::format("m{}", i));
       row.insert_or_assign("message_group_uuid", S("g1"));
       Put(*db, kTable, std::move(row));
     }
@@ -212,7 +212,7 @@ TEST_CASE("ListBackups: by ARN (oldest first within a table), filtered by table,
   for (int i = 0; i < 3; ++i) {
     s.clock->now += 1000;
     times.push_back(static_cast<double>(s.clock->now) / 1000.0);
-    arns.push_back(s.Backup("bkp" + std::to_string(i)));
+    arns.push_back(s.Backup(fmt::format("bkp{}", i)));
   }
   s.clock->now += 1000;
   const std::string other_arn = s.Backup("xyz", "another");
