@@ -13,7 +13,6 @@
 // Texts: DynamoDB's as the ACK controllers' probes recorded them (Oct 2026).
 
 #include <algorithm>
-#include <ctime>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -22,6 +21,7 @@
 #include "engine/errors.h"
 #include "engine/recovery_log.h"
 #include "storage/layout.h"
+#include "types/utc_time.h"
 
 namespace localdynamo {
 
@@ -98,15 +98,18 @@ Error BackupNotFound(std::string_view arn) {
 
 bool Expired(const Backup& b, int64_t now_millis) { return b.expiry_millis && b.expiry_millis <= now_millis; }
 
-// The backup, unless there is none by that ARN (or it is a system backup past its expiry).
-Result<std::optional<Backup>> FindBackup(Database::Impl& db, const storage::Txn& txn, std::string_view arn) {
-  if (RecordKey(arn).size() > storage::kMaxLmdbKey) return std::optional<Backup>();  // no backup's is that long
-  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, RecordKey(arn)));
-  if (!v) return std::optional<Backup>();
+// The backup by that ARN (checked first), or BackupNotFoundException; a system backup past its
+// expiry is gone.
+Result<Backup> FindBackup(Database::Impl& db, const storage::Txn& txn, std::string_view arn) {
+  LD_RETURN_IF_ERROR(CheckArn(arn));
+  const std::string key = RecordKey(arn);
+  if (key.size() > storage::kMaxLmdbKey) return BackupNotFound(arn);  // no backup's ARN is that long
+  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, key));
+  if (!v) return BackupNotFound(arn);
   auto b = Parse(*v);
   if (!b) return InternalError(fmt::format("corrupt backup record {}", arn));
-  if (Expired(*b, db.options.clock->NowMillis())) return std::optional<Backup>();
-  return b;
+  if (Expired(*b, db.options.clock->NowMillis())) return BackupNotFound(arn);
+  return std::move(*b);
 }
 
 Status EraseBackup(storage::WriteTxn& txn, const Backup& b) {
@@ -121,7 +124,7 @@ Status PurgeExpired(storage::WriteTxn& txn, int64_t now_millis) {
   {
     LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().meta));
     LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(kRecordPrefix));
-    for (; e && e->key.starts_with(kRecordPrefix);) {
+    while (e && e->key.starts_with(kRecordPrefix)) {
       if (auto b = Parse(e->value); b && Expired(*b, now_millis)) expired.push_back(std::move(*b));
       LD_ASSIGN_OR_RETURN(e, cursor.Next());
     }
@@ -313,13 +316,7 @@ Error TableAlreadyExists(std::string_view name) {
 }
 
 // "2026-10-06T23:16:32Z", as InvalidRestoreTimeException writes its times.
-std::string IsoSeconds(int64_t millis) {
-  std::time_t secs = static_cast<std::time_t>(millis / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec);
-}
+std::string IsoSeconds(int64_t millis) { return IsoUtc(millis, false) + "Z"; }
 
 }  // namespace
 
@@ -353,25 +350,21 @@ Result<CreateBackupResponse> Database::CreateBackup(const CreateBackupRequest& r
 
 Result<BackupDescriptionResponse> Database::DescribeBackup(const DescribeBackupRequest& r) {
   Impl& db = *impl_;
-  LD_RETURN_IF_ERROR(CheckArn(r.backup_arn));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
-  LD_ASSIGN_OR_RETURN(auto b, FindBackup(db, txn, r.backup_arn));
-  if (!b) return BackupNotFound(r.backup_arn);
-  return BackupDescriptionResponse{Describe(*b, BackupStatus::kAvailable)};
+  LD_ASSIGN_OR_RETURN(Backup b, FindBackup(db, txn, r.backup_arn));
+  return BackupDescriptionResponse{Describe(b, BackupStatus::kAvailable)};
 }
 
 Result<BackupDescriptionResponse> Database::DeleteBackup(const DeleteBackupRequest& r) {
   Impl& db = *impl_;
-  LD_RETURN_IF_ERROR(CheckArn(r.backup_arn));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-  LD_ASSIGN_OR_RETURN(auto b, FindBackup(db, txn, r.backup_arn));
-  if (!b) return BackupNotFound(r.backup_arn);
-  if (b->type == BackupType::kSystem)
+  LD_ASSIGN_OR_RETURN(Backup b, FindBackup(db, txn, r.backup_arn));
+  if (b.type == BackupType::kSystem)
     return ValidationError(fmt::format("Invalid Request: User is not allowed to delete the system backup with arn {}. "
-                                       "It will automatically expire on {}", b->arn, IsoSeconds(b->expiry_millis)));
-  LD_RETURN_IF_ERROR(EraseBackup(txn, *b));
+                                       "It will automatically expire on {}", b.arn, IsoSeconds(b.expiry_millis)));
+  LD_RETURN_IF_ERROR(EraseBackup(txn, b));
   LD_RETURN_IF_ERROR(txn.Commit());
-  return BackupDescriptionResponse{Describe(*b, BackupStatus::kDeleted)};
+  return BackupDescriptionResponse{Describe(b, BackupStatus::kDeleted)};
 }
 
 Result<ListBackupsResponse> Database::ListBackups(const ListBackupsRequest& r) {
@@ -407,7 +400,7 @@ Result<ListBackupsResponse> Database::ListBackups(const ListBackupsRequest& r) {
   std::string start = r.exclusive_start_backup_arn ? RecordKey(*r.exclusive_start_backup_arn) + '\0' : std::string(kRecordPrefix);
   if (start.size() > storage::kMaxLmdbKey) start.resize(storage::kMaxLmdbKey);  // no stored key is that long
   LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(start));
-  for (; e && e->key.starts_with(kRecordPrefix); ) {
+  while (e && e->key.starts_with(kRecordPrefix)) {
     auto b = Parse(e->value);
     if (!b) return InternalError(fmt::format("corrupt backup record {}", e->key));
     const double created = static_cast<double>(b->created_millis) / 1000.0;
@@ -435,12 +428,11 @@ Result<RestoreTableFromBackupResponse> Database::RestoreTableFromBackup(const Re
   LD_RETURN_IF_ERROR(CheckBillingOverrides(r));
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-  LD_ASSIGN_OR_RETURN(auto b, FindBackup(db, txn, r.backup_arn));
-  if (!b) return BackupNotFound(r.backup_arn);
+  LD_ASSIGN_OR_RETURN(Backup b, FindBackup(db, txn, r.backup_arn));
   LD_ASSIGN_OR_RETURN(auto existing, db.FindTable(txn, r.target_table_name));
   if (existing) return TableAlreadyExists(r.target_table_name);
-  LD_ASSIGN_OR_RETURN(TableMeta t, RestoreInto(db, txn, r, b->table, b->number, b->stats));
-  return Restored(db, txn, t, RestoreSummary{b->arn, b->table.arn, static_cast<double>(b->created_millis) / 1000.0, true});
+  LD_ASSIGN_OR_RETURN(TableMeta t, RestoreInto(db, txn, r, b.table, b.number, b.stats));
+  return Restored(db, txn, t, RestoreSummary{b.arn, b.table.arn, static_cast<double>(b.created_millis) / 1000.0, true});
 }
 
 Result<RestoreTableToPointInTimeResponse> Database::RestoreTableToPointInTime(const RestoreTableToPointInTimeRequest& r) {

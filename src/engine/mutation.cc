@@ -74,8 +74,8 @@ Status Mutation::Apply(const TableMeta& table, const Item* old_item,
   // item, or a put/update leaving the item as it was. Point-in-time recovery's log skips them
   // too (there is nothing to undo).
   const StreamMeta* stream = table.CurrentStream();
-  const bool changed = (old_item || new_item) && !(old_item && new_item && *old_item == *new_item);
-  if (changed && (stream || table.recovery_log)) {
+  // (The items are compared only when a record would be written: the comparison is the cost.)
+  if ((stream || table.recovery_log) && (old_item || new_item) && !(old_item && new_item && *old_item == *new_item)) {
     uint64_t seq = 0;
     LD_RETURN_IF_ERROR(db_.AddStats(txn_, table.number, deltas, &seq));
     if (table.recovery_log) LD_RETURN_IF_ERROR(AppendRecoveryRecord(db_, txn_, table, seq, old_item, new_item));

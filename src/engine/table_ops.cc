@@ -7,6 +7,7 @@
 
 #include "engine/database_impl.h"
 #include "engine/errors.h"
+#include "types/utc_time.h"
 
 namespace localdynamo {
 
@@ -153,14 +154,8 @@ Status ValidateCreateTable(const CreateTableRequest& r) {
   return OkStatus();
 }
 
-std::string IsoLabel(int64_t millis) {
-  // DynamoDB stream labels: "2023-03-20T10:00:00.000" (UTC).
-  std::time_t secs = static_cast<std::time_t>(millis / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis % 1000));
-}
+// DynamoDB stream labels: "2023-03-20T10:00:00.000" (UTC).
+std::string IsoLabel(int64_t millis) { return IsoUtc(millis, true); }
 
 }  // namespace
 

@@ -202,6 +202,18 @@ TEST_CASE("point-in-time restores: DynamoDB's answers when recovery is off, for 
   both.use_latest_restorable_time = true;
   CHECK(MustFail(b.db->RestoreTableToPointInTime(both)).message ==
         "Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both");
+  auto no_time = RestoreAt(std::nullopt);
+  no_time.use_latest_restorable_time.reset();
+  CHECK(MustFail(b.db->RestoreTableToPointInTime(no_time)).message ==
+        "Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both");
+  auto no_source = RestoreAt(std::nullopt);
+  no_source.source_table_name.reset();
+  CHECK(MustFail(b.db->RestoreTableToPointInTime(no_source)).message ==
+        "The parameter 'TableName' is required but was not present in the request");
+  auto not_an_arn = no_source;
+  not_an_arn.source_table_arn = "cruddur-messages";
+  CHECK(MustFail(b.db->RestoreTableToPointInTime(not_an_arn)).message ==
+        "One or more parameter values were invalid: ARNs must start with 'arn:': cruddur-messages");
   auto two_sources = RestoreAt(std::nullopt);
   two_sources.source_table_arn = "arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages";
   CHECK(MustFail(b.db->RestoreTableToPointInTime(two_sources)).message == "Must provide exactly one of: sourceTableArn, sourceTableName");

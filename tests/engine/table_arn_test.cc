@@ -79,6 +79,9 @@ TEST_CASE("an ARN that names no table here: DynamoDB's error for each way it mis
   auto account = fails("arn:aws:dynamodb:us-east-1:123456789012:table/cruddur-messages");
   CHECK(account.code == ErrorCode::kAccessDenied);
   CHECK(account.message == "Access is denied");
+  CHECK(fails("arn:aws:s3:us-east-1:000000000000:table/cruddur-messages").code == ErrorCode::kAccessDenied);  // another service
+  CHECK(fails("arn:aws-cn:dynamodb:us-east-1:000000000000:table/cruddur-messages").message ==
+        "1 validation error detected: Invalid AWS partition in 'arn:aws-cn:dynamodb:us-east-1:000000000000:table/cruddur-messages'");
 
   const std::string format_text =
       "' at 'tableName' failed to satisfy constraint: Valid ARN format is "
