@@ -60,8 +60,8 @@ Result<std::optional<std::string_view>> GetEntry(const Txn& txn, MDB_dbi dbi,
 Status DeleteKeyspace(WriteTxn& txn, MDB_dbi dbi, std::string_view prefix);
 // Copies every entry whose full key starts with `from` (a u32 table number: a table or
 // backup with all its indexes) to the same key under `to`, an empty keyspace of the same
-// size; `keep` (when given) chooses by index number. Returns the entries copied.
-Result<int64_t> CopyKeyspace(WriteTxn& txn, MDB_dbi dbi, std::string_view from, std::string_view to,
+// size; `keep` (when given) chooses by index number.
+Status CopyKeyspace(WriteTxn& txn, MDB_dbi dbi, std::string_view from, std::string_view to,
                              const std::function<bool(uint8_t index_number)>& keep = {});
 
 // One end of a key range.
