@@ -58,17 +58,10 @@ std::optional<std::string> AsOptional(const std::string& index) {
 // A position in the listing: the table's name and the index's ("" for the table), as hex.
 std::string Token(const std::string& table, const std::string& index) { return HexEncode(table + '\0' + index); }
 std::optional<std::pair<std::string, std::string>> FromToken(std::string_view token) {
-  if (token.empty() || token.size() % 2) return std::nullopt;
-  std::string bytes;
-  for (std::size_t i = 0; i < token.size(); i += 2) {
-    auto digit = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
-    const int hi = digit(token[i]), lo = digit(token[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    bytes.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  const std::size_t nul = bytes.find('\0');
+  const std::optional<std::string> bytes = HexDecode(token);
+  const std::size_t nul = bytes ? bytes->find('\0') : std::string::npos;
   if (nul == std::string::npos) return std::nullopt;
-  return std::pair{bytes.substr(0, nul), bytes.substr(nul + 1)};
+  return std::pair{bytes->substr(0, nul), bytes->substr(nul + 1)};
 }
 
 }  // namespace

@@ -305,15 +305,9 @@ std::string MakeNextToken(std::string_view statement, const Position& at) {
 }
 
 Result<Position> ReadNextToken(std::string_view statement, std::string_view token) {
-  std::string bytes;
-  auto digit = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
-  if (token.size() % 2) return ValidationError("Invalid NextToken");
-  for (std::size_t i = 0; i < token.size(); i += 2) {
-    const int hi = digit(token[i]), lo = digit(token[i + 1]);
-    if (hi < 0 || lo < 0) return ValidationError("Invalid NextToken");
-    bytes.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  if (bytes.size() < 8) return ValidationError("Invalid NextToken");
+  const std::optional<std::string> decoded = HexDecode(token);
+  if (!decoded || decoded->size() < 8) return ValidationError("Invalid NextToken");
+  const std::string& bytes = *decoded;
   std::string_view rest = std::string_view(bytes).substr(8);
   uint64_t index = 0;
   Position at;

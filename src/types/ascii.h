@@ -4,6 +4,7 @@
 // locale-aware calls per byte.
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,6 +41,20 @@ inline std::string HexEncode(std::string_view bytes) {
   for (unsigned char c : bytes) {
     out.push_back(kLowerHexDigits[c >> 4]);
     out.push_back(kLowerHexDigits[c & 15]);
+  }
+  return out;
+}
+
+// HexEncode's inverse (lowercase digits only); nullopt for anything else.
+inline std::optional<std::string> HexDecode(std::string_view hex) {
+  auto digit = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1; };
+  if (hex.size() % 2) return std::nullopt;
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = digit(hex[i]), lo = digit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
   }
   return out;
 }

@@ -128,6 +128,9 @@ TEST_CASE("ListContributorInsights: what is not DISABLED, the table before its i
   ListContributorInsightsRequest one_table;
   one_table.table_name = kTable;
   CHECK(Must(s.db->ListContributorInsights(one_table)).summaries.size() == 2);
+  ListContributorInsightsRequest bad_token;
+  bad_token.next_token = "zz";
+  CHECK(MustFail(s.db->ListContributorInsights(bad_token)).code == ErrorCode::kValidation);
   ListContributorInsightsRequest too_many;
   too_many.max_results = 101;
   CHECK(MustFail(s.db->ListContributorInsights(too_many)).message ==
