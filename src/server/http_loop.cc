@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -57,12 +58,29 @@ struct Connection {
   Clock::time_point request_started{};  // when the current partial request (head or body) began
 };
 
-void AppendResponse(std::string* out, const HttpResponse& r, bool keep_alive) {
-  fmt::format_to(std::back_inserter(*out), "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n",
-                 r.status, StatusText(r.status), r.content_type, r.body.size());
-  for (const auto& [k, v] : r.headers) fmt::format_to(std::back_inserter(*out), "{}: {}\r\n", k, v);
+// The status line and headers, through the blank line.
+void AppendHead(std::string* out, const HttpResponse& r, bool keep_alive) {
+  out->append("HTTP/1.1 ");
+  out->append(std::to_string(r.status));
+  out->push_back(' ');
+  out->append(StatusText(r.status));
+  out->append("\r\nContent-Type: ");
+  out->append(r.content_type);
+  out->append("\r\nContent-Length: ");
+  out->append(std::to_string(r.body.size()));
+  out->append("\r\n");
+  for (const auto& [k, v] : r.headers) {
+    out->append(k);
+    out->append(": ");
+    out->append(v);
+    out->append("\r\n");
+  }
   if (!keep_alive) out->append("Connection: close\r\n");
   out->append("\r\n");
+}
+
+void AppendResponse(std::string* out, const HttpResponse& r, bool keep_alive) {
+  AppendHead(out, r, keep_alive);
   out->append(r.body);
 }
 
@@ -190,6 +208,7 @@ void HttpLoop::Loop(int ep) {
   // Reused by every request on this thread: no allocations for them after the first few.
   HttpHeaders headers;
   HttpResponse res;
+  std::string head;
   // Answers every complete request in c.in.
   auto process = [&](Connection& c) {
     while (!c.close_after) {
@@ -219,7 +238,23 @@ void HttpLoop::Loop(int ep) {
       res.headers.clear();
       res.body.clear();
       handler_(req, res);
-      AppendResponse(&c.out, res, p.keep_alive && !stopping_);
+      if (c.out.empty()) {
+        // Nothing queued before it (the usual case): the head and the body go out in one
+        // call, without copying the body; what the socket doesn't take is queued.
+        head.clear();
+        AppendHead(&head, res, p.keep_alive && !stopping_);
+        iovec parts[2] = {{head.data(), head.size()}, {res.body.data(), res.body.size()}};
+        msghdr msg{};
+        msg.msg_iov = parts;
+        msg.msg_iovlen = 2;
+        ssize_t sent = sendmsg(c.fd, &msg, MSG_NOSIGNAL);
+        std::size_t done = sent > 0 ? static_cast<std::size_t>(sent) : 0;
+        if (done < head.size()) c.out.append(head, done);
+        done = done > head.size() ? done - head.size() : 0;
+        if (done < res.body.size()) c.out.append(res.body, done);
+      } else {
+        AppendResponse(&c.out, res, p.keep_alive && !stopping_);
+      }
       if (!p.keep_alive || stopping_) c.close_after = true;
       c.in.erase(0, p.size);
       c.sent_continue = false;

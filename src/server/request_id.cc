@@ -1,31 +1,23 @@
 #include "server/request_id.h"
 
-#include <array>
 #include <cstdint>
+#include <cstring>
 
 namespace localdynamo::server {
 namespace {
 
-using Bytes16 = std::array<uint8_t, 16>;
+constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
+constexpr std::size_t kHalf = 26;
 
-// 16 bytes as base32hex without padding: 26 characters, the last carrying 3 bits and two
-// zero bits.
-void AppendBase32Hex(std::string* out, const Bytes16& bytes) {
-  constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (uint8_t b : bytes) {
-    buffer = (buffer << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out->push_back(kAlphabet[(buffer >> bits) & 31]);
-    }
-  }
-  if (bits > 0) out->push_back(kAlphabet[(buffer << (5 - bits)) & 31]);
+// 128 bits (most significant first) as base32hex without padding, into out[0..26): 25
+// characters of 5 bits, the last carrying 3 bits and two zero bits. Written into a buffer
+// rather than appended a character at a time: it is on every response.
+constexpr void Base32Hex(unsigned __int128 bits, char* out) {
+  for (std::size_t i = 0; i < kHalf - 1; ++i) out[i] = kAlphabet[static_cast<unsigned>(bits >> (123 - 5 * i)) & 31];
+  out[kHalf - 1] = kAlphabet[(static_cast<unsigned>(bits) & 7) << 2];
 }
 
-int HexDigit(char c) {
+constexpr int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -34,32 +26,29 @@ int HexDigit(char c) {
 
 // The constant half: the 16 bytes of "localdynamo serv" (this server's, where DynamoDB's names
 // its front end).
-const std::string& Suffix() {
-  static const std::string suffix = [] {
-    constexpr std::string_view kName = "localdynamo serv";
-    Bytes16 bytes{};
-    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<uint8_t>(kName[i]);
-    std::string s;
-    AppendBase32Hex(&s, bytes);
-    return s;
-  }();
-  return suffix;
-}
+constexpr auto kSuffix = [] {
+  constexpr char kName[] = "localdynamo serv";
+  unsigned __int128 bits = 0;
+  for (std::size_t i = 0; i < 16; ++i) bits = bits << 8 | static_cast<uint8_t>(kName[i]);
+  struct { char text[kHalf]; } out{};
+  Base32Hex(bits, out.text);
+  return out;
+}();
 
 }  // namespace
 
 std::string RequestId(std::string_view uuid) {
-  Bytes16 bytes{};
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < uuid.size() && n < 32; ++i) {
+  unsigned __int128 bits = 0;
+  int digits = 0;
+  for (std::size_t i = 0; i < uuid.size() && digits < 32; ++i) {
     if (uuid[i] == '-') continue;
-    bytes[n / 2] = static_cast<uint8_t>(bytes[n / 2] << 4 | HexDigit(uuid[i]));
-    ++n;
+    bits = bits << 4 | static_cast<unsigned>(HexDigit(uuid[i]));
+    ++digits;
   }
-  std::string out;
-  out.reserve(52);
-  AppendBase32Hex(&out, bytes);
-  out += Suffix();
+  bits <<= 4 * (32 - digits);  // a short id is zero-filled at the end, as before
+  std::string out(2 * kHalf, '\0');
+  Base32Hex(bits, out.data());
+  std::memcpy(out.data() + kHalf, kSuffix.text, kHalf);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // The HTTP loop's timeouts, on a real socket: a request that has begun must arrive whole
 // within the request timeout (however slowly it trickles in), and a keep-alive connection
-// with nothing to do is closed after the idle timeout.
+// with nothing to do is closed after the idle timeout; answers too large to send at once.
 
 #include <doctest/doctest.h>
 
@@ -23,14 +23,18 @@ namespace {
 
 struct Served {
   std::unique_ptr<HttpLoop> loop;
-  Served() {
+  // Answers "{}", or with `repeat` > 0 the request's body repeated that many times.
+  explicit Served(std::size_t repeat = 0) {
     HttpOptions o;
     o.threads = 1;
     o.request_timeout = 300ms;
     o.idle_timeout = 600ms;
     o.max_body = 1000;
     o.decorate_refusal = [](HttpResponse& r) { r.headers.emplace_back("x-amzn-RequestId", "REFUSED"); };
-    loop = std::move(HttpLoop::Bind(o, [](const HttpRequest&, HttpResponse& res) { res.body = "{}"; })).value();
+    loop = std::move(HttpLoop::Bind(o, [repeat](const HttpRequest& req, HttpResponse& res) {
+                       if (repeat == 0) res.body = "{}";
+                       for (std::size_t i = 0; i < repeat; ++i) res.body.append(req.body);
+                     })).value();
     loop->Start();
   }
   ~Served() {
@@ -115,4 +119,31 @@ TEST_CASE("the loop's own refusals carry what the server adds to every answer") 
   REQUIRE(n > 0);
   CHECK(std::string(buf, static_cast<std::size_t>(n)).find("REFUSED") == std::string::npos);  // answered by the handler
   close(fd);
+}
+
+TEST_CASE("answers larger than the socket takes at once reach a slow reader whole and in order") {
+  // 4 MB answers: the first send takes only part, the rest waits for the reader.
+  constexpr std::size_t kRepeat = 4 * 1024 * 1024 / 10;
+  Served s(kRepeat);
+  int fd = s.Connect();
+  // Two pipelined requests in one write, then one that closes the connection.
+  Send(fd, std::string(kHead) + "0123456789" + std::string(kHead) + "abcdefghij" +
+               "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 10\r\n\r\nKLMNOPQRST");
+  std::this_thread::sleep_for(100ms);  // the server fills the socket and must wait
+  auto [got, took] = ReadUntilClosed(fd);
+  std::size_t at = 0;
+  for (std::string_view body : {"0123456789", "abcdefghij", "KLMNOPQRST"}) {
+    CAPTURE(body);
+    const std::string head = "HTTP/1.1 200 OK\r\n";
+    REQUIRE(got.compare(at, head.size(), head) == 0);
+    const std::size_t blank = got.find("\r\n\r\n", at);
+    REQUIRE(blank != std::string::npos);
+    CHECK(got.substr(at, blank - at).find("Content-Length: " + std::to_string(kRepeat * 10)) != std::string::npos);
+    at = blank + 4;
+    std::string expected;
+    for (std::size_t i = 0; i < kRepeat; ++i) expected.append(body);
+    CHECK(got.compare(at, expected.size(), expected) == 0);
+    at += expected.size();
+  }
+  CHECK(at == got.size());
 }
