@@ -20,6 +20,7 @@
 #include "engine/database_impl.h"
 #include "engine/errors.h"
 #include "engine/recovery_log.h"
+#include "engine/table_settings.h"
 #include "storage/layout.h"
 #include "types/utc_time.h"
 
@@ -273,7 +274,10 @@ Result<TableMeta> RestoreInto(Database::Impl& db, storage::WriteTxn& txn, const 
   t.deletion_protection = false;
   t.table_class.reset();  // STANDARD again
   t.insights.clear();
-  if (r.sse_specification_override) engine::ApplySse(db, *r.sse_specification_override, t);
+  if (r.sse_specification_override) {
+    LD_RETURN_IF_ERROR(engine::CheckSse(*r.sse_specification_override));
+    engine::ApplySse(db, *r.sse_specification_override, t);
+  }
 
   auto kept = [&](uint8_t index) {
     return index == 0 || std::any_of(t.indexes.begin(), t.indexes.end(), [&](const engine::IndexMeta& i) { return i.number == index; });

@@ -127,8 +127,6 @@ namespace engine {
 Status NewTableIdentity(Database::Impl& db, storage::WriteTxn& txn, std::string name, TableMeta& t);
 // Adds a new stream to `t` (a new ARN and label each time one is enabled; table_ops.cc).
 Status EnableStream(Database::Impl& db, storage::WriteTxn& txn, TableMeta& t, StreamViewType view);
-// CreateTable's / UpdateTable's SSESpecification on `t` (table_ops.cc).
-void ApplySse(Database::Impl& db, const SSESpecification& sse, TableMeta& t);
 // Tags a request sets (TagResource, CreateTable): each key and value, duplicates, the count;
 // and a resource's whole set after a change: the count and the total size (tags.cc).
 Status CheckTagsToSet(const std::vector<Tag>& tags);

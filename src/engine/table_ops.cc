@@ -7,6 +7,7 @@
 
 #include "engine/database_impl.h"
 #include "engine/errors.h"
+#include "engine/table_settings.h"
 #include "types/utc_time.h"
 
 namespace localdynamo {
@@ -52,22 +53,8 @@ Status CheckProjection(const Projection& p) {
   return OkStatus();
 }
 
-Status CheckThroughput(const ProvisionedThroughput& t) {
-  std::vector<std::string> failures;
-  if (t.write_capacity_units < 1)
-    failures.push_back(fmt::format("Value '{}' at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1", t.write_capacity_units));
-  if (t.read_capacity_units < 1)
-    failures.push_back(fmt::format("Value '{}' at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1", t.read_capacity_units));
-  if (!failures.empty()) return ConstraintError(failures);
-  if (t.read_capacity_units > 1000000000000)
-    return ValidationError(fmt::format("Given value {} for ReadCapacityUnits is out of bounds", t.read_capacity_units));
-  if (t.write_capacity_units > 1000000000000)
-    return ValidationError(fmt::format("Given value {} for WriteCapacityUnits is out of bounds", t.write_capacity_units));
-  return OkStatus();
-}
-
 // The rules of dynalite's validations/createTable.js, which were recorded from DynamoDB.
-Status ValidateCreateTable(const CreateTableRequest& r) {
+Status ValidateCreateTable(const CreateTableRequest& r, std::string_view region) {
   std::vector<std::string> failures;
   CheckName(r.table_name, "tableName", &failures);
   if (r.key_schema.empty() || r.key_schema.size() > 2)
@@ -91,7 +78,7 @@ Status ValidateCreateTable(const CreateTableRequest& r) {
   } else {
     if (!r.provisioned_throughput)
       return errors::Invalid("ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
-    LD_RETURN_IF_ERROR(CheckThroughput(*r.provisioned_throughput));
+    LD_RETURN_IF_ERROR(engine::CheckThroughput(*r.provisioned_throughput, region));
   }
 
   std::vector<std::string> defined;
@@ -140,8 +127,8 @@ Status ValidateCreateTable(const CreateTableRequest& r) {
       if (pay_per_request && g.provisioned_throughput)
         return errors::Invalid(fmt::format("ProvisionedThroughput should not be specified for index: {} when BillingMode is PAY_PER_REQUEST", g.index_name));
       if (!pay_per_request && !g.provisioned_throughput)
-        return errors::Invalid(fmt::format("ProvisionedThroughput must be specified for index: {}", g.index_name));
-      if (g.provisioned_throughput) LD_RETURN_IF_ERROR(CheckThroughput(*g.provisioned_throughput));
+        return errors::Invalid(fmt::format("ProvisionedThroughput is not specified for index: {}", g.index_name));
+      if (g.provisioned_throughput) LD_RETURN_IF_ERROR(engine::CheckThroughput(*g.provisioned_throughput, region, g.index_name));
       if (!index_names.insert(g.index_name).second)
         return errors::Invalid("Duplicate index name: " + g.index_name);
       for (const auto& k : g.key_schema) used.insert(k.attribute_name);
@@ -160,20 +147,6 @@ std::string IsoLabel(int64_t millis) { return IsoUtc(millis, true); }
 }  // namespace
 
 namespace engine {
-
-void ApplySse(Database::Impl& db, const SSESpecification& sse, TableMeta& t) {
-  if (!sse.enabled.value_or(false)) {
-    t.sse_kms_key_arn.clear();
-    return;
-  }
-  // An AWS managed key unless one is named (kept when it is already on); a key id or alias
-  // becomes the key's ARN.
-  if (!sse.kms_master_key_id && !t.sse_kms_key_arn.empty()) return;
-  const std::string key = sse.kms_master_key_id.value_or(db.options.ids->NewUuid());
-  t.sse_kms_key_arn = key.starts_with("arn:") ? key
-                                              : fmt::format("arn:aws:kms:{}:{}:{}", db.options.region, db.options.account_id,
-                                                            key.starts_with("alias/") ? key : "key/" + key);
-}
 
 Status NewTableIdentity(Database::Impl& db, storage::WriteTxn& txn, std::string name, TableMeta& t) {
   t.name = std::move(name);
@@ -206,13 +179,17 @@ Status EnableStream(Database::Impl& db, storage::WriteTxn& txn, TableMeta& t, St
 
 Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
   Impl& db = *impl_;
-  LD_RETURN_IF_ERROR(ValidateCreateTable(r));
+  LD_RETURN_IF_ERROR(ValidateCreateTable(r, db.options.region));
   if (r.stream_specification && r.stream_specification->stream_enabled &&
       !r.stream_specification->stream_view_type)
     return ValidationError("1 validation error detected: Value null at 'streamSpecification.streamViewType' failed to satisfy constraint: Member must not be null");
   if (r.stream_specification && !r.stream_specification->stream_enabled &&
       r.stream_specification->stream_view_type)
     return ValidationError("One or more parameter values were invalid: StreamSpecification.StreamViewType can only be specified when StreamSpecification.StreamEnabled is true");
+  if (r.sse_specification) LD_RETURN_IF_ERROR(engine::CheckSse(*r.sse_specification));
+  if (r.on_demand_throughput)
+    LD_RETURN_IF_ERROR(engine::CheckOnDemandThroughput(*r.on_demand_throughput, r.billing_mode.value_or(BillingMode::kProvisioned),
+                                                       engine::SettingsCall::kCreate, db.options.region));
   if (r.tags) {
     LD_RETURN_IF_ERROR(engine::CheckTagsToSet(*r.tags));
     LD_RETURN_IF_ERROR(engine::CheckTagSet(*r.tags));

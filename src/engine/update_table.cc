@@ -6,6 +6,7 @@
 #include "engine/database_impl.h"
 #include "engine/errors.h"
 #include "engine/keys.h"
+#include "engine/table_settings.h"
 #include "storage/item_codec.h"
 #include "storage/layout.h"
 
@@ -48,35 +49,76 @@ Status Backfill(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& t, 
   return OkStatus();
 }
 
+// DynamoDB refuses a throughput change that changes nothing: `whose` names the table or index
+// in the first sentence, `of` after "provisioned for".
+Status ThroughputChanges(const ProvisionedThroughput& now, const ProvisionedThroughput& asked, const std::string& whose,
+                         const std::string& of) {
+  if (now.read_capacity_units != asked.read_capacity_units || now.write_capacity_units != asked.write_capacity_units)
+    return OkStatus();
+  return ValidationError(fmt::format(
+      "The provisioned throughput for {} will not change. The requested value equals the current value. "
+      "Current ReadCapacityUnits provisioned for {}: {}. Requested ReadCapacityUnits: {}. "
+      "Current WriteCapacityUnits provisioned for {}: {}. Requested WriteCapacityUnits: {}. "
+      "Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
+      whose, of, now.read_capacity_units, asked.read_capacity_units, of, now.write_capacity_units, asked.write_capacity_units));
+}
+
+Error UnknownIndex(const std::string& index, const std::string& table) {
+  return ResourceNotFound(fmt::format("Requested resource not found: Index {} for table {}", index, table));
+}
+
 }  // namespace
 
 Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
   Impl& db = *impl_;
-  if (!r.billing_mode && !r.provisioned_throughput && !r.global_secondary_index_updates &&
-      !r.stream_specification && !r.deletion_protection_enabled && !r.sse_specification && !r.table_class &&
-      !r.on_demand_throughput)
-    return ValidationError("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+  const bool gsi_updates = r.global_secondary_index_updates && !r.global_secondary_index_updates->empty();
+  if (!r.billing_mode && !r.provisioned_throughput && !gsi_updates && !r.stream_specification &&
+      !r.deletion_protection_enabled && !r.sse_specification && !r.table_class && !r.on_demand_throughput)
+    return ValidationError(
+        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, "
+        "SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, "
+        "DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required");
+  if (r.sse_specification) {
+    if (r.billing_mode || r.provisioned_throughput || gsi_updates || r.stream_specification ||
+        r.deletion_protection_enabled || r.table_class || r.on_demand_throughput)
+      return errors::Invalid("Server-Side Encryption modification must be the only operation in the request");
+    LD_RETURN_IF_ERROR(engine::CheckSse(*r.sse_specification));
+  }
+  if (r.provisioned_throughput) LD_RETURN_IF_ERROR(engine::CheckThroughput(*r.provisioned_throughput, db.options.region));
+  if (gsi_updates) {
+    int online = 0;
+    for (const auto& u : *r.global_secondary_index_updates) online += u.create.has_value() + u.delete_index_name.has_value();
+    if (online > 1)
+      return Error{ErrorCode::kLimitExceeded,
+                   "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table", nullptr, {}};
+  }
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
   LD_ASSIGN_OR_RETURN(auto current, db.FindTable(txn, r.table_name));
   if (!current) return errors::TableNotFoundNamed(r.table_name);
   TableMeta t = *current;
   std::vector<std::string> creating, deleting;
 
-  if (r.billing_mode && *r.billing_mode != t.billing_mode) {
-    t.billing_mode = *r.billing_mode;
-    if (t.billing_mode == BillingMode::kPayPerRequest) {
+  const BillingMode mode = r.billing_mode.value_or(t.billing_mode);
+  if (r.billing_mode == BillingMode::kPayPerRequest && r.provisioned_throughput)
+    return errors::Invalid("ProvisionedThroughput cannot be specified when BillingMode is PAY_PER_REQUEST");
+  if (r.provisioned_throughput && mode == BillingMode::kPayPerRequest)
+    return errors::Invalid("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+  if (r.billing_mode == BillingMode::kProvisioned && !r.provisioned_throughput)
+    return errors::Invalid("ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
+  if (r.provisioned_throughput && t.billing_mode == BillingMode::kProvisioned)
+    LD_RETURN_IF_ERROR(ThroughputChanges(t.throughput, *r.provisioned_throughput, "the table", "the table"));
+  if (mode != t.billing_mode) {
+    t.billing_mode = mode;
+    t.on_demand_throughput.reset();  // a switch drops the caps
+    if (mode == BillingMode::kPayPerRequest) {
       t.last_pay_per_request_time = db.NowSeconds();
       t.throughput = {};
       for (auto& i : t.indexes) i.throughput.reset();
     }
   }
-  if (r.provisioned_throughput) {
-    if (t.billing_mode == BillingMode::kPayPerRequest)
-      return errors::Invalid("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
-    t.throughput = *r.provisioned_throughput;
-  } else if (r.billing_mode == BillingMode::kProvisioned && current->billing_mode != BillingMode::kProvisioned) {
-    return errors::Invalid("ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
-  }
+  if (r.provisioned_throughput) t.throughput = *r.provisioned_throughput;
+  if (r.on_demand_throughput)
+    LD_RETURN_IF_ERROR(engine::CheckOnDemandThroughput(*r.on_demand_throughput, mode, engine::SettingsCall::kUpdate, db.options.region));
 
   if (r.attribute_definitions) {
     for (const auto& d : *r.attribute_definitions) {
@@ -105,7 +147,14 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
         int gsis = 0;
         for (const auto& i : t.indexes) gsis += i.global;
         if (gsis >= 20)
-          return Error{ErrorCode::kLimitExceeded, "Subscriber limit exceeded: Only 20 GSIs are allowed per table", nullptr, {}};
+          return Error{ErrorCode::kLimitExceeded, "Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of 20", nullptr, {}};
+        // UpdateTable words these rules unlike CreateTable.
+        if (t.billing_mode == BillingMode::kPayPerRequest && g.provisioned_throughput)
+          return errors::Invalid(fmt::format(
+              "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: {} when BillingMode is PAY_PER_REQUEST", g.index_name));
+        if (t.billing_mode == BillingMode::kProvisioned && !g.provisioned_throughput)
+          return errors::Invalid(fmt::format("ProvisionedThroughput must be specified for index: {}", g.index_name));
+        if (g.provisioned_throughput) LD_RETURN_IF_ERROR(engine::CheckThroughput(*g.provisioned_throughput, db.options.region, g.index_name));
         IndexMeta i;
         i.name = g.index_name;
         i.global = true;
@@ -122,8 +171,7 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
         auto it = std::find_if(t.indexes.begin(), t.indexes.end(), [&](const IndexMeta& i) {
           return i.global && i.name == *u.delete_index_name;
         });
-        if (it == t.indexes.end())
-          return ResourceNotFound("Requested resource not found: Index: " + *u.delete_index_name + " not found");
+        if (it == t.indexes.end()) return UnknownIndex(*u.delete_index_name, t.name);
         LD_RETURN_IF_ERROR(storage::DeleteKeyspace(txn, txn.dbis().data, storage::KeyspacePrefix(t.number, it->number)));
         LD_RETURN_IF_ERROR(db.DropStats(txn, t.number, it->number));
         deleting.push_back(it->name);
@@ -133,9 +181,12 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
         auto it = std::find_if(t.indexes.begin(), t.indexes.end(), [&](const IndexMeta& i) {
           return i.global && i.name == *u.update_index_name;
         });
-        if (it == t.indexes.end())
-          return ResourceNotFound("Requested resource not found: Index: " + *u.update_index_name + " not found");
-        if (u.update_provisioned_throughput) it->throughput = u.update_provisioned_throughput;
+        if (it == t.indexes.end()) return UnknownIndex(*u.update_index_name, t.name);
+        if (const auto& pt = u.update_provisioned_throughput) {
+          LD_RETURN_IF_ERROR(engine::CheckThroughput(*pt, db.options.region, it->name));
+          if (it->throughput) LD_RETURN_IF_ERROR(ThroughputChanges(*it->throughput, *pt, "the index " + it->name, "index " + it->name));
+          it->throughput = pt;
+        }
       }
     }
   }
@@ -155,14 +206,16 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
     }
   }
   if (r.deletion_protection_enabled) t.deletion_protection = *r.deletion_protection_enabled;
-  if (r.sse_specification) engine::ApplySse(db, *r.sse_specification, t);
-  if (r.table_class) t.table_class = r.table_class;
-  if (const auto& od = r.on_demand_throughput) {
-    OnDemandThroughput merged = t.on_demand_throughput.value_or(OnDemandThroughput{});
-    if (od->max_read_request_units) merged.max_read_request_units = od->max_read_request_units;
-    if (od->max_write_request_units) merged.max_write_request_units = od->max_write_request_units;
-    t.on_demand_throughput = merged;
+  if (const auto& sse = r.sse_specification) {
+    if (t.sse_kms_key_arn.empty() && !sse->enabled.value_or(sse->sse_type.has_value()))
+      return errors::Invalid("Table is already encrypted by default");
+    const std::string before = t.sse_kms_key_arn;
+    engine::ApplySse(db, *sse, t);
+    if (sse->kms_master_key_id && t.sse_kms_key_arn == before)
+      return errors::Invalid("Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key");
   }
+  if (r.table_class) t.table_class = r.table_class;
+  if (r.on_demand_throughput) engine::MergeOnDemandThroughput(*r.on_demand_throughput, &t.on_demand_throughput);
 
   LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
   LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, t));

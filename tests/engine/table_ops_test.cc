@@ -127,6 +127,9 @@ TEST_CASE("encryption, table class and on-demand limits are described back as gi
     auto schema = CruddurMessagesSchema();
     schema.sse_specification = SSESpecification{true, std::nullopt, std::nullopt};
     schema.table_class = TableClass::kStandardInfrequentAccess;
+    schema.billing_mode = BillingMode::kPayPerRequest;  // on-demand caps are for on-demand tables
+    schema.provisioned_throughput.reset();
+    schema.global_secondary_indexes->front().provisioned_throughput.reset();
     schema.on_demand_throughput = OnDemandThroughput{100, std::nullopt};
     auto created = Must(db->CreateTable(schema)).table_description;
     REQUIRE(created.sse_description);
@@ -149,16 +152,19 @@ TEST_CASE("encryption, table class and on-demand limits are described back as gi
   CHECK(d.sse_description);
   CHECK(d.table_class == TableClass::kStandardInfrequentAccess);
   CHECK(d.on_demand_throughput == OnDemandThroughput{100, std::nullopt});
-  // UpdateTable changes them: the class, a limit merged in, encryption off, then on with a key.
+  // UpdateTable changes them: the class, a limit merged in, encryption off (a request of its
+  // own, as DynamoDB wants it), then on with a key.
   UpdateTableRequest u;
   u.table_name = "cruddur-messages";
   u.table_class = TableClass::kStandard;
   u.on_demand_throughput = OnDemandThroughput{std::nullopt, 7};
-  u.sse_specification = SSESpecification{false, std::nullopt, std::nullopt};
   auto updated = Must(db->UpdateTable(u)).table_description;
   CHECK(updated.table_class == TableClass::kStandard);
   CHECK(updated.on_demand_throughput == OnDemandThroughput{100, 7});
-  CHECK(!updated.sse_description);
+  UpdateTableRequest off;
+  off.table_name = "cruddur-messages";
+  off.sse_specification = SSESpecification{false, std::nullopt, std::nullopt};
+  CHECK(!Must(db->UpdateTable(off)).table_description.sse_description);
   UpdateTableRequest key;
   key.table_name = "cruddur-messages";
   key.sse_specification = SSESpecification{true, "KMS", "1234abcd-12ab-34cd-56ef-1234567890ab"};

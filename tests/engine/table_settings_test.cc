@@ -1,0 +1,260 @@
+// DynamoDB's checks of capacity and encryption settings on CreateTable and UpdateTable: the
+// per-table maximum, unchanged throughput, one online index at a time, on-demand caps and
+// SSESpecification's rules, with DynamoDB's exception names and texts. A refused request
+// changes nothing.
+
+#include <doctest/doctest.h>
+
+#include <fmt/format.h>
+
+#include "support/fixtures.h"
+
+using namespace ld_test;
+
+namespace {
+
+constexpr const char* kAdvice = "Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.";
+
+CreateTableRequest OnDemandSchema(std::string name = "on-demand") {
+  CreateTableRequest r = CruddurMessagesSchema(false);
+  r.table_name = std::move(name);
+  r.billing_mode = BillingMode::kPayPerRequest;
+  r.provisioned_throughput.reset();
+  r.global_secondary_indexes->front().provisioned_throughput.reset();
+  return r;
+}
+
+UpdateTableRequest Update(std::string table = "cruddur-messages") {
+  UpdateTableRequest u;
+  u.table_name = std::move(table);
+  return u;
+}
+
+GlobalSecondaryIndexUpdate CreateIndex(std::string name) {
+  GlobalSecondaryIndexUpdate g;
+  g.create = GlobalSecondaryIndex{std::move(name), {{"message_group_uuid", KeyType::kHash}}, {ProjectionType::kKeysOnly, {}}, ProvisionedThroughput{1, 1}};
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("throughput above the per-table maximum is LimitExceededException, read checked first; 40000 is allowed") {
+  auto db = OpenTestDb();
+  auto schema = CruddurMessagesSchema(false);
+  schema.provisioned_throughput = ProvisionedThroughput{70000, 70000};
+  Error e = MustFail(db->CreateTable(schema));
+  CHECK(e.code == ErrorCode::kLimitExceeded);
+  CHECK(e.message == std::string("The requested ReadCapacityUnits, 70000, is above the per table maximum for the account in us-east-1. Per table maximum: 40000. ") + kAdvice);
+  schema.provisioned_throughput = ProvisionedThroughput{5, 40001};
+  CHECK(MustFail(db->CreateTable(schema)).message.starts_with("The requested WriteCapacityUnits, 40001, is above the per table maximum"));
+  schema.provisioned_throughput = ProvisionedThroughput{5, 5};
+  schema.global_secondary_indexes->front().provisioned_throughput = ProvisionedThroughput{50000, 1};
+  e = MustFail(db->CreateTable(schema));
+  CHECK(e.code == ErrorCode::kLimitExceeded);
+  CHECK(e.message == std::string("The requested ReadCapacityUnits for index message-group-sk-index, 50000, is above the per index maximum for the account in us-east-1. Per index maximum: 40000. ") + kAdvice);
+  CHECK(MustFail(db->DescribeTable({"cruddur-messages"})).code == ErrorCode::kResourceNotFound);
+
+  schema.global_secondary_indexes->front().provisioned_throughput = ProvisionedThroughput{40000, 40000};
+  Must(db->CreateTable(schema));
+  UpdateTableRequest u = Update();
+  u.provisioned_throughput = ProvisionedThroughput{40001, 5};
+  CHECK(MustFail(db->UpdateTable(u)).code == ErrorCode::kLimitExceeded);
+  u.provisioned_throughput = ProvisionedThroughput{0, 0};  // what botocore refuses itself, sent anyway
+  CHECK(MustFail(db->UpdateTable(u)).message ==
+        "2 validation errors detected: Value '0' at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1; Value '0' at 'provisionedThroughput.readCapacityUnits' failed to "
+        "satisfy constraint: Member must have value greater than or equal to 1");
+  CHECK(Must(db->DescribeTable({"cruddur-messages"})).table.provisioned_throughput.read_capacity_units == 5);
+}
+
+TEST_CASE("UpdateTable: throughput that would not change, a billing mode without throughput, throughput for on-demand") {
+  auto db = OpenTestDb();
+  Must(db->CreateTable(CruddurMessagesSchema(false)));
+  UpdateTableRequest u = Update();
+  u.provisioned_throughput = ProvisionedThroughput{5, 5};
+  Error e = MustFail(db->UpdateTable(u));
+  CHECK(e.code == ErrorCode::kValidation);
+  CHECK(e.message == std::string("The provisioned throughput for the table will not change. The requested value equals the current value. "
+                                 "Current ReadCapacityUnits provisioned for the table: 5. Requested ReadCapacityUnits: 5. "
+                                 "Current WriteCapacityUnits provisioned for the table: 5. Requested WriteCapacityUnits: 5. ") + kAdvice);
+  u.billing_mode = BillingMode::kProvisioned;  // the same mode said again changes nothing either
+  CHECK(MustFail(db->UpdateTable(u)).message.starts_with("The provisioned throughput for the table will not change."));
+  u.provisioned_throughput = ProvisionedThroughput{5, 6};  // one member changing is a change
+  CHECK(Must(db->UpdateTable(u)).table_description.provisioned_throughput.write_capacity_units == 6);
+
+  UpdateTableRequest index = Update();
+  GlobalSecondaryIndexUpdate same;
+  same.update_index_name = "message-group-sk-index";
+  same.update_provisioned_throughput = ProvisionedThroughput{5, 5};
+  index.global_secondary_index_updates = std::vector{same};
+  CHECK(MustFail(db->UpdateTable(index)).message ==
+        std::string("The provisioned throughput for the index message-group-sk-index will not change. The requested value equals the current value. "
+                    "Current ReadCapacityUnits provisioned for index message-group-sk-index: 5. Requested ReadCapacityUnits: 5. "
+                    "Current WriteCapacityUnits provisioned for index message-group-sk-index: 5. Requested WriteCapacityUnits: 5. ") + kAdvice);
+
+  UpdateTableRequest mode_only = Update();
+  mode_only.billing_mode = BillingMode::kProvisioned;
+  CHECK(MustFail(db->UpdateTable(mode_only)).message ==
+        "One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
+  UpdateTableRequest to_on_demand = Update();
+  to_on_demand.billing_mode = BillingMode::kPayPerRequest;
+  to_on_demand.provisioned_throughput = ProvisionedThroughput{7, 7};
+  CHECK(MustFail(db->UpdateTable(to_on_demand)).message ==
+        "One or more parameter values were invalid: ProvisionedThroughput cannot be specified when BillingMode is PAY_PER_REQUEST");
+  Must(db->CreateTable(OnDemandSchema()));
+  UpdateTableRequest on_demand = Update("on-demand");
+  on_demand.provisioned_throughput = ProvisionedThroughput{7, 7};
+  CHECK(MustFail(db->UpdateTable(on_demand)).message ==
+        "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+}
+
+TEST_CASE("UpdateTable: one index created or deleted per request, at most 20, an unknown index, and nothing asked") {
+  auto db = OpenTestDb();
+  Must(db->CreateTable(CruddurMessagesSchema(false)));
+  UpdateTableRequest u = Update();
+  GlobalSecondaryIndexUpdate drop;
+  drop.delete_index_name = "message-group-sk-index";
+  u.global_secondary_index_updates = std::vector{CreateIndex("second"), drop};
+  Error e = MustFail(db->UpdateTable(u));
+  CHECK(e.code == ErrorCode::kLimitExceeded);
+  CHECK(e.message == "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table");
+  CHECK(Must(db->DescribeTable({"cruddur-messages"})).table.global_secondary_indexes.size() == 1);  // nothing applied
+
+  for (int i = 2; i <= 20; ++i) {
+    u.global_secondary_index_updates = std::vector{CreateIndex(fmt::format("index-{:02}", i))};
+    Must(db->UpdateTable(u));
+  }
+  u.global_secondary_index_updates = std::vector{CreateIndex("index-21")};
+  e = MustFail(db->UpdateTable(u));
+  CHECK(e.code == ErrorCode::kLimitExceeded);
+  CHECK(e.message == "Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of 20");
+
+  GlobalSecondaryIndexUpdate update;
+  update.update_index_name = "nope";
+  update.update_provisioned_throughput = ProvisionedThroughput{2, 2};
+  drop.delete_index_name = "nope";
+  for (const auto& g : {update, drop}) {
+    u.global_secondary_index_updates = std::vector{g};
+    e = MustFail(db->UpdateTable(u));
+    CHECK(e.code == ErrorCode::kResourceNotFound);
+    CHECK(e.message == "Requested resource not found: Index nope for table cruddur-messages");
+  }
+
+  UpdateTableRequest nothing = Update();
+  nothing.global_secondary_index_updates = std::vector<GlobalSecondaryIndexUpdate>{};  // an empty list asks for nothing
+  CHECK(MustFail(db->UpdateTable(nothing)).message ==
+        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, "
+        "ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, "
+        "OnDemandThroughput, WarmThroughput or TableClass is required");
+}
+
+TEST_CASE("on-demand caps: only for on-demand tables, from 1 to the maximum, -1 removes one, a billing switch drops them") {
+  auto db = OpenTestDb();
+  auto provisioned = CruddurMessagesSchema(false);
+  provisioned.on_demand_throughput = OnDemandThroughput{100, std::nullopt};
+  CHECK(MustFail(db->CreateTable(provisioned)).message ==
+        "One or more parameter values were invalid: MaxReadRequestUnits for OnDemandThroughput cannot be specified when table BillingMode is PROVISIONED.");
+  provisioned.on_demand_throughput.reset();
+  Must(db->CreateTable(provisioned));
+  UpdateTableRequest u = Update();
+  u.on_demand_throughput = OnDemandThroughput{std::nullopt, 10};
+  CHECK(MustFail(db->UpdateTable(u)).message ==
+        "One or more parameter values were invalid: MaxWriteRequestUnits for OnDemandThroughput cannot be specified when the table BillingMode is PROVISIONED");
+
+  auto schema = OnDemandSchema();
+  for (int64_t bad : {0, -1, -2}) {
+    schema.on_demand_throughput = OnDemandThroughput{bad, bad};
+    CHECK(MustFail(db->CreateTable(schema)).message ==
+          "One or more parameter values were invalid: Requested MaxReadRequestUnits for OnDemandThroughput for table is outside of valid range");
+  }
+  schema.on_demand_throughput = OnDemandThroughput{40001, std::nullopt};
+  Error e = MustFail(db->CreateTable(schema));
+  CHECK(e.code == ErrorCode::kLimitExceeded);
+  CHECK(e.message == "Subscriber limit exceeded: Requested MaxReadRequestUnits for OnDemandThroughput for table exceeds TableMaxReadCapacityUnits of the account in region us-east-1");
+  schema.on_demand_throughput = OnDemandThroughput{100, 200};
+  Must(db->CreateTable(schema));
+
+  UpdateTableRequest remove = Update("on-demand");
+  remove.on_demand_throughput = OnDemandThroughput{-1, std::nullopt};
+  CHECK(Must(db->UpdateTable(remove)).table_description.on_demand_throughput == OnDemandThroughput{std::nullopt, 200});
+  remove.on_demand_throughput = OnDemandThroughput{std::nullopt, 0};
+  CHECK(MustFail(db->UpdateTable(remove)).message ==
+        "One or more parameter values were invalid: Requested MaxWriteRequestUnits for OnDemandThroughput for table is outside of valid range");
+  remove.on_demand_throughput = OnDemandThroughput{std::nullopt, -1};
+  CHECK(!Must(db->UpdateTable(remove)).table_description.on_demand_throughput);
+
+  remove.on_demand_throughput = OnDemandThroughput{300, std::nullopt};
+  Must(db->UpdateTable(remove));
+  UpdateTableRequest to_provisioned = Update("on-demand");
+  to_provisioned.billing_mode = BillingMode::kProvisioned;
+  to_provisioned.provisioned_throughput = ProvisionedThroughput{1, 1};
+  GlobalSecondaryIndexUpdate index;
+  index.update_index_name = "message-group-sk-index";
+  index.update_provisioned_throughput = ProvisionedThroughput{1, 1};
+  to_provisioned.global_secondary_index_updates = std::vector{index};
+  CHECK(!Must(db->UpdateTable(to_provisioned)).table_description.on_demand_throughput);
+}
+
+TEST_CASE("SSESpecification: its rules on CreateTable, and UpdateTable's own") {
+  auto db = OpenTestDb();
+  auto schema = CruddurMessagesSchema(false);
+  const std::pair<SSESpecification, const char*> refused[] = {
+      {{false, "KMS", std::nullopt}, "SSEType can not be specified if Enabled is false"},
+      {{false, "AES256", std::nullopt}, "SSEType can not be specified if Enabled is false"},
+      {{false, std::nullopt, "alias/k"}, "KMSMasterKeyId can not be specified if Enabled is false"},
+      {{true, "AES256", std::nullopt}, "SSEType AES256 is not supported"},
+      {{true, std::nullopt, "alias/k"}, "SSEType KMS is required if KMSMasterKeyId is specified"},
+  };
+  for (const auto& [sse, text] : refused) {
+    CAPTURE(text);
+    schema.sse_specification = sse;
+    Error e = MustFail(db->CreateTable(schema));
+    CHECK(e.code == ErrorCode::kValidation);
+    CHECK(e.message == std::string("One or more parameter values were invalid: ") + text);
+  }
+  schema.sse_specification = SSESpecification{std::nullopt, "KMS", std::nullopt};  // Enabled left out: SSEType says it
+  auto created = Must(db->CreateTable(schema)).table_description;
+  REQUIRE(created.sse_description);
+  CHECK(created.sse_description->sse_type == "KMS");
+
+  UpdateTableRequest u = Update();
+  u.sse_specification = SSESpecification{true, "KMS", "alias/other"};
+  u.deletion_protection_enabled = true;
+  CHECK(MustFail(db->UpdateTable(u)).message ==
+        "One or more parameter values were invalid: Server-Side Encryption modification must be the only operation in the request");
+  u.deletion_protection_enabled.reset();
+  Must(db->UpdateTable(u));
+  CHECK(MustFail(db->UpdateTable(u)).message ==
+        "One or more parameter values were invalid: Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key");
+
+  auto plain = CruddurMessagesSchema(false);
+  plain.table_name = "plain";
+  Must(db->CreateTable(plain));
+  UpdateTableRequest off = Update("plain");
+  off.sse_specification = SSESpecification{false, std::nullopt, std::nullopt};
+  CHECK(MustFail(db->UpdateTable(off)).message == "One or more parameter values were invalid: Table is already encrypted by default");
+}
+
+TEST_CASE("an index's throughput: CreateTable's and UpdateTable's wordings of the same rules") {
+  auto db = OpenTestDb();
+  auto schema = CruddurMessagesSchema(false);
+  schema.global_secondary_indexes->front().provisioned_throughput.reset();
+  CHECK(MustFail(db->CreateTable(schema)).message ==
+        "One or more parameter values were invalid: ProvisionedThroughput is not specified for index: message-group-sk-index");
+  Must(db->CreateTable(CruddurMessagesSchema(false)));
+  UpdateTableRequest u = Update();
+  GlobalSecondaryIndexUpdate make = CreateIndex("second");
+  make.create->provisioned_throughput.reset();
+  u.global_secondary_index_updates = std::vector{make};
+  CHECK(MustFail(db->UpdateTable(u)).message ==
+        "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: second");
+
+  Must(db->CreateTable(OnDemandSchema()));
+  UpdateTableRequest on_demand = Update("on-demand");
+  on_demand.global_secondary_index_updates = std::vector{CreateIndex("second")};
+  CHECK(MustFail(db->UpdateTable(on_demand)).message ==
+        "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: second when BillingMode is PAY_PER_REQUEST");
+  make.create->provisioned_throughput = ProvisionedThroughput{1, 40001};
+  u.global_secondary_index_updates = std::vector{make};
+  CHECK(MustFail(db->UpdateTable(u)).code == ErrorCode::kLimitExceeded);
+}
