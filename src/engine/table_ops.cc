@@ -50,6 +50,11 @@ Status CheckProjection(const Projection& p) {
   if (!p.non_key_attributes.empty() && *p.projection_type != ProjectionType::kInclude)
     return errors::Invalid(fmt::format("ProjectionType is {}, but NonKeyAttributes is specified",
                                        ToString(*p.projection_type)));
+  if (p.non_key_attributes.empty() && *p.projection_type == ProjectionType::kInclude)
+    return errors::Invalid("ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
+  std::set<std::string> seen;
+  for (const auto& a : p.non_key_attributes)
+    if (!seen.insert(a).second) return errors::Invalid("Duplicate element in NonKeyAttributes: " + a);
   return OkStatus();
 }
 
@@ -182,10 +187,10 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
   LD_RETURN_IF_ERROR(ValidateCreateTable(r, db.options.region));
   if (r.stream_specification && r.stream_specification->stream_enabled &&
       !r.stream_specification->stream_view_type)
-    return ValidationError("1 validation error detected: Value null at 'streamSpecification.streamViewType' failed to satisfy constraint: Member must not be null");
+    return errors::Invalid("Table is being created with a stream enabled, UpdateViewType is required");
   if (r.stream_specification && !r.stream_specification->stream_enabled &&
       r.stream_specification->stream_view_type)
-    return ValidationError("One or more parameter values were invalid: StreamSpecification.StreamViewType can only be specified when StreamSpecification.StreamEnabled is true");
+    return errors::Invalid("Table is being created with a stream disabled, UpdateViewType should not be specified");
   if (r.sse_specification) LD_RETURN_IF_ERROR(engine::CheckSse(*r.sse_specification));
   if (r.on_demand_throughput)
     LD_RETURN_IF_ERROR(engine::CheckOnDemandThroughput(*r.on_demand_throughput, r.billing_mode.value_or(BillingMode::kProvisioned),

@@ -1,6 +1,8 @@
 // UpdateTable: stream on/off/view change (a new stream ARN each time one is enabled), GSI
 // create (backfilled in the same transaction) and delete, billing mode and throughput.
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "engine/database_impl.h"
@@ -84,10 +86,38 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
       return errors::Invalid("Server-Side Encryption modification must be the only operation in the request");
     LD_RETURN_IF_ERROR(engine::CheckSse(*r.sse_specification));
   }
+  // Changes DynamoDB makes one kind at a time (in its order of precedence).
+  if (r.table_class && (r.billing_mode || r.provisioned_throughput || gsi_updates || r.stream_specification ||
+                        r.deletion_protection_enabled || r.on_demand_throughput))
+    return errors::Invalid("TableClass modification must be the only operation in the request");
+  if (r.deletion_protection_enabled && (r.billing_mode || r.provisioned_throughput || gsi_updates || r.stream_specification ||
+                                        r.on_demand_throughput))
+    return errors::Invalid("DeletionProtection modification must be the only operation in the request");
+  if (r.on_demand_throughput && (r.provisioned_throughput || gsi_updates || r.stream_specification))
+    return errors::Invalid("OnDemandThroughput can only be combined with BillingMode in an UpdateTable request");
+  if (r.provisioned_throughput && r.stream_specification)
+    return errors::Invalid("You cannot modify stream status while updating table IOPS");
+  if (r.stream_specification) {
+    const auto& s = *r.stream_specification;
+    if (s.stream_enabled && !s.stream_view_type) return errors::Invalid("If stream is being enabled then UpdateViewType is required");
+    if (!s.stream_enabled && s.stream_view_type) return errors::Invalid("If stream is being disabled, then UpdateViewType must not be specified");
+  }
   if (r.provisioned_throughput) LD_RETURN_IF_ERROR(engine::CheckThroughput(*r.provisioned_throughput, db.options.region));
   if (gsi_updates) {
     int online = 0;
-    for (const auto& u : *r.global_secondary_index_updates) online += u.create.has_value() + u.delete_index_name.has_value();
+    std::set<std::string> named;
+    for (const auto& u : *r.global_secondary_index_updates) {
+      const int actions = u.create.has_value() + u.delete_index_name.has_value() + u.update_index_name.has_value();
+      if (actions == 0)
+        return errors::Invalid("One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null");
+      if (actions > 1) return errors::Invalid("Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object");
+      const std::string& name = u.create ? u.create->index_name : u.delete_index_name ? *u.delete_index_name : *u.update_index_name;
+      if (!named.insert(name).second)
+        return errors::Invalid("Only one global secondary index update per index is allowed simultaneously. Index: " + name);
+      online += u.create.has_value() + u.delete_index_name.has_value();
+    }
+    if (online > 0 && r.provisioned_throughput) return errors::Invalid("You cannot create or delete index while updating table IOPS");
+    if (online > 0 && r.stream_specification) return errors::Invalid("You cannot create or delete index while changing stream status");
     if (online > 1)
       return Error{ErrorCode::kLimitExceeded,
                    "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table", nullptr, {}};
@@ -137,8 +167,7 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
     for (const auto& u : *r.global_secondary_index_updates) {
       if (u.create) {
         const auto& g = *u.create;
-        if (t.FindIndex(g.index_name))
-          return errors::Invalid("Duplicate index name: " + g.index_name);
+        if (t.FindIndex(g.index_name)) return ValidationError("Attempting to create an index which already exists");
         for (const auto& k : g.key_schema)
           if (!std::any_of(t.attribute_definitions.begin(), t.attribute_definitions.end(),
                            [&](const AttributeDefinition& d) { return d.attribute_name == k.attribute_name; }))
@@ -153,7 +182,7 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
           return errors::Invalid(fmt::format(
               "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: {} when BillingMode is PAY_PER_REQUEST", g.index_name));
         if (t.billing_mode == BillingMode::kProvisioned && !g.provisioned_throughput)
-          return errors::Invalid(fmt::format("ProvisionedThroughput must be specified for index: {}", g.index_name));
+          return errors::Invalid(fmt::format("Both ReadCapacityUnits and WriteCapacityUnits must be specified for index: {}", g.index_name));
         if (g.provisioned_throughput) LD_RETURN_IF_ERROR(engine::CheckThroughput(*g.provisioned_throughput, db.options.region, g.index_name));
         IndexMeta i;
         i.name = g.index_name;
@@ -168,6 +197,8 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
         LD_RETURN_IF_ERROR(Backfill(db, txn, t, t.indexes.back()));
         creating.push_back(i.name);
       } else if (u.delete_index_name) {
+        if (const IndexMeta* l = t.FindIndex(*u.delete_index_name); l && !l->global)
+          return ValidationError("Cannot delete an index that is not a GlobalSecondaryIndex: " + l->name);
         auto it = std::find_if(t.indexes.begin(), t.indexes.end(), [&](const IndexMeta& i) {
           return i.global && i.name == *u.delete_index_name;
         });
@@ -178,10 +209,15 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
         t.insights.erase(it->name);
         t.indexes.erase(it);
       } else if (u.update_index_name) {
+        if (const IndexMeta* l = t.FindIndex(*u.update_index_name); l && !l->global)
+          return ValidationError("Cannot update an index that is not a GlobalSecondaryIndex: " + l->name);
         auto it = std::find_if(t.indexes.begin(), t.indexes.end(), [&](const IndexMeta& i) {
           return i.global && i.name == *u.update_index_name;
         });
         if (it == t.indexes.end()) return UnknownIndex(*u.update_index_name, t.name);
+        if (t.billing_mode == BillingMode::kPayPerRequest)
+          return errors::Invalid(fmt::format(
+              "The only Updates for index: {} when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput", it->name));
         if (const auto& pt = u.update_provisioned_throughput) {
           LD_RETURN_IF_ERROR(engine::CheckThroughput(*pt, db.options.region, it->name));
           if (it->throughput) LD_RETURN_IF_ERROR(ThroughputChanges(*it->throughput, *pt, "the index " + it->name, "index " + it->name));
@@ -195,13 +231,10 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
     const auto& s = *r.stream_specification;
     const engine::StreamMeta* on = t.CurrentStream();
     if (s.stream_enabled) {
-      if (!s.stream_view_type)
-        return ValidationError("1 validation error detected: Value null at 'streamSpecification.streamViewType' failed to satisfy constraint: Member must not be null");
-      if (on)
-        return ValidationError(fmt::format("Table already has an enabled stream: {}", on->arn));
+      if (on) return ValidationError("Table already has an enabled stream: TableName: " + t.name);
       LD_RETURN_IF_ERROR(engine::EnableStream(db, txn, t, *s.stream_view_type));
     } else {
-      if (!on) return ValidationError("Stream is already disabled");
+      if (!on) return ValidationError("Table has no stream to disable: TableName: " + t.name);
       t.streams.back().enabled = false;
     }
   }
@@ -217,6 +250,13 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
   if (r.table_class) t.table_class = r.table_class;
   if (r.on_demand_throughput) engine::MergeOnDemandThroughput(*r.on_demand_throughput, &t.on_demand_throughput);
 
+  if (mode == BillingMode::kProvisioned && current->billing_mode == BillingMode::kPayPerRequest) {
+    // A switch to provisioned capacity names every index's throughput too.
+    std::string missing;
+    for (const auto& i : t.indexes)
+      if (i.global && !i.throughput) missing += (missing.empty() ? "" : ",") + i.name;
+    if (!missing.empty()) return errors::Invalid("ProvisionedThroughput must be specified for index: " + missing);
+  }
   LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
   LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, t));
   LD_RETURN_IF_ERROR(txn.Commit());

@@ -247,7 +247,7 @@ TEST_CASE("an index's throughput: CreateTable's and UpdateTable's wordings of th
   make.create->provisioned_throughput.reset();
   u.global_secondary_index_updates = std::vector{make};
   CHECK(MustFail(db->UpdateTable(u)).message ==
-        "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: second");
+        "One or more parameter values were invalid: Both ReadCapacityUnits and WriteCapacityUnits must be specified for index: second");
 
   Must(db->CreateTable(OnDemandSchema()));
   UpdateTableRequest on_demand = Update("on-demand");
@@ -257,4 +257,90 @@ TEST_CASE("an index's throughput: CreateTable's and UpdateTable's wordings of th
   make.create->provisioned_throughput = ProvisionedThroughput{1, 40001};
   u.global_secondary_index_updates = std::vector{make};
   CHECK(MustFail(db->UpdateTable(u)).code == ErrorCode::kLimitExceeded);
+}
+
+TEST_CASE("UpdateTable: changes DynamoDB takes one kind at a time, malformed index updates, streams' texts") {
+  auto db = OpenTestDb();
+  Must(db->CreateTable(CruddurMessagesSchema(false)));
+  auto invalid = [&](const UpdateTableRequest& u) { return MustFail(db->UpdateTable(u)).message; };
+  const std::string prefix = "One or more parameter values were invalid: ";
+  UpdateTableRequest u = Update();
+  u.table_class = TableClass::kStandardInfrequentAccess;
+  u.deletion_protection_enabled = true;
+  CHECK(invalid(u) == prefix + "TableClass modification must be the only operation in the request");
+  u.table_class.reset();
+  u.provisioned_throughput = ProvisionedThroughput{6, 6};
+  CHECK(invalid(u) == prefix + "DeletionProtection modification must be the only operation in the request");
+  u.deletion_protection_enabled.reset();
+  u.stream_specification = StreamSpecification{true, StreamViewType::kKeysOnly};
+  CHECK(invalid(u) == prefix + "You cannot modify stream status while updating table IOPS");
+  u.stream_specification.reset();
+  u.global_secondary_index_updates = std::vector{CreateIndex("second")};
+  CHECK(invalid(u) == prefix + "You cannot create or delete index while updating table IOPS");
+  u.provisioned_throughput.reset();
+  u.stream_specification = StreamSpecification{true, StreamViewType::kKeysOnly};
+  CHECK(invalid(u) == prefix + "You cannot create or delete index while changing stream status");
+  u.global_secondary_index_updates.reset();
+  u.on_demand_throughput = OnDemandThroughput{5, 5};
+  CHECK(invalid(u) == prefix + "OnDemandThroughput can only be combined with BillingMode in an UpdateTable request");
+
+  UpdateTableRequest g = Update();
+  GlobalSecondaryIndexUpdate both;
+  both.update_index_name = "message-group-sk-index";
+  both.update_provisioned_throughput = ProvisionedThroughput{6, 6};
+  both.delete_index_name = "message-group-sk-index";
+  g.global_secondary_index_updates = std::vector{both};
+  CHECK(invalid(g) == prefix + "Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object");
+  g.global_secondary_index_updates = std::vector{GlobalSecondaryIndexUpdate{}};
+  CHECK(invalid(g) == prefix + "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null");
+  both.delete_index_name.reset();
+  g.global_secondary_index_updates = std::vector{both, both};
+  CHECK(invalid(g) == prefix + "Only one global secondary index update per index is allowed simultaneously. Index: message-group-sk-index");
+  g.global_secondary_index_updates = std::vector{CreateIndex("message-group-sk-index")};
+  CHECK(invalid(g) == "Attempting to create an index which already exists");
+  CHECK(Must(db->DescribeTable({"cruddur-messages"})).table.global_secondary_indexes.size() == 1);  // nothing applied
+
+  UpdateTableRequest s = Update();
+  s.stream_specification = StreamSpecification{true, std::nullopt};
+  CHECK(invalid(s) == prefix + "If stream is being enabled then UpdateViewType is required");
+  s.stream_specification = StreamSpecification{false, StreamViewType::kKeysOnly};
+  CHECK(invalid(s) == prefix + "If stream is being disabled, then UpdateViewType must not be specified");
+  s.stream_specification = StreamSpecification{false, std::nullopt};
+  CHECK(invalid(s) == "Table has no stream to disable: TableName: cruddur-messages");
+  s.stream_specification = StreamSpecification{true, StreamViewType::kKeysOnly};
+  Must(db->UpdateTable(s));
+  CHECK(invalid(s) == "Table already has an enabled stream: TableName: cruddur-messages");
+
+  auto schema = CruddurMessagesSchema(false);
+  schema.table_name = "streams";
+  schema.stream_specification = StreamSpecification{true, std::nullopt};
+  CHECK(MustFail(db->CreateTable(schema)).message == prefix + "Table is being created with a stream enabled, UpdateViewType is required");
+  schema.stream_specification = StreamSpecification{false, StreamViewType::kKeysOnly};
+  CHECK(MustFail(db->CreateTable(schema)).message == prefix + "Table is being created with a stream disabled, UpdateViewType should not be specified");
+  schema.stream_specification.reset();
+  schema.global_secondary_indexes->front().projection = Projection{ProjectionType::kInclude, {}};
+  CHECK(MustFail(db->CreateTable(schema)).message == prefix + "ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
+  schema.global_secondary_indexes->front().projection = Projection{ProjectionType::kInclude, {"a", "a"}};
+  CHECK(MustFail(db->CreateTable(schema)).message == prefix + "Duplicate element in NonKeyAttributes: a");
+}
+
+TEST_CASE("a switch to provisioned capacity names each index's throughput; on-demand indexes take no throughput updates") {
+  auto db = OpenTestDb();
+  Must(db->CreateTable(OnDemandSchema()));
+  UpdateTableRequest u = Update("on-demand");
+  GlobalSecondaryIndexUpdate index;
+  index.update_index_name = "message-group-sk-index";
+  index.update_provisioned_throughput = ProvisionedThroughput{5, 5};
+  u.global_secondary_index_updates = std::vector{index};
+  CHECK(MustFail(db->UpdateTable(u)).message ==
+        "One or more parameter values were invalid: The only Updates for index: message-group-sk-index when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput");
+  UpdateTableRequest to_provisioned = Update("on-demand");
+  to_provisioned.billing_mode = BillingMode::kProvisioned;
+  to_provisioned.provisioned_throughput = ProvisionedThroughput{1, 1};
+  CHECK(MustFail(db->UpdateTable(to_provisioned)).message ==
+        "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: message-group-sk-index");
+  CHECK(Must(db->DescribeTable({"on-demand"})).table.billing_mode_summary->billing_mode == BillingMode::kPayPerRequest);
+  to_provisioned.global_secondary_index_updates = std::vector{index};
+  const TableDescription d = Must(db->UpdateTable(to_provisioned)).table_description;
+  CHECK(d.global_secondary_indexes.at(0).provisioned_throughput->read_capacity_units == 5);
 }
