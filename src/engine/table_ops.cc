@@ -88,14 +88,20 @@ Status ValidateCreateTable(const CreateTableRequest& r, std::string_view region)
 
   std::vector<std::string> defined;
   for (const auto& d : r.attribute_definitions) defined.push_back(d.attribute_name);
-  if (std::set<std::string>(defined.begin(), defined.end()).size() != defined.size())
-    return errors::Invalid("Duplicate AttributeName in AttributeDefinitions");
+  for (std::size_t i = 0; i < defined.size(); ++i)
+    if (std::find(defined.begin(), defined.begin() + static_cast<std::ptrdiff_t>(i), defined[i]) != defined.begin() + static_cast<std::ptrdiff_t>(i))
+      return ValidationError("Attribute Name is duplicated: " + defined[i]);
   if (r.key_schema.size() > defined.size())
     return ValidationError("Invalid KeySchema: Some index key attribute have no definition");
   LD_RETURN_IF_ERROR(CheckIndexKeySchema(r.key_schema, defined));
 
-  std::set<std::string> used(defined.size() ? std::set<std::string>{} : std::set<std::string>{});
-  for (const auto& k : r.key_schema) used.insert(k.attribute_name);
+  // Key attributes in the order they are first named (the table's, then each index's).
+  std::vector<std::string> used;
+  auto use = [&used](const std::vector<KeySchemaElement>& ks) {
+    for (const auto& k : ks)
+      if (std::find(used.begin(), used.end(), k.attribute_name) == used.end()) used.push_back(k.attribute_name);
+  };
+  use(r.key_schema);
   std::set<std::string> index_names;
   if (r.local_secondary_indexes) {
     const auto& lsis = *r.local_secondary_indexes;
@@ -116,7 +122,7 @@ Status ValidateCreateTable(const CreateTableRequest& r, std::string_view region)
       LD_RETURN_IF_ERROR(CheckProjection(l.projection));
       if (!index_names.insert(l.index_name).second)
         return errors::Invalid("Duplicate index name: " + l.index_name);
-      for (const auto& k : l.key_schema) used.insert(k.attribute_name);
+      use(l.key_schema);
     }
     if (lsis.size() > 5)
       return errors::Invalid("Number of LocalSecondaryIndexes exceeds per-table limit of 5");
@@ -136,13 +142,17 @@ Status ValidateCreateTable(const CreateTableRequest& r, std::string_view region)
       if (g.provisioned_throughput) LD_RETURN_IF_ERROR(engine::CheckThroughput(*g.provisioned_throughput, region, g.index_name));
       if (!index_names.insert(g.index_name).second)
         return errors::Invalid("Duplicate index name: " + g.index_name);
-      for (const auto& k : g.key_schema) used.insert(k.attribute_name);
+      use(g.key_schema);
     }
     if (gsis.size() > 20)
       return errors::Invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
   }
-  if (used.size() != defined.size())
+  if (used.size() != defined.size()) {
+    if (r.local_secondary_indexes || r.global_secondary_indexes)
+      return errors::Invalid(fmt::format("Some AttributeDefinitions are not used. AttributeDefinitions: [{}], keys used: [{}]",
+                                         Join(defined), Join(used)));
     return errors::Invalid("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+  }
   return OkStatus();
 }
 

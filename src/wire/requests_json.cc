@@ -86,7 +86,14 @@ std::optional<OnDemandThroughput> OnDemand(Reader& r, const char* member) {
 template <class Request>
 void TableSettings(Reader& r, Request* q) {
   q->sse_specification = Sse(r, "SSESpecification");
-  q->table_class = r.Enum("TableClass", kTableClass, kTableClassSet);
+  // DynamoDB answers an unknown class with a text of its own, not the enum constraint's.
+  if (auto c = r.String("TableClass")) {
+    q->table_class = std::nullopt;
+    for (const auto& n : kTableClass)
+      if (*c == n.name) q->table_class = n.value;
+    if (!q->table_class)
+      ThrowValidation("Invalid table-class parameter provided. Please try again with a valid table-class value: " + std::string(kTableClassSet) + ".");
+  }
   q->on_demand_throughput = OnDemand(r, "OnDemandThroughput");
 }
 

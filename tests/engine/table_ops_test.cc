@@ -39,10 +39,18 @@ TEST_CASE("CreateTable validation") {
   auto e = MustFail(db->CreateTable(r));
   CHECK(e.message == "One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [pk, sk], AttributeDefinitions: [message_group_uuid, pk]");
 
+  // An attribute no key uses: with indexes DynamoDB names the lists (as in CloudFormation's
+  // "Some AttributeDefinitions are not used" failures), without them it only counts.
   r = base;
   r.attribute_definitions.push_back({"extra", ScalarAttributeType::kS});
   e = MustFail(db->CreateTable(r));
+  CHECK(e.message == "One or more parameter values were invalid: Some AttributeDefinitions are not used. AttributeDefinitions: [message_group_uuid, pk, sk, extra], keys used: [pk, sk, message_group_uuid]");
+  r.global_secondary_indexes.reset();
+  r.attribute_definitions = {{"pk", ScalarAttributeType::kS}, {"sk", ScalarAttributeType::kS}, {"extra", ScalarAttributeType::kS}};
+  e = MustFail(db->CreateTable(r));
   CHECK(e.message == "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+  r.attribute_definitions = {{"pk", ScalarAttributeType::kS}, {"sk", ScalarAttributeType::kS}, {"pk", ScalarAttributeType::kS}};
+  CHECK(MustFail(db->CreateTable(r)).message == "Attribute Name is duplicated: pk");
 
   r = base;
   r.table_name = "ab";

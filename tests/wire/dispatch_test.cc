@@ -247,3 +247,20 @@ TEST_CASE("contributor insights on the wire: the action's and mode's enums, and 
   CHECK(list == json{{"ContributorInsightsSummaries",
                       json::array({{{"TableName", "tbl"}, {"ContributorInsightsStatus", "ENABLED"}, {"ContributorInsightsMode", "THROTTLED_KEYS"}}})}});
 }
+
+TEST_CASE("an unknown table class gets DynamoDB's own text, on CreateTable and UpdateTable; the known ones are taken") {
+  auto db = OneTable();
+  const std::string text =
+      "Invalid table-class parameter provided. Please try again with a valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS].";
+  auto update = wire::Dispatch(*db, "DynamoDB_20120810.UpdateTable", R"({"TableName":"tbl","TableClass":"GLACIER"})");
+  CHECK(update.http_status == 400);
+  CHECK(json::parse(update.body)["message"] == text);
+  auto create = wire::Dispatch(*db, "DynamoDB_20120810.CreateTable",
+                               R"({"TableName":"tbl2","BillingMode":"PAY_PER_REQUEST","TableClass":"standard",
+                                   "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],
+                                   "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]})");
+  CHECK(json::parse(create.body)["message"] == text);
+  auto ok = wire::Dispatch(*db, "DynamoDB_20120810.UpdateTable", R"({"TableName":"tbl","TableClass":"STANDARD_INFREQUENT_ACCESS"})");
+  CHECK(ok.http_status == 200);
+  CHECK(json::parse(ok.body)["TableDescription"]["TableClassSummary"]["TableClass"] == "STANDARD_INFREQUENT_ACCESS");
+}
