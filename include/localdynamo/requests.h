@@ -111,6 +111,7 @@ struct GlobalSecondaryIndexUpdate {
   // Update: index name + new throughput
   std::optional<std::string> update_index_name;
   std::optional<ProvisionedThroughput> update_provisioned_throughput;
+  std::optional<OnDemandThroughput> update_on_demand_throughput;
 };
 struct UpdateTableRequest {
   std::string table_name;

@@ -55,11 +55,18 @@ struct StreamSpecification {
   bool operator==(const StreamSpecification&) const = default;
 };
 
+struct OnDemandThroughput {
+  std::optional<int64_t> max_read_request_units;
+  std::optional<int64_t> max_write_request_units;
+  bool operator==(const OnDemandThroughput&) const = default;
+};
+
 struct GlobalSecondaryIndex {
   std::string index_name;
   std::vector<KeySchemaElement> key_schema;
   Projection projection;
   std::optional<ProvisionedThroughput> provisioned_throughput;
+  std::optional<OnDemandThroughput> on_demand_throughput;  // on-demand tables: the index's own caps
 };
 
 struct LocalSecondaryIndex {
@@ -75,6 +82,7 @@ struct GlobalSecondaryIndexDescription {
   IndexStatus index_status = IndexStatus::kActive;
   std::optional<bool> backfilling;
   std::optional<ProvisionedThroughputDescription> provisioned_throughput;
+  std::optional<OnDemandThroughput> on_demand_throughput;
   int64_t index_size_bytes = 0;
   int64_t item_count = 0;
   std::string index_arn;
@@ -107,11 +115,6 @@ struct SSEDescription {
   std::string status = "ENABLED";
   std::string sse_type = "KMS";
   std::string kms_master_key_arn;
-};
-struct OnDemandThroughput {
-  std::optional<int64_t> max_read_request_units;
-  std::optional<int64_t> max_write_request_units;
-  bool operator==(const OnDemandThroughput&) const = default;
 };
 
 // A resource tag (TagResource, CreateTable's Tags).

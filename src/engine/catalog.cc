@@ -233,6 +233,7 @@ Result<TableDescription> Database::Impl::Describe(const Txn& txn, const TableMet
         p.write_capacity_units = i.throughput->write_capacity_units;
       }
       g.provisioned_throughput = p;
+      g.on_demand_throughput = i.on_demand_throughput;
       g.index_size_bytes = is.size_bytes;
       g.item_count = is.item_count;
       g.index_arn = i.arn;

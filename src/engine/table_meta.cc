@@ -71,6 +71,16 @@ ProvisionedThroughput ThroughputFrom(const json& j) {
   return {j.at(0).get<int64_t>(), j.at(1).get<int64_t>()};
 }
 
+// On-demand caps as [read, write], -2 standing for a member that wasn't given (DynamoDB's own
+// "no limit" is -1).
+json OnDemandJson(const OnDemandThroughput& od) {
+  return {od.max_read_request_units.value_or(-2), od.max_write_request_units.value_or(-2)};
+}
+OnDemandThroughput OnDemandFrom(const json& j) {
+  auto member = [&](int i) { const int64_t v = j.at(i); return v == -2 ? std::nullopt : std::optional(v); };
+  return {member(0), member(1)};
+}
+
 json TagsJson(const std::vector<Tag>& tags) {
   json a = json::array();
   for (const Tag& t : tags) a.push_back({t.key, t.value});
@@ -109,6 +119,7 @@ std::string SerializeTableMeta(const TableMeta& t) {
     ij["ptype"] = static_cast<int>(i.projection.projection_type.value_or(ProjectionType::kAll));
     ij["nonkey"] = i.projection.non_key_attributes;
     if (i.throughput) ij["throughput"] = ThroughputJson(*i.throughput);
+    if (i.on_demand_throughput) ij["on_demand"] = OnDemandJson(*i.on_demand_throughput);
     ij["status"] = static_cast<int>(i.status);
     ij["backfilling"] = i.backfilling;
     ij["arn"] = i.arn;
@@ -140,8 +151,7 @@ std::string SerializeTableMeta(const TableMeta& t) {
   if (t.recovery_since_millis) j["recovery"] = {t.recovery_since_millis, t.recovery_period_days, t.recovery_log};
   if (!t.sse_kms_key_arn.empty()) j["sse_kms"] = t.sse_kms_key_arn;
   if (t.table_class) j["class"] = static_cast<int>(*t.table_class);
-  if (const auto& od = t.on_demand_throughput)
-    j["on_demand"] = {od->max_read_request_units.value_or(-2), od->max_write_request_units.value_or(-2)};
+  if (const auto& od = t.on_demand_throughput) j["on_demand"] = OnDemandJson(*od);
   return j.dump();
 }
 
@@ -172,6 +182,7 @@ std::optional<TableMeta> ParseTableMeta(std::string_view text) {
       i.projection.projection_type = static_cast<ProjectionType>(ij.at("ptype").get<int>());
       i.projection.non_key_attributes = ij.at("nonkey").get<std::vector<std::string>>();
       if (ij.contains("throughput")) i.throughput = ThroughputFrom(ij.at("throughput"));
+      if (ij.contains("on_demand")) i.on_demand_throughput = OnDemandFrom(ij.at("on_demand"));
       i.status = static_cast<IndexStatus>(ij.at("status").get<int>());
       i.backfilling = ij.at("backfilling");
       i.arn = ij.at("arn");
@@ -195,11 +206,7 @@ std::optional<TableMeta> ParseTableMeta(std::string_view text) {
     if (j.contains("tags")) t.tags = TagsFrom(j.at("tags"));
     t.sse_kms_key_arn = j.value("sse_kms", "");
     if (j.contains("class")) t.table_class = static_cast<TableClass>(j.at("class").get<int>());
-    if (j.contains("on_demand")) {
-      // -2 stands for a member that wasn't given (DynamoDB's own "no limit" is -1).
-      auto member = [&](int i) { const int64_t v = j.at("on_demand").at(i); return v == -2 ? std::nullopt : std::optional(v); };
-      t.on_demand_throughput = OnDemandThroughput{member(0), member(1)};
-    }
+    if (j.contains("on_demand")) t.on_demand_throughput = OnDemandFrom(j.at("on_demand"));
     if (j.contains("insights"))
       for (const auto& [index, i] : j.at("insights").items())
         t.insights[index] = InsightsMeta{i.at(0).get<bool>(), static_cast<ContributorInsightsMode>(i.at(1).get<int>()),

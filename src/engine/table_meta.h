@@ -33,6 +33,7 @@ struct IndexMeta {
   std::vector<KeySchemaElement> key_schema;
   Projection projection;
   std::optional<ProvisionedThroughput> throughput;
+  std::optional<OnDemandThroughput> on_demand_throughput;
   IndexStatus status = IndexStatus::kActive;
   bool backfilling = false;
   std::string arn;

@@ -140,6 +140,9 @@ Status ValidateCreateTable(const CreateTableRequest& r, std::string_view region)
       if (!pay_per_request && !g.provisioned_throughput)
         return errors::Invalid(fmt::format("ProvisionedThroughput is not specified for index: {}", g.index_name));
       if (g.provisioned_throughput) LD_RETURN_IF_ERROR(engine::CheckThroughput(*g.provisioned_throughput, region, g.index_name));
+      if (g.on_demand_throughput)
+        LD_RETURN_IF_ERROR(engine::CheckOnDemandThroughput(*g.on_demand_throughput, r.billing_mode.value_or(BillingMode::kProvisioned),
+                                                           engine::SettingsCall::kCreate, region, g.index_name));
       if (!index_names.insert(g.index_name).second)
         return errors::Invalid("Duplicate index name: " + g.index_name);
       use(g.key_schema);
@@ -226,7 +229,7 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
     t.throughput = *r.provisioned_throughput;
   }
   auto add_index = [&](std::string name, bool global, const std::vector<KeySchemaElement>& ks,
-                       const Projection& p, std::optional<ProvisionedThroughput> tp) {
+                       const Projection& p, std::optional<ProvisionedThroughput> tp, std::optional<OnDemandThroughput> od) {
     IndexMeta i;
     i.name = std::move(name);
     i.global = global;
@@ -235,14 +238,15 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
     i.key = ShapeOf(ks, t.attribute_definitions);
     i.projection = p;
     i.throughput = tp;
+    i.on_demand_throughput = od;
     i.arn = t.arn + "/index/" + i.name;
     t.indexes.push_back(std::move(i));
   };
   if (r.local_secondary_indexes)
-    for (const auto& l : *r.local_secondary_indexes) add_index(l.index_name, false, l.key_schema, l.projection, std::nullopt);
+    for (const auto& l : *r.local_secondary_indexes) add_index(l.index_name, false, l.key_schema, l.projection, std::nullopt, std::nullopt);
   if (r.global_secondary_indexes)
     for (const auto& g : *r.global_secondary_indexes)
-      add_index(g.index_name, true, g.key_schema, g.projection, g.provisioned_throughput);
+      add_index(g.index_name, true, g.key_schema, g.projection, g.provisioned_throughput, g.on_demand_throughput);
   if (r.stream_specification && r.stream_specification->stream_enabled)
     LD_RETURN_IF_ERROR(engine::EnableStream(db, txn, t, *r.stream_specification->stream_view_type));
   t.deletion_protection = r.deletion_protection_enabled.value_or(false);

@@ -40,27 +40,30 @@ Status CheckThroughput(const ProvisionedThroughput& t, std::string_view region, 
   return OkStatus();
 }
 
-Status CheckOnDemandThroughput(const OnDemandThroughput& o, BillingMode mode, SettingsCall call, std::string_view region) {
+Status CheckOnDemandThroughput(const OnDemandThroughput& o, BillingMode mode, SettingsCall call, std::string_view region,
+                               std::string_view index) {
   const std::pair<const char*, const std::optional<int64_t>*> members[] = {
       {"Read", &o.max_read_request_units}, {"Write", &o.max_write_request_units}};
   if (mode == BillingMode::kProvisioned) {
+    const std::string of = index.empty() ? "" : fmt::format(" for index: {}", index);
     for (const auto& [kind, value] : members)
       if (value->has_value())
         return errors::Invalid(call == SettingsCall::kCreate
-            ? fmt::format("Max{}RequestUnits for OnDemandThroughput cannot be specified when table BillingMode is PROVISIONED.", kind)
-            : fmt::format("Max{}RequestUnits for OnDemandThroughput cannot be specified when the table BillingMode is PROVISIONED", kind));
+            ? fmt::format("Max{}RequestUnits for OnDemandThroughput{} cannot be specified when table BillingMode is PROVISIONED.", kind, of)
+            : fmt::format("Max{}RequestUnits for OnDemandThroughput{} cannot be specified when the table BillingMode is PROVISIONED", kind, of));
     return OkStatus();
   }
+  const std::string of = index.empty() ? "table" : fmt::format("index : {}", index);
   for (const auto& [kind, value] : members) {
     if (!value->has_value()) continue;
     const int64_t units = **value;
     if (units == -1 && call == SettingsCall::kUpdate) continue;  // removes the cap
     if (units < 1)
-      return errors::Invalid(fmt::format("Requested Max{}RequestUnits for OnDemandThroughput for table is outside of valid range", kind));
+      return errors::Invalid(fmt::format("Requested Max{}RequestUnits for OnDemandThroughput for {} is outside of valid range", kind, of));
     if (units > kMaxCapacityUnits)
       return LimitExceeded(fmt::format(
-          "Subscriber limit exceeded: Requested Max{}RequestUnits for OnDemandThroughput for table exceeds TableMax{}CapacityUnits of the account in region {}",
-          kind, kind, region));
+          "Subscriber limit exceeded: Requested Max{}RequestUnits for OnDemandThroughput for {} exceeds TableMax{}CapacityUnits of the account in region {}",
+          kind, of, kind, region));
   }
   return OkStatus();
 }

@@ -24,8 +24,10 @@ enum class SettingsCall { kCreate, kUpdate };
 
 // OnDemandThroughput's caps on a table whose billing mode (after the request) is `mode`: only
 // on-demand tables take them; each cap from 1 to the per-table maximum, and on UpdateTable -1,
-// which removes the cap.
-Status CheckOnDemandThroughput(const OnDemandThroughput& o, BillingMode mode, SettingsCall call, std::string_view region);
+// which removes the cap. `index`: the GSI whose caps they are, or "" for the table's (the
+// index forms of the texts are recorded in part: "for index : <name>" with its space).
+Status CheckOnDemandThroughput(const OnDemandThroughput& o, BillingMode mode, SettingsCall call, std::string_view region,
+                               std::string_view index = "");
 
 // Applies UpdateTable's caps to the table's: each one given replaces the old, -1 removes it.
 void MergeOnDemandThroughput(const OnDemandThroughput& o, std::optional<OnDemandThroughput>* table);

@@ -139,7 +139,8 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
     LD_RETURN_IF_ERROR(ThroughputChanges(t.throughput, *r.provisioned_throughput, "the table", "the table"));
   if (mode != t.billing_mode) {
     t.billing_mode = mode;
-    t.on_demand_throughput.reset();  // a switch drops the caps
+    t.on_demand_throughput.reset();  // a switch drops the caps, the indexes' too
+    for (auto& i : t.indexes) i.on_demand_throughput.reset();
     if (mode == BillingMode::kPayPerRequest) {
       t.last_pay_per_request_time = db.NowSeconds();
       t.throughput = {};
@@ -184,6 +185,9 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
         if (t.billing_mode == BillingMode::kProvisioned && !g.provisioned_throughput)
           return errors::Invalid(fmt::format("Both ReadCapacityUnits and WriteCapacityUnits must be specified for index: {}", g.index_name));
         if (g.provisioned_throughput) LD_RETURN_IF_ERROR(engine::CheckThroughput(*g.provisioned_throughput, db.options.region, g.index_name));
+        if (g.on_demand_throughput)
+          LD_RETURN_IF_ERROR(engine::CheckOnDemandThroughput(*g.on_demand_throughput, t.billing_mode, engine::SettingsCall::kCreate,
+                                                             db.options.region, g.index_name));
         IndexMeta i;
         i.name = g.index_name;
         i.global = true;
@@ -192,6 +196,7 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
         i.key = engine::ShapeOf(g.key_schema, t.attribute_definitions);
         i.projection = g.projection;
         i.throughput = g.provisioned_throughput;
+        i.on_demand_throughput = g.on_demand_throughput;
         i.arn = t.arn + "/index/" + i.name;
         t.indexes.push_back(i);
         LD_RETURN_IF_ERROR(Backfill(db, txn, t, t.indexes.back()));
@@ -215,9 +220,13 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
           return i.global && i.name == *u.update_index_name;
         });
         if (it == t.indexes.end()) return UnknownIndex(*u.update_index_name, t.name);
-        if (t.billing_mode == BillingMode::kPayPerRequest)
+        if (t.billing_mode == BillingMode::kPayPerRequest && (u.update_provisioned_throughput || !u.update_on_demand_throughput))
           return errors::Invalid(fmt::format(
               "The only Updates for index: {} when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput", it->name));
+        if (const auto& od = u.update_on_demand_throughput) {
+          LD_RETURN_IF_ERROR(engine::CheckOnDemandThroughput(*od, t.billing_mode, engine::SettingsCall::kUpdate, db.options.region, it->name));
+          engine::MergeOnDemandThroughput(*od, &it->on_demand_throughput);
+        }
         if (const auto& pt = u.update_provisioned_throughput) {
           LD_RETURN_IF_ERROR(engine::CheckThroughput(*pt, db.options.region, it->name));
           if (it->throughput) LD_RETURN_IF_ERROR(ThroughputChanges(*it->throughput, *pt, "the index " + it->name, "index " + it->name));

@@ -277,6 +277,7 @@ CreateTableRequest ParseCreateTable(const json& j) {
       g.key_schema = KeySchema(e);
       g.projection = ParseProjection(e);
       g.provisioned_throughput = Throughput(e);
+      g.on_demand_throughput = OnDemand(e, "OnDemandThroughput");
       q.global_secondary_indexes->push_back(std::move(g));
     });
   }
@@ -604,6 +605,7 @@ UpdateTableRequest ParseUpdateTable(const json& j) {
         g.key_schema = KeySchema(c);
         g.projection = ParseProjection(c);
         g.provisioned_throughput = Throughput(c);
+        g.on_demand_throughput = OnDemand(c, "OnDemandThroughput");
         u.create = std::move(g);
       }
       if (e.Has("Delete")) u.delete_index_name = e.Child("Delete").RequiredString("IndexName");
@@ -611,6 +613,7 @@ UpdateTableRequest ParseUpdateTable(const json& j) {
         Reader c = e.Child("Update");
         u.update_index_name = c.RequiredString("IndexName");
         u.update_provisioned_throughput = Throughput(c);
+        u.update_on_demand_throughput = OnDemand(c, "OnDemandThroughput");
       }
       q.global_secondary_index_updates->push_back(std::move(u));
     });

@@ -163,6 +163,7 @@ json ToJson(const TableDescription& d) {
       }
       if (g.backfilling) gj["Backfilling"] = *g.backfilling;
       if (g.provisioned_throughput) gj["ProvisionedThroughput"] = ThroughputJson(*g.provisioned_throughput);
+      if (g.on_demand_throughput) gj["OnDemandThroughput"] = OnDemandJson(*g.on_demand_throughput);
       a.push_back(gj);
     }
     o["GlobalSecondaryIndexes"] = a;

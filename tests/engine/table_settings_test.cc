@@ -344,3 +344,42 @@ TEST_CASE("a switch to provisioned capacity names each index's throughput; on-de
   const TableDescription d = Must(db->UpdateTable(to_provisioned)).table_description;
   CHECK(d.global_secondary_indexes.at(0).provisioned_throughput->read_capacity_units == 5);
 }
+
+TEST_CASE("an index's own on-demand caps: kept, described, updated, checked, dropped by a billing switch") {
+  auto db = OpenTestDb();
+  auto schema = OnDemandSchema();
+  schema.global_secondary_indexes->front().on_demand_throughput = OnDemandThroughput{50, 50};
+  auto created = Must(db->CreateTable(schema)).table_description;
+  CHECK(created.global_secondary_indexes.at(0).on_demand_throughput == OnDemandThroughput{50, 50});
+  CHECK(!created.on_demand_throughput);  // the table's caps are its own
+
+  UpdateTableRequest u = Update("on-demand");
+  GlobalSecondaryIndexUpdate index;
+  index.update_index_name = "message-group-sk-index";
+  index.update_on_demand_throughput = OnDemandThroughput{5000, std::nullopt};
+  u.global_secondary_index_updates = std::vector{index};
+  Must(db->UpdateTable(u));
+  CHECK(Must(db->DescribeTable({"on-demand"})).table.global_secondary_indexes.at(0).on_demand_throughput == OnDemandThroughput{5000, 50});
+  u.global_secondary_index_updates->front().update_on_demand_throughput = OnDemandThroughput{0, std::nullopt};
+  CHECK(MustFail(db->UpdateTable(u)).message ==
+        "One or more parameter values were invalid: Requested MaxReadRequestUnits for OnDemandThroughput for index : message-group-sk-index is outside of valid range");
+  u.global_secondary_index_updates->front().update_on_demand_throughput = OnDemandThroughput{std::nullopt, 40001};
+  Error e = MustFail(db->UpdateTable(u));
+  CHECK(e.code == ErrorCode::kLimitExceeded);
+  CHECK(e.message == "Subscriber limit exceeded: Requested MaxWriteRequestUnits for OnDemandThroughput for index : message-group-sk-index exceeds TableMaxWriteCapacityUnits of the account in region us-east-1");
+
+  auto provisioned = CruddurMessagesSchema(false);
+  provisioned.table_name = "provisioned";
+  provisioned.global_secondary_indexes->front().on_demand_throughput = OnDemandThroughput{50, std::nullopt};
+  CHECK(MustFail(db->CreateTable(provisioned)).message ==
+        "One or more parameter values were invalid: MaxReadRequestUnits for OnDemandThroughput for index: message-group-sk-index cannot be specified when table BillingMode is PROVISIONED.");
+
+  UpdateTableRequest to_provisioned = Update("on-demand");
+  to_provisioned.billing_mode = BillingMode::kProvisioned;
+  to_provisioned.provisioned_throughput = ProvisionedThroughput{1, 1};
+  GlobalSecondaryIndexUpdate throughput;
+  throughput.update_index_name = "message-group-sk-index";
+  throughput.update_provisioned_throughput = ProvisionedThroughput{1, 1};
+  to_provisioned.global_secondary_index_updates = std::vector{throughput};
+  CHECK(!Must(db->UpdateTable(to_provisioned)).table_description.global_secondary_indexes.at(0).on_demand_throughput);
+}

@@ -264,3 +264,22 @@ TEST_CASE("an unknown table class gets DynamoDB's own text, on CreateTable and U
   CHECK(ok.http_status == 200);
   CHECK(json::parse(ok.body)["TableDescription"]["TableClassSummary"]["TableClass"] == "STANDARD_INFREQUENT_ACCESS");
 }
+
+TEST_CASE("an index's OnDemandThroughput is read from CreateTable and UpdateTable and described back") {
+  auto db = OneTable();
+  auto create = wire::Dispatch(*db, "DynamoDB_20120810.CreateTable",
+                               R"({"TableName":"indexed","BillingMode":"PAY_PER_REQUEST",
+                                   "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
+                                   "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
+                                   "GlobalSecondaryIndexes":[{"IndexName":"by-g","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],
+                                     "Projection":{"ProjectionType":"ALL"},"OnDemandThroughput":{"MaxReadRequestUnits":50}}]})");
+  REQUIRE(create.http_status == 200);
+  CHECK(json::parse(create.body)["TableDescription"]["GlobalSecondaryIndexes"][0]["OnDemandThroughput"] == json{{"MaxReadRequestUnits", 50}});
+  auto update = wire::Dispatch(*db, "DynamoDB_20120810.UpdateTable",
+                               R"({"TableName":"indexed","GlobalSecondaryIndexUpdates":[{"Update":{"IndexName":"by-g",
+                                   "OnDemandThroughput":{"MaxWriteRequestUnits":70}}}]})");
+  REQUIRE(update.http_status == 200);
+  auto described = wire::Dispatch(*db, "DynamoDB_20120810.DescribeTable", R"({"TableName":"indexed"})");
+  CHECK(json::parse(described.body)["Table"]["GlobalSecondaryIndexes"][0]["OnDemandThroughput"] ==
+        json{{"MaxReadRequestUnits", 50}, {"MaxWriteRequestUnits", 70}});
+}
