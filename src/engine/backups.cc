@@ -199,34 +199,52 @@ Error IndexNotInBackup(std::string_view name) {
 // The restored table's indexes: all of the backup's, or those an override names (an override
 // can leave indexes out and change a GSI's throughput, not add one or change its keys).
 template <class Request>
-Status ChooseIndexes(const Request& r, TableMeta& t) {
-  auto in_backup = [&](std::string_view name, bool global) {
-    return std::any_of(t.indexes.begin(), t.indexes.end(), [&](const engine::IndexMeta& i) { return i.name == name && i.global == global; });
+Status ChooseIndexes(const Request& r, BillingMode mode, TableMeta& t) {
+  // An override names an index of the source by its key schema and projection, and may give it
+  // a new name (DynamoDB restores it under the override's name); its throughput follows the
+  // restored table's billing mode.
+  auto same_projection = [](const Projection& a, const Projection& b) {
+    auto sorted = [](std::vector<std::string> v) { std::sort(v.begin(), v.end()); return v; };
+    return a.projection_type.value_or(ProjectionType::kAll) == b.projection_type.value_or(ProjectionType::kAll) &&
+           sorted(a.non_key_attributes) == sorted(b.non_key_attributes);
   };
-  if (r.global_secondary_index_override)
-    for (const auto& g : *r.global_secondary_index_override)
-      if (!in_backup(g.index_name, true))
-        return IndexNotInBackup(g.index_name);
-  if (r.local_secondary_index_override)
-    for (const auto& l : *r.local_secondary_index_override)
-      if (!in_backup(l.index_name, false))
-        return IndexNotInBackup(l.index_name);
-  std::vector<engine::IndexMeta> kept;
-  for (const auto& i : t.indexes) {
-    if (i.global && r.global_secondary_index_override) {
-      const auto& g = *r.global_secondary_index_override;
-      auto it = std::find_if(g.begin(), g.end(), [&](const GlobalSecondaryIndex& o) { return o.index_name == i.name; });
-      if (it == g.end()) continue;
-      kept.push_back(i);
-      if (it->provisioned_throughput) kept.back().throughput = it->provisioned_throughput;
-    } else if (!i.global && r.local_secondary_index_override) {
-      const auto& l = *r.local_secondary_index_override;
-      if (std::any_of(l.begin(), l.end(), [&](const LocalSecondaryIndex& o) { return o.index_name == i.name; })) kept.push_back(i);
-    } else {
-      kept.push_back(i);
+  std::vector<bool> taken(t.indexes.size(), false);
+  auto match = [&](const auto& o, bool global) -> std::optional<std::size_t> {
+    for (std::size_t k = 0; k < t.indexes.size(); ++k) {
+      const engine::IndexMeta& i = t.indexes[k];
+      if (taken[k] || i.global != global || i.key_schema != o.key_schema || !same_projection(i.projection, o.projection)) continue;
+      taken[k] = true;
+      return k;
     }
+    return std::nullopt;
+  };
+  std::vector<std::pair<std::size_t, engine::IndexMeta>> kept;  // in the source's order, once sorted
+  auto keep_overridden = [&](const auto& overrides, bool global) -> Status {
+    for (const auto& o : overrides) {
+      auto k = match(o, global);
+      if (!k) return IndexNotInBackup(o.index_name);
+      kept.emplace_back(*k, t.indexes[*k]);
+      engine::IndexMeta& i = kept.back().second;
+      i.name = o.index_name;
+      if constexpr (std::is_same_v<std::decay_t<decltype(o)>, GlobalSecondaryIndex>) {
+        if (mode == BillingMode::kProvisioned && !o.provisioned_throughput)
+          return ValidationError("Invalid Request: Must specify provisioned throughput for index " + o.index_name);
+        if (mode == BillingMode::kPayPerRequest && o.provisioned_throughput)
+          return ValidationError("Invalid Request: Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST for index " + o.index_name);
+        if (o.provisioned_throughput) i.throughput = o.provisioned_throughput;
+      }
+    }
+    return OkStatus();
+  };
+  if (r.global_secondary_index_override) LD_RETURN_IF_ERROR(keep_overridden(*r.global_secondary_index_override, true));
+  if (r.local_secondary_index_override) LD_RETURN_IF_ERROR(keep_overridden(*r.local_secondary_index_override, false));
+  for (std::size_t k = 0; k < t.indexes.size(); ++k) {
+    const engine::IndexMeta& i = t.indexes[k];
+    if (!(i.global ? r.global_secondary_index_override.has_value() : r.local_secondary_index_override.has_value())) kept.emplace_back(k, i);
   }
-  t.indexes = std::move(kept);
+  std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  t.indexes.clear();
+  for (auto& [k, i] : kept) t.indexes.push_back(std::move(i));
   return OkStatus();
 }
 
@@ -241,7 +259,20 @@ template <class Request>
 Result<TableMeta> RestoreInto(Database::Impl& db, storage::WriteTxn& txn, const Request& r, const TableMeta& source,
                               uint32_t from, const std::vector<std::pair<uint8_t, TableStats>>& stats) {
   TableMeta t = source;
-  LD_RETURN_IF_ERROR(ChooseIndexes(r, t));
+  const BillingMode mode = r.billing_mode_override.value_or(source.billing_mode);
+  LD_RETURN_IF_ERROR(ChooseIndexes(r, mode, t));
+  if (const auto& od = r.on_demand_throughput_override) {
+    const std::pair<const char*, const std::optional<int64_t>*> members[] = {
+        {"Read", &od->max_read_request_units}, {"Write", &od->max_write_request_units}};
+    for (const auto& [kind, value] : members) {
+      if (!value->has_value()) continue;
+      if (mode == BillingMode::kProvisioned)
+        return ValidationError(fmt::format(
+            "Invalid Request: Cannot override Max{}RequestUnits for OnDemandThroughput unless BillingModeOverride is PAY_PER_REQUEST", kind));
+      if (**value < 1 || **value > engine::kMaxCapacityUnits)
+        return ValidationError(fmt::format("Invalid Request: Requested Max{}RequestUnits for OnDemandThroughput is outside of valid range", kind));
+    }
+  }
   // Billing and throughput: the source's unless overridden (CheckBillingOverrides keeps the two
   // consistent).
   if (!r.billing_mode_override && t.billing_mode == BillingMode::kPayPerRequest && r.provisioned_throughput_override)

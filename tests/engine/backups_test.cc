@@ -382,3 +382,53 @@ TEST_CASE("a table deleted with point-in-time recovery on is kept as a system ba
   s.Backup();
   CHECK(s.Count(kTable) == 2);  // the restored table is its own
 }
+
+TEST_CASE("an index override names a backed-up index by its keys and projection, may rename it, and carries the restore's throughput") {
+  Store s;
+  s.Seed(2);
+  const std::string arn = s.Backup();
+  GlobalSecondaryIndex renamed = CruddurMessagesSchema().global_secondary_indexes->front();
+  renamed.index_name = "by-group";
+  renamed.provisioned_throughput = ProvisionedThroughput{3, 4};
+  RestoreTableFromBackupRequest r;
+  r.target_table_name = "renamed";
+  r.backup_arn = arn;
+  r.global_secondary_index_override = std::vector{renamed};
+  const TableDescription t = Must(s.db->RestoreTableFromBackup(r)).table_description;
+  REQUIRE(t.global_secondary_indexes.size() == 1);
+  CHECK(t.global_secondary_indexes[0].index_name == "by-group");
+  CHECK(t.global_secondary_indexes[0].index_arn == t.table_arn + "/index/by-group");
+  CHECK(t.global_secondary_indexes[0].provisioned_throughput->read_capacity_units == 3);
+  QueryRequest q;
+  q.table_name = "renamed";
+  q.index_name = "by-group";
+  q.key_condition_expression = "message_group_uuid = :g";
+  q.expression_attribute_values = ValueMap{{":g", S("g1")}};
+  CHECK(Must(s.db->Query(q)).count == 2);  // the index's entries came along under the new name
+
+  auto text = [&](RestoreTableFromBackupRequest req) {
+    req.target_table_name = "never";
+    return MustFail(s.db->RestoreTableFromBackup(req)).message;
+  };
+  RestoreTableFromBackupRequest other_keys = r;
+  other_keys.global_secondary_index_override->front().key_schema = {{"message_group_uuid", KeyType::kHash}};
+  CHECK(text(other_keys) == "Invalid Request: Index by-group does not match a secondary index that existed in the source table "
+                            "and cannot be created during the restore operation");
+  RestoreTableFromBackupRequest no_throughput = r;
+  no_throughput.global_secondary_index_override->front().provisioned_throughput.reset();
+  CHECK(text(no_throughput) == "Invalid Request: Must specify provisioned throughput for index by-group");
+  RestoreTableFromBackupRequest on_demand = r;
+  on_demand.billing_mode_override = BillingMode::kPayPerRequest;
+  CHECK(text(on_demand) == "Invalid Request: Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST for index by-group");
+  RestoreTableFromBackupRequest caps;
+  caps.backup_arn = arn;
+  caps.on_demand_throughput_override = OnDemandThroughput{100, std::nullopt};
+  CHECK(text(caps) == "Invalid Request: Cannot override MaxReadRequestUnits for OnDemandThroughput unless BillingModeOverride is PAY_PER_REQUEST");
+  caps.billing_mode_override = BillingMode::kPayPerRequest;
+  caps.on_demand_throughput_override = OnDemandThroughput{std::nullopt, 0};
+  CHECK(text(caps) == "Invalid Request: Requested MaxWriteRequestUnits for OnDemandThroughput is outside of valid range");
+  caps.on_demand_throughput_override = OnDemandThroughput{100, std::nullopt};
+  caps.target_table_name = "capped";
+  CHECK(Must(s.db->RestoreTableFromBackup(caps)).table_description.on_demand_throughput == OnDemandThroughput{100, std::nullopt});
+  CHECK(MustFail(s.db->DescribeTable({"never"})).code == ErrorCode::kResourceNotFound);
+}
