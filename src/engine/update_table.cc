@@ -283,6 +283,23 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
     g.index_status = IndexStatus::kDeleting;
     d.global_secondary_indexes.push_back(g);
   }
+  // A throughput change answers with the throughput being changed from (DynamoDB's answer
+  // and its API reference's example; the new figures show once the change is done).
+  if (r.provisioned_throughput && current->billing_mode == BillingMode::kProvisioned) {
+    d.provisioned_throughput.read_capacity_units = current->throughput.read_capacity_units;
+    d.provisioned_throughput.write_capacity_units = current->throughput.write_capacity_units;
+  }
+  if (gsi_updates)
+    for (const auto& u : *r.global_secondary_index_updates) {
+      if (!u.update_index_name || !u.update_provisioned_throughput) continue;
+      const IndexMeta* before = current->FindIndex(*u.update_index_name);
+      for (auto& g : d.global_secondary_indexes)
+        if (g.index_name == *u.update_index_name && before && before->throughput && g.provisioned_throughput) {
+          g.index_status = IndexStatus::kUpdating;
+          g.provisioned_throughput->read_capacity_units = before->throughput->read_capacity_units;
+          g.provisioned_throughput->write_capacity_units = before->throughput->write_capacity_units;
+        }
+    }
   return UpdateTableResponse{std::move(d)};
 }
 

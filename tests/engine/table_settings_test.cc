@@ -80,7 +80,11 @@ TEST_CASE("UpdateTable: throughput that would not change, a billing mode without
   u.billing_mode = BillingMode::kProvisioned;  // the same mode said again changes nothing either
   CHECK(MustFail(db->UpdateTable(u)).message.starts_with("The provisioned throughput for the table will not change."));
   u.provisioned_throughput = ProvisionedThroughput{5, 6};  // one member changing is a change
-  CHECK(Must(db->UpdateTable(u)).table_description.provisioned_throughput.write_capacity_units == 6);
+  // The answer shows the throughput being changed from, UPDATING; the table then has the new.
+  const TableDescription answer = Must(db->UpdateTable(u)).table_description;
+  CHECK(answer.table_status == TableStatus::kUpdating);
+  CHECK(answer.provisioned_throughput.write_capacity_units == 5);
+  CHECK(Must(db->DescribeTable({"cruddur-messages"})).table.provisioned_throughput.write_capacity_units == 6);
 
   UpdateTableRequest index = Update();
   GlobalSecondaryIndexUpdate same;
@@ -91,6 +95,13 @@ TEST_CASE("UpdateTable: throughput that would not change, a billing mode without
         std::string("The provisioned throughput for the index message-group-sk-index will not change. The requested value equals the current value. "
                     "Current ReadCapacityUnits provisioned for index message-group-sk-index: 5. Requested ReadCapacityUnits: 5. "
                     "Current WriteCapacityUnits provisioned for index message-group-sk-index: 5. Requested WriteCapacityUnits: 5. ") + kAdvice);
+
+  same.update_provisioned_throughput = ProvisionedThroughput{7, 5};
+  index.global_secondary_index_updates = std::vector{same};
+  const GlobalSecondaryIndexDescription g = Must(db->UpdateTable(index)).table_description.global_secondary_indexes.at(0);
+  CHECK(g.index_status == IndexStatus::kUpdating);
+  CHECK(g.provisioned_throughput->read_capacity_units == 5);
+  CHECK(Must(db->DescribeTable({"cruddur-messages"})).table.global_secondary_indexes.at(0).provisioned_throughput->read_capacity_units == 7);
 
   UpdateTableRequest mode_only = Update();
   mode_only.billing_mode = BillingMode::kProvisioned;
