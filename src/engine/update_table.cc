@@ -1,5 +1,7 @@
 // UpdateTable: stream on/off/view change (a new stream ARN each time one is enabled), GSI
-// create (backfilled in the same transaction) and delete, billing mode and throughput.
+// create (backfilled in the same transaction), update and delete, billing mode, throughput,
+// on-demand caps, encryption, table class and deletion protection, with DynamoDB's rules on
+// which changes go together (engine/table_settings.h has the settings' own checks).
 
 #include <set>
 
@@ -69,11 +71,15 @@ Error UnknownIndex(const std::string& index, const std::string& table) {
   return ResourceNotFound(fmt::format("Requested resource not found: Index {} for table {}", index, table));
 }
 
-}  // namespace
+// An empty GlobalSecondaryIndexUpdates list asks for nothing.
+bool HasIndexUpdates(const UpdateTableRequest& r) {
+  return r.global_secondary_index_updates && !r.global_secondary_index_updates->empty();
+}
 
-Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
-  Impl& db = *impl_;
-  const bool gsi_updates = r.global_secondary_index_updates && !r.global_secondary_index_updates->empty();
+// The request's own rules, before any table is read: something asked, the changes DynamoDB
+// takes only alone or in certain company, the members' shapes.
+Status CheckUpdateRequest(const UpdateTableRequest& r, std::string_view region) {
+  const bool gsi_updates = HasIndexUpdates(r);
   if (!r.billing_mode && !r.provisioned_throughput && !gsi_updates && !r.stream_specification &&
       !r.deletion_protection_enabled && !r.sse_specification && !r.table_class && !r.on_demand_throughput)
     return ValidationError(
@@ -102,7 +108,7 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
     if (s.stream_enabled && !s.stream_view_type) return errors::Invalid("If stream is being enabled then UpdateViewType is required");
     if (!s.stream_enabled && s.stream_view_type) return errors::Invalid("If stream is being disabled, then UpdateViewType must not be specified");
   }
-  if (r.provisioned_throughput) LD_RETURN_IF_ERROR(engine::CheckThroughput(*r.provisioned_throughput, db.options.region));
+  if (r.provisioned_throughput) LD_RETURN_IF_ERROR(engine::CheckThroughput(*r.provisioned_throughput, region));
   if (gsi_updates) {
     int online = 0;
     std::set<std::string> named;
@@ -122,6 +128,15 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
       return Error{ErrorCode::kLimitExceeded,
                    "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table", nullptr, {}};
   }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
+  Impl& db = *impl_;
+  LD_RETURN_IF_ERROR(CheckUpdateRequest(r, db.options.region));
+  const bool gsi_updates = HasIndexUpdates(r);
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
   LD_ASSIGN_OR_RETURN(auto current, db.FindTable(txn, r.table_name));
   if (!current) return errors::TableNotFoundNamed(r.table_name);
