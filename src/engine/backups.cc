@@ -413,6 +413,9 @@ Result<ListBackupsResponse> Database::ListBackups(const ListBackupsRequest& r) {
   if (!failures.empty()) return errors::ConstraintError(std::move(failures));
   if (r.time_range_lower_bound && r.time_range_upper_bound && *r.time_range_lower_bound > *r.time_range_upper_bound)
     return errors::Invalid("Time range lower bound must be less than or equal to upper bound");
+  if (r.exclusive_start_backup_arn)
+    if (auto parts = engine::SplitArn(*r.exclusive_start_backup_arn); parts && parts->region != db.options.region)
+      return ValidationError("Invalid Request: The supplied ExclusiveStartBackupArn does not match the region");
 
   // A table's ARN stands for its name here too (a missing table just has no backups).
   std::optional<std::string_view> table_name = r.table_name;

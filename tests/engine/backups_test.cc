@@ -432,3 +432,16 @@ TEST_CASE("an index override names a backed-up index by its keys and projection,
   CHECK(Must(s.db->RestoreTableFromBackup(caps)).table_description.on_demand_throughput == OnDemandThroughput{100, std::nullopt});
   CHECK(MustFail(s.db->DescribeTable({"never"})).code == ErrorCode::kResourceNotFound);
 }
+
+TEST_CASE("ListBackups: a start ARN of another region is refused, one of this region is a position") {
+  Store s;
+  s.Seed(1);
+  const std::string arn = s.Backup();
+  ListBackupsRequest r;
+  r.exclusive_start_backup_arn = "arn:aws:dynamodb:us-west-2:000000000000:table/cruddur-messages/backup/01679306400000-00000000";
+  Error e = MustFail(s.db->ListBackups(r));
+  CHECK(e.code == ErrorCode::kValidation);
+  CHECK(e.message == "Invalid Request: The supplied ExclusiveStartBackupArn does not match the region");
+  r.exclusive_start_backup_arn = arn;
+  CHECK(Must(s.db->ListBackups(r)).backup_summaries.empty());
+}
