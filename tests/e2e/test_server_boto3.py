@@ -325,6 +325,37 @@ class ServerTest(unittest.TestCase):
         self.c.update_contributor_insights(TableName="tbl", IndexName="by-g", ContributorInsightsAction="DISABLE")
         self.assertEqual(self.c.list_contributor_insights()["ContributorInsightsSummaries"], [])
 
+    def test_table_settings_rules(self):
+        # A Terraform-style billing switch on a table with an index, and the settings' own rules.
+        self.c.create_table(TableName="settings", BillingMode="PAY_PER_REQUEST",
+                            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                                  {"AttributeName": "g", "AttributeType": "S"}],
+                            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                            GlobalSecondaryIndexes=[{"IndexName": "gix", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                                     "Projection": {"ProjectionType": "ALL"},
+                                                     "OnDemandThroughput": {"MaxReadRequestUnits": 100}}])
+        self.assertEqual(self.c.describe_table(TableName="settings")["Table"]["GlobalSecondaryIndexes"][0]["OnDemandThroughput"],
+                         {"MaxReadRequestUnits": 100})
+        switch = dict(TableName="settings", BillingMode="PROVISIONED",
+                      ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
+        self.assertEqual(code(lambda: self.c.update_table(**switch)),
+                         ("ValidationException", "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: gix"))
+        self.c.update_table(**switch, GlobalSecondaryIndexUpdates=[
+            {"Update": {"IndexName": "gix", "ProvisionedThroughput": {"ReadCapacityUnits": 2, "WriteCapacityUnits": 2}}}])
+        d = self.c.describe_table(TableName="settings")["Table"]
+        self.assertEqual(d["GlobalSecondaryIndexes"][0]["ProvisionedThroughput"]["ReadCapacityUnits"], 2)
+        self.assertNotIn("OnDemandThroughput", d["GlobalSecondaryIndexes"][0])
+        self.assertEqual(code(lambda: self.c.update_table(**switch)),
+                         ("ValidationException", "The provisioned throughput for the table will not change. The requested value equals the "
+                          "current value. Current ReadCapacityUnits provisioned for the table: 1. Requested ReadCapacityUnits: 1. Current "
+                          "WriteCapacityUnits provisioned for the table: 1. Requested WriteCapacityUnits: 1. Refer to the Amazon DynamoDB "
+                          "Developer Guide for current limits and how to request higher limits."))
+        self.assertEqual(code(lambda: self.c.update_table(TableName="settings", ProvisionedThroughput={
+            "ReadCapacityUnits": 50000, "WriteCapacityUnits": 1}))[0], "LimitExceededException")
+        self.assertEqual(code(lambda: self.c.update_table(TableName="settings", SSESpecification={"Enabled": True, "SSEType": "AES256"})),
+                         ("ValidationException", "One or more parameter values were invalid: SSEType AES256 is not supported"))
+        self.c.delete_table(TableName="settings")
+
     def test_table_arn_as_table_name(self):
         arn = self.c.describe_table(TableName="tbl")["Table"]["TableArn"]
         self.c.put_item(TableName=arn, Item={"pk": {"S": "by-arn"}, "sk": {"N": "1"}})
