@@ -238,6 +238,7 @@ json ToJson(const BackupDescriptionResponse& r) {
     for (const auto& g : f.global_secondary_indexes) {
       json gj = {{"IndexName", g.index_name}, {"KeySchema", KeySchemaJson(g.key_schema)}, {"Projection", ProjectionJson(g.projection)}};
       gj["ProvisionedThroughput"] = PlainThroughputJson(g.provisioned_throughput.value_or(ProvisionedThroughput{}));
+      if (g.on_demand_throughput) gj["OnDemandThroughput"] = OnDemandJson(*g.on_demand_throughput);
       a.push_back(gj);
     }
     features["GlobalSecondaryIndexes"] = a;

@@ -445,3 +445,18 @@ TEST_CASE("ListBackups: a start ARN of another region is refused, one of this re
   r.exclusive_start_backup_arn = arn;
   CHECK(Must(s.db->ListBackups(r)).backup_summaries.empty());
 }
+
+TEST_CASE("a backup of an on-demand table lists its index's on-demand caps, and a restore keeps them") {
+  Store s;
+  CreateTableRequest schema = CruddurMessagesSchema();
+  schema.billing_mode = BillingMode::kPayPerRequest;
+  schema.provisioned_throughput.reset();
+  schema.global_secondary_indexes->front().provisioned_throughput.reset();
+  schema.global_secondary_indexes->front().on_demand_throughput = OnDemandThroughput{50, std::nullopt};
+  Must(s.db->CreateTable(schema));
+  const std::string arn = s.Backup();
+  const auto d = Must(s.db->DescribeBackup({arn})).backup_description;
+  REQUIRE(d.source_table_feature_details.global_secondary_indexes.size() == 1);
+  CHECK(d.source_table_feature_details.global_secondary_indexes[0].on_demand_throughput == OnDemandThroughput{50, std::nullopt});
+  CHECK(Must(s.Restore(arn)).table_description.global_secondary_indexes.at(0).on_demand_throughput == OnDemandThroughput{50, std::nullopt});
+}
