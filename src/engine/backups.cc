@@ -483,7 +483,12 @@ Result<RestoreTableToPointInTimeResponse> Database::RestoreTableToPointInTime(co
   if (!failures.empty()) return errors::ConstraintError(std::move(failures));
   if (r.source_table_arn && r.source_table_name) return ValidationError("Must provide exactly one of: sourceTableArn, sourceTableName");
   if (!r.source_table_arn && !r.source_table_name) return ValidationError("The parameter 'TableName' is required but was not present in the request");
-  if (r.use_latest_restorable_time.value_or(false) == r.restore_date_time.has_value())
+  // Both: recorded from DynamoDB up to "... restore request. Pleas", completed as another
+  // emulator quotes it.
+  if (r.use_latest_restorable_time.value_or(false) && r.restore_date_time)
+    return ValidationError("Invalid Request: Both RestoreDateTime and UseLatestRestorableTime cannot be set for point-in-time "
+                           "restore request. Please specify either RestoreDateTime time or UseLatestRestorableTime");
+  if (!r.use_latest_restorable_time.value_or(false) && !r.restore_date_time)
     return ValidationError("Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both");
   LD_RETURN_IF_ERROR(CheckBillingOverrides(r));
 

@@ -201,7 +201,8 @@ TEST_CASE("point-in-time restores: DynamoDB's answers when recovery is off, for 
   auto both = RestoreAt(kStartMillis);
   both.use_latest_restorable_time = true;
   CHECK(MustFail(b.db->RestoreTableToPointInTime(both)).message ==
-        "Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both");
+        "Invalid Request: Both RestoreDateTime and UseLatestRestorableTime cannot be set for point-in-time restore request. "
+        "Please specify either RestoreDateTime time or UseLatestRestorableTime");
   auto no_time = RestoreAt(std::nullopt);
   no_time.use_latest_restorable_time.reset();
   CHECK(MustFail(b.db->RestoreTableToPointInTime(no_time)).message ==
