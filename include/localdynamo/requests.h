@@ -77,6 +77,7 @@ struct CreateTableRequest {
   std::optional<SSESpecification> sse_specification;
   std::optional<TableClass> table_class;
   std::optional<OnDemandThroughput> on_demand_throughput;
+  std::optional<WarmThroughput> warm_throughput;
 };
 struct CreateTableResponse {
   TableDescription table_description;
@@ -112,6 +113,7 @@ struct GlobalSecondaryIndexUpdate {
   std::optional<std::string> update_index_name;
   std::optional<ProvisionedThroughput> update_provisioned_throughput;
   std::optional<OnDemandThroughput> update_on_demand_throughput;
+  std::optional<WarmThroughput> update_warm_throughput;
 };
 struct UpdateTableRequest {
   std::string table_name;
@@ -124,6 +126,7 @@ struct UpdateTableRequest {
   std::optional<SSESpecification> sse_specification;
   std::optional<TableClass> table_class;
   std::optional<OnDemandThroughput> on_demand_throughput;  // the members given replace the table's
+  std::optional<WarmThroughput> warm_throughput;            // likewise; never lower than now
 };
 struct UpdateTableResponse {
   TableDescription table_description;

@@ -61,12 +61,28 @@ struct OnDemandThroughput {
   bool operator==(const OnDemandThroughput&) const = default;
 };
 
+// The reads and writes per second a table or index is ready for at once (DynamoDB's
+// WarmThroughput), as asked: a member left out keeps its value.
+struct WarmThroughput {
+  std::optional<int64_t> read_units_per_second;
+  std::optional<int64_t> write_units_per_second;
+  bool operator==(const WarmThroughput&) const = default;
+};
+// ... and as described: always, for a table and each global secondary index.
+struct WarmThroughputDescription {
+  int64_t read_units_per_second = 0;
+  int64_t write_units_per_second = 0;
+  bool updating = false;  // Status UPDATING while a change is under way, else ACTIVE
+  bool operator==(const WarmThroughputDescription&) const = default;
+};
+
 struct GlobalSecondaryIndex {
   std::string index_name;
   std::vector<KeySchemaElement> key_schema;
   Projection projection;
   std::optional<ProvisionedThroughput> provisioned_throughput;
   std::optional<OnDemandThroughput> on_demand_throughput;  // on-demand tables: the index's own caps
+  std::optional<WarmThroughput> warm_throughput;
 };
 
 struct LocalSecondaryIndex {
@@ -83,6 +99,7 @@ struct GlobalSecondaryIndexDescription {
   std::optional<bool> backfilling;
   std::optional<ProvisionedThroughputDescription> provisioned_throughput;
   std::optional<OnDemandThroughput> on_demand_throughput;
+  std::optional<WarmThroughputDescription> warm_throughput;
   int64_t index_size_bytes = 0;
   int64_t item_count = 0;
   std::string index_arn;
@@ -152,6 +169,7 @@ struct TableDescription {
   std::optional<SSEDescription> sse_description;          // when SSE was enabled with KMS
   std::optional<TableClass> table_class;                  // TableClassSummary, when one was set
   std::optional<OnDemandThroughput> on_demand_throughput;  // when one was set
+  std::optional<WarmThroughputDescription> warm_throughput;  // always (CreateTable's answer: when one was asked)
   std::optional<RestoreSummary> restore_summary;          // RestoreTableFromBackup's answer only
   int64_t table_size_bytes = 0;
   int64_t item_count = 0;

@@ -287,6 +287,9 @@ Result<TableMeta> RestoreInto(Database::Impl& db, storage::WriteTxn& txn, const 
       if (i.global && !i.throughput) i.throughput = t.throughput;  // from on-demand: the table's
   }
   if (r.on_demand_throughput_override) t.on_demand_throughput = r.on_demand_throughput_override;
+  engine::RaiseWarm(&t.warm, engine::DefaultWarm(t.billing_mode, t.throughput));
+  for (auto& i : t.indexes)
+    if (i.global) engine::RaiseWarm(&i.warm, engine::DefaultWarm(t.billing_mode, i.throughput));
 
   LD_RETURN_IF_ERROR(engine::NewTableIdentity(db, txn, r.target_table_name, t));
   if (t.billing_mode == BillingMode::kPayPerRequest) t.last_pay_per_request_time = t.creation_time;

@@ -234,6 +234,7 @@ Result<TableDescription> Database::Impl::Describe(const Txn& txn, const TableMet
       }
       g.provisioned_throughput = p;
       g.on_demand_throughput = i.on_demand_throughput;
+      g.warm_throughput = WarmThroughputDescription{i.warm.read, i.warm.write, false};
       g.index_size_bytes = is.size_bytes;
       g.item_count = is.item_count;
       g.index_arn = i.arn;
@@ -260,6 +261,7 @@ Result<TableDescription> Database::Impl::Describe(const Txn& txn, const TableMet
   if (!t.sse_kms_key_arn.empty()) d.sse_description = SSEDescription{"ENABLED", "KMS", t.sse_kms_key_arn};
   d.table_class = t.table_class;
   d.on_demand_throughput = t.on_demand_throughput;
+  d.warm_throughput = WarmThroughputDescription{t.warm.read, t.warm.write, false};
   return d;
 }
 

@@ -76,6 +76,8 @@ ProvisionedThroughput ThroughputFrom(const json& j) {
 json OnDemandJson(const OnDemandThroughput& od) {
   return {od.max_read_request_units.value_or(-2), od.max_write_request_units.value_or(-2)};
 }
+WarmUnits WarmFrom(const json& j) { return {j.at(0).get<int64_t>(), j.at(1).get<int64_t>()}; }
+
 OnDemandThroughput OnDemandFrom(const json& j) {
   auto member = [&](int i) { const int64_t v = j.at(i); return v == -2 ? std::nullopt : std::optional(v); };
   return {member(0), member(1)};
@@ -120,6 +122,7 @@ std::string SerializeTableMeta(const TableMeta& t) {
     ij["nonkey"] = i.projection.non_key_attributes;
     if (i.throughput) ij["throughput"] = ThroughputJson(*i.throughput);
     if (i.on_demand_throughput) ij["on_demand"] = OnDemandJson(*i.on_demand_throughput);
+    ij["warm"] = {i.warm.read, i.warm.write};
     ij["status"] = static_cast<int>(i.status);
     ij["backfilling"] = i.backfilling;
     ij["arn"] = i.arn;
@@ -152,6 +155,7 @@ std::string SerializeTableMeta(const TableMeta& t) {
   if (!t.sse_kms_key_arn.empty()) j["sse_kms"] = t.sse_kms_key_arn;
   if (t.table_class) j["class"] = static_cast<int>(*t.table_class);
   if (const auto& od = t.on_demand_throughput) j["on_demand"] = OnDemandJson(*od);
+  j["warm"] = {t.warm.read, t.warm.write};
   return j.dump();
 }
 
@@ -183,6 +187,8 @@ std::optional<TableMeta> ParseTableMeta(std::string_view text) {
       i.projection.non_key_attributes = ij.at("nonkey").get<std::vector<std::string>>();
       if (ij.contains("throughput")) i.throughput = ThroughputFrom(ij.at("throughput"));
       if (ij.contains("on_demand")) i.on_demand_throughput = OnDemandFrom(ij.at("on_demand"));
+      // Stores from before warm throughput was kept: what DynamoDB describes for them.
+      i.warm = ij.contains("warm") ? WarmFrom(ij.at("warm")) : DefaultWarm(t.billing_mode, i.throughput);
       i.status = static_cast<IndexStatus>(ij.at("status").get<int>());
       i.backfilling = ij.at("backfilling");
       i.arn = ij.at("arn");
@@ -207,6 +213,7 @@ std::optional<TableMeta> ParseTableMeta(std::string_view text) {
     t.sse_kms_key_arn = j.value("sse_kms", "");
     if (j.contains("class")) t.table_class = static_cast<TableClass>(j.at("class").get<int>());
     if (j.contains("on_demand")) t.on_demand_throughput = OnDemandFrom(j.at("on_demand"));
+    t.warm = j.contains("warm") ? WarmFrom(j.at("warm")) : DefaultWarm(t.billing_mode, t.throughput);
     if (j.contains("insights"))
       for (const auto& [index, i] : j.at("insights").items())
         t.insights[index] = InsightsMeta{i.at(0).get<bool>(), static_cast<ContributorInsightsMode>(i.at(1).get<int>()),

@@ -2,6 +2,7 @@
 // A table as the engine keeps it: its description plus the internal numbers that place its
 // entries in the data DBI, and the key schema in a form that is quick to use.
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -25,6 +26,25 @@ struct KeyShape {
   std::optional<KeyAttr> range;
 };
 
+// Warm throughput: what a table or index is ready for, reads and writes per second. DynamoDB
+// starts an on-demand table or index at 12,000 reads and 4,000 writes, a provisioned one at its
+// capacity, and never lowers it: it only rises, with capacity or when asked.
+struct WarmUnits {
+  int64_t read = 0, write = 0;
+  bool operator==(const WarmUnits&) const = default;
+};
+inline constexpr WarmUnits kOnDemandWarm{12000, 4000};
+// The least warm throughput a table or index of `mode` with `throughput` has.
+inline WarmUnits DefaultWarm(BillingMode mode, const std::optional<ProvisionedThroughput>& throughput) {
+  if (mode == BillingMode::kPayPerRequest || !throughput) return kOnDemandWarm;
+  return {throughput->read_capacity_units, throughput->write_capacity_units};
+}
+// `w` raised to at least `floor`.
+inline void RaiseWarm(WarmUnits* w, const WarmUnits& floor) {
+  w->read = std::max(w->read, floor.read);
+  w->write = std::max(w->write, floor.write);
+}
+
 struct IndexMeta {
   std::string name;
   bool global = true;
@@ -34,6 +54,7 @@ struct IndexMeta {
   Projection projection;
   std::optional<ProvisionedThroughput> throughput;
   std::optional<OnDemandThroughput> on_demand_throughput;
+  WarmUnits warm;
   IndexStatus status = IndexStatus::kActive;
   bool backfilling = false;
   std::string arn;
@@ -83,6 +104,7 @@ struct TableMeta {
   std::string sse_kms_key_arn;  // server-side encryption with KMS: the key (else "")
   std::optional<TableClass> table_class;
   std::optional<OnDemandThroughput> on_demand_throughput;
+  WarmUnits warm;
 
   const IndexMeta* FindIndex(std::string_view index_name) const;
   // The current (enabled) stream, or null.

@@ -143,6 +143,9 @@ Status ValidateCreateTable(const CreateTableRequest& r, std::string_view region)
       if (g.on_demand_throughput)
         LD_RETURN_IF_ERROR(engine::CheckOnDemandThroughput(*g.on_demand_throughput, r.billing_mode.value_or(BillingMode::kProvisioned),
                                                            engine::SettingsCall::kCreate, region, g.index_name));
+      if (g.warm_throughput)
+        LD_RETURN_IF_ERROR(engine::CheckWarmThroughput(*g.warm_throughput, r.billing_mode.value_or(BillingMode::kProvisioned),
+                                                       g.provisioned_throughput, {}, engine::SettingsCall::kCreate, region, g.index_name));
       if (!index_names.insert(g.index_name).second)
         return errors::Invalid("Duplicate index name: " + g.index_name);
       use(g.key_schema);
@@ -208,6 +211,9 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
   if (r.on_demand_throughput)
     LD_RETURN_IF_ERROR(engine::CheckOnDemandThroughput(*r.on_demand_throughput, r.billing_mode.value_or(BillingMode::kProvisioned),
                                                        engine::SettingsCall::kCreate, db.options.region));
+  if (r.warm_throughput)
+    LD_RETURN_IF_ERROR(engine::CheckWarmThroughput(*r.warm_throughput, r.billing_mode.value_or(BillingMode::kProvisioned),
+                                                   r.provisioned_throughput, {}, engine::SettingsCall::kCreate, db.options.region));
   if (r.tags) {
     LD_RETURN_IF_ERROR(engine::CheckTagsToSet(*r.tags));
     LD_RETURN_IF_ERROR(engine::CheckTagSet(*r.tags));
@@ -239,6 +245,7 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
     i.projection = p;
     i.throughput = tp;
     i.on_demand_throughput = od;
+    if (global) i.warm = engine::DefaultWarm(t.billing_mode, tp);
     i.arn = t.arn + "/index/" + i.name;
     t.indexes.push_back(std::move(i));
   };
@@ -254,6 +261,13 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
   if (r.sse_specification) engine::ApplySse(db, *r.sse_specification, t);
   t.table_class = r.table_class;
   t.on_demand_throughput = r.on_demand_throughput;
+  t.warm = engine::DefaultWarm(t.billing_mode, t.throughput);
+  if (r.warm_throughput) t.warm = engine::WarmAfter(t.warm, *r.warm_throughput);
+  if (r.global_secondary_indexes)
+    for (const auto& g : *r.global_secondary_indexes)
+      if (g.warm_throughput)
+        for (auto& i : t.indexes)
+          if (i.global && i.name == g.index_name) i.warm = engine::WarmAfter(i.warm, *g.warm_throughput);
 
   LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
   LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, t));
@@ -262,6 +276,18 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
   // the next DescribeTable says ACTIVE (the boto3 waiter's first poll succeeds).
   d.table_status = TableStatus::kCreating;
   for (auto& g : d.global_secondary_indexes) g.index_status = IndexStatus::kCreating;
+  // Warm throughput is in the answer only where it was asked for, on its way (UPDATING).
+  auto asked = [](std::optional<WarmThroughputDescription>& w, bool given) {
+    if (!given) w.reset();
+    else if (w) w->updating = true;
+  };
+  asked(d.warm_throughput, r.warm_throughput.has_value());
+  for (auto& g : d.global_secondary_indexes) {
+    bool given = false;
+    if (r.global_secondary_indexes)
+      for (const auto& rg : *r.global_secondary_indexes) given |= rg.index_name == g.index_name && rg.warm_throughput.has_value();
+    asked(g.warm_throughput, given);
+  }
   return CreateTableResponse{std::move(d)};
 }
 

@@ -86,6 +86,41 @@ void MergeOnDemandThroughput(const OnDemandThroughput& o, std::optional<OnDemand
   }
 }
 
+Status CheckWarmThroughput(const WarmThroughput& w, BillingMode mode, const std::optional<ProvisionedThroughput>& throughput,
+                           const WarmUnits& current, SettingsCall call, std::string_view region, std::string_view index) {
+  const std::string of = index.empty() ? "table" : fmt::format("index {}", index);
+  const std::optional<int64_t>* asked[] = {&w.read_units_per_second, &w.write_units_per_second};
+  for (int k = 0; k < 2; ++k) {
+    if (!asked[k]->has_value()) continue;
+    const int64_t units = **asked[k];
+    const char* kind = k == 0 ? "Read" : "Write";
+    if (call == SettingsCall::kUpdate) {
+      if (units < (k == 0 ? current.read : current.write))
+        return errors::Invalid(fmt::format(
+            "Requested {}UnitsPerSecond for WarmThroughput for {} is lower than current WarmThroughput, decreasing WarmThroughput is not supported",
+            kind, of));
+    } else if (mode == BillingMode::kPayPerRequest || !throughput) {
+      if (units < (k == 0 ? kOnDemandWarm.read : kOnDemandWarm.write))
+        return errors::Invalid(fmt::format(
+            "Requested {}UnitsPerSecond for WarmThroughput for {} is lower than initial throughput for OnDemand. See: "
+            "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html#on-demand-capacity-mode-initial",
+            kind, of));
+    } else if (units < (k == 0 ? throughput->read_capacity_units : throughput->write_capacity_units)) {
+      return errors::Invalid(fmt::format(
+          "Requested {}UnitsPerSecond for WarmThroughput for {} is lower than {}CapacityUnits of ProvisionedThroughput", kind, of, kind));
+    }
+    if (units > kMaxCapacityUnits)
+      return LimitExceeded(fmt::format(
+          "Subscriber limit exceeded: Requested {}UnitsPerSecond for WarmThroughput for {} exceeds TableMax{}CapacityUnits of the account in region {}",
+          kind, of, kind, region));
+  }
+  return OkStatus();
+}
+
+WarmUnits WarmAfter(const WarmUnits& current, const WarmThroughput& w) {
+  return {w.read_units_per_second.value_or(current.read), w.write_units_per_second.value_or(current.write)};
+}
+
 Status CheckSse(const SSESpecification& sse) {
   if (sse.enabled == false) {
     if (sse.sse_type) return errors::Invalid("SSEType can not be specified if Enabled is false");

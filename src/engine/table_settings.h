@@ -32,6 +32,15 @@ Status CheckOnDemandThroughput(const OnDemandThroughput& o, BillingMode mode, Se
 // Applies UpdateTable's caps to the table's: each one given replaces the old, -1 removes it.
 void MergeOnDemandThroughput(const OnDemandThroughput& o, std::optional<OnDemandThroughput>* table);
 
+// WarmThroughput asked of a table (`index` "") or index billed by `mode` with capacity
+// `throughput`, warm at `current` now: CreateTable refuses less than an on-demand start
+// (12,000 / 4,000) or a provisioned capacity, UpdateTable less than now; above the per-table
+// maximum is LimitExceededException.
+Status CheckWarmThroughput(const WarmThroughput& w, BillingMode mode, const std::optional<ProvisionedThroughput>& throughput,
+                           const WarmUnits& current, SettingsCall call, std::string_view region, std::string_view index = "");
+// The warm throughput once `w` is applied to `current` (a member left out keeps its value).
+WarmUnits WarmAfter(const WarmUnits& current, const WarmThroughput& w);
+
 // SSESpecification's rules: SSEType and KMSMasterKeyId only with encryption on, KMS the only
 // type, a key only with SSEType KMS.
 Status CheckSse(const SSESpecification& sse);

@@ -81,24 +81,26 @@ bool HasIndexUpdates(const UpdateTableRequest& r) {
 Status CheckUpdateRequest(const UpdateTableRequest& r, std::string_view region) {
   const bool gsi_updates = HasIndexUpdates(r);
   if (!r.billing_mode && !r.provisioned_throughput && !gsi_updates && !r.stream_specification &&
-      !r.deletion_protection_enabled && !r.sse_specification && !r.table_class && !r.on_demand_throughput)
+      !r.deletion_protection_enabled && !r.sse_specification && !r.table_class && !r.on_demand_throughput && !r.warm_throughput)
     return ValidationError(
         "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, "
         "SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, "
         "DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required");
   if (r.sse_specification) {
     if (r.billing_mode || r.provisioned_throughput || gsi_updates || r.stream_specification ||
-        r.deletion_protection_enabled || r.table_class || r.on_demand_throughput)
+        r.deletion_protection_enabled || r.table_class || r.on_demand_throughput || r.warm_throughput)
       return errors::Invalid("Server-Side Encryption modification must be the only operation in the request");
     LD_RETURN_IF_ERROR(engine::CheckSse(*r.sse_specification));
   }
   // Changes DynamoDB makes one kind at a time (in its order of precedence).
   if (r.table_class && (r.billing_mode || r.provisioned_throughput || gsi_updates || r.stream_specification ||
-                        r.deletion_protection_enabled || r.on_demand_throughput))
+                        r.deletion_protection_enabled || r.on_demand_throughput || r.warm_throughput))
     return errors::Invalid("TableClass modification must be the only operation in the request");
   if (r.deletion_protection_enabled && (r.billing_mode || r.provisioned_throughput || gsi_updates || r.stream_specification ||
-                                        r.on_demand_throughput))
+                                        r.on_demand_throughput || r.warm_throughput))
     return errors::Invalid("DeletionProtection modification must be the only operation in the request");
+  if (r.warm_throughput && (r.billing_mode || r.provisioned_throughput || gsi_updates || r.stream_specification || r.on_demand_throughput))
+    return errors::Invalid("WarmThroughput must be the only operation in the request");
   if (r.on_demand_throughput && (r.provisioned_throughput || gsi_updates || r.stream_specification))
     return errors::Invalid("OnDemandThroughput can only be combined with BillingMode in an UpdateTable request");
   if (r.provisioned_throughput && r.stream_specification)
@@ -160,9 +162,20 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
       t.last_pay_per_request_time = db.NowSeconds();
       t.throughput = {};
       for (auto& i : t.indexes) i.throughput.reset();
+      engine::RaiseWarm(&t.warm, engine::kOnDemandWarm);
+      for (auto& i : t.indexes)
+        if (i.global) engine::RaiseWarm(&i.warm, engine::kOnDemandWarm);
     }
   }
-  if (r.provisioned_throughput) t.throughput = *r.provisioned_throughput;
+  if (r.provisioned_throughput) {
+    t.throughput = *r.provisioned_throughput;
+    engine::RaiseWarm(&t.warm, engine::DefaultWarm(mode, t.throughput));
+  }
+  if (r.warm_throughput) {
+    LD_RETURN_IF_ERROR(engine::CheckWarmThroughput(*r.warm_throughput, mode, t.throughput, t.warm, engine::SettingsCall::kUpdate,
+                                                   db.options.region));
+    t.warm = engine::WarmAfter(t.warm, *r.warm_throughput);
+  }
   if (r.on_demand_throughput)
     LD_RETURN_IF_ERROR(engine::CheckOnDemandThroughput(*r.on_demand_throughput, mode, engine::SettingsCall::kUpdate, db.options.region));
 
@@ -203,6 +216,9 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
         if (g.on_demand_throughput)
           LD_RETURN_IF_ERROR(engine::CheckOnDemandThroughput(*g.on_demand_throughput, t.billing_mode, engine::SettingsCall::kCreate,
                                                              db.options.region, g.index_name));
+        if (g.warm_throughput)
+          LD_RETURN_IF_ERROR(engine::CheckWarmThroughput(*g.warm_throughput, t.billing_mode, g.provisioned_throughput, {},
+                                                         engine::SettingsCall::kCreate, db.options.region, g.index_name));
         IndexMeta i;
         i.name = g.index_name;
         i.global = true;
@@ -212,6 +228,8 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
         i.projection = g.projection;
         i.throughput = g.provisioned_throughput;
         i.on_demand_throughput = g.on_demand_throughput;
+        i.warm = engine::DefaultWarm(t.billing_mode, g.provisioned_throughput);
+        if (g.warm_throughput) i.warm = engine::WarmAfter(i.warm, *g.warm_throughput);
         i.arn = t.arn + "/index/" + i.name;
         t.indexes.push_back(i);
         LD_RETURN_IF_ERROR(Backfill(db, txn, t, t.indexes.back()));
@@ -235,7 +253,8 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
           return i.global && i.name == *u.update_index_name;
         });
         if (it == t.indexes.end()) return UnknownIndex(*u.update_index_name, t.name);
-        if (t.billing_mode == BillingMode::kPayPerRequest && (u.update_provisioned_throughput || !u.update_on_demand_throughput))
+        if (t.billing_mode == BillingMode::kPayPerRequest &&
+            (u.update_provisioned_throughput || (!u.update_on_demand_throughput && !u.update_warm_throughput)))
           return errors::Invalid(fmt::format(
               "The only Updates for index: {} when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput", it->name));
         if (const auto& od = u.update_on_demand_throughput) {
@@ -246,6 +265,12 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
           LD_RETURN_IF_ERROR(engine::CheckThroughput(*pt, db.options.region, it->name));
           if (it->throughput) LD_RETURN_IF_ERROR(ThroughputChanges(*it->throughput, *pt, "the index " + it->name, "index " + it->name));
           it->throughput = pt;
+          engine::RaiseWarm(&it->warm, engine::DefaultWarm(t.billing_mode, pt));
+        }
+        if (const auto& w = u.update_warm_throughput) {
+          LD_RETURN_IF_ERROR(engine::CheckWarmThroughput(*w, t.billing_mode, it->throughput, it->warm, engine::SettingsCall::kUpdate,
+                                                         db.options.region, it->name));
+          it->warm = engine::WarmAfter(it->warm, *w);
         }
       }
     }
@@ -304,8 +329,15 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
     d.provisioned_throughput.read_capacity_units = current->throughput.read_capacity_units;
     d.provisioned_throughput.write_capacity_units = current->throughput.write_capacity_units;
   }
+  if (r.warm_throughput && d.warm_throughput)
+    *d.warm_throughput = WarmThroughputDescription{current->warm.read, current->warm.write, true};
   if (gsi_updates)
     for (const auto& u : *r.global_secondary_index_updates) {
+      if (u.update_index_name && u.update_warm_throughput)
+        if (const IndexMeta* before = current->FindIndex(*u.update_index_name))
+          for (auto& g : d.global_secondary_indexes)
+            if (g.index_name == before->name && g.warm_throughput)
+              *g.warm_throughput = WarmThroughputDescription{before->warm.read, before->warm.write, true};
       if (!u.update_index_name || !u.update_provisioned_throughput) continue;
       const IndexMeta* before = current->FindIndex(*u.update_index_name);
       for (auto& g : d.global_secondary_indexes)

@@ -82,7 +82,14 @@ std::optional<OnDemandThroughput> OnDemand(Reader& r, const char* member) {
   return OnDemandThroughput{e.Long("MaxReadRequestUnits"), e.Long("MaxWriteRequestUnits")};
 }
 
-// SSESpecification, TableClass and OnDemandThroughput: CreateTable's and UpdateTable's alike.
+std::optional<WarmThroughput> Warm(Reader& r, const char* member) {
+  if (!r.Has(member)) return std::nullopt;
+  Reader e = r.Child(member);
+  return WarmThroughput{e.Long("ReadUnitsPerSecond"), e.Long("WriteUnitsPerSecond")};
+}
+
+// SSESpecification, TableClass, OnDemandThroughput and WarmThroughput: CreateTable's and
+// UpdateTable's alike.
 template <class Request>
 void TableSettings(Reader& r, Request* q) {
   q->sse_specification = Sse(r, "SSESpecification");
@@ -95,6 +102,7 @@ void TableSettings(Reader& r, Request* q) {
       ThrowValidation("Invalid table-class parameter provided. Please try again with a valid table-class value: " + std::string(kTableClassSet) + ".");
   }
   q->on_demand_throughput = OnDemand(r, "OnDemandThroughput");
+  q->warm_throughput = Warm(r, "WarmThroughput");
 }
 
 // A PartiQL statement's Parameters: a list of AttributeValues.
@@ -278,6 +286,7 @@ CreateTableRequest ParseCreateTable(const json& j) {
       g.projection = ParseProjection(e);
       g.provisioned_throughput = Throughput(e);
       g.on_demand_throughput = OnDemand(e, "OnDemandThroughput");
+      g.warm_throughput = Warm(e, "WarmThroughput");
       q.global_secondary_indexes->push_back(std::move(g));
     });
   }
@@ -606,6 +615,7 @@ UpdateTableRequest ParseUpdateTable(const json& j) {
         g.projection = ParseProjection(c);
         g.provisioned_throughput = Throughput(c);
         g.on_demand_throughput = OnDemand(c, "OnDemandThroughput");
+        g.warm_throughput = Warm(c, "WarmThroughput");
         u.create = std::move(g);
       }
       if (e.Has("Delete")) u.delete_index_name = e.Child("Delete").RequiredString("IndexName");
@@ -614,6 +624,7 @@ UpdateTableRequest ParseUpdateTable(const json& j) {
         u.update_index_name = c.RequiredString("IndexName");
         u.update_provisioned_throughput = Throughput(c);
         u.update_on_demand_throughput = OnDemand(c, "OnDemandThroughput");
+        u.update_warm_throughput = Warm(c, "WarmThroughput");
       }
       q.global_secondary_index_updates->push_back(std::move(u));
     });

@@ -50,6 +50,11 @@ json PlainThroughputJson(const ProvisionedThroughput& t) {
   return {{"ReadCapacityUnits", t.read_capacity_units}, {"WriteCapacityUnits", t.write_capacity_units}};
 }
 
+json WarmJson(const WarmThroughputDescription& w) {
+  return {{"ReadUnitsPerSecond", w.read_units_per_second}, {"WriteUnitsPerSecond", w.write_units_per_second},
+          {"Status", w.updating ? "UPDATING" : "ACTIVE"}};
+}
+
 json OnDemandJson(const OnDemandThroughput& od) {
   json t = json::object();
   if (od.max_read_request_units) t["MaxReadRequestUnits"] = *od.max_read_request_units;
@@ -164,6 +169,7 @@ json ToJson(const TableDescription& d) {
       if (g.backfilling) gj["Backfilling"] = *g.backfilling;
       if (g.provisioned_throughput) gj["ProvisionedThroughput"] = ThroughputJson(*g.provisioned_throughput);
       if (g.on_demand_throughput) gj["OnDemandThroughput"] = OnDemandJson(*g.on_demand_throughput);
+      if (g.warm_throughput) gj["WarmThroughput"] = WarmJson(*g.warm_throughput);
       a.push_back(gj);
     }
     o["GlobalSecondaryIndexes"] = a;
@@ -179,6 +185,7 @@ json ToJson(const TableDescription& d) {
   if (d.sse_description) o["SSEDescription"] = SseJson(*d.sse_description);
   if (d.table_class) o["TableClassSummary"] = {{"TableClass", ToString(*d.table_class)}};
   if (d.on_demand_throughput) o["OnDemandThroughput"] = OnDemandJson(*d.on_demand_throughput);
+  if (d.warm_throughput) o["WarmThroughput"] = WarmJson(*d.warm_throughput);
   if (const auto& rs = d.restore_summary) {
     json s = {{"SourceTableArn", rs->source_table_arn}, {"RestoreDateTime", rs->restore_date_time},
               {"RestoreInProgress", rs->restore_in_progress}};

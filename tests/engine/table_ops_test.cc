@@ -140,6 +140,7 @@ TEST_CASE("encryption, table class and on-demand limits are described back as gi
     schema.global_secondary_indexes->front().provisioned_throughput.reset();
     schema.on_demand_throughput = OnDemandThroughput{100, std::nullopt};
     schema.global_secondary_indexes->front().on_demand_throughput = OnDemandThroughput{std::nullopt, 30};
+    schema.warm_throughput = WarmThroughput{13000, std::nullopt};
     auto created = Must(db->CreateTable(schema)).table_description;
     REQUIRE(created.sse_description);
     CHECK(created.sse_description->status == "ENABLED");
@@ -162,6 +163,8 @@ TEST_CASE("encryption, table class and on-demand limits are described back as gi
   CHECK(d.table_class == TableClass::kStandardInfrequentAccess);
   CHECK(d.on_demand_throughput == OnDemandThroughput{100, std::nullopt});
   CHECK(d.global_secondary_indexes.at(0).on_demand_throughput == OnDemandThroughput{std::nullopt, 30});
+  CHECK(d.warm_throughput == WarmThroughputDescription{13000, 4000, false});
+  CHECK(d.global_secondary_indexes.at(0).warm_throughput == WarmThroughputDescription{12000, 4000, false});
   // UpdateTable changes them: the class, a limit merged in, encryption off (a request of its
   // own, as DynamoDB wants it), then on with a key.
   UpdateTableRequest u;

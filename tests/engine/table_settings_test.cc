@@ -394,3 +394,86 @@ TEST_CASE("an index's own on-demand caps: kept, described, updated, checked, dro
   to_provisioned.global_secondary_index_updates = std::vector{throughput};
   CHECK(!Must(db->UpdateTable(to_provisioned)).table_description.global_secondary_indexes.at(0).on_demand_throughput);
 }
+
+TEST_CASE("warm throughput: described for every table and index, from DynamoDB's starting points, raised and never lowered") {
+  auto db = OpenTestDb();
+  const auto created = Must(db->CreateTable(OnDemandSchema())).table_description;
+  CHECK(!created.warm_throughput);  // CreateTable's answer has it only when it was asked for
+  CHECK(!created.global_secondary_indexes.at(0).warm_throughput);
+  auto warm = [&](const std::string& table) { return Must(db->DescribeTable({table})).table.warm_throughput; };
+  auto index_warm = [&](const std::string& table) { return Must(db->DescribeTable({table})).table.global_secondary_indexes.at(0).warm_throughput; };
+  CHECK(warm("on-demand") == WarmThroughputDescription{12000, 4000, false});
+  CHECK(index_warm("on-demand") == WarmThroughputDescription{12000, 4000, false});
+  Must(db->CreateTable(CruddurMessagesSchema(false)));
+  CHECK(warm("cruddur-messages") == WarmThroughputDescription{5, 5, false});  // a provisioned table: its capacity
+
+  // Capacity raises it; a decrease leaves it; on-demand raises it to its start, for good.
+  UpdateTableRequest u = Update();
+  u.provisioned_throughput = ProvisionedThroughput{50, 6};
+  Must(db->UpdateTable(u));
+  u.provisioned_throughput = ProvisionedThroughput{2, 2};
+  Must(db->UpdateTable(u));
+  CHECK(warm("cruddur-messages") == WarmThroughputDescription{50, 6, false});
+  UpdateTableRequest to_on_demand = Update();
+  to_on_demand.billing_mode = BillingMode::kPayPerRequest;
+  Must(db->UpdateTable(to_on_demand));
+  CHECK(warm("cruddur-messages") == WarmThroughputDescription{12000, 4000, false});
+
+  // Asked for: the answer shows the change under way, the table then has it.
+  UpdateTableRequest raise = Update("on-demand");
+  raise.warm_throughput = WarmThroughput{15000, std::nullopt};
+  CHECK(Must(db->UpdateTable(raise)).table_description.warm_throughput == WarmThroughputDescription{12000, 4000, true});
+  CHECK(warm("on-demand") == WarmThroughputDescription{15000, 4000, false});
+  raise.warm_throughput = WarmThroughput{14000, std::nullopt};
+  CHECK(MustFail(db->UpdateTable(raise)).message ==
+        "One or more parameter values were invalid: Requested ReadUnitsPerSecond for WarmThroughput for table is lower than current "
+        "WarmThroughput, decreasing WarmThroughput is not supported");
+  raise.warm_throughput = WarmThroughput{15000, 5000};
+  raise.deletion_protection_enabled = true;
+  CHECK(MustFail(db->UpdateTable(raise)).message ==
+        "One or more parameter values were invalid: DeletionProtection modification must be the only operation in the request");
+  raise.deletion_protection_enabled.reset();
+  raise.on_demand_throughput = OnDemandThroughput{100, std::nullopt};
+  CHECK(MustFail(db->UpdateTable(raise)).message ==
+        "One or more parameter values were invalid: WarmThroughput must be the only operation in the request");
+
+  UpdateTableRequest index = Update("on-demand");
+  GlobalSecondaryIndexUpdate g;
+  g.update_index_name = "message-group-sk-index";
+  g.update_warm_throughput = WarmThroughput{std::nullopt, 4500};
+  index.global_secondary_index_updates = std::vector{g};
+  CHECK(Must(db->UpdateTable(index)).table_description.global_secondary_indexes.at(0).warm_throughput ==
+        WarmThroughputDescription{12000, 4000, true});
+  CHECK(index_warm("on-demand") == WarmThroughputDescription{12000, 4500, false});
+  index.global_secondary_index_updates->front().update_warm_throughput = WarmThroughput{std::nullopt, 10};
+  CHECK(MustFail(db->UpdateTable(index)).message ==
+        "One or more parameter values were invalid: Requested WriteUnitsPerSecond for WarmThroughput for index message-group-sk-index is "
+        "lower than current WarmThroughput, decreasing WarmThroughput is not supported");
+}
+
+TEST_CASE("warm throughput asked for at CreateTable: at least the start, within the maximum, answered UPDATING") {
+  auto db = OpenTestDb();
+  auto schema = OnDemandSchema();
+  schema.warm_throughput = WarmThroughput{100, std::nullopt};
+  CHECK(MustFail(db->CreateTable(schema)).message ==
+        "One or more parameter values were invalid: Requested ReadUnitsPerSecond for WarmThroughput for table is lower than initial "
+        "throughput for OnDemand. See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html#on-demand-capacity-mode-initial");
+  schema.warm_throughput = WarmThroughput{50000, std::nullopt};
+  CHECK(MustFail(db->CreateTable(schema)).code == ErrorCode::kLimitExceeded);
+  schema.warm_throughput = WarmThroughput{12001, std::nullopt};
+  schema.global_secondary_indexes->front().warm_throughput = WarmThroughput{std::nullopt, 4001};
+  const auto created = Must(db->CreateTable(schema)).table_description;
+  CHECK(created.warm_throughput == WarmThroughputDescription{12001, 4000, true});
+  CHECK(created.global_secondary_indexes.at(0).warm_throughput == WarmThroughputDescription{12000, 4001, true});
+  CHECK(Must(db->DescribeTable({"on-demand"})).table.warm_throughput == WarmThroughputDescription{12001, 4000, false});
+
+  auto provisioned = CruddurMessagesSchema(false);
+  provisioned.provisioned_throughput = ProvisionedThroughput{10, 10};
+  provisioned.warm_throughput = WarmThroughput{5, 5};
+  CHECK(MustFail(db->CreateTable(provisioned)).message ==
+        "One or more parameter values were invalid: Requested ReadUnitsPerSecond for WarmThroughput for table is lower than "
+        "ReadCapacityUnits of ProvisionedThroughput");
+  provisioned.warm_throughput = WarmThroughput{100, 100};
+  Must(db->CreateTable(provisioned));
+  CHECK(Must(db->DescribeTable({"cruddur-messages"})).table.warm_throughput == WarmThroughputDescription{100, 100, false});
+}

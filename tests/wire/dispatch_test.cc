@@ -283,3 +283,14 @@ TEST_CASE("an index's OnDemandThroughput is read from CreateTable and UpdateTabl
   CHECK(json::parse(described.body)["Table"]["GlobalSecondaryIndexes"][0]["OnDemandThroughput"] ==
         json{{"MaxReadRequestUnits", 50}, {"MaxWriteRequestUnits", 70}});
 }
+
+TEST_CASE("WarmThroughput over JSON: read from UpdateTable, described with its Status for the table and its indexes") {
+  auto db = OneTable();
+  auto describe = [&] { return json::parse(wire::Dispatch(*db, "DynamoDB_20120810.DescribeTable", R"({"TableName":"tbl"})").body)["Table"]; };
+  CHECK(describe()["WarmThroughput"] == json{{"ReadUnitsPerSecond", 12000}, {"WriteUnitsPerSecond", 4000}, {"Status", "ACTIVE"}});
+  auto update = wire::Dispatch(*db, "DynamoDB_20120810.UpdateTable",
+                               R"({"TableName":"tbl","WarmThroughput":{"ReadUnitsPerSecond":13000}})");
+  REQUIRE(update.http_status == 200);
+  CHECK(json::parse(update.body)["TableDescription"]["WarmThroughput"]["Status"] == "UPDATING");
+  CHECK(describe()["WarmThroughput"] == json{{"ReadUnitsPerSecond", 13000}, {"WriteUnitsPerSecond", 4000}, {"Status", "ACTIVE"}});
+}
