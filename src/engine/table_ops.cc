@@ -74,6 +74,7 @@ Status ValidateCreateTable(const CreateTableRequest& r, std::string_view region)
     for (std::size_t i = 0; i < r.global_secondary_indexes->size(); ++i)
       CheckName((*r.global_secondary_indexes)[i].index_name,
                 fmt::format("globalSecondaryIndexes.{}.member.indexName", i + 1), &failures);
+  if (r.provisioned_throughput) engine::ThroughputConstraints(*r.provisioned_throughput, &failures);
   if (!failures.empty()) return ConstraintError(failures);
 
   const bool pay_per_request = r.billing_mode == BillingMode::kPayPerRequest;

@@ -15,12 +15,16 @@ Error LimitExceeded(std::string message) { return Error{ErrorCode::kLimitExceede
 
 }  // namespace
 
+void ThroughputConstraints(const ProvisionedThroughput& t, std::vector<std::string>* failures) {
+  if (t.write_capacity_units < 1)
+    failures->push_back(fmt::format("Value '{}' at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1", t.write_capacity_units));
+  if (t.read_capacity_units < 1)
+    failures->push_back(fmt::format("Value '{}' at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1", t.read_capacity_units));
+}
+
 Status CheckThroughput(const ProvisionedThroughput& t, std::string_view region, std::string_view index) {
   std::vector<std::string> failures;
-  if (t.write_capacity_units < 1)
-    failures.push_back(fmt::format("Value '{}' at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1", t.write_capacity_units));
-  if (t.read_capacity_units < 1)
-    failures.push_back(fmt::format("Value '{}' at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1", t.read_capacity_units));
+  ThroughputConstraints(t, &failures);
   if (!failures.empty()) return errors::ConstraintError(failures);
   if (t.read_capacity_units > 1000000000000)
     return ValidationError(fmt::format("Given value {} for ReadCapacityUnits is out of bounds", t.read_capacity_units));

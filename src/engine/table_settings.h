@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/database_impl.h"
 
@@ -18,6 +19,9 @@ inline constexpr int64_t kMaxCapacityUnits = 40000;
 // most 10^12, then at most the per-table maximum (LimitExceededException, read before
 // write). `index`: the GSI whose throughput it is, or "" for the table's.
 Status CheckThroughput(const ProvisionedThroughput& t, std::string_view region, std::string_view index = "");
+// The constraint failures alone, added to a request's others (a member below 1 is a shape
+// error, found before any rule about billing modes).
+void ThroughputConstraints(const ProvisionedThroughput& t, std::vector<std::string>* failures);
 
 // Which request carries the setting: CreateTable and UpdateTable word some rules differently.
 enum class SettingsCall { kCreate, kUpdate };

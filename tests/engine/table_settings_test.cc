@@ -477,3 +477,16 @@ TEST_CASE("warm throughput asked for at CreateTable: at least the start, within 
   Must(db->CreateTable(provisioned));
   CHECK(Must(db->DescribeTable({"cruddur-messages"})).table.warm_throughput == WarmThroughputDescription{100, 100, false});
 }
+
+TEST_CASE("a throughput member below 1 is a shape error, found before the billing mode's rules") {
+  auto db = OpenTestDb();
+  auto schema = OnDemandSchema();
+  schema.provisioned_throughput = ProvisionedThroughput{0, 0};
+  CHECK(MustFail(db->CreateTable(schema)).message ==
+        "2 validation errors detected: Value '0' at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1; Value '0' at 'provisionedThroughput.readCapacityUnits' failed to "
+        "satisfy constraint: Member must have value greater than or equal to 1");
+  schema.provisioned_throughput = ProvisionedThroughput{1, 1};  // well-formed: the billing mode's rule
+  CHECK(MustFail(db->CreateTable(schema)).message ==
+        "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+}
