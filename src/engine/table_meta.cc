@@ -51,6 +51,36 @@ KeyShape ShapeOf(const std::vector<KeySchemaElement>& schema,
 
 namespace {
 
+IndexMeta& AddIndex(TableMeta& t, const std::string& name, bool global, const std::vector<KeySchemaElement>& ks,
+                    const Projection& p) {
+  IndexMeta& i = t.indexes.emplace_back();
+  i.name = name;
+  i.global = global;
+  i.number = t.next_index_number++;
+  i.key_schema = ks;
+  i.key = ShapeOf(ks, t.attribute_definitions);
+  i.projection = p;
+  i.arn = t.arn + "/index/" + i.name;
+  return i;
+}
+
+}  // namespace
+
+IndexMeta& AddGlobalIndex(TableMeta& t, const GlobalSecondaryIndex& g) {
+  IndexMeta& i = AddIndex(t, g.index_name, true, g.key_schema, g.projection);
+  i.throughput = g.provisioned_throughput;
+  i.on_demand_throughput = g.on_demand_throughput;
+  i.warm = DefaultWarm(t.billing_mode, g.provisioned_throughput);
+  if (g.warm_throughput) i.warm = WarmAfter(i.warm, *g.warm_throughput);
+  return i;
+}
+
+IndexMeta& AddLocalIndex(TableMeta& t, const LocalSecondaryIndex& l) {
+  return AddIndex(t, l.index_name, false, l.key_schema, l.projection);
+}
+
+namespace {
+
 json KeySchemaJson(const std::vector<KeySchemaElement>& ks) {
   json a = json::array();
   for (const auto& e : ks) a.push_back({{"n", e.attribute_name}, {"h", e.key_type == KeyType::kHash}});

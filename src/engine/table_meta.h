@@ -39,6 +39,10 @@ inline WarmUnits DefaultWarm(BillingMode mode, const std::optional<ProvisionedTh
   if (mode == BillingMode::kPayPerRequest || !throughput) return kOnDemandWarm;
   return {throughput->read_capacity_units, throughput->write_capacity_units};
 }
+// The warm throughput once `w` is applied to `current` (a member left out keeps its value).
+inline WarmUnits WarmAfter(const WarmUnits& current, const WarmThroughput& w) {
+  return {w.read_units_per_second.value_or(current.read), w.write_units_per_second.value_or(current.write)};
+}
 // `w` raised to at least `floor`.
 inline void RaiseWarm(WarmUnits* w, const WarmUnits& floor) {
   w->read = std::max(w->read, floor.read);
@@ -120,5 +124,10 @@ std::optional<TableMeta> ParseTableMeta(std::string_view text);
 ScalarAttributeType TypeOf(const std::vector<AttributeDefinition>& defs, const std::string& name);
 KeyShape ShapeOf(const std::vector<KeySchemaElement>& schema,
                  const std::vector<AttributeDefinition>& defs);
+
+// Adds an index as CreateTable or UpdateTable asks for it: its keyspace number (never reused),
+// key shape, ARN and, for a global one, its capacity settings and starting warm throughput.
+IndexMeta& AddGlobalIndex(TableMeta& t, const GlobalSecondaryIndex& g);
+IndexMeta& AddLocalIndex(TableMeta& t, const LocalSecondaryIndex& l);
 
 }  // namespace localdynamo::engine

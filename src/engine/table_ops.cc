@@ -235,26 +235,10 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
   } else {
     t.throughput = *r.provisioned_throughput;
   }
-  auto add_index = [&](std::string name, bool global, const std::vector<KeySchemaElement>& ks,
-                       const Projection& p, std::optional<ProvisionedThroughput> tp, std::optional<OnDemandThroughput> od) {
-    IndexMeta i;
-    i.name = std::move(name);
-    i.global = global;
-    i.number = t.next_index_number++;
-    i.key_schema = ks;
-    i.key = ShapeOf(ks, t.attribute_definitions);
-    i.projection = p;
-    i.throughput = tp;
-    i.on_demand_throughput = od;
-    if (global) i.warm = engine::DefaultWarm(t.billing_mode, tp);
-    i.arn = t.arn + "/index/" + i.name;
-    t.indexes.push_back(std::move(i));
-  };
   if (r.local_secondary_indexes)
-    for (const auto& l : *r.local_secondary_indexes) add_index(l.index_name, false, l.key_schema, l.projection, std::nullopt, std::nullopt);
+    for (const auto& l : *r.local_secondary_indexes) engine::AddLocalIndex(t, l);
   if (r.global_secondary_indexes)
-    for (const auto& g : *r.global_secondary_indexes)
-      add_index(g.index_name, true, g.key_schema, g.projection, g.provisioned_throughput, g.on_demand_throughput);
+    for (const auto& g : *r.global_secondary_indexes) engine::AddGlobalIndex(t, g);
   if (r.stream_specification && r.stream_specification->stream_enabled)
     LD_RETURN_IF_ERROR(engine::EnableStream(db, txn, t, *r.stream_specification->stream_view_type));
   t.deletion_protection = r.deletion_protection_enabled.value_or(false);
@@ -264,11 +248,6 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
   t.on_demand_throughput = r.on_demand_throughput;
   t.warm = engine::DefaultWarm(t.billing_mode, t.throughput);
   if (r.warm_throughput) t.warm = engine::WarmAfter(t.warm, *r.warm_throughput);
-  if (r.global_secondary_indexes)
-    for (const auto& g : *r.global_secondary_indexes)
-      if (g.warm_throughput)
-        for (auto& i : t.indexes)
-          if (i.global && i.name == g.index_name) i.warm = engine::WarmAfter(i.warm, *g.warm_throughput);
 
   LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
   LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, t));

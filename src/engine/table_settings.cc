@@ -121,10 +121,6 @@ Status CheckWarmThroughput(const WarmThroughput& w, BillingMode mode, const std:
   return OkStatus();
 }
 
-WarmUnits WarmAfter(const WarmUnits& current, const WarmThroughput& w) {
-  return {w.read_units_per_second.value_or(current.read), w.write_units_per_second.value_or(current.write)};
-}
-
 Status CheckSse(const SSESpecification& sse) {
   if (sse.enabled == false) {
     if (sse.sse_type) return errors::Invalid("SSEType can not be specified if Enabled is false");

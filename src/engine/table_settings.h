@@ -42,8 +42,6 @@ void MergeOnDemandThroughput(const OnDemandThroughput& o, std::optional<OnDemand
 // maximum is LimitExceededException.
 Status CheckWarmThroughput(const WarmThroughput& w, BillingMode mode, const std::optional<ProvisionedThroughput>& throughput,
                            const WarmUnits& current, SettingsCall call, std::string_view region, std::string_view index = "");
-// The warm throughput once `w` is applied to `current` (a member left out keeps its value).
-WarmUnits WarmAfter(const WarmUnits& current, const WarmThroughput& w);
 
 // SSESpecification's rules: SSEType and KMSMasterKeyId only with encryption on, KMS the only
 // type, a key only with SSEType KMS.

@@ -219,21 +219,9 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
         if (g.warm_throughput)
           LD_RETURN_IF_ERROR(engine::CheckWarmThroughput(*g.warm_throughput, t.billing_mode, g.provisioned_throughput, {},
                                                          engine::SettingsCall::kCreate, db.options.region, g.index_name));
-        IndexMeta i;
-        i.name = g.index_name;
-        i.global = true;
-        i.number = t.next_index_number++;
-        i.key_schema = g.key_schema;
-        i.key = engine::ShapeOf(g.key_schema, t.attribute_definitions);
-        i.projection = g.projection;
-        i.throughput = g.provisioned_throughput;
-        i.on_demand_throughput = g.on_demand_throughput;
-        i.warm = engine::DefaultWarm(t.billing_mode, g.provisioned_throughput);
-        if (g.warm_throughput) i.warm = engine::WarmAfter(i.warm, *g.warm_throughput);
-        i.arn = t.arn + "/index/" + i.name;
-        t.indexes.push_back(i);
-        LD_RETURN_IF_ERROR(Backfill(db, txn, t, t.indexes.back()));
+        const IndexMeta& i = engine::AddGlobalIndex(t, g);
         creating.push_back(i.name);
+        LD_RETURN_IF_ERROR(Backfill(db, txn, t, i));
       } else if (u.delete_index_name) {
         if (const IndexMeta* l = t.FindIndex(*u.delete_index_name); l && !l->global)
           return ValidationError("Cannot delete an index that is not a GlobalSecondaryIndex: " + l->name);
