@@ -164,7 +164,12 @@ BackupDescription Describe(const Backup& b, BackupStatus status) {
   SourceTableFeatureDetails& f = out.source_table_feature_details;
   for (const auto& i : t.indexes) {
     if (i.global) {
-      f.global_secondary_indexes.push_back({i.name, i.key_schema, i.projection, i.throughput, i.on_demand_throughput});
+      GlobalSecondaryIndex& g = f.global_secondary_indexes.emplace_back();
+      g.index_name = i.name;
+      g.key_schema = i.key_schema;
+      g.projection = i.projection;
+      g.provisioned_throughput = i.throughput;
+      g.on_demand_throughput = i.on_demand_throughput;
     } else {
       f.local_secondary_indexes.push_back({i.name, i.key_schema, i.projection});
     }

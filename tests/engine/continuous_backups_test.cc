@@ -309,7 +309,7 @@ TEST_CASE("a restore's indexes are the source table's at the time of the restore
   u.table_name = "cruddur-messages";
   u.attribute_definitions = std::vector<AttributeDefinition>{{"user_handle", ScalarAttributeType::kS}};
   GlobalSecondaryIndexUpdate make, drop;
-  make.create = GlobalSecondaryIndex{"by-handle", {{"user_handle", KeyType::kHash}, {"sk", KeyType::kRange}}, {ProjectionType::kAll, {}}, ProvisionedThroughput{5, 5}};
+  make.create = GlobalSecondaryIndex{"by-handle", {{"user_handle", KeyType::kHash}, {"sk", KeyType::kRange}}, {ProjectionType::kAll, {}}, ProvisionedThroughput{5, 5}, std::nullopt, std::nullopt};
   u.global_secondary_index_updates = std::vector<GlobalSecondaryIndexUpdate>{make};
   Must(b.db->UpdateTable(u));
   drop.delete_index_name = "message-group-sk-index";

@@ -32,7 +32,7 @@ UpdateTableRequest Update(std::string table = "cruddur-messages") {
 
 GlobalSecondaryIndexUpdate CreateIndex(std::string name) {
   GlobalSecondaryIndexUpdate g;
-  g.create = GlobalSecondaryIndex{std::move(name), {{"message_group_uuid", KeyType::kHash}}, {ProjectionType::kKeysOnly, {}}, ProvisionedThroughput{1, 1}};
+  g.create = GlobalSecondaryIndex{std::move(name), {{"message_group_uuid", KeyType::kHash}}, {ProjectionType::kKeysOnly, {}}, ProvisionedThroughput{1, 1}, std::nullopt, std::nullopt};
   return g;
 }
 
