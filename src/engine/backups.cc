@@ -266,18 +266,7 @@ Result<TableMeta> RestoreInto(Database::Impl& db, storage::WriteTxn& txn, const 
   TableMeta t = source;
   const BillingMode mode = r.billing_mode_override.value_or(source.billing_mode);
   LD_RETURN_IF_ERROR(ChooseIndexes(r, mode, t));
-  if (const auto& od = r.on_demand_throughput_override) {
-    const std::pair<const char*, const std::optional<int64_t>*> members[] = {
-        {"Read", &od->max_read_request_units}, {"Write", &od->max_write_request_units}};
-    for (const auto& [kind, value] : members) {
-      if (!value->has_value()) continue;
-      if (mode == BillingMode::kProvisioned)
-        return ValidationError(fmt::format(
-            "Invalid Request: Cannot override Max{}RequestUnits for OnDemandThroughput unless BillingModeOverride is PAY_PER_REQUEST", kind));
-      if (**value < 1 || **value > engine::kMaxCapacityUnits)
-        return ValidationError(fmt::format("Invalid Request: Requested Max{}RequestUnits for OnDemandThroughput is outside of valid range", kind));
-    }
-  }
+  if (r.on_demand_throughput_override) LD_RETURN_IF_ERROR(engine::CheckOnDemandOverride(*r.on_demand_throughput_override, mode));
   // Billing and throughput: the source's unless overridden (CheckBillingOverrides keeps the two
   // consistent).
   if (!r.billing_mode_override && t.billing_mode == BillingMode::kPayPerRequest && r.provisioned_throughput_override)

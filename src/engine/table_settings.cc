@@ -1,5 +1,7 @@
 #include "engine/table_settings.h"
 
+#include <array>
+
 #include <fmt/format.h>
 
 #include "engine/errors.h"
@@ -12,6 +14,11 @@ constexpr std::string_view kLimitsAdvice =
     "Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.";
 
 Error LimitExceeded(std::string message) { return Error{ErrorCode::kLimitExceeded, std::move(message), nullptr, {}}; }
+
+// The caps by kind, for messages: "Read" then "Write".
+std::array<std::pair<const char*, const std::optional<int64_t>*>, 2> Caps(const OnDemandThroughput& o) {
+  return {{{"Read", &o.max_read_request_units}, {"Write", &o.max_write_request_units}}};
+}
 
 }  // namespace
 
@@ -44,10 +51,10 @@ Status CheckThroughput(const ProvisionedThroughput& t, std::string_view region, 
   return OkStatus();
 }
 
+
 Status CheckOnDemandThroughput(const OnDemandThroughput& o, BillingMode mode, SettingsCall call, std::string_view region,
                                std::string_view index) {
-  const std::pair<const char*, const std::optional<int64_t>*> members[] = {
-      {"Read", &o.max_read_request_units}, {"Write", &o.max_write_request_units}};
+  const auto members = Caps(o);
   if (mode == BillingMode::kProvisioned) {
     const std::string of = index.empty() ? "" : fmt::format(" for index: {}", index);
     for (const auto& [kind, value] : members)
@@ -68,6 +75,18 @@ Status CheckOnDemandThroughput(const OnDemandThroughput& o, BillingMode mode, Se
       return LimitExceeded(fmt::format(
           "Subscriber limit exceeded: Requested Max{}RequestUnits for OnDemandThroughput for {} exceeds TableMax{}CapacityUnits of the account in region {}",
           kind, of, kind, region));
+  }
+  return OkStatus();
+}
+
+Status CheckOnDemandOverride(const OnDemandThroughput& o, BillingMode mode) {
+  for (const auto& [kind, value] : Caps(o)) {
+    if (!value->has_value()) continue;
+    if (mode == BillingMode::kProvisioned)
+      return ValidationError(fmt::format(
+          "Invalid Request: Cannot override Max{}RequestUnits for OnDemandThroughput unless BillingModeOverride is PAY_PER_REQUEST", kind));
+    if (**value < 1 || **value > kMaxCapacityUnits)
+      return ValidationError(fmt::format("Invalid Request: Requested Max{}RequestUnits for OnDemandThroughput is outside of valid range", kind));
   }
   return OkStatus();
 }

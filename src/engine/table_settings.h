@@ -33,6 +33,10 @@ enum class SettingsCall { kCreate, kUpdate };
 Status CheckOnDemandThroughput(const OnDemandThroughput& o, BillingMode mode, SettingsCall call, std::string_view region,
                                std::string_view index = "");
 
+// A restore's OnDemandThroughputOverride on a table restored with billing mode `mode`: the same
+// rules in the restores' "Invalid Request: ..." texts.
+Status CheckOnDemandOverride(const OnDemandThroughput& o, BillingMode mode);
+
 // Applies UpdateTable's caps to the table's: each one given replaces the old, -1 removes it.
 void MergeOnDemandThroughput(const OnDemandThroughput& o, std::optional<OnDemandThroughput>* table);
 

@@ -460,3 +460,17 @@ TEST_CASE("a backup of an on-demand table lists its index's on-demand caps, and 
   CHECK(d.source_table_feature_details.global_secondary_indexes[0].on_demand_throughput == OnDemandThroughput{50, std::nullopt});
   CHECK(Must(s.Restore(arn)).table_description.global_secondary_indexes.at(0).on_demand_throughput == OnDemandThroughput{50, std::nullopt});
 }
+
+TEST_CASE("a restore's SSESpecificationOverride follows CreateTable's encryption rules") {
+  Store s;
+  s.Seed(1);
+  RestoreTableFromBackupRequest r;
+  r.target_table_name = "encrypted";
+  r.backup_arn = s.Backup();
+  r.sse_specification_override = SSESpecification{true, "AES256", std::nullopt};
+  CHECK(MustFail(s.db->RestoreTableFromBackup(r)).message == "One or more parameter values were invalid: SSEType AES256 is not supported");
+  CHECK(MustFail(s.db->DescribeTable({"encrypted"})).code == ErrorCode::kResourceNotFound);
+  r.sse_specification_override = SSESpecification{true, "KMS", "alias/restored"};
+  CHECK(Must(s.db->RestoreTableFromBackup(r)).table_description.sse_description->kms_master_key_arn ==
+        "arn:aws:kms:us-east-1:000000000000:alias/restored");
+}

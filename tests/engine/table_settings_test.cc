@@ -490,3 +490,23 @@ TEST_CASE("a throughput member below 1 is a shape error, found before the billin
   CHECK(MustFail(db->CreateTable(schema)).message ==
         "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
 }
+
+TEST_CASE("UpdateTable naming a local secondary index in Delete or Update: DynamoDB's ValidationException, nothing changed") {
+  auto db = OpenTestDb();
+  auto schema = CruddurMessagesSchema(false);
+  schema.attribute_definitions.push_back({"user_handle", ScalarAttributeType::kS});
+  schema.local_secondary_indexes = std::vector{LocalSecondaryIndex{"by-handle", {{"pk", KeyType::kHash}, {"user_handle", KeyType::kRange}}, {ProjectionType::kKeysOnly, {}}}};
+  Must(db->CreateTable(schema));
+  UpdateTableRequest u = Update();
+  GlobalSecondaryIndexUpdate drop, update;
+  drop.delete_index_name = "by-handle";
+  update.update_index_name = "by-handle";
+  update.update_provisioned_throughput = ProvisionedThroughput{2, 2};
+  u.global_secondary_index_updates = std::vector{drop};
+  Error e = MustFail(db->UpdateTable(u));
+  CHECK(e.code == ErrorCode::kValidation);
+  CHECK(e.message == "Cannot delete an index that is not a GlobalSecondaryIndex: by-handle");
+  u.global_secondary_index_updates = std::vector{update};
+  CHECK(MustFail(db->UpdateTable(u)).message == "Cannot update an index that is not a GlobalSecondaryIndex: by-handle");
+  CHECK(Must(db->DescribeTable({"cruddur-messages"})).table.local_secondary_indexes.size() == 1);
+}
