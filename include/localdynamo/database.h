@@ -80,6 +80,8 @@ class Database {
   // ConditionalCheckFailedException)
   Result<PutItemResponse> PutItem(const PutItemRequest& request);
   Result<GetItemResponse> GetItem(const GetItemRequest& request);
+  // GetItem with the item left as stored: the same checks, errors and capacity (the endpoint's).
+  Result<EncodedGetItemResponse> GetItemEncoded(const GetItemRequest& request);
   Result<DeleteItemResponse> DeleteItem(const DeleteItemRequest& request);
   Result<UpdateItemResponse> UpdateItem(const UpdateItemRequest& request);
   Result<QueryResponse> Query(const QueryRequest& request);

@@ -80,6 +80,7 @@ Status Database::Impl::RefreshCatalog(const Txn& txn) {
 
 Status Database::Impl::RefreshCatalogLocked(const Txn& txn, uint64_t version) {
   if (version == catalog_version) return OkStatus();
+  catalog_snapshot = 0;
   std::map<std::string, TablePtr, std::less<>> fresh;
   LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().catalog));
   LD_ASSIGN_OR_RETURN(auto e, cursor.First());
@@ -99,9 +100,15 @@ Result<TablePtr> Database::Impl::FindTable(const Txn& txn, std::string_view name
   if (engine::IsArn(name)) {
     LD_ASSIGN_OR_RETURN(name, engine::TableNameFromArn(name, options));
   }
-  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
+  // Every read request looks its table up: from a snapshot already seen (no write committed
+  // since), the catalog is the one cached then.
+  const uint64_t snapshot = txn.snapshot_id();
   std::lock_guard lock(catalog_mu);
-  LD_RETURN_IF_ERROR(RefreshCatalogLocked(txn, v ? ReadU64(*v) : 0));
+  if (snapshot == 0 || snapshot != catalog_snapshot) {
+    LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
+    LD_RETURN_IF_ERROR(RefreshCatalogLocked(txn, v ? ReadU64(*v) : 0));
+    catalog_snapshot = snapshot;
+  }
   auto it = tables.find(name);
   return it == tables.end() ? TablePtr() : it->second;
 }

@@ -30,14 +30,16 @@ struct Database::Impl {
   Options options;
   std::shared_ptr<storage::Env> env;
 
-  // Catalog cache, refreshed whenever the stored catalog version moves (another handle or
-  // process may have changed it).
   // Time to live's sweep: where each table's next pass starts (after this full key; none: at
   // the table's first item), so that a pass reads a bounded part of a large table.
   std::mutex expiry_mu;
   std::map<uint32_t, std::string> expiry_resume;
+  // Catalog cache, refreshed whenever the stored catalog version moves (another handle or
+  // process may have changed it). catalog_snapshot: a read snapshot (Txn::snapshot_id) known
+  // to hold catalog_version, whose later reads skip looking the version up; 0 for none.
   std::mutex catalog_mu;
   uint64_t catalog_version = ~uint64_t{0};
+  uint64_t catalog_snapshot = 0;
   std::map<std::string, TablePtr, std::less<>> tables;
 
   // Stream subscribers and the synchronous delivery FIFO (streams.cc).

@@ -11,6 +11,7 @@
 #include "engine/keys.h"
 #include "engine/mutation.h"
 #include "storage/item_codec.h"
+#include "storage/item_walk.h"
 #include "storage/layout.h"
 
 namespace localdynamo {
@@ -104,8 +105,12 @@ Result<PutItemResponse> Database::PutItem(const PutItemRequest& r) {
   return out;
 }
 
-Result<GetItemResponse> Database::GetItem(const GetItemRequest& r) {
-  Impl& db = *impl_;
+namespace {
+
+// GetItem's reading, for both answers: `take` gets the stored item's bytes (while the read
+// transaction still holds them) and the projection; returns the capacity report.
+template <class Take>
+Result<std::optional<ConsumedCapacity>> ReadForGetItem(Database::Impl& db, const GetItemRequest& r, Take take) {
   engine::ParamUse use;
   if (r.attributes_to_get) use.legacy.push_back("AttributesToGet");
   if (r.projection_expression) use.expressions.push_back("ProjectionExpression");
@@ -119,18 +124,44 @@ Result<GetItemResponse> Database::GetItem(const GetItemRequest& r) {
   LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, r.table_name));
   LD_RETURN_IF_ERROR(engine::ValidateKey(*table, r.key));
   LD_ASSIGN_OR_RETURN(auto payload, storage::GetEntry(txn, txn.dbis().data, engine::TableKey(*table, r.key)));
-  GetItemResponse out;
   std::size_t size = 0;
   if (payload) {
-    Item item;
-    if (!storage::DecodeItem(*payload, &item)) return InternalError("corrupt item");
-    size = ItemSize(item);
-    out.item = projection ? expr::Project(*projection, item) : std::move(item);
+    if (!storage::EncodedItemSize(*payload, &size)) return InternalError("corrupt item");
+    LD_RETURN_IF_ERROR(take(*payload, projection ? &*projection : nullptr));
   }
   CapacityTally tally;
   tally.table_name = table->name;
   tally.table = engine::ReadUnits(size, r.consistent_read.value_or(false));
-  out.consumed_capacity = engine::Report(tally, r.return_consumed_capacity);
+  return engine::Report(tally, r.return_consumed_capacity);
+}
+
+}  // namespace
+
+Result<GetItemResponse> Database::GetItem(const GetItemRequest& r) {
+  GetItemResponse out;
+  auto take = [&out](std::string_view payload, const expr::ProjectionExpr* projection) -> Status {
+    Item item;
+    if (!storage::DecodeItem(payload, &item)) return InternalError("corrupt item");
+    out.item = projection ? expr::Project(*projection, item) : std::move(item);
+    return OkStatus();
+  };
+  LD_ASSIGN_OR_RETURN(out.consumed_capacity, ReadForGetItem(*impl_, r, take));
+  return out;
+}
+
+Result<EncodedGetItemResponse> Database::GetItemEncoded(const GetItemRequest& r) {
+  EncodedGetItemResponse out;
+  auto take = [&out](std::string_view payload, const expr::ProjectionExpr* projection) -> Status {
+    if (!projection) {
+      out.item.emplace(payload);
+      return OkStatus();
+    }
+    Item item;
+    if (!storage::DecodeItem(payload, &item)) return InternalError("corrupt item");
+    out.item = storage::EncodeItem(expr::Project(*projection, item));
+    return OkStatus();
+  };
+  LD_ASSIGN_OR_RETURN(out.consumed_capacity, ReadForGetItem(*impl_, r, take));
   return out;
 }
 

@@ -88,14 +88,14 @@ Result<ReadTxn> ReadTxn::Begin(std::shared_ptr<Env> env) {
   MDB_txn* txn = nullptr;
   int rc = mdb_txn_begin(env->raw(), nullptr, MDB_RDONLY, &txn);
   if (rc) return LmdbError(rc, "mdb_txn_begin (read)");
-  return ReadTxn(txn, std::move(env));
+  return ReadTxn(txn, std::move(env), true);
 }
 
 Result<WriteTxn> WriteTxn::Begin(std::shared_ptr<Env> env) {
   MDB_txn* txn = nullptr;
   int rc = mdb_txn_begin(env->raw(), nullptr, 0, &txn);
   if (rc) return LmdbError(rc, "mdb_txn_begin (write)");
-  return WriteTxn(txn, std::move(env));
+  return WriteTxn(txn, std::move(env), false);
 }
 
 Status WriteTxn::Put(MDB_dbi dbi, std::string_view key, std::string_view value) {

@@ -65,12 +65,17 @@ inline std::string_view FromVal(const MDB_val& v) {
 // A read-only snapshot (or the base of a WriteTxn).
 class Txn {
  public:
-  Txn(Txn&& other) noexcept : txn_(other.txn_), env_(std::move(other.env_)) { other.txn_ = nullptr; }
+  Txn(Txn&& other) noexcept : txn_(other.txn_), env_(std::move(other.env_)), read_only_(other.read_only_) {
+    other.txn_ = nullptr;
+  }
   Txn& operator=(Txn&&) = delete;
   ~Txn() { Abort(); }
 
   MDB_txn* raw() const { return txn_; }
   const Dbis& dbis() const { return env_->dbis(); }
+  // A read snapshot's id, the id of the last write committed before it began: two read
+  // transactions with the same id see the same data. 0 for a write transaction.
+  uint64_t snapshot_id() const { return read_only_ ? mdb_txn_id(txn_) : 0; }
 
   // The value for `key`, or nullopt; the view lives until the transaction ends.
   Result<std::optional<std::string_view>> Get(MDB_dbi dbi, std::string_view key) const;
@@ -80,9 +85,11 @@ class Txn {
   }
 
  protected:
-  Txn(MDB_txn* txn, std::shared_ptr<Env> env) : txn_(txn), env_(std::move(env)) {}
+  Txn(MDB_txn* txn, std::shared_ptr<Env> env, bool read_only)
+      : txn_(txn), env_(std::move(env)), read_only_(read_only) {}
   MDB_txn* txn_;
   std::shared_ptr<Env> env_;
+  bool read_only_;
 };
 
 class ReadTxn : public Txn {

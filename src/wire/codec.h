@@ -66,7 +66,6 @@ json ToJson(const UpdateContributorInsightsResponse& r);
 json ToJson(const DescribeContributorInsightsResponse& r);
 json ToJson(const ListContributorInsightsResponse& r);
 json ToJson(const PutItemResponse& r);
-json ToJson(const GetItemResponse& r);
 json ToJson(const DeleteItemResponse& r);
 json ToJson(const UpdateItemResponse& r);
 json ToJson(const QueryResponse& r);

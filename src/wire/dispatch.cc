@@ -39,7 +39,7 @@ WireResponse Run(const json& body, Req (*parse)(const json&), Result<Resp> (Data
     return WireResponse{200, QueryBody(*result), "", table};  // Query and Scan: the hot path
   } else if constexpr (std::is_same_v<Resp, ExecuteStatementResponse>) {
     return WireResponse{200, ExecuteStatementBody(*result), "", table};
-  } else if constexpr (std::is_same_v<Resp, GetItemResponse>) {
+  } else if constexpr (std::is_same_v<Resp, EncodedGetItemResponse>) {
     return WireResponse{200, GetItemBody(*result), "", table};
   } else {
     return WireResponse{200, DumpJson(ToJson(*result)), "", table};
@@ -77,7 +77,7 @@ constexpr Route kDynamoRoutes[] = {
     {"ListTables", Handle<ParseListTables, &Database::ListTables>},
     {"UpdateTable", Handle<ParseUpdateTable, &Database::UpdateTable>},
     {"PutItem", Handle<ParsePutItem, &Database::PutItem>},
-    {"GetItem", Handle<ParseGetItem, &Database::GetItem>},
+    {"GetItem", Handle<ParseGetItem, &Database::GetItemEncoded>},
     {"DeleteItem", Handle<ParseDeleteItem, &Database::DeleteItem>},
     {"UpdateItem", Handle<ParseUpdateItem, &Database::UpdateItem>},
     {"Query", Handle<ParseQuery, &Database::Query>},

@@ -206,13 +206,13 @@ std::string QueryBody(const QueryResponse& r) {
   return out;
 }
 
-std::string GetItemBody(const GetItemResponse& r) {
+std::string GetItemBody(const EncodedGetItemResponse& r) {
   std::string out;
   out.reserve(512);  // most items' JSON: one allocation instead of a string doubling from 15 bytes
   out.push_back('{');
   if (r.item) {
     out.append("\"Item\":");
-    AppendItemJson(&out, *r.item);
+    AppendEncodedItemJson(&out, *r.item);
   }
   AppendConsumed(&out, r.consumed_capacity, r.item.has_value());
   out.push_back('}');

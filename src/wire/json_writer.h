@@ -12,7 +12,7 @@ namespace localdynamo::wire {
 
 std::string QueryBody(const QueryResponse& r);
 std::string ExecuteStatementBody(const ExecuteStatementResponse& r);  // its page written as QueryBody's
-std::string GetItemBody(const GetItemResponse& r);
+std::string GetItemBody(const EncodedGetItemResponse& r);
 // An item in the store's encoding (storage/item_codec.h) as DynamoDB JSON, without building it.
 void AppendEncodedItemJson(std::string* out, std::string_view encoded);
 

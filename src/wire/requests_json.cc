@@ -57,12 +57,16 @@ constexpr const char* kViewTypeSet = "[NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES,
 // ARN too.
 void CheckTableName(Reader& r, const std::string& name, const char* member = "TableName", bool arn_ok = false) {
   if (!r.Has(member)) return;
+  auto check = [&](std::string_view path, std::vector<std::string>* failures) {
+    arn_ok ? errors::CheckTableNameOrArn(name, path, failures) : errors::CheckName(name, path, failures);
+  };
+  // Checked once without the member's path, which is only worth building for a failure: every
+  // request has a table name.
   std::vector<std::string> failures;
-  if (arn_ok) {
-    errors::CheckTableNameOrArn(name, r.PathOf(member), &failures);
-  } else {
-    errors::CheckName(name, r.PathOf(member), &failures);
-  }
+  check("", &failures);
+  if (failures.empty()) return;
+  failures.clear();
+  check(r.PathOf(member), &failures);
   for (auto& f : failures) r.Fail(std::move(f));
 }
 

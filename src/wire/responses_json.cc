@@ -354,13 +354,6 @@ json WriteResponseJson(const WriteResponse& r) {
 
 json ToJson(const PutItemResponse& r) { return WriteResponseJson(r); }
 
-json ToJson(const GetItemResponse& r) {
-  json o = json::object();
-  if (r.item) o["Item"] = ItemJson(*r.item);
-  AddConsumed(o, r.consumed_capacity);
-  return o;
-}
-
 json ToJson(const DeleteItemResponse& r) { return WriteResponseJson(r); }
 
 json ToJson(const UpdateItemResponse& r) { return WriteResponseJson(r); }

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "storage/item_codec.h"
 #include "support/fixtures.h"
 
 using namespace ld_test;
@@ -50,6 +51,35 @@ TEST_CASE("PutItem / GetItem / DeleteItem round trip with ReturnValues") {
   CHECK(*deleted == changed);
   CHECK_FALSE(Must(db->GetItem(GetReq("MSG#g1", "2023-03-20T10:00:00"))).item);
   CHECK(ItemCount(*db) == 0);
+}
+
+TEST_CASE("GetItemEncoded answers what GetItem does: item, projection, capacity, errors") {
+  auto db = OpenTestDb();
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  Item row = MessageRow("g1", "2023-03-20T10:00:00", "hello");
+  row["tags"] = AttributeValue::L({S("a"), N("1.50")});
+  Put(*db, kTable, row);
+  GetItemRequest g{kTable, {{"pk", row.at("pk")}, {"sk", row.at("sk")}}};
+  g.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
+  auto same = [&] {
+    auto decoded = Must(db->GetItem(g));
+    auto encoded = Must(db->GetItemEncoded(g));
+    REQUIRE(decoded.item.has_value() == encoded.item.has_value());
+    if (decoded.item) CHECK(storage::EncodeItem(*decoded.item) == *encoded.item);
+    REQUIRE(encoded.consumed_capacity.has_value());
+    CHECK(decoded.consumed_capacity->capacity_units == encoded.consumed_capacity->capacity_units);
+    CHECK(encoded.consumed_capacity->table_name == kTable);
+  };
+  same();
+  g.projection_expression = "message, #t[1]";
+  g.expression_attribute_names = NameMap{{"#t", "tags"}};
+  same();
+  CHECK(Must(db->GetItem(g)).item == Item{{"message", S("hello")}, {"tags", AttributeValue::L({N("1.5")})}});
+  g.key["sk"] = S("2024");
+  same();  // no item
+  g.projection_expression = "#u";  // an undefined name
+  CHECK(db->GetItemEncoded(g).error().message == db->GetItem(g).error().message);
+  CHECK_FALSE(db->GetItem(g).error().message.empty());
 }
 
 TEST_CASE("key and item validation leave the table unchanged") {

@@ -125,6 +125,27 @@ TEST_CASE("tables survive reopening the directory") {
   }
 }
 
+TEST_CASE("every read sees the catalog of its own snapshot, whoever changed it since the last read") {
+  auto db = OpenTestDb();
+  auto other = Must(Database::Open(db->directory()));  // its own catalog cache, same store
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  Item row = MessageRow("g1", "2023-03-20T10:00:00", "hello");
+  Put(*db, "cruddur-messages", row);
+  GetItemRequest get{"cruddur-messages", {{"pk", row.at("pk")}, {"sk", row.at("sk")}}};
+  CHECK(Must(db->GetItem(get)).item.has_value());
+  CHECK(Must(db->GetItem(get)).item.has_value());  // the same snapshot again: the cached catalog
+  Must(other->DeleteTable({"cruddur-messages"}));
+  CHECK(db->GetItem(get).error().code == ErrorCode::kResourceNotFound);
+  CHECK(db->GetItemEncoded(get).error().code == ErrorCode::kResourceNotFound);
+  Must(other->CreateTable(CruddurMessagesSchema()));
+  CHECK_FALSE(Must(db->GetItem(get)).item.has_value());  // the new table, empty
+  // A write that fails changes nothing, the catalog included.
+  CHECK_FALSE(db->CreateTable(CruddurMessagesSchema()).ok());
+  CHECK(Must(db->ListTables({})).table_names == std::vector<std::string>{"cruddur-messages"});
+  Put(*other, "cruddur-messages", row);
+  CHECK(Must(db->GetItemEncoded(get)).item.has_value());
+}
+
 TEST_CASE("encryption, table class and on-demand limits are described back as given, and kept") {
   const auto dir = std::filesystem::temp_directory_path() / "ld_table_settings_test";
   std::filesystem::remove_all(dir);

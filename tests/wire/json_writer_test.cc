@@ -32,11 +32,11 @@ TEST_CASE("QueryBody equals ToJson for every attribute type, escapes and all") {
   r.items.reset();  // Select COUNT
   r.last_evaluated_key.reset();
   CHECK(json::parse(QueryBody(r)) == ToJson(r));
-  GetItemResponse g;
-  CHECK(json::parse(GetItemBody(g)) == ToJson(g));
-  g.item = item;
+  EncodedGetItemResponse g;
+  CHECK(json::parse(GetItemBody(g)) == json::object());
+  g.item = storage::EncodeItem(item);
   g.consumed_capacity = r.consumed_capacity;
-  CHECK(json::parse(GetItemBody(g)) == ToJson(g));
+  CHECK(json::parse(GetItemBody(g)) == json{{"Item", ItemJson(item)}, {"ConsumedCapacity", ConsumedCapacityJson(*r.consumed_capacity)}});
 }
 
 TEST_CASE("strings are escaped as nlohmann::json escapes them, whatever their length") {
