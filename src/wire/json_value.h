@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <map>
+
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -11,10 +14,13 @@
 #include "localdynamo/status.h"
 #include "localdynamo/value.h"
 #include "types/json_text.h"
+#include "wire/json_pool.h"
 
 namespace localdynamo::wire {
 
-using json = nlohmann::json;
+// nlohmann's json with its blocks from json_pool (every request is read into one of these).
+using json = nlohmann::basic_json<std::map, std::vector, std::string, bool, std::int64_t, std::uint64_t, double,
+                                  json_pool::Allocator>;
 
 // A request the wire layer rejects before it reaches the engine.
 class WireError : public std::exception {

@@ -14,6 +14,13 @@ TEST_CASE("RequestId: a UUID's 128 bits in base32hex, then the constant half") {
   CHECK(RequestId("6663236A-B495-11E8-946A-BF44F413B71F") == RequestId("6663236a-b495-11e8-946a-bf44f413b71f"));
 }
 
+TEST_CASE("RequestId: an id of fewer than 32 digits is zero-filled at the end") {
+  CHECK(RequestId("ff") == "VS" + std::string(24, '0') + kSuffix);
+  CHECK(RequestId("") == std::string(26, '0') + kSuffix);
+  CHECK(RequestId("ffffffff-ffff-ffff") == std::string(12, 'V') + "U" + std::string(13, '0') + kSuffix);
+  CHECK(RequestId("ffffffff-ffff-ffff-f") == std::string(13, 'V') + "S" + std::string(12, '0') + kSuffix);
+}
+
 TEST_CASE("RequestId: 52 characters of 0-9 and A-V, as DynamoDB's") {
   const std::string id = RequestId("0f1e2d3c-4b5a-4968-8776-655443322110");
   CHECK(id.size() == 52);
