@@ -126,7 +126,9 @@ Result<std::optional<ConsumedCapacity>> ReadForGetItem(Database::Impl& db, const
   LD_ASSIGN_OR_RETURN(auto payload, storage::GetEntry(txn, txn.dbis().data, engine::TableKey(*table, r.key)));
   std::size_t size = 0;
   if (payload) {
-    if (!storage::EncodedItemSize(*payload, &size)) return InternalError("corrupt item");
+    // The item's size only sets the capacity, which is only worth working out when reported.
+    if (engine::Reported(r.return_consumed_capacity) && !storage::EncodedItemSize(*payload, &size))
+      return InternalError("corrupt item");
     LD_RETURN_IF_ERROR(take(*payload, projection ? &*projection : nullptr));
   }
   CapacityTally tally;
