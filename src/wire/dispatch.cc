@@ -149,6 +149,10 @@ WireResponse Dispatch(Database& db, std::string_view target, std::string_view bo
   Handler h = Find(target);
   if (!h) return Fail(Error{ErrorCode::kUnknownOperation, "", nullptr, {}});
   json parsed = ParseRequestJson(body);
+  struct Release {
+    json& tree;
+    ~Release() { ReleaseRequestTree(tree); }
+  } release{parsed};
   if (parsed.is_discarded() || !parsed.is_object())
     return Fail(Error{ErrorCode::kSerialization, body.empty() ? "" : "Start of structure or map found where not expected", nullptr, {}});
   try {

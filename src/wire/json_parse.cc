@@ -188,6 +188,17 @@ std::optional<json> FastParse(std::string_view body) {
 
 }  // namespace json_parse_detail
 
+void ReleaseRequestTree(json& j, int depth) {
+  if (depth >= json_parse_detail::kMaxFastDepth) return;
+  if (auto* members = j.get_ptr<json::object_t*>()) {
+    for (auto& [name, value] : *members) ReleaseRequestTree(value, depth + 1);
+    members->clear();
+  } else if (auto* elements = j.get_ptr<json::array_t*>()) {
+    for (auto& element : *elements) ReleaseRequestTree(element, depth + 1);
+    elements->clear();
+  }
+}
+
 json ParseRequestJson(std::string_view body) {
   if (auto fast = json_parse_detail::FastParse(body)) return std::move(*fast);
   return json::parse(body, nullptr, false);

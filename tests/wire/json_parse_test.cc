@@ -135,3 +135,18 @@ TEST_CASE("broken JSON text is rejected or read exactly as nlohmann does") {
     RC_ASSERT(AsNlohmann(text));
   }));
 }
+
+TEST_CASE("ReleaseRequestTree empties a tree from the leaves up, however deep") {
+  json j = ParseRequestJson(R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"a"},"l":{"L":[{"N":"1"},{"M":{}}]}},"Limit":20})");
+  ReleaseRequestTree(j);
+  CHECK(j == json::object());
+  json scalar = ParseRequestJson(R"("text")");
+  ReleaseRequestTree(scalar);
+  CHECK(scalar == "text");
+  // Deeper than the recursion goes: the rest is left to the destructor, which copes.
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  json d = ParseRequestJson(deep);
+  REQUIRE(d.is_array());
+  ReleaseRequestTree(d);
+  CHECK(d == json::array());
+}
