@@ -121,7 +121,10 @@ AttributeValue ParseValue(const json& j) {
 Item ParseItem(const json& j) {
   if (!j.is_object()) ThrowSerialization("Unexpected value type in payload");
   Item item;
-  for (const auto& [k, v] : j.items()) item.emplace(k, ParseValue(v));
+  const auto& members = *j.get_ptr<const json::object_t*>();
+  item.reserve(members.size());
+  // The tree holds the names in order already: each is appended, with no search.
+  for (const auto& [name, value] : members) item.AppendSorted(name) = ParseValue(value);
   return item;
 }
 
