@@ -137,14 +137,20 @@ Result<std::optional<ConsumedCapacity>> ReadForGetItem(Database::Impl& db, const
   return engine::Report(tally, r.return_consumed_capacity);
 }
 
+// A stored item as an Item, projected when asked.
+Result<Item> DecodeProjected(std::string_view payload, const expr::ProjectionExpr* projection) {
+  Item item;
+  if (!storage::DecodeItem(payload, &item)) return InternalError("corrupt item");
+  if (projection) return expr::Project(*projection, item);
+  return item;
+}
+
 }  // namespace
 
 Result<GetItemResponse> Database::GetItem(const GetItemRequest& r) {
   GetItemResponse out;
   auto take = [&out](std::string_view payload, const expr::ProjectionExpr* projection) -> Status {
-    Item item;
-    if (!storage::DecodeItem(payload, &item)) return InternalError("corrupt item");
-    out.item = projection ? expr::Project(*projection, item) : std::move(item);
+    LD_ASSIGN_OR_RETURN(out.item, DecodeProjected(payload, projection));
     return OkStatus();
   };
   LD_ASSIGN_OR_RETURN(out.consumed_capacity, ReadForGetItem(*impl_, r, take));
@@ -158,9 +164,8 @@ Result<EncodedGetItemResponse> Database::GetItemEncoded(const GetItemRequest& r)
       out.item.emplace(payload);
       return OkStatus();
     }
-    Item item;
-    if (!storage::DecodeItem(payload, &item)) return InternalError("corrupt item");
-    out.item = storage::EncodeItem(expr::Project(*projection, item));
+    LD_ASSIGN_OR_RETURN(Item projected, DecodeProjected(payload, projection));
+    out.item = storage::EncodeItem(projected);
     return OkStatus();
   };
   LD_ASSIGN_OR_RETURN(out.consumed_capacity, ReadForGetItem(*impl_, r, take));

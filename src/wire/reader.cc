@@ -47,7 +47,7 @@ void Reader::FailNull(const char* member) {
 bool Reader::Has(const char* member) const { return Get(member) != nullptr; }
 
 const json* Reader::Get(const char* member) const {
-  auto it = j_.find(std::string_view(member));  // no key string built
+  auto it = j_.find(member);
   if (it == j_.end() || it->is_null()) return nullptr;
   return &*it;
 }
