@@ -47,6 +47,10 @@ def main():
     ap.add_argument("--build", default="build-bench")
     ap.add_argument("--op", default="GetItem", choices=sorted(BODIES))
     ap.add_argument("--requests", type=int, default=2000)
+    ap.add_argument("--threshold", type=float, default=0.04,
+                    help="smallest share of the loop's instructions listed (default 0.04)")
+    ap.add_argument("--self", type=int, default=0, metavar="N",
+                    help="also print the N functions with the most instructions of their own")
     args = ap.parse_args()
     out_dir = tempfile.mkdtemp()
     out = os.path.join(out_dir, "callgrind.out")
@@ -91,9 +95,17 @@ def main():
     print(f"{args.op}: {loop / args.requests:,.0f} instructions per request in the event loop "
           f"({args.requests} requests)")
     for n, name in rows:
-        if n < loop and n >= loop * 0.04 and "localdynamo::" in name and not name.startswith("std::"):
+        if n < loop and n >= loop * args.threshold and "localdynamo::" in name and not name.startswith("std::"):
             short = name.replace("(anonymous namespace)::", "").replace("[abi:cxx11]", "").split("(")[0]
             print(f"  {n / args.requests:>8,.0f}  {short[:110]}")
+    if args.self:
+        own = subprocess.run(["callgrind_annotate", dump], capture_output=True, text=True).stdout
+        print("instructions of their own, per request:")
+        for line in own.splitlines():
+            m = re.match(r"\s*([\d,]+) \([\d. %]+\)\s+\S*?:(.*?)(?: \[.*\])?$", line)
+            if m and args.self > 0:
+                args.self -= 1
+                print(f"  {int(m.group(1).replace(',', '')) / args.requests:>8,.0f}  {m.group(2)[:110]}")
 
 
 if __name__ == "__main__":

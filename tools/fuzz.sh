@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds and runs a libFuzzer target from tests/fuzz with clang-14, ASan and UBSan (not part
 # of .ci/run: a fuzzing run is open-ended).
-#   tools/fuzz.sh json_parse [seconds]   ParseRequestJson against nlohmann's parser
+#   tools/fuzz.sh json_parse [seconds]   RequestDoc against nlohmann's parser
 #   tools/fuzz.sh dispatch [seconds]     every operation, any body: 200 or 400, errors change nothing
 #   tools/fuzz.sh http_request [seconds] the HTTP request reader, split-independent
 # Needs clang-14 and libfuzzer-14-dev (apt-get install clang-14 libfuzzer-14-dev).

@@ -26,7 +26,7 @@ WireResponse Fail(const Error& e, std::string table = "") {
 }
 
 template <class Req, class Resp>
-WireResponse Run(const json& body, Req (*parse)(const json&), Result<Resp> (Database::*op)(const Req&),
+WireResponse Run(JsonRef body, Req (*parse)(JsonRef), Result<Resp> (Database::*op)(const Req&),
                  Database& db) {
   Req req = parse(body);
   auto result = (db.*op)(req);
@@ -46,20 +46,20 @@ WireResponse Run(const json& body, Req (*parse)(const json&), Result<Resp> (Data
   }
 }
 
-using Handler = WireResponse (*)(Database&, const json&);
+using Handler = WireResponse (*)(Database&, JsonRef);
 
 template <auto Parse, auto Op>
-WireResponse Handle(Database& db, const json& body) {
+WireResponse Handle(Database& db, JsonRef body) {
   return Run(body, Parse, Op, db);
 }
 
-WireResponse DescribeEndpoints(Database&, const json&) {
+WireResponse DescribeEndpoints(Database&, JsonRef) {
   json o = {{"Endpoints", json::array({{{"Address", "localhost"}, {"CachePeriodInMinutes", 1440}}})}};
   return WireResponse{200, DumpJson(o), "", ""};
 }
 
 // DynamoDB's default quotas (DynamoDB Local answers the same): nothing here enforces them.
-WireResponse DescribeLimits(Database&, const json&) {
+WireResponse DescribeLimits(Database&, JsonRef) {
   json o = {{"AccountMaxReadCapacityUnits", 80000}, {"AccountMaxWriteCapacityUnits", 80000},
             {"TableMaxReadCapacityUnits", 40000}, {"TableMaxWriteCapacityUnits", 40000}};
   return WireResponse{200, DumpJson(o), "", ""};
@@ -148,18 +148,30 @@ std::string ErrorBody(const Error& e) {
 WireResponse Dispatch(Database& db, std::string_view target, std::string_view body) {
   Handler h = Find(target);
   if (!h) return Fail(Error{ErrorCode::kUnknownOperation, "", nullptr, {}});
-  json parsed = ParseRequestJson(body);
-  struct Release {
-    json& tree;
-    ~Release() { ReleaseRequestTree(tree); }
-  } release{parsed};
-  if (parsed.is_discarded() || !parsed.is_object())
+  // Each thread reads its requests into one document, whose storage the next request reuses
+  // (a request read while another is being answered, if any ever is, gets its own).
+  thread_local RequestDoc thread_doc;
+  thread_local bool thread_doc_busy = false;
+  RequestDoc own_doc;
+  RequestDoc& doc = thread_doc_busy ? own_doc : thread_doc;
+  struct Done {
+    RequestDoc& doc;
+    bool& busy;
+    bool was_busy;
+    ~Done() {
+      doc.ShrinkIfLarge();
+      busy = was_busy;
+    }
+  } done{doc, thread_doc_busy, thread_doc_busy};
+  thread_doc_busy = true;
+  if (!doc.Parse(body) || !doc.root().IsObject())
     return Fail(Error{ErrorCode::kSerialization, body.empty() ? "" : "Start of structure or map found where not expected", nullptr, {}});
+  const JsonRef request = doc.root();
   try {
-    return h(db, parsed);
+    return h(db, request);
   } catch (const WireError& e) {
     std::string table;
-    if (auto it = parsed.find("TableName"); it != parsed.end() && it->is_string()) table = it->get<std::string>();
+    if (const JsonRef name = request.Find("TableName"); name && name.IsString()) table = std::string(name.Str());
     return Fail(e.error(), table);
   } catch (const std::exception& e) {
     return Fail(InternalError(e.what()));

@@ -1,8 +1,10 @@
 #include "wire/json_parse.h"
 
+#include <algorithm>
 #include <charconv>
-#include <cstdint>
-#include <string>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -10,16 +12,150 @@
 
 namespace localdynamo::wire {
 namespace json_parse_detail {
+
+// Adds values to a RequestDoc in document order. A container's children are gathered on
+// scratch lists while it is open and moved into the document's lists when it closes, so
+// each container's members (or elements) end up in one run; an object's are sorted by name
+// then, keeping the last of equal names.
+class Builder {
+ public:
+  Builder(RequestDoc* doc, std::size_t body_size) : d_(*doc) {
+    d_.nodes_.clear();
+    d_.members_.clear();
+    d_.elements_.clear();
+    d_.text_.clear();
+    d_.long_text_.clear();
+    d_.open_.clear();
+    d_.scratch_members_.clear();
+    d_.scratch_elements_.clear();
+    // Decoded text is never longer than its JSON: with this much room, views into text_
+    // stay valid (Keep falls back to long_text_ all the same).
+    d_.text_.reserve(body_size);
+    d_.root_ = 0;
+  }
+
+  void Null() { Add(Node{}); }
+  void Boolean(bool b) {
+    Node n;
+    n.kind = Kind::kBool;
+    n.boolean = b;
+    Add(n);
+  }
+  void Unsigned(uint64_t v) {
+    Node n;
+    n.kind = Kind::kUnsigned;
+    n.number.u = v;
+    Add(n);
+  }
+  void Integer(int64_t v) {
+    Node n;
+    n.kind = Kind::kInteger;
+    n.number.i = v;
+    Add(n);
+  }
+  void Float(double v) {
+    Node n;
+    n.kind = Kind::kFloat;
+    n.number.d = v;
+    Add(n);
+  }
+  // `text` must live as long as the document: a view into the body, or one Keep returned.
+  void String(std::string_view text) {
+    Node n;
+    n.kind = Kind::kString;
+    n.text = text;
+    Add(n);
+  }
+  void Key(std::string_view name) { key_ = name; }
+
+  void StartObject() { Open(Kind::kObject); }
+  void StartArray() { Open(Kind::kArray); }
+  void EndObject() {
+    const OpenContainer o = d_.open_.back();
+    d_.open_.pop_back();
+    auto first = d_.scratch_members_.begin() + o.scratch;
+    auto last = d_.scratch_members_.end();
+    SortByName(first, last);
+    Node& n = d_.nodes_[o.node];
+    n.begin = static_cast<uint32_t>(d_.members_.size());
+    // Of equal names (adjacent now, in document order) the last wins, as in nlohmann.
+    for (auto it = first; it != last; ++it) {
+      if (it + 1 != last && (it + 1)->name == it->name) continue;
+      d_.members_.push_back(*it);
+    }
+    n.count = static_cast<uint32_t>(d_.members_.size() - n.begin);
+    d_.scratch_members_.erase(first, last);
+  }
+  void EndArray() {
+    const OpenContainer o = d_.open_.back();
+    d_.open_.pop_back();
+    Node& n = d_.nodes_[o.node];
+    n.begin = static_cast<uint32_t>(d_.elements_.size());
+    n.count = static_cast<uint32_t>(d_.scratch_elements_.size() - o.scratch);
+    d_.elements_.insert(d_.elements_.end(), d_.scratch_elements_.begin() + o.scratch, d_.scratch_elements_.end());
+    d_.scratch_elements_.resize(o.scratch);
+  }
+
+  // A decoded string kept in the document; the view stays valid as long as it is.
+  std::string_view Keep(std::string_view decoded) {
+    if (d_.text_.capacity() - d_.text_.size() >= decoded.size()) {
+      const std::size_t at = d_.text_.size();
+      d_.text_.append(decoded);
+      return std::string_view(d_.text_).substr(at);
+    }
+    return d_.long_text_.emplace_front(decoded);
+  }
+  std::string& text() { return d_.text_; }
+
+ private:
+  void Add(const Node& n) {
+    const auto index = static_cast<uint32_t>(d_.nodes_.size());
+    d_.nodes_.push_back(n);
+    if (d_.open_.empty()) return;  // the root, node 0
+    if (d_.open_.back().object)
+      d_.scratch_members_.push_back(Member{key_, index});
+    else
+      d_.scratch_elements_.push_back(index);
+  }
+  void Open(Kind kind) {
+    Node n;
+    n.kind = kind;
+    Add(n);
+    const bool object = kind == Kind::kObject;
+    d_.open_.push_back({static_cast<uint32_t>(d_.nodes_.size() - 1),
+                        static_cast<uint32_t>(object ? d_.scratch_members_.size() : d_.scratch_elements_.size()), object});
+  }
+  // Stable: equal names keep their document order. Objects are small (an attribute value has
+  // one member, an item a handful), so insertion sort, without allocating, unless it is not.
+  template <class It>
+  static void SortByName(It first, It last) {
+    auto by_name = [](const Member& a, const Member& b) { return a.name < b.name; };
+    if (last - first > 32) {
+      std::stable_sort(first, last, by_name);
+      return;
+    }
+    for (It i = first + (first != last); i < last; ++i) {
+      const Member m = *i;
+      It j = i;
+      for (; j != first && by_name(m, *(j - 1)); --j) *j = *(j - 1);
+      *j = m;
+    }
+  }
+
+  RequestDoc& d_;
+  std::string_view key_;
+};
+
 namespace {
 
 class FastParser {
  public:
-  explicit FastParser(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+  FastParser(std::string_view text, Builder* b) : p_(text.data()), end_(text.data() + text.size()), b_(*b) {}
 
   // The whole text as one value (whitespace around it allowed, nothing else).
-  bool Document(json* out) {
+  bool Document() {
     SkipSpace();
-    if (!Value(out, 0)) return false;
+    if (!Value(0)) return false;
     SkipSpace();
     return p_ == end_;
   }
@@ -35,45 +171,45 @@ class FastParser {
     return true;
   }
 
-  bool Value(json* out, int depth) {
+  bool Value(int depth) {
     if (p_ == end_) return false;
     switch (*p_) {
-      case '{': return depth < kMaxFastDepth && Object(out, depth + 1);
-      case '[': return depth < kMaxFastDepth && Array(out, depth + 1);
+      case '{': return depth < kMaxFastDepth && Object(depth + 1);
+      case '[': return depth < kMaxFastDepth && Array(depth + 1);
       case '"': {
-        std::string s;
+        std::string_view s;
         if (!String(&s)) return false;
-        *out = std::move(s);
+        b_.String(s);
         return true;
       }
-      case 't': *out = true; return Literal("true");
-      case 'f': *out = false; return Literal("false");
-      case 'n': *out = nullptr; return Literal("null");
-      default: return Number(out);
+      case 't': b_.Boolean(true); return Literal("true");
+      case 'f': b_.Boolean(false); return Literal("false");
+      case 'n': b_.Null(); return Literal("null");
+      default: return Number();
     }
   }
 
-  bool Object(json* out, int depth) {
-    *out = json::object();
-    auto& members = *out->get_ptr<json::object_t*>();
-    return Sequence('}', [&] {
-      std::string key;
+  bool Object(int depth) {
+    b_.StartObject();
+    const bool ok = Sequence('}', [&] {
+      std::string_view key;
       if (p_ == end_ || *p_ != '"' || !String(&key)) return false;
       SkipSpace();
       if (p_ == end_ || *p_ != ':') return false;
       ++p_;
       SkipSpace();
-      json value;
-      if (!Value(&value, depth)) return false;
-      members.insert_or_assign(std::move(key), std::move(value));  // the last of equal keys wins
-      return true;
+      b_.Key(key);
+      return Value(depth);
     });
+    if (ok) b_.EndObject();
+    return ok;
   }
 
-  bool Array(json* out, int depth) {
-    *out = json::array();
-    auto& elements = *out->get_ptr<json::array_t*>();
-    return Sequence(']', [&] { return Value(&elements.emplace_back(), depth); });
+  bool Array(int depth) {
+    b_.StartArray();
+    const bool ok = Sequence(']', [&] { return Value(depth); });
+    if (ok) b_.EndArray();
+    return ok;
   }
 
   // After the opening bracket: entries read by `entry`, separated by commas, up to `close`.
@@ -120,15 +256,26 @@ class FastParser {
     return q;
   }
 
-  bool String(std::string* out) {
+  // A string without escapes is a view into the body; one with escapes is decoded into the
+  // document's text (which has room for it: see Builder).
+  bool String(std::string_view* out) {
     ++p_;  // '"'
+    const char* run_end = PlainRunEnd(p_);
+    if (run_end < end_ && *run_end == '"') {
+      *out = std::string_view(p_, static_cast<std::size_t>(run_end - p_));
+      p_ = run_end + 1;
+      return true;
+    }
+    std::string& text = b_.text();
+    const std::size_t at = text.size();
     while (true) {
-      const char* run_end = PlainRunEnd(p_);
-      out->append(p_, run_end);
+      run_end = PlainRunEnd(p_);
+      text.append(p_, run_end);
       p_ = run_end;
       if (p_ == end_) return false;
       if (*p_ == '"') {
         ++p_;
+        *out = std::string_view(text).substr(at);
         return true;
       }
       if (*p_ != '\\' || end_ - p_ < 2) return false;  // control characters, bytes over 0x7F
@@ -144,14 +291,14 @@ class FastParser {
         case 't': c = '\t'; break;
         default: return false;  // \u (surrogates and all) and invalid escapes
       }
-      out->push_back(c);
+      text.push_back(c);
       p_ += 2;
     }
   }
 
   // -?(0|[1-9][0-9]*), no fraction or exponent, as nlohmann types it: unsigned when
   // non-negative, signed when negative; past 64 bits it would be a double (not here).
-  bool Number(json* out) {
+  bool Number() {
     const char* start = p_;
     const bool negative = *p_ == '-';
     const char* digits = p_ + negative;
@@ -163,12 +310,12 @@ class FastParser {
       int64_t v;
       auto [ptr, ec] = std::from_chars(start, q, v);
       if (ec != std::errc() || ptr != q) return false;
-      *out = v;
+      b_.Integer(v);
     } else {
       uint64_t v;
       auto [ptr, ec] = std::from_chars(start, q, v);
       if (ec != std::errc() || ptr != q) return false;
-      *out = v;
+      b_.Unsigned(v);
     }
     p_ = q;
     return true;
@@ -176,32 +323,111 @@ class FastParser {
 
   const char* p_;
   const char* const end_;
+  Builder& b_;
+};
+
+// nlohmann's parser, for what the fast path leaves: its events build the same document.
+class SaxBuilder {
+ public:
+  using Json = nlohmann::json;
+  explicit SaxBuilder(Builder* b) : b_(*b) {}
+
+  bool null() {
+    b_.Null();
+    return true;
+  }
+  bool boolean(bool v) {
+    b_.Boolean(v);
+    return true;
+  }
+  bool number_integer(Json::number_integer_t v) {
+    b_.Integer(v);
+    return true;
+  }
+  bool number_unsigned(Json::number_unsigned_t v) {
+    b_.Unsigned(v);
+    return true;
+  }
+  bool number_float(Json::number_float_t v, const Json::string_t&) {
+    b_.Float(v);
+    return true;
+  }
+  bool string(Json::string_t& v) {
+    b_.String(b_.Keep(v));
+    return true;
+  }
+  bool binary(Json::binary_t&) { return false; }  // not in JSON text
+  bool start_object(std::size_t) {
+    b_.StartObject();
+    return true;
+  }
+  bool key(Json::string_t& v) {
+    b_.Key(b_.Keep(v));
+    return true;
+  }
+  bool end_object() {
+    b_.EndObject();
+    return true;
+  }
+  bool start_array(std::size_t) {
+    b_.StartArray();
+    return true;
+  }
+  bool end_array() {
+    b_.EndArray();
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+
+ private:
+  Builder& b_;
 };
 
 }  // namespace
 
-std::optional<json> FastParse(std::string_view body) {
-  json out;
-  if (!FastParser(body).Document(&out)) return std::nullopt;
-  return out;
+bool FastParse(std::string_view body, RequestDoc* doc) {
+  Builder b(doc, body.size());
+  return FastParser(body, &b).Document();
 }
 
 }  // namespace json_parse_detail
 
-void ReleaseRequestTree(json& j, int depth) {
-  if (depth >= json_parse_detail::kMaxFastDepth) return;
-  if (auto* members = j.get_ptr<json::object_t*>()) {
-    for (auto& [name, value] : *members) ReleaseRequestTree(value, depth + 1);
-    members->clear();
-  } else if (auto* elements = j.get_ptr<json::array_t*>()) {
-    for (auto& element : *elements) ReleaseRequestTree(element, depth + 1);
-    elements->clear();
+bool RequestDoc::Parse(std::string_view body) {
+  if (json_parse_detail::FastParse(body, this)) return true;
+  json_parse_detail::Builder b(this, body.size());
+  json_parse_detail::SaxBuilder sax(&b);
+  return nlohmann::json::sax_parse(body, &sax);
+}
+
+void RequestDoc::ShrinkIfLarge() {
+  // A thread keeps its document for the next request: not what a 16 MB body needed.
+  constexpr std::size_t kKeep = 1 << 16;
+  if (nodes_.capacity() > kKeep) std::vector<json_parse_detail::Node>().swap(nodes_);
+  if (members_.capacity() > kKeep) std::vector<json_parse_detail::Member>().swap(members_);
+  if (elements_.capacity() > kKeep) std::vector<uint32_t>().swap(elements_);
+  if (scratch_members_.capacity() > kKeep) std::vector<json_parse_detail::Member>().swap(scratch_members_);
+  if (scratch_elements_.capacity() > kKeep) std::vector<uint32_t>().swap(scratch_elements_);
+  if (open_.capacity() > kKeep) std::vector<json_parse_detail::OpenContainer>().swap(open_);
+  if (text_.capacity() > kKeep) std::string().swap(text_);
+  long_text_.clear();
+}
+
+double JsonRef::AsDouble() const {
+  switch (node_->kind) {
+    case Kind::kUnsigned: return static_cast<double>(node_->number.u);
+    case Kind::kInteger: return static_cast<double>(node_->number.i);
+    case Kind::kFloat: return node_->number.d;
+    default: return 0;
   }
 }
 
-json ParseRequestJson(std::string_view body) {
-  if (auto fast = json_parse_detail::FastParse(body)) return std::move(*fast);
-  return json::parse(body, nullptr, false);
+JsonRef JsonRef::Find(std::string_view name) const {
+  if (!IsObject()) return {};
+  const json_parse_detail::Member* first = doc_->members_.data() + node_->begin;
+  const json_parse_detail::Member* last = first + node_->count;
+  const auto* m = std::lower_bound(first, last, name, [](const json_parse_detail::Member& a, std::string_view n) { return a.name < n; });
+  if (m == last || m->name != name) return {};
+  return doc_->At(m->value);
 }
 
 }  // namespace localdynamo::wire

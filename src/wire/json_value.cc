@@ -16,14 +16,14 @@ void ThrowValidation(std::string message) { throw WireError(ValidationError(std:
 
 namespace {
 
-const std::string& StringMember(const json& j) {
-  if (!j.is_string()) ThrowSerialization(fmt::format("{} can not be converted to a String", j.is_number() ? "NUMBER_VALUE" : j.is_boolean() ? "TRUE_VALUE" : j.is_object() ? "START_OBJECT" : "START_ARRAY"));
-  return j.get_ref<const std::string&>();
+std::string_view StringMember(JsonRef j) {
+  if (!j.IsString()) ThrowSerialization(fmt::format("{} can not be converted to a String", j.IsNumber() ? "NUMBER_VALUE" : j.IsBool() ? "TRUE_VALUE" : j.IsObject() ? "START_OBJECT" : "START_ARRAY"));
+  return j.Str();
 }
 
-const json::array_t& ArrayMember(const json& j) {
-  if (!j.is_array()) ThrowSerialization("Unexpected value type in payload");
-  return j.get_ref<const json::array_t&>();
+JsonRef::Elements ArrayMember(JsonRef j) {
+  if (!j.IsArray()) ThrowSerialization("Unexpected value type in payload");
+  return j.elements();
 }
 
 AttributeValue Checked(AttributeValue set) {
@@ -31,7 +31,7 @@ AttributeValue Checked(AttributeValue set) {
   return set;
 }
 
-Number ParseNumber(const json& j) {
+Number ParseNumber(JsonRef j) {
   auto n = Number::Parse(StringMember(j));
   if (!n.ok()) throw WireError(std::move(n).error());
   return std::move(n).value();
@@ -74,57 +74,54 @@ std::string Base64Decode(std::string_view in) {
   return out;
 }
 
-AttributeValue ParseValue(const json& j) {
-  if (!j.is_object()) ThrowSerialization("Unexpected value type in payload");
-  if (j.empty()) ThrowValidation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
-  if (j.size() > 1)
+AttributeValue ParseValue(JsonRef j) {
+  if (!j.IsObject()) ThrowSerialization("Unexpected value type in payload");
+  if (j.Size() == 0) ThrowValidation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+  if (j.Size() > 1)
     ThrowValidation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
-  auto member = j.begin();
-  const std::string& type = member.key();
-  const json& v = member.value();
-  if (type == "S") return AttributeValue::S(StringMember(v));
+  const auto [type, v] = *j.members().begin();
+  if (type == "S") return AttributeValue::S(std::string(StringMember(v)));
   if (type == "N") return AttributeValue::N(ParseNumber(v));
   if (type == "B") return AttributeValue::B(Base64Decode(StringMember(v)));
   if (type == "BOOL") {
-    if (!v.is_boolean()) ThrowSerialization("Unexpected value type in payload");
-    return AttributeValue::Bool(v.get<bool>());
+    if (!v.IsBool()) ThrowSerialization("Unexpected value type in payload");
+    return AttributeValue::Bool(v.Bool());
   }
   if (type == "NULL") {
-    if (!v.is_boolean()) ThrowSerialization("Unexpected value type in payload");
-    if (!v.get<bool>())
+    if (!v.IsBool()) ThrowSerialization("Unexpected value type in payload");
+    if (!v.Bool())
       ThrowValidation("One or more parameter values were invalid: Null attribute value types must have the value of true");
     return AttributeValue::MakeNull();
   }
   if (type == "M") {
-    if (!v.is_object()) ThrowSerialization("Unexpected value type in payload");
+    if (!v.IsObject()) ThrowSerialization("Unexpected value type in payload");
     return AttributeValue::M(ParseItem(v));
   }
   if (type == "L") {
     List l;
-    for (const auto& e : ArrayMember(v)) l.push_back(ParseValue(e));
+    for (const JsonRef e : ArrayMember(v)) l.push_back(ParseValue(e));
     return AttributeValue::L(std::move(l));
   }
   if (type == "SS" || type == "BS") {
     std::vector<std::string> values;
-    for (const auto& e : ArrayMember(v))
-      values.push_back(type == "SS" ? StringMember(e) : Base64Decode(StringMember(e)));
+    for (const JsonRef e : ArrayMember(v))
+      values.push_back(type == "SS" ? std::string(StringMember(e)) : Base64Decode(StringMember(e)));
     return Checked(type == "SS" ? AttributeValue::SS(std::move(values)) : AttributeValue::BS(std::move(values)));
   }
   if (type == "NS") {
     std::vector<Number> values;
-    for (const auto& e : ArrayMember(v)) values.push_back(ParseNumber(e));
+    for (const JsonRef e : ArrayMember(v)) values.push_back(ParseNumber(e));
     return Checked(AttributeValue::NS(std::move(values)));
   }
   ThrowValidation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
 }
 
-Item ParseItem(const json& j) {
-  if (!j.is_object()) ThrowSerialization("Unexpected value type in payload");
+Item ParseItem(JsonRef j) {
+  if (!j.IsObject()) ThrowSerialization("Unexpected value type in payload");
   Item item;
-  const auto& members = *j.get_ptr<const json::object_t*>();
-  item.reserve(members.size());
-  // The tree holds the names in order already: each is appended, with no search.
-  for (const auto& [name, value] : members) item.AppendSorted(name) = ParseValue(value);
+  item.reserve(j.Size());
+  // The document holds the names in order already: each is appended, with no search.
+  for (const auto [name, value] : j.members()) item.AppendSorted(name) = ParseValue(value);
   return item;
 }
 

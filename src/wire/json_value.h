@@ -14,6 +14,7 @@
 #include "localdynamo/status.h"
 #include "localdynamo/value.h"
 #include "types/json_text.h"
+#include "wire/json_parse.h"
 #include "wire/json_pool.h"
 
 namespace localdynamo::wire {
@@ -36,8 +37,9 @@ class WireError : public std::exception {
 [[noreturn]] void ThrowSerialization(std::string message);
 [[noreturn]] void ThrowValidation(std::string message);
 
-AttributeValue ParseValue(const json& j);
-Item ParseItem(const json& j);
+// Read from a request (`j` must be a value, not none).
+AttributeValue ParseValue(JsonRef j);
+Item ParseItem(JsonRef j);
 json ValueJson(const AttributeValue& v);
 json ItemJson(const Item& item);
 

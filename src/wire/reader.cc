@@ -8,11 +8,6 @@
 namespace localdynamo::wire {
 namespace {
 
-const json& EmptyObject() {
-  static const json kEmpty = json::object();
-  return kEmpty;
-}
-
 std::string LowerCamel(const char* member) {
   std::string s(member);
   if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
@@ -33,8 +28,8 @@ void ThrowConstraint(const std::string& failure) {
   ThrowValidation("1 validation error detected: " + failure);
 }
 
-Reader::Reader(const json& j, std::string path, Failures* failures)
-    : j_(j.is_object() ? j : EmptyObject()), path_(std::move(path)), failures_(failures) {}
+Reader::Reader(JsonRef j, std::string path, Failures* failures)
+    : j_(j && j.IsObject() ? j : JsonRef()), path_(std::move(path)), failures_(failures) {}
 
 std::string Reader::PathOf(const char* member) const {
   return path_.empty() ? LowerCamel(member) : path_ + "." + LowerCamel(member);
@@ -44,21 +39,22 @@ void Reader::FailNull(const char* member) {
   failures_->Add(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", PathOf(member)));
 }
 
-bool Reader::Has(const char* member) const { return Get(member) != nullptr; }
+bool Reader::Has(const char* member) const { return static_cast<bool>(Get(member)); }
 
-const json* Reader::Get(const char* member) const {
-  auto it = j_.find(member);
-  if (it == j_.end() || it->is_null()) return nullptr;
-  return &*it;
+JsonRef Reader::Get(const char* member) const {
+  if (!j_) return {};
+  const JsonRef v = j_.Find(member);
+  if (!v || v.IsNull()) return {};
+  return v;
 }
 
 std::optional<std::string> Reader::String(const char* member) {
-  const json* v = Get(member);
+  const JsonRef v = Get(member);
   if (!v) return std::nullopt;
-  if (!v->is_string())
+  if (!v.IsString())
     ThrowSerialization(fmt::format("{} can not be converted to a String",
-                                   v->is_number() ? "NUMBER_VALUE" : v->is_boolean() ? "TRUE_VALUE" : "Start of structure or map"));
-  return v->get<std::string>();
+                                   v.IsNumber() ? "NUMBER_VALUE" : v.IsBool() ? "TRUE_VALUE" : "Start of structure or map"));
+  return std::string(v.Str());
 }
 
 std::string Reader::RequiredString(const char* member) {
@@ -71,81 +67,81 @@ std::string Reader::RequiredString(const char* member) {
 }
 
 std::optional<bool> Reader::Bool(const char* member) {
-  const json* v = Get(member);
+  const JsonRef v = Get(member);
   if (!v) return std::nullopt;
-  if (!v->is_boolean()) ThrowSerialization("Unexpected value type in payload");
-  return v->get<bool>();
+  if (!v.IsBool()) ThrowSerialization("Unexpected value type in payload");
+  return v.Bool();
 }
 
 std::optional<int64_t> Reader::Long(const char* member) {
-  const json* v = Get(member);
+  const JsonRef v = Get(member);
   if (!v) return std::nullopt;
   // A whole number written as a float (1.0, 2e3) is taken; one beyond 64 bits is not (the cast
   // itself would be undefined behaviour).
   constexpr double kTwo63 = 9223372036854775808.0;
-  if (v->is_number_float()) {
-    const double d = v->get<double>();
+  if (v.kind() == JsonRef::Kind::kFloat) {
+    const double d = v.Float();
     if (d >= -kTwo63 && d < kTwo63 && d == std::trunc(d)) return static_cast<int64_t>(d);
-  } else if (v->is_number_unsigned()) {
-    if (v->get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return v->get<int64_t>();
-  } else if (v->is_number_integer()) {
-    return v->get<int64_t>();
+  } else if (v.kind() == JsonRef::Kind::kUnsigned) {
+    if (v.Unsigned() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return static_cast<int64_t>(v.Unsigned());
+  } else if (v.kind() == JsonRef::Kind::kInteger) {
+    return v.Integer();
   }
-  ThrowSerialization(fmt::format("{} can not be converted to an Integer", v->is_string() ? "STRING_VALUE" : "Unexpected value"));
+  ThrowSerialization(fmt::format("{} can not be converted to an Integer", v.IsString() ? "STRING_VALUE" : "Unexpected value"));
 }
 
 std::optional<double> Reader::Timestamp(const char* member) {
-  const json* v = Get(member);
+  const JsonRef v = Get(member);
   if (!v) return std::nullopt;
-  if (!v->is_number()) ThrowSerialization("Unexpected value type in payload");
-  return v->get<double>();
+  if (!v.IsNumber()) ThrowSerialization("Unexpected value type in payload");
+  return v.AsDouble();
 }
 
 Item Reader::RequiredItem(const char* member) {
-  const json* v = Get(member);
+  const JsonRef v = Get(member);
   if (!v) {
     FailNull(member);
     return {};
   }
-  return ParseItem(*v);
+  return ParseItem(v);
 }
 
 std::optional<Item> Reader::OptItem(const char* member) {
-  const json* v = Get(member);
+  const JsonRef v = Get(member);
   if (!v) return std::nullopt;
-  return ParseItem(*v);
+  return ParseItem(v);
 }
 
 std::optional<std::vector<std::string>> Reader::StringList(const char* member) {
-  const json* v = Get(member);
+  const JsonRef v = Get(member);
   if (!v) return std::nullopt;
-  if (!v->is_array()) ThrowSerialization("Unexpected value type in payload");
+  if (!v.IsArray()) ThrowSerialization("Unexpected value type in payload");
   std::vector<std::string> out;
-  for (const auto& e : *v) {
-    if (!e.is_string()) ThrowSerialization("Unexpected value type in payload");
-    out.push_back(e.get<std::string>());
+  for (const JsonRef e : v.elements()) {
+    if (!e.IsString()) ThrowSerialization("Unexpected value type in payload");
+    out.emplace_back(e.Str());
   }
   return out;
 }
 
 std::optional<NameMap> Reader::Names(const char* member) {
-  const json* v = Get(member);
+  const JsonRef v = Get(member);
   if (!v) return std::nullopt;
-  if (!v->is_object()) ThrowSerialization("Unexpected value type in payload");
+  if (!v.IsObject()) ThrowSerialization("Unexpected value type in payload");
   NameMap out;
-  for (const auto& [k, e] : v->items()) {
-    if (!e.is_string()) ThrowSerialization("Unexpected value type in payload");
-    out.emplace(k, e.get<std::string>());
+  for (const auto [k, e] : v.members()) {
+    if (!e.IsString()) ThrowSerialization("Unexpected value type in payload");
+    out.emplace(k, e.Str());
   }
   return out;
 }
 
 std::optional<ValueMap> Reader::Values(const char* member) {
-  const json* v = Get(member);
+  const JsonRef v = Get(member);
   if (!v) return std::nullopt;
-  if (!v->is_object()) ThrowSerialization("Unexpected value type in payload");
+  if (!v.IsObject()) ThrowSerialization("Unexpected value type in payload");
   ValueMap out;
-  for (const auto& [k, e] : v->items()) out.emplace(k, ParseValue(e));
+  for (const auto [k, e] : v.members()) out.emplace(k, ParseValue(e));
   return out;
 }
 
@@ -164,9 +160,9 @@ std::optional<Reader> Reader::RequiredChild(const char* member) {
 }
 
 Reader Reader::Child(const char* member) const {
-  const json* v = Get(member);
-  if (v && !v->is_object()) ThrowSerialization("Unexpected value type in payload");
-  return Reader(v ? *v : EmptyObject(), PathOf(member), failures_);
+  const JsonRef v = Get(member);
+  if (v && !v.IsObject()) ThrowSerialization("Unexpected value type in payload");
+  return Reader(v, PathOf(member), failures_);
 }
 
 }  // namespace localdynamo::wire

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "localdynamo/requests.h"
+#include "wire/json_parse.h"
 #include "wire/json_value.h"
 
 namespace localdynamo::wire {
@@ -33,10 +34,11 @@ struct EnumName {
 class Reader {
  public:
   // `path` is the member path used in messages ("" at the top level).
-  Reader(const json& j, std::string path, Failures* failures);
+  // `j` an object (anything else reads as an empty one).
+  Reader(JsonRef j, std::string path, Failures* failures);
 
   bool Has(const char* member) const;
-  const json* Get(const char* member) const;  // null when absent or JSON null
+  JsonRef Get(const char* member) const;  // none when absent or JSON null
 
   std::string RequiredString(const char* member);
   std::optional<std::string> String(const char* member);
@@ -64,13 +66,13 @@ class Reader {
   // Each element of an array member (an object), with its own path "member.N.member".
   template <class F>
   void EachObject(const char* member, F f) {
-    const json* a = Get(member);
+    const JsonRef a = Get(member);
     if (!a) return;
-    if (!a->is_array()) ThrowSerialization("Unexpected value type in payload");
+    if (!a.IsArray()) ThrowSerialization("Unexpected value type in payload");
     std::size_t i = 0;
-    for (const auto& e : *a) {
+    for (const JsonRef e : a.elements()) {
       ++i;
-      if (!e.is_object()) ThrowSerialization("Unexpected value type in payload");
+      if (!e.IsObject()) ThrowSerialization("Unexpected value type in payload");
       Reader r(e, PathOf(member) + "." + std::to_string(i) + ".member", failures_);
       f(r);
     }
@@ -86,7 +88,7 @@ class Reader {
   void FailNull(const char* member);
 
  private:
-  const json& j_;
+  JsonRef j_;  // none: an empty object
   std::string path_;
   Failures* failures_;
 };

@@ -111,11 +111,11 @@ void TableSettings(Reader& r, Request* q) {
 
 // A PartiQL statement's Parameters: a list of AttributeValues.
 std::optional<std::vector<AttributeValue>> Parameters(Reader& r) {
-  const json* a = r.Get("Parameters");
+  const JsonRef a = r.Get("Parameters");
   if (!a) return std::nullopt;
-  if (!a->is_array()) ThrowSerialization("Unexpected value type in payload");
+  if (!a.IsArray()) ThrowSerialization("Unexpected value type in payload");
   std::vector<AttributeValue> out;
-  for (const auto& v : *a) out.push_back(ParseValue(v));
+  for (const JsonRef v : a.elements()) out.push_back(ParseValue(v));
   return out;
 }
 
@@ -207,17 +207,17 @@ std::optional<StreamSpecification> Stream(Reader& r) {
 
 std::map<std::string, Condition> Conditions(Reader& r, const char* member) {
   std::map<std::string, Condition> out;
-  const json* m = r.Get(member);
+  const JsonRef m = r.Get(member);
   if (!m) return out;
-  if (!m->is_object()) ThrowSerialization("Unexpected value type in payload");
-  for (const auto& [attr, c] : m->items()) {
-    Reader cr(c, r.PathOf(member) + "." + attr + ".member", r.failures());
+  if (!m.IsObject()) ThrowSerialization("Unexpected value type in payload");
+  for (const auto [attr, c] : m.members()) {
+    Reader cr(c, r.PathOf(member) + "." + std::string(attr) + ".member", r.failures());
     Condition cond;
     cond.comparison_operator = cr.RequiredString("ComparisonOperator");
-    if (const json* list = cr.Get("AttributeValueList")) {
-      if (!list->is_array()) ThrowSerialization("Unexpected value type in payload");
+    if (const JsonRef list = cr.Get("AttributeValueList")) {
+      if (!list.IsArray()) ThrowSerialization("Unexpected value type in payload");
       std::vector<AttributeValue> values;
-      for (const auto& v : *list) values.push_back(ParseValue(v));
+      for (const JsonRef v : list.elements()) values.push_back(ParseValue(v));
       cond.attribute_value_list = std::move(values);
     }
     out.emplace(attr, std::move(cond));
@@ -231,20 +231,20 @@ std::optional<std::map<std::string, Condition>> OptConditions(Reader& r, const c
 }
 
 std::optional<std::map<std::string, ExpectedAttributeValue>> Expected(Reader& r) {
-  const json* m = r.Get("Expected");
+  const JsonRef m = r.Get("Expected");
   if (!m) return std::nullopt;
-  if (!m->is_object()) ThrowSerialization("Unexpected value type in payload");
+  if (!m.IsObject()) ThrowSerialization("Unexpected value type in payload");
   std::map<std::string, ExpectedAttributeValue> out;
-  for (const auto& [attr, e] : m->items()) {
-    Reader er(e, "expected." + attr + ".member", r.failures());
+  for (const auto [attr, e] : m.members()) {
+    Reader er(e, "expected." + std::string(attr) + ".member", r.failures());
     ExpectedAttributeValue x;
-    if (const json* v = er.Get("Value")) x.value = ParseValue(*v);
+    if (const JsonRef v = er.Get("Value")) x.value = ParseValue(v);
     x.exists = er.Bool("Exists");
     x.comparison_operator = er.String("ComparisonOperator");
-    if (const json* list = er.Get("AttributeValueList")) {
-      if (!list->is_array()) ThrowSerialization("Unexpected value type in payload");
+    if (const JsonRef list = er.Get("AttributeValueList")) {
+      if (!list.IsArray()) ThrowSerialization("Unexpected value type in payload");
       std::vector<AttributeValue> values;
-      for (const auto& v : *list) values.push_back(ParseValue(v));
+      for (const JsonRef v : list.elements()) values.push_back(ParseValue(v));
       x.attribute_value_list = std::move(values);
     }
     out.emplace(attr, std::move(x));
@@ -254,7 +254,7 @@ std::optional<std::map<std::string, ExpectedAttributeValue>> Expected(Reader& r)
 
 }  // namespace
 
-CreateTableRequest ParseCreateTable(const json& j) {
+CreateTableRequest ParseCreateTable(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   CreateTableRequest q;
@@ -306,7 +306,7 @@ CreateTableRequest ParseCreateTable(const json& j) {
 
 // A request whose one member is TableName.
 template <class Request>
-Request OnlyTableName(const json& j) {
+Request OnlyTableName(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   Request q{TableName(r)};
@@ -314,11 +314,11 @@ Request OnlyTableName(const json& j) {
   return q;
 }
 
-DescribeTableRequest ParseDescribeTable(const json& j) { return OnlyTableName<DescribeTableRequest>(j); }
-DeleteTableRequest ParseDeleteTable(const json& j) { return OnlyTableName<DeleteTableRequest>(j); }
-DescribeTimeToLiveRequest ParseDescribeTimeToLive(const json& j) { return OnlyTableName<DescribeTimeToLiveRequest>(j); }
+DescribeTableRequest ParseDescribeTable(JsonRef j) { return OnlyTableName<DescribeTableRequest>(j); }
+DeleteTableRequest ParseDeleteTable(JsonRef j) { return OnlyTableName<DeleteTableRequest>(j); }
+DescribeTimeToLiveRequest ParseDescribeTimeToLive(JsonRef j) { return OnlyTableName<DescribeTimeToLiveRequest>(j); }
 
-UpdateTimeToLiveRequest ParseUpdateTimeToLive(const json& j) {
+UpdateTimeToLiveRequest ParseUpdateTimeToLive(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   UpdateTimeToLiveRequest q;
@@ -331,7 +331,7 @@ UpdateTimeToLiveRequest ParseUpdateTimeToLive(const json& j) {
   return q;
 }
 
-TagResourceRequest ParseTagResource(const json& j) {
+TagResourceRequest ParseTagResource(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   TagResourceRequest q;
@@ -342,7 +342,7 @@ TagResourceRequest ParseTagResource(const json& j) {
   return q;
 }
 
-UntagResourceRequest ParseUntagResource(const json& j) {
+UntagResourceRequest ParseUntagResource(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   UntagResourceRequest q;
@@ -354,7 +354,7 @@ UntagResourceRequest ParseUntagResource(const json& j) {
   return q;
 }
 
-ListTagsOfResourceRequest ParseListTagsOfResource(const json& j) {
+ListTagsOfResourceRequest ParseListTagsOfResource(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   ListTagsOfResourceRequest q;
@@ -364,11 +364,11 @@ ListTagsOfResourceRequest ParseListTagsOfResource(const json& j) {
   return q;
 }
 
-DescribeContinuousBackupsRequest ParseDescribeContinuousBackups(const json& j) {
+DescribeContinuousBackupsRequest ParseDescribeContinuousBackups(JsonRef j) {
   return OnlyTableName<DescribeContinuousBackupsRequest>(j);
 }
 
-UpdateContinuousBackupsRequest ParseUpdateContinuousBackups(const json& j) {
+UpdateContinuousBackupsRequest ParseUpdateContinuousBackups(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   UpdateContinuousBackupsRequest q;
@@ -381,7 +381,7 @@ UpdateContinuousBackupsRequest ParseUpdateContinuousBackups(const json& j) {
   return q;
 }
 
-CreateBackupRequest ParseCreateBackup(const json& j) {
+CreateBackupRequest ParseCreateBackup(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   CreateBackupRequest q;
@@ -393,17 +393,17 @@ CreateBackupRequest ParseCreateBackup(const json& j) {
 
 // DescribeBackup and DeleteBackup: a BackupArn.
 template <class Request>
-Request OnlyBackupArn(const json& j) {
+Request OnlyBackupArn(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   Request q{r.RequiredString("BackupArn")};
   f.ThrowIfAny();
   return q;
 }
-DescribeBackupRequest ParseDescribeBackup(const json& j) { return OnlyBackupArn<DescribeBackupRequest>(j); }
-DeleteBackupRequest ParseDeleteBackup(const json& j) { return OnlyBackupArn<DeleteBackupRequest>(j); }
+DescribeBackupRequest ParseDescribeBackup(JsonRef j) { return OnlyBackupArn<DescribeBackupRequest>(j); }
+DeleteBackupRequest ParseDeleteBackup(JsonRef j) { return OnlyBackupArn<DeleteBackupRequest>(j); }
 
-ListBackupsRequest ParseListBackups(const json& j) {
+ListBackupsRequest ParseListBackups(JsonRef j) {
   static constexpr EnumName<BackupTypeFilter> kTypes[] = {{"USER", BackupTypeFilter::kUser}, {"SYSTEM", BackupTypeFilter::kSystem},
                                                           {"AWS_BACKUP", BackupTypeFilter::kAwsBackup}, {"ALL", BackupTypeFilter::kAll}};
   Failures f;
@@ -453,7 +453,7 @@ void RestoreOverrides(Reader& r, Request* q) {
 
 }  // namespace
 
-RestoreTableFromBackupRequest ParseRestoreTableFromBackup(const json& j) {
+RestoreTableFromBackupRequest ParseRestoreTableFromBackup(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   RestoreTableFromBackupRequest q;
@@ -464,7 +464,7 @@ RestoreTableFromBackupRequest ParseRestoreTableFromBackup(const json& j) {
   return q;
 }
 
-RestoreTableToPointInTimeRequest ParseRestoreTableToPointInTime(const json& j) {
+RestoreTableToPointInTimeRequest ParseRestoreTableToPointInTime(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   RestoreTableToPointInTimeRequest q;
@@ -487,7 +487,7 @@ constexpr const char* kInsightsModeSet = "[THROTTLED_KEYS, ACCESSED_AND_THROTTLE
 
 }  // namespace
 
-UpdateContributorInsightsRequest ParseUpdateContributorInsights(const json& j) {
+UpdateContributorInsightsRequest ParseUpdateContributorInsights(JsonRef j) {
   static constexpr EnumName<ContributorInsightsAction> kActions[] = {{"ENABLE", ContributorInsightsAction::kEnable},
                                                                      {"DISABLE", ContributorInsightsAction::kDisable}};
   Failures f;
@@ -502,7 +502,7 @@ UpdateContributorInsightsRequest ParseUpdateContributorInsights(const json& j) {
   return q;
 }
 
-DescribeContributorInsightsRequest ParseDescribeContributorInsights(const json& j) {
+DescribeContributorInsightsRequest ParseDescribeContributorInsights(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   DescribeContributorInsightsRequest q;
@@ -512,7 +512,7 @@ DescribeContributorInsightsRequest ParseDescribeContributorInsights(const json& 
   return q;
 }
 
-ListContributorInsightsRequest ParseListContributorInsights(const json& j) {
+ListContributorInsightsRequest ParseListContributorInsights(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   ListContributorInsightsRequest q;
@@ -523,7 +523,7 @@ ListContributorInsightsRequest ParseListContributorInsights(const json& j) {
   return q;
 }
 
-ExecuteStatementRequest ParseExecuteStatement(const json& j) {
+ExecuteStatementRequest ParseExecuteStatement(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   ExecuteStatementRequest q;
@@ -538,7 +538,7 @@ ExecuteStatementRequest ParseExecuteStatement(const json& j) {
   return q;
 }
 
-BatchExecuteStatementRequest ParseBatchExecuteStatement(const json& j) {
+BatchExecuteStatementRequest ParseBatchExecuteStatement(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   BatchExecuteStatementRequest q;
@@ -556,7 +556,7 @@ BatchExecuteStatementRequest ParseBatchExecuteStatement(const json& j) {
   return q;
 }
 
-ExecuteTransactionRequest ParseExecuteTransaction(const json& j) {
+ExecuteTransactionRequest ParseExecuteTransaction(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   ExecuteTransactionRequest q;
@@ -574,7 +574,7 @@ ExecuteTransactionRequest ParseExecuteTransaction(const json& j) {
   return q;
 }
 
-ListTablesRequest ParseListTables(const json& j) {
+ListTablesRequest ParseListTables(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   ListTablesRequest q;
@@ -588,7 +588,7 @@ ListTablesRequest ParseListTables(const json& j) {
   return q;
 }
 
-UpdateTableRequest ParseUpdateTable(const json& j) {
+UpdateTableRequest ParseUpdateTable(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   UpdateTableRequest q;
@@ -637,7 +637,7 @@ UpdateTableRequest ParseUpdateTable(const json& j) {
   return q;
 }
 
-PutItemRequest ParsePutItem(const json& j) {
+PutItemRequest ParsePutItem(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   PutItemRequest q;
@@ -656,7 +656,7 @@ PutItemRequest ParsePutItem(const json& j) {
   return q;
 }
 
-GetItemRequest ParseGetItem(const json& j) {
+GetItemRequest ParseGetItem(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   GetItemRequest q;
@@ -671,7 +671,7 @@ GetItemRequest ParseGetItem(const json& j) {
   return q;
 }
 
-DeleteItemRequest ParseDeleteItem(const json& j) {
+DeleteItemRequest ParseDeleteItem(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   DeleteItemRequest q;
@@ -690,7 +690,7 @@ DeleteItemRequest ParseDeleteItem(const json& j) {
   return q;
 }
 
-UpdateItemRequest ParseUpdateItem(const json& j) {
+UpdateItemRequest ParseUpdateItem(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   UpdateItemRequest q;
@@ -704,13 +704,13 @@ UpdateItemRequest ParseUpdateItem(const json& j) {
   q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
   q.return_item_collection_metrics = r.Enum("ReturnItemCollectionMetrics", kRicm, kRicmSet);
   q.return_values_on_condition_check_failure = r.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
-  if (const json* m = r.Get("AttributeUpdates")) {
-    if (!m->is_object()) ThrowSerialization("Unexpected value type in payload");
+  if (const JsonRef m = r.Get("AttributeUpdates")) {
+    if (!m.IsObject()) ThrowSerialization("Unexpected value type in payload");
     q.attribute_updates.emplace();
-    for (const auto& [attr, u] : m->items()) {
-      Reader ur(u, "attributeUpdates." + attr + ".member", &f);
+    for (const auto [attr, u] : m.members()) {
+      Reader ur(u, "attributeUpdates." + std::string(attr) + ".member", &f);
       AttributeValueUpdate x;
-      if (const json* v = ur.Get("Value")) x.value = ParseValue(*v);
+      if (const JsonRef v = ur.Get("Value")) x.value = ParseValue(v);
       x.action = ur.String("Action");
       q.attribute_updates->emplace(attr, std::move(x));
     }
@@ -721,7 +721,7 @@ UpdateItemRequest ParseUpdateItem(const json& j) {
   return q;
 }
 
-QueryRequest ParseQuery(const json& j) {
+QueryRequest ParseQuery(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   QueryRequest q;
@@ -747,7 +747,7 @@ QueryRequest ParseQuery(const json& j) {
   return q;
 }
 
-ScanRequest ParseScan(const json& j) {
+ScanRequest ParseScan(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   ScanRequest q;
@@ -772,21 +772,21 @@ ScanRequest ParseScan(const json& j) {
   return q;
 }
 
-BatchGetItemRequest ParseBatchGetItem(const json& j) {
+BatchGetItemRequest ParseBatchGetItem(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   BatchGetItemRequest q;
-  const json* items = r.Get("RequestItems");
+  const JsonRef items = r.Get("RequestItems");
   if (!items) r.FailNull("RequestItems");
-  else if (!items->is_object()) ThrowSerialization("Unexpected value type in payload");
+  else if (!items.IsObject()) ThrowSerialization("Unexpected value type in payload");
   else
-    for (const auto& [table, ka] : items->items()) {
-      Reader kr(ka, "requestItems." + table + ".member", &f);
+    for (const auto [table, ka] : items.members()) {
+      Reader kr(ka, "requestItems." + std::string(table) + ".member", &f);
       KeysAndAttributes k;
       if (!kr.Has("Keys")) kr.FailNull("Keys");
-      if (const json* keys = kr.Get("Keys")) {
-        if (!keys->is_array()) ThrowSerialization("Unexpected value type in payload");
-        for (const auto& key : *keys) k.keys.push_back(ParseItem(key));
+      if (const JsonRef keys = kr.Get("Keys")) {
+        if (!keys.IsArray()) ThrowSerialization("Unexpected value type in payload");
+        for (const JsonRef key : keys.elements()) k.keys.push_back(ParseItem(key));
       }
       k.projection_expression = kr.String("ProjectionExpression");
       k.expression_attribute_names = kr.Names("ExpressionAttributeNames");
@@ -799,19 +799,19 @@ BatchGetItemRequest ParseBatchGetItem(const json& j) {
   return q;
 }
 
-BatchWriteItemRequest ParseBatchWriteItem(const json& j) {
+BatchWriteItemRequest ParseBatchWriteItem(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   BatchWriteItemRequest q;
-  const json* items = r.Get("RequestItems");
+  const JsonRef items = r.Get("RequestItems");
   if (!items) r.FailNull("RequestItems");
-  else if (!items->is_object()) ThrowSerialization("Unexpected value type in payload");
+  else if (!items.IsObject()) ThrowSerialization("Unexpected value type in payload");
   else
-    for (const auto& [table, writes] : items->items()) {
-      if (!writes.is_array()) ThrowSerialization("Unexpected value type in payload");
-      auto& list = q.request_items[table];
-      for (const auto& w : writes) {
-        Reader wr(w, "requestItems." + table + ".member", &f);
+    for (const auto [table, writes] : items.members()) {
+      if (!writes.IsArray()) ThrowSerialization("Unexpected value type in payload");
+      auto& list = q.request_items[std::string(table)];
+      for (const JsonRef w : writes.elements()) {
+        Reader wr(w, "requestItems." + std::string(table) + ".member", &f);
         WriteRequest x;
         if (wr.Has("PutRequest")) x.put_item = wr.Child("PutRequest").RequiredItem("Item");
         if (wr.Has("DeleteRequest")) x.delete_key = wr.Child("DeleteRequest").RequiredItem("Key");
@@ -826,7 +826,7 @@ BatchWriteItemRequest ParseBatchWriteItem(const json& j) {
   return q;
 }
 
-TransactWriteItemsRequest ParseTransactWriteItems(const json& j) {
+TransactWriteItemsRequest ParseTransactWriteItems(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   TransactWriteItemsRequest q;
@@ -883,7 +883,7 @@ TransactWriteItemsRequest ParseTransactWriteItems(const json& j) {
   return q;
 }
 
-TransactGetItemsRequest ParseTransactGetItems(const json& j) {
+TransactGetItemsRequest ParseTransactGetItems(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   TransactGetItemsRequest q;
@@ -902,7 +902,7 @@ TransactGetItemsRequest ParseTransactGetItems(const json& j) {
   return q;
 }
 
-ListStreamsRequest ParseListStreams(const json& j) {
+ListStreamsRequest ParseListStreams(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   ListStreamsRequest q;
@@ -914,7 +914,7 @@ ListStreamsRequest ParseListStreams(const json& j) {
   return q;
 }
 
-DescribeStreamRequest ParseDescribeStream(const json& j) {
+DescribeStreamRequest ParseDescribeStream(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   DescribeStreamRequest q;
@@ -926,7 +926,7 @@ DescribeStreamRequest ParseDescribeStream(const json& j) {
   return q;
 }
 
-GetShardIteratorRequest ParseGetShardIterator(const json& j) {
+GetShardIteratorRequest ParseGetShardIterator(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   GetShardIteratorRequest q;
@@ -938,7 +938,7 @@ GetShardIteratorRequest ParseGetShardIterator(const json& j) {
   return q;
 }
 
-GetRecordsRequest ParseGetRecords(const json& j) {
+GetRecordsRequest ParseGetRecords(JsonRef j) {
   Failures f;
   Reader r(j, "", &f);
   GetRecordsRequest q;

@@ -3,7 +3,10 @@
 // and the request parser must give the number types nlohmann's parser gives.
 
 #include <cstddef>
+#include <stdexcept>
+#include <string>
 
+#include "wire/json_parse.h"
 #include "wire/json_value.h"
 
 namespace ld_test {
@@ -23,6 +26,51 @@ inline bool SameJson(const localdynamo::wire::json& a, const localdynamo::wire::
     return true;
   }
   return a.is_discarded() || a == b;
+}
+
+// A request document's value as nlohmann's json, checking on the way that each object's
+// members come in strictly increasing name order and that Size() counts them.
+inline localdynamo::wire::json ToNlohmann(localdynamo::wire::JsonRef v) {
+  using localdynamo::wire::json;
+  using Kind = localdynamo::wire::JsonRef::Kind;
+  switch (v.kind()) {
+    case Kind::kNull: return nullptr;
+    case Kind::kBool: return v.Bool();
+    case Kind::kString: return std::string(v.Str());
+    case Kind::kUnsigned: return v.Unsigned();
+    case Kind::kInteger: return v.Integer();
+    case Kind::kFloat: return v.Float();
+    case Kind::kArray: {
+      json a = json::array();
+      for (const auto e : v.elements()) a.push_back(ToNlohmann(e));
+      if (a.size() != v.Size()) throw std::logic_error("array size");
+      return a;
+    }
+    case Kind::kObject: {
+      json o = json::object();
+      std::string previous;
+      std::size_t n = 0;
+      for (const auto [name, e] : v.members()) {
+        if (n++ > 0 && !(previous < name)) throw std::logic_error("members out of order");
+        previous = std::string(name);
+        o[previous] = ToNlohmann(e);
+        if (v.Find(name).kind() != e.kind()) throw std::logic_error("Find");
+      }
+      if (n != v.Size()) throw std::logic_error("object size");
+      return o;
+    }
+  }
+  throw std::logic_error("kind");
+}
+
+// Whether RequestDoc reads `text` as json::parse(text, nullptr, false) does: the same
+// values with the same number types, or the same rejection.
+inline bool ReadsAsNlohmann(std::string_view text) {
+  using localdynamo::wire::json;
+  const json expected = json::parse(text, nullptr, false);
+  localdynamo::wire::RequestDoc doc;
+  if (!doc.Parse(text)) return expected.is_discarded();
+  return !expected.is_discarded() && SameJson(ToNlohmann(doc.root()), expected);
 }
 
 }  // namespace ld_test

@@ -1,10 +1,11 @@
-// ParseRequestJson must read every body exactly as nlohmann::json::parse(body, nullptr, false)
-// does: same values with the same number types, same rejections. Its fast path must take the
-// bodies SDKs send, and step aside for everything else.
+// RequestDoc must read every body exactly as nlohmann::json::parse(body, nullptr, false)
+// does: same values with the same number types, members in the same order, same rejections.
+// Its fast path must take the bodies SDKs send, and step aside for everything else.
 
 #include <doctest/doctest.h>
 #include <rapidcheck.h>
 
+#include <forward_list>
 #include <string>
 #include <vector>
 
@@ -12,11 +13,20 @@
 #include "wire/json_parse.h"
 
 using namespace localdynamo::wire;
-using json_parse_detail::FastParse;
 
 namespace {
 
-bool AsNlohmann(const std::string& text) { return ld_test::SameJson(ParseRequestJson(text), json::parse(text, nullptr, false)); }
+bool AsNlohmann(const std::string& text) { return ld_test::ReadsAsNlohmann(text); }
+bool FastPathTakes(const std::string& text) {
+  RequestDoc doc;
+  return json_parse_detail::FastParse(text, &doc);
+}
+// The document's strings are views into the body: the bodies read here are kept.
+JsonRef Read(RequestDoc& doc, std::string text) {
+  static std::forward_list<std::string> bodies;
+  REQUIRE(doc.Parse(bodies.emplace_front(std::move(text))));
+  return doc.root();
+}
 
 // The texts and values SDKs send (ASCII, integers), or (`any`) every kind: control
 // characters (\u00XX when dumped), non-ASCII characters and doubles too.
@@ -78,12 +88,32 @@ TEST_CASE("the bodies SDKs send take the fast path and read as nlohmann reads th
   };
   for (const auto& body : bodies) {
     CAPTURE(body);
-    REQUIRE(FastParse(body).has_value());
+    REQUIRE(FastPathTakes(body));
     CHECK(AsNlohmann(body));
   }
-  CHECK(ParseRequestJson(R"({"a":1,"a":2})")["a"] == 2);
-  CHECK(ParseRequestJson("7").type() == json::value_t::number_unsigned);
-  CHECK(ParseRequestJson("-7").type() == json::value_t::number_integer);
+  RequestDoc doc;
+  const JsonRef dup = Read(doc, R"({"b":0,"a":1,"c":{},"a":2})");
+  CHECK(dup.Size() == 3);
+  CHECK(dup.Find("a").Unsigned() == 2);
+  std::string names;
+  for (const auto [name, value] : dup.members()) names += name;
+  CHECK(names == "abc");
+  CHECK_FALSE(dup.Find("d"));
+  CHECK(Read(doc, "7").kind() == JsonRef::Kind::kUnsigned);
+  CHECK(Read(doc, "-7").kind() == JsonRef::Kind::kInteger);
+  CHECK(Read(doc, R"("a\nb\\")").Str() == "a\nb\\");
+}
+
+TEST_CASE("one document reads body after body, keeping nothing of the last") {
+  RequestDoc doc;
+  CHECK(Read(doc, R"({"s":"x\ty","l":[1,2,{"m":null}]})").Find("l").Size() == 3);
+  const JsonRef second = Read(doc, R"({"t":"q"})");
+  CHECK(second.Size() == 1);
+  CHECK(second.Find("t").Str() == "q");
+  CHECK_FALSE(doc.Parse("{"));
+  CHECK(Read(doc, R"({"n":1.5})").Find("n").Float() == 1.5);
+  doc.ShrinkIfLarge();
+  CHECK(Read(doc, "[]").Size() == 0);
 }
 
 TEST_CASE("what the fast path leaves to nlohmann: same values, same rejections") {
@@ -98,20 +128,22 @@ TEST_CASE("what the fast path leaves to nlohmann: same values, same rejections")
   };
   for (const auto& body : left) {
     CAPTURE(body);
-    CHECK_FALSE(FastParse(body).has_value());
+    CHECK_FALSE(FastPathTakes(body));
     CHECK(AsNlohmann(body));
   }
-  CHECK(ParseRequestJson("{}x").is_discarded());
-  CHECK(ParseRequestJson(R"({"n":1.5})")["n"] == 1.5);
+  RequestDoc doc;
+  CHECK_FALSE(doc.Parse("{}x"));
+  CHECK(Read(doc, R"({"n":1.5})").Find("n").Float() == 1.5);
+  CHECK(Read(doc, R"({"s":"\u00e9"})").Find("s").Str() == "\xc3\xa9");
 }
 
 TEST_CASE("any JSON text, compact or indented, reads as nlohmann reads it") {
   CHECK(rc::check("ASCII and integers: the fast path, == json::parse", [] {
     const std::string text = (*GenJson(false)).dump(*rc::gen::element(-1, 0, 2));
-    RC_ASSERT(FastParse(text).has_value());
+    RC_ASSERT(FastPathTakes(text));
     RC_ASSERT(AsNlohmann(text));
   }));
-  CHECK(rc::check("ParseRequestJson(dump) == json::parse(dump)", [] {
+  CHECK(rc::check("RequestDoc(dump) == json::parse(dump)", [] {
     const json value = *GenJson(true);
     const int indent = *rc::gen::element(-1, 0, 2);
     const std::string text = value.dump(indent, ' ', false, json::error_handler_t::replace);
@@ -120,7 +152,7 @@ TEST_CASE("any JSON text, compact or indented, reads as nlohmann reads it") {
 }
 
 TEST_CASE("broken JSON text is rejected or read exactly as nlohmann does") {
-  CHECK(rc::check("edits of a body: ParseRequestJson agrees with json::parse", [] {
+  CHECK(rc::check("edits of a body: RequestDoc agrees with json::parse", [] {
     std::string text = (*GenJson(*rc::gen::arbitrary<bool>())).dump(-1, ' ', false, json::error_handler_t::replace);
     const int edits = *rc::gen::inRange(1, 4);
     for (int i = 0; i < edits; ++i) {
@@ -136,17 +168,18 @@ TEST_CASE("broken JSON text is rejected or read exactly as nlohmann does") {
   }));
 }
 
-TEST_CASE("ReleaseRequestTree empties a tree from the leaves up, however deep") {
-  json j = ParseRequestJson(R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"a"},"l":{"L":[{"N":"1"},{"M":{}}]}},"Limit":20})");
-  ReleaseRequestTree(j);
-  CHECK(j == json::object());
-  json scalar = ParseRequestJson(R"("text")");
-  ReleaseRequestTree(scalar);
-  CHECK(scalar == "text");
-  // Deeper than the recursion goes: the rest is left to the destructor, which copes.
-  std::string deep = std::string(100000, '[') + std::string(100000, ']');
-  json d = ParseRequestJson(deep);
-  REQUIRE(d.is_array());
-  ReleaseRequestTree(d);
-  CHECK(d == json::array());
+TEST_CASE("nesting however deep is read without recursion, and large bodies' storage is let go") {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  RequestDoc doc;
+  REQUIRE(doc.Parse(deep));
+  JsonRef v = doc.root();
+  int depth = 1;
+  while (v.Size() == 1) {
+    v = *v.elements().begin();
+    ++depth;
+  }
+  CHECK(depth == 100000);
+  doc.ShrinkIfLarge();
+  CHECK(Read(doc, R"({"a":[true]})").Find("a").Size() == 1);
+  CHECK_FALSE(doc.Parse(std::string(100000, '[')));
 }
