@@ -15,7 +15,9 @@ shown too. With two cores or more, every server runs on one core with one event-
 thread and wrk on another with one thread (see PINNED); measurements still move, so the
 whole set is measured `--rounds` times, interleaved (each round, per operation: the empty
 handler, localdynamo, dynalite), and the table shows medians, with the range over rounds for
-localdynamo and each ratio taken within a round. Also measures localdynamo's cold start
+localdynamo and each ratio taken within a round. Query's answers are ~8 KB where the empty
+handler's are 2 bytes: a second empty handler answering with as many bytes as localdynamo's
+Query does is measured too, and shown below the table (the stack's limit for such answers). Also measures localdynamo's cold start
 (process start to first answered request) and idle RSS.
 """
 import argparse
@@ -104,6 +106,22 @@ def seed(port):
                 reqs = []
 
 
+def query_answer_bytes(port):
+    """The size of localdynamo's answer to the Query that query.lua sends (the same for
+    every seeded partition)."""
+    import http.client
+    import json
+    body = json.dumps({"TableName": "cruddur-messages", "KeyConditionExpression": "pk = :pk",
+                       "ExpressionAttributeValues": {":pk": {"S": "MSG#00000000-5ae2-47a0-bc6d-fe2bc2700399"}},
+                       "ScanIndexForward": False, "Limit": 20})
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("POST", "/", body, {"Content-Type": "application/x-amz-json-1.0",
+                                     "X-Amz-Target": "DynamoDB_20120810.Query"})
+    answer = conn.getresponse().read()
+    conn.close()
+    return len(answer)
+
+
 def wrk(port, script, duration, connections):
     env = dict(os.environ, LUA_DIR=os.path.join(HERE, "http"))
     out = subprocess.run(["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{duration}s", "--latency",
@@ -183,11 +201,17 @@ def main():
             assert wait_port(p), f"port {p} did not open"
         seed(ld_port)
         seed(dl_port)
+        answer_bytes = query_answer_bytes(ld_port)
+        sized_port = free_port()
+        procs.append(subprocess.Popen([baseline, str(sized_port), SERVER_THREADS, str(answer_bytes)], **server))
+        assert wait_port(sized_port), f"port {sized_port} did not open"
         ops = (("GetItem", "get_item.lua"), ("Query Limit 20", "query.lua"), ("PutItem", "put_item.lua"))
         runs = {name: [] for name, _ in ops}  # per round: (localdynamo, dynalite, empty handler)
         empties = []  # the empty handler with one fixed request (ListTables, {})
+        sized = []  # per round: (localdynamo's Query, the handler answering as many bytes)
         for _ in range(args.rounds):
             empties.append(wrk(base_port, "empty.lua", args.duration, args.connections))
+            sized.append(wrk(sized_port, "query.lua", args.duration, args.connections))
             for name, script in ops:
                 empty = wrk(base_port, script, args.duration, args.connections)
                 runs[name].append((wrk(ld_port, script, args.duration, args.connections),
@@ -211,6 +235,11 @@ def main():
         e_rps = [e[0] for e in empties]
         print(f"| empty handler, one fixed request | | | | | | {med(e_rps):.0f} ({min(e_rps):.0f}-{max(e_rps):.0f}), "
               f"p99 {med([e[1] for e in empties]):.2f} ms | |")
+        q_rps = [ld[0] for ld, _, _ in runs["Query Limit 20"]]
+        s_rps = [x[0] for x in sized]
+        print(f"\nQuery's answers are {answer_bytes} bytes; the same HTTP stack answering the same requests with "
+              f"{answer_bytes}-byte bodies (no database work): {med(s_rps):.0f} req/s ({min(s_rps):.0f}-{max(s_rps):.0f}); "
+              f"localdynamo's Query: {med([100 * q / x for q, x in zip(q_rps, s_rps)]):.0f}% of it")
         print(f"\ncold start (process start to first answered request, median of 20): {cold_ms:.1f} ms")
         print(f"idle RSS: {rss_mb:.1f} MB")
     finally:

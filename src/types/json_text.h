@@ -73,32 +73,66 @@ inline constexpr std::array<JsonOpening, 10> kOpenings = [] {
 
 inline const JsonOpening& JsonValueOpening(Type t) { return json_text_detail::kOpenings[static_cast<int>(t)]; }
 
+namespace json_text_detail {
+
+#if defined(__SSE2__)
+// Whether any of 16 bytes must be escaped (exactly: no false alarms).
+inline bool Escapes16(__m128i v) {
+  const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+  const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+  const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+  return _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))) != 0;
+}
+#endif
+
+// Copies a string of 4 bytes or more that needs no escaping to `p` and returns true; false
+// (having written who knows what) if it may need some. Loads and stores overlap rather than
+// step through a tail a byte at a time: most names and values are short.
+inline bool CopyPlain(char* p, const char* in, std::size_t n) {
+#if defined(__SSE2__)
+  if (n >= 16) {
+    for (std::size_t at = 0;; at += 16) {
+      if (at + 16 > n) at = n - 16;  // the last 16 bytes, overlapping the ones before
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + at));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(p + at), v);
+      if (Escapes16(v)) return false;
+      if (at + 16 == n) return true;
+    }
+  }
+#endif
+  uint64_t first, last;
+  if (n >= 8) {
+    std::memcpy(&first, in, 8);
+    std::memcpy(&last, in + n - 8, 8);
+    if (NeedsEscape(first) || NeedsEscape(last)) return false;
+    std::memcpy(p, &first, 8);
+    std::memcpy(p + n - 8, &last, 8);
+    return true;
+  }
+  uint32_t head, tail;  // 4 to 7 bytes
+  std::memcpy(&head, in, 4);
+  std::memcpy(&tail, in + n - 4, 4);
+  if (NeedsEscape(head | (uint64_t{tail} << 32))) return false;
+  std::memcpy(p, &head, 4);
+  std::memcpy(p + n - 4, &tail, 4);
+  return true;
+}
+
+}  // namespace json_text_detail
+
 inline char* WriteJsonString(char* p, std::string_view s) {
   using json_text_detail::Escaped;
+  *p++ = '"';
+  if (s.size() >= 4 && json_text_detail::CopyPlain(p, s.data(), s.size())) {
+    p += s.size();
+    *p++ = '"';
+    return p;
+  }
+  // Short strings and those with something to escape: plain runs a word at a time, the rest
+  // a byte at a time.
   const char* in = s.data();
   const char* const end = in + s.size();
-  *p++ = '"';
   while (true) {
-    // Plain text 16 bytes (then a word) at a time, stored before it is checked: while that
-    // much input is left, its room is at least that much.
-#if defined(__SSE2__)
-    while (end - in >= 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v);
-      const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-      const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
-      const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
-      const int escaped = _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash)));
-      if (escaped) {
-        const int plain = __builtin_ctz(static_cast<unsigned>(escaped));
-        in += plain;
-        p += plain;
-        break;
-      }
-      in += 16;
-      p += 16;
-    }
-#endif
     while (end - in >= 8) {
       uint64_t w;
       std::memcpy(&w, in, 8);

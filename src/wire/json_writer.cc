@@ -79,11 +79,11 @@ class JsonVisitor {
   }
   void EndSet(Slot slot) { EndArray(slot); }
   void Bytes(Slot slot, Type type, std::string_view bytes) {
-    std::string base64;
-    if (type == Type::kB) bytes = base64 = Base64Encode(bytes);
-    char* p = out_->Room(kPrefixRoom + JsonStringBound(bytes.size()) + 1);
-    p = WriteJsonString(Prefix(p, slot, type), bytes);
-    out_->Advance(Suffix(p, slot));
+    if (type == Type::kB) [[unlikely]] {
+      Text(slot, type, Base64Encode(bytes));
+      return;
+    }
+    Text(slot, type, bytes);
   }
   void Num(Slot slot, bool negative, std::string_view digits, int exponent) {
     number_.clear();  // number text needs no escaping
@@ -122,6 +122,11 @@ class JsonVisitor {
   static char* Suffix(char* p, Slot slot) {
     if (slot.parent != Parent::kSet) *p++ = '}';
     return p;
+  }
+  void Text(Slot slot, Type type, std::string_view text) {
+    char* p = out_->Room(kPrefixRoom + JsonStringBound(text.size()) + 1);
+    p = WriteJsonString(Prefix(p, slot, type), text);
+    out_->Advance(Suffix(p, slot));
   }
   void BeginValue(Slot slot, Type type) { out_->Advance(Prefix(out_->Room(kPrefixRoom), slot, type)); }
   void EndValue(Slot slot) { out_->Advance(Suffix(out_->Room(1), slot)); }

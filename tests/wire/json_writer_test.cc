@@ -73,6 +73,28 @@ TEST_CASE("strings are escaped as nlohmann::json escapes them, whatever their le
   CHECK(out.size() == 1 + 2 + 6 * 200);
 }
 
+TEST_CASE("one character to escape, at every position of strings of every short length") {
+  // The plain copy's loads and stores overlap (16-byte chunks, then two words, then two half
+  // words): an escape must be found wherever it falls, in the overlap or out of it.
+  for (std::size_t n = 1; n <= 70; ++n)
+    for (std::size_t at = 0; at < n; ++at)
+      for (const char c : {'"', '\\', '\x01', '\x1f', '\n'}) {
+        std::string s(n, 'a');
+        s[at] = c;
+        std::string out;
+        AppendJsonString(&out, s);
+        CAPTURE(n);
+        CAPTURE(at);
+        REQUIRE(out == json(s).dump());
+      }
+  for (std::size_t n = 0; n <= 70; ++n) {
+    const std::string s(n, '\x7f');  // plain (DEL is not a control character in JSON), and UTF-8's bytes too
+    std::string out;
+    AppendJsonString(&out, s + "\xc3\xa9");
+    CHECK(out == json(s + "\xc3\xa9").dump());
+  }
+}
+
 TEST_CASE("items written from their encoding equal items written from Items") {
   CHECK(rc::check("AppendEncodedItemJson(encode(item)) == AppendItemJson(item)", [] {
     Item item = *ld_test::GenItem();
