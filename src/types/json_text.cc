@@ -48,6 +48,31 @@ char* WriteJsonEscape(char* p, unsigned char c) {
   return p;
 }
 
+namespace json_text_detail {
+
+char* WriteEscapedRest(char* p, std::string_view s) {
+  // Plain runs a word at a time, the rest a byte at a time.
+  const char* in = s.data();
+  const char* const end = in + s.size();
+  while (true) {
+    while (end - in >= 8) {
+      uint64_t w;
+      std::memcpy(&w, in, 8);
+      std::memcpy(p, &w, 8);
+      if (NeedsEscape(w)) break;
+      in += 8;
+      p += 8;
+    }
+    while (in < end && !Escaped(static_cast<unsigned char>(*in))) *p++ = *in++;
+    if (in == end) break;
+    p = WriteJsonEscape(p, static_cast<unsigned char>(*in++));
+  }
+  *p++ = '"';
+  return p;
+}
+
+}  // namespace json_text_detail
+
 void AppendJsonString(std::string* out, std::string_view s) {
   // Most strings (names, keys, short values) go through a buffer on the stack: one append.
   constexpr std::size_t kShort = 64;

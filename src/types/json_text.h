@@ -54,6 +54,10 @@ constexpr bool NeedsEscape(uint64_t w) {
 
 constexpr bool Escaped(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
+// WriteJsonString's way for a string with something to escape: `s` whole at `p` (just after
+// the opening quote), and the closing quote.
+char* WriteEscapedRest(char* p, std::string_view s);
+
 inline constexpr std::array<JsonOpening, 10> kOpenings = [] {
   std::array<JsonOpening, 10> openings{};
   for (int i = 0; i < 10; ++i) {
@@ -85,9 +89,9 @@ inline bool Escapes16(__m128i v) {
 }
 #endif
 
-// Copies a string of 4 bytes or more that needs no escaping to `p` and returns true; false
-// (having written who knows what) if it may need some. Loads and stores overlap rather than
-// step through a tail a byte at a time: most names and values are short.
+// Copies a string that needs no escaping to `p` and returns true; false (having written who
+// knows what) if it may need some. Loads and stores overlap rather than step through a tail
+// a byte at a time: most names and values are short.
 inline bool CopyPlain(char* p, const char* in, std::size_t n) {
 #if defined(__SSE2__)
   if (n >= 16) {
@@ -100,8 +104,8 @@ inline bool CopyPlain(char* p, const char* in, std::size_t n) {
     }
   }
 #endif
-  uint64_t first, last;
   if (n >= 8) {
+    uint64_t first, last;
     std::memcpy(&first, in, 8);
     std::memcpy(&last, in + n - 8, 8);
     if (NeedsEscape(first) || NeedsEscape(last)) return false;
@@ -109,42 +113,29 @@ inline bool CopyPlain(char* p, const char* in, std::size_t n) {
     std::memcpy(p + n - 8, &last, 8);
     return true;
   }
-  uint32_t head, tail;  // 4 to 7 bytes
-  std::memcpy(&head, in, 4);
-  std::memcpy(&tail, in + n - 4, 4);
-  if (NeedsEscape(head | (uint64_t{tail} << 32))) return false;
-  std::memcpy(p, &head, 4);
-  std::memcpy(p + n - 4, &tail, 4);
+  if (n >= 4) {
+    uint32_t head, tail;
+    std::memcpy(&head, in, 4);
+    std::memcpy(&tail, in + n - 4, 4);
+    if (NeedsEscape(head | (uint64_t{tail} << 32))) return false;
+    std::memcpy(p, &head, 4);
+    std::memcpy(p + n - 4, &tail, 4);
+    return true;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (Escaped(static_cast<unsigned char>(in[i]))) return false;
+    p[i] = in[i];
+  }
   return true;
 }
 
 }  // namespace json_text_detail
 
 inline char* WriteJsonString(char* p, std::string_view s) {
-  using json_text_detail::Escaped;
   *p++ = '"';
-  if (s.size() >= 4 && json_text_detail::CopyPlain(p, s.data(), s.size())) {
-    p += s.size();
-    *p++ = '"';
-    return p;
-  }
-  // Short strings and those with something to escape: plain runs a word at a time, the rest
-  // a byte at a time.
-  const char* in = s.data();
-  const char* const end = in + s.size();
-  while (true) {
-    while (end - in >= 8) {
-      uint64_t w;
-      std::memcpy(&w, in, 8);
-      std::memcpy(p, &w, 8);
-      if (json_text_detail::NeedsEscape(w)) break;
-      in += 8;
-      p += 8;
-    }
-    while (in < end && !Escaped(static_cast<unsigned char>(*in))) *p++ = *in++;
-    if (in == end) break;
-    p = WriteJsonEscape(p, static_cast<unsigned char>(*in++));
-  }
+  if (!json_text_detail::CopyPlain(p, s.data(), s.size())) [[unlikely]]
+    return json_text_detail::WriteEscapedRest(p, s);
+  p += s.size();
   *p++ = '"';
   return p;
 }

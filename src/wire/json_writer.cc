@@ -18,34 +18,50 @@ using storage::Slot;
 // Bytes stored through a pointer into room made ahead: the string grows geometrically and
 // is cut to length once, when the JsonOut goes (std::string's push_back and append re-check
 // capacity and re-terminate the string on every call, most of the cost of writing a page of
-// items a few bytes at a time).
+// items a few bytes at a time). Where it writes and how far it may are kept as pointers of
+// its own, not re-read from the string for every piece.
 class JsonOut {
  public:
-  explicit JsonOut(std::string* s) : s_(s), end_(s->size()) {}
-  ~JsonOut() { s_->resize(end_); }
+  explicit JsonOut(std::string* s) : s_(s), cur_(s->data() + s->size()), limit_(cur_) {}
+  ~JsonOut() { s_->resize(static_cast<std::size_t>(cur_ - s_->data())); }
   JsonOut(const JsonOut&) = delete;
   JsonOut& operator=(const JsonOut&) = delete;
 
   char* Room(std::size_t n) {
-    if (s_->size() - end_ < n) [[unlikely]] Grow(n);
-    return s_->data() + end_;
+    if (static_cast<std::size_t>(limit_ - cur_) < n) [[unlikely]] Grow(n);
+    return cur_;
   }
-  void Advance(const char* to) { end_ = static_cast<std::size_t>(to - s_->data()); }
+  void Advance(char* to) { cur_ = to; }
   void Put(char c) {
     *Room(1) = c;
-    ++end_;
+    ++cur_;
   }
   void Put(std::string_view v) {
     std::memcpy(Room(v.size()), v.data(), v.size());
-    end_ += v.size();
+    cur_ += v.size();
   }
 
  private:
-  [[gnu::noinline]] void Grow(std::size_t n) { s_->resize(std::max({2 * s_->size(), end_ + n, s_->capacity()})); }
+  [[gnu::noinline]] void Grow(std::size_t n) {
+    const std::size_t end = static_cast<std::size_t>(cur_ - s_->data());
+    s_->resize(std::max({2 * s_->size(), end + n, s_->capacity()}));
+    cur_ = s_->data() + end;
+    limit_ = s_->data() + s_->size();
+  }
 
   std::string* s_;
-  std::size_t end_;
+  char* cur_;
+  char* limit_;
 };
+
+// An item member's name, after a comma unless it is the first: ,"name":
+inline char* WriteMemberName(char* p, std::string_view name, bool first) {
+  if (!first) *p++ = ',';
+  p = WriteJsonString(p, name);
+  *p++ = ':';
+  return p;
+}
+inline constexpr std::size_t MemberNameRoom(std::size_t size) { return JsonStringBound(size) + 2; }
 
 // Writes an encoded item (storage/item_walk.h) as DynamoDB JSON, byte for byte what
 // AppendItemJson writes for the decoded Item.
@@ -58,11 +74,7 @@ class JsonVisitor {
     out_->Put('{');
   }
   void Name(Slot slot, std::string_view name) {
-    char* p = out_->Room(JsonStringBound(name.size()) + 2);
-    if (!slot.first) *p++ = ',';
-    p = WriteJsonString(p, name);
-    *p++ = ':';
-    out_->Advance(p);
+    out_->Advance(WriteMemberName(out_->Room(MemberNameRoom(name.size())), name, slot.first));
   }
   void EndMap(Slot slot) {
     out_->Put('}');
@@ -139,9 +151,37 @@ class JsonVisitor {
   std::string number_;  // reused for every number of the item
 };
 
-void WriteEncodedItem(JsonOut* out, std::string_view encoded) {
+// Most items are maps of strings (every Cruddur row is): their members are written here,
+// where writing keeps to a register; any other value goes to the JsonVisitor, which writes
+// every kind. Byte for byte what the visitor alone writes.
+void WriteEncodedItem(JsonOut* out, std::string_view in) {
+  uint64_t count;
+  if (!storage::ReadVarint(&in, &count) || count > in.size()) throw WireError(InternalError("corrupt item"));
+  out->Put('{');
   JsonVisitor v(out);
-  if (!storage::WalkItem(encoded, v)) throw WireError(InternalError("corrupt item"));
+  for (uint64_t i = 0; i < count; ++i) {
+    std::string_view name, text;
+    if (!storage::ReadLengthPrefixed(&in, &name) || in.empty()) throw WireError(InternalError("corrupt item"));
+    if (static_cast<uint8_t>(in[0]) == storage::kTagS) {
+      std::string_view rest = in.substr(1);
+      if (storage::ReadLengthPrefixed(&rest, &text)) {
+        in = rest;
+        constexpr std::string_view kOpening = R"({"S":)";
+        char* p = out->Room(MemberNameRoom(name.size()) + kOpening.size() + JsonStringBound(text.size()) + 1);
+        p = WriteMemberName(p, name, i == 0);
+        std::memcpy(p, kOpening.data(), kOpening.size());
+        p = WriteJsonString(p + kOpening.size(), text);
+        *p++ = '}';
+        out->Advance(p);
+        continue;
+      }
+    }
+    const Slot slot{Parent::kItem, i == 0};
+    v.Name(slot, name);
+    if (!storage::walk_detail::Value(&in, v, slot, 0)) throw WireError(InternalError("corrupt item"));
+  }
+  if (!in.empty()) throw WireError(InternalError("corrupt item"));
+  out->Put('}');
 }
 
 }  // namespace
