@@ -15,7 +15,7 @@ cd "$root"
 libs="" options="" max_len=512
 case "$name" in
   json_parse)
-    sources="src/wire/json_parse.cc src/wire/json_pool.cc"
+    sources="src/wire/json_parse.cc"
     printf '{"TableName":"t","Item":{"pk":{"S":"a\\n"},"n":{"N":"1"}},"Limit":20}' > "$out/corpus-$name/seed" ;;
   http_request)
     sources="src/server/http_request.cc"

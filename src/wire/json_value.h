@@ -15,13 +15,12 @@
 #include "localdynamo/value.h"
 #include "types/json_text.h"
 #include "wire/json_parse.h"
-#include "wire/json_pool.h"
 
 namespace localdynamo::wire {
 
-// nlohmann's json with its blocks from json_pool (every request is read into one of these).
-using json = nlohmann::basic_json<std::map, std::vector, std::string, bool, std::int64_t, std::uint64_t, double,
-                                  json_pool::Allocator>;
+// Responses other than the hot ones (json_writer.h) are built as nlohmann trees; requests are
+// read into a RequestDoc (json_parse.h).
+using json = nlohmann::json;
 
 // A request the wire layer rejects before it reaches the engine.
 class WireError : public std::exception {
