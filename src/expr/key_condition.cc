@@ -51,8 +51,9 @@ Result<KeyCondition> ParseKeyCondition(std::string_view text, Context& ctx, cons
 
   KeyCondition kc;
   bool have_hash = false, have_range = false;
-  const Error type_mismatch = ValidationError(
-      "One or more parameter values were invalid: Condition parameter type does not match schema type");
+  auto type_mismatch = [] {  // built only when it is the answer: every Query passes here
+    return ValidationError("One or more parameter values were invalid: Condition parameter type does not match schema type");
+  };
   for (const Node* leaf : leaves) {
     // Normalise to: attribute <op> values...
     const Node* attr = nullptr;
@@ -89,7 +90,7 @@ Result<KeyCondition> ParseKeyCondition(std::string_view text, Context& ctx, cons
       return ValidationError("KeyConditionExpressions must only contain one condition per key");
     const Type want = ToValueType(is_hash ? keys.hash_type : keys.range_type);
     for (const Node* v : values)
-      if (!v->value.is(want)) return type_mismatch;
+      if (!v->value.is(want)) return type_mismatch();
     if (is_hash) {
       if (leaf->kind != Node::Kind::kCompare || op != Node::Op::kEq)
         return ValidationError("Query key condition not supported");

@@ -8,7 +8,7 @@
 namespace localdynamo::wire {
 namespace {
 
-std::string LowerCamel(const char* member) {
+std::string LowerCamel(std::string_view member) {
   std::string s(member);
   if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
   return s;
@@ -31,24 +31,24 @@ void ThrowConstraint(const std::string& failure) {
 Reader::Reader(JsonRef j, std::string path, Failures* failures)
     : j_(j && j.IsObject() ? j : JsonRef()), path_(std::move(path)), failures_(failures) {}
 
-std::string Reader::PathOf(const char* member) const {
+std::string Reader::PathOf(std::string_view member) const {
   return path_.empty() ? LowerCamel(member) : path_ + "." + LowerCamel(member);
 }
 
-void Reader::FailNull(const char* member) {
+void Reader::FailNull(std::string_view member) {
   failures_->Add(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", PathOf(member)));
 }
 
-bool Reader::Has(const char* member) const { return static_cast<bool>(Get(member)); }
+bool Reader::Has(std::string_view member) const { return static_cast<bool>(Get(member)); }
 
-JsonRef Reader::Get(const char* member) const {
+JsonRef Reader::Get(std::string_view member) const {
   if (!j_) return {};
   const JsonRef v = j_.Find(member);
   if (!v || v.IsNull()) return {};
   return v;
 }
 
-std::optional<std::string> Reader::String(const char* member) {
+std::optional<std::string> Reader::String(std::string_view member) {
   const JsonRef v = Get(member);
   if (!v) return std::nullopt;
   if (!v.IsString())
@@ -57,7 +57,7 @@ std::optional<std::string> Reader::String(const char* member) {
   return std::string(v.Str());
 }
 
-std::string Reader::RequiredString(const char* member) {
+std::string Reader::RequiredString(std::string_view member) {
   auto s = String(member);
   if (!s) {
     FailNull(member);
@@ -66,14 +66,14 @@ std::string Reader::RequiredString(const char* member) {
   return *s;
 }
 
-std::optional<bool> Reader::Bool(const char* member) {
+std::optional<bool> Reader::Bool(std::string_view member) {
   const JsonRef v = Get(member);
   if (!v) return std::nullopt;
   if (!v.IsBool()) ThrowSerialization("Unexpected value type in payload");
   return v.Bool();
 }
 
-std::optional<int64_t> Reader::Long(const char* member) {
+std::optional<int64_t> Reader::Long(std::string_view member) {
   const JsonRef v = Get(member);
   if (!v) return std::nullopt;
   // A whole number written as a float (1.0, 2e3) is taken; one beyond 64 bits is not (the cast
@@ -90,14 +90,14 @@ std::optional<int64_t> Reader::Long(const char* member) {
   ThrowSerialization(fmt::format("{} can not be converted to an Integer", v.IsString() ? "STRING_VALUE" : "Unexpected value"));
 }
 
-std::optional<double> Reader::Timestamp(const char* member) {
+std::optional<double> Reader::Timestamp(std::string_view member) {
   const JsonRef v = Get(member);
   if (!v) return std::nullopt;
   if (!v.IsNumber()) ThrowSerialization("Unexpected value type in payload");
   return v.AsDouble();
 }
 
-Item Reader::RequiredItem(const char* member) {
+Item Reader::RequiredItem(std::string_view member) {
   const JsonRef v = Get(member);
   if (!v) {
     FailNull(member);
@@ -106,13 +106,13 @@ Item Reader::RequiredItem(const char* member) {
   return ParseItem(v);
 }
 
-std::optional<Item> Reader::OptItem(const char* member) {
+std::optional<Item> Reader::OptItem(std::string_view member) {
   const JsonRef v = Get(member);
   if (!v) return std::nullopt;
   return ParseItem(v);
 }
 
-std::optional<std::vector<std::string>> Reader::StringList(const char* member) {
+std::optional<std::vector<std::string>> Reader::StringList(std::string_view member) {
   const JsonRef v = Get(member);
   if (!v) return std::nullopt;
   if (!v.IsArray()) ThrowSerialization("Unexpected value type in payload");
@@ -124,7 +124,7 @@ std::optional<std::vector<std::string>> Reader::StringList(const char* member) {
   return out;
 }
 
-std::optional<NameMap> Reader::Names(const char* member) {
+std::optional<NameMap> Reader::Names(std::string_view member) {
   const JsonRef v = Get(member);
   if (!v) return std::nullopt;
   if (!v.IsObject()) ThrowSerialization("Unexpected value type in payload");
@@ -136,7 +136,7 @@ std::optional<NameMap> Reader::Names(const char* member) {
   return out;
 }
 
-std::optional<ValueMap> Reader::Values(const char* member) {
+std::optional<ValueMap> Reader::Values(std::string_view member) {
   const JsonRef v = Get(member);
   if (!v) return std::nullopt;
   if (!v.IsObject()) ThrowSerialization("Unexpected value type in payload");
@@ -145,13 +145,13 @@ std::optional<ValueMap> Reader::Values(const char* member) {
   return out;
 }
 
-bool Reader::RequiredBool(const char* member) {
+bool Reader::RequiredBool(std::string_view member) {
   auto b = Bool(member);
   if (!b) FailNull(member);
   return b.value_or(false);
 }
 
-std::optional<Reader> Reader::RequiredChild(const char* member) {
+std::optional<Reader> Reader::RequiredChild(std::string_view member) {
   if (!Has(member)) {
     FailNull(member);
     return std::nullopt;
@@ -159,7 +159,7 @@ std::optional<Reader> Reader::RequiredChild(const char* member) {
   return Child(member);
 }
 
-Reader Reader::Child(const char* member) const {
+Reader Reader::Child(std::string_view member) const {
   const JsonRef v = Get(member);
   if (v && !v.IsObject()) ThrowSerialization("Unexpected value type in payload");
   return Reader(v, PathOf(member), failures_);

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -37,23 +38,23 @@ class Reader {
   // `j` an object (anything else reads as an empty one).
   Reader(JsonRef j, std::string path, Failures* failures);
 
-  bool Has(const char* member) const;
-  JsonRef Get(const char* member) const;  // none when absent or JSON null
+  bool Has(std::string_view member) const;
+  JsonRef Get(std::string_view member) const;  // none when absent or JSON null
 
-  std::string RequiredString(const char* member);
-  std::optional<std::string> String(const char* member);
-  std::optional<bool> Bool(const char* member);
-  bool RequiredBool(const char* member);  // false, with the null failure, when missing
-  std::optional<int64_t> Long(const char* member);
-  std::optional<double> Timestamp(const char* member);  // epoch seconds, as the JSON protocol sends them
-  Item RequiredItem(const char* member);
-  std::optional<Item> OptItem(const char* member);
-  std::optional<std::vector<std::string>> StringList(const char* member);
-  std::optional<NameMap> Names(const char* member);
-  std::optional<ValueMap> Values(const char* member);
+  std::string RequiredString(std::string_view member);
+  std::optional<std::string> String(std::string_view member);
+  std::optional<bool> Bool(std::string_view member);
+  bool RequiredBool(std::string_view member);  // false, with the null failure, when missing
+  std::optional<int64_t> Long(std::string_view member);
+  std::optional<double> Timestamp(std::string_view member);  // epoch seconds, as the JSON protocol sends them
+  Item RequiredItem(std::string_view member);
+  std::optional<Item> OptItem(std::string_view member);
+  std::optional<std::vector<std::string>> StringList(std::string_view member);
+  std::optional<NameMap> Names(std::string_view member);
+  std::optional<ValueMap> Values(std::string_view member);
 
   template <class E, std::size_t N>
-  std::optional<E> Enum(const char* member, const EnumName<E> (&names)[N], const char* allowed) {
+  std::optional<E> Enum(std::string_view member, const EnumName<E> (&names)[N], const char* allowed) {
     auto s = String(member);
     if (!s) return std::nullopt;
     for (const auto& n : names)
@@ -65,7 +66,7 @@ class Reader {
 
   // Each element of an array member (an object), with its own path "member.N.member".
   template <class F>
-  void EachObject(const char* member, F f) {
+  void EachObject(std::string_view member, F f) {
     const JsonRef a = Get(member);
     if (!a) return;
     if (!a.IsArray()) ThrowSerialization("Unexpected value type in payload");
@@ -77,15 +78,15 @@ class Reader {
       f(r);
     }
   }
-  Reader Child(const char* member) const;  // for an object member (absent: an empty object)
+  Reader Child(std::string_view member) const;  // for an object member (absent: an empty object)
   // A required object member; nullopt, with the null failure, when it is missing.
-  std::optional<Reader> RequiredChild(const char* member);
+  std::optional<Reader> RequiredChild(std::string_view member);
 
-  std::string PathOf(const char* member) const;
+  std::string PathOf(std::string_view member) const;
   Failures* failures() const { return failures_; }
   void Fail(std::string f) { failures_->Add(std::move(f)); }
   // "Value null at '<path>' failed to satisfy constraint: Member must not be null".
-  void FailNull(const char* member);
+  void FailNull(std::string_view member);
 
  private:
   JsonRef j_;  // none: an empty object

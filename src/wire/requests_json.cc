@@ -55,7 +55,7 @@ constexpr const char* kViewTypeSet = "[NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES,
 
 // A table name member; `arn_ok`: of an operation on an existing table, which takes the table's
 // ARN too.
-void CheckTableName(Reader& r, const std::string& name, const char* member = "TableName", bool arn_ok = false) {
+void CheckTableName(Reader& r, const std::string& name, std::string_view member = "TableName", bool arn_ok = false) {
   if (!r.Has(member)) return;
   auto check = [&](std::string_view path, std::vector<std::string>* failures) {
     arn_ok ? errors::CheckTableNameOrArn(name, path, failures) : errors::CheckName(name, path, failures);
@@ -70,7 +70,7 @@ void CheckTableName(Reader& r, const std::string& name, const char* member = "Ta
   for (auto& f : failures) r.Fail(std::move(f));
 }
 
-std::optional<SSESpecification> Sse(Reader& r, const char* member) {
+std::optional<SSESpecification> Sse(Reader& r, std::string_view member) {
   if (!r.Has(member)) return std::nullopt;
   Reader e = r.Child(member);
   SSESpecification sse;
@@ -80,13 +80,13 @@ std::optional<SSESpecification> Sse(Reader& r, const char* member) {
   return sse;
 }
 
-std::optional<OnDemandThroughput> OnDemand(Reader& r, const char* member) {
+std::optional<OnDemandThroughput> OnDemand(Reader& r, std::string_view member) {
   if (!r.Has(member)) return std::nullopt;
   Reader e = r.Child(member);
   return OnDemandThroughput{e.Long("MaxReadRequestUnits"), e.Long("MaxWriteRequestUnits")};
 }
 
-std::optional<WarmThroughput> Warm(Reader& r, const char* member) {
+std::optional<WarmThroughput> Warm(Reader& r, std::string_view member) {
   if (!r.Has(member)) return std::nullopt;
   Reader e = r.Child(member);
   return WarmThroughput{e.Long("ReadUnitsPerSecond"), e.Long("WriteUnitsPerSecond")};
@@ -147,12 +147,12 @@ std::string TableName(Reader& r) {
   return name;
 }
 
-void CheckLimit(Reader& r, const std::optional<int64_t>& limit, const char* member = "Limit") {
+void CheckLimit(Reader& r, const std::optional<int64_t>& limit, std::string_view member = "Limit") {
   if (limit && *limit < 1)
     r.Fail(fmt::format("Value '{}' at '{}' failed to satisfy constraint: Member must have value greater than or equal to 1", *limit, r.PathOf(member)));
 }
 
-std::vector<KeySchemaElement> KeySchema(Reader& r, const char* member = "KeySchema") {
+std::vector<KeySchemaElement> KeySchema(Reader& r, std::string_view member = "KeySchema") {
   std::vector<KeySchemaElement> out;
   if (!r.Has(member)) {
     r.FailNull(member);
@@ -181,7 +181,7 @@ Projection ParseProjection(Reader& r) {
   return p;
 }
 
-std::optional<ProvisionedThroughput> Throughput(Reader& r, const char* member = "ProvisionedThroughput") {
+std::optional<ProvisionedThroughput> Throughput(Reader& r, std::string_view member = "ProvisionedThroughput") {
   if (!r.Has(member)) return std::nullopt;
   Reader t = r.Child(member);
   ProvisionedThroughput p;
@@ -205,7 +205,7 @@ std::optional<StreamSpecification> Stream(Reader& r) {
   return spec;
 }
 
-std::map<std::string, Condition> Conditions(Reader& r, const char* member) {
+std::map<std::string, Condition> Conditions(Reader& r, std::string_view member) {
   std::map<std::string, Condition> out;
   const JsonRef m = r.Get(member);
   if (!m) return out;
@@ -225,7 +225,7 @@ std::map<std::string, Condition> Conditions(Reader& r, const char* member) {
   return out;
 }
 
-std::optional<std::map<std::string, Condition>> OptConditions(Reader& r, const char* member) {
+std::optional<std::map<std::string, Condition>> OptConditions(Reader& r, std::string_view member) {
   if (!r.Has(member)) return std::nullopt;
   return Conditions(r, member);
 }
