@@ -40,23 +40,25 @@ void AppendNumber(std::string* out, const Number& n) {
 }
 
 bool DecodeEscaped(std::string_view* in, std::string* out) {
+  // Runs between zero bytes are appended whole: a Query's LastEvaluatedKey decoded a byte
+  // at a time took 28 instructions a byte.
+  const char* const data = in->data();
+  const std::size_t n = in->size();
   std::size_t i = 0;
-  while (i < in->size()) {
-    char c = (*in)[i];
-    if (c != '\0') {
-      out->push_back(c);
-      ++i;
-      continue;
-    }
-    if (i + 1 >= in->size()) return false;
-    char next = (*in)[i + 1];
+  while (i < n) {
+    const void* zero = std::memchr(data + i, '\0', n - i);
+    if (!zero) return false;
+    const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(zero) - data);
+    out->append(data + i, at - i);
+    if (at + 1 >= n) return false;
+    const char next = data[at + 1];
     if (next == '\x01') {
-      in->remove_prefix(i + 2);
+      in->remove_prefix(at + 2);
       return true;
     }
     if (next != '\xFF') return false;
     out->push_back('\0');
-    i += 2;
+    i = at + 2;
   }
   return false;
 }

@@ -87,3 +87,17 @@ TEST_CASE("key codec: round trip") {
     RC_ASSERT(c == AttributeValue::B(s));
   }));
 }
+
+TEST_CASE("key codec: a string's escapes and terminator, and what is not one") {
+  auto decode = [](std::string_view bytes, AttributeValue* v) { return DecodeKeyValue(&bytes, ScalarAttributeType::kS, v); };
+  AttributeValue v;
+  REQUIRE(decode(std::string_view("a\0\xFF" "b\0\x01", 6), &v));
+  CHECK(v == AttributeValue::S(std::string("a\0b", 3)));
+  std::string_view rest("xy\0\x01tail", 8);
+  REQUIRE(DecodeKeyValue(&rest, ScalarAttributeType::kS, &v));
+  CHECK(v == AttributeValue::S("xy"));
+  CHECK(rest == "tail");
+  for (std::string_view bad : {std::string_view("ab"), std::string_view("a\0", 2), std::string_view("a\0\x02", 3),
+                               std::string_view("a\0\xFF", 3), std::string_view("", 0)})
+    CHECK_FALSE(decode(bad, &v));
+}
