@@ -57,17 +57,19 @@ std::string EncodeEntryValue(std::string_view full_key, std::string_view payload
 
 bool DecodeEntryValue(std::string_view stored_key, std::string_view value, EntryView* out) {
   if (value.empty()) return false;
-  uint8_t flags = static_cast<uint8_t>(value[0]);
-  value.remove_prefix(1);
-  if (flags & kLongFormFlag) {
-    uint64_t n;
-    if (!ReadVarint(&value, &n) || n > value.size()) return false;
-    out->full_key = value.substr(0, n);
-    value.remove_prefix(n);
-  } else {
+  if (!(static_cast<uint8_t>(value[0]) & kLongFormFlag)) {
+    // The common case, kept free of locals whose address is taken: GCC spilled `value` to
+    // the stack for ReadVarint and read it back with one 16-byte load over two 8-byte
+    // stores, a store-forwarding stall that was half of this function's time.
     out->full_key = stored_key;
+    out->payload = std::string_view(value.data() + 1, value.size() - 1);
+    return true;
   }
-  out->payload = value;
+  std::string_view rest = value.substr(1);
+  uint64_t n;
+  if (!ReadVarint(&rest, &n) || n > rest.size()) return false;
+  out->full_key = rest.substr(0, n);
+  out->payload = rest.substr(n);
   return true;
 }
 
