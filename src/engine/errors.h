@@ -3,7 +3,6 @@
 // Amazon DynamoDB (cross-checked against dynalite's validations, which were recorded from it).
 
 #include <algorithm>
-#include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +11,7 @@
 
 #include "engine/arn.h"
 #include "localdynamo/status.h"
+#include "types/ascii.h"
 
 namespace localdynamo::errors {
 
@@ -32,7 +32,7 @@ inline void CheckName(std::string_view name, std::string_view member, std::vecto
     failures->push_back(fmt::format("Value '{}' at '{}' failed to satisfy constraint: {}", name, member, c));
   };
   bool pattern_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+    return IsAsciiAlnum(c) || c == '_' || c == '.' || c == '-';
   });
   if (!pattern_ok) fail("Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
   if (name.size() < 3) fail("Member must have length greater than or equal to 3");

@@ -2,10 +2,12 @@
 
 #include <cctype>
 
+#include "types/ascii.h"
+
 namespace localdynamo::expr {
 namespace {
 
-bool IsIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool IsIdentChar(char c) { return IsAsciiAlnum(c) || c == '_'; }
 
 }  // namespace
 

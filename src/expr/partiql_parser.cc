@@ -68,7 +68,7 @@ std::vector<Token> Tokenize(std::string_view s) {
       quoted('"', Token::Kind::kQuoted);
     } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       std::size_t j = i;
-      while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_')) ++j;
+      while (j < s.size() && (IsAsciiAlnum(s[j]) || s[j] == '_')) ++j;
       out.push_back({Token::Kind::kWord, std::string(s.substr(i, j - i)), i});
       i = j;
     } else if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
