@@ -2,7 +2,7 @@
 """Instructions the server executes per request, under callgrind (which, unlike timings on a
 shared machine, do not move from run to run).
 
-    python3 bench/http_instructions.py --build build-bench [--op GetItem|Query|PutItem] [--requests 2000]
+    python3 bench/http_instructions.py --build build-bench [--op GetItem|Query|PutItem] [--requests 2000] [--seeded]
 
 Starts `localdynamo serve --in-memory --threads 1` under valgrind's callgrind, puts 100
 Cruddur-shaped messages into one partition, zeroes the counters, sends the requests over one
@@ -34,6 +34,21 @@ def item(i):
             "user_display_name": {"S": "Andrew Bayko"}, "user_handle": {"S": "bayko"}}
 
 
+# --seeded: the HTTP benchmark's table (bench/http_bench.py seeds 100 x 100 Cruddur messages
+# and a GSI) and its requests' shapes, for costs that grow with the table (LMDB's searches).
+SEEDED_BODIES = {
+    "GetItem": lambda i: {"TableName": "cruddur-messages", "Key": {
+        "pk": {"S": f"MSG#{i % 100:08d}-5ae2-47a0-bc6d-fe2bc2700399"},
+        "sk": {"S": f"2023-03-20T{(i * 7 % 100) // 60:02d}:{(i * 7 % 100) % 60:02d}:00.000000+00:00"}}},
+    "Query": lambda i: {"TableName": "cruddur-messages", "KeyConditionExpression": "pk = :pk",
+                        "ExpressionAttributeValues": {":pk": {"S": f"MSG#{i % 100:08d}-5ae2-47a0-bc6d-fe2bc2700399"}},
+                        "ScanIndexForward": False, "Limit": 20},
+    "PutItem": lambda i: {"TableName": "cruddur-messages", "Item": {
+        "pk": {"S": f"MSG#{100 + i % 100:08d}-5ae2-47a0-bc6d-fe2bc2700399"},
+        "sk": {"S": f"w{i * 7919 % 10000000:07d}-{i:010d}"}, "message_group_uuid": {"S": "g"},
+        "message": {"S": "I think my favorite season is season 3."}, "user_handle": {"S": "bayko"}}},
+}
+
 BODIES = {
     "GetItem": lambda i: {"TableName": "msgs", "Key": {"pk": PK, "sk": item(i % 100)["sk"]}},
     "Query": lambda i: {"TableName": "msgs", "KeyConditionExpression": "pk = :pk",
@@ -47,6 +62,8 @@ def main():
     ap.add_argument("--build", default="build-bench")
     ap.add_argument("--op", default="GetItem", choices=sorted(BODIES))
     ap.add_argument("--requests", type=int, default=2000)
+    ap.add_argument("--seeded", action="store_true",
+                    help="the HTTP benchmark's 10,000-message table and request shapes instead of 100 messages")
     ap.add_argument("--threshold", type=float, default=0.04,
                     help="smallest share of the loop's instructions listed (default 0.04)")
     ap.add_argument("--self", type=int, default=0, metavar="N",
@@ -62,16 +79,20 @@ def main():
         if not hb.wait_port(port, 60):
             sys.exit("serve did not start under valgrind")
         c = hb.client(port)
-        c.create_table(TableName="msgs", BillingMode="PAY_PER_REQUEST",
-                       AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                             {"AttributeName": "sk", "AttributeType": "S"}],
-                       KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
-        for i in range(100):
-            c.put_item(TableName="msgs", Item=item(i))
+        bodies = SEEDED_BODIES if args.seeded else BODIES
+        if args.seeded:
+            hb.seed(port)
+        else:
+            c.create_table(TableName="msgs", BillingMode="PAY_PER_REQUEST",
+                           AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                                 {"AttributeName": "sk", "AttributeType": "S"}],
+                           KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
+            for i in range(100):
+                c.put_item(TableName="msgs", Item=item(i))
         conn = http.client.HTTPConnection("127.0.0.1", port)
         subprocess.run(["callgrind_control", "-z", str(srv.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         for i in range(args.requests):
-            conn.request("POST", "/", json.dumps(BODIES[args.op](i)),
+            conn.request("POST", "/", json.dumps(bodies[args.op](i)),
                          {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": f"DynamoDB_20120810.{args.op}"})
             r = conn.getresponse()
             r.read()
