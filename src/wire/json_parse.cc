@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -24,14 +25,10 @@ class Builder {
     d_.members_.clear();
     d_.elements_.clear();
     d_.text_.clear();
-    d_.long_text_.clear();
     d_.open_.clear();
     d_.scratch_members_.clear();
     d_.scratch_elements_.clear();
-    // Decoded text is never longer than its JSON: with this much room, views into text_
-    // stay valid (Keep falls back to long_text_ all the same).
-    d_.text_.reserve(body_size);
-    d_.root_ = 0;
+    d_.text_.reserve(body_size);  // see RequestDoc::text_
   }
 
   void Null() { Add(Kind::kNull); }
@@ -71,14 +68,13 @@ class Builder {
     d_.scratch_elements_.resize(o.scratch);
   }
 
-  // A decoded string kept in the document; the view stays valid as long as it is.
-  std::string_view Keep(std::string_view decoded) {
-    if (d_.text_.capacity() - d_.text_.size() >= decoded.size()) {
-      const std::size_t at = d_.text_.size();
-      d_.text_.append(decoded);
-      return std::string_view(d_.text_).substr(at);
-    }
-    return d_.long_text_.emplace_front(decoded);
+  // A decoded string kept in the document's text (nlohmann's, for its SAX events); empty when
+  // it would not fit, which text_'s reservation rules out.
+  std::optional<std::string_view> Keep(std::string_view decoded) {
+    if (d_.text_.capacity() - d_.text_.size() < decoded.size()) return std::nullopt;
+    const std::size_t at = d_.text_.size();
+    d_.text_.append(decoded);
+    return std::string_view(d_.text_).substr(at);
   }
   std::string& text() { return d_.text_; }
 
@@ -332,8 +328,9 @@ class SaxBuilder {
     return true;
   }
   bool string(Json::string_t& v) {
-    b_.String(b_.Keep(v));
-    return true;
+    const auto kept = b_.Keep(v);
+    if (kept) b_.String(*kept);
+    return kept.has_value();
   }
   bool binary(Json::binary_t&) { return false; }  // not in JSON text
   bool start_object(std::size_t) {
@@ -341,8 +338,9 @@ class SaxBuilder {
     return true;
   }
   bool key(Json::string_t& v) {
-    b_.Key(b_.Keep(v));
-    return true;
+    const auto kept = b_.Keep(v);
+    if (kept) b_.Key(*kept);
+    return kept.has_value();
   }
   bool end_object() {
     b_.EndObject();
@@ -388,7 +386,6 @@ void RequestDoc::ShrinkIfLarge() {
   if (scratch_elements_.capacity() > kKeep) std::vector<uint32_t>().swap(scratch_elements_);
   if (open_.capacity() > kKeep) std::vector<json_parse_detail::OpenContainer>().swap(open_);
   if (text_.capacity() > kKeep) std::string().swap(text_);
-  long_text_.clear();
 }
 
 double JsonRef::AsDouble() const {

@@ -13,7 +13,6 @@
 // unusual value is nlohmann's own.
 
 #include <cstdint>
-#include <forward_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +20,7 @@
 namespace localdynamo::wire {
 
 class RequestDoc;
+struct JsonMember;
 
 namespace json_parse_detail {
 
@@ -86,10 +86,13 @@ class JsonRef {
   // The member named `name` of an object, or none.
   JsonRef Find(std::string_view name) const;
 
-  // An object's members (JsonMember: name and value) in name order, as nlohmann's std::map holds them.
-  class Members;
+  // An object's members (JsonMember: name and value) in name order, as nlohmann's std::map
+  // holds them; an array's elements. Empty for anything else.
+  template <class Entry>
+  class Range;
+  using Members = Range<json_parse_detail::Member>;
+  using Elements = Range<uint32_t>;
   Members members() const;
-  class Elements;
   Elements elements() const;
 
  private:
@@ -109,7 +112,7 @@ class RequestDoc {
   // Reads `body` (which must outlive what is read from it); false on malformed JSON. The
   // document's storage is kept for the next body.
   bool Parse(std::string_view body);
-  JsonRef root() const { return JsonRef(this, &nodes_[root_]); }
+  JsonRef root() const { return At(0); }  // the first value read is the whole body
   // Frees storage a large body left, which the next body would otherwise keep.
   void ShrinkIfLarge();
 
@@ -118,13 +121,15 @@ class RequestDoc {
   friend class json_parse_detail::Builder;
 
   JsonRef At(uint32_t index) const { return JsonRef(this, &nodes_[index]); }
+  JsonMember At(const json_parse_detail::Member& m) const;
 
   std::vector<json_parse_detail::Node> nodes_;
   std::vector<json_parse_detail::Member> members_;  // objects' members, each object's in a run
   std::vector<uint32_t> elements_;                  // arrays' elements, likewise
-  std::string text_;                                // strings with escapes, decoded
-  std::forward_list<std::string> long_text_;        // what did not fit in text_'s reservation
-  uint32_t root_ = 0;
+  // Strings with escapes, decoded. Reserved to the body's size before reading, which decoded
+  // text never exceeds (an escape is longer than what it stands for), so views into it stay
+  // valid.
+  std::string text_;
   // The builder's, kept for their capacity.
   std::vector<json_parse_detail::OpenContainer> open_;
   std::vector<json_parse_detail::Member> scratch_members_;
@@ -136,40 +141,17 @@ struct JsonMember {
   JsonRef value;
 };
 
-class JsonRef::Members {
+inline JsonMember RequestDoc::At(const json_parse_detail::Member& m) const { return {m.name, At(m.value)}; }
+
+// A run of an object's members or of an array's elements, each read as its JsonMember or
+// JsonRef.
+template <class Entry>
+class JsonRef::Range {
  public:
   class iterator {
    public:
-    iterator(const RequestDoc* doc, const json_parse_detail::Member* m) : doc_(doc), m_(m) {}
-    JsonMember operator*() const { return {m_->name, doc_->At(m_->value)}; }
-    iterator& operator++() {
-      ++m_;
-      return *this;
-    }
-    bool operator!=(const iterator& o) const { return m_ != o.m_; }
-
-   private:
-    const RequestDoc* doc_;
-    const json_parse_detail::Member* m_;
-  };
-  iterator begin() const { return {doc_, first_}; }
-  iterator end() const { return {doc_, first_ + count_}; }
-
- private:
-  friend class JsonRef;
-  Members(const RequestDoc* doc, const json_parse_detail::Member* first, std::size_t count)
-      : doc_(doc), first_(first), count_(count) {}
-  const RequestDoc* doc_;
-  const json_parse_detail::Member* first_;
-  std::size_t count_;
-};
-
-class JsonRef::Elements {
- public:
-  class iterator {
-   public:
-    iterator(const RequestDoc* doc, const uint32_t* e) : doc_(doc), e_(e) {}
-    JsonRef operator*() const { return doc_->At(*e_); }
+    iterator(const RequestDoc* doc, const Entry* e) : doc_(doc), e_(e) {}
+    auto operator*() const { return doc_->At(*e_); }
     iterator& operator++() {
       ++e_;
       return *this;
@@ -178,16 +160,16 @@ class JsonRef::Elements {
 
    private:
     const RequestDoc* doc_;
-    const uint32_t* e_;
+    const Entry* e_;
   };
   iterator begin() const { return {doc_, first_}; }
   iterator end() const { return {doc_, first_ + count_}; }
 
  private:
   friend class JsonRef;
-  Elements(const RequestDoc* doc, const uint32_t* first, std::size_t count) : doc_(doc), first_(first), count_(count) {}
+  Range(const RequestDoc* doc, const Entry* first, std::size_t count) : doc_(doc), first_(first), count_(count) {}
   const RequestDoc* doc_;
-  const uint32_t* first_;
+  const Entry* first_;
   std::size_t count_;
 };
 

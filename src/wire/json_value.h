@@ -4,9 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cstdint>
-#include <map>
-
 #include <stdexcept>
 #include <string>
 #include <vector>

@@ -201,11 +201,11 @@ void WriteEncodedItem(JsonOut* out, std::string_view encoded) {
     if (in.Peek() == storage::kTagS) {
       in.Skip();
       if (!in.LengthPrefixed(&text)) throw WireError(InternalError("corrupt item"));
-      constexpr std::string_view kOpening = R"({"S":)";
-      char* p = out->Room(MemberNameRoom(name.size()) + kOpening.size() + JsonStringBound(text.size()) + 1);
+      const std::string_view opening = JsonValueOpening(Type::kS).text();  // {"S":
+      char* p = out->Room(MemberNameRoom(name.size()) + opening.size() + JsonStringBound(text.size()) + 1);
       p = WriteMemberName(p, name, i == 0);
-      std::memcpy(p, kOpening.data(), kOpening.size());
-      p = WriteJsonString(p + kOpening.size(), text);
+      std::memcpy(p, opening.data(), opening.size());
+      p = WriteJsonString(p + opening.size(), text);
       *p++ = '}';
       out->Advance(p);
       continue;

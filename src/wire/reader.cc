@@ -5,12 +5,14 @@
 
 #include <fmt/format.h>
 
+#include "types/ascii.h"
+
 namespace localdynamo::wire {
 namespace {
 
 std::string LowerCamel(std::string_view member) {
   std::string s(member);
-  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  if (!s.empty()) s[0] = AsciiLower(s[0]);
   return s;
 }
 
