@@ -48,6 +48,10 @@ struct Connection {
   std::string in;       // bytes received, not yet consumed
   std::string out;      // bytes to send
   std::size_t out_pos = 0;
+  // An answer computed but not yet sent (sent with the batch's others; see Loop), kept as
+  // head and body so that the body goes out without being copied. Only while `out` is empty.
+  bool pending = false;
+  std::string pending_head, pending_body;
   bool close_after = false;
   bool sent_continue = false;
   bool want_write = false;  // EPOLLOUT registered after a short send
@@ -196,7 +200,15 @@ void HttpLoop::Loop(int ep) {
     }
     return !c.close_after || c.draining;
   };
+  // A held answer into `out`, behind which something else must queue.
+  auto spill = [](Connection& c) {
+    if (!c.pending) return;
+    c.out.append(c.pending_head);
+    c.out.append(c.pending_body);
+    c.pending = false;
+  };
   auto reply = [&](Connection& c, int status, std::string body, bool keep_alive) {
+    spill(c);
     HttpResponse r;
     r.status = status;
     r.content_type = "text/plain";
@@ -205,10 +217,26 @@ void HttpLoop::Loop(int ep) {
     AppendResponse(&c.out, r, keep_alive);
     if (!keep_alive) c.close_after = true;
   };
+  // Sends a held answer, head and body in one call without copying the body; what the
+  // socket doesn't take is queued in `out`.
+  auto send_pending = [](Connection& c) {
+    if (!c.pending) return;
+    c.pending = false;
+    iovec parts[2] = {{c.pending_head.data(), c.pending_head.size()}, {c.pending_body.data(), c.pending_body.size()}};
+    msghdr msg{};
+    msg.msg_iov = parts;
+    msg.msg_iovlen = 2;
+    ssize_t sent = sendmsg(c.fd, &msg, MSG_NOSIGNAL);
+    std::size_t done = sent > 0 ? static_cast<std::size_t>(sent) : 0;
+    if (done < c.pending_head.size()) c.out.append(c.pending_head, done);
+    done = done > c.pending_head.size() ? done - c.pending_head.size() : 0;
+    if (done < c.pending_body.size()) c.out.append(c.pending_body, done);
+  };
   // Reused by every request on this thread: no allocations for them after the first few.
   HttpHeaders headers;
   HttpResponse res;
-  std::string head;
+  // The connections read in this batch, and whether their peer has closed.
+  std::vector<std::pair<int, bool>> touched;
   // Answers every complete request in c.in.
   auto process = [&](Connection& c) {
     while (!c.close_after) {
@@ -224,6 +252,7 @@ void HttpLoop::Loop(int ep) {
       }
       if (p.kind == ParsedRequest::Kind::kIncomplete) {
         if (p.expects_continue && !c.sent_continue) {
+          spill(c);
           c.out.append("HTTP/1.1 100 Continue\r\n\r\n");
           c.sent_continue = true;
         }
@@ -238,22 +267,16 @@ void HttpLoop::Loop(int ep) {
       res.headers.clear();
       res.body.clear();
       handler_(req, res);
-      if (c.out.empty()) {
-        // Nothing queued before it (the usual case): the head and the body go out in one
-        // call, without copying the body; what the socket doesn't take is queued.
-        head.clear();
-        AppendHead(&head, res, p.keep_alive && !stopping_);
-        iovec parts[2] = {{head.data(), head.size()}, {res.body.data(), res.body.size()}};
-        msghdr msg{};
-        msg.msg_iov = parts;
-        msg.msg_iovlen = 2;
-        ssize_t sent = sendmsg(c.fd, &msg, MSG_NOSIGNAL);
-        std::size_t done = sent > 0 ? static_cast<std::size_t>(sent) : 0;
-        if (done < head.size()) c.out.append(head, done);
-        done = done > head.size() ? done - head.size() : 0;
-        if (done < res.body.size()) c.out.append(res.body, done);
+      const bool keep_alive = p.keep_alive && !stopping_;
+      if (c.out.empty() && !c.pending) {
+        // The usual case: held until the batch's other requests are answered.
+        c.pending_head.clear();
+        AppendHead(&c.pending_head, res, keep_alive);
+        c.pending_body.swap(res.body);
+        c.pending = true;
       } else {
-        AppendResponse(&c.out, res, p.keep_alive && !stopping_);
+        spill(c);
+        AppendResponse(&c.out, res, keep_alive);
       }
       if (!p.keep_alive || stopping_) c.close_after = true;
       c.in.erase(0, p.size);
@@ -305,6 +328,17 @@ void HttpLoop::Loop(int ep) {
         }
         if (!c.draining) process(c);
       }
+      touched.emplace_back(fd, peer_closed);
+    }
+    // The batch's answers go out together, after all of them are computed: a client waiting
+    // for several answers is woken once for the lot rather than once per answer (a wake-up
+    // of another core's thread is dear, dearer still in a virtual machine), and its next
+    // requests arrive while this thread is busy rather than asleep.
+    for (const auto& [fd, peer_closed] : touched) {
+      auto it = conns.find(fd);
+      if (it == conns.end()) continue;
+      Connection& c = *it->second;
+      send_pending(c);
       bool keep = true;
       if (c.out.size() > c.out_pos || c.want_write) {
         keep = flush(c);
@@ -313,6 +347,7 @@ void HttpLoop::Loop(int ep) {
       }
       if (!keep || peer_closed) close_conn(fd);
     }
+    touched.clear();
     // Timeouts: idle keep-alive connections, and slow clients mid-request.
     std::vector<int> expired;
     for (auto& [fd, c] : conns) {
@@ -326,6 +361,7 @@ void HttpLoop::Loop(int ep) {
     if (stopping_) {
       // Requests in flight were answered above; send what is pending, then close.
       for (auto& [fd, c] : conns) {
+        spill(*c);
         int flags = fcntl(fd, F_GETFL, 0);
         fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
         if (c->out.size() > c->out_pos) (void)!send(fd, c->out.data() + c->out_pos, c->out.size() - c->out_pos, MSG_NOSIGNAL);

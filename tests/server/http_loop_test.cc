@@ -147,3 +147,25 @@ TEST_CASE("answers larger than the socket takes at once reach a slow reader whol
   }
   CHECK(at == got.size());
 }
+
+TEST_CASE("an answer held for its batch goes out before what the loop queues after it") {
+  // A whole request, then the head of one that expects 100-continue, in one write: the
+  // first's answer (held until the batch is answered) must precede the interim 100.
+  Served s;
+  int fd = s.Connect();
+  Send(fd, std::string(kHead) + "0123456789" +
+               "POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nConnection: close\r\nContent-Length: 2\r\n\r\n");
+  std::string got;
+  char buf[512];
+  while (got.find("100 Continue") == std::string::npos) {
+    const ssize_t n = recv(fd, buf, sizeof buf, 0);
+    REQUIRE(n > 0);
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  CHECK(got.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(got.ends_with("\r\n\r\n{}HTTP/1.1 100 Continue\r\n\r\n"));
+  Send(fd, "{}");
+  auto [rest, took] = ReadUntilClosed(fd);
+  CHECK(rest.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(rest.find("Connection: close\r\n") != std::string::npos);
+}
