@@ -5,6 +5,7 @@
 // Reading a request: the HTTP benchmark's PutItem body into a RequestDoc (reused, as each
 // server thread reuses its own), and into nlohmann's json tree (the reference: how requests
 // were read before, the same values).
+// The x-amz-crc32 of that Query's answer, and zlib's crc32 of it (the reference).
 // The whole handler the server runs per request (wire::Dispatch: read the JSON, run the
 // operation, write the response) for the HTTP benchmark's GetItem, Query and PutItem, and the
 // same operation through the typed C++ API (the reference: what the engine itself costs).
@@ -12,7 +13,10 @@
 #include <benchmark/benchmark.h>
 
 #include "localdynamo/localdynamo.h"
+#include <zlib.h>
+
 #include "cruddur_messages.h"
+#include "server/crc32.h"
 #include "wire/codec.h"
 #include "wire/dispatch.h"
 #include "wire/json_parse.h"
@@ -54,6 +58,21 @@ void BM_QueryBody_NlohmannTree(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * wire::QueryBody(r).size()));
 }
 BENCHMARK(BM_QueryBody_NlohmannTree);
+
+void BM_Crc32_QueryAnswer(benchmark::State& state) {
+  const std::string body = wire::QueryBody(Page());
+  for (auto _ : state) benchmark::DoNotOptimize(server::Crc32(body));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+BENCHMARK(BM_Crc32_QueryAnswer);
+
+void BM_Crc32_QueryAnswer_Zlib(benchmark::State& state) {
+  const std::string body = wire::QueryBody(Page());
+  for (auto _ : state)
+    benchmark::DoNotOptimize(crc32_z(0, reinterpret_cast<const Bytef*>(body.data()), body.size()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+BENCHMARK(BM_Crc32_QueryAnswer_Zlib);
 
 const std::string kPutItemBody =
     R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"MSG#00000150-5ae2-47a0-bc6d-fe2bc2700399"},)"
