@@ -38,10 +38,11 @@ struct PageSpec {
   std::optional<std::pair<int64_t, int64_t>> segment;
 };
 
-Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, const PageSpec& spec,
+// `spec` is taken whole: its bounds move into the scanner.
+Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, PageSpec spec,
                                std::optional<ReturnConsumedCapacity> rcc) {
   LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().data));
-  storage::RangeScanner scanner(std::move(cursor), spec.lower, spec.upper, spec.forward);
+  storage::RangeScanner scanner(std::move(cursor), std::move(spec.lower), std::move(spec.upper), spec.forward);
   QueryResponse out;
   if (!spec.count_only) {
     out.items.emplace();
@@ -124,15 +125,17 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, cons
       out.items->push_back(std::move(item));
     }
   }
-  engine::CapacityTally tally;
-  tally.table_name = spec.table->name;
-  double units = engine::ReadUnits(bytes_read, spec.consistent);
-  if (spec.index) {
-    (spec.index->global ? tally.gsi : tally.lsi)[spec.index->name] = units;
-  } else {
-    tally.table = units;
+  if (engine::Reported(rcc)) {
+    engine::CapacityTally tally;
+    tally.table_name = spec.table->name;
+    double units = engine::ReadUnits(bytes_read, spec.consistent);
+    if (spec.index) {
+      (spec.index->global ? tally.gsi : tally.lsi)[spec.index->name] = units;
+    } else {
+      tally.table = units;
+    }
+    out.consumed_capacity = engine::Report(tally, rcc);
   }
-  out.consumed_capacity = engine::Report(tally, rcc);
   (void)db;
   return out;
 }
@@ -293,7 +296,7 @@ Result<QueryResponse> Database::Query(const QueryRequest& r) {
   spec.filter = filter ? &*filter : nullptr;
   spec.projection = projection ? &*projection : nullptr;
   spec.consistent = r.consistent_read.value_or(false);
-  return ReadPage(db, txn, spec, r.return_consumed_capacity);
+  return ReadPage(db, txn, std::move(spec), r.return_consumed_capacity);
 }
 
 Result<ScanResponse> Database::Scan(const ScanRequest& r) {
@@ -347,7 +350,7 @@ Result<ScanResponse> Database::Scan(const ScanRequest& r) {
   spec.filter = filter ? &*filter : nullptr;
   spec.projection = projection ? &*projection : nullptr;
   spec.consistent = r.consistent_read.value_or(false);
-  return ReadPage(db, txn, spec, r.return_consumed_capacity);
+  return ReadPage(db, txn, std::move(spec), r.return_consumed_capacity);
 }
 
 }  // namespace localdynamo

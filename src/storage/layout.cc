@@ -168,7 +168,10 @@ RangeScanner::RangeScanner(Cursor cursor, Bound lower, Bound upper, bool forward
 bool RangeScanner::AboveLower(std::string_view full) const {
   switch (lower_.kind) {
     case Bound::Kind::kExclusive: return full > lower_.key;
-    case Bound::Kind::kAfterPrefix: return full > lower_.key && !full.starts_with(lower_.key);
+    case Bound::Kind::kAfterPrefix: {  // above the bound and not starting with it
+      const std::string_view key = lower_.key;
+      return full.substr(0, key.size()).compare(key) > 0;
+    }
     default: return full >= lower_.key;
   }
 }
@@ -177,7 +180,11 @@ bool RangeScanner::BelowUpper(std::string_view full) const {
   switch (upper_.kind) {
     case Bound::Kind::kInclusive: return full <= upper_.key;
     case Bound::Kind::kExclusive: return full < upper_.key;
-    case Bound::Kind::kPrefix: return full < upper_.key || full.starts_with(upper_.key);
+    case Bound::Kind::kPrefix: {
+      // Below the bound or starting with it: only the bound's length of `full` matters.
+      const std::string_view key = upper_.key;
+      return full.substr(0, key.size()).compare(key) <= 0;
+    }
     case Bound::Kind::kAfterPrefix: return false;  // not an upper bound kind
   }
   return false;
