@@ -186,10 +186,22 @@ class FieldReader {
   const char* end_;
 };
 
+// How the item writer writes strings: with the SSE2/word-at-a-time WriteJsonString
+// everywhere, or AVX-512's masked steps where the CPU has them.
+struct PlainStrings {
+  static char* Write(char* p, std::string_view s) { return WriteJsonString(p, s); }
+};
+#if defined(__x86_64__)
+struct Avx512Strings {
+  LD_JSON_AVX512 static char* Write(char* p, std::string_view s) { return WriteJsonStringAvx512(p, s); }
+};
+#endif
+
 // Most items are maps of strings (every Cruddur row is): their members are written here,
 // where writing keeps to a register; any other value goes to the JsonVisitor, which writes
 // every kind. Byte for byte what the visitor alone writes.
-void WriteEncodedItem(JsonOut* out, std::string_view encoded) {
+template <class Strings>
+[[gnu::always_inline]] inline void WriteEncodedItemWith(JsonOut* out, std::string_view encoded) {
   FieldReader in(encoded);
   uint64_t count;
   if (!in.Varint(&count) || count > in.rest().size()) throw WireError(InternalError("corrupt item"));
@@ -203,9 +215,11 @@ void WriteEncodedItem(JsonOut* out, std::string_view encoded) {
       if (!in.LengthPrefixed(&text)) throw WireError(InternalError("corrupt item"));
       const std::string_view opening = JsonValueOpening(Type::kS).text();  // {"S":
       char* p = out->Room(MemberNameRoom(name.size()) + opening.size() + JsonStringBound(text.size()) + 1);
-      p = WriteMemberName(p, name, i == 0);
+      if (i != 0) *p++ = ',';
+      p = Strings::Write(p, name);
+      *p++ = ':';
       std::memcpy(p, opening.data(), opening.size());
-      p = WriteJsonString(p + opening.size(), text);
+      p = Strings::Write(p + opening.size(), text);
       *p++ = '}';
       out->Advance(p);
       continue;
@@ -220,14 +234,44 @@ void WriteEncodedItem(JsonOut* out, std::string_view encoded) {
   out->Put('}');
 }
 
+void WriteEncodedItemPlain(JsonOut* out, std::string_view encoded) { WriteEncodedItemWith<PlainStrings>(out, encoded); }
+#if defined(__x86_64__)
+LD_JSON_AVX512 void WriteEncodedItemAvx512(JsonOut* out, std::string_view encoded) {
+  WriteEncodedItemWith<Avx512Strings>(out, encoded);
+}
+#endif
+
+// The writer for this CPU (chosen on first use: static initializers elsewhere may write).
+using ItemWriter = void (*)(JsonOut*, std::string_view);
+ItemWriter ItemWriterForCpu() {
+  static const ItemWriter writer = [] {
+#if defined(__x86_64__)
+    if (JsonWriteHasAvx512()) return &WriteEncodedItemAvx512;
+#endif
+    return &WriteEncodedItemPlain;
+  }();
+  return writer;
+}
+
 }  // namespace
 
 void AppendEncodedItemJson(std::string* out, std::string_view encoded) {
   JsonOut o(out);
-  WriteEncodedItem(&o, encoded);
+  ItemWriterForCpu()(&o, encoded);
 }
 
 namespace {
+
+// Room for a page's "Items":[...] as DynamoDB JSON. Read from the store, an item of strings
+// takes its encoding's bytes plus ~8 per member ("":{"S":""}, less the lengths and tag), and
+// a member takes at least ~40 bytes encoded: a quarter more covers most pages in one go (the
+// writer grows the string if not), without zero-filling twice the room it needs.
+std::size_t PageRoom(const ItemList& items) {
+  if (!items.encoded()) return 64 + items.size() * 512;
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) bytes += items.encoded_item(i).size();
+  return 64 + bytes + bytes / 4 + 16 * items.size();
+}
 
 // "Items":[...] for a page of items.
 void AppendItems(std::string* out, const ItemList& items) {
@@ -235,9 +279,10 @@ void AppendItems(std::string* out, const ItemList& items) {
   if (items.encoded()) {
     // A page read straight from the store is written from its bytes: no Items built.
     JsonOut o(out);
+    const ItemWriter write_item = ItemWriterForCpu();
     for (std::size_t i = 0; i < items.size(); ++i) {
       if (i) o.Put(',');
-      WriteEncodedItem(&o, items.encoded_item(i));
+      write_item(&o, items.encoded_item(i));
     }
   } else {
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -260,7 +305,7 @@ void AppendConsumed(std::string* out, const std::optional<ConsumedCapacity>& c, 
 
 std::string ExecuteStatementBody(const ExecuteStatementResponse& r) {
   std::string out;
-  out.reserve(64 + r.items.size() * 512);
+  out.reserve(64 + PageRoom(r.items));
   out.push_back('{');
   AppendItems(&out, r.items);
   if (r.next_token) fmt::format_to(std::back_inserter(out), ",\"NextToken\":\"{}\"", *r.next_token);  // hex digits
@@ -271,7 +316,7 @@ std::string ExecuteStatementBody(const ExecuteStatementResponse& r) {
 
 std::string QueryBody(const QueryResponse& r) {
   std::string out;
-  out.reserve(256 + (r.items ? r.items->size() * 512 : 0));
+  out.reserve(256 + (r.items ? PageRoom(*r.items) : 0));
   out.push_back('{');
   if (r.items) {
     AppendItems(&out, *r.items);

@@ -95,6 +95,34 @@ TEST_CASE("one character to escape, at every position of strings of every short 
   }
 }
 
+#if defined(__x86_64__)
+TEST_CASE("the AVX-512 string writer writes what the plain one writes") {
+  if (!JsonWriteHasAvx512()) return;  // nothing to compare on this CPU
+  auto write = [](std::string_view s, auto writer) {
+    std::string buf(JsonStringBound(s.size()), '\0');
+    buf.resize(static_cast<std::size_t>(writer(buf.data(), s) - buf.data()));
+    return buf;
+  };
+  auto plain = [](char* p, std::string_view s) { return WriteJsonString(p, s); };
+  auto wide = [](char* p, std::string_view s) { return WriteJsonStringAvx512(p, s); };
+  // Every length through three 64-byte steps and the masked rest, plain and with one escape
+  // at every position (in a full step or in the masked rest).
+  for (std::size_t n = 0; n <= 200; ++n) {
+    CAPTURE(n);
+    const std::string s(n, 'a');
+    REQUIRE(write(s, wide) == write(s, plain));
+    REQUIRE(write(s + "\xc3\xa9\x7f", wide) == json(s + "\xc3\xa9\x7f").dump());
+    for (std::size_t at = 0; at < n; ++at)
+      for (const char c : {'"', '\\', '\x01', '\x1f'}) {
+        std::string e = s;
+        e[at] = c;
+        CAPTURE(at);
+        REQUIRE(write(e, wide) == json(e).dump());
+      }
+  }
+}
+#endif
+
 TEST_CASE("items written from their encoding equal items written from Items") {
   CHECK(rc::check("AppendEncodedItemJson(encode(item)) == AppendItemJson(item)", [] {
     Item item = *ld_test::GenItem();
