@@ -30,9 +30,9 @@ WireResponse Run(JsonRef body, Req (*parse)(JsonRef), Result<Resp> (Database::*o
                  Database& db) {
   Req req = parse(body);
   auto result = (db.*op)(req);
-  std::string table;
+  std::string table;  // the request is done with: its table name moves to the access log's
   if constexpr (requires { req.table_name; }) {
-    if constexpr (std::is_same_v<decltype(req.table_name), std::string>) table = req.table_name;
+    if constexpr (std::is_same_v<decltype(req.table_name), std::string>) table = std::move(req.table_name);
   }
   if (!result.ok()) return Fail(result.error(), table);
   if constexpr (std::is_same_v<Resp, QueryResponse>) {
