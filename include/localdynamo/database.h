@@ -7,8 +7,10 @@
 // one process share one LMDB environment; several processes are safe too.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "localdynamo/options.h"
 #include "localdynamo/requests.h"
@@ -86,6 +88,14 @@ class Database {
   Result<UpdateItemResponse> UpdateItem(const UpdateItemRequest& request);
   Result<QueryResponse> Query(const QueryRequest& request);
   Result<ScanResponse> Scan(const ScanRequest& request);
+  // Query and Scan handing each item of the page to `take` as it is read, in the store's
+  // encoding (as GetItemEncoded returns items; the bytes live until `take` returns), instead
+  // of collecting the page in the response, whose `items` is then empty (absent for Select
+  // COUNT). The same checks, errors, counts, keys and capacity. The endpoint's: it writes
+  // each item into its answer straight from the store.
+  using EncodedItemSink = std::function<void(std::string_view encoded_item)>;
+  Result<QueryResponse> QueryEncoded(const QueryRequest& request, const EncodedItemSink& take);
+  Result<ScanResponse> ScanEncoded(const ScanRequest& request, const EncodedItemSink& take);
 
   // ---- batches and transactions ----
   Result<BatchGetItemResponse> BatchGetItem(const BatchGetItemRequest& request);

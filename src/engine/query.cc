@@ -36,6 +36,9 @@ struct PageSpec {
   bool consistent = false;
   // Parallel scan: keep only partitions hashing to this segment.
   std::optional<std::pair<int64_t, int64_t>> segment;
+  // Where the page's items go as they are read (QueryEncoded / ScanEncoded), if not into
+  // the response.
+  const Database::EncodedItemSink* sink = nullptr;
 };
 
 // `spec` is taken whole: its bounds move into the scanner.
@@ -61,6 +64,9 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, Page
     if (!storage::EncodedItemSize(payload, &size)) return InternalError("corrupt item");
     return size;
   };
+  // The items handed to the sink so far, while only a bound is kept: views into the snapshot,
+  // which stays open until the page is done.
+  std::vector<std::string_view> sent;
   while (true) {
     if (spec.limit && out.scanned_count >= *spec.limit) break;
     if (bytes_read >= kPageBytes) break;
@@ -81,8 +87,8 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, Page
       bound += 2 * entry->payload.size();
       if (bound >= kPageBytes) {
         exact = true;
-        for (std::size_t i = 0; i < out.items->size(); ++i) {
-          LD_ASSIGN_OR_RETURN(std::size_t size, exact_size(out.items->encoded_item(i)));
+        for (std::size_t i = 0; i < (spec.sink ? sent.size() : out.items->size()); ++i) {
+          LD_ASSIGN_OR_RETURN(std::size_t size, exact_size(spec.sink ? sent[i] : out.items->encoded_item(i)));
           bytes_read += size;
         }
       }
@@ -102,6 +108,11 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, Page
     if (!needs_item) {  // the item goes out as it is stored: no Item is built
       ++out.count;
       if (spec.count_only) continue;
+      if (spec.sink) {
+        (*spec.sink)(entry->payload);
+        if (!exact) sent.push_back(entry->payload);
+        continue;
+      }
       if (out.items->empty()) {  // room for a page of items like the first one
         const std::size_t n = static_cast<std::size_t>(std::min<int64_t>(spec.limit.value_or(64), 1024));
         out.items->ReserveEncoded(n, std::min(n * entry->payload.size() + n * 16, kPageBytes + 1024));
@@ -110,15 +121,27 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, Page
       continue;
     }
     Item item;
-    if (!storage::DecodeItem(entry->payload, &item)) return InternalError("corrupt item");
+    std::string_view stored = entry->payload;  // the item's bytes as stored, while unchanged
+    if (!storage::DecodeItem(stored, &item)) return InternalError("corrupt item");
     if (spec.fetch_from_table) {
       LD_ASSIGN_OR_RETURN(auto payload, storage::GetEntry(txn, txn.dbis().data, engine::TableKey(*spec.table, item)));
-      if (payload && !storage::DecodeItem(*payload, &item)) return InternalError("corrupt item");
+      if (payload) {
+        if (!storage::DecodeItem(*payload, &item)) return InternalError("corrupt item");
+        stored = *payload;
+      }
       bytes_read += ItemSize(item);
     }
     if (spec.filter && !expr::Evaluate(*spec.filter, item)) continue;
     ++out.count;
     if (spec.count_only) continue;
+    if (spec.sink) {
+      if (spec.projection) {
+        (*spec.sink)(storage::EncodeItem(expr::Project(*spec.projection, item)));
+      } else {
+        (*spec.sink)(stored);
+      }
+      continue;
+    }
     if (spec.projection) {
       out.items->push_back(expr::Project(*spec.projection, item));
     } else {
@@ -207,10 +230,8 @@ Result<std::string> StartKey(const TableMeta& table, const IndexMeta* index, con
   return *k;
 }
 
-}  // namespace
-
-Result<QueryResponse> Database::Query(const QueryRequest& r) {
-  Impl& db = *impl_;
+// Query, its page's items to `sink` when given.
+Result<QueryResponse> RunQuery(Database::Impl& db, const QueryRequest& r, const Database::EncodedItemSink* sink) {
   engine::ParamUse use;
   if (r.key_conditions) use.legacy.push_back("KeyConditions");
   if (r.query_filter) use.legacy.push_back("QueryFilter");
@@ -296,11 +317,12 @@ Result<QueryResponse> Database::Query(const QueryRequest& r) {
   spec.filter = filter ? &*filter : nullptr;
   spec.projection = projection ? &*projection : nullptr;
   spec.consistent = r.consistent_read.value_or(false);
+  spec.sink = sink;
   return ReadPage(db, txn, std::move(spec), r.return_consumed_capacity);
 }
 
-Result<ScanResponse> Database::Scan(const ScanRequest& r) {
-  Impl& db = *impl_;
+// Scan, its page's items to `sink` when given.
+Result<ScanResponse> RunScan(Database::Impl& db, const ScanRequest& r, const Database::EncodedItemSink* sink) {
   engine::ParamUse use;
   if (r.scan_filter) use.legacy.push_back("ScanFilter");
   if (r.attributes_to_get) use.legacy.push_back("AttributesToGet");
@@ -350,7 +372,19 @@ Result<ScanResponse> Database::Scan(const ScanRequest& r) {
   spec.filter = filter ? &*filter : nullptr;
   spec.projection = projection ? &*projection : nullptr;
   spec.consistent = r.consistent_read.value_or(false);
+  spec.sink = sink;
   return ReadPage(db, txn, std::move(spec), r.return_consumed_capacity);
+}
+
+}  // namespace
+
+Result<QueryResponse> Database::Query(const QueryRequest& r) { return RunQuery(*impl_, r, nullptr); }
+Result<ScanResponse> Database::Scan(const ScanRequest& r) { return RunScan(*impl_, r, nullptr); }
+Result<QueryResponse> Database::QueryEncoded(const QueryRequest& r, const EncodedItemSink& take) {
+  return RunQuery(*impl_, r, &take);
+}
+Result<ScanResponse> Database::ScanEncoded(const ScanRequest& r, const EncodedItemSink& take) {
+  return RunScan(*impl_, r, &take);
 }
 
 }  // namespace localdynamo

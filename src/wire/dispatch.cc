@@ -34,19 +34,35 @@ WireResponse Run(JsonRef body, Req (*parse)(JsonRef), Result<Resp> (Database::*o
   if constexpr (requires { req.table_name; }) {
     if constexpr (std::is_same_v<decltype(req.table_name), std::string>) table = std::move(req.table_name);
   }
-  if (!result.ok()) return Fail(result.error(), table);
-  if constexpr (std::is_same_v<Resp, QueryResponse>) {
-    return WireResponse{200, QueryBody(*result), "", table};  // Query and Scan: the hot path
-  } else if constexpr (std::is_same_v<Resp, ExecuteStatementResponse>) {
-    return WireResponse{200, ExecuteStatementBody(*result), "", table};
+  if (!result.ok()) return Fail(result.error(), std::move(table));
+  if constexpr (std::is_same_v<Resp, ExecuteStatementResponse>) {
+    return WireResponse{200, ExecuteStatementBody(*result), "", std::move(table)};
   } else if constexpr (std::is_same_v<Resp, EncodedGetItemResponse>) {
-    return WireResponse{200, GetItemBody(*result), "", table};
+    return WireResponse{200, GetItemBody(*result), "", std::move(table)};
   } else {
-    return WireResponse{200, DumpJson(ToJson(*result)), "", table};
+    return WireResponse{200, DumpJson(ToJson(*result)), "", std::move(table)};
   }
 }
 
+// Query and Scan, the hot path: the page's items are written into the answer as the engine
+// reads them, from the store's bytes (not copied into the response first).
+template <class Req>
+WireResponse RunPage(JsonRef body, Req (*parse)(JsonRef),
+                     Result<QueryResponse> (Database::*op)(const Req&, const Database::EncodedItemSink&),
+                     Database& db) {
+  Req req = parse(body);
+  PageBodyWriter page(req.limit);
+  auto result = (db.*op)(req, [&page](std::string_view item) { page.Add(item); });
+  if (!result.ok()) return Fail(result.error(), std::move(req.table_name));
+  return WireResponse{200, page.Finish(*result), "", std::move(req.table_name)};
+}
+
 using Handler = WireResponse (*)(Database&, JsonRef);
+
+template <auto Parse, auto Op>
+WireResponse HandlePage(Database& db, JsonRef body) {
+  return RunPage(body, Parse, Op, db);
+}
 
 template <auto Parse, auto Op>
 WireResponse Handle(Database& db, JsonRef body) {
@@ -80,8 +96,8 @@ constexpr Route kDynamoRoutes[] = {
     {"GetItem", Handle<ParseGetItem, &Database::GetItemEncoded>},
     {"DeleteItem", Handle<ParseDeleteItem, &Database::DeleteItem>},
     {"UpdateItem", Handle<ParseUpdateItem, &Database::UpdateItem>},
-    {"Query", Handle<ParseQuery, &Database::Query>},
-    {"Scan", Handle<ParseScan, &Database::Scan>},
+    {"Query", HandlePage<ParseQuery, &Database::QueryEncoded>},
+    {"Scan", HandlePage<ParseScan, &Database::ScanEncoded>},
     {"BatchGetItem", Handle<ParseBatchGetItem, &Database::BatchGetItem>},
     {"BatchWriteItem", Handle<ParseBatchWriteItem, &Database::BatchWriteItem>},
     {"TransactWriteItems", Handle<ParseTransactWriteItems, &Database::TransactWriteItems>},

@@ -12,47 +12,9 @@
 namespace localdynamo::wire {
 namespace {
 
+using json_writer_detail::JsonOut;
 using storage::Parent;
 using storage::Slot;
-
-// Bytes stored through a pointer into room made ahead: the string grows geometrically and
-// is cut to length once, when the JsonOut goes (std::string's push_back and append re-check
-// capacity and re-terminate the string on every call, most of the cost of writing a page of
-// items a few bytes at a time). Where it writes and how far it may are kept as pointers of
-// its own, not re-read from the string for every piece.
-class JsonOut {
- public:
-  explicit JsonOut(std::string* s) : s_(s), cur_(s->data() + s->size()), limit_(cur_) {}
-  ~JsonOut() { s_->resize(static_cast<std::size_t>(cur_ - s_->data())); }
-  JsonOut(const JsonOut&) = delete;
-  JsonOut& operator=(const JsonOut&) = delete;
-
-  char* Room(std::size_t n) {
-    if (static_cast<std::size_t>(limit_ - cur_) < n) [[unlikely]] Grow(n);
-    return cur_;
-  }
-  void Advance(char* to) { cur_ = to; }
-  void Put(char c) {
-    *Room(1) = c;
-    ++cur_;
-  }
-  void Put(std::string_view v) {
-    std::memcpy(Room(v.size()), v.data(), v.size());
-    cur_ += v.size();
-  }
-
- private:
-  [[gnu::noinline]] void Grow(std::size_t n) {
-    const std::size_t end = static_cast<std::size_t>(cur_ - s_->data());
-    s_->resize(std::max({2 * s_->size(), end + n, s_->capacity()}));
-    cur_ = s_->data() + end;
-    limit_ = s_->data() + s_->size();
-  }
-
-  std::string* s_;
-  char* cur_;
-  char* limit_;
-};
 
 // An item member's name, after a comma unless it is the first: ,"name":
 inline char* WriteMemberName(char* p, std::string_view name, bool first) {
@@ -262,35 +224,31 @@ void AppendEncodedItemJson(std::string* out, std::string_view encoded) {
 
 namespace {
 
-// Room for a page's "Items":[...] as DynamoDB JSON. Read from the store, an item of strings
-// takes its encoding's bytes plus ~8 per member ("":{"S":""}, less the lengths and tag), and
-// a member takes at least ~40 bytes encoded: a quarter more covers most pages in one go (the
-// writer grows the string if not), without zero-filling twice the room it needs.
-std::size_t PageRoom(const ItemList& items) {
-  if (!items.encoded()) return 64 + items.size() * 512;
-  std::size_t bytes = 0;
-  for (std::size_t i = 0; i < items.size(); ++i) bytes += items.encoded_item(i).size();
-  return 64 + bytes + bytes / 4 + 16 * items.size();
-}
+// Room for `n` more items like one of `bytes` encoded, as DynamoDB JSON. Read from the
+// store, an item of strings takes its encoding's bytes plus ~8 per member ("":{"S":""}, less
+// the lengths and tag), and a member takes at least ~40 bytes encoded: a quarter more covers
+// most pages in one go (the writer grows the string if not), without zero-filling twice the
+// room it needs.
+std::size_t ItemsRoom(std::size_t n, std::size_t bytes) { return 64 + n * (bytes + bytes / 4 + 16); }
 
-// "Items":[...] for a page of items.
-void AppendItems(std::string* out, const ItemList& items) {
-  out->append("\"Items\":[");
+// The items of a page, each after a comma unless it is the first of the list.
+void AppendItemList(JsonOut* json, std::string* out, const ItemList& items, bool after_item) {
+  if (items.empty()) return;
   if (items.encoded()) {
     // A page read straight from the store is written from its bytes: no Items built.
-    JsonOut o(out);
     const ItemWriter write_item = ItemWriterForCpu();
     for (std::size_t i = 0; i < items.size(); ++i) {
-      if (i) o.Put(',');
-      write_item(&o, items.encoded_item(i));
+      if (after_item || i) json->Put(',');
+      write_item(json, items.encoded_item(i));
     }
-  } else {
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      if (i) out->push_back(',');
-      AppendItemJson(out, items[i]);
-    }
+    return;
   }
-  out->push_back(']');
+  json->Trim();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (after_item || i) out->push_back(',');
+    AppendItemJson(out, items[i]);
+  }
+  json->Resume();
 }
 
 // "ConsumedCapacity":{...}, after a comma when members came before it.
@@ -303,30 +261,60 @@ void AppendConsumed(std::string* out, const std::optional<ConsumedCapacity>& c, 
 
 }  // namespace
 
-std::string ExecuteStatementBody(const ExecuteStatementResponse& r) {
-  std::string out;
-  out.reserve(64 + PageRoom(r.items));
-  out.push_back('{');
-  AppendItems(&out, r.items);
-  if (r.next_token) fmt::format_to(std::back_inserter(out), ",\"NextToken\":\"{}\"", *r.next_token);  // hex digits
-  AppendConsumed(&out, r.consumed_capacity, true);
-  out.push_back('}');
-  return out;
+PageBodyWriter::PageBodyWriter(std::optional<int64_t> limit) : json_(&out_), limit_(limit) {}
+
+void PageBodyWriter::Add(std::string_view encoded_item) {
+  if (added_ == 0) {
+    // Room for a page of items like the first one.
+    const std::size_t n = static_cast<std::size_t>(std::clamp<int64_t>(limit_.value_or(64), 1, 1024));
+    json_.Reserve(256 + ItemsRoom(n, encoded_item.size()));
+    json_.Put("{\"Items\":[");
+  } else {
+    json_.Put(',');
+  }
+  ItemWriterForCpu()(&json_, encoded_item);
+  ++added_;
 }
 
-std::string QueryBody(const QueryResponse& r) {
-  std::string out;
-  out.reserve(256 + (r.items ? PageRoom(*r.items) : 0));
-  out.push_back('{');
+std::string PageBodyWriter::Finish(const QueryResponse& r) {
+  // The items through the JsonOut, the rest (a few short members) straight onto the string.
   if (r.items) {
-    AppendItems(&out, *r.items);
-    out.push_back(',');
+    if (added_ == 0) {
+      std::size_t bytes = 0;
+      for (std::size_t i = 0; r.items->encoded() && i < r.items->size(); ++i) bytes += r.items->encoded_item(i).size();
+      json_.Reserve(256 + (r.items->encoded() ? ItemsRoom(1, bytes) : 64 + r.items->size() * 512));
+      json_.Put("{\"Items\":[");
+    }
+    AppendItemList(&json_, &out_, *r.items, added_ > 0);
+    json_.Trim();
+    out_.append("],");
+  } else {
+    json_.Trim();
+    out_.push_back('{');
   }
-  fmt::format_to(std::back_inserter(out), "\"Count\":{},\"ScannedCount\":{}", r.count, r.scanned_count);
+  fmt::format_to(std::back_inserter(out_), "\"Count\":{},\"ScannedCount\":{}", r.count, r.scanned_count);
   if (r.last_evaluated_key) {
-    out.append(",\"LastEvaluatedKey\":");
-    AppendItemJson(&out, *r.last_evaluated_key);
+    out_.append(",\"LastEvaluatedKey\":");
+    AppendItemJson(&out_, *r.last_evaluated_key);
   }
+  AppendConsumed(&out_, r.consumed_capacity, true);
+  out_.push_back('}');
+  std::string body = std::move(out_);
+  json_.Resume();  // on the emptied string: nothing to cut when it goes
+  return body;
+}
+
+std::string QueryBody(const QueryResponse& r) { return PageBodyWriter().Finish(r); }
+
+std::string ExecuteStatementBody(const ExecuteStatementResponse& r) {
+  std::string out;
+  {
+    JsonOut json(&out);
+    json.Put("{\"Items\":[");
+    AppendItemList(&json, &out, r.items, false);
+  }
+  out.push_back(']');
+  if (r.next_token) fmt::format_to(std::back_inserter(out), ",\"NextToken\":\"{}\"", *r.next_token);  // hex digits
   AppendConsumed(&out, r.consumed_capacity, true);
   out.push_back('}');
   return out;

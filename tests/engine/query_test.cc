@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "storage/item_codec.h"
 #include "support/fixtures.h"
 
 using namespace ld_test;
@@ -217,5 +218,95 @@ TEST_CASE("a page stops at the item that brings the bytes read to 1 MB, with or 
     if (with_capacity) CHECK(r.consumed_capacity->capacity_units == 134.5);  // ceil(1100132 / 4096) / 2
     q.exclusive_start_key = r.last_evaluated_key;
     CHECK(Must(db->Query(q)).count == 4);
+  }
+}
+
+namespace {
+
+// QueryEncoded / ScanEncoded's page as a response like Query's: the items handed over, decoded.
+template <class Req, class Op>
+QueryResponse Collected(Database& db, const Req& r, Op op) {
+  std::vector<Item> items;
+  auto res = Must((db.*op)(r, [&items](std::string_view bytes) {
+    Item item;
+    REQUIRE(storage::DecodeItem(bytes, &item));
+    items.push_back(std::move(item));
+  }));
+  if (res.items) {
+    CHECK(res.items->empty());  // nothing collected in the response itself
+    res.items = ItemList(std::move(items));
+  } else {
+    CHECK(items.empty());
+  }
+  return res;
+}
+
+std::string CapacityText(const std::optional<ConsumedCapacity>& c) {
+  if (!c) return "none";
+  std::string s = fmt::format("{} {} {} {}", c->table_name, c->capacity_units, c->read_capacity_units.value_or(-1),
+                              c->table ? c->table->capacity_units : -1);
+  for (const auto& [n, cap] : c->global_secondary_indexes) s += fmt::format(" g:{}={}", n, cap.capacity_units);
+  for (const auto& [n, cap] : c->local_secondary_indexes) s += fmt::format(" l:{}={}", n, cap.capacity_units);
+  return s;
+}
+
+void CheckSame(const QueryResponse& a, const QueryResponse& b) {
+  REQUIRE(a.items.has_value() == b.items.has_value());
+  if (a.items) CHECK(a.items->items() == b.items->items());
+  CHECK(a.count == b.count);
+  CHECK(a.scanned_count == b.scanned_count);
+  CHECK(a.last_evaluated_key == b.last_evaluated_key);
+  CHECK(CapacityText(a.consumed_capacity) == CapacityText(b.consumed_capacity));
+}
+
+}  // namespace
+
+TEST_CASE("QueryEncoded and ScanEncoded hand over, item by item, the page Query and Scan return") {
+  auto db = Seeded();
+  std::vector<QueryRequest> queries;
+  queries.push_back(Q("pk = :p", {{":p", S("MSG#ab")}}));
+  queries.back().scan_index_forward = false;
+  queries.back().limit = 20;
+  queries.push_back(Q("pk = :p AND begins_with(sk, :y)", {{":p", S("MSG#ab")}, {":y", S("2024")}}));
+  queries.back().return_consumed_capacity = ReturnConsumedCapacity::kIndexes;
+  queries.push_back(Q("pk = :p", {{":p", S("MSG#ab")}, {":m", S("m1")}}));
+  queries.back().filter_expression = "begins_with(message, :m)";  // items built, kept as stored
+  queries.back().limit = 15;
+  queries.push_back(Q("pk = :p", {{":p", S("MSG#ab")}}));
+  queries.back().projection_expression = "sk, message";  // projected: encoded afresh
+  queries.push_back(Q("pk = :p", {{":p", S("MSG#ab")}}));
+  queries.back().select = Select::kCount;
+  queries.push_back(Q("message_group_uuid = :g", {{":g", S("ab")}}));
+  queries.back().index_name = "message-group-sk-index";
+  queries.push_back(Q("pk = :p", {{":p", S("nobody")}}));
+  for (const auto& q : queries) {
+    CAPTURE(*q.key_condition_expression);
+    CheckSame(Collected(*db, q, &Database::QueryEncoded), Must(db->Query(q)));
+  }
+  ScanRequest scan;
+  scan.table_name = kTable;
+  scan.limit = 7;
+  CheckSame(Collected(*db, scan, &Database::ScanEncoded), Must(db->Scan(scan)));
+  scan.segment = 1;
+  scan.total_segments = 3;
+  scan.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
+  CheckSame(Collected(*db, scan, &Database::ScanEncoded), Must(db->Scan(scan)));
+  // Errors are the same too.
+  auto bad = Q("pk = :p", {});
+  CHECK(db->QueryEncoded(bad, [](std::string_view) {}).error().message == db->Query(bad).error().message);
+}
+
+TEST_CASE("QueryEncoded's page stops at 1 MB where Query's does, sizes bounded or exact") {
+  auto db = OpenTestDb();
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  for (int i = 0; i < 15; ++i)
+    Put(*db, kTable, {{"pk", S("p")}, {"sk", S(fmt::format("{:03}", i))}, {"data", S(std::string(100000, 'x'))}});
+  for (bool with_capacity : {false, true}) {
+    CAPTURE(with_capacity);
+    auto q = Q("pk = :p", {{":p", S("p")}});
+    if (with_capacity) q.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
+    const QueryResponse r = Collected(*db, q, &Database::QueryEncoded);
+    CHECK(r.count == 11);
+    CheckSame(r, Must(db->Query(q)));
   }
 }
