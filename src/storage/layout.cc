@@ -260,19 +260,22 @@ Result<std::optional<EntryView>> RangeScanner::Next() {
     }
     EntryView view;
     if (!DecodeEntryValue(e->key, e->value, &view)) return InternalError("corrupt entry");
+    // Short-form keys come in full-key order: once one is past the bound the scan starts
+    // from, every later one is too, and only the far bound needs checking.
     if (forward_) {
       if (!BelowUpper(view.full_key)) {
         done_ = true;
         return std::optional<EntryView>();
       }
-      if (!AboveLower(view.full_key)) continue;
+      if (!past_start_ && !AboveLower(view.full_key)) continue;
     } else {
       if (!AboveLower(view.full_key)) {
         done_ = true;
         return std::optional<EntryView>();
       }
-      if (!BelowUpper(view.full_key)) continue;
+      if (!past_start_ && !BelowUpper(view.full_key)) continue;
     }
+    past_start_ = true;
     return std::optional<EntryView>(view);
   }
 }

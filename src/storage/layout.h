@@ -95,6 +95,7 @@ class RangeScanner {
   bool forward_;
   bool started_ = false;
   bool done_ = false;
+  bool past_start_ = false;  // a short-form key within the starting bound has been returned
   // A long-form group, sorted in scan order, and the position in it.
   std::vector<std::pair<std::string, std::string>> group_;
   std::size_t group_pos_ = 0;
