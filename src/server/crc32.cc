@@ -8,6 +8,8 @@
 
 #include "server/crc32.h"
 
+#include "types/cpu_features.h"
+
 #include <zlib.h>
 
 #if defined(__x86_64__)
@@ -117,7 +119,7 @@ LD_PCLMUL uint32_t FoldCrc32(const unsigned char* buf, std::size_t size, uint32_
 // -Wuninitialized then flags: a known false alarm.)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
-#define LD_VPCLMUL __attribute__((target("pclmul,sse4.1,avx2,avx512f,avx512vl,vpclmulqdq")))
+#define LD_VPCLMUL __attribute__((target("pclmul,sse4.1,avx512f,avx512vl,vpclmulqdq")))
 
 LD_VPCLMUL inline __m512i Fold512(__m512i acc, __m512i k, __m512i next) {
   const __m512i lo = _mm512_clmulepi64_epi128(acc, k, 0x00);
@@ -156,18 +158,6 @@ LD_VPCLMUL uint32_t FoldCrc32Avx512(const unsigned char* buf, std::size_t size, 
 }
 #pragma GCC diagnostic pop
 
-// Read once, during static initialization: __builtin_cpu_init first, since libgcc's own
-// initializer may not have run yet at that point.
-const bool kHasPclmul = [] {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
-}();
-const bool kHasVpclmul = [] {
-  __builtin_cpu_init();
-  return kHasPclmul && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("avx512f") &&
-         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("vpclmulqdq");
-}();
-
 #endif
 
 }  // namespace
@@ -177,9 +167,9 @@ uint32_t Crc32(std::string_view data) {
   std::size_t size = data.size();
   uint32_t crc = 0;
 #if defined(__x86_64__)
-  if (kHasPclmul && size >= 64) {
+  if (CpuHasPclmul() && size >= 64) {
     const std::size_t folded = size & ~std::size_t{15};
-    crc = ~(kHasVpclmul && size >= 256 ? FoldCrc32Avx512(p, folded, ~uint32_t{0}) : FoldCrc32(p, folded, ~uint32_t{0}));
+    crc = ~(CpuHasVpclmul() && size >= 256 ? FoldCrc32Avx512(p, folded, ~uint32_t{0}) : FoldCrc32(p, folded, ~uint32_t{0}));
     p += folded;
     size -= folded;
   }

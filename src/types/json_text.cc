@@ -29,17 +29,6 @@ std::string Base64Encode(std::string_view in) {
   return out;
 }
 
-#if defined(__x86_64__)
-bool JsonWriteHasAvx512() {
-  static const bool has = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("bmi2");
-  }();
-  return has;
-}
-#endif
-
 char* WriteJsonEscape(char* p, unsigned char c) {
   *p++ = '\\';
   switch (c) {

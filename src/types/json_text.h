@@ -144,15 +144,13 @@ inline char* WriteJsonString(char* p, std::string_view s) {
 }
 
 #if defined(__x86_64__)
-// WriteJsonString with AVX-512 (BW) where the CPU has it (JsonWriteHasAvx512, a run-time
-// check; callers must check it first): a string of up to 64 bytes is loaded, checked and
+// WriteJsonString with AVX-512 (BW) where the CPU has it (CpuHasAvx512Bw, types/cpu_features.h;
+// callers must check it first): a string of up to 64 bytes is loaded, checked and
 // stored in one masked step each, whatever its length, instead of the loop and the length
 // cases above, whose branches a page of items of varied lengths mispredicts. Written whole
 // inline into its caller, which must carry LD_JSON_AVX512 itself (a function's target
 // options bound what can be inlined into it).
 #define LD_JSON_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,bmi2")))
-
-bool JsonWriteHasAvx512();
 
 namespace json_text_detail {
 LD_JSON_AVX512 inline bool Escapes64(__m512i v, __mmask64 m) {

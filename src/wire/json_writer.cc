@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "storage/item_walk.h"
+#include "types/cpu_features.h"
 #include "types/json_text.h"
 #include "wire/codec.h"
 
@@ -208,7 +209,7 @@ using ItemWriter = void (*)(JsonOut*, std::string_view);
 ItemWriter ItemWriterForCpu() {
   static const ItemWriter writer = [] {
 #if defined(__x86_64__)
-    if (JsonWriteHasAvx512()) return &WriteEncodedItemAvx512;
+    if (CpuHasAvx512Bw()) return &WriteEncodedItemAvx512;
 #endif
     return &WriteEncodedItemPlain;
   }();
@@ -224,33 +225,6 @@ void AppendEncodedItemJson(std::string* out, std::string_view encoded) {
 
 namespace {
 
-// Room for `n` more items like one of `bytes` encoded, as DynamoDB JSON. Read from the
-// store, an item of strings takes its encoding's bytes plus ~8 per member ("":{"S":""}, less
-// the lengths and tag), and a member takes at least ~40 bytes encoded: a quarter more covers
-// most pages in one go (the writer grows the string if not), without zero-filling twice the
-// room it needs.
-std::size_t ItemsRoom(std::size_t n, std::size_t bytes) { return 64 + n * (bytes + bytes / 4 + 16); }
-
-// The items of a page, each after a comma unless it is the first of the list.
-void AppendItemList(JsonOut* json, std::string* out, const ItemList& items, bool after_item) {
-  if (items.empty()) return;
-  if (items.encoded()) {
-    // A page read straight from the store is written from its bytes: no Items built.
-    const ItemWriter write_item = ItemWriterForCpu();
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      if (after_item || i) json->Put(',');
-      write_item(json, items.encoded_item(i));
-    }
-    return;
-  }
-  json->Trim();
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (after_item || i) out->push_back(',');
-    AppendItemJson(out, items[i]);
-  }
-  json->Resume();
-}
-
 // "ConsumedCapacity":{...}, after a comma when members came before it.
 void AppendConsumed(std::string* out, const std::optional<ConsumedCapacity>& c, bool after_member) {
   if (!c) return;
@@ -265,9 +239,13 @@ PageBodyWriter::PageBodyWriter(std::optional<int64_t> limit) : json_(&out_), lim
 
 void PageBodyWriter::Add(std::string_view encoded_item) {
   if (added_ == 0) {
-    // Room for a page of items like the first one.
+    // Room for a page of items like the first one. Read from the store, an item of strings
+    // takes its encoding's bytes plus ~8 per member ("":{"S":""}, less the lengths and tag),
+    // and a member takes at least ~40 bytes encoded: a quarter more covers most pages in one
+    // go (the string grows if not), without zero-filling twice the room it needs.
     const std::size_t n = static_cast<std::size_t>(std::clamp<int64_t>(limit_.value_or(64), 1, 1024));
-    json_.Reserve(256 + ItemsRoom(n, encoded_item.size()));
+    const std::size_t bytes = encoded_item.size();
+    json_.Reserve(320 + n * (bytes + bytes / 4 + 16));
     json_.Put("{\"Items\":[");
   } else {
     json_.Put(',');
@@ -276,19 +254,40 @@ void PageBodyWriter::Add(std::string_view encoded_item) {
   ++added_;
 }
 
+void PageBodyWriter::Add(const ItemList& items) {
+  if (items.encoded()) {  // a page read straight from the store: no Items built
+    for (std::size_t i = 0; i < items.size(); ++i) Add(items.encoded_item(i));
+    return;
+  }
+  if (items.empty()) return;
+  if (added_ == 0) json_.Reserve(320 + items.size() * 512);
+  json_.Trim();  // Items are written onto the string itself
+  for (const Item& item : items) {
+    out_.append(added_++ == 0 ? "{\"Items\":[" : ",");
+    AppendItemJson(&out_, item);
+  }
+  json_.Resume();
+}
+
+void PageBodyWriter::CloseItems() {
+  if (added_ == 0) json_.Put("{\"Items\":[");
+  json_.Trim();  // the few short members after the items go onto the string itself
+  out_.push_back(']');
+}
+
+std::string PageBodyWriter::TakeBody() {
+  out_.push_back('}');
+  std::string body = std::move(out_);
+  json_.Resume();  // on the emptied string: nothing to cut when it goes
+  return body;
+}
+
 std::string PageBodyWriter::Finish(const QueryResponse& r) {
-  // The items through the JsonOut, the rest (a few short members) straight onto the string.
   if (r.items) {
-    if (added_ == 0) {
-      std::size_t bytes = 0;
-      for (std::size_t i = 0; r.items->encoded() && i < r.items->size(); ++i) bytes += r.items->encoded_item(i).size();
-      json_.Reserve(256 + (r.items->encoded() ? ItemsRoom(1, bytes) : 64 + r.items->size() * 512));
-      json_.Put("{\"Items\":[");
-    }
-    AppendItemList(&json_, &out_, *r.items, added_ > 0);
-    json_.Trim();
-    out_.append("],");
-  } else {
+    Add(*r.items);
+    CloseItems();
+    out_.push_back(',');
+  } else {  // Select COUNT: no Items at all
     json_.Trim();
     out_.push_back('{');
   }
@@ -298,26 +297,23 @@ std::string PageBodyWriter::Finish(const QueryResponse& r) {
     AppendItemJson(&out_, *r.last_evaluated_key);
   }
   AppendConsumed(&out_, r.consumed_capacity, true);
-  out_.push_back('}');
-  std::string body = std::move(out_);
-  json_.Resume();  // on the emptied string: nothing to cut when it goes
-  return body;
+  return TakeBody();
 }
 
-std::string QueryBody(const QueryResponse& r) { return PageBodyWriter().Finish(r); }
+std::string PageBodyWriter::Finish(const ExecuteStatementResponse& r) {
+  Add(r.items);
+  CloseItems();
+  if (r.next_token) fmt::format_to(std::back_inserter(out_), ",\"NextToken\":\"{}\"", *r.next_token);  // hex digits
+  AppendConsumed(&out_, r.consumed_capacity, true);
+  return TakeBody();
+}
+
+std::string QueryBody(const QueryResponse& r) {
+  return PageBodyWriter(r.items ? std::optional<int64_t>(r.items->size()) : std::nullopt).Finish(r);
+}
 
 std::string ExecuteStatementBody(const ExecuteStatementResponse& r) {
-  std::string out;
-  {
-    JsonOut json(&out);
-    json.Put("{\"Items\":[");
-    AppendItemList(&json, &out, r.items, false);
-  }
-  out.push_back(']');
-  if (r.next_token) fmt::format_to(std::back_inserter(out), ",\"NextToken\":\"{}\"", *r.next_token);  // hex digits
-  AppendConsumed(&out, r.consumed_capacity, true);
-  out.push_back('}');
-  return out;
+  return PageBodyWriter(static_cast<int64_t>(r.items.size())).Finish(r);
 }
 
 std::string GetItemBody(const EncodedGetItemResponse& r) {

@@ -75,6 +75,7 @@ class JsonOut {
 // A Query or Scan answer written as its page is read (Database::QueryEncoded's sink): each
 // item from the store's bytes straight into the answer, the counts and keys once the page is
 // done. `limit` (the request's Limit) sizes the room made when the first item comes.
+// QueryBody and ExecuteStatementBody write their pages with it too.
 class PageBodyWriter {
  public:
   explicit PageBodyWriter(std::optional<int64_t> limit = std::nullopt);
@@ -82,11 +83,18 @@ class PageBodyWriter {
   PageBodyWriter& operator=(const PageBodyWriter&) = delete;
   // One item, in the store's encoding (WireError if it is damaged).
   void Add(std::string_view encoded_item);
-  // The answer: the items added, then r.items' if any (absent: Select COUNT), the counts,
-  // LastEvaluatedKey and ConsumedCapacity.
+  // A page's items, stored bytes or built Items.
+  void Add(const ItemList& items);
+  // The answer: the items added, then r.items' if any (absent: Select COUNT, no Items at
+  // all), the counts, LastEvaluatedKey and ConsumedCapacity.
   std::string Finish(const QueryResponse& r);
+  // PartiQL's: the items added, then r.items', NextToken and ConsumedCapacity.
+  std::string Finish(const ExecuteStatementResponse& r);
 
  private:
+  void CloseItems();      // ends "Items":[...] (opening it if no item came)
+  std::string TakeBody();  // closes the object and hands it over
+
   std::string out_;
   json_writer_detail::JsonOut json_;
   std::optional<int64_t> limit_;

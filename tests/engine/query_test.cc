@@ -199,28 +199,6 @@ TEST_CASE("an index page's LastEvaluatedKey is the index key plus the table key,
   CHECK(Must(db->Query(q)).last_evaluated_key == r.last_evaluated_key);
 }
 
-TEST_CASE("a page stops at the item that brings the bytes read to 1 MB, with or without capacity") {
-  auto db = OpenTestDb();
-  Must(db->CreateTable(CruddurMessagesSchema()));
-  for (int i = 0; i < 15; ++i)
-    Put(*db, kTable, {{"pk", S("p")}, {"sk", S(fmt::format("{:03}", i))}, {"data", S(std::string(100000, 'x'))}});
-  // Each item: "pk"+"p" 3, "sk"+3 digits 5, "data"+100000 = 100012 bytes; the 11th reaches
-  // 1,100,132 >= 1 MB.
-  for (bool with_capacity : {false, true}) {
-    CAPTURE(with_capacity);
-    auto q = Q("pk = :p", {{":p", S("p")}});
-    if (with_capacity) q.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
-    auto r = Must(db->Query(q));
-    CHECK(r.count == 11);
-    CHECK(r.items->size() == 11);
-    REQUIRE(r.last_evaluated_key);
-    CHECK(*r.last_evaluated_key == Item{{"pk", S("p")}, {"sk", S("010")}});
-    if (with_capacity) CHECK(r.consumed_capacity->capacity_units == 134.5);  // ceil(1100132 / 4096) / 2
-    q.exclusive_start_key = r.last_evaluated_key;
-    CHECK(Must(db->Query(q)).count == 4);
-  }
-}
-
 namespace {
 
 // QueryEncoded / ScanEncoded's page as a response like Query's: the items handed over, decoded.
@@ -261,6 +239,34 @@ void CheckSame(const QueryResponse& a, const QueryResponse& b) {
 
 }  // namespace
 
+TEST_CASE("a page stops at the item that brings the bytes read to 1 MB, with or without capacity") {
+  auto db = OpenTestDb();
+  Must(db->CreateTable(CruddurMessagesSchema()));
+  for (int i = 0; i < 15; ++i)
+    Put(*db, kTable, {{"pk", S("p")}, {"sk", S(fmt::format("{:03}", i))}, {"data", S(std::string(100000, 'x'))}});
+  // Each item: "pk"+"p" 3, "sk"+3 digits 5, "data"+100000 = 100012 bytes; the 11th reaches
+  // 1,100,132 >= 1 MB.
+  for (bool with_capacity : {false, true}) {
+    CAPTURE(with_capacity);
+    auto q = Q("pk = :p", {{":p", S("p")}});
+    if (with_capacity) q.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
+    auto r = Must(db->Query(q));
+    CHECK(r.count == 11);
+    CHECK(r.items->size() == 11);
+    REQUIRE(r.last_evaluated_key);
+    CHECK(*r.last_evaluated_key == Item{{"pk", S("p")}, {"sk", S("010")}});
+    if (with_capacity) CHECK(r.consumed_capacity->capacity_units == 134.5);  // ceil(1100132 / 4096) / 2
+    // Handed over item by item, the page stops at the same item (sizes bounded, then exact
+    // from the items already handed over).
+    const QueryResponse handed = Collected(*db, q, &Database::QueryEncoded);
+    CHECK(handed.count == 11);
+    CheckSame(handed, r);
+    q.exclusive_start_key = r.last_evaluated_key;
+    CHECK(Must(db->Query(q)).count == 4);
+  }
+}
+
+
 TEST_CASE("QueryEncoded and ScanEncoded hand over, item by item, the page Query and Scan return") {
   auto db = Seeded();
   std::vector<QueryRequest> queries;
@@ -294,19 +300,4 @@ TEST_CASE("QueryEncoded and ScanEncoded hand over, item by item, the page Query 
   // Errors are the same too.
   auto bad = Q("pk = :p", {});
   CHECK(db->QueryEncoded(bad, [](std::string_view) {}).error().message == db->Query(bad).error().message);
-}
-
-TEST_CASE("QueryEncoded's page stops at 1 MB where Query's does, sizes bounded or exact") {
-  auto db = OpenTestDb();
-  Must(db->CreateTable(CruddurMessagesSchema()));
-  for (int i = 0; i < 15; ++i)
-    Put(*db, kTable, {{"pk", S("p")}, {"sk", S(fmt::format("{:03}", i))}, {"data", S(std::string(100000, 'x'))}});
-  for (bool with_capacity : {false, true}) {
-    CAPTURE(with_capacity);
-    auto q = Q("pk = :p", {{":p", S("p")}});
-    if (with_capacity) q.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
-    const QueryResponse r = Collected(*db, q, &Database::QueryEncoded);
-    CHECK(r.count == 11);
-    CheckSame(r, Must(db->Query(q)));
-  }
 }

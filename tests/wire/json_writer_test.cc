@@ -6,6 +6,7 @@
 #include "storage/item_codec.h"
 #include "support/generators.h"
 #include "wire/codec.h"
+#include "types/cpu_features.h"
 #include "types/json_text.h"
 #include "wire/json_writer.h"
 
@@ -97,7 +98,7 @@ TEST_CASE("one character to escape, at every position of strings of every short 
 
 #if defined(__x86_64__)
 TEST_CASE("the AVX-512 string writer writes what the plain one writes") {
-  if (!JsonWriteHasAvx512()) return;  // nothing to compare on this CPU
+  if (!CpuHasAvx512Bw()) return;  // nothing to compare on this CPU
   auto write = [](std::string_view s, auto writer) {
     std::string buf(JsonStringBound(s.size()), '\0');
     buf.resize(static_cast<std::size_t>(writer(buf.data(), s) - buf.data()));
