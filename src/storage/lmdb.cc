@@ -73,7 +73,36 @@ Result<std::shared_ptr<Env>> Env::Open(const std::string& directory, const EnvOp
 }
 
 Env::~Env() {
+  for (auto& slot : spare_readers_)
+    if (MDB_txn* txn = slot.exchange(nullptr)) mdb_txn_abort(txn);
   if (env_) mdb_env_close(env_);
+}
+
+MDB_txn* Env::TakeSpareReader() {
+  for (auto& slot : spare_readers_)
+    if (slot.load(std::memory_order_relaxed))
+      if (MDB_txn* txn = slot.exchange(nullptr, std::memory_order_acquire)) return txn;
+  return nullptr;
+}
+
+bool Env::KeepSpareReader(MDB_txn* txn) {
+  for (auto& slot : spare_readers_) {
+    MDB_txn* empty = nullptr;
+    if (!slot.load(std::memory_order_relaxed) && slot.compare_exchange_strong(empty, txn, std::memory_order_release))
+      return true;
+  }
+  return false;
+}
+
+void Txn::Abort() {
+  if (!txn_) return;
+  if (read_only_) {
+    mdb_txn_reset(txn_);
+    if (!env_->KeepSpareReader(txn_)) mdb_txn_abort(txn_);
+  } else {
+    mdb_txn_abort(txn_);
+  }
+  txn_ = nullptr;
 }
 
 Result<std::optional<std::string_view>> Txn::Get(MDB_dbi dbi, std::string_view key) const {
@@ -85,6 +114,10 @@ Result<std::optional<std::string_view>> Txn::Get(MDB_dbi dbi, std::string_view k
 }
 
 Result<ReadTxn> ReadTxn::Begin(std::shared_ptr<Env> env) {
+  if (MDB_txn* spare = env->TakeSpareReader()) {
+    if (mdb_txn_renew(spare) == 0) return ReadTxn(spare, std::move(env), true);
+    mdb_txn_abort(spare);
+  }
   MDB_txn* txn = nullptr;
   int rc = mdb_txn_begin(env->raw(), nullptr, MDB_RDONLY, &txn);
   if (rc) return LmdbError(rc, "mdb_txn_begin (read)");

@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "storage/key_codec.h"
 #include "storage/layout.h"
@@ -121,4 +123,59 @@ TEST_CASE("Env::Open returns the same environment for the same path") {
   auto again = Env::Open(t.dir + "/.", EnvOptions{});
   REQUIRE(again.ok());
   CHECK(again->get() == t.env.get());
+}
+
+TEST_CASE("read transactions, reused once ended, each see the data committed before they began") {
+  TempEnv t;
+  const MDB_dbi data = t.env->dbis().data;
+  auto put = [&](const std::string& value) {
+    auto w = WriteTxn::Begin(t.env);
+    REQUIRE(w.ok());
+    REQUIRE(w->Put(data, "k", value).ok());
+    REQUIRE(w->Commit().ok());
+  };
+  auto read = [&](const Txn& txn) {
+    auto v = txn.Get(data, "k");
+    REQUIRE(v.ok());
+    return v->has_value() ? std::string(**v) : std::string("(none)");
+  };
+  put("1");
+  {
+    auto first = ReadTxn::Begin(t.env);
+    REQUIRE(first.ok());
+    CHECK(read(*first) == "1");
+  }  // ended: kept for the next reader
+  put("2");
+  auto older = ReadTxn::Begin(t.env);  // the one just ended, renewed
+  REQUIRE(older.ok());
+  CHECK(read(*older) == "2");
+  put("3");
+  auto newer = ReadTxn::Begin(t.env);  // a second at the same time: its own snapshot
+  REQUIRE(newer.ok());
+  CHECK(read(*newer) == "3");
+  CHECK(read(*older) == "2");
+  CHECK(older->snapshot_id() < newer->snapshot_id());
+
+  // More readers at once than are kept, from several threads, while a writer commits.
+  std::atomic<bool> wrong{false};
+  std::vector<std::thread> readers;
+  for (int n = 0; n < 4; ++n)
+    readers.emplace_back([&] {
+      for (int i = 0; i < 2000; ++i) {
+        std::vector<ReadTxn> held;
+        for (int j = 0; j < 5; ++j) {
+          auto r = ReadTxn::Begin(t.env);
+          if (!r.ok()) { wrong = true; return; }
+          held.push_back(std::move(*r));
+        }
+        for (std::size_t j = 1; j < held.size(); ++j)
+          if (held[j].snapshot_id() < held[j - 1].snapshot_id()) wrong = true;
+      }
+    });
+  for (int i = 4; i < 200; ++i) put(std::to_string(i));
+  for (auto& r : readers) r.join();
+  CHECK_FALSE(wrong);
+  auto last = ReadTxn::Begin(t.env);
+  REQUIRE(last.ok());
+  CHECK(read(*last) == "199");
 }
