@@ -131,6 +131,7 @@ Result<std::optional<ConsumedCapacity>> ReadForGetItem(Database::Impl& db, const
       return InternalError("corrupt item");
     LD_RETURN_IF_ERROR(take(*payload, projection ? &*projection : nullptr));
   }
+  if (!engine::Reported(r.return_consumed_capacity)) return std::optional<ConsumedCapacity>();
   CapacityTally tally;
   tally.table_name = table->name;
   tally.table = engine::ReadUnits(size, r.consistent_read.value_or(false));

@@ -80,7 +80,9 @@ std::string PartitionPrefix(const TableMeta& table, uint8_t index_number, const 
 }
 
 std::string TableKey(const TableMeta& table, const Item& item) {
-  std::string k = storage::KeyspacePrefix(table.number, 0);
+  std::string k;
+  k.reserve(128);  // most keys: one allocation, not one per key attribute
+  storage::AppendKeyspacePrefix(&k, table.number, 0);
   storage::AppendKeyValue(&k, item.find(table.key.hash.name)->second);
   if (table.key.range) storage::AppendKeyValue(&k, item.find(table.key.range->name)->second);
   return k;
