@@ -18,7 +18,7 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
-#include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -73,12 +73,7 @@ void AppendHead(std::string* out, const HttpResponse& r, bool keep_alive) {
   out->append("\r\nContent-Length: ");
   out->append(std::to_string(r.body.size()));
   out->append("\r\n");
-  for (const auto& [k, v] : r.headers) {
-    out->append(k);
-    out->append(": ");
-    out->append(v);
-    out->append("\r\n");
-  }
+  out->append(r.headers);
   if (!keep_alive) out->append("Connection: close\r\n");
   out->append("\r\n");
 }
@@ -158,7 +153,12 @@ void HttpLoop::Join() {
 }
 
 void HttpLoop::Loop(int ep) {
-  std::unordered_map<int, std::unique_ptr<Connection>> conns;
+  // By descriptor (the kernel hands out the lowest free one, so the vector stays short):
+  // found without hashing, twice per request.
+  std::vector<std::unique_ptr<Connection>> conns;
+  auto find_conn = [&conns](int fd) -> Connection* {
+    return static_cast<std::size_t>(fd) < conns.size() ? conns[static_cast<std::size_t>(fd)].get() : nullptr;
+  };
   std::vector<epoll_event> events(256);
   // Wake up often enough to enforce the timeouts within a fraction of them.
   const int wait_ms = static_cast<int>(std::clamp<int64_t>(
@@ -166,7 +166,7 @@ void HttpLoop::Loop(int ep) {
   auto close_conn = [&](int fd) {
     epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
     close(fd);
-    conns.erase(fd);
+    conns[static_cast<std::size_t>(fd)].reset();
   };
   // Sends what is buffered; false when the connection is finished (error, or answered and to
   // be closed).
@@ -303,13 +303,14 @@ void HttpLoop::Loop(int ep) {
           ev.events = EPOLLIN | EPOLLRDHUP;
           ev.data.fd = cfd;
           epoll_ctl(ep, EPOLL_CTL_ADD, cfd, &ev);
-          conns.emplace(cfd, std::move(c));
+          if (static_cast<std::size_t>(cfd) >= conns.size()) conns.resize(static_cast<std::size_t>(cfd) + 1);
+          conns[static_cast<std::size_t>(cfd)] = std::move(c);
         }
         continue;
       }
-      auto it = conns.find(fd);
-      if (it == conns.end()) continue;
-      Connection& c = *it->second;
+      Connection* found = find_conn(fd);
+      if (!found) continue;
+      Connection& c = *found;
       c.last_activity = now;
       bool peer_closed = false;
       if (events[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
@@ -335,9 +336,9 @@ void HttpLoop::Loop(int ep) {
     // of another core's thread is dear, dearer still in a virtual machine), and its next
     // requests arrive while this thread is busy rather than asleep.
     for (const auto& [fd, peer_closed] : touched) {
-      auto it = conns.find(fd);
-      if (it == conns.end()) continue;
-      Connection& c = *it->second;
+      Connection* found = find_conn(fd);
+      if (!found) continue;
+      Connection& c = *found;
       send_pending(c);
       bool keep = true;
       if (c.out.size() > c.out_pos || c.want_write) {
@@ -350,17 +351,20 @@ void HttpLoop::Loop(int ep) {
     touched.clear();
     // Timeouts: idle keep-alive connections, and slow clients mid-request.
     std::vector<int> expired;
-    for (auto& [fd, c] : conns) {
+    for (const auto& c : conns) {
+      if (!c) continue;
       if (c->request_started != Clock::time_point{} &&
           now - c->request_started > options_.request_timeout)
-        expired.push_back(fd);
+        expired.push_back(c->fd);
       else if (c->in.empty() && c->out.empty() && now - c->last_activity > options_.idle_timeout)
-        expired.push_back(fd);
+        expired.push_back(c->fd);
     }
     for (int fd : expired) close_conn(fd);
     if (stopping_) {
       // Requests in flight were answered above; send what is pending, then close.
-      for (auto& [fd, c] : conns) {
+      for (const auto& c : conns) {
+        if (!c) continue;
+        const int fd = c->fd;
         spill(*c);
         int flags = fcntl(fd, F_GETFL, 0);
         fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);

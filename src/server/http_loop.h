@@ -30,8 +30,14 @@ struct HttpResponse {
   static constexpr std::string_view kJsonType = "application/x-amz-json-1.0";
   int status = 200;
   std::string_view content_type = kJsonType;  // a literal
-  std::vector<std::pair<std::string_view, std::string>> headers;  // names: literals
+  // Further header lines, "Name: value\r\n" each: kept as text (cleared, not freed, between
+  // requests) so that adding them allocates nothing.
+  std::string headers;
   std::string body;
+
+  void AddHeader(std::string_view name, std::string_view value) {
+    headers.append(name).append(": ").append(value).append("\r\n");
+  }
 };
 
 using HttpHandler = std::function<void(const HttpRequest&, HttpResponse&)>;

@@ -4,12 +4,19 @@
 // database's IdSource, so an injected IdSource makes them deterministic; the last 26 are the
 // same on every response, as DynamoDB's are.
 
-#include <string>
 #include <string_view>
 
 namespace localdynamo::server {
 
-// `uuid`: canonical UUID text (8-4-4-4-12 hex digits, either case).
-std::string RequestId(std::string_view uuid);
+// Held in place rather than in a std::string: it is on every response.
+struct RequestIdText {
+  char text[52];
+  std::string_view view() const { return {text, sizeof text}; }
+  friend bool operator==(const RequestIdText& a, const RequestIdText& b) { return a.view() == b.view(); }
+};
+
+// `uuid`: canonical UUID text (8-4-4-4-12 hex digits, either case); hex digits in any other
+// arrangement are taken in order (dashes skipped, at most 32).
+RequestIdText RequestId(std::string_view uuid);
 
 }  // namespace localdynamo::server

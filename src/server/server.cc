@@ -4,6 +4,7 @@
 #include "localdynamo/server.h"
 
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -102,8 +103,10 @@ struct Server::Impl {
                  or_dash(out.error_code), us);
     }
     res.status = out.http_status;
-    res.headers.emplace_back("x-amzn-RequestId", server::RequestId(db->options().ids->NewUuid()));
-    res.headers.emplace_back("x-amz-crc32", std::to_string(server::Crc32(out.body)));
+    res.AddHeader("x-amzn-RequestId", server::RequestId(db->options().ids->NewUuid()).view());
+    char crc[10];
+    const char* crc_end = std::to_chars(crc, crc + sizeof crc, server::Crc32(out.body)).ptr;
+    res.AddHeader("x-amz-crc32", std::string_view(crc, crc_end));
     res.body = std::move(out.body);
   }
 };
@@ -126,7 +129,7 @@ Result<std::unique_ptr<Server>> Server::Start(Database& db, ServerOptions option
                                    : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   ho.max_body = kMaxRequestBytes;
   ho.decorate_refusal = [&db](server::HttpResponse& res) {
-    res.headers.emplace_back("x-amzn-RequestId", server::RequestId(db.options().ids->NewUuid()));
+    res.AddHeader("x-amzn-RequestId", server::RequestId(db.options().ids->NewUuid()).view());
   };
   Impl* raw = impl.get();
   LD_ASSIGN_OR_RETURN(impl->http, server::HttpLoop::Bind(ho, [raw](const server::HttpRequest& req, server::HttpResponse& res) {

@@ -30,7 +30,7 @@ struct Served {
     o.request_timeout = 300ms;
     o.idle_timeout = 600ms;
     o.max_body = 1000;
-    o.decorate_refusal = [](HttpResponse& r) { r.headers.emplace_back("x-amzn-RequestId", "REFUSED"); };
+    o.decorate_refusal = [](HttpResponse& r) { r.AddHeader("x-amzn-RequestId", "REFUSED"); };
     loop = std::move(HttpLoop::Bind(o, [repeat](const HttpRequest& req, HttpResponse& res) {
                        if (repeat == 0) res.body = "{}";
                        for (std::size_t i = 0; i < repeat; ++i) res.body.append(req.body);
