@@ -15,6 +15,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -62,6 +63,7 @@ def main():
     ap.add_argument("--build", default="build-bench")
     ap.add_argument("--op", default="GetItem", choices=sorted(BODIES))
     ap.add_argument("--requests", type=int, default=2000)
+    ap.add_argument("--keep", metavar="FILE", help="copy callgrind's dump there (for callgrind_annotate --tree=caller)")
     ap.add_argument("--seeded", action="store_true",
                     help="the HTTP benchmark's 10,000-message table and request shapes instead of 100 messages")
     ap.add_argument("--threshold", type=float, default=0.04,
@@ -104,6 +106,8 @@ def main():
         srv.terminate()
         srv.wait()
     dump = sorted(glob.glob(out + ".*"))[-1]
+    if args.keep:
+        shutil.copyfile(dump, args.keep)
     report = subprocess.run(["callgrind_annotate", "--inclusive=yes", dump], capture_output=True, text=True).stdout
     rows = []
     for line in report.splitlines():
