@@ -18,13 +18,15 @@ handler, localdynamo, dynalite), and the table shows medians, with the range ove
 localdynamo and each ratio taken within a round. Query's answers are ~8 KB where the empty
 handler's are 2 bytes: a second empty handler answering with as many bytes as localdynamo's
 Query does is measured too, and shown below the table (the stack's limit for such answers). Also measures localdynamo's cold start
-(process start to first answered request) and idle RSS.
+(process start to first answered request) and idle RSS, and how busy each server's core and
+wrk's core were in each run: the side near 100% set the pace.
 """
 import argparse
 import os
 import statistics
 import shutil
 import re
+import resource
 import socket
 import subprocess
 import sys
@@ -122,17 +124,33 @@ def query_answer_bytes(port):
     return len(answer)
 
 
-def wrk(port, script, duration, connections):
+def cpu_seconds(pid):
+    """User + system CPU seconds the process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(port, script, duration, connections, server_pid=None):
+    """(requests/s, p99 ms, non-2xx answers, wrk's CPU busy fraction, the server's or None):
+    the busy fractions tell which side set the pace (a side near 1.0 on its one core)."""
     env = dict(os.environ, LUA_DIR=os.path.join(HERE, "http"))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = cpu_seconds(server_pid) if server_pid else None
+    t0 = time.perf_counter()
     out = subprocess.run(["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{duration}s", "--latency",
                           "-s", os.path.join(HERE, "http", script), f"http://127.0.0.1:{port}/"],
                          capture_output=True, text=True, env=env, check=True,
                          preexec_fn=on_core(CLIENT_CORE)).stdout
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_busy = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / wall
+    server_busy = (cpu_seconds(server_pid) - server_before) / wall if server_pid else None
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, float(p99.group(1)) * scale, int(non2xx.group(1)) if non2xx else 0
+    return rps, float(p99.group(1)) * scale, int(non2xx.group(1)) if non2xx else 0, wrk_busy, server_busy
 
 
 def cold_start(binary, runs=20):
@@ -213,9 +231,9 @@ def main():
             empties.append(wrk(base_port, "empty.lua", args.duration, args.connections))
             sized.append(wrk(sized_port, "query.lua", args.duration, args.connections))
             for name, script in ops:
-                empty = wrk(base_port, script, args.duration, args.connections)
-                runs[name].append((wrk(ld_port, script, args.duration, args.connections),
-                                   wrk(dl_port, script, args.duration, args.connections), empty))
+                empty = wrk(base_port, script, args.duration, args.connections, procs[2].pid)
+                runs[name].append((wrk(ld_port, script, args.duration, args.connections, procs[0].pid),
+                                   wrk(dl_port, script, args.duration, args.connections, procs[1].pid), empty))
         cold_ms, rss_mb = cold_start(binary)
         med = statistics.median
         print(f"{args.rounds} rounds of {args.duration} s; medians (localdynamo's range over rounds)"
@@ -235,6 +253,13 @@ def main():
         e_rps = [e[0] for e in empties]
         print(f"| empty handler, one fixed request | | | | | | {med(e_rps):.0f} ({min(e_rps):.0f}-{max(e_rps):.0f}), "
               f"p99 {med([e[1] for e in empties]):.2f} ms | |")
+        # Which side set the pace: each on its own core, the one near 100% busy did.
+        print(f"\n| cores busy (median) | localdynamo: server | wrk | dynalite: server | wrk | empty handler: server | wrk |")
+        print("|---|---|---|---|---|---|---|")
+        for name, _ in ops:
+            rs = runs[name]
+            cols = [f"{med([100 * run[i][k] for run in rs]):.0f}%" for i in range(3) for k in (4, 3)]
+            print(f"| {name} | " + " | ".join(cols) + " |")
         q_rps = [ld[0] for ld, _, _ in runs["Query Limit 20"]]
         s_rps = [x[0] for x in sized]
         print(f"\nQuery's answers are {answer_bytes} bytes; the same HTTP stack answering the same requests with "
