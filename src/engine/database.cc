@@ -110,6 +110,10 @@ Result<std::unique_ptr<Database>> Database::OpenInMemory(Options options) {
     std::filesystem::remove_all(dir, ec);
     return std::move(impl).error();
   }
+  // LMDB keeps its files open and mapped; unlinked now, their space (in memory, on tmpfs) goes
+  // back when the process ends however it ends, killed or crashed, not only when the database
+  // is closed. The directory stays (empty) for the process's other handles on it.
+  for (const char* file : {"data.mdb", "lock.mdb"}) std::filesystem::remove(std::filesystem::path(dir) / file, ec);
   return std::unique_ptr<Database>(new Database(std::move(impl).value()));
 }
 

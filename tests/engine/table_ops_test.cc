@@ -125,6 +125,22 @@ TEST_CASE("tables survive reopening the directory") {
   }
 }
 
+TEST_CASE("an in-memory database leaves no files behind, even while open, and its directory goes at close") {
+  std::string dir;
+  {
+    auto db = OpenTestDb();
+    dir = db->directory();
+    // Unlinked once open: a killed or crashed process leaves nothing on tmpfs.
+    CHECK(std::filesystem::is_directory(dir));
+    CHECK(std::filesystem::is_empty(dir));
+    Must(db->CreateTable(CruddurMessagesSchema()));
+    Put(*db, "cruddur-messages", MessageRow("g1", "2023-03-20T10:00:00", "hello"));
+    auto second = Must(Database::Open(dir));  // the process's other handles still find it
+    CHECK(Must(second->DescribeTable({"cruddur-messages"})).table.item_count == 1);
+  }
+  CHECK_FALSE(std::filesystem::exists(dir));
+}
+
 TEST_CASE("every read sees the catalog of its own snapshot, whoever changed it since the last read") {
   auto db = OpenTestDb();
   auto other = Must(Database::Open(db->directory()));  // its own catalog cache, same store
