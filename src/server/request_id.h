@@ -12,7 +12,6 @@ namespace localdynamo::server {
 struct RequestIdText {
   char text[52];
   std::string_view view() const { return {text, sizeof text}; }
-  friend bool operator==(const RequestIdText& a, const RequestIdText& b) { return a.view() == b.view(); }
 };
 
 // `uuid`: canonical UUID text (8-4-4-4-12 hex digits, either case); hex digits in any other

@@ -217,8 +217,7 @@ ItemWriter ItemWriterForCpu() {
   return writer;
 }
 
-}  // namespace
-
+// Room to reserve for writing an item of `encoded_bytes` in the store's encoding as JSON.
 std::size_t EncodedItemJsonRoom(std::size_t encoded_bytes) {
   // Read from the store, an item of strings takes its encoding's bytes plus ~8 per member
   // ("":{"S":""}, less the lengths and tag), and a member takes at least ~40 bytes encoded: a
@@ -226,6 +225,8 @@ std::size_t EncodedItemJsonRoom(std::size_t encoded_bytes) {
   // the room it needs.
   return encoded_bytes + encoded_bytes / 4 + 16;
 }
+
+}  // namespace
 
 void AppendEncodedItemJson(std::string* out, std::string_view encoded) {
   JsonOut o(out);

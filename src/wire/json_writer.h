@@ -106,7 +106,5 @@ std::string ExecuteStatementBody(const ExecuteStatementResponse& r);  // its pag
 std::string GetItemBody(const EncodedGetItemResponse& r);
 // An item in the store's encoding (storage/item_codec.h) as DynamoDB JSON, without building it.
 void AppendEncodedItemJson(std::string* out, std::string_view encoded);
-// Room to reserve for writing an item of `encoded_bytes` in the store's encoding as JSON.
-std::size_t EncodedItemJsonRoom(std::size_t encoded_bytes);
 
 }  // namespace localdynamo::wire
