@@ -12,14 +12,14 @@ p99 latency. Each operation's requests also go to the empty handler: that is the
 stack's own limit for those requests (same request sizes, same client cost), which the
 "vs empty handler" column divides by; the empty handler driven with one fixed request is
 shown too. With two cores or more, every server runs on one core with one event-loop
-thread and wrk on another with one thread (see PINNED); measurements still move, so the
+thread and wrk on the others with one thread per core (see PINNED); measurements still move, so the
 whole set is measured `--rounds` times, interleaved (each round, per operation: the empty
 handler, localdynamo, dynalite), and the table shows medians, with the range over rounds for
 localdynamo and each ratio taken within a round. Query's answers are ~8 KB where the empty
 handler's are 2 bytes: a second empty handler answering with as many bytes as localdynamo's
 Query does is measured too, and shown below the table (the stack's limit for such answers). Also measures localdynamo's cold start
 (process start to first answered request) and idle RSS, and how busy each server's core and
-wrk's core were in each run: the side near 100% set the pace.
+wrk's cores (on average) were in each run: the side near 100% set the pace.
 """
 import argparse
 import os
@@ -37,20 +37,27 @@ from botocore.config import Config
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# With two or more cores, each server runs on the first core and wrk on the second: left to
+# With two or more cores, each server runs on the first core and wrk on the others: left to
 # the scheduler, the servers' and wrk's threads share both cores differently from run to run
 # and the same binary measured 74k-118k req/s (empty handler); pinned, within ~10%.
 PINNED = len(os.sched_getaffinity(0)) >= 2
-SERVER_CORE, CLIENT_CORE = sorted(os.sched_getaffinity(0))[:2] if PINNED else (None, None)
+SERVER_CORE = sorted(os.sched_getaffinity(0))[0] if PINNED else None
+CLIENT_CORES = sorted(os.sched_getaffinity(0))[1:] if PINNED else None
 # One event-loop thread on the one core (a second would only take turns with it, adding
 # milliseconds to p99); unpinned, the server's default.
 SERVER_THREADS = "1" if PINNED else "0"
-# Likewise wrk: two threads on its one core inflate its own latency figures when it is busy.
-WRK_THREADS = 1 if PINNED else 2
+# wrk: one thread per core it has (two on one core inflate its own latency figures when it
+# is busy). On two cores that is one thread, and wrk's one core is what limits the fastest
+# answers (GetItem, the empty handler): more cores lift that limit, not the servers' (one
+# core each, dynalite's one Node.js thread and our one event loop alike).
+WRK_THREADS = len(CLIENT_CORES) if PINNED else 2
 
 
-def on_core(core):
-    return (lambda: os.sched_setaffinity(0, {core})) if core is not None else None
+def on_core(cores):
+    """A preexec_fn pinning the child to a core (an int) or a list of cores; None: unpinned."""
+    if cores is None:
+        return None
+    return lambda: os.sched_setaffinity(0, {cores} if isinstance(cores, int) else set(cores))
 
 
 def free_port():
@@ -141,10 +148,10 @@ def wrk(port, script, duration, connections, server_pid=None):
     out = subprocess.run(["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{duration}s", "--latency",
                           "-s", os.path.join(HERE, "http", script), f"http://127.0.0.1:{port}/"],
                          capture_output=True, text=True, env=env, check=True,
-                         preexec_fn=on_core(CLIENT_CORE)).stdout
+                         preexec_fn=on_core(CLIENT_CORES)).stdout
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wrk_busy = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / wall
+    wrk_busy = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) / wall / WRK_THREADS
     server_busy = (cpu_seconds(server_pid) - server_before) / wall if server_pid else None
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
@@ -237,7 +244,7 @@ def main():
         cold_ms, rss_mb = cold_start(binary)
         med = statistics.median
         print(f"{args.rounds} rounds of {args.duration} s; medians (localdynamo's range over rounds)"
-              + (f"; servers on core {SERVER_CORE} (one event-loop thread), wrk on core {CLIENT_CORE} (one thread)" if PINNED else ""))
+              + (f"; servers on core {SERVER_CORE} (one event-loop thread), wrk on core(s) {', '.join(map(str, CLIENT_CORES))} ({WRK_THREADS} thread(s))" if PINNED else ""))
         print(f"| operation ({args.connections} connections) | localdynamo req/s | p99 ms | dynalite req/s | p99 ms | ratio "
               f"| empty handler, same requests: req/s | localdynamo vs empty handler |")
         print("|---|---|---|---|---|---|---|---|")
