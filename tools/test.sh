@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test (unit, property, e2e with boto3 and
-# the AWS CLI against `localdynamo serve`, and the Cruddur acceptance script).
+# Installs what is missing, builds, and runs every test (unit, property, e2e with boto3, the
+# AWS CLI and the AWS SDK for JavaScript against `localdynamo serve`, and the Cruddur
+# acceptance script).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 "$here/tools/install-deps.sh"
