@@ -229,6 +229,11 @@ class ServerTest(unittest.TestCase):
         del limits["ResponseMetadata"]
         self.assertEqual(limits, {"AccountMaxReadCapacityUnits": 80000, "AccountMaxWriteCapacityUnits": 80000,
                                   "TableMaxReadCapacityUnits": 40000, "TableMaxWriteCapacityUnits": 40000})
+        # One endpoint, cached for a day, as DynamoDB answers (SDKs skip discovery when given
+        # an endpoint URL, so only explicit callers see it).
+        endpoints = self.c.describe_endpoints()["Endpoints"]
+        self.assertEqual([e["CachePeriodInMinutes"] for e in endpoints], [1440])
+        self.assertTrue(endpoints[0]["Address"])
         self.c.delete_table(TableName="tagged")
         # Settings DynamoDB describes back (infrastructure tools compare them with what they asked).
         created = self.c.create_table(TableName="settings", BillingMode="PAY_PER_REQUEST",
