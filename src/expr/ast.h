@@ -38,6 +38,7 @@ struct Node {
   Op op = Op::kEq;
   Path path;
   AttributeValue value;
+  std::string placeholder;  // kValue: the ":name" the value was given as
   std::vector<std::shared_ptr<const Node>> children;
 };
 

@@ -28,6 +28,7 @@ class Context {
 
   const NameMap* names() const { return names_; }
   const ValueMap* values() const { return values_; }
+  const std::set<std::string>& used_names() const { return used_names_; }
   void MarkName(const std::string& n) { used_names_.insert(n); }
   void MarkValue(const std::string& v) { used_values_.insert(v); }
 
@@ -77,6 +78,7 @@ struct KeySchemaView {
   ScalarAttributeType hash_type = ScalarAttributeType::kS;
   std::optional<std::string> range_name;
   ScalarAttributeType range_type = ScalarAttributeType::kS;
+  bool operator==(const KeySchemaView&) const = default;
 };
 
 struct KeyCondition {
@@ -93,7 +95,11 @@ Result<ConditionExpr> ParseCondition(std::string_view text, Context& ctx,
 bool Evaluate(const ConditionExpr& c, const Item& item);
 std::vector<std::string> TopLevelAttributeNames(const ConditionExpr& c);
 
+// A successful parse is remembered (a few per thread) apart from its values: the next
+// request with the same text, key schema and names only looks its values up and checks them.
 Result<KeyCondition> ParseKeyCondition(std::string_view text, Context& ctx, const KeySchemaView& keys);
+// Forgets what this thread remembers (tests compare a fresh parse with a remembered one).
+void ForgetKeyConditions();
 
 Result<ProjectionExpr> ParseProjection(std::string_view text, Context& ctx);
 Item Project(const ProjectionExpr& p, const Item& item);

@@ -40,9 +40,114 @@ std::string ShowValue(const AttributeValue& v) {
   return fmt::format("AttributeValue: {{{}:{}}}", TypeName(v.type()), text);
 }
 
+// The checks on a leaf's values, the same for a fresh parse and a remembered one.
+Status CheckValueTypes(const std::vector<const AttributeValue*>& values, Type want) {
+  for (const AttributeValue* v : values)
+    if (!v->is(want))  // the error is built only when it is the answer: every Query passes here
+      return ValidationError("One or more parameter values were invalid: Condition parameter type does not match schema type");
+  return OkStatus();
+}
+
+Status CheckBetween(const AttributeValue& lower, const AttributeValue& upper) {
+  auto c = CompareScalars(lower, upper);
+  if (c && *c > 0)
+    return ValidationError(fmt::format(
+        "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: {}, upper bound operand: {}",
+        ShowValue(lower), ShowValue(upper)));
+  return OkStatus();
+}
+
+// A parsed key condition apart from its values. Requests repeat one text with new values
+// (the app's, and boto3's Key() builder's placeholders), so a parse that succeeded is kept
+// as this: the next request with the same text, key schema and names (all its names: the
+// parse resolved them) needs only to look up and check its values. Only successes are kept
+// and only valid requests answered from them: the others are parsed in full.
+struct Shape {
+  struct Leaf {
+    bool is_hash = false;
+    KeyCondition::RangeOp op = KeyCondition::RangeOp::kNone;
+    std::vector<std::string> values;  // placeholders, in the leaf's order of operands
+  };
+  std::string text;
+  KeySchemaView keys;
+  std::optional<NameMap> names;
+  std::vector<std::string> used_names;  // the placeholders of names the text uses
+  std::vector<Leaf> leaves;
+};
+
+// A few shapes per thread (a program queries with a handful of texts), replaced in turn.
+struct ShapeCache {
+  static constexpr std::size_t kSize = 8;
+  std::vector<Shape> shapes;
+  std::size_t next = 0;
+
+  const Shape* Find(std::string_view text, const KeySchemaView& keys, const NameMap* names) const {
+    for (const Shape& s : shapes)
+      if (s.text == text && s.keys == keys && s.names.has_value() == (names != nullptr) && (!names || *s.names == *names))
+        return &s;
+    return nullptr;
+  }
+  void Keep(Shape shape) {
+    if (shapes.size() < kSize) {
+      shapes.push_back(std::move(shape));
+    } else {
+      shapes[next] = std::move(shape);
+      next = (next + 1) % kSize;
+    }
+  }
+};
+
+constexpr std::size_t kMaxRememberedText = 1024;
+constexpr std::size_t kMaxRememberedNames = 16;
+
+ShapeCache& Cache() {
+  thread_local ShapeCache cache;
+  return cache;
+}
+
+// The key condition from a remembered shape and this request's values, when the request is
+// valid; nullopt otherwise, and the full parse then answers with DynamoDB's error, found in the
+// order DynamoDB looks (the parser checks some values as it reads them, before these checks).
+// Valid here means: every value is there, has its key's type (so the parser's checks, which
+// accept strings, numbers and binaries, pass too), and BETWEEN's bounds are in order.
+std::optional<KeyCondition> Bind(const Shape& shape, Context& ctx, const KeySchemaView& keys) {
+  const ValueMap* map = ctx.values();
+  if (!map) return std::nullopt;
+  KeyCondition kc;
+  for (const Shape::Leaf& leaf : shape.leaves) {
+    std::vector<const AttributeValue*> values;
+    for (const std::string& name : leaf.values) {
+      auto it = map->find(name);
+      if (it == map->end()) return std::nullopt;
+      values.push_back(&it->second);
+    }
+    if (!CheckValueTypes(values, ToValueType(leaf.is_hash ? keys.hash_type : keys.range_type)).ok()) return std::nullopt;
+    if (leaf.is_hash) {
+      kc.hash_value = *values[0];
+      continue;
+    }
+    kc.range_op = leaf.op;
+    kc.range_value = *values[0];
+    if (leaf.op == KeyCondition::RangeOp::kBetween) {
+      kc.range_value2 = *values[1];
+      if (!CheckBetween(kc.range_value, kc.range_value2).ok()) return std::nullopt;
+    }
+  }
+  for (const std::string& name : shape.used_names) ctx.MarkName(name);
+  for (const Shape::Leaf& leaf : shape.leaves)
+    for (const std::string& name : leaf.values) ctx.MarkValue(name);
+  return kc;
+}
+
 }  // namespace
 
+void ForgetKeyConditions() { Cache() = ShapeCache{}; }
+
 Result<KeyCondition> ParseKeyCondition(std::string_view text, Context& ctx, const KeySchemaView& keys) {
+  if (const Shape* shape = Cache().Find(text, keys, ctx.names()))
+    if (auto kc = Bind(*shape, ctx, keys)) return std::move(*kc);
+
+  const std::set<std::string> names_before = ctx.used_names();
   Parser p(text, ctx, "KeyConditionExpression");
   LD_ASSIGN_OR_RETURN(NodePtr root, p.ParseConditionTree());
   std::vector<const Node*> leaves;
@@ -50,10 +155,8 @@ Result<KeyCondition> ParseKeyCondition(std::string_view text, Context& ctx, cons
   if (leaves.size() > 2) return ValidationError("Conditions can be of length 1 or 2 only");
 
   KeyCondition kc;
+  Shape shape;
   bool have_hash = false, have_range = false;
-  auto type_mismatch = [] {  // built only when it is the answer: every Query passes here
-    return ValidationError("One or more parameter values were invalid: Condition parameter type does not match schema type");
-  };
   for (const Node* leaf : leaves) {
     // Normalise to: attribute <op> values...
     const Node* attr = nullptr;
@@ -88,9 +191,14 @@ Result<KeyCondition> ParseKeyCondition(std::string_view text, Context& ctx, cons
                                          have_hash && keys.range_name ? *keys.range_name : keys.hash_name));
     if ((is_hash && have_hash) || (is_range && have_range))
       return ValidationError("KeyConditionExpressions must only contain one condition per key");
-    const Type want = ToValueType(is_hash ? keys.hash_type : keys.range_type);
-    for (const Node* v : values)
-      if (!v->value.is(want)) return type_mismatch();
+    std::vector<const AttributeValue*> operands;
+    Shape::Leaf& kept = shape.leaves.emplace_back();
+    for (const Node* v : values) {
+      operands.push_back(&v->value);
+      kept.values.push_back(v->placeholder);
+    }
+    LD_RETURN_IF_ERROR(CheckValueTypes(operands, ToValueType(is_hash ? keys.hash_type : keys.range_type)));
+    kept.is_hash = is_hash;
     if (is_hash) {
       if (leaf->kind != Node::Kind::kCompare || op != Node::Op::kEq)
         return ValidationError("Query key condition not supported");
@@ -103,27 +211,31 @@ Result<KeyCondition> ParseKeyCondition(std::string_view text, Context& ctx, cons
       kc.range_op = KeyCondition::RangeOp::kBetween;
       kc.range_value = values[0]->value;
       kc.range_value2 = values[1]->value;
-      auto c = CompareScalars(kc.range_value, kc.range_value2);
-      if (c && *c > 0)
-        return ValidationError(fmt::format(
-            "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: {}, upper bound operand: {}",
-            ShowValue(kc.range_value), ShowValue(kc.range_value2)));
-      continue;
-    }
-    if (leaf->kind == Node::Kind::kBeginsWith) {
+      LD_RETURN_IF_ERROR(CheckBetween(kc.range_value, kc.range_value2));
+    } else if (leaf->kind == Node::Kind::kBeginsWith) {
       if (keys.range_type == ScalarAttributeType::kN)
         return ValidationError("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
       kc.range_op = KeyCondition::RangeOp::kBeginsWith;
       kc.range_value = values[0]->value;
-      continue;
+    } else {
+      static const KeyCondition::RangeOp kOps[] = {KeyCondition::RangeOp::kEq, KeyCondition::RangeOp::kNone,
+                                                   KeyCondition::RangeOp::kLt, KeyCondition::RangeOp::kLe,
+                                                   KeyCondition::RangeOp::kGt, KeyCondition::RangeOp::kGe};
+      kc.range_op = kOps[static_cast<int>(op)];
+      kc.range_value = values[0]->value;
     }
-    static const KeyCondition::RangeOp kOps[] = {KeyCondition::RangeOp::kEq, KeyCondition::RangeOp::kNone,
-                                                 KeyCondition::RangeOp::kLt, KeyCondition::RangeOp::kLe,
-                                                 KeyCondition::RangeOp::kGt, KeyCondition::RangeOp::kGe};
-    kc.range_op = kOps[static_cast<int>(op)];
-    kc.range_value = values[0]->value;
+    kept.op = kc.range_op;
   }
   if (!have_hash) return ValidationError(fmt::format("Query condition missed key schema element: {}", keys.hash_name));
+
+  // Remembered only when small: a request's names may be many, and this stays per thread.
+  if (text.size() > kMaxRememberedText || (ctx.names() && ctx.names()->size() > kMaxRememberedNames)) return kc;
+  shape.text = text;
+  shape.keys = keys;
+  if (ctx.names()) shape.names = *ctx.names();
+  for (const std::string& n : ctx.used_names())
+    if (!names_before.count(n)) shape.used_names.push_back(n);
+  Cache().Keep(std::move(shape));
   return kc;
 }
 

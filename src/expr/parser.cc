@@ -261,6 +261,7 @@ Result<NodePtr> Parser::ValueRef() {
   auto n = std::make_shared<Node>();
   n->kind = Node::Kind::kValue;
   n->value = it->second;
+  n->placeholder = std::move(name);
   return NodePtr(n);
 }
 

@@ -194,6 +194,64 @@ TEST_CASE("key conditions: the seed's expressions and DynamoDB's rules") {
         "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
 }
 
+TEST_CASE("key conditions: a remembered parse answers exactly as a fresh one") {
+  // Every text x key schema x names x values: parsed once with the first values (remembered
+  // when that succeeds), then with each values map, against the same parse on a thread that
+  // remembers nothing; results, errors and the unused-names/values check must agree.
+  const std::vector<KeySchemaView> schemas = {
+      {"pk", ScalarAttributeType::kS, std::string("sk"), ScalarAttributeType::kS},
+      {"pk", ScalarAttributeType::kS, std::string("sk"), ScalarAttributeType::kN},
+      {"pk", ScalarAttributeType::kS, std::nullopt, ScalarAttributeType::kS}};
+  const std::vector<std::string> texts = {
+      "pk = :p", "pk = :p AND begins_with(sk, :y)", "pk = :p AND sk BETWEEN :a AND :b",
+      "#k = :p AND #s < :a", ":p = pk AND :a <= sk", "pk = :p AND sk > :a", "sk = :a AND pk = :p"};
+  const NameMap key_names = {{"#k", "pk"}, {"#s", "sk"}};
+  const NameMap swapped_names = {{"#k", "sk"}, {"#s", "pk"}};
+  const std::vector<const NameMap*> names = {nullptr, &key_names, &swapped_names};
+  const std::vector<ValueMap> values = {
+      {{":p", S("MSG#1")}, {":y", S("2023")}, {":a", S("2023-01")}, {":b", S("2023-12")}},
+      {{":p", S("MSG#2")}, {":y", S("2024")}, {":a", S("2023-05")}, {":b", S("2023-06")}},
+      {{":p", N("3")}, {":y", S("2023")}, {":a", S("2023-01")}, {":b", S("2023-12")}},  // hash of the wrong type
+      {{":p", S("MSG#1")}, {":y", S("2023")}, {":a", S("2023-12")}, {":b", S("2023-01")}},  // BETWEEN reversed
+      {{":p", S("MSG#1")}, {":y", S("2023")}, {":b", S("2023-12")}},  // :a missing
+      {{":p", S("MSG#1")}, {":y", S("2023")}, {":a", S("2023-01")}, {":b", S("2023-12")}, {":z", S("")}},  // one unused
+      {{":p", S("MSG#1")}, {":y", N("2023")}, {":a", N("1")}, {":b", N("2")}},  // numbers for the sort key
+  };
+  struct Outcome {
+    bool ok;
+    std::string message;  // the error's, or the key condition's fields
+    std::string unused;   // CheckAllUsed's answer afterwards
+  };
+  auto parse = [](const std::string& text, const NameMap* n, const ValueMap& v, const KeySchemaView& keys) {
+    Context ctx(n, &v);
+    auto kc = ParseKeyCondition(text, ctx, keys);
+    Status used = ctx.CheckAllUsed();
+    Outcome o{kc.ok(), kc.ok() ? DebugString(kc->hash_value) + "|" + std::to_string(static_cast<int>(kc->range_op)) + "|" +
+                                     DebugString(kc->range_value) + "|" + DebugString(kc->range_value2)
+                               : kc.error().message,
+              used.ok() ? "" : used.error().message};
+    return o;
+  };
+  int remembered = 0;
+  for (const KeySchemaView& keys : schemas)
+    for (const std::string& text : texts)
+      for (const NameMap* n : names)
+        for (const ValueMap& v : values) {
+          ForgetKeyConditions();
+          const Outcome fresh = parse(text, n, v, keys);
+          ForgetKeyConditions();
+          remembered += parse(text, n, values[0], keys).ok;  // kept when it succeeded
+          const Outcome again = parse(text, n, v, keys);
+          INFO(text, " / value map ", &v - values.data(), " / names ", n ? (n == &key_names ? "#k=pk" : "#k=sk") : "none",
+               " / range ", keys.range_name ? (keys.range_type == ScalarAttributeType::kN ? "N" : "S") : "none");
+          CHECK(again.ok == fresh.ok);
+          CHECK(again.message == fresh.message);
+          CHECK(again.unused == fresh.unused);
+        }
+  CHECK(remembered > 100);  // most of the cases above went through a remembered parse
+  ForgetKeyConditions();
+}
+
 TEST_CASE("parsing the seed's key condition takes well under 2 microseconds") {
   KeySchemaView keys{"pk", ScalarAttributeType::kS, std::string("sk"), ScalarAttributeType::kS};
   ValueMap values = {{":pk", S("MSG#5ae290ed-55d1-47a0-bc6d-fe2bc2700399")}, {":year", S("2023")}};
