@@ -2,6 +2,9 @@
 // = < <= > >= BETWEEN begins_with on the sort key, joined by AND
 // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.KeyConditionExpressions.html).
 
+#include <array>
+#include <span>
+
 #include <fmt/format.h>
 
 #include "expr/ast.h"
@@ -41,7 +44,7 @@ std::string ShowValue(const AttributeValue& v) {
 }
 
 // The checks on a leaf's values, the same for a fresh parse and a remembered one.
-Status CheckValueTypes(const std::vector<const AttributeValue*>& values, Type want) {
+Status CheckValueTypes(std::span<const AttributeValue* const> values, Type want) {
   for (const AttributeValue* v : values)
     if (!v->is(want))  // the error is built only when it is the answer: every Query passes here
       return ValidationError("One or more parameter values were invalid: Condition parameter type does not match schema type");
@@ -59,20 +62,30 @@ Status CheckBetween(const AttributeValue& lower, const AttributeValue& upper) {
 
 // A parsed key condition apart from its values. Requests repeat one text with new values
 // (the app's, and boto3's Key() builder's placeholders), so a parse that succeeded is kept
-// as this: the next request with the same text, key schema and names (all its names: the
-// parse resolved them) needs only to look up and check its values. Only successes are kept
-// and only valid requests answered from them: the others are parsed in full.
+// as this: the next request with the same text, key schema and the same meaning for the
+// names the text uses (the parse resolved them) needs only to look up and check its values.
+// Only successes are kept and only valid requests answered from them: the others are parsed
+// in full.
 struct Shape {
   struct Leaf {
     bool is_hash = false;
     KeyCondition::RangeOp op = KeyCondition::RangeOp::kNone;
-    std::vector<std::string> values;  // placeholders, in the leaf's order of operands
+    std::vector<std::string> values;  // placeholders, in the leaf's order of operands (1 or 2)
   };
   std::string text;
   KeySchemaView keys;
-  std::optional<NameMap> names;
-  std::vector<std::string> used_names;  // the placeholders of names the text uses
+  std::vector<std::pair<std::string, std::string>> names;  // each name placeholder used, and what it stood for
   std::vector<Leaf> leaves;
+
+  bool Matches(std::string_view t, const KeySchemaView& k, const NameMap* map) const {
+    if (t != text || !(k == keys)) return false;
+    for (const auto& [placeholder, name] : names) {
+      if (!map) return false;
+      auto it = map->find(placeholder);
+      if (it == map->end() || it->second != name) return false;
+    }
+    return true;
+  }
 };
 
 // A few shapes per thread (a program queries with a handful of texts), replaced in turn.
@@ -83,8 +96,7 @@ struct ShapeCache {
 
   const Shape* Find(std::string_view text, const KeySchemaView& keys, const NameMap* names) const {
     for (const Shape& s : shapes)
-      if (s.text == text && s.keys == keys && s.names.has_value() == (names != nullptr) && (!names || *s.names == *names))
-        return &s;
+      if (s.Matches(text, keys, names)) return &s;
     return nullptr;
   }
   void Keep(Shape shape) {
@@ -98,7 +110,6 @@ struct ShapeCache {
 };
 
 constexpr std::size_t kMaxRememberedText = 1024;
-constexpr std::size_t kMaxRememberedNames = 16;
 
 ShapeCache& Cache() {
   thread_local ShapeCache cache;
@@ -115,12 +126,13 @@ std::optional<KeyCondition> Bind(const Shape& shape, Context& ctx, const KeySche
   if (!map) return std::nullopt;
   KeyCondition kc;
   for (const Shape::Leaf& leaf : shape.leaves) {
-    std::vector<const AttributeValue*> values;
-    for (const std::string& name : leaf.values) {
-      auto it = map->find(name);
+    std::array<const AttributeValue*, 2> found{};
+    for (std::size_t i = 0; i < leaf.values.size(); ++i) {
+      auto it = map->find(leaf.values[i]);
       if (it == map->end()) return std::nullopt;
-      values.push_back(&it->second);
+      found[i] = &it->second;
     }
+    const std::span<const AttributeValue* const> values(found.data(), leaf.values.size());
     if (!CheckValueTypes(values, ToValueType(leaf.is_hash ? keys.hash_type : keys.range_type)).ok()) return std::nullopt;
     if (leaf.is_hash) {
       kc.hash_value = *values[0];
@@ -133,7 +145,7 @@ std::optional<KeyCondition> Bind(const Shape& shape, Context& ctx, const KeySche
       if (!CheckBetween(kc.range_value, kc.range_value2).ok()) return std::nullopt;
     }
   }
-  for (const std::string& name : shape.used_names) ctx.MarkName(name);
+  for (const auto& [placeholder, _] : shape.names) ctx.MarkName(placeholder);
   for (const Shape::Leaf& leaf : shape.leaves)
     for (const std::string& name : leaf.values) ctx.MarkValue(name);
   return kc;
@@ -228,13 +240,12 @@ Result<KeyCondition> ParseKeyCondition(std::string_view text, Context& ctx, cons
   }
   if (!have_hash) return ValidationError(fmt::format("Query condition missed key schema element: {}", keys.hash_name));
 
-  // Remembered only when small: a request's names may be many, and this stays per thread.
-  if (text.size() > kMaxRememberedText || (ctx.names() && ctx.names()->size() > kMaxRememberedNames)) return kc;
+  // Remembered only when small: this stays per thread.
+  if (text.size() > kMaxRememberedText) return kc;
   shape.text = text;
   shape.keys = keys;
-  if (ctx.names()) shape.names = *ctx.names();
-  for (const std::string& n : ctx.used_names())
-    if (!names_before.count(n)) shape.used_names.push_back(n);
+  for (const std::string& placeholder : ctx.used_names())
+    if (!names_before.count(placeholder)) shape.names.emplace_back(placeholder, ctx.names()->at(placeholder));
   Cache().Keep(std::move(shape));
   return kc;
 }

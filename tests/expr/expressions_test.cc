@@ -195,9 +195,10 @@ TEST_CASE("key conditions: the seed's expressions and DynamoDB's rules") {
 }
 
 TEST_CASE("key conditions: a remembered parse answers exactly as a fresh one") {
-  // Every text x key schema x names x values: parsed once with the first values (remembered
-  // when that succeeds), then with each values map, against the same parse on a thread that
-  // remembers nothing; results, errors and the unused-names/values check must agree.
+  // Every text x key schema x names x values: parsed once with the first values and any of
+  // the names maps (remembered when that succeeds), then with the names and values at hand,
+  // against the same parse on a thread that remembers nothing; results, errors and the
+  // unused-names/values check must agree.
   const std::vector<KeySchemaView> schemas = {
       {"pk", ScalarAttributeType::kS, std::string("sk"), ScalarAttributeType::kS},
       {"pk", ScalarAttributeType::kS, std::string("sk"), ScalarAttributeType::kN},
@@ -236,18 +237,19 @@ TEST_CASE("key conditions: a remembered parse answers exactly as a fresh one") {
   for (const KeySchemaView& keys : schemas)
     for (const std::string& text : texts)
       for (const NameMap* n : names)
-        for (const ValueMap& v : values) {
-          ForgetKeyConditions();
-          const Outcome fresh = parse(text, n, v, keys);
-          ForgetKeyConditions();
-          remembered += parse(text, n, values[0], keys).ok;  // kept when it succeeded
-          const Outcome again = parse(text, n, v, keys);
-          INFO(text, " / value map ", &v - values.data(), " / names ", n ? (n == &key_names ? "#k=pk" : "#k=sk") : "none",
-               " / range ", keys.range_name ? (keys.range_type == ScalarAttributeType::kN ? "N" : "S") : "none");
-          CHECK(again.ok == fresh.ok);
-          CHECK(again.message == fresh.message);
-          CHECK(again.unused == fresh.unused);
-        }
+        for (const ValueMap& v : values)
+          for (const NameMap* first_names : names) {
+            ForgetKeyConditions();
+            const Outcome fresh = parse(text, n, v, keys);
+            ForgetKeyConditions();
+            remembered += parse(text, first_names, values[0], keys).ok;  // kept when it succeeded
+            const Outcome again = parse(text, n, v, keys);
+            INFO(text, " / value map ", &v - values.data(), " / names ", n ? (n == &key_names ? "#k=pk" : "#k=sk") : "none",
+                 " / range ", keys.range_name ? (keys.range_type == ScalarAttributeType::kN ? "N" : "S") : "none");
+            CHECK(again.ok == fresh.ok);
+            CHECK(again.message == fresh.message);
+            CHECK(again.unused == fresh.unused);
+          }
   CHECK(remembered > 100);  // most of the cases above went through a remembered parse
   ForgetKeyConditions();
 }
