@@ -18,7 +18,7 @@ std::string FullTarget(const std::string& operation) {
 }
 
 json Check(int status, const std::string& body) {
-  json j = json::parse(body, nullptr, false);
+  json j = ParseJson(body);
   if (status != 200) {
     std::string type = j.is_object() ? j.value("__type", "") : "";
     std::string message = j.is_object() ? j.value("message", j.value("Message", "")) : body;
@@ -127,6 +127,19 @@ class EndpointBackend : public Backend {
 };
 
 }  // namespace
+
+json ParseJson(std::string_view text) {
+  constexpr int kMaxDepth = 256;
+  bool too_deep = false;
+  json j = json::parse(
+      text,
+      [&](int depth, json::parse_event_t, json&) {
+        too_deep = too_deep || depth > kMaxDepth;
+        return !too_deep;
+      },
+      false);
+  return too_deep ? json(json::value_t::discarded) : j;
+}
 
 std::unique_ptr<Backend> OpenBackend(const Target& t) {
   if (!t.endpoint.empty()) return std::make_unique<EndpointBackend>(t.endpoint);

@@ -32,4 +32,10 @@ struct Target {
 
 std::unique_ptr<Backend> OpenBackend(const Target& t);
 
+// JSON text as the CLI reads all JSON (arguments, import lines, an endpoint's answers):
+// discarded (is_discarded()) when malformed or nested deeper than 256 levels. What nlohmann
+// builds is copied and written out recursively, so depth is bounded while reading; DynamoDB's
+// 32 levels of values take at most ~70 levels of JSON.
+json ParseJson(std::string_view text);
+
 }  // namespace localdynamo::cli

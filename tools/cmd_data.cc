@@ -30,8 +30,8 @@ void AddTarget(CLI::App* cmd, Common* c) {
 }
 
 json ParseJsonArg(const std::string& text, const char* what) {
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded()) throw CommandError(fmt::format("{} is not valid JSON", what));
+  json j = ParseJson(text);
+  if (j.is_discarded()) throw CommandError(fmt::format("{} is not valid JSON (or nested deeper than 256 levels)", what));
   return j;
 }
 
@@ -355,7 +355,7 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
         for (std::string line; std::getline(in, line);) {
           ++n;
           if (line.empty()) continue;
-          json j = json::parse(line, nullptr, false);
+          json j = ParseJson(line);
           if (j.is_discarded() || !j.contains("Item")) throw CommandError(fmt::format("line {}: not {{\"Item\": ...}}", n));
           batch.push_back({{"PutRequest", {{"Item", j["Item"]}}}});
           if (batch.size() == 25) flush();

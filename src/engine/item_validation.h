@@ -3,11 +3,11 @@
 
 #include "localdynamo/status.h"
 #include "localdynamo/value.h"
+#include "types/nesting.h"
 
 namespace localdynamo::engine {
 
 inline constexpr std::size_t kMaxItemBytes = 400 * 1024;
-inline constexpr int kMaxNesting = 32;
 
 // Empty sets, duplicate set members and nesting deeper than 32 levels (values arriving over
 // the wire were already checked by the wire layer; C++ callers come through here).

@@ -54,6 +54,18 @@ Error Parser::SyntaxError() const {
   return Invalid(fmt::format("Syntax error; token: \"{}\", near: \"{}\"", token, text_.substr(from, to - from)));
 }
 
+template <class F>
+auto Parser::Nested(F parse) -> decltype(parse()) {
+  // Far more than any expression a person or a mapper writes; a few hundred bytes of stack
+  // per level.
+  constexpr int kMaxNesting = 256;
+  if (depth_ >= kMaxNesting) return SyntaxError();
+  ++depth_;
+  auto result = parse();
+  --depth_;
+  return result;
+}
+
 const Token& Parser::Peek(std::size_t ahead) const {
   return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)];
 }
@@ -105,7 +117,7 @@ Result<NodePtr> Parser::And() {
 Result<NodePtr> Parser::Not() {
   if (AtKeyword("NOT")) {
     ++pos_;
-    LD_ASSIGN_OR_RETURN(NodePtr inner, Not());
+    LD_ASSIGN_OR_RETURN(NodePtr inner, Nested([&] { return Not(); }));
     return Make(Node::Kind::kNot, {inner});
   }
   return Primary();
@@ -113,7 +125,7 @@ Result<NodePtr> Parser::Not() {
 
 Result<NodePtr> Parser::Primary() {
   if (Accept(Token::Kind::kLParen)) {
-    LD_ASSIGN_OR_RETURN(NodePtr inner, Or());
+    LD_ASSIGN_OR_RETURN(NodePtr inner, Nested([&] { return Or(); }));
     LD_RETURN_IF_ERROR(Expect(Token::Kind::kRParen));
     return inner;
   }
@@ -235,7 +247,7 @@ Result<NodePtr> Parser::Operand() {
       return Invalid(fmt::format("Invalid function name; function: {}", Peek().text));
     }
     pos_ += 2;
-    LD_ASSIGN_OR_RETURN(NodePtr arg, Operand());
+    LD_ASSIGN_OR_RETURN(NodePtr arg, Nested([&] { return Operand(); }));
     LD_RETURN_IF_ERROR(Expect(Token::Kind::kRParen));
     if (arg->kind != Node::Kind::kPath)
       return Invalid(fmt::format("Incorrect operand type for operator or function; operator or function: size, operand type: {}",
@@ -335,9 +347,9 @@ Result<NodePtr> Parser::SetOperand() {
       return Invalid(fmt::format("Invalid function name; function: {}", name));
     }
     pos_ += 2;
-    LD_ASSIGN_OR_RETURN(NodePtr a, SetOperand());
+    LD_ASSIGN_OR_RETURN(NodePtr a, Nested([&] { return SetOperand(); }));
     LD_RETURN_IF_ERROR(Expect(Token::Kind::kComma));
-    LD_ASSIGN_OR_RETURN(NodePtr b, SetOperand());
+    LD_ASSIGN_OR_RETURN(NodePtr b, Nested([&] { return SetOperand(); }));
     LD_RETURN_IF_ERROR(Expect(Token::Kind::kRParen));
     if (name == "if_not_exists") {
       if (a->kind != Node::Kind::kPath)

@@ -42,12 +42,19 @@ class Parser {
   Result<NodePtr> SetOperand();     // path, value, if_not_exists(), list_append()
   Result<NodePtr> ValueRef();       // :value
   Result<Path> ParsePath();
+  // Runs `parse` one level deeper: parentheses, NOT and function calls recurse, and past
+  // kMaxNesting levels the text is refused (a syntax error at the token reached) before the
+  // stack is, whatever stack the caller's thread has. DynamoDB bounds an expression's text
+  // (4 KB), which alone would allow ~2,000 levels.
+  template <class F>
+  auto Nested(F parse) -> decltype(parse());
 
   std::string_view text_;
   Context& ctx_;
   std::string kind_;
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace localdynamo::expr

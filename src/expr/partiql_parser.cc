@@ -11,6 +11,7 @@
 #include "expr/partiql.h"
 #include "localdynamo/number.h"
 #include "types/ascii.h"
+#include "types/nesting.h"
 
 namespace localdynamo::partiql {
 namespace {
@@ -578,7 +579,7 @@ class Parser {
   // Nesting (parentheses, NOT, values in values, function arguments) is bounded, so that no
   // statement can exhaust the stack. Values nest deeper than DynamoDB's 32 levels only to be
   // refused with its message; conditions this deep are no statement DynamoDB would take.
-  static constexpr int kMaxNesting = 64;
+  static constexpr int kMaxNesting = kMaxReadNesting;
   class Nest {
    public:
     Nest(Parser* p, bool value) : p_(p) {

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "localdynamo/value.h"
+#include "types/nesting.h"
 #include "storage/item_codec.h"
 
 namespace localdynamo::storage {
@@ -29,7 +30,8 @@ struct Slot {
 
 namespace walk_detail {
 
-inline constexpr int kMaxDepth = 64;
+// Stored bytes are read no deeper than any reader reads values (types/nesting.h).
+inline constexpr int kMaxDepth = kMaxReadNesting;
 
 template <class V>
 bool Number(std::string_view* in, V& v, Slot slot) {

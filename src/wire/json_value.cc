@@ -1,6 +1,7 @@
 #include "wire/json_value.h"
 
 #include "types/json_text.h"
+#include "types/nesting.h"
 #include "types/set_rules.h"
 
 #include <algorithm>
@@ -74,7 +75,14 @@ std::string Base64Decode(std::string_view in) {
   return out;
 }
 
-AttributeValue ParseValue(JsonRef j) {
+namespace {
+
+Item ParseItemAt(JsonRef j, int depth);
+
+// `depth`: the value's level, an item's attributes being level 1. Past kMaxReadNesting the
+// value is refused before anything inside it is read (types/nesting.h).
+AttributeValue ParseValueAt(JsonRef j, int depth) {
+  if (depth > kMaxReadNesting) ThrowValidation("Nesting Levels have exceeded supported limits");
   if (!j.IsObject()) ThrowSerialization("Unexpected value type in payload");
   if (j.Size() == 0) ThrowValidation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
   if (j.Size() > 1)
@@ -95,11 +103,11 @@ AttributeValue ParseValue(JsonRef j) {
   }
   if (type == "M") {
     if (!v.IsObject()) ThrowSerialization("Unexpected value type in payload");
-    return AttributeValue::M(ParseItem(v));
+    return AttributeValue::M(ParseItemAt(v, depth + 1));
   }
   if (type == "L") {
     List l;
-    for (const JsonRef e : ArrayMember(v)) l.push_back(ParseValue(e));
+    for (const JsonRef e : ArrayMember(v)) l.push_back(ParseValueAt(e, depth + 1));
     return AttributeValue::L(std::move(l));
   }
   if (type == "SS" || type == "BS") {
@@ -116,14 +124,19 @@ AttributeValue ParseValue(JsonRef j) {
   ThrowValidation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
 }
 
-Item ParseItem(JsonRef j) {
+Item ParseItemAt(JsonRef j, int depth) {
   if (!j.IsObject()) ThrowSerialization("Unexpected value type in payload");
   Item item;
   item.reserve(j.Size());
   // The document holds the names in order already: each is appended, with no search.
-  for (const auto [name, value] : j.members()) item.AppendSorted(name) = ParseValue(value);
+  for (const auto [name, value] : j.members()) item.AppendSorted(name) = ParseValueAt(value, depth);
   return item;
 }
+
+}  // namespace
+
+AttributeValue ParseValue(JsonRef j) { return ParseValueAt(j, 1); }
+Item ParseItem(JsonRef j) { return ParseItemAt(j, 1); }
 
 json ValueJson(const AttributeValue& v) {
   switch (v.type()) {

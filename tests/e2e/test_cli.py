@@ -148,6 +148,21 @@ class OwnCliTest(unittest.TestCase):
         with Server(BINARY, "--in-memory") as server:
             self.exercise(["--endpoint", server.endpoint])
 
+    def test_deep_json_is_refused_not_a_crash(self):
+        # Issue 21: every recursive reader bounds its depth, the CLI's JSON arguments included.
+        deep = '{"M":{"a":' * 10000 + '{"S":"z"}' + '}}' * 10000  # an argument's limit is 128 KB
+        with tempfile.TemporaryDirectory() as d:
+            schema = os.path.join(d, "schema.json")
+            with open(schema, "w") as f:
+                json.dump({"TableName": "tbl", "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                           "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "BillingMode": "PAY_PER_REQUEST"}, f)
+            run(BINARY, "create-table", "--data", d, "--schema", schema)
+            for item in ('{"pk":{"S":"a"},"x":' + deep + '}', '{"pk":{"S":"a"},"x":' + deep[:40 * 40] + '}'):
+                p = run(BINARY, "put-item", "--data", d, "tbl", "--item", item, check=False)
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertTrue("nested deeper" in p.stderr or "Nesting Levels" in p.stderr, p.stderr)
+            self.assertEqual(run(BINARY, "scan", "--data", d, "tbl").stdout, "")
+
     def test_help(self):
         self.assertIn("serve", run(BINARY, "--help").stdout)
         self.assertIn("--key-condition", run(BINARY, "query", "--help").stdout)

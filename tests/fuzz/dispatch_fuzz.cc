@@ -6,7 +6,8 @@
 // inputs time to live deletes what has expired in it; the two seeded tables are created
 // again when an input deleted them, and every table is dropped now and then so that the
 // store stays small. Built by tools/fuzz.sh (clang, ASan + UBSan); the first input byte
-// picks the operation, the rest is the body.
+// picks the operation, the rest is the body, with its repeats written out (ExpandRepeats: so
+// that short inputs reach deep and long requests).
 
 #include <cstdint>
 #include <cstdio>
@@ -56,7 +57,7 @@ Database& Store() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view target = ld_fuzz::kDispatchTargets[data[0] % std::size(ld_fuzz::kDispatchTargets)];
-  const std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
+  const std::string body = ld_fuzz::ExpandRepeats(std::string_view(reinterpret_cast<const char*>(data + 1), size - 1));
   Database& db = Store();
   const std::string before = ld_fuzz::Digest(db);
   const wire::WireResponse r = wire::Dispatch(db, target, body);

@@ -92,4 +92,33 @@ inline std::string Digest(localdynamo::Database& d) {
   return out;
 }
 
+// Inputs are short (libFuzzer's -max_len), but requests that crash by their depth or size are
+// long: 10,000 levels of {"M":{"a":...}} are 100 KB. So an input may ask for a run to be
+// repeated: "\x01" COUNT ":" TEXT "\x01" stands for TEXT written COUNT times (COUNT decimal,
+// at most 200,000; the whole body at most 4 MB). A \x01 byte has no place in JSON text, so
+// this takes nothing from what inputs can say; a marker that does not parse stays as it is.
+inline std::string ExpandRepeats(std::string_view in) {
+  constexpr std::size_t kMaxCount = 200000, kMaxBody = 4 << 20;
+  std::string out;
+  std::size_t i = 0;
+  while (i < in.size()) {
+    const std::size_t mark = in.find('\x01', i);
+    if (mark == std::string_view::npos) break;
+    out.append(in.substr(i, mark - i));
+    std::size_t p = mark + 1, count = 0;
+    while (p < in.size() && in[p] >= '0' && in[p] <= '9' && count <= kMaxCount) count = count * 10 + (in[p++] - '0');
+    const std::size_t end = p < in.size() && in[p] == ':' ? in.find('\x01', p + 1) : std::string_view::npos;
+    if (end == std::string_view::npos || count > kMaxCount || p == mark + 1) {
+      out.push_back(in[mark]);
+      i = mark + 1;
+      continue;
+    }
+    const std::string_view text = in.substr(p + 1, end - p - 1);
+    for (std::size_t k = 0; k < count && out.size() + text.size() <= kMaxBody; ++k) out.append(text);
+    i = end + 1;
+  }
+  out.append(in.substr(std::min(i, in.size())));
+  return out;
+}
+
 }  // namespace ld_fuzz

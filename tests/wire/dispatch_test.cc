@@ -73,7 +73,7 @@ TEST_CASE("the dispatch fuzzer's seeds, and the inputs it found failing, replaye
     const std::string_view target = ld_fuzz::kDispatchTargets[std::stoul(line.substr(0, tab)) % std::size(ld_fuzz::kDispatchTargets)];
     REQUIRE(ld_fuzz::SeedTables(*db).empty());  // as the fuzz target does before each input
     const std::string before = ld_fuzz::Digest(*db);
-    const auto r = wire::Dispatch(*db, target, line.substr(tab + 1));
+    const auto r = wire::Dispatch(*db, target, ld_fuzz::ExpandRepeats(line.substr(tab + 1)));
     CAPTURE(line);
     CHECK((r.http_status == 200 || r.http_status == 400));
     CHECK(json::accept(r.body));
