@@ -42,6 +42,15 @@ struct HttpResponse {
 
 using HttpHandler = std::function<void(const HttpRequest&, HttpResponse&)>;
 
+// One of the loop's own refusals: a request it can't read.
+struct HttpRefusal {
+  int status = 400;         // 400, 413 or 431
+  std::string_view reason;  // a short text
+  // The request line was HTTP's, so the client awaits an answer in its protocol's shape; false
+  // for bytes that aren't HTTP at all.
+  bool http = false;
+};
+
 struct HttpOptions {
   std::string host = "127.0.0.1";
   int port = 0;
@@ -49,9 +58,16 @@ struct HttpOptions {
   std::size_t max_body = 16 * 1024 * 1024;
   std::chrono::milliseconds idle_timeout{60000};     // keep-alive connections with nothing to do
   std::chrono::milliseconds request_timeout{30000};  // a request that has begun but not arrived whole
-  // Adds to the answers the loop gives itself (400, 413, 431 for requests it can't read), as
-  // the handler adds to its own: the server's x-amzn-RequestId, say.
-  std::function<void(HttpResponse&)> decorate_refusal;
+  // The memory all connections together may hold for large requests. A connection reads its
+  // first 128 KB freely (a head, a small request); a larger request's body is read once its
+  // whole size is granted from this budget, and waits unread until then (its bytes stay in
+  // the kernel's socket buffer, and TCP holds its sender back). A request larger than the
+  // whole budget is read when no other holds any of it. Given back once the request is answered.
+  std::size_t max_buffered = 64 * 1024 * 1024;
+  // Answers the loop's own refusals: `r` comes with the refusal's status and its reason as a
+  // text/plain body, which the server may replace with its own error shape, and adds to it
+  // what it adds to every answer (its x-amzn-RequestId, say).
+  std::function<void(const HttpRefusal&, HttpResponse&)> answer_refusal;
 };
 
 class HttpLoop {
@@ -60,6 +76,8 @@ class HttpLoop {
   static Result<std::unique_ptr<HttpLoop>> Bind(const HttpOptions& options, HttpHandler handler);
   ~HttpLoop();
   int port() const { return port_; }
+  // The bytes granted from max_buffered now, across all threads.
+  std::size_t buffered() const { return granted_.load(std::memory_order_relaxed); }
   // Starts the loop threads.
   void Start();
   // Stops accepting and closes connections once their current request is answered.
@@ -69,6 +87,8 @@ class HttpLoop {
  private:
   HttpLoop() = default;
   void Loop(int epoll_fd);
+  // Takes `bytes` from the budget: false when others hold too much of it for them.
+  bool Grant(std::size_t bytes);
 
   HttpOptions options_;
   HttpHandler handler_;
@@ -76,6 +96,7 @@ class HttpLoop {
   int port_ = 0;
   int stop_fd_ = -1;  // eventfd, readable once Stop() was called
   std::atomic<bool> stopping_{false};
+  std::atomic<std::size_t> granted_{0};  // of options_.max_buffered
   std::vector<std::thread> threads_;
 };
 

@@ -128,8 +128,19 @@ Result<std::unique_ptr<Server>> Server::Start(Database& db, ServerOptions option
   ho.threads = options.threads > 0 ? options.threads
                                    : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   ho.max_body = kMaxRequestBytes;
-  ho.decorate_refusal = [&db](server::HttpResponse& res) {
+  ho.answer_refusal = [&db](const server::HttpRefusal& refusal, server::HttpResponse& res) {
     res.AddHeader("x-amzn-RequestId", server::RequestId(db.options().ids->NewUuid()).view());
+    if (!refusal.http) return;  // not HTTP at all: the plain answer is all it can read
+    // A request the server can't read, answered in DynamoDB's error shape (an SDK then reports
+    // the error instead of failing to parse the answer), with the status kept: DynamoDB too
+    // answers 413 to a request over 16 MB. Its body's __type there is not documented: a limit
+    // is a ValidationException, broken framing (400) a SerializationException.
+    const ErrorCode code = refusal.status == 400 ? ErrorCode::kSerialization : ErrorCode::kValidation;
+    res.content_type = server::HttpResponse::kJsonType;
+    res.body = wire::ErrorBody(Error{code, std::string(refusal.reason), nullptr, {}});
+    char crc[10];
+    const char* crc_end = std::to_chars(crc, crc + sizeof crc, server::Crc32(res.body)).ptr;
+    res.AddHeader("x-amz-crc32", std::string_view(crc, crc_end));
   };
   Impl* raw = impl.get();
   LD_ASSIGN_OR_RETURN(impl->http, server::HttpLoop::Bind(ho, [raw](const server::HttpRequest& req, server::HttpResponse& res) {

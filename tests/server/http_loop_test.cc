@@ -1,6 +1,7 @@
 // The HTTP loop's timeouts, on a real socket: a request that has begun must arrive whole
 // within the request timeout (however slowly it trickles in), and a keep-alive connection
-// with nothing to do is closed after the idle timeout; answers too large to send at once.
+// with nothing to do is closed after the idle timeout; answers too large to send at once;
+// its own refusals; the budget for request buffers across connections.
 
 #include <doctest/doctest.h>
 
@@ -10,8 +11,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <thread>
+#include <tuple>
 
 #include "server/http_loop.h"
 
@@ -24,13 +27,21 @@ namespace {
 struct Served {
   std::unique_ptr<HttpLoop> loop;
   // Answers "{}", or with `repeat` > 0 the request's body repeated that many times.
-  explicit Served(std::size_t repeat = 0) {
+  // `adjust` changes the options before the loop starts.
+  explicit Served(std::size_t repeat = 0, const std::function<void(HttpOptions&)>& adjust = {}) {
     HttpOptions o;
     o.threads = 1;
     o.request_timeout = 300ms;
     o.idle_timeout = 600ms;
     o.max_body = 1000;
-    o.decorate_refusal = [](HttpResponse& r) { r.AddHeader("x-amzn-RequestId", "REFUSED"); };
+    // What a server does: its request id on every refusal, its own error shape for HTTP clients.
+    o.answer_refusal = [](const HttpRefusal& f, HttpResponse& r) {
+      r.AddHeader("x-amzn-RequestId", "REFUSED");
+      if (!f.http) return;
+      r.content_type = HttpResponse::kJsonType;
+      r.body = "{\"status\":" + std::to_string(f.status) + ",\"reason\":\"" + std::string(f.reason) + "\"}";
+    };
+    if (adjust) adjust(o);
     loop = std::move(HttpLoop::Bind(o, [repeat](const HttpRequest& req, HttpResponse& res) {
                        if (repeat == 0) res.body = "{}";
                        for (std::size_t i = 0; i < repeat; ++i) res.body.append(req.body);
@@ -105,12 +116,29 @@ TEST_CASE("a request in pieces, all within the timeout, is answered; then the id
   CHECK(took < 3s);
 }
 
-TEST_CASE("the loop's own refusals carry what the server adds to every answer") {
+TEST_CASE("the loop's own refusals are answered as the server says, in its shape for HTTP clients") {
   Served s;
   int fd = s.Connect();
   Send(fd, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n");
   auto [got, took] = ReadUntilClosed(fd);
   CHECK(got.starts_with("HTTP/1.1 413 "));
+  CHECK(got.find("\r\nx-amzn-RequestId: REFUSED\r\n") != std::string::npos);
+  CHECK(got.find("\r\nContent-Type: application/x-amz-json-1.0\r\n") != std::string::npos);
+  CHECK(got.ends_with("\r\n\r\n{\"status\":413,\"reason\":\"request entity too large\"}"));
+  // Two lengths that differ: refused, closed, whatever follows unread.
+  fd = s.Connect();
+  Send(fd, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}POST / HTTP/1.1\r\n\r\n");
+  std::tie(got, took) = ReadUntilClosed(fd);
+  CHECK(got.starts_with("HTTP/1.1 400 "));
+  CHECK(got.find("\r\nConnection: close\r\n") != std::string::npos);
+  CHECK(got.find("\"status\":400") != std::string::npos);
+  CHECK(got.find("HTTP/1.1", 1) == std::string::npos);  // one answer
+  // Not HTTP at all: a plain 400, still with the server's headers.
+  fd = s.Connect();
+  Send(fd, "HELLO\r\n\r\n");
+  std::tie(got, took) = ReadUntilClosed(fd);
+  CHECK(got.starts_with("HTTP/1.1 400 "));
+  CHECK(got.find("\r\nContent-Type: text/plain\r\n") != std::string::npos);
   CHECK(got.find("\r\nx-amzn-RequestId: REFUSED\r\n") != std::string::npos);
   fd = s.Connect();
   Send(fd, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
@@ -168,4 +196,74 @@ TEST_CASE("an answer held for its batch goes out before what the loop queues aft
   auto [rest, took] = ReadUntilClosed(fd);
   CHECK(rest.starts_with("HTTP/1.1 200 OK\r\n"));
   CHECK(rest.find("Connection: close\r\n") != std::string::npos);
+}
+
+namespace {
+
+// Receives until `needle` has arrived (what came, through it), or fails after the 5 s timeout.
+std::string RecvUntil(int fd, std::string_view needle) {
+  std::string got;
+  char buf[4096];
+  while (got.find(needle) == std::string::npos) {
+    const ssize_t n = recv(fd, buf, sizeof buf, 0);
+    REQUIRE(n > 0);
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  return got;
+}
+
+bool WaitFor(const std::function<bool()>& done) {
+  for (int i = 0; i < 400 && !done(); ++i) std::this_thread::sleep_for(5ms);
+  return done();
+}
+
+std::string BigHead(std::size_t length, std::string_view extra = "") {
+  return "POST / HTTP/1.1\r\nHost: x\r\n" + std::string(extra) + "Content-Length: " + std::to_string(length) + "\r\n\r\n";
+}
+
+}  // namespace
+
+TEST_CASE("past the buffer budget a large request waits unread until memory is released, then proceeds") {
+  constexpr std::size_t kBig = 700 * 1024;  // two don't fit in the budget
+  Served s(0, [](HttpOptions& o) {
+    o.max_body = 4 * 1024 * 1024;
+    o.max_buffered = 1024 * 1024;
+    o.request_timeout = 5s;
+  });
+  // A's body is on its way: its buffer is granted.
+  const int a = s.Connect();
+  Send(a, BigHead(kBig) + std::string(1000, 'a'));
+  REQUIRE(WaitFor([&] { return s.loop->buffered() >= kBig; }));
+  // B would take the budget past its limit: it is not read, so not told to go on.
+  const int b = s.Connect();
+  Send(b, BigHead(kBig, "Expect: 100-continue\r\n"));
+  std::this_thread::sleep_for(200ms);
+  char buf[64];
+  CHECK(recv(b, buf, sizeof buf, MSG_DONTWAIT) < 0);
+  CHECK(s.loop->buffered() < 1024 * 1024);
+  // A finishes and is answered; its memory goes back, though its connection stays open.
+  Send(a, std::string(kBig - 1000, 'a'));
+  CHECK(RecvUntil(a, "\r\n\r\n{}").starts_with("HTTP/1.1 200 OK\r\n"));
+  // B's turn.
+  CHECK(RecvUntil(b, "\r\n\r\n") == "HTTP/1.1 100 Continue\r\n\r\n");
+  Send(b, std::string(kBig, 'b'));
+  CHECK(RecvUntil(b, "\r\n\r\n{}").starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(WaitFor([&] { return s.loop->buffered() == 0; }));
+  close(a);
+  close(b);
+}
+
+TEST_CASE("a request larger than the whole budget is read when it is the only one") {
+  constexpr std::size_t kHuge = 3 * 1024 * 1024;
+  Served s(0, [](HttpOptions& o) {
+    o.max_body = 4 * 1024 * 1024;
+    o.max_buffered = 1024 * 1024;
+    o.request_timeout = 5s;
+  });
+  const int fd = s.Connect();
+  std::thread sender([&] { Send(fd, BigHead(kHuge) + std::string(kHuge, 'h')); });
+  CHECK(RecvUntil(fd, "\r\n\r\n{}").starts_with("HTTP/1.1 200 OK\r\n"));
+  sender.join();
+  CHECK(WaitFor([&] { return s.loop->buffered() == 0; }));
+  close(fd);
 }

@@ -85,6 +85,69 @@ TEST_CASE("refused: a bad request line, chunked bodies, a bad length, too large 
     CHECK(!Parse(in).keep_alive);
 }
 
+TEST_CASE("Content-Length: differing values are refused and the connection closed; equal ones read as one") {
+  // RFC 9112 6.3 (5): differing values are an unrecoverable framing error (400, close); RFC
+  // 9110 8.6 lets a recipient take a repeated identical value as that value.
+  for (const std::string extra : {"Content-Length: 3\r\nContent-Length: 2\r\n", "Content-Length: 2, 3\r\n",
+                                  "Content-Length: 2\r\nContent-Length: 2,3\r\n", "Content-Length: 2,\r\n",
+                                  "Content-Length:\r\n"}) {
+    CAPTURE(extra);
+    const ParsedRequest p = Parse("POST / HTTP/1.1\r\nHost: x\r\n" + extra + "\r\n{}xyz");
+    CHECK(p.kind == Kind::kRefused);
+    CHECK(p.status == 400);
+    CHECK(!p.keep_alive);
+    CHECK(p.http);
+    CHECK(!p.reason.empty());
+  }
+  for (const std::string extra : {"Content-Length: 2\r\ncontent-length: 2\r\n", "Content-Length: 2 , 2\r\n"}) {
+    CAPTURE(extra);
+    const ParsedRequest p = Parse("POST / HTTP/1.1\r\nHost: x\r\n" + extra + "\r\n{}xyz");
+    REQUIRE(p.kind == Kind::kRequest);
+    CHECK(p.body == "{}");
+  }
+}
+
+TEST_CASE("Transfer-Encoding, with or without Content-Length, and ambiguous field lines are refused and closed") {
+  // RFC 9112 6.1/6.3: a request with both may be refused, and the connection must close;
+  // 5.1: whitespace before the colon is a 400; 5.2: an obsolete line folding may be a 400.
+  for (const std::string extra : {"Transfer-Encoding: chunked\r\n", "Transfer-Encoding: chunked\r\nContent-Length: 2\r\n",
+                                  "Content-Length: 2\r\nTransfer-Encoding: identity\r\n", "Transfer-Encoding:\r\nContent-Length: 2\r\n",
+                                  "Content-Length : 2\r\n", "Content-Length\t: 2\r\n", "X: a\r\n Content-Length: 2\r\n",
+                                  "X: a\r\n\tb\r\nContent-Length: 2\r\n"}) {
+    CAPTURE(extra);
+    const ParsedRequest p = Parse("POST / HTTP/1.1\r\nHost: x\r\n" + extra + "\r\n{}");
+    CHECK(p.kind == Kind::kRefused);
+    CHECK(p.status == 400);
+    CHECK(!p.keep_alive);
+    CHECK(p.http);
+  }
+}
+
+TEST_CASE("a refusal says whether the client spoke HTTP (and gets the protocol's error) or not") {
+  CHECK(!Parse("GARBAGE\r\n\r\n").http);
+  for (const std::string line : {"\x16\x03\x01 not HTTP", "GET / HTTP/2.0", "GET / HTTP/1.10", "GET / http/1.1"}) {
+    CAPTURE(line);
+    const ParsedRequest p = Parse(line + "\r\nHost: x\r\n\r\n");
+    CHECK(p.status == 400);
+    CHECK(!p.http);
+  }
+  CHECK(!Parse(std::string(300, 'x')).http);  // no line end, no head end in sight: 431, not HTTP
+  CHECK(Parse("POST / HTTP/1.1\r\nContent-Length: 1001\r\n\r\n").http);
+  const ParsedRequest big_head = Parse("POST / HTTP/1.1\r\nX: " + std::string(300, 'x'));
+  CHECK(big_head.status == 431);
+  CHECK(big_head.http);
+  CHECK(!Parse("POST / HTTP/1.1\r\nContent-Length: 1001\r\n\r\n").reason.empty());
+}
+
+TEST_CASE("a head that has arrived gives the whole request's size before its body is here") {
+  const std::string in = Request(std::string(500, 'b'));
+  const ParsedRequest p = Parse(std::string_view(in).substr(0, in.size() - 400));
+  REQUIRE(p.kind == Kind::kIncomplete);
+  CHECK(p.has_head);
+  CHECK(p.size == in.size());
+  CHECK(Parse("POST / HTTP/1.1\r\n").size == 0);
+}
+
 TEST_CASE("pipelined requests, received in any pieces, are read whole and in order") {
   CHECK(rc::check("every split of the stream yields the same requests", [] {
     const auto bodies = *rc::gen::container<std::vector<std::string>>(rc::gen::string<std::string>());
