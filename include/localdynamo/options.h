@@ -31,6 +31,10 @@ struct Options {
   std::shared_ptr<Clock> clock;        // default: SystemClock()
   std::shared_ptr<IdSource> ids;       // default: RandomIds()
   StreamDelivery stream_delivery = StreamDelivery::kSynchronous;
+  // Permission bits of the files Open creates (before the umask): the owner's only by default.
+  // A directory Open creates gets these bits plus search permission for whoever may read
+  // (0600: 0700, 0640: 0750); an existing directory keeps its own.
+  unsigned file_mode = 0600;
 };
 
 }  // namespace localdynamo

@@ -69,6 +69,7 @@ Result<std::unique_ptr<Database::Impl>> OpenImpl(const std::string& directory, O
   env_options.sync = options.durability == Durability::kSync;
   env_options.map_size = options.map_size_bytes;
   env_options.write_map = write_map;
+  env_options.file_mode = options.file_mode;
   impl->options = std::move(options);
   LD_ASSIGN_OR_RETURN(impl->env, storage::Env::Open(directory, env_options));
   LD_RETURN_IF_ERROR(CheckStoreFormat(impl->env, directory));
@@ -113,7 +114,7 @@ Result<std::unique_ptr<Database>> Database::OpenInMemory(Options options) {
   // LMDB keeps its files open and mapped; unlinked now, their space (in memory, on tmpfs) goes
   // back when the process ends however it ends, killed or crashed, not only when the database
   // is closed. The directory stays (empty) for the process's other handles on it.
-  for (const char* file : {"data.mdb", "lock.mdb"}) std::filesystem::remove(std::filesystem::path(dir) / file, ec);
+  for (const char* file : {"data.mdb", "lock.mdb", "localdynamo.lock"}) std::filesystem::remove(std::filesystem::path(dir) / file, ec);
   return std::unique_ptr<Database>(new Database(std::move(impl).value()));
 }
 

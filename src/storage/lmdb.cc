@@ -1,6 +1,9 @@
 #include "storage/lmdb.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -27,12 +30,51 @@ std::map<std::string, std::weak_ptr<Env>>& Registry() {
   return registry;
 }
 
+// Makes `directory` (and its parents) when missing: the directory itself with `mode`, so that
+// a umask of 000 does not leave it open to everyone.
+Status MakeDirectory(const std::string& directory, unsigned mode) {
+  std::error_code ec;
+  const std::filesystem::path dir = std::filesystem::path(directory).lexically_normal();
+  if (std::filesystem::is_directory(dir, ec)) return OkStatus();
+  if (dir.has_parent_path() && dir.parent_path() != dir) std::filesystem::create_directories(dir.parent_path(), ec);
+  if (ec) return InternalError(fmt::format("cannot create {}: {}", directory, ec.message()));
+  if (mkdir(dir.c_str(), static_cast<mode_t>(mode)) != 0 && errno != EEXIST)
+    return InternalError(fmt::format("cannot create {}: {}", directory, std::strerror(errno)));
+  return OkStatus();
+}
+
+// Takes the directory's lock for this process (see Env), or says who holds it. The file
+// holds the holder's pid, for that message.
+Result<int> LockDirectory(const std::string& path, unsigned mode) {
+  const std::string file = path + "/localdynamo.lock";
+  const int fd = open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, static_cast<mode_t>(mode));
+  if (fd < 0) return InternalError(fmt::format("cannot open {}: {}", file, std::strerror(errno)));
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    char pid[32] = {};
+    const ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+    close(fd);
+    if (err != EWOULDBLOCK) return InternalError(fmt::format("cannot lock {}: {}", file, std::strerror(err)));
+    return InternalError(fmt::format(
+        "the database directory {} is in use by process {}: one process opens a database at a time "
+        "(reach it through that process, e.g. its endpoint with --endpoint)",
+        path, n > 0 ? std::string(pid, static_cast<std::size_t>(n)) : "unknown"));
+  }
+  const std::string me = std::to_string(getpid());
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, me.data(), me.size(), 0) != static_cast<ssize_t>(me.size())) {
+    close(fd);
+    return InternalError(fmt::format("cannot write {}: {}", file, std::strerror(errno)));
+  }
+  return fd;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<Env>> Env::Open(const std::string& directory, const EnvOptions& options) {
+  // The directory: the files' mode plus search permission wherever they may be read.
+  const unsigned dir_mode = options.file_mode | ((options.file_mode & 0444) >> 2);
+  LD_RETURN_IF_ERROR(MakeDirectory(directory, dir_mode));
   std::error_code ec;
-  std::filesystem::create_directories(directory, ec);
-  if (ec) return InternalError(fmt::format("cannot create {}: {}", directory, ec.message()));
   std::string path = std::filesystem::canonical(directory, ec).string();
   if (ec) return InternalError(fmt::format("cannot open {}: {}", directory, ec.message()));
 
@@ -41,6 +83,7 @@ Result<std::shared_ptr<Env>> Env::Open(const std::string& directory, const EnvOp
 
   std::shared_ptr<Env> env(new Env());
   env->path_ = path;
+  LD_ASSIGN_OR_RETURN(env->lock_fd_, LockDirectory(path, options.file_mode));
   int rc = mdb_env_create(&env->env_);
   if (rc) return LmdbError(rc, "mdb_env_create");
   mdb_env_set_maxdbs(env->env_, 8);
@@ -49,7 +92,7 @@ Result<std::shared_ptr<Env>> Env::Open(const std::string& directory, const EnvOp
   // MDB_NOTLS: read transactions belong to their object, not to a thread (server threads
   // and the stream worker hand snapshots around). MDB_NOSYNC trades durability for speed.
   unsigned flags = MDB_NOTLS | (options.sync ? 0u : MDB_NOSYNC) | (options.write_map ? MDB_WRITEMAP : 0u);
-  rc = mdb_env_open(env->env_, path.c_str(), flags, 0644);
+  rc = mdb_env_open(env->env_, path.c_str(), flags, static_cast<mdb_mode_t>(options.file_mode));
   if (rc) return LmdbError(rc, "mdb_env_open " + path);
 
   MDB_txn* txn = nullptr;
@@ -76,6 +119,7 @@ Env::~Env() {
   for (auto& slot : spare_readers_)
     if (MDB_txn* txn = slot.exchange(nullptr)) mdb_txn_abort(txn);
   if (env_) mdb_env_close(env_);
+  if (lock_fd_ >= 0) close(lock_fd_);  // and with it the lock
 }
 
 MDB_txn* Env::TakeSpareReader() {

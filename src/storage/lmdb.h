@@ -32,11 +32,16 @@ struct EnvOptions {
   // the cost of a small write). Only where the map fits the filesystem (tmpfs, capped):
   // a write the filesystem can't back is a SIGBUS there, not an error.
   bool write_map = false;
+  unsigned file_mode = 0600;  // Options::file_mode
 };
 
 // One LMDB environment. LMDB allows one MDB_env per process per path, so Open hands out the
 // same Env to every caller in the process for a path (a process-wide registry: the one place
-// where LMDB's rule forces shared state).
+// where LMDB's rule forces shared state). One process at a time has a directory open: another
+// process's Open fails (InternalError "... in use by process N ...") until the first closes
+// it or ends, because the engine keeps per-process state about the database (catalog, tokens,
+// the TTL sweep's position, stream subscribers) that nothing would keep coherent across
+// processes. LMDB itself would allow it; the lock file `localdynamo.lock` (flock) refuses it.
 class Env {
  public:
   static Result<std::shared_ptr<Env>> Open(const std::string& directory, const EnvOptions& options);
@@ -60,6 +65,7 @@ class Env {
   MDB_env* env_ = nullptr;
   Dbis dbis_;
   std::string path_;
+  int lock_fd_ = -1;  // LockDirectory's, held while open
   std::array<std::atomic<MDB_txn*>, 8> spare_readers_{};
 };
 
