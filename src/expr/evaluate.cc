@@ -122,6 +122,18 @@ Status Context::CheckAllUsed() const {
   // The maps' own shape first, as DynamoDB checks it before looking at the expressions.
   if (names_ && names_->empty()) return ValidationError("ExpressionAttributeNames must not be empty");
   if (values_ && values_->empty()) return ValidationError("ExpressionAttributeValues must not be empty");
+  // A placeholder's length before its syntax; DynamoDB's text as recorded against it.
+  constexpr std::size_t kMaxPlaceholder = 255;
+  if (names_)
+    for (const auto& [k, _] : *names_)
+      if (k.size() > kMaxPlaceholder)
+        return ValidationError(fmt::format(
+            "ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too long; size of key: {}", k.size()));
+  if (values_)
+    for (const auto& [k, _] : *values_)
+      if (k.size() > kMaxPlaceholder)
+        return ValidationError(fmt::format(
+            "ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long; size of key: {}", k.size()));
   if (names_)
     for (const auto& [k, _] : *names_)
       if (!k.starts_with('#'))

@@ -1,6 +1,7 @@
 #include "expr/parser.h"
 
 #include "types/ascii.h"
+#include "types/nesting.h"
 
 #include <algorithm>
 #include <cctype>
@@ -316,6 +317,10 @@ Result<Path> Parser::ParsePath() {
       LD_RETURN_IF_ERROR(Expect(Token::Kind::kRBracket));
       path.push_back({"", index});
     } else {
+      // A path reaches no deeper than a value nests (types/nesting.h); DynamoDB's text, as
+      // recorded against it: "The document path has too many nesting levels; nesting levels: 33".
+      if (path.size() > static_cast<std::size_t>(kMaxNesting))
+        return Invalid(fmt::format("The document path has too many nesting levels; nesting levels: {}", path.size()));
       return path;
     }
   }
