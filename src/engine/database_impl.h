@@ -63,15 +63,6 @@ struct Database::Impl {
   bool delivering = false;
   std::thread::id delivering_thread;
 
-  // TransactWriteItems ClientRequestToken idempotency (10 minutes of Clock time).
-  struct TokenEntry {
-    std::string fingerprint;
-    int64_t millis = 0;
-    TransactWriteItemsResponse response;
-  };
-  std::mutex tokens_mu;
-  std::map<std::string, TokenEntry> tokens;
-
   // Background delivery (StreamDelivery::kBackground): a worker thread reading the stream DBI.
   std::thread worker;
   std::mutex worker_mu;

@@ -12,6 +12,7 @@
 #include "engine/item_validation.h"
 #include "engine/keys.h"
 #include "engine/mutation.h"
+#include "engine/request_tokens.h"
 #include "storage/item_codec.h"
 #include "storage/layout.h"
 
@@ -23,25 +24,6 @@ using Kind = TransactWriteItem::Kind;
 namespace {
 
 constexpr std::size_t kMaxTransactItems = 100;
-constexpr int64_t kTokenMillis = 10 * 60 * 1000;
-
-std::string Fingerprint(const TransactWriteItemsRequest& r) {
-  std::string f;
-  auto opt = [&](const std::optional<std::string>& s) { f += s ? "1" + *s : "0"; f += '\x1f'; };
-  for (const auto& a : r.transact_items) {
-    f += std::to_string(static_cast<int>(a.kind)) + '\x1f' + a.table_name + '\x1f';
-    f += DebugString(a.item) + '\x1f' + DebugString(a.key) + '\x1f';
-    opt(a.update_expression);
-    opt(a.condition_expression);
-    if (a.expression_attribute_names)
-      for (const auto& [k, v] : *a.expression_attribute_names) f += k + "=" + v + '\x1f';
-    if (a.expression_attribute_values)
-      for (const auto& [k, v] : *a.expression_attribute_values) f += k + "=" + DebugString(v) + '\x1f';
-    f += '\x1e';
-  }
-  return f;
-}
-
 struct Prepared {
   TablePtr table;
   std::optional<expr::ConditionExpr> condition;
@@ -49,28 +31,48 @@ struct Prepared {
   std::string full_key;
 };
 
+// A retry of an applied request (same ClientRequestToken, same parameters): "the responses to
+// the calls might not be the same. If the ReturnConsumedCapacity parameter is set, then the
+// initial TransactWriteItems call returns the amount of write capacity units consumed in making
+// the changes. Subsequent TransactWriteItems calls with the same client token return the number
+// of read capacity units consumed in reading the item." Reported as the retry asks.
+TransactWriteItemsResponse RetryResponse(const TransactWriteItemsRequest& r, engine::TokenAnswer answer) {
+  TransactWriteItemsResponse out;
+  if (engine::Reported(r.return_consumed_capacity)) {
+    out.consumed_capacity.emplace();
+    for (const auto& [table, units] : answer.read_units) {
+      CapacityTally t;
+      t.table_name = table;
+      t.is_read = true;
+      t.table = units;
+      out.consumed_capacity->push_back(*engine::Report(t, r.return_consumed_capacity));
+    }
+  }
+  if (r.return_item_collection_metrics == ReturnItemCollectionMetrics::kSize)
+    out.item_collection_metrics = std::move(answer.item_collection_metrics);
+  return out;
+}
+
 }  // namespace
 
 Result<TransactWriteItemsResponse> Database::TransactWriteItems(const TransactWriteItemsRequest& r) {
   Impl& db = *impl_;
   LD_RETURN_IF_ERROR(errors::CheckListLength(r.transact_items.size(), kMaxTransactItems, "transactItems"));
-  std::string fingerprint;
-  const int64_t now = db.options.clock->NowMillis();
+  engine::RequestHash request_hash{};
   if (r.client_request_token) {
-    fingerprint = Fingerprint(r);
-    std::lock_guard lock(db.tokens_mu);
-    std::erase_if(db.tokens, [&](const auto& e) { return now - e.second.millis > kTokenMillis; });
-    auto it = db.tokens.find(*r.client_request_token);
-    if (it != db.tokens.end()) {
-      if (it->second.fingerprint != fingerprint)
-        return Error{ErrorCode::kIdempotentParameterMismatch,
-                     "Request body does not match the previous request with the same ClientRequestToken.",
-                     nullptr, {}};
-      return it->second.response;
-    }
+    LD_RETURN_IF_ERROR(engine::CheckRequestToken(*r.client_request_token));
+    request_hash = engine::HashRequest(r);
   }
+  const int64_t now = db.options.clock->NowMillis();
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
+  if (r.client_request_token) {
+    // Looked up in the write transaction: a request with the same token that committed before
+    // it began is seen, so two such requests never both apply (and neither does a retry after
+    // a restart: the tokens are in the database).
+    LD_ASSIGN_OR_RETURN(auto answer, engine::FindRequestToken(txn, *r.client_request_token, request_hash, now));
+    if (answer) return RetryResponse(r, std::move(*answer));
+  }
   std::vector<Prepared> prepared;
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& a : r.transact_items) {
@@ -128,18 +130,24 @@ Result<TransactWriteItemsResponse> Database::TransactWriteItems(const TransactWr
 
   std::map<std::string, CapacityTally> tallies;
   std::map<std::string, std::vector<ItemCollectionMetrics>> metrics;
+  engine::TokenAnswer token_answer;  // with a ClientRequestToken: what its retries are told
   for (std::size_t i = 0; i < r.transact_items.size(); ++i) {
     const auto& a = r.transact_items[i];
     const auto& p = prepared[i];
     CapacityTally& tally = tallies[p.table->name];
     tally.table_name = p.table->name;
     tally.is_read = false;
+    std::size_t left_size = 0;  // the item as the transaction leaves it (none: 0)
     switch (a.kind) {
       case Kind::kConditionCheck:
+        left_size = olds[i] ? ItemSize(*olds[i]) : 0;
         // A condition check costs a read... billed as a write unit in a transaction.
-        tally.table += engine::WriteUnits(olds[i] ? ItemSize(*olds[i]) : 0);
+        tally.table += engine::WriteUnits(left_size);
         break;
-      case Kind::kPut: LD_RETURN_IF_ERROR(m.Apply(*p.table, engine::Mutation::Ptr(olds[i]), &a.item, &tally)); break;
+      case Kind::kPut:
+        if (r.client_request_token) left_size = ItemSize(a.item);
+        LD_RETURN_IF_ERROR(m.Apply(*p.table, engine::Mutation::Ptr(olds[i]), &a.item, &tally));
+        break;
       case Kind::kDelete: LD_RETURN_IF_ERROR(m.Apply(*p.table, engine::Mutation::Ptr(olds[i]), nullptr, &tally)); break;
       case Kind::kUpdate: {
         Item base = olds[i] ? *olds[i] : a.key;
@@ -147,17 +155,19 @@ Result<TransactWriteItemsResponse> Database::TransactWriteItems(const TransactWr
         LD_RETURN_IF_ERROR(engine::ValidateItemKeys(*p.table, next));
         LD_RETURN_IF_ERROR(engine::ValidateValues(next));
         LD_RETURN_IF_ERROR(engine::ValidateSize(next));
+        if (r.client_request_token) left_size = ItemSize(next);
         LD_RETURN_IF_ERROR(m.Apply(*p.table, engine::Mutation::Ptr(olds[i]), &next, &tally));
         break;
       }
     }
+    // A retry reads the item: a transactional read, strongly consistent and doubled.
+    if (r.client_request_token) token_answer.read_units[p.table->name] += 2 * engine::ReadUnits(left_size, true);
     if (a.kind != Kind::kConditionCheck) {
       LD_ASSIGN_OR_RETURN(auto icm, engine::CollectionMetrics(txn, *p.table, a.kind == Kind::kPut ? a.item : a.key,
                                                               r.return_item_collection_metrics));
       if (icm) metrics[p.table->name].push_back(std::move(*icm));
     }
   }
-  LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
 
   TransactWriteItemsResponse out;
   if (!metrics.empty()) out.item_collection_metrics = std::move(metrics);
@@ -169,9 +179,11 @@ Result<TransactWriteItemsResponse> Database::TransactWriteItems(const TransactWr
     }
   }
   if (r.client_request_token) {
-    std::lock_guard lock(db.tokens_mu);
-    db.tokens[*r.client_request_token] = {fingerprint, now, out};
+    // In the transaction it guards: the token is used if and only if the request applied.
+    token_answer.item_collection_metrics = out.item_collection_metrics;
+    LD_RETURN_IF_ERROR(engine::RecordRequestToken(txn, *r.client_request_token, request_hash, now, token_answer));
   }
+  LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
   return out;
 }
 
