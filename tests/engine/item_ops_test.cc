@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include "storage/item_codec.h"
 #include "support/fixtures.h"
 
@@ -176,4 +178,36 @@ TEST_CASE("consumed capacity: reads in 4 KB units, halves when eventual; writes 
   g = GetReq("missing", "a");
   g.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
   CHECK(Must(db->GetItem(g)).consumed_capacity->capacity_units == 0.5);
+}
+
+TEST_CASE("a transaction's items total at most 4 MB: ten 390 KB puts commit, eleven are refused and write nothing") {
+  auto db = OpenTestDb();
+  Must(db->CreateTable(CruddurMessagesSchema(false)));
+  auto request = [](int n) {
+    TransactWriteItemsRequest r;
+    for (int i = 0; i < n; ++i) {
+      TransactWriteItem w;
+      w.table_name = "cruddur-messages";
+      w.item = MessageRow("big", fmt::format("{:03}", i), std::string(390 * 1024, 'x'));
+      r.transact_items.push_back(std::move(w));
+    }
+    return r;
+  };
+  const Error e = MustFail(db->TransactWriteItems(request(11)));
+  CHECK(e.code == ErrorCode::kValidation);
+  CHECK(e.message == "Transaction request cannot be larger than 4 MB");
+  auto count = [&] {  // every page: a Scan page stops at 1 MB
+    ScanRequest s;
+    s.table_name = "cruddur-messages";
+    int n = 0;
+    do {
+      auto page = Must(db->Scan(s));
+      n += page.count;
+      s.exclusive_start_key = page.last_evaluated_key;
+    } while (s.exclusive_start_key);
+    return n;
+  };
+  CHECK(count() == 0);
+  Must(db->TransactWriteItems(request(10)));
+  CHECK(count() == 10);
 }
