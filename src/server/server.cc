@@ -79,7 +79,8 @@ struct Server::Impl {
                                  return std::string(v);
                                },
                                req.body};
-      auto ok = server::VerifySigV4(sr, *options.access_key_id, options.secret_access_key);
+      auto ok = server::VerifySigV4(sr, *options.access_key_id, options.secret_access_key,
+                                    db->options().clock->NowMillis());
       if (!ok.ok()) {
         out = {ErrorHttpStatus(ok.error().code), wire::ErrorBody(ok.error()),
                std::string(ErrorCodeName(ok.error().code)), ""};
