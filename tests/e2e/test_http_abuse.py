@@ -4,7 +4,8 @@
 refusals of a DynamoDB request come in DynamoDB's JSON error shape (botocore reads them as
 errors, not as unreadable answers); many large bodies at once keep the server's memory within
 its budget for request buffers, while small requests are still answered, and the memory goes
-back afterwards."""
+back afterwards; slow clients, a storm of connections, garbage and deeply nested requests at
+once leave a normal client served."""
 import argparse
 import http.client
 import json
@@ -217,6 +218,117 @@ class HttpAbuseTest(unittest.TestCase):
             time.sleep(0.02)
         print(f"  RSS after: {after / MIB:.0f} MB", file=sys.stderr)
         self.assertLess(after - baseline, 16 * MIB)
+
+    def test_a_normal_client_is_served_through_mixed_abuse(self):
+        # Issue 21's bounded abuse run: slow clients trickling a head byte by byte, a storm of
+        # idle connections, garbage, and requests nested 20,000 deep, all at once, while a
+        # normal client reads an item over and over. The server stays up, answers the abusers
+        # what it should, and the normal client's p99 and the server's RSS are recorded.
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 8192), hard))
+        pid = self.server.proc.pid
+        baseline, peak, stop = rss_bytes(pid), [0], threading.Event()
+        deep = ('{"TableName":"abuse","Item":{"pk":{"S":"d"},"x":' + '{"M":{"a":' * 20000 + '{"S":"z"}' +
+                '}}' * 20000 + '}}').encode()
+        outcomes = {"slow": 0, "storm": 0, "garbage": 0, "deep": 0}
+        lock = threading.Lock()
+
+        def count(kind):
+            with lock:
+                outcomes[kind] += 1
+
+        def slow_client():
+            sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=10)
+            try:
+                for byte in head(2, "DynamoDB_20120810.ListTables"):
+                    if stop.is_set():
+                        break
+                    sock.sendall(bytes([byte]))
+                    time.sleep(0.02)
+                else:
+                    sock.sendall(b"{}")
+                    if read_response(sock)[0] == 200:
+                        count("slow")
+            except OSError:
+                pass
+            finally:
+                sock.close()
+
+        def storm(n):
+            socks = []
+            try:
+                for _ in range(n):
+                    socks.append(socket.create_connection(("127.0.0.1", self.server.port), timeout=5))
+                count("storm")
+                stop.wait(3)
+            finally:
+                for sk in socks:
+                    sk.close()
+
+        def garbage():
+            for i in range(100):
+                sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
+                try:
+                    # Random bytes ending a head, or a head with a length that is no number.
+                    junk = os.urandom(64).replace(b"\r", b"").replace(b"\n", b"") + b"\r\n\r\n"
+                    sock.sendall(junk if i % 2 else b"POST / HTTP/1.1\r\nContent-Length: x\r\n\r\n")
+                    status, _, _ = read_response(sock)
+                    if status == 400:
+                        count("garbage")
+                except (OSError, AssertionError):
+                    count("garbage")  # closed without an answer: also a refusal
+                finally:
+                    sock.close()
+
+        def deep_requests():
+            for _ in range(20):
+                sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=10)
+                try:
+                    sock.sendall(head(len(deep), "DynamoDB_20120810.PutItem") + deep)
+                    status, _, body = read_response(sock)
+                    if status == 400 and b"Nesting Levels have exceeded supported limits" in body:
+                        count("deep")
+                finally:
+                    sock.close()
+
+        def watch():
+            while not stop.is_set():
+                peak[0] = max(peak[0], rss_bytes(pid))
+                time.sleep(0.01)
+
+        threads = [threading.Thread(target=slow_client) for _ in range(100)]
+        threads += [threading.Thread(target=storm, args=(1000,)), threading.Thread(target=garbage),
+                    threading.Thread(target=deep_requests), threading.Thread(target=watch)]
+        for t in threads:
+            t.start()
+        latencies = []
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=5)
+        body = json.dumps({"TableName": "abuse", "Key": {"pk": {"S": "a"}}})
+        ends = time.monotonic() + 3
+        while time.monotonic() < ends:
+            began = time.monotonic()
+            conn.request("POST", "/", body=body, headers={"X-Amz-Target": "DynamoDB_20120810.GetItem",
+                                                          "Content-Type": "application/x-amz-json-1.0"})
+            r = conn.getresponse()
+            self.assertEqual(json.loads(r.read())["Item"]["v"], {"S": "hello"})
+            latencies.append(time.monotonic() - began)
+        stop.set()
+        for t in threads:
+            t.join()
+        conn.close()
+        latencies.sort()
+        p50, p99 = latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)]
+        print(f"\n  mixed abuse: {len(latencies)} GetItems, p50 {p50 * 1000:.2f} ms, p99 {p99 * 1000:.2f} ms, "
+              f"max {latencies[-1] * 1000:.1f} ms; RSS {baseline / MIB:.1f} -> peak {peak[0] / MIB:.1f} MB; "
+              f"answered: {outcomes}", file=sys.stderr)
+        self.assertEqual(self.server.proc.poll(), None)
+        self.assertEqual(outcomes["deep"], 20)
+        self.assertEqual(outcomes["garbage"], 100)
+        self.assertEqual(outcomes["storm"], 1)
+        self.assertGreater(outcomes["slow"], 90)
+        self.assertLess(p99, 0.5)
+        self.assertLess(peak[0] - baseline, 64 * MIB)
 
 
 if __name__ == "__main__":
