@@ -49,6 +49,10 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    // A write past the file size limit (ulimit -f) is SIGXFSZ, which ends the process unless
+    // ignored; ignored, the write fails with EFBIG and the request gets a 500 saying the
+    // database file can't grow, as a full disk's ENOSPC does.
+    signal(SIGXFSZ, SIG_IGN);
 
     Options options;
     if (args->nosync) options.durability = Durability::kNoSync;

@@ -24,8 +24,13 @@ enum class StreamDelivery {
 
 struct Options {
   Durability durability = Durability::kSync;
-  // Largest size the database may grow to (LMDB map size); reserved address space only.
-  uint64_t map_size_bytes = uint64_t{64} << 30;
+  // Largest size the database may grow to (LMDB map size); reserved address space only. 0: the
+  // size of the filesystem holding the directory (at least 64 GiB, at most 16 TiB), so that the
+  // disk fills before the map. A write that finds the map full fails (InternalServerError "The
+  // database is full ...", as does one that finds the disk full) and changes nothing; reopening
+  // with a larger size makes room. OpenInMemory: at most 8 GiB, and on tmpfs at most half of its
+  // free space (0: as much as that allows).
+  uint64_t map_size_bytes = 0;
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
   std::shared_ptr<Clock> clock;        // default: SystemClock()

@@ -87,10 +87,14 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& directory, O
 Result<std::unique_ptr<Database>> Database::OpenInMemory(Options options) {
   options.durability = Durability::kNoSync;
   // Temporary databases are small; a smaller reservation keeps many of them cheap.
-  options.map_size_bytes = std::min<uint64_t>(options.map_size_bytes, uint64_t{8} << 30);
+  constexpr uint64_t kMostInMemory = uint64_t{8} << 30;
+  options.map_size_bytes = options.map_size_bytes == 0 ? kMostInMemory : std::min(options.map_size_bytes, kMostInMemory);
   // tmpfs when there is room on it: an in-memory database then never waits on disk
-  // writeback. The map is capped to the space tmpfs has, so a full database is LMDB's
-  // MDB_MAP_FULL error rather than a SIGBUS on a page that can't be backed.
+  // writeback. The map is capped to half the space tmpfs has free, so a full database is
+  // LMDB's MDB_MAP_FULL error rather than a SIGBUS on a page that can't be backed (MDB_WRITEMAP
+  // writes through the map: a page tmpfs has no room for is a SIGBUS, not an error). That
+  // holds while others leave tmpfs the other half: one that fills /dev/shm meanwhile can still
+  // make a write here a SIGBUS, which nothing in the process can turn into an error.
   std::error_code ec;
   std::filesystem::path base = std::filesystem::temp_directory_path();
   bool on_tmpfs = false;

@@ -145,6 +145,17 @@ Result<int64_t> Database::DeleteExpiredItems() {
     // Found under a snapshot, so that writers don't wait on the scan; deleted under the write
     // transaction if they are still there and still expired.
     std::vector<Item> keys;
+    std::optional<std::string> stopped_after;  // none: the pass reached the table's end
+    // The next pass starts after what this one read, once its deletions are committed: a
+    // failed commit (a full disk) leaves them to be found again.
+    auto advance = [&] {
+      std::lock_guard lock(db.expiry_mu);
+      if (stopped_after) {
+        db.expiry_resume[t->number] = std::move(*stopped_after);
+      } else {
+        db.expiry_resume.erase(t->number);
+      }
+    };
     {
       std::optional<std::string> resume;
       {
@@ -159,7 +170,6 @@ Result<int64_t> Database::DeleteExpiredItems() {
       storage::RangeScanner scan(std::move(cursor), std::move(from), {prefix, storage::Bound::Kind::kPrefix}, true);
       std::size_t read = 0;
       std::string last_read;
-      std::optional<std::string> stopped_after;  // none: the pass reached the table's end
       while (true) {
         if (keys.size() == kDeletionsPerCall || read == kReadsPerCall) {
           stopped_after = last_read;
@@ -178,17 +188,17 @@ Result<int64_t> Database::DeleteExpiredItems() {
         if (!storage::DecodeItem(e->payload, &item)) return InternalError("corrupt item");
         keys.push_back(engine::ExtractKey(*t, nullptr, item));
       }
-      std::lock_guard lock(db.expiry_mu);
-      if (stopped_after) {
-        db.expiry_resume[t->number] = std::move(*stopped_after);
-      } else {
-        db.expiry_resume.erase(t->number);
-      }
     }
-    if (keys.empty()) continue;
+    if (keys.empty()) {
+      advance();
+      continue;
+    }
     LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
     LD_ASSIGN_OR_RETURN(auto current, db.FindTable(txn, t->name));
-    if (!current || current->number != t->number || current->ttl_attribute.empty()) continue;
+    if (!current || current->number != t->number || current->ttl_attribute.empty()) {
+      advance();
+      continue;
+    }
     engine::Mutation m(db, txn);
     m.ByTimeToLive();
     for (const Item& key : keys) {
@@ -198,6 +208,7 @@ Result<int64_t> Database::DeleteExpiredItems() {
       ++deleted;
     }
     LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
+    advance();
   }
   return deleted;
 }

@@ -2,9 +2,12 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -17,6 +20,82 @@ namespace localdynamo::storage {
 
 Error LmdbError(int rc, std::string_view what) {
   return InternalError(fmt::format("LMDB {} failed: {}", what, mdb_strerror(rc)));
+}
+
+namespace {
+
+// "1048576 bytes (1.0 MiB)"
+std::string SizeText(uint64_t bytes) {
+  const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
+  double size = static_cast<double>(bytes);
+  int unit = -1;
+  while (size >= 1024 && unit < 3) {
+    size /= 1024;
+    ++unit;
+  }
+  if (unit < 0) return fmt::format("{} bytes", bytes);
+  return fmt::format("{} bytes ({:.1f} {})", bytes, size, units[unit]);
+}
+
+// What LMDB's EIO stood for, when it stood for running out of room: LMDB reports a write that
+// wrote less than it was asked to as EIO, and a write that meets the file size limit or the
+// end of the disk part way through is cut short so (the next one gets EFBIG or ENOSPC).
+int RoomErrno(int rc, const std::string& directory, const std::string& file) {
+  if (rc != EIO) return rc;
+  struct stat st {};
+  rlimit limit{};
+  if (stat(file.c_str(), &st) == 0 && getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      static_cast<uint64_t>(st.st_size) >= limit.rlim_cur)
+    return EFBIG;
+  struct statvfs vfs {};
+  if (statvfs(directory.c_str(), &vfs) == 0) {
+    const uint64_t free_blocks = geteuid() == 0 ? vfs.f_bfree : vfs.f_bavail;
+    if (free_blocks * vfs.f_frsize < (uint64_t{16} << 20)) return ENOSPC;
+  }
+  return rc;
+}
+
+}  // namespace
+
+Error WriteError(MDB_env* env, int rc, std::string_view what) {
+  // Every such failure leaves the database as its last commit left it: LMDB writes a commit's
+  // pages before the meta page that makes them the database, and abandons the transaction.
+  if (rc == MDB_MAP_FULL) {
+    MDB_envinfo info{};
+    mdb_env_info(env, &info);
+    return InternalError(fmt::format(
+        "The database is full: its LMDB map (Options::map_size_bytes) of {} is used up, and the write was not "
+        "applied (LMDB {}: MDB_MAP_FULL). Reads still work. To write again, reopen the database with a larger "
+        "map_size_bytes (0, the default, sizes the map to the disk): LMDB copies every page a write changes, so in "
+        "a full map deleting items may not fit either",
+        SizeText(info.me_mapsize), what));
+  }
+  const char* path = nullptr;
+  if ((rc != ENOSPC && rc != EDQUOT && rc != EFBIG && rc != EIO) || mdb_env_get_path(env, &path) != 0 || !path)
+    return LmdbError(rc, what);
+  const std::string file = std::string(path) + "/data.mdb";
+  const int room = RoomErrno(rc, path, file);
+  // The error LMDB returned, and what it stood for when that was a short write.
+  const std::string failed = room == rc ? fmt::format("LMDB {} failed: {}", what, mdb_strerror(rc))
+                                        : fmt::format("LMDB {} failed: {}, a short write: {}", what,
+                                                      mdb_strerror(rc), std::strerror(room));
+  constexpr std::string_view kNotApplied = "the write was not applied and reads still work";
+  switch (room) {
+    case ENOSPC:
+      return InternalError(fmt::format("The disk is full: writing {} failed ({}); {}. Writes resume once space is "
+                                       "freed on the disk",
+                                       file, failed, kNotApplied));
+    case EDQUOT:
+      return InternalError(fmt::format("The disk quota is used up: writing {} failed ({}); {}. Writes resume once "
+                                       "the quota allows",
+                                       file, failed, kNotApplied));
+    case EFBIG:
+      return InternalError(fmt::format(
+          "The database file can't grow: writing {} failed ({}): it has reached the process's file size limit "
+          "(ulimit -f) or the largest file the filesystem allows; {}. Writes resume once the limit is raised",
+          file, failed, kNotApplied));
+    default: return LmdbError(rc, what);
+  }
 }
 
 namespace {
@@ -68,6 +147,24 @@ Result<int> LockDirectory(const std::string& path, unsigned mode) {
   return fd;
 }
 
+// The map's size. It is address space reserved for the data file, not memory: pages are read in
+// as they are used, and a map larger than its file costs nothing until the file grows. LMDB
+// can't grow a map while the process has a transaction open (mdb_env_set_mapsize: readers keep
+// pointers into the old mapping), and ours may be open at any moment (server threads, the
+// stream worker), so it is sized once, at open. Unless the caller chose a size, it is the size
+// of the filesystem holding the database, which the file can't outgrow: the disk fills (ENOSPC,
+// an error each write reports) before the map can (MDB_MAP_FULL, which a reopen with a larger
+// map cures). At least the 64 GiB of earlier releases; at most 16 TiB, a slice of the 128 TiB of
+// address space a 64-bit process has.
+uint64_t MapSize(const std::string& path, uint64_t requested) {
+  if (requested != 0) return requested;
+  constexpr uint64_t kLeast = uint64_t{64} << 30;
+  constexpr uint64_t kMost = uint64_t{16} << 40;
+  struct statvfs vfs {};
+  if (statvfs(path.c_str(), &vfs) != 0) return kLeast;
+  return std::clamp<uint64_t>(uint64_t{vfs.f_blocks} * vfs.f_frsize, kLeast, kMost);
+}
+
 }  // namespace
 
 Result<std::shared_ptr<Env>> Env::Open(const std::string& directory, const EnvOptions& options) {
@@ -88,7 +185,7 @@ Result<std::shared_ptr<Env>> Env::Open(const std::string& directory, const EnvOp
   if (rc) return LmdbError(rc, "mdb_env_create");
   mdb_env_set_maxdbs(env->env_, 8);
   mdb_env_set_maxreaders(env->env_, 512);
-  mdb_env_set_mapsize(env->env_, options.map_size);
+  mdb_env_set_mapsize(env->env_, MapSize(path, options.map_size));
   // MDB_NOTLS: read transactions belong to their object, not to a thread (server threads
   // and the stream worker hand snapshots around). MDB_NOSYNC trades durability for speed.
   unsigned flags = MDB_NOTLS | (options.sync ? 0u : MDB_NOSYNC) | (options.write_map ? MDB_WRITEMAP : 0u);
@@ -110,7 +207,7 @@ Result<std::shared_ptr<Env>> Env::Open(const std::string& directory, const EnvOp
     }
   }
   rc = mdb_txn_commit(txn);
-  if (rc) return LmdbError(rc, "mdb_txn_commit");
+  if (rc) return WriteError(env->env_, rc, "mdb_txn_commit");
   Registry()[path] = env;
   return env;
 }
@@ -178,7 +275,7 @@ Result<WriteTxn> WriteTxn::Begin(std::shared_ptr<Env> env) {
 Status WriteTxn::Put(MDB_dbi dbi, std::string_view key, std::string_view value) {
   MDB_val k = ToVal(key), v = ToVal(value);
   int rc = mdb_put(txn_, dbi, &k, &v, 0);
-  if (rc) return LmdbError(rc, "mdb_put");
+  if (rc) return WriteError(env_->raw(), rc, "mdb_put");
   return OkStatus();
 }
 
@@ -186,14 +283,14 @@ Status WriteTxn::Append(MDB_dbi dbi, std::string_view key, std::string_view valu
   MDB_val k = ToVal(key), v = ToVal(value);
   int rc = mdb_put(txn_, dbi, &k, &v, MDB_APPEND);
   if (rc == MDB_KEYEXIST) return Put(dbi, key, value);
-  if (rc) return LmdbError(rc, "mdb_put (append)");
+  if (rc) return WriteError(env_->raw(), rc, "mdb_put (append)");
   return OkStatus();
 }
 
 Result<char*> WriteTxn::Reserve(MDB_dbi dbi, std::string_view key, std::size_t size) {
   MDB_val k = ToVal(key), v{size, nullptr};
   int rc = mdb_put(txn_, dbi, &k, &v, MDB_RESERVE);
-  if (rc) return LmdbError(rc, "mdb_put (reserve)");
+  if (rc) return WriteError(env_->raw(), rc, "mdb_put (reserve)");
   return static_cast<char*>(v.mv_data);
 }
 
@@ -201,14 +298,14 @@ Result<bool> WriteTxn::Del(MDB_dbi dbi, std::string_view key) {
   MDB_val k = ToVal(key);
   int rc = mdb_del(txn_, dbi, &k, nullptr);
   if (rc == MDB_NOTFOUND) return false;
-  if (rc) return LmdbError(rc, "mdb_del");
+  if (rc) return WriteError(env_->raw(), rc, "mdb_del");
   return true;
 }
 
 Status WriteTxn::Commit() {
   int rc = mdb_txn_commit(txn_);
   txn_ = nullptr;  // committed or, on failure, freed by LMDB
-  if (rc) return LmdbError(rc, "mdb_txn_commit");
+  if (rc) return WriteError(env_->raw(), rc, "mdb_txn_commit");
   return OkStatus();
 }
 
@@ -245,7 +342,7 @@ Result<std::optional<Cursor::Entry>> Cursor::First() { return Step(MDB_FIRST); }
 
 Status Cursor::DeleteCurrent() {
   int rc = mdb_cursor_del(cursor_, 0);
-  if (rc) return LmdbError(rc, "mdb_cursor_del");
+  if (rc) return WriteError(mdb_txn_env(mdb_cursor_txn(cursor_)), rc, "mdb_cursor_del");
   return OkStatus();
 }
 

@@ -27,7 +27,9 @@ struct Dbis {
 
 struct EnvOptions {
   bool sync = true;
-  uint64_t map_size = uint64_t{64} << 30;
+  // The map's size in bytes, the most the data file may grow to; 0: the size of the
+  // filesystem holding the directory (see MapSize in lmdb.cc).
+  uint64_t map_size = 0;
   // MDB_WRITEMAP: commits write through the map instead of one pwrite per page (about half
   // the cost of a small write). Only where the map fits the filesystem (tmpfs, capped):
   // a write the filesystem can't back is a SIGBUS there, not an error.
@@ -70,6 +72,13 @@ class Env {
 };
 
 Error LmdbError(int rc, std::string_view what);
+
+// A write's failure (mdb_put, mdb_del, mdb_txn_commit, ...) in `env`, as LmdbError, except
+// that running out of room says so (InternalServerError all the same): MDB_MAP_FULL "The
+// database is full" with the map's size and how to raise it; ENOSPC "The disk is full"; EDQUOT;
+// EFBIG "The database file can't grow" (the file size limit); and EIO, which is how LMDB
+// reports a short write, as whichever of these caused it, if one did.
+Error WriteError(MDB_env* env, int rc, std::string_view what);
 
 inline MDB_val ToVal(std::string_view s) {
   return MDB_val{s.size(), const_cast<char*>(s.data())};
