@@ -8,6 +8,7 @@
 #include <string>
 
 #include "localdynamo/localdynamo.h"
+#include "support/wire_table.h"
 #include "wire/dispatch.h"
 #include "wire/json_value.h"
 
@@ -16,17 +17,7 @@ using wire::json;
 
 namespace {
 
-std::unique_ptr<Database> OneTable() {
-  Options o;
-  o.durability = Durability::kNoSync;
-  auto db = std::move(Database::OpenInMemory(o)).value();
-  auto r = wire::Dispatch(*db, "DynamoDB_20120810.CreateTable",
-                          R"({"TableName":"tbl","BillingMode":"PAY_PER_REQUEST",
-                              "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],
-                              "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]})");
-  REQUIRE(r.http_status == 200);
-  return db;
-}
+using ld_test::OneWireTable;
 
 // An attribute value nested `depth` levels (the innermost a string), as JSON text.
 std::string Deep(int depth, bool list) {
@@ -64,7 +55,7 @@ std::vector<std::pair<std::string, std::string>> Requests(const std::string& v) 
 }  // namespace
 
 TEST_CASE("values nested far past DynamoDB's 32 levels get its ValidationException, wherever they are") {
-  auto db = OneTable();
+  auto db = OneWireTable();
   for (const bool list : {false, true}) {
     for (const int depth : {33, 100, 20000, 200000}) {
       for (const auto& [op, body] : Requests(Deep(depth, list))) {
@@ -95,7 +86,7 @@ TEST_CASE("values nested far past DynamoDB's 32 levels get its ValidationExcepti
 }
 
 TEST_CASE("values at DynamoDB's 32 levels are taken and read back whole") {
-  auto db = OneTable();
+  auto db = OneWireTable();
   for (const bool list : {false, true}) {
     // The attribute itself is level 1.
     const std::string v = Deep(31, list);
@@ -110,7 +101,7 @@ TEST_CASE("expressions nested as deep as their 4 KB allows are answered, not a c
   // DynamoDB bounds an expression's text (4 KB), not its nesting: these parse and run, and the
   // recursion they take is bounded by the text (tools/test.sh runs this binary on a 1 MB stack
   // too, an eighth of a server thread's).
-  auto db = OneTable();
+  auto db = OneWireTable();
   const auto run = [&](const std::string& field, const std::string& expr) {
     json request = {{"TableName", "tbl"}, {"Key", {{"id", {{"S", "a"}}}}}, {field, expr}};
     if (expr.find(":v") != std::string::npos) request["ExpressionAttributeValues"] = {{":v", {{"S", "x"}}}};

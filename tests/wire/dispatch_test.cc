@@ -9,6 +9,7 @@
 
 #include "fuzz/dispatch_store.h"
 #include "localdynamo/localdynamo.h"
+#include "support/wire_table.h"
 #include "wire/dispatch.h"
 #include "wire/json_value.h"
 
@@ -17,22 +18,12 @@ using wire::json;
 
 namespace {
 
-std::unique_ptr<Database> OneTable() {
-  Options o;
-  o.durability = Durability::kNoSync;
-  auto db = std::move(Database::OpenInMemory(o)).value();
-  auto r = wire::Dispatch(*db, "DynamoDB_20120810.CreateTable",
-                          R"({"TableName":"tbl","BillingMode":"PAY_PER_REQUEST",
-                              "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],
-                              "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]})");
-  REQUIRE(r.http_status == 200);
-  return db;
-}
+using ld_test::OneWireTable;
 
 }  // namespace
 
 TEST_CASE("an expression with characters beyond ASCII gets DynamoDB's syntax error, as JSON") {
-  auto db = OneTable();
+  auto db = OneWireTable();
   for (const char* expr : {"\u00e9 > :v", "id = :v AND \u65e5\u672c = :v", "\u0749\u07fd> :v"}) {
     const std::string body = json{{"TableName", "tbl"},
                                   {"Item", {{"id", {{"S", "a"}}}}},
@@ -87,7 +78,7 @@ TEST_CASE("the dispatch fuzzer's seeds, and the inputs it found failing, replaye
 }
 
 TEST_CASE("an empty TableName gets DynamoDB's two failures, the pattern's first (recorded against it)") {
-  auto db = OneTable();
+  auto db = OneWireTable();
   auto r = wire::Dispatch(*db, "DynamoDB_20120810.DescribeTable", R"({"TableName":""})");
   CHECK(r.http_status == 400);
   CHECK(json::parse(r.body)["message"] ==
@@ -97,7 +88,7 @@ TEST_CASE("an empty TableName gets DynamoDB's two failures, the pattern's first 
 }
 
 TEST_CASE("tags, continuous backups and limits on the wire: missing members, bodies, error types") {
-  auto db = OneTable();
+  auto db = OneWireTable();
   auto call = [&](std::string_view op, std::string_view body) {
     auto r = wire::Dispatch(*db, std::string("DynamoDB_20120810.") + std::string(op), body);
     return std::pair{r.http_status, r.body};
@@ -148,7 +139,7 @@ TEST_CASE("tags, continuous backups and limits on the wire: missing members, bod
 }
 
 TEST_CASE("backups on the wire: missing members, the shapes DynamoDB answers with, error types") {
-  auto db = OneTable();
+  auto db = OneWireTable();
   auto call = [&](std::string_view op, const std::string& body) {
     auto r = wire::Dispatch(*db, std::string("DynamoDB_20120810.") + std::string(op), body);
     return std::pair{r.http_status, json::parse(r.body)};
@@ -213,7 +204,7 @@ TEST_CASE("backups on the wire: missing members, the shapes DynamoDB answers wit
 }
 
 TEST_CASE("a whole number beyond 64 bits is no Integer: SerializationException, not a wrapped value") {
-  auto db = OneTable();
+  auto db = OneWireTable();
   for (const char* limit : {"1.8888e25", "-1e19", "18446744073709551615", "9223372036854775808"}) {
     auto r = wire::Dispatch(*db, "DynamoDB_20120810.Scan", std::string(R"({"TableName":"tbl","Limit":)") + limit + "}");
     CAPTURE(limit);
@@ -224,7 +215,7 @@ TEST_CASE("a whole number beyond 64 bits is no Integer: SerializationException, 
 }
 
 TEST_CASE("contributor insights on the wire: the action's and mode's enums, and the shapes") {
-  auto db = OneTable();
+  auto db = OneWireTable();
   auto call = [&](std::string_view op, const std::string& body) {
     auto r = wire::Dispatch(*db, std::string("DynamoDB_20120810.") + std::string(op), body);
     return std::pair{r.http_status, json::parse(r.body)};
@@ -249,7 +240,7 @@ TEST_CASE("contributor insights on the wire: the action's and mode's enums, and 
 }
 
 TEST_CASE("an unknown table class gets DynamoDB's own text, on CreateTable and UpdateTable; the known ones are taken") {
-  auto db = OneTable();
+  auto db = OneWireTable();
   const std::string text =
       "Invalid table-class parameter provided. Please try again with a valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS].";
   auto update = wire::Dispatch(*db, "DynamoDB_20120810.UpdateTable", R"({"TableName":"tbl","TableClass":"GLACIER"})");
@@ -266,7 +257,7 @@ TEST_CASE("an unknown table class gets DynamoDB's own text, on CreateTable and U
 }
 
 TEST_CASE("an index's OnDemandThroughput is read from CreateTable and UpdateTable and described back") {
-  auto db = OneTable();
+  auto db = OneWireTable();
   auto create = wire::Dispatch(*db, "DynamoDB_20120810.CreateTable",
                                R"({"TableName":"indexed","BillingMode":"PAY_PER_REQUEST",
                                    "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
@@ -285,7 +276,7 @@ TEST_CASE("an index's OnDemandThroughput is read from CreateTable and UpdateTabl
 }
 
 TEST_CASE("WarmThroughput over JSON: read from UpdateTable, described with its Status for the table and its indexes") {
-  auto db = OneTable();
+  auto db = OneWireTable();
   auto describe = [&] { return json::parse(wire::Dispatch(*db, "DynamoDB_20120810.DescribeTable", R"({"TableName":"tbl"})").body)["Table"]; };
   CHECK(describe()["WarmThroughput"] == json{{"ReadUnitsPerSecond", 12000}, {"WriteUnitsPerSecond", 4000}, {"Status", "ACTIVE"}});
   auto update = wire::Dispatch(*db, "DynamoDB_20120810.UpdateTable",

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "localdynamo/localdynamo.h"
+#include "support/wire_table.h"
 #include "wire/dispatch.h"
 #include "wire/json_value.h"
 
@@ -16,17 +17,7 @@ using wire::json;
 
 namespace {
 
-std::unique_ptr<Database> OneTable() {
-  Options o;
-  o.durability = Durability::kNoSync;
-  auto db = std::move(Database::OpenInMemory(o)).value();
-  auto r = wire::Dispatch(*db, "DynamoDB_20120810.CreateTable",
-                          R"({"TableName":"tbl","BillingMode":"PAY_PER_REQUEST",
-                              "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],
-                              "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]})");
-  REQUIRE(r.http_status == 200);
-  return db;
-}
+using ld_test::OneWireTable;
 
 std::pair<int, std::string> Call(Database& db, const std::string& op, const json& request) {
   const auto r = wire::Dispatch(db, "DynamoDB_20120810." + op, request.dump());
@@ -43,7 +34,7 @@ std::string Path(int levels) {
 }  // namespace
 
 TEST_CASE("document paths: 32 levels are taken, 33 refused with DynamoDB's text, in every expression") {
-  auto db = OneTable();
+  auto db = OneWireTable();
   const json key = {{"id", {{"S", "k"}}}};
   CHECK(Call(*db, "GetItem", {{"TableName", "tbl"}, {"Key", key}, {"ProjectionExpression", Path(32)}}).first == 200);
   CHECK(Call(*db, "GetItem", {{"TableName", "tbl"}, {"Key", key}, {"ProjectionExpression", Path(33)}}) ==
@@ -55,7 +46,7 @@ TEST_CASE("document paths: 32 levels are taken, 33 refused with DynamoDB's text,
 }
 
 TEST_CASE("placeholders: 255 characters are taken, 256 refused with DynamoDB's text") {
-  auto db = OneTable();
+  auto db = OneWireTable();
   const json key = {{"id", {{"S", "k"}}}};
   for (const std::size_t n : {255, 256}) {
     const std::string name = "#" + std::string(n - 1, 'n'), value = ":" + std::string(n - 1, 'v');
