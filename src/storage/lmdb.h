@@ -41,9 +41,9 @@ struct EnvOptions {
 // same Env to every caller in the process for a path (a process-wide registry: the one place
 // where LMDB's rule forces shared state). One process at a time has a directory open: another
 // process's Open fails (InternalError "... in use by process N ...") until the first closes
-// it or ends, because the engine keeps per-process state about the database (catalog, tokens,
-// the TTL sweep's position, stream subscribers) that nothing would keep coherent across
-// processes. LMDB itself would allow it; the lock file `localdynamo.lock` (flock) refuses it.
+// it or ends, because the engine keeps per-process state about the database (the catalog's
+// cache, the TTL sweep's position, stream subscribers and their delivery) that nothing would
+// keep coherent across processes. LMDB itself would allow it; the lock file `localdynamo.lock` (flock) refuses it.
 class Env {
  public:
   static Result<std::shared_ptr<Env>> Open(const std::string& directory, const EnvOptions& options);
