@@ -9,5 +9,6 @@ namespace localdynamo::cli {
 
 void AddServeCommand(CLI::App& app, int* exit_code);
 void AddDataCommands(CLI::App& app, int* exit_code);
+void AddCheckCommand(CLI::App& app, int* exit_code);
 
 }  // namespace localdynamo::cli

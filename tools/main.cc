@@ -1,4 +1,4 @@
-// `localdynamo`: the endpoint (serve), data commands, and the Cruddur demo app.
+// `localdynamo`: the endpoint (serve), data commands, the offline check, and the Cruddur demo app.
 
 #include <CLI/CLI.hpp>
 
@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   localdynamo::cli::AddServeCommand(app, &exit_code);
   localdynamo::cli::AddDataCommands(app, &exit_code);
+  localdynamo::cli::AddCheckCommand(app, &exit_code);
   AddCruddurCommands(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;

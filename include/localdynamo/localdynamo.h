@@ -1,5 +1,6 @@
 #pragma once
 // Umbrella header: the whole public API.
+#include "localdynamo/check.h"
 #include "localdynamo/clock.h"
 #include "localdynamo/database.h"
 #include "localdynamo/number.h"

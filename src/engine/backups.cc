@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/backup_record.h"
 #include "engine/database_impl.h"
 #include "engine/errors.h"
 #include "engine/recovery_log.h"
@@ -30,25 +31,10 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr std::string_view kRecordPrefix = "backup/";
+constexpr std::string_view kRecordPrefix = engine::kBackupRecordPrefix;
 
 // What the meta DBI keeps of one backup.
-struct Backup {
-  std::string arn;
-  std::string name;
-  int64_t created_millis = 0;
-  uint32_t number = 0;  // the keyspace holding the copy
-  TableMeta table;      // the table as it was
-  std::vector<std::pair<uint8_t, TableStats>> stats;  // index number (0: the table) -> stats
-  BackupType type = BackupType::kUser;
-  int64_t expiry_millis = 0;  // system backups expire; user backups don't (0)
-
-  TableStats TableTotals() const {
-    for (const auto& [index, s] : stats)
-      if (index == 0) return s;
-    return {};
-  }
-};
+using Backup = engine::BackupRecord;
 
 std::string Serialize(const Backup& b) {
   json stats = json::array();
@@ -520,6 +506,8 @@ Result<RestoreTableToPointInTimeResponse> Database::RestoreTableToPointInTime(co
 }
 
 namespace engine {
+
+std::optional<BackupRecord> ParseBackupRecord(std::string_view text) { return Parse(text); }
 
 Status KeepDeletedTableBackup(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& t) {
   constexpr int64_t kSystemBackupDays = 35;

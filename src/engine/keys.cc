@@ -89,13 +89,16 @@ std::string TableKey(const TableMeta& table, const Item& item) {
 }
 
 std::optional<std::string> IndexKey(const TableMeta& table, const IndexMeta& index, const Item& item) {
+  // An attribute of another type than the index's is found only in items written before the
+  // index was created (writes refuse it); backfill leaves those out, so every write must too,
+  // or deleting one would count an entry it never had.
   auto h = item.find(index.key.hash.name);
-  if (h == item.end()) return std::nullopt;
+  if (h == item.end() || h->second.type() != ToValueType(index.key.hash.type)) return std::nullopt;
   std::string k = storage::KeyspacePrefix(table.number, index.number);
   storage::AppendKeyValue(&k, h->second);
   if (index.key.range) {
     auto r = item.find(index.key.range->name);
-    if (r == item.end()) return std::nullopt;
+    if (r == item.end() || r->second.type() != ToValueType(index.key.range->type)) return std::nullopt;
     storage::AppendKeyValue(&k, r->second);
   }
   // The table key makes index entries unique.

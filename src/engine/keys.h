@@ -20,7 +20,8 @@ Status ValidateItemKeys(const TableMeta& table, const Item& item);
 // Full keys (keyspace prefix + encoded key attributes). The item must have passed validation.
 std::string TableKey(const TableMeta& table, const Item& item);
 // The index entry key for `item`, or nullopt when the item lacks an index key attribute
-// (indexes are sparse).
+// (indexes are sparse) or has one of another type than the index's (such an item is not in
+// the index).
 std::optional<std::string> IndexKey(const TableMeta& table, const IndexMeta& index, const Item& item);
 // The keyspace prefix of a table partition: prefix + enc(partition key value).
 std::string PartitionPrefix(const TableMeta& table, uint8_t index_number, const AttributeValue& hash);

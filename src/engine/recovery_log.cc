@@ -48,6 +48,14 @@ Status AppendRecoveryRecord(Database::Impl& db, storage::WriteTxn& txn, const Ta
   return OkStatus();
 }
 
+bool DecodeRecoveryRecord(std::string_view value, RecoveryRecord* out) {
+  if (value.size() < kHeader || static_cast<uint8_t>(value[8]) > 1) return false;
+  out->millis = RecordMillis(value);
+  out->had_item = value[8] != 0;
+  out->item = Item();
+  return storage::DecodeItem(value.substr(kHeader), &out->item);
+}
+
 Status DropRecoveryLog(storage::WriteTxn& txn, uint32_t log) {
   return storage::DeleteKeyspace(txn, txn.dbis().stream, StreamPrefix(log));
 }

@@ -16,6 +16,17 @@ namespace localdynamo::engine {
 Status AppendRecoveryRecord(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& table, uint64_t sequence,
                             const Item* old_item, const Item* new_item);
 
+// One logged write as stored: when it was made, and the item it replaced (or, when there was
+// none, the written item's key).
+struct RecoveryRecord {
+  int64_t millis = 0;
+  bool had_item = false;
+  Item item;
+};
+// False when `value` is malformed (a had_item byte other than 0 or 1, an item that doesn't
+// decode).
+bool DecodeRecoveryRecord(std::string_view value, RecoveryRecord* out);
+
 // Removes a log (recovery turned off, table deleted).
 Status DropRecoveryLog(storage::WriteTxn& txn, uint32_t log);
 
