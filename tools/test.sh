@@ -7,4 +7,4 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 "$here/tools/install-deps.sh"
 "$here/tools/build.sh"
 cd "$here/build"
-ctest --output-on-failure -j2 --timeout 300
+ctest --output-on-failure -j2 --timeout 300 -LE soak
