@@ -163,6 +163,38 @@ class OwnCliTest(unittest.TestCase):
                 self.assertTrue("nested deeper" in p.stderr or "Nesting Levels" in p.stderr, p.stderr)
             self.assertEqual(run(BINARY, "scan", "--data", d, "tbl").stdout, "")
 
+    def test_check(self):
+        # `localdynamo check DIR`: 0 and a summary when consistent, 1 and a line per problem, 2 when
+        # it can't check (no database; another process, a server, has it open).
+        with tempfile.TemporaryDirectory() as d:
+            schema = os.path.join(d, "schema.json")
+            with open(schema, "w") as f:
+                json.dump({"TableName": "tbl", "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                           "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "BillingMode": "PAY_PER_REQUEST"}, f)
+            data = os.path.join(d, "db")
+            run(BINARY, "create-table", "--data", data, "--schema", schema)
+            run(BINARY, "put-item", "--data", data, "tbl", "--item", '{"pk":{"S":"a"},"zz":{"S":"marker"}}')
+            p = run(BINARY, "check", data)
+            self.assertEqual(p.stdout, "ok: 1 table, 1 item, 0 index entries, 0 stream records, 0 recovery-log records, "
+                                       "0 backups (0 items)\n")
+            with Server(BINARY, "--data", data):
+                p = run(BINARY, "check", data, check=False)
+                self.assertEqual(p.returncode, 2, p.stdout)
+                self.assertIn("in use by process", p.stderr)
+            # The item's attribute zz (name, tag S, length, text) given a tag no value has.
+            with open(os.path.join(data, "data.mdb"), "r+b") as f:
+                image = f.read()
+                self.assertIn(b"\x02zz\x01\x06marker", image)
+                f.seek(0)
+                f.write(image.replace(b"\x02zz\x01\x06marker", b"\x02zz\x7f\x06marker"))
+            p = run(BINARY, "check", data, check=False)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertEqual(p.stdout, 'table tbl: item {"pk":{"S":"a"}} does not decode\n')
+            p = run(BINARY, "check", os.path.join(d, "nothing-here"), check=False)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("no database in", p.stderr)
+            self.assertFalse(os.path.exists(os.path.join(d, "nothing-here")))
+
     def test_help(self):
         self.assertIn("serve", run(BINARY, "--help").stdout)
         self.assertIn("--key-condition", run(BINARY, "query", "--help").stdout)
