@@ -11,9 +11,10 @@
 namespace localdynamo {
 
 struct CheckReport {
-  // One line per problem found, in the order found (catalog, items and indexes, statistics,
-  // streams and recovery logs, backups); empty when the directory is consistent. At most
-  // kMaxProblems lines: past that, one last line says how many more were found.
+  // One line per problem found, in the order found (catalog and records, items and index
+  // entries, statistics, streams and recovery logs), each starting with where it is ("table T
+  // index I: ..."); empty when the directory is consistent. At most kMaxProblems lines: past
+  // that, one last line says how many more were found.
   std::vector<std::string> problems;
   static constexpr std::size_t kMaxProblems = 10000;
 
@@ -51,9 +52,10 @@ struct CheckReport {
 //  - backups: each record parses, its copy is checked as a table is (above).
 // Problems found are the report's lines (see CheckReport), not an error.
 //
-// The directory is opened as Database::Open opens it, so a directory another process has open
-// (a running `localdynamo serve`) is refused with Open's error: stop that process first. In a
-// process that has the directory open itself, the check reads a snapshot of the open database.
+// The directory is opened as Database::Open opens it (its lock taken), so a directory another
+// process has open (a running `localdynamo serve`) is refused with Open's error: stop that
+// process first. In a process that has the directory open itself, the check reads a snapshot of
+// the open database. A database opened with OpenInMemory has no files to check.
 // Errors: InternalServerError when `directory` holds no database (no data.mdb), can't be
 // opened or read, or was written by a newer localdynamo.
 Result<CheckReport> CheckDatabase(const std::string& directory);

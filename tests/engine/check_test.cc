@@ -118,6 +118,7 @@ struct Store {
     plain.billing_mode = BillingMode::kPayPerRequest;
     Must(db->CreateTable(plain));
     Put(*db, "plain", Item{{"id", S("one")}});
+    Put(*db, "plain", Item{{"id", S(std::string(2000, 'L'))}});  // a long key: stored in long form
   }
   ~Store() { std::filesystem::remove_all(dir); }
 
@@ -192,7 +193,7 @@ TEST_CASE("check: a database with a GSI, an LSI, a stream, recovery on and a bac
   CheckReport r = store.Check();
   CHECK_MESSAGE(r.ok(), Lines(r));
   CHECK(r.tables == 2);
-  CHECK(r.items == 8);  // p1 a b c d, p2 a b, p4 a; plain one
+  CHECK(r.items == 9);  // p1 a b c d, p2 a b, p4 a; plain one and L...
   CHECK(r.index_entries == 13);  // GSI: 6 (p2/a has no user), LSI: 7
   CHECK(r.stream_records == 11);
   CHECK(r.recovery_records == 11);
@@ -319,6 +320,19 @@ TEST_CASE("check: damage to items and indexes") {
     CheckReport r = store.Check();
     CHECK_MESSAGE(Has(r, "is stored under another key"), Lines(r));
   }
+  SUBCASE("a long key's entry holding another full key") {
+    store.Damage([](storage::WriteTxn& txn, const engine::TableMeta&) {
+      auto plain = engine::ParseTableMeta(*Must(txn.Get(txn.dbis().catalog, "plain")));
+      REQUIRE(plain);
+      const std::string stored = storage::StoredKey(engine::TableKey(*plain, Item{{"id", S(std::string(2000, 'L'))}}));
+      REQUIRE(storage::IsLongForm(stored));
+      const std::string other = engine::TableKey(*plain, Item{{"id", S(std::string(2000, 'M'))}});
+      REQUIRE(txn.Put(txn.dbis().data, stored, storage::EncodeEntryValue(other, storage::EncodeItem(Item{{"id", S("x")}}))).ok());
+    });
+    CheckReport r = store.Check();
+    CHECK_MESSAGE(Has(r, "table plain: the entry under "), Lines(r));
+    CHECK_MESSAGE(Has(r, " is malformed"), Lines(r));
+  }
   SUBCASE("entries under a number nothing has") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) {
       auto [key, value] = FirstEntry(txn, txn.dbis().data, storage::KeyspacePrefix(t.number, 0));
@@ -346,6 +360,15 @@ TEST_CASE("check: damage to the statistics") {
     CheckReport r = store.Check();
     CHECK_MESSAGE(Has(r, "table chats index by-at: IndexSizeBytes is"), Lines(r));
     CHECK(r.problems.size() == 1);
+  }
+  SUBCASE("statistics of a table that isn't there") {
+    store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) {
+      auto v = Must(txn.Get(txn.dbis().meta, "stats/" + storage::TableKeyspace(t.number)));
+      REQUIRE(v);
+      REQUIRE(txn.Put(txn.dbis().meta, "stats/" + storage::TableKeyspace(777), std::string(*v)).ok());
+    });
+    CheckReport r = store.Check();
+    CHECK_MESSAGE(Has(r, "meta: statistics are kept for table number 777, which no table has"), Lines(r));
   }
   SUBCASE("the table's size") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) { AddToStats(txn, t.number, 0, 100, true); });
@@ -459,7 +482,7 @@ TEST_CASE("check: what it can't check is an error, and it writes nothing") {
     auto db = store.Open();
     CheckReport report = Must(CheckDatabase(store.dir));
     CHECK_MESSAGE(report.ok(), Lines(report));
-    CHECK(report.items == 8);
+    CHECK(report.items == 9);
   }
   SUBCASE("a directory another process has open is refused") {
     int ready[2], done[2];
