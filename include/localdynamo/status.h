@@ -35,6 +35,7 @@ enum class ErrorCode {
   kUnrecognizedClient,
   kInvalidSignature,
   kMissingAuthenticationToken,
+  kIncompleteSignature,  // a signature whose parts can't be read (the endpoint's --auth)
   kAccessDenied,
   kTrimmedDataAccess,
   kExpiredIterator,

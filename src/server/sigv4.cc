@@ -142,13 +142,15 @@ Status VerifySigV4(const SignedRequest& r, std::string_view access_key, std::str
   std::string signed_headers = Trim(Part(rest, "SignedHeaders"));
   std::string signature = Trim(Part(rest, "Signature"));
 
-  // DynamoDB answers an X-Amz-Date not in the basic format with IncompleteSignatureException
-  // ("Date must be in ISO-8601 'basic format'. Got '...'."), a code ErrorCode doesn't have:
-  // here it is refused as the other parts of the signature that can't be read are.
+  // An X-Amz-Date not in the basic format: IncompleteSignatureException, with the AWS
+  // services' text ("Date must be in ISO-8601 'basic format'. Got 'zzzzzzzzz'. See
+  // http://en.wikipedia.org/wiki/ISO_8601", as SigV4 verifiers record it).
   auto amz_date = r.header("x-amz-date");
   if (!amz_date) return invalid_token;
   const std::optional<int64_t> signed_at = ParseAmzDate(*amz_date);
-  if (!signed_at) return invalid_token;
+  if (!signed_at)
+    return Code(ErrorCode::kIncompleteSignature, "Date must be in ISO-8601 'basic format'. Got '" + *amz_date +
+                                                     "'. See http://en.wikipedia.org/wiki/ISO_8601");
   // Against the server's clock (Options.clock), to the second. DynamoDB's texts, as its answers
   // quote them in aws/aws-sdk-js#254 ("Signature expired: 20140325T143453Z is now earlier than
   // 20140325T143751Z (20140325T145251Z - 15 min.)") and aws/aws-sdk-js#2565 ("Signature not yet
@@ -183,7 +185,10 @@ Status VerifySigV4(const SignedRequest& r, std::string_view access_key, std::str
   std::vector<std::string> scope_parts;
   std::stringstream cs(credential);
   for (std::string p; std::getline(cs, p, '/');) scope_parts.push_back(p);
-  if (scope_parts.size() != 5) return invalid_token;
+  if (scope_parts.size() != 5)
+    return Code(ErrorCode::kIncompleteSignature,
+                "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '" +
+                    credential + "'");
   // The scope's service and date, every complaint in one answer (service first), each ending in
   // ". ". The service's text is DynamoDB's answer today, trailing space included, as measured on
   // the service by ExtendDB's auth fidelity tests ("Credential should be scoped to correct

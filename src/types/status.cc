@@ -23,6 +23,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kUnrecognizedClient: return "UnrecognizedClientException";
     case ErrorCode::kInvalidSignature: return "InvalidSignatureException";
     case ErrorCode::kMissingAuthenticationToken: return "MissingAuthenticationTokenException";
+    case ErrorCode::kIncompleteSignature: return "IncompleteSignatureException";
     case ErrorCode::kAccessDenied: return "AccessDeniedException";
     case ErrorCode::kTrimmedDataAccess: return "TrimmedDataAccessException";
     case ErrorCode::kExpiredIterator: return "ExpiredIteratorException";

@@ -244,8 +244,24 @@ TEST_CASE("SigV4: an X-Amz-Date that isn't ISO 8601's basic format is refused") 
     Signing s;
     s.amz_date = amz_date;
     s.scope_date = "20150830";
-    CHECK_FALSE(Verify(Signed(s), kSuiteMillis).ok());
+    const Status refused = Verify(Signed(s), kSuiteMillis);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == ErrorCode::kIncompleteSignature);
+    CHECK(refused.error().message ==
+          "Date must be in ISO-8601 'basic format'. Got '" + amz_date + "'. See http://en.wikipedia.org/wiki/ISO_8601");
   }
+}
+
+TEST_CASE("SigV4: a Credential that isn't five parts is an incomplete signature") {
+  Request r = Signed({});
+  std::string& auth = r.headers["authorization"];
+  const std::size_t at = auth.find("Credential=") + 11;
+  auth.replace(at, auth.find(',', at) - at, "AKIDEXAMPLE");
+  const Status refused = Verify(r, kSuiteMillis);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::kIncompleteSignature);
+  CHECK(refused.error().message ==
+        "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'AKIDEXAMPLE'");
 }
 
 TEST_CASE("SigV4: the credential scope's service must be dynamodb, for the Streams API too") {
