@@ -56,6 +56,9 @@ struct Database::Impl {
   std::atomic<std::size_t> subscriber_count{0};
   SubscriptionId next_subscription = 1;
   std::mutex delivery_mu;
+  // Held from before a write's commit until its stream records are queued for synchronous
+  // delivery: without it a later writer's records could be queued (and delivered) first.
+  std::mutex commit_order_mu;
   std::condition_variable delivery_cv;
   std::deque<StreamRecord> delivery_queue;
   uint64_t enqueued_total = 0;   // records ever queued
@@ -109,7 +112,9 @@ struct Database::Impl {
   // ---- streams (streams.cc) ----
   // Hands records committed by a write to the subscribers (synchronous mode: drains the FIFO
   // unless this thread is already draining it).
-  void Deliver(std::vector<StreamRecord> records);
+  // `order`, when given, is commit_order_mu held since before the records' commit: released
+  // once they are queued, so records are queued in commit order (see CommitAndDeliver).
+  void Deliver(std::vector<StreamRecord> records, std::unique_lock<std::mutex>* order = nullptr);
   // Whether records of `table` have to be handed to a subscriber on the writing thread.
   bool HasSynchronousListener(std::string_view table);
 };

@@ -129,9 +129,12 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const StreamMeta& st
 }
 
 Status CommitAndDeliver(Database::Impl& db, storage::WriteTxn& txn, Mutation& m) {
+  // Commit and queue under one lock, so that synchronous subscribers get records in commit
+  // order: the next writer commits only after this one's records are queued.
+  std::unique_lock order(db.commit_order_mu);
   LD_RETURN_IF_ERROR(txn.Commit());
   auto records = m.TakeRecords();
-  if (!records.empty()) db.Deliver(std::move(records));
+  if (!records.empty()) db.Deliver(std::move(records), &order);
   return OkStatus();
 }
 

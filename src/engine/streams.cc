@@ -29,7 +29,7 @@ bool Database::Impl::HasSynchronousListener(std::string_view table) {
   return false;
 }
 
-void Database::Impl::Deliver(std::vector<StreamRecord> records) {
+void Database::Impl::Deliver(std::vector<StreamRecord> records, std::unique_lock<std::mutex>* order) {
   if (options.stream_delivery == StreamDelivery::kBackground) {
     // The records are already in the stream DBI; the worker reads them from there.
     std::lock_guard lock(worker_mu);
@@ -49,6 +49,7 @@ void Database::Impl::Deliver(std::vector<StreamRecord> records) {
   for (auto& r : records) delivery_queue.push_back(std::move(r));
   enqueued_total += records.size();
   const uint64_t mine = enqueued_total;
+  if (order) order->unlock();  // queued in commit order; delivering needs no order lock
   // A subscriber writing from inside a callback: its records wait in the FIFO and the outer
   // drain loop delivers them after the current one, so callbacks never nest.
   if (delivering && delivering_thread == std::this_thread::get_id()) return;
