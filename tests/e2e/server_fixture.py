@@ -1,14 +1,20 @@
-"""Starts `localdynamo serve --port 0` (a free port) and stops it with SIGTERM."""
+"""Starts `localdynamo serve --port 0` (a free port) and stops it with SIGTERM; runs an e2e
+test module with the binary its --binary names."""
+import argparse
+import os
 import re
 import signal
 import subprocess
+import sys
 import time
+import unittest
 
 
 class Server:
-    def __init__(self, binary, *extra, stderr=subprocess.DEVNULL):
+    # `preexec_fn`: run in the child before the server starts (e.g. to set a resource limit).
+    def __init__(self, binary, *extra, stderr=subprocess.DEVNULL, preexec_fn=None):
         self.proc = subprocess.Popen([binary, "serve", "--port", "0", *extra],
-                                     stdout=subprocess.PIPE, stderr=stderr, text=True)
+                                     stdout=subprocess.PIPE, stderr=stderr, text=True, preexec_fn=preexec_fn)
         line = self.proc.stdout.readline()
         self.proc.stdout.close()  # the server prints only this line
         m = re.search(r"http://([\d.]+):(\d+)", line)
@@ -33,3 +39,13 @@ class Server:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def run_tests(module):
+    """The e2e tests' main: `--binary PATH` sets module.BINARY (absolute), the rest goes to
+    unittest, which runs the module's test cases."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    args, rest = ap.parse_known_args()
+    module.BINARY = os.path.abspath(args.binary)
+    unittest.main(module=module, argv=[sys.argv[0], *rest], verbosity=2)

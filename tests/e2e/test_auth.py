@@ -4,7 +4,6 @@ clients); a signature dated more than 15 minutes from the server's clock, or sco
 service, is refused with DynamoDB's InvalidSignatureException and text, as DynamoDB refuses it.
 botocore signs with the time its signer reads, so the stale and future requests move that
 clock, in this process only."""
-import argparse
 import datetime
 import json
 import os
@@ -23,7 +22,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_fixture import Server  # noqa: E402
+from server_fixture import Server, run_tests  # noqa: E402
 
 BINARY = None
 KEY, SECRET = "AKIDLOCAL", "s3cret"
@@ -127,8 +126,4 @@ class AuthTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", required=True)
-    args, rest = ap.parse_known_args()
-    BINARY = args.binary
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+    run_tests(sys.modules[__name__])

@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 """The AWS CLI against `localdynamo serve`, and localdynamo's own CLI on a database directory
 and on an endpoint."""
-import argparse
 import json
 import os
 import subprocess
@@ -10,7 +9,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_fixture import Server  # noqa: E402
+from server_fixture import Server, run_tests  # noqa: E402
 
 BINARY = None
 AWS_ENV = dict(os.environ, AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION="us-east-1",
@@ -201,8 +200,4 @@ class OwnCliTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", required=True)
-    args, rest = ap.parse_known_args()
-    BINARY = args.binary
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+    run_tests(sys.modules[__name__])

@@ -6,7 +6,6 @@ time; UpdateItem ADD from every thread counts exactly. Each thread's choices com
 generator (LOCALDYNAMO_TEST_SEED overrides it). DynamoDB may also cancel a transaction for a
 conflicting one (TransactionConflict); localdynamo serializes its writes and never does, and the
 test holds it to that."""
-import argparse
 import os
 import random
 import sys
@@ -18,7 +17,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_fixture import Server  # noqa: E402
+from server_fixture import Server, run_tests  # noqa: E402
 
 BINARY = None
 SEED = int(os.environ.get("LOCALDYNAMO_TEST_SEED", "20261204"))
@@ -162,8 +161,4 @@ class ConcurrencyTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", required=True)
-    args, rest = parser.parse_known_args()
-    BINARY = os.path.abspath(args.binary)
-    unittest.main(argv=[sys.argv[0]] + rest)
+    run_tests(sys.modules[__name__])

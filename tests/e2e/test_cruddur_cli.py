@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """The Cruddur demo through `localdynamo cruddur ...`: the stream updater moves the
 conversation to the top, errors exit non-zero, and the same steps give byte-identical exports."""
-import argparse
 import os
 import subprocess
 import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from server_fixture import run_tests  # noqa: E402
 
 BINARY = None
 GROUP = "5ae290ed-55d1-47a0-bc6d-fe2bc2700399"
@@ -54,8 +56,4 @@ class CruddurCliTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", required=True)
-    args, rest = ap.parse_known_args()
-    BINARY = args.binary
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+    run_tests(sys.modules[__name__])

@@ -6,7 +6,6 @@ errors, not as unreadable answers); many large bodies at once keep the server's 
 its budget for request buffers, while small requests are still answered, and the memory goes
 back afterwards; slow clients, a storm of connections, garbage and deeply nested requests at
 once leave a normal client served."""
-import argparse
 import http.client
 import json
 import os
@@ -18,7 +17,7 @@ import unittest
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_fixture import Server  # noqa: E402
+from server_fixture import Server, run_tests  # noqa: E402
 
 BINARY = None
 MIB = 1024 * 1024
@@ -332,8 +331,4 @@ class HttpAbuseTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", required=True)
-    args, rest = ap.parse_known_args()
-    BINARY = args.binary
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+    run_tests(sys.modules[__name__])

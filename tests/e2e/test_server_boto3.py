@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 """boto3 against `localdynamo serve`: every operation, DynamoDB's errors, the HTTP protocol
 details boto3 relies on (x-amz-crc32, x-amzn-RequestId), keep-alive, concurrency, shutdown."""
-import argparse
 import http.client
 import json
 import os
@@ -17,7 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_fixture import Server  # noqa: E402
+from server_fixture import Server, run_tests  # noqa: E402
 
 BINARY = None
 
@@ -530,8 +529,4 @@ class AuthTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", required=True)
-    args, rest = ap.parse_known_args()
-    BINARY = args.binary
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+    run_tests(sys.modules[__name__])

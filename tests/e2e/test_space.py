@@ -4,13 +4,10 @@ RLIMIT_FSIZE, which makes a write past it fail with EFBIG as ENOSPC would once t
 ignores SIGXFSZ): boto3's PutItem gets InternalServerError (HTTP 500, DynamoDB's JSON error
 shape) saying so, the server keeps running and answering reads, and once restarted without the
 limit every acknowledged write is there and writes go through."""
-import argparse
 import http.client
 import json
 import os
-import re
 import resource
-import subprocess
 import sys
 import tempfile
 import unittest
@@ -20,30 +17,19 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_fixture import Server  # noqa: E402
+from server_fixture import Server, run_tests  # noqa: E402
 
 BINARY = None
 MIB = 1024 * 1024
 
 
-class LimitedServer(Server):
+def LimitedServer(binary, fsize, *extra):
     """Server, started with its file size limit at `fsize` bytes (SIGXFSZ left at its default:
     subprocess restores it, so only the server's own handling keeps it alive)."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
 
-    def __init__(self, binary, fsize, *extra):
-        def limit():
-            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
-
-        self.proc = subprocess.Popen([binary, "serve", "--port", "0", *extra], stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True, preexec_fn=limit, restore_signals=True)
-        line = self.proc.stdout.readline()
-        self.proc.stdout.close()
-        m = re.search(r"http://([\d.]+):(\d+)", line)
-        if not m:
-            self.proc.kill()
-            raise RuntimeError(f"server did not start: {line!r}")
-        self.port = int(m.group(2))
-        self.endpoint = f"http://127.0.0.1:{self.port}"
+    return Server(binary, *extra, preexec_fn=limit)
 
 
 def client(server):
@@ -142,8 +128,4 @@ class DiskFullTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", required=True)
-    args, rest = ap.parse_known_args()
-    BINARY = args.binary
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+    run_tests(sys.modules[__name__])

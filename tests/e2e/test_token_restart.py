@@ -4,7 +4,6 @@ ClientRequestToken outlives the server being killed (SIGKILL) or stopped and sta
 the same directory. An SDK that retries after a server crash sends exactly this: the same
 request with the same token, which must not apply the transaction a second time
 (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html)."""
-import argparse
 import os
 import shutil
 import signal
@@ -17,7 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_fixture import Server  # noqa: E402
+from server_fixture import Server, run_tests  # noqa: E402
 
 BINARY = None
 KEY = {"id": {"S": "a"}}
@@ -95,8 +94,4 @@ class TokenRestartTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--binary", required=True)
-    args, rest = ap.parse_known_args()
-    BINARY = args.binary
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+    run_tests(sys.modules[__name__])

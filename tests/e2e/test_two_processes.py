@@ -4,7 +4,6 @@ has it, a second `serve --data DIR` exits at once saying which process has the d
 so does a CLI command given `--data DIR`; the first server keeps serving throughout, the CLI
 reaches the same data through its endpoint, and the directory is free again once the server
 has stopped."""
-import argparse
 import os
 import shutil
 import subprocess
@@ -16,7 +15,7 @@ import boto3
 from botocore.config import Config
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_fixture import Server  # noqa: E402
+from server_fixture import Server, run_tests  # noqa: E402
 
 BINARY = None
 TABLE = dict(TableName="items", BillingMode="PAY_PER_REQUEST",
@@ -89,8 +88,4 @@ class TwoProcessesTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", required=True)
-    args, rest = parser.parse_known_args()
-    BINARY = os.path.abspath(args.binary)
-    unittest.main(argv=[sys.argv[0]] + rest)
+    run_tests(sys.modules[__name__])
