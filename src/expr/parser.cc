@@ -59,8 +59,8 @@ template <class F>
 auto Parser::Nested(F parse) -> decltype(parse()) {
   // Far more than any expression a person or a mapper writes; a few hundred bytes of stack
   // per level.
-  constexpr int kMaxNesting = 256;
-  if (depth_ >= kMaxNesting) return SyntaxError();
+  constexpr int kMaxRecursion = 256;
+  if (depth_ >= kMaxRecursion) return SyntaxError();
   ++depth_;
   auto result = parse();
   --depth_;

@@ -43,7 +43,7 @@ class Parser {
   Result<NodePtr> ValueRef();       // :value
   Result<Path> ParsePath();
   // Runs `parse` one level deeper: parentheses, NOT and function calls recurse, and past
-  // kMaxNesting levels the text is refused (a syntax error at the token reached) before the
+  // 256 levels the text is refused (a syntax error at the token reached) before the
   // stack is, whatever stack the caller's thread has. DynamoDB bounds an expression's text
   // (4 KB), which alone would allow ~2,000 levels.
   template <class F>

@@ -579,11 +579,10 @@ class Parser {
   // Nesting (parentheses, NOT, values in values, function arguments) is bounded, so that no
   // statement can exhaust the stack. Values nest deeper than DynamoDB's 32 levels only to be
   // refused with its message; conditions this deep are no statement DynamoDB would take.
-  static constexpr int kMaxNesting = kMaxReadNesting;
   class Nest {
    public:
     Nest(Parser* p, bool value) : p_(p) {
-      if (++p_->depth_ <= kMaxNesting) return;
+      if (++p_->depth_ <= kMaxReadNesting) return;
       if (value) throw ParseError{ValidationError("Nesting Levels have exceeded supported limits")};
       Malformed("");
     }
