@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "localdynamo/schema.h"
@@ -522,18 +523,46 @@ struct BatchWriteItemResponse {
 };
 
 // ---- transactions --------------------------------------------------------------------------
-struct TransactWriteItem {
-  enum class Kind { kConditionCheck, kPut, kDelete, kUpdate };
-  Kind kind = Kind::kPut;
+// A TransactWriteItems action is one of four kinds, each with the members DynamoDB gives it
+// (what is required is not optional). Every action may carry a ConditionExpression (a
+// ConditionCheck must), the ExpressionAttributeNames/Values its expressions use, and
+// ReturnValuesOnConditionCheckFailure (ALL_OLD: a failed condition's cancellation reason
+// carries the item as it was).
+struct TransactPut {
   std::string table_name;
-  Item item;  // Put
-  Item key;   // ConditionCheck, Delete, Update
-  std::optional<std::string> update_expression;     // Update
-  std::optional<std::string> condition_expression;  // required for ConditionCheck
+  Item item;
+  std::optional<std::string> condition_expression;
   std::optional<NameMap> expression_attribute_names;
   std::optional<ValueMap> expression_attribute_values;
   std::optional<ReturnValuesOnConditionCheckFailure> return_values_on_condition_check_failure;
 };
+struct TransactUpdate {
+  std::string table_name;
+  Item key;
+  std::string update_expression;
+  std::optional<std::string> condition_expression;
+  std::optional<NameMap> expression_attribute_names;
+  std::optional<ValueMap> expression_attribute_values;
+  std::optional<ReturnValuesOnConditionCheckFailure> return_values_on_condition_check_failure;
+};
+struct TransactDelete {
+  std::string table_name;
+  Item key;
+  std::optional<std::string> condition_expression;
+  std::optional<NameMap> expression_attribute_names;
+  std::optional<ValueMap> expression_attribute_values;
+  std::optional<ReturnValuesOnConditionCheckFailure> return_values_on_condition_check_failure;
+};
+struct TransactConditionCheck {
+  std::string table_name;
+  Item key;
+  std::string condition_expression;
+  std::optional<NameMap> expression_attribute_names;
+  std::optional<ValueMap> expression_attribute_values;
+  std::optional<ReturnValuesOnConditionCheckFailure> return_values_on_condition_check_failure;
+};
+using TransactWriteItem = std::variant<TransactConditionCheck, TransactPut, TransactDelete, TransactUpdate>;
+
 struct TransactWriteItemsRequest {
   std::vector<TransactWriteItem> transact_items;
   std::optional<std::string> client_request_token;

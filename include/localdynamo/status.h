@@ -52,9 +52,25 @@ std::string_view ErrorCodeName(ErrorCode code);
 // The HTTP status DynamoDB answers with for this code (400 or 500).
 int ErrorHttpStatus(ErrorCode code);
 
+// Why one action of a transaction stopped it (CancellationReason.Code): DynamoDB's codes, and
+// PartiQL's DuplicateItem (an ExecuteTransaction INSERT of an item that exists). kNone: this
+// action would have succeeded.
+enum class CancellationCode {
+  kNone,
+  kConditionalCheckFailed,
+  kDuplicateItem,
+  kValidationError,
+  kItemCollectionSizeLimitExceeded,
+  kTransactionConflict,
+  kProvisionedThroughputExceeded,
+  kThrottlingError,
+};
+// "None", "ConditionalCheckFailed", ... (the wire's Code).
+std::string_view CancellationCodeName(CancellationCode code);
+
 // One entry of TransactionCanceledException's CancellationReasons, in request order.
 struct CancellationReason {
-  std::string code;     // "None", "ConditionalCheckFailed", "ValidationError", ...
+  CancellationCode code = CancellationCode::kNone;
   std::string message;  // empty when DynamoDB sends none
   std::shared_ptr<const Item> item;  // ReturnValuesOnConditionCheckFailure=ALL_OLD
 };

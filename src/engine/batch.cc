@@ -13,6 +13,7 @@
 #include "engine/item_validation.h"
 #include "engine/keys.h"
 #include "engine/mutation.h"
+#include "engine/write_op.h"
 #include "storage/item_codec.h"
 #include "storage/layout.h"
 
@@ -117,28 +118,25 @@ Result<BatchWriteItemResponse> Database::BatchWriteItem(const BatchWriteItemRequ
                              "' failed to satisfy constraint: Member must have length greater than or equal to 1");
     LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, table_name));
     // Validate every request before writing any.
+    std::vector<engine::WriteOp> ops;
+    ops.reserve(writes.size());
     std::set<std::string> seen;
     for (const auto& w : writes) {
       if (w.put_item.has_value() == w.delete_key.has_value())
         return ValidationError("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
-      if (w.put_item) {
-        LD_RETURN_IF_ERROR(engine::ValidateItemKeys(*table, *w.put_item));
-        LD_RETURN_IF_ERROR(engine::ValidateValues(*w.put_item));
-        LD_RETURN_IF_ERROR(engine::ValidateSize(*w.put_item));
-      } else {
-        LD_RETURN_IF_ERROR(engine::ValidateKey(*table, *w.delete_key));
-      }
-      if (!seen.insert(engine::TableKey(*table, w.put_item ? *w.put_item : *w.delete_key)).second)
+      ops.push_back(w.put_item ? engine::BatchPut(table_name, *w.put_item) : engine::BatchDelete(table_name, *w.delete_key));
+      if (auto refusal = engine::ValidateWrite(ops.back(), *table)) return std::move(refusal->error);
+      if (!seen.insert(engine::TableKey(*table, *ops.back().item)).second)
         return ValidationError("Provided list of item keys contains duplicates");
     }
     CapacityTally tally;
     tally.table_name = table->name;
     tally.is_read = false;
-    for (const auto& w : writes) {
-      const Item& key = w.put_item ? *w.put_item : *w.delete_key;
-      LD_ASSIGN_OR_RETURN(auto old_item, m.Read(*table, key));
-      LD_RETURN_IF_ERROR(m.Apply(*table, engine::Mutation::Ptr(old_item), engine::Mutation::Ptr(w.put_item), &tally));
-      LD_ASSIGN_OR_RETURN(auto icm, engine::CollectionMetrics(txn, *table, key, r.return_item_collection_metrics));
+    for (const engine::WriteOp& op : ops) {
+      LD_ASSIGN_OR_RETURN(auto old_item, m.Read(*table, *op.item));
+      engine::WriteOutcome outcome = engine::Evaluate(op, *table, old_item);  // no condition: a write
+      LD_RETURN_IF_ERROR(m.Apply(*table, engine::Mutation::Ptr(old_item), outcome.Left(op, old_item), &tally));
+      LD_ASSIGN_OR_RETURN(auto icm, engine::CollectionMetrics(txn, *table, *op.item, r.return_item_collection_metrics));
       if (icm) metrics[table_name].push_back(std::move(*icm));
     }
     tallies.push_back(std::move(tally));

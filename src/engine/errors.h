@@ -115,7 +115,7 @@ inline Error RangeKeyTooLong() {
 // TransactionCanceledException, its message listing the reasons' codes in request order.
 inline Error TransactionCanceled(std::vector<CancellationReason> reasons) {
   std::string codes;
-  for (const auto& r : reasons) codes += (codes.empty() ? "" : ", ") + r.code;
+  for (const auto& r : reasons) codes += (codes.empty() ? "" : ", ") + std::string(CancellationCodeName(r.code));
   return Error{ErrorCode::kTransactionCanceled,
                fmt::format("Transaction cancelled, please refer cancellation reasons for specific reasons [{}]", codes),
                nullptr, std::move(reasons)};

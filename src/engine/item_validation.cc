@@ -9,17 +9,20 @@
 namespace localdynamo::engine {
 namespace {
 
-Status CheckValue(const AttributeValue& v, int depth) {
-  if (depth > kMaxNesting) return ValidationError("Nesting Levels have exceeded supported limits");
+Status CheckValue(const AttributeValue& v, int depth, bool* too_deep) {
+  if (depth > kMaxNesting) {
+    if (too_deep) *too_deep = true;
+    return ValidationError("Nesting Levels have exceeded supported limits");
+  }
   switch (v.type()) {
     case Type::kSS:
     case Type::kNS:
     case Type::kBS: return CheckSetMembers(v);
     case Type::kM:
-      for (const auto& [_, e] : v.m()) LD_RETURN_IF_ERROR(CheckValue(e, depth + 1));
+      for (const auto& [_, e] : v.m()) LD_RETURN_IF_ERROR(CheckValue(e, depth + 1, too_deep));
       break;
     case Type::kL:
-      for (const auto& e : v.l()) LD_RETURN_IF_ERROR(CheckValue(e, depth + 1));
+      for (const auto& e : v.l()) LD_RETURN_IF_ERROR(CheckValue(e, depth + 1, too_deep));
       break;
     default: break;
   }
@@ -28,8 +31,8 @@ Status CheckValue(const AttributeValue& v, int depth) {
 
 }  // namespace
 
-Status ValidateValues(const Item& item) {
-  for (const auto& [_, v] : item) LD_RETURN_IF_ERROR(CheckValue(v, 1));
+Status ValidateValues(const Item& item, bool* too_deep) {
+  for (const auto& [_, v] : item) LD_RETURN_IF_ERROR(CheckValue(v, 1, too_deep));
   return OkStatus();
 }
 

@@ -11,7 +11,9 @@ inline constexpr std::size_t kMaxItemBytes = 400 * 1024;
 
 // Empty sets, duplicate set members and nesting deeper than 32 levels (values arriving over
 // the wire were already checked by the wire layer; C++ callers come through here).
-Status ValidateValues(const Item& item);
+// `too_deep`, when given, is set when the failure is the nesting (a transaction refuses the
+// whole request for it, where a set's members are the action's cancellation reason).
+Status ValidateValues(const Item& item, bool* too_deep = nullptr);
 // The 400 KB limit.
 Status ValidateSize(const Item& item);
 

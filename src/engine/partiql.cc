@@ -13,6 +13,8 @@
 
 #include "engine/database_impl.h"
 #include "engine/errors.h"
+#include "engine/request_tokens.h"
+#include "engine/write_op.h"
 #include "expr/ast.h"
 #include "expr/partiql.h"
 #include "localdynamo/database.h"
@@ -330,8 +332,12 @@ Result<T> AsStatement(Result<T> r) {
   Error e = std::move(r).error();
   static constexpr std::string_view kPrefixes[] = {"Invalid KeyConditionExpression: ", "Invalid FilterExpression: ",
                                                    "Invalid ConditionExpression: ", "Invalid UpdateExpression: "};
-  for (std::string_view prefix : kPrefixes)
-    if (e.message.starts_with(prefix)) e.message.erase(0, prefix.size());
+  auto strip = [](std::string& message) {
+    for (std::string_view prefix : kPrefixes)
+      if (message.starts_with(prefix)) message.erase(0, prefix.size());
+  };
+  strip(e.message);
+  for (CancellationReason& reason : e.cancellation_reasons) strip(reason.message);
   return e;
 }
 
@@ -345,8 +351,6 @@ std::optional<ReturnValue> ReturnValueOf(partiql::Returning r) {
   }
   return std::nullopt;
 }
-
-Error DuplicateItem() { return Error{ErrorCode::kDuplicateItem, "Duplicate primary key exists in table", nullptr, {}}; }
 
 Status CheckStatementText(std::string_view text) {
   if (text.empty())
@@ -364,7 +368,8 @@ Result<Statement> Parse(std::string_view text, const std::optional<std::vector<A
   return partiql::ParseStatement(text, parameters ? *parameters : kNone);
 }
 
-// A write as the TransactWriteItem it stands for (also how ExecuteStatement runs it).
+// A write as the transaction action it stands for, in DynamoDB's expression language (its
+// WriteOp, engine/write_op.h, is prepared from that: OpOf).
 struct Write {
   TransactWriteItem item;
   Item key;  // the item's key attributes (for an INSERT too)
@@ -372,115 +377,89 @@ struct Write {
   bool insert = false;
 };
 
+// The write's operation; `on_failure` is ReturnValuesOnConditionCheckFailure. Borrows from
+// `plan`, which must outlive it.
+Result<engine::WriteOp> OpOf(const Write& plan, std::optional<ReturnValuesOnConditionCheckFailure> on_failure) {
+  LD_ASSIGN_OR_RETURN(engine::WriteOp op, AsStatement(engine::PrepareTransactWrite(plan.item)));
+  op.insert = plan.insert;
+  if (!plan.insert) op.on_condition_failure = on_failure;
+  return op;
+}
+
 Result<Write> PlanWrite(Database::Impl& impl, const Statement& st) {
   LD_ASSIGN_OR_RETURN(Target target, TargetOf(impl, st));
   ExpressionWriter w;
   Write out;
-  TransactWriteItem& t = out.item;
-  t.table_name = st.table;
+  auto with_expressions = [&w](auto action) {
+    action.expression_attribute_names = w.optional_names();
+    action.expression_attribute_values = w.optional_values();
+    return TransactWriteItem(std::move(action));
+  };
   if (st.kind == Statement::Kind::kInsert) {
     for (const std::string& k : target.table.all())
       if (!st.item.contains(k)) return ValidationError(fmt::format("Key attribute should be present in the item: Key {}", k));
-    t.kind = TransactWriteItem::Kind::kPut;
-    t.item = st.item;
+    TransactPut put;
+    put.table_name = st.table;
+    put.item = st.item;
     for (const std::string& k : target.table.all()) out.key.insert_or_assign(k, st.item.at(k));
-    t.condition_expression = fmt::format("attribute_not_exists({})", w.Name(target.table.hash));
+    put.condition_expression = fmt::format("attribute_not_exists({})", w.Name(target.table.hash));
     out.insert = true;
-  } else {
-    std::vector<const Condition*> rest;
-    LD_ASSIGN_OR_RETURN(t.key, WholeKey(target.table, *st.where, &rest));
-    out.key = t.key;
-    LD_ASSIGN_OR_RETURN(auto condition, AndAll(w, rest));
-    if (st.kind == Statement::Kind::kExists) {
-      if (!condition) return ValidationError("EXISTS() must contain a single item read with additional condition");
-      t.kind = TransactWriteItem::Kind::kConditionCheck;
-      t.condition_expression = condition;
-    } else if (st.kind == Statement::Kind::kDelete) {
-      // Deleting nothing is no failure, whatever the other conditions say.
-      t.kind = TransactWriteItem::Kind::kDelete;
-      if (condition) t.condition_expression = fmt::format("attribute_not_exists({}) OR ({})", w.Name(target.table.hash), *condition);
-    } else {
-      // An UPDATE changes an item that exists, and creates none.
-      t.kind = TransactWriteItem::Kind::kUpdate;
-      const std::string exists = fmt::format("attribute_exists({})", w.Name(target.table.hash));
-      t.condition_expression = condition ? fmt::format("{} AND ({})", exists, *condition) : exists;
-      std::string set, add, del, remove;
-      for (const auto& [path, value] : st.sets) {
-        const std::string target_path = w.Path(path);
-        if (value.kind == Operand::Kind::kCall && (value.function == "set_add" || value.function == "set_delete")) {
-          const std::string fn = value.function == "set_add" ? "SET_ADD" : "SET_DELETE";
-          if (value.args.size() != 2) return ValidationError(fmt::format("{} must have exactly two arguments", fn));
-          if (value.args[0].kind != Operand::Kind::kPath || value.args[0].path != path)
-            return ValidationError(fmt::format("The first argument to {} must equal the assignment value", fn));
-          const Type type = value.args[1].value.type();
-          if (value.args[1].kind != Operand::Kind::kValue || (type != Type::kSS && type != Type::kNS && type != Type::kBS))
-            return ValidationError(fmt::format("The second argument to {} must be a value with type SET", fn));
-          (fn == "SET_ADD" ? add : del) += fmt::format("{}{} {}", (fn == "SET_ADD" ? add : del).empty() ? "" : ", ", target_path, w.Value(value.args[1].value));
-          continue;
-        }
-        LD_ASSIGN_OR_RETURN(std::string v, w.Write(value));
-        set += fmt::format("{}{} = {}", set.empty() ? "" : ", ", target_path, v);
-      }
-      for (const auto& path : st.removes) remove += (remove.empty() ? "" : ", ") + w.Path(path);
-      std::string update;
-      for (const auto& [word, clause] : {std::pair{"SET", &set}, {"ADD", &add}, {"DELETE", &del}, {"REMOVE", &remove}})
-        if (!clause->empty()) update += (update.empty() ? "" : " ") + std::string(word) + " " + *clause;
-      t.update_expression = update;
-    }
-    out.return_values = ReturnValueOf(st.returning);
+    out.item = with_expressions(std::move(put));
+    return out;
   }
-  t.expression_attribute_names = w.optional_names();
-  t.expression_attribute_values = w.optional_values();
+  std::vector<const Condition*> rest;
+  LD_ASSIGN_OR_RETURN(out.key, WholeKey(target.table, *st.where, &rest));
+  LD_ASSIGN_OR_RETURN(auto condition, AndAll(w, rest));
+  out.return_values = ReturnValueOf(st.returning);
+  if (st.kind == Statement::Kind::kExists) {
+    if (!condition) return ValidationError("EXISTS() must contain a single item read with additional condition");
+    out.item = with_expressions(TransactConditionCheck{st.table, out.key, *condition, {}, {}, {}});
+    return out;
+  }
+  if (st.kind == Statement::Kind::kDelete) {
+    // Deleting nothing is no failure, whatever the other conditions say.
+    TransactDelete del{st.table, out.key, {}, {}, {}, {}};
+    if (condition) del.condition_expression = fmt::format("attribute_not_exists({}) OR ({})", w.Name(target.table.hash), *condition);
+    out.item = with_expressions(std::move(del));
+    return out;
+  }
+  // An UPDATE changes an item that exists, and creates none.
+  TransactUpdate update{st.table, out.key, "", {}, {}, {}, {}};
+  const std::string exists = fmt::format("attribute_exists({})", w.Name(target.table.hash));
+  update.condition_expression = condition ? fmt::format("{} AND ({})", exists, *condition) : exists;
+  std::string set, add, del, remove;
+  for (const auto& [path, value] : st.sets) {
+    const std::string target_path = w.Path(path);
+    if (value.kind == Operand::Kind::kCall && (value.function == "set_add" || value.function == "set_delete")) {
+      const std::string fn = value.function == "set_add" ? "SET_ADD" : "SET_DELETE";
+      if (value.args.size() != 2) return ValidationError(fmt::format("{} must have exactly two arguments", fn));
+      if (value.args[0].kind != Operand::Kind::kPath || value.args[0].path != path)
+        return ValidationError(fmt::format("The first argument to {} must equal the assignment value", fn));
+      const Type type = value.args[1].value.type();
+      if (value.args[1].kind != Operand::Kind::kValue || (type != Type::kSS && type != Type::kNS && type != Type::kBS))
+        return ValidationError(fmt::format("The second argument to {} must be a value with type SET", fn));
+      (fn == "SET_ADD" ? add : del) += fmt::format("{}{} {}", (fn == "SET_ADD" ? add : del).empty() ? "" : ", ", target_path, w.Value(value.args[1].value));
+      continue;
+    }
+    LD_ASSIGN_OR_RETURN(std::string v, w.Write(value));
+    set += fmt::format("{}{} = {}", set.empty() ? "" : ", ", target_path, v);
+  }
+  for (const auto& path : st.removes) remove += (remove.empty() ? "" : ", ") + w.Path(path);
+  for (const auto& [word, clause] : {std::pair{"SET", &set}, {"ADD", &add}, {"DELETE", &del}, {"REMOVE", &remove}})
+    if (!clause->empty()) update.update_expression += (update.update_expression.empty() ? "" : " ") + std::string(word) + " " + *clause;
+  out.item = with_expressions(std::move(update));
   return out;
-}
-
-// A planned DELETE's or UPDATE's request (the members the two have alike).
-template <class Request>
-Request KeyedWrite(const Write& plan, std::optional<ReturnConsumedCapacity> capacity,
-                   std::optional<ReturnValuesOnConditionCheckFailure> on_failure) {
-  Request r;
-  r.table_name = plan.item.table_name;
-  r.key = plan.item.key;
-  r.condition_expression = plan.item.condition_expression;
-  r.expression_attribute_names = plan.item.expression_attribute_names;
-  r.expression_attribute_values = plan.item.expression_attribute_values;
-  r.return_values = plan.return_values;
-  r.return_consumed_capacity = capacity;
-  r.return_values_on_condition_check_failure = on_failure;
-  return r;
 }
 
 // Runs a planned write on its own; the item RETURNING asked for, if any.
 Result<std::pair<std::optional<Item>, std::optional<ConsumedCapacity>>> RunWrite(
-    Database& db, const Write& plan, std::optional<ReturnConsumedCapacity> capacity,
+    Database::Impl& db, const Write& plan, std::optional<ReturnConsumedCapacity> capacity,
     std::optional<ReturnValuesOnConditionCheckFailure> on_failure) {
-  const TransactWriteItem& t = plan.item;
-  std::optional<Item> attributes;
-  std::optional<ConsumedCapacity> consumed;
-  if (t.kind == TransactWriteItem::Kind::kPut) {
-    PutItemRequest p;
-    p.table_name = t.table_name;
-    p.item = t.item;
-    p.condition_expression = t.condition_expression;
-    p.expression_attribute_names = t.expression_attribute_names;
-    p.expression_attribute_values = t.expression_attribute_values;
-    p.return_consumed_capacity = capacity;
-    auto r = AsStatement(db.PutItem(p));
-    if (!r.ok()) return r.error().code == ErrorCode::kConditionalCheckFailed ? DuplicateItem() : r.error();
-    consumed = r->consumed_capacity;
-  } else if (t.kind == TransactWriteItem::Kind::kDelete) {
-    LD_ASSIGN_OR_RETURN(auto r, AsStatement(db.DeleteItem(KeyedWrite<DeleteItemRequest>(plan, capacity, on_failure))));
-    attributes = std::move(r.attributes);
-    consumed = r.consumed_capacity;
-  } else {
-    auto u = KeyedWrite<UpdateItemRequest>(plan, capacity, on_failure);
-    u.update_expression = t.update_expression;
-    LD_ASSIGN_OR_RETURN(auto r, AsStatement(db.UpdateItem(u)));
-    attributes = std::move(r.attributes);
-    consumed = r.consumed_capacity;
-  }
+  LD_ASSIGN_OR_RETURN(engine::WriteOp op, OpOf(plan, on_failure));
+  LD_ASSIGN_OR_RETURN(auto done, AsStatement(engine::RunWrite(db, op, capacity, std::nullopt)));
+  std::optional<Item> attributes = engine::ReturnedAttributes(plan.return_values, op, done);
   if (attributes && attributes->empty()) attributes.reset();
-  return std::pair{std::move(attributes), std::move(consumed)};
+  return std::pair{std::move(attributes), std::move(done.consumed_capacity)};
 }
 
 // A read of one item by its whole key (a transaction's or a batch's SELECT): its key.
@@ -713,7 +692,7 @@ Result<ExecuteStatementResponse> Database::ExecuteStatement(const ExecuteStateme
   if (st.kind == Statement::Kind::kSelect) return RunSelect(*this, *impl_, st, r);
   if (st.kind == Statement::Kind::kExists) return ValidationError("EXISTS can only be used in ExecuteTransaction write requests.");
   LD_ASSIGN_OR_RETURN(Write plan, PlanWrite(*impl_, st));
-  LD_ASSIGN_OR_RETURN(auto done, RunWrite(*this, plan, r.return_consumed_capacity, r.return_values_on_condition_check_failure));
+  LD_ASSIGN_OR_RETURN(auto done, RunWrite(*impl_, plan, r.return_consumed_capacity, r.return_values_on_condition_check_failure));
   ExecuteStatementResponse out;
   if (done.first) out.items.push_back(std::move(*done.first));
   out.consumed_capacity = std::move(done.second);
@@ -755,29 +734,31 @@ Result<ExecuteTransactionResponse> Database::ExecuteTransaction(const ExecuteTra
     out.consumed_capacity = std::move(got.consumed_capacity);
     return out;
   }
-  TransactWriteItemsRequest w;
-  w.client_request_token = r.client_request_token;
-  w.return_consumed_capacity = r.return_consumed_capacity;
-  std::vector<bool> inserts;
+  std::vector<Write> plans;
   for (std::size_t i = 0; i < parsed.size(); ++i) {
     if (parsed[i].returning != partiql::Returning::kNone) return failed(i, "RETURNING is not supported in transactions");
     auto plan = PlanWrite(*impl_, parsed[i]);
     if (!plan.ok()) return plan.error().code == ErrorCode::kValidation ? failed(i, plan.error().message) : plan.error();
-    plan->item.return_values_on_condition_check_failure = statements[i].return_values_on_condition_check_failure;
-    w.transact_items.push_back(std::move(plan->item));
-    inserts.push_back(plan->insert);
+    plans.push_back(std::move(*plan));
   }
-  auto done = AsStatement(TransactWriteItems(w));
-  if (!done.ok()) {
-    Error e = std::move(done).error();
-    // An INSERT's condition is that the item is new: its failure is a duplicate.
-    for (std::size_t i = 0; i < e.cancellation_reasons.size() && i < inserts.size(); ++i)
-      if (inserts[i] && e.cancellation_reasons[i].code == "ConditionalCheckFailed")
-        e.cancellation_reasons[i] = CancellationReason{"DuplicateItem", "Duplicate primary key exists in table", nullptr};
-    if (e.code == ErrorCode::kTransactionCanceled) return errors::TransactionCanceled(std::move(e.cancellation_reasons));
-    return e;
+  engine::TransactionOptions options;
+  options.client_request_token = r.client_request_token;
+  options.return_consumed_capacity = r.return_consumed_capacity;
+  if (r.client_request_token) {
+    LD_RETURN_IF_ERROR(engine::CheckRequestToken(*r.client_request_token));
+    // Bound to the actions the statements stand for, as TransactWriteItems' tokens are.
+    TransactWriteItemsRequest actions;
+    for (const Write& plan : plans) actions.transact_items.push_back(plan.item);
+    options.request_hash = engine::HashRequest(actions);
   }
-  out.consumed_capacity = std::move(done->consumed_capacity);
+  std::vector<engine::WriteOp> ops;
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    LD_ASSIGN_OR_RETURN(auto op, OpOf(plans[i], statements[i].return_values_on_condition_check_failure));
+    ops.push_back(std::move(op));
+  }
+  // An INSERT's failed condition is a DuplicateItem reason by construction (WriteOp::insert).
+  LD_ASSIGN_OR_RETURN(auto done, AsStatement(engine::RunTransaction(*impl_, ops, options)));
+  out.consumed_capacity = std::move(done.consumed_capacity);
   return out;
 }
 
@@ -851,7 +832,7 @@ Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(const Batc
         AddCapacity(&capacity, std::move(got->consumed_capacity));
       }
     } else {
-      auto done = RunWrite(*this, *plans[i], per_call, statements[i].return_values_on_condition_check_failure);
+      auto done = RunWrite(*impl_, *plans[i], per_call, statements[i].return_values_on_condition_check_failure);
       if (!done.ok()) {
         fail(done.error());
       } else {

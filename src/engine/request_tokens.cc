@@ -23,23 +23,33 @@ constexpr uint8_t kRecordVersion = 1;
 constexpr std::size_t kMaxTokenLength = 36;
 
 // The request's members a retry must repeat, in one string (the in-process cache of earlier
-// releases compared this string itself; a record keeps its hash).
+// releases compared this string itself; a record keeps its hash). Unchanged since actions were
+// one struct with a kind (the variant's index is that kind), so stored tokens keep matching.
 std::string Fingerprint(const TransactWriteItemsRequest& r) {
   std::string f;
   auto opt = [&](const std::optional<std::string>& s) {
     f += s ? "1" + *s : "0";
     f += '\x1f';
   };
-  for (const auto& a : r.transact_items) {
-    f += std::to_string(static_cast<int>(a.kind)) + '\x1f' + a.table_name + '\x1f';
-    f += DebugString(a.item) + '\x1f' + DebugString(a.key) + '\x1f';
-    opt(a.update_expression);
-    opt(a.condition_expression);
-    if (a.expression_attribute_names)
-      for (const auto& [k, v] : *a.expression_attribute_names) f += k + "=" + v + '\x1f';
-    if (a.expression_attribute_values)
-      for (const auto& [k, v] : *a.expression_attribute_values)
-        f += k + "=" + DebugString(v) + '\x1f';
+  for (const auto& action : r.transact_items) {
+    std::visit(
+        [&](const auto& a) {
+          using A = std::decay_t<decltype(a)>;
+          f += std::to_string(action.index()) + '\x1f' + a.table_name + '\x1f';
+          if constexpr (std::is_same_v<A, TransactPut>) {
+            f += DebugString(a.item) + '\x1f' + DebugString(Item{}) + '\x1f';
+          } else {
+            f += DebugString(Item{}) + '\x1f' + DebugString(a.key) + '\x1f';
+          }
+          if constexpr (std::is_same_v<A, TransactUpdate>) opt(a.update_expression);
+          else opt(std::nullopt);
+          opt(a.condition_expression);
+          if (a.expression_attribute_names)
+            for (const auto& [k, v] : *a.expression_attribute_names) f += k + "=" + v + '\x1f';
+          if (a.expression_attribute_values)
+            for (const auto& [k, v] : *a.expression_attribute_values) f += k + "=" + DebugString(v) + '\x1f';
+        },
+        action);
     f += '\x1e';
   }
   return f;

@@ -210,12 +210,11 @@ Result<std::string> App::CreateMessageGroup(const User& sender, const User& rece
   TransactWriteItemsRequest t;
   for (Item item : {GroupRowItem(sender, receiver, group, text, at), GroupRowItem(receiver, sender, group, text, at),
                     MessageRowItem(group, sender, text, at, db_.options().ids->NewUuid())}) {
-    TransactWriteItem w;
-    w.kind = TransactWriteItem::Kind::kPut;
-    w.table_name = kMessagesTable;
-    w.item = std::move(item);
-    w.condition_expression = "attribute_not_exists(pk)";
-    t.transact_items.push_back(std::move(w));
+    TransactPut put;
+    put.table_name = kMessagesTable;
+    put.item = std::move(item);
+    put.condition_expression = "attribute_not_exists(pk)";
+    t.transact_items.push_back(std::move(put));
   }
   LD_RETURN_IF_ERROR(db_.TransactWriteItems(t));
   return group;

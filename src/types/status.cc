@@ -37,6 +37,20 @@ std::string_view ErrorCodeName(ErrorCode code) {
   return "InternalServerError";
 }
 
+std::string_view CancellationCodeName(CancellationCode code) {
+  switch (code) {
+    case CancellationCode::kNone: return "None";
+    case CancellationCode::kConditionalCheckFailed: return "ConditionalCheckFailed";
+    case CancellationCode::kDuplicateItem: return "DuplicateItem";
+    case CancellationCode::kValidationError: return "ValidationError";
+    case CancellationCode::kItemCollectionSizeLimitExceeded: return "ItemCollectionSizeLimitExceeded";
+    case CancellationCode::kTransactionConflict: return "TransactionConflict";
+    case CancellationCode::kProvisionedThroughputExceeded: return "ProvisionedThroughputExceeded";
+    case CancellationCode::kThrottlingError: return "ThrottlingError";
+  }
+  return "None";
+}
+
 int ErrorHttpStatus(ErrorCode code) {
   return code == ErrorCode::kInternalServerError ? 500 : 400;
 }

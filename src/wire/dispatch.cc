@@ -151,7 +151,7 @@ std::string ErrorBody(const Error& e) {
   if (!e.cancellation_reasons.empty()) {
     json a = json::array();
     for (const auto& r : e.cancellation_reasons) {
-      json x = {{"Code", r.code}};
+      json x = {{"Code", CancellationCodeName(r.code)}};
       if (!r.message.empty()) x["Message"] = r.message;
       if (r.item) x["Item"] = ItemJson(*r.item);
       a.push_back(x);

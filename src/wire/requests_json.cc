@@ -832,11 +832,13 @@ TransactWriteItemsRequest ParseTransactWriteItems(JsonRef j) {
   TransactWriteItemsRequest q;
   if (!r.Has("TransactItems")) r.FailNull("TransactItems");
   r.EachObject("TransactItems", [&](Reader& e) {
-    TransactWriteItem a;
+    std::optional<TransactWriteItem> action;
     int kinds = 0;
-    auto common = [&](Reader& x) {
+    // The members every action has (its ConditionExpression into `condition`).
+    std::optional<std::string> condition;
+    auto common = [&condition](Reader& x, auto& a) {
       a.table_name = x.RequiredString("TableName");
-      a.condition_expression = x.String("ConditionExpression");
+      condition = x.String("ConditionExpression");
       a.expression_attribute_names = x.Names("ExpressionAttributeNames");
       a.expression_attribute_values = x.Values("ExpressionAttributeValues");
       a.return_values_on_condition_check_failure = x.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
@@ -844,37 +846,46 @@ TransactWriteItemsRequest ParseTransactWriteItems(JsonRef j) {
     if (e.Has("Put")) {
       ++kinds;
       Reader x = e.Child("Put");
-      a.kind = TransactWriteItem::Kind::kPut;
-      common(x);
+      TransactPut a;
+      common(x, a);
+      a.condition_expression = condition;
       a.item = x.RequiredItem("Item");
+      action = std::move(a);
     }
     if (e.Has("Delete")) {
       ++kinds;
       Reader x = e.Child("Delete");
-      a.kind = TransactWriteItem::Kind::kDelete;
-      common(x);
+      TransactDelete a;
+      common(x, a);
+      a.condition_expression = condition;
       a.key = x.RequiredItem("Key");
+      action = std::move(a);
     }
     if (e.Has("Update")) {
       ++kinds;
       Reader x = e.Child("Update");
-      a.kind = TransactWriteItem::Kind::kUpdate;
-      common(x);
+      TransactUpdate a;
+      common(x, a);
+      a.condition_expression = condition;
       a.key = x.RequiredItem("Key");
-      a.update_expression = x.String("UpdateExpression");
-      if (!a.update_expression) x.FailNull("UpdateExpression");
+      auto update = x.String("UpdateExpression");
+      if (update) a.update_expression = std::move(*update);
+      else x.FailNull("UpdateExpression");
+      action = std::move(a);
     }
     if (e.Has("ConditionCheck")) {
       ++kinds;
       Reader x = e.Child("ConditionCheck");
-      a.kind = TransactWriteItem::Kind::kConditionCheck;
-      common(x);
+      TransactConditionCheck a;
+      common(x, a);
       a.key = x.RequiredItem("Key");
-      if (!a.condition_expression) x.FailNull("ConditionExpression");
+      if (condition) a.condition_expression = std::move(*condition);
+      else x.FailNull("ConditionExpression");
+      action = std::move(a);
     }
     if (kinds != 1)
       ThrowValidation("TransactItems can only contain one of Check, Put, Update or Delete");
-    q.transact_items.push_back(std::move(a));
+    q.transact_items.push_back(std::move(*action));
   });
   q.client_request_token = r.String("ClientRequestToken");
   q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);

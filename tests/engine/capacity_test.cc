@@ -76,8 +76,7 @@ TEST_CASE("transactions cost double; batches report per table") {
   auto db = OpenTestDb();
   Must(db->CreateTable(CruddurMessagesSchema(false)));
   TransactWriteItemsRequest t;
-  TransactWriteItem w;
-  w.kind = TransactWriteItem::Kind::kPut;
+  TransactPut w;
   w.table_name = kTable;
   w.item = {{"pk", S("t")}, {"sk", S("1")}};  // 1 unit, doubled
   t.transact_items = {w};
@@ -141,8 +140,7 @@ TEST_CASE("ItemCollectionMetrics from BatchWriteItem and TransactWriteItems, per
   CHECK(bm->at("with-lsi").size() == 2);
   CHECK(bm->at("with-lsi")[1].item_collection_key == Item{{"pk", S("q")}});
   TransactWriteItemsRequest t;
-  TransactWriteItem w;
-  w.kind = TransactWriteItem::Kind::kPut;
+  TransactPut w;
   w.table_name = "with-lsi";
   w.item = {{"pk", S("p")}, {"sk", S("2")}};
   t.transact_items = {w};

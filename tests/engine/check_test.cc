@@ -102,8 +102,7 @@ struct Store {
     clock->now += 1000;
     TransactWriteItemsRequest tx;
     for (const char* sk : {"c", "d"}) {
-      TransactWriteItem w;
-      w.kind = TransactWriteItem::Kind::kPut;
+      TransactPut w;
       w.table_name = kTable;
       w.item = Chat("p1", sk, "eve", 7, "in a transaction");
       tx.transact_items.push_back(w);

@@ -117,15 +117,13 @@ struct Bank {
 TransactWriteItemsRequest Transfer(int from, int to, int64_t amount) {
   TransactWriteItemsRequest r;
   ValueMap values{{":a", Num(amount)}};
-  TransactWriteItem debit;
-  debit.kind = TransactWriteItem::Kind::kUpdate;
+  TransactUpdate debit;
   debit.table_name = "accounts";
   debit.key = AccountKey(from);
   debit.update_expression = "SET balance = balance - :a";
   debit.condition_expression = "balance >= :a";
   debit.expression_attribute_values = values;
-  TransactWriteItem credit;
-  credit.kind = TransactWriteItem::Kind::kUpdate;
+  TransactUpdate credit;
   credit.table_name = "accounts";
   credit.key = AccountKey(to);
   credit.update_expression = "ADD balance :a";
@@ -184,8 +182,8 @@ TEST_CASE("concurrency/transfers: every Scan, Query and TransactGetItems sees th
           ++committed;
         } else if (r.error().code == ErrorCode::kTransactionCanceled &&
                    r.error().cancellation_reasons.size() == 2 &&
-                   r.error().cancellation_reasons[0].code == "ConditionalCheckFailed" &&
-                   r.error().cancellation_reasons[1].code == "None") {
+                   r.error().cancellation_reasons[0].code == CancellationCode::kConditionalCheckFailed &&
+                   r.error().cancellation_reasons[1].code == CancellationCode::kNone) {
           ++cancelled;
         } else {
           failures.Add("transfer: " + r.error().ToString());

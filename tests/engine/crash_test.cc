@@ -73,18 +73,16 @@ int64_t IntOf(const AttributeValue& v) { return std::stoll(v.n().ToString()); }
 
 // ---- the writer (child process) ----
 
-TransactWriteItem TransactPut(const Op& op) {
-  TransactWriteItem w;
-  w.kind = TransactWriteItem::Kind::kPut;
+TransactWriteItem PutAction(const Op& op) {
+  TransactPut w;
   w.table_name = kTable;
   w.item = Item{{"id", S(op.key)}, {"v", Num(op.number)}, {"n", Num(op.number)}, {"tx", Num(op.number)}};
   if (op.group) w.item.insert_or_assign("g", S(*op.group));
   return w;
 }
 
-TransactWriteItem TransactUpdate(const Op& op) {
-  TransactWriteItem w;
-  w.kind = TransactWriteItem::Kind::kUpdate;
+TransactWriteItem UpdateAction(const Op& op) {
+  TransactUpdate w;
   w.table_name = kTable;
   w.key = Item{{"id", S(op.key2)}};
   w.update_expression = "SET v = :v, tx = :v";
@@ -125,7 +123,7 @@ Status Perform(Database& db, const Op& op) {
     }
     case Op::Kind::kTransact: {
       TransactWriteItemsRequest r;
-      r.transact_items = {TransactPut(op), TransactUpdate(op)};
+      r.transact_items = {PutAction(op), UpdateAction(op)};
       auto out = db.TransactWriteItems(r);
       return out.ok() ? OkStatus() : Status(out.error());
     }

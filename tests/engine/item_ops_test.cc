@@ -186,7 +186,7 @@ TEST_CASE("a transaction's items total at most 4 MB: ten 390 KB puts commit, ele
   auto request = [](int n) {
     TransactWriteItemsRequest r;
     for (int i = 0; i < n; ++i) {
-      TransactWriteItem w;
+      TransactPut w;
       w.table_name = "cruddur-messages";
       w.item = MessageRow("big", fmt::format("{:03}", i), std::string(390 * 1024, 'x'));
       r.transact_items.push_back(std::move(w));

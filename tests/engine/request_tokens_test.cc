@@ -66,8 +66,7 @@ struct TokenDb {
 
 TransactWriteItemsRequest Increment(std::optional<std::string> token, std::string_view by = "1",
                                     std::string id = "a") {
-  TransactWriteItem u;
-  u.kind = TransactWriteItem::Kind::kUpdate;
+  TransactUpdate u;
   u.table_name = "counters";
   u.key = {{"id", S(std::move(id))}};
   u.update_expression = "ADD c :by";
@@ -169,8 +168,9 @@ TEST_CASE("a retried token reports the capacity of reading the items, as DynamoD
 TEST_CASE("a cancelled transaction leaves its token unused") {
   TokenDb t;
   auto r = Increment("token-x");
-  r.transact_items[0].condition_expression = "c = :ten";
-  r.transact_items[0].expression_attribute_values->emplace(":ten", N("10"));
+  auto& update = std::get<TransactUpdate>(r.transact_items[0]);
+  update.condition_expression = "c = :ten";
+  update.expression_attribute_values->emplace(":ten", N("10"));
   CHECK(MustFail(t.db->TransactWriteItems(r)).code == ErrorCode::kTransactionCanceled);
   t.Reopen();
   Put(*t.db, "counters", Item{{"id", S("a")}, {"c", N("10")}});

@@ -43,8 +43,7 @@ TEST_CASE("the ARN reaches the table in item, query, batch, transaction and tabl
   CHECK(Must(db->BatchGetItem(batch)).responses.size() == 1);
 
   TransactWriteItemsRequest tx;
-  TransactWriteItem del;
-  del.kind = TransactWriteItem::Kind::kDelete;
+  TransactDelete del;
   del.table_name = kArn;
   del.key = get.key;
   tx.transact_items.push_back(del);
