@@ -297,21 +297,21 @@ Result<TableMeta> RestoreInto(Database::Impl& db, storage::WriteTxn& txn, const 
     return index == 0 || std::any_of(t.indexes.begin(), t.indexes.end(), [&](const engine::IndexMeta& i) { return i.number == index; });
   };
   LD_RETURN_IF_ERROR(storage::CopyKeyspace(txn, txn.dbis().data, storage::TableKeyspace(from), storage::TableKeyspace(t.number), kept));
-  Database::Impl::StatsDeltas deltas;
+  engine::StatsDeltas deltas;
   for (const auto& [index, s] : stats)
     if (kept(index)) deltas.emplace_back(index, s);
-  LD_RETURN_IF_ERROR(db.AddStats(txn, t.number, deltas));
-  LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
+  LD_RETURN_IF_ERROR(engine::AddStats(txn, t.number, deltas));
+  LD_RETURN_IF_ERROR(engine::Catalog::Save(txn, t));
   return t;
 }
 
 // The statistics of a table and each of its indexes.
 Result<std::vector<std::pair<uint8_t, TableStats>>> StatsOf(Database::Impl& db, const storage::Txn& txn, const TableMeta& t) {
   std::vector<std::pair<uint8_t, TableStats>> out;
-  LD_ASSIGN_OR_RETURN(TableStats table, db.ReadStats(txn, t.number, 0));
+  LD_ASSIGN_OR_RETURN(TableStats table, engine::ReadStats(txn, t.number, 0));
   out.emplace_back(0, table);
   for (const auto& i : t.indexes) {
-    LD_ASSIGN_OR_RETURN(TableStats s, db.ReadStats(txn, t.number, i.number));
+    LD_ASSIGN_OR_RETURN(TableStats s, engine::ReadStats(txn, t.number, i.number));
     out.emplace_back(i.number, s);
   }
   return out;
@@ -321,7 +321,7 @@ Result<std::vector<std::pair<uint8_t, TableStats>>> StatsOf(Database::Impl& db, 
 // once here).
 Result<RestoreTableFromBackupResponse> Restored(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& t,
                                                 RestoreSummary summary) {
-  LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, t));
+  LD_ASSIGN_OR_RETURN(TableDescription d, engine::DescribeTable(txn, t));
   LD_RETURN_IF_ERROR(txn.Commit());
   d.table_status = TableStatus::kCreating;
   for (auto& g : d.global_secondary_indexes) g.index_status = IndexStatus::kCreating;
@@ -346,7 +346,7 @@ Result<CreateBackupResponse> Database::CreateBackup(const CreateBackupRequest& r
   if (!failures.empty()) return errors::ConstraintError(std::move(failures));
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-  LD_ASSIGN_OR_RETURN(auto table, db.FindTable(txn, r.table_name));
+  LD_ASSIGN_OR_RETURN(auto table, db.catalog.Find(txn, r.table_name));
   if (!table) return errors::BackupTableNotFound(r.table_name);
   Backup b;
   b.name = r.backup_name;
@@ -354,7 +354,7 @@ Result<CreateBackupResponse> Database::CreateBackup(const CreateBackupRequest& r
   b.created_millis = db.options.clock->NowMillis();
   const std::string suffix = fmt::format("{:014}-{}", b.created_millis, db.options.ids->NewUuid().substr(0, 8));
   b.arn = fmt::format("{}/backup/{}", table->arn, suffix);
-  LD_ASSIGN_OR_RETURN(uint64_t number, db.NextCounter(txn, "table"));
+  LD_ASSIGN_OR_RETURN(uint64_t number, engine::NextCounter(txn, "table"));
   b.number = static_cast<uint32_t>(number);
   LD_RETURN_IF_ERROR(storage::CopyKeyspace(txn, txn.dbis().data, storage::TableKeyspace(table->number),
                                            storage::TableKeyspace(b.number)));
@@ -450,7 +450,7 @@ Result<RestoreTableFromBackupResponse> Database::RestoreTableFromBackup(const Re
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
   LD_ASSIGN_OR_RETURN(Backup b, FindBackup(db, txn, r.backup_arn));
-  LD_ASSIGN_OR_RETURN(auto existing, db.FindTable(txn, r.target_table_name));
+  LD_ASSIGN_OR_RETURN(auto existing, db.catalog.Find(txn, r.target_table_name));
   if (existing) return TableAlreadyExists(r.target_table_name);
   LD_ASSIGN_OR_RETURN(TableMeta t, RestoreInto(db, txn, r, b.table, b.number, b.stats));
   return Restored(db, txn, t, RestoreSummary{b.arn, b.table.arn, static_cast<double>(b.created_millis) / 1000.0, true});
@@ -478,7 +478,7 @@ Result<RestoreTableToPointInTimeResponse> Database::RestoreTableToPointInTime(co
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
   const std::string& source_name = r.source_table_arn ? *r.source_table_arn : *r.source_table_name;
   if (r.source_table_arn && !engine::IsArn(source_name)) return errors::Invalid(fmt::format("ARNs must start with 'arn:': {}", source_name));
-  LD_ASSIGN_OR_RETURN(auto source, db.FindTable(txn, source_name));
+  LD_ASSIGN_OR_RETURN(auto source, db.catalog.Find(txn, source_name));
   if (!source) {
     if (r.source_table_arn) return Error{ErrorCode::kTableNotFound, "Table not found", nullptr, {}};
     return errors::BackupTableNotFound(source_name);
@@ -496,7 +496,7 @@ Result<RestoreTableToPointInTimeResponse> Database::RestoreTableToPointInTime(co
                  fmt::format("RestoreDateTime '{}' must be within EarliestRestorableDateTime '{}' and LatestRestorableDateTime '{}'",
                              IsoSeconds(at), IsoSeconds(earliest), IsoSeconds(latest)),
                  nullptr, {}};
-  LD_ASSIGN_OR_RETURN(auto existing, db.FindTable(txn, r.target_table_name));
+  LD_ASSIGN_OR_RETURN(auto existing, db.catalog.Find(txn, r.target_table_name));
   if (existing) return TableAlreadyExists(r.target_table_name);
 
   LD_ASSIGN_OR_RETURN(auto stats, StatsOf(db, txn, *source));

@@ -60,7 +60,7 @@ Result<BatchGetItemResponse> Database::BatchGetItem(const BatchGetItemRequest& r
     expr::Context ctx(ka.expression_attribute_names ? &*ka.expression_attribute_names : nullptr, nullptr);
     LD_ASSIGN_OR_RETURN(auto projection, engine::PrepareProjection(ctx, ka.projection_expression, ka.attributes_to_get));
     LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
-    LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, table_name));
+    LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, table_name));
     std::set<std::string> seen;
     for (const auto& key : ka.keys) {
       LD_RETURN_IF_ERROR(engine::ValidateKey(*table, key));
@@ -116,7 +116,7 @@ Result<BatchWriteItemResponse> Database::BatchWriteItem(const BatchWriteItemRequ
     if (writes.empty())
       return ValidationError("1 validation error detected: Value '[]' at 'requestItems." + table_name +
                              "' failed to satisfy constraint: Member must have length greater than or equal to 1");
-    LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, table_name));
+    LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, table_name));
     // Validate every request before writing any.
     std::vector<engine::WriteOp> ops;
     ops.reserve(writes.size());

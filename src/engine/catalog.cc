@@ -6,12 +6,12 @@
 #include <fmt/format.h>
 
 #include "engine/arn.h"
-#include "engine/database_impl.h"
+#include "engine/catalog.h"
 #include "engine/errors.h"
 #include "engine/recovery_log.h"
 #include "storage/layout.h"
 
-namespace localdynamo {
+namespace localdynamo::engine {
 
 using storage::Txn;
 using storage::WriteTxn;
@@ -71,66 +71,72 @@ std::string EncodeStats(uint64_t sequence, const std::map<uint8_t, TableStats>& 
 
 }  // namespace
 
-Status Database::Impl::RefreshCatalog(const Txn& txn) {
+Status Catalog::RefreshLocked(const Txn& txn) {
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
-  uint64_t version = v ? ReadU64(*v) : 0;
-  std::lock_guard lock(catalog_mu);
-  return RefreshCatalogLocked(txn, version);
+  return ReloadLocked(txn, v ? ReadU64(*v) : 0);
 }
 
-Status Database::Impl::RefreshCatalogLocked(const Txn& txn, uint64_t version) {
-  if (version == catalog_version) return OkStatus();
-  catalog_snapshot = 0;
+Status Catalog::ReloadLocked(const Txn& txn, uint64_t version) {
+  if (version == version_) return OkStatus();
+  snapshot_ = 0;
   std::map<std::string, TablePtr, std::less<>> fresh;
   LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().catalog));
   LD_ASSIGN_OR_RETURN(auto e, cursor.First());
   while (e) {
-    auto meta = engine::ParseTableMeta(e->value);
+    auto meta = ParseTableMeta(e->value);
     if (!meta) return InternalError(fmt::format("corrupt catalog entry for {}", e->key));
     std::string name = meta->name;  // copied before *meta is moved from
     fresh.emplace(std::move(name), std::make_shared<const TableMeta>(std::move(*meta)));
     LD_ASSIGN_OR_RETURN(e, cursor.Next());
   }
-  tables = std::move(fresh);
-  catalog_version = version;
+  tables_ = std::move(fresh);
+  version_ = version;
   return OkStatus();
 }
 
-Result<TablePtr> Database::Impl::FindTable(const Txn& txn, std::string_view name) {
-  if (engine::IsArn(name)) {
-    LD_ASSIGN_OR_RETURN(name, engine::TableNameFromArn(name, options));
+Result<TablePtr> Catalog::Find(const Txn& txn, std::string_view name) {
+  if (IsArn(name)) {
+    LD_ASSIGN_OR_RETURN(name, TableNameFromArn(name, options_));
   }
   // Every read request looks its table up: from a snapshot already seen (no write committed
   // since), the catalog is the one cached then.
   const uint64_t snapshot = txn.snapshot_id();
-  std::lock_guard lock(catalog_mu);
-  if (snapshot == 0 || snapshot != catalog_snapshot) {
-    LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
-    LD_RETURN_IF_ERROR(RefreshCatalogLocked(txn, v ? ReadU64(*v) : 0));
-    catalog_snapshot = snapshot;
+  std::lock_guard lock(mu_);
+  if (snapshot == 0 || snapshot != snapshot_) {
+    LD_RETURN_IF_ERROR(RefreshLocked(txn));
+    snapshot_ = snapshot;
   }
-  auto it = tables.find(name);
-  return it == tables.end() ? TablePtr() : it->second;
+  auto it = tables_.find(name);
+  return it == tables_.end() ? TablePtr() : it->second;
 }
 
-Result<TablePtr> Database::Impl::RequireTable(const Txn& txn, std::string_view name) {
-  LD_ASSIGN_OR_RETURN(auto t, FindTable(txn, name));
+Result<TablePtr> Catalog::Require(const Txn& txn, std::string_view name) {
+  LD_ASSIGN_OR_RETURN(auto t, Find(txn, name));
   if (!t) return errors::TableNotFound();
   return t;
 }
 
-Status Database::Impl::SaveTable(WriteTxn& txn, const TableMeta& table) {
-  LD_RETURN_IF_ERROR(txn.Put(txn.dbis().catalog, table.name, engine::SerializeTableMeta(table)));
+Result<std::vector<TablePtr>> Catalog::All(const Txn& txn) {
+  std::lock_guard lock(mu_);
+  LD_RETURN_IF_ERROR(RefreshLocked(txn));
+  std::vector<TablePtr> out;
+  out.reserve(tables_.size());
+  for (const auto& [_, t] : tables_) out.push_back(t);
+  return out;
+}
+
+Status Catalog::Save(WriteTxn& txn, const TableMeta& table) {
+  LD_RETURN_IF_ERROR(txn.Put(txn.dbis().catalog, table.name, SerializeTableMeta(table)));
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
   return txn.Put(txn.dbis().meta, kCatalogVersionKey, U64Bytes((v ? ReadU64(*v) : 0) + 1));
 }
 
-Status Database::Impl::EraseTable(WriteTxn& txn, const TableMeta& table, bool keep_entries) {
+Status Catalog::Erase(WriteTxn& txn, const TableMeta& table, bool keep_entries) {
   LD_ASSIGN_OR_RETURN(bool existed, txn.Del(txn.dbis().catalog, table.name));
   (void)existed;
   // Every entry of the table and its indexes lives under its table number.
   if (!keep_entries) LD_RETURN_IF_ERROR(storage::DeleteKeyspace(txn, txn.dbis().data, storage::TableKeyspace(table.number)));
-  if (table.recovery_log) LD_RETURN_IF_ERROR(engine::DropRecoveryLog(txn, table.recovery_log));
+  if (table.recovery_log) LD_RETURN_IF_ERROR(DropRecoveryLog(txn, table.recovery_log));
   LD_ASSIGN_OR_RETURN(uint64_t last, LastStreamSequence(txn, table.number));
   LD_ASSIGN_OR_RETURN(auto floor, txn.Get(txn.dbis().meta, kSequenceFloorKey));
   if (!floor || ReadU64(*floor) < last) LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, kSequenceFloorKey, U64Bytes(last)));
@@ -139,7 +145,7 @@ Status Database::Impl::EraseTable(WriteTxn& txn, const TableMeta& table, bool ke
   return txn.Put(txn.dbis().meta, kCatalogVersionKey, U64Bytes((v ? ReadU64(*v) : 0) + 1));
 }
 
-Result<uint64_t> Database::Impl::NextCounter(WriteTxn& txn, std::string_view name) {
+Result<uint64_t> NextCounter(WriteTxn& txn, std::string_view name) {
   std::string key = "counter/" + std::string(name);
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, key));
   uint64_t next = (v ? ReadU64(*v) : 0) + 1;
@@ -147,21 +153,19 @@ Result<uint64_t> Database::Impl::NextCounter(WriteTxn& txn, std::string_view nam
   return next;
 }
 
-Result<TableStats> Database::Impl::ReadStats(const Txn& txn, uint32_t table_number,
-                                             uint8_t index_number) {
+Result<TableStats> ReadStats(const Txn& txn, uint32_t table_number, uint8_t index_number) {
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, StatsKey(table_number)));
   auto all = ParseStats(v);
   auto it = all.find(index_number);
   return it == all.end() ? TableStats{} : it->second;
 }
 
-Status Database::Impl::AddStats(WriteTxn& txn, uint32_t table_number, uint8_t index_number,
-                                int64_t count_delta, int64_t bytes_delta) {
+Status AddStats(WriteTxn& txn, uint32_t table_number, uint8_t index_number, int64_t count_delta,
+                int64_t bytes_delta) {
   return AddStats(txn, table_number, StatsDeltas{{index_number, TableStats{count_delta, bytes_delta}}});
 }
 
-Status Database::Impl::AddStats(WriteTxn& txn, uint32_t table_number, const StatsDeltas& deltas,
-                                uint64_t* next_sequence) {
+Status AddStats(WriteTxn& txn, uint32_t table_number, const StatsDeltas& deltas, uint64_t* next_sequence) {
   if (deltas.empty() && !next_sequence) return OkStatus();
   const std::string key = StatsKey(table_number);
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, key));
@@ -194,14 +198,14 @@ Status Database::Impl::AddStats(WriteTxn& txn, uint32_t table_number, const Stat
   return txn.Put(txn.dbis().meta, key, bytes);
 }
 
-Result<uint64_t> Database::Impl::LastStreamSequence(const Txn& txn, uint32_t table_number) {
+Result<uint64_t> LastStreamSequence(const Txn& txn, uint32_t table_number) {
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, StatsKey(table_number)));
   if (v && EntriesOffset(*v) == kSequenceHeader) return ReadU64(*v);
   LD_ASSIGN_OR_RETURN(auto floor, txn.Get(txn.dbis().meta, kSequenceFloorKey));
   return floor ? ReadU64(*floor) : 0;
 }
 
-Status Database::Impl::DropStats(WriteTxn& txn, uint32_t table_number, uint8_t index_number) {
+Status DropStats(WriteTxn& txn, uint32_t table_number, uint8_t index_number) {
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, StatsKey(table_number)));
   auto all = ParseStats(v);
   if (!all.erase(index_number)) return OkStatus();
@@ -209,7 +213,7 @@ Status Database::Impl::DropStats(WriteTxn& txn, uint32_t table_number, uint8_t i
   return txn.Put(txn.dbis().meta, StatsKey(table_number), EncodeStats(last, all));
 }
 
-Result<TableDescription> Database::Impl::Describe(const Txn& txn, const TableMeta& t) {
+Result<TableDescription> DescribeTable(const Txn& txn, const TableMeta& t) {
   TableDescription d;
   d.table_name = t.name;
   d.table_id = t.id;
@@ -272,4 +276,4 @@ Result<TableDescription> Database::Impl::Describe(const Txn& txn, const TableMet
   return d;
 }
 
-}  // namespace localdynamo
+}  // namespace localdynamo::engine

@@ -207,7 +207,7 @@ class Checker {
       }
       Space space{&t, name, true, {}, {}};
       for (uint8_t index = 0;; ++index) {
-        LD_ASSIGN_OR_RETURN(TableStats s, db_.ReadStats(txn_, t.number, index));
+        LD_ASSIGN_OR_RETURN(TableStats s, engine::ReadStats(txn_, t.number, index));
         if (index == 0 || index_numbers.count(index))
           space.stats[index] = s;
         else if (s.item_count || s.size_bytes)
@@ -473,7 +473,7 @@ class Checker {
                                  : fmt::format("table {} recovery log", t.name);
     // A deleted table's sequence continues in the store-wide floor, which LastStreamSequence
     // reads once the table's statistics are gone.
-    LD_ASSIGN_OR_RETURN(issued_, db_.LastStreamSequence(txn_, t.number));
+    LD_ASSIGN_OR_RETURN(issued_, engine::LastStreamSequence(txn_, t.number));
     if (owner_->stream) {
       LD_ASSIGN_OR_RETURN(auto trimmed, txn_.Get(txn_.dbis().meta, engine::TrimmedKey(number)));
       if (trimmed) trimmed_ = ReadU64(*trimmed);

@@ -54,7 +54,7 @@ Result<ContinuousBackupsResponse> Database::UpdateContinuousBackups(const Update
     return ValidationError("Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery.");
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-  LD_ASSIGN_OR_RETURN(auto current, db.FindTable(txn, r.table_name));
+  LD_ASSIGN_OR_RETURN(auto current, db.catalog.Find(txn, r.table_name));
   if (!current) return errors::BackupTableNotFound(r.table_name);
   engine::TableMeta t = *current;
   const int64_t now = db.options.clock->NowMillis();
@@ -64,7 +64,7 @@ Result<ContinuousBackupsResponse> Database::UpdateContinuousBackups(const Update
     if (!t.recovery_since_millis || !t.recovery_log) {
       t.recovery_since_millis = now;
       t.recovery_period_days = kDefaultPeriodDays;
-      LD_ASSIGN_OR_RETURN(uint64_t log, db.NextCounter(txn, "stream"));
+      LD_ASSIGN_OR_RETURN(uint64_t log, engine::NextCounter(txn, "stream"));
       t.recovery_log = static_cast<uint32_t>(log);
     }
     if (spec.recovery_period_in_days && *spec.recovery_period_in_days > t.recovery_period_days) {
@@ -81,7 +81,7 @@ Result<ContinuousBackupsResponse> Database::UpdateContinuousBackups(const Update
   }
   if (t.recovery_since_millis != current->recovery_since_millis || t.recovery_period_days != current->recovery_period_days ||
       t.recovery_log != current->recovery_log) {
-    LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
+    LD_RETURN_IF_ERROR(engine::Catalog::Save(txn, t));
     LD_RETURN_IF_ERROR(txn.Commit());
   }
   return engine::DescribeRecovery(t, now);
@@ -91,7 +91,7 @@ Result<ContinuousBackupsResponse> Database::DescribeContinuousBackups(const Desc
   Impl& db = *impl_;
   LD_RETURN_IF_ERROR(errors::CheckTableName(r.table_name));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
-  LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, r.table_name));
+  LD_ASSIGN_OR_RETURN(auto t, db.catalog.Find(txn, r.table_name));
   if (!t) return errors::BackupTableNotFound(r.table_name);
   return engine::DescribeRecovery(*t, db.options.clock->NowMillis());
 }

@@ -24,7 +24,7 @@ Result<TablePtr> FindTarget(Database::Impl& db, const storage::Txn& txn, const s
   LD_RETURN_IF_ERROR(errors::CheckTableName(table_name));
   if (index_name && (index_name->size() < 3 || index_name->size() > 255))
     return ValidationError("IndexName must be at least 3 characters long and at most 255 characters long");
-  LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, table_name));
+  LD_ASSIGN_OR_RETURN(auto t, db.catalog.Find(txn, table_name));
   if (!t) return errors::TableNotFoundNamed(table_name);
   if (!index_name) return t;
   const engine::IndexMeta* i = t->FindIndex(*index_name);
@@ -97,7 +97,7 @@ Result<UpdateContributorInsightsResponse> Database::UpdateContributorInsights(co
     t.insights[key].changed_millis = now;
     out.status = ContributorInsightsStatus::kDisabling;
   }
-  LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
+  LD_RETURN_IF_ERROR(engine::Catalog::Save(txn, t));
   LD_RETURN_IF_ERROR(txn.Commit());
   return out;
 }
@@ -137,13 +137,11 @@ Result<ListContributorInsightsResponse> Database::ListContributorInsights(const 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
   std::vector<TablePtr> tables;
   if (r.table_name) {
-    LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, *r.table_name));
+    LD_ASSIGN_OR_RETURN(auto t, db.catalog.Find(txn, *r.table_name));
     if (!t) return errors::TableNotFoundNamed(*r.table_name);
     tables.push_back(t);
   } else {
-    LD_RETURN_IF_ERROR(db.RefreshCatalog(txn));
-    std::lock_guard lock(db.catalog_mu);
-    for (const auto& [name, t] : db.tables) tables.push_back(t);
+    LD_ASSIGN_OR_RETURN(tables, db.catalog.All(txn));
   }
   ListContributorInsightsResponse out;
   for (const TablePtr& t : tables) {  // in name order

@@ -18,7 +18,7 @@ Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Database::~Database() = default;
 
 Database::Impl::~Impl() {
-  StopWorker();
+  streams.StopWorker();
   std::string dir = directory;
   env.reset();
   if (temporary) {
@@ -73,7 +73,7 @@ Result<std::unique_ptr<Database::Impl>> OpenImpl(const std::string& directory, O
   impl->options = std::move(options);
   LD_ASSIGN_OR_RETURN(impl->env, storage::Env::Open(directory, env_options));
   LD_RETURN_IF_ERROR(CheckStoreFormat(impl->env, directory));
-  if (impl->options.stream_delivery == StreamDelivery::kBackground) impl->StartWorker();
+  if (impl->options.stream_delivery == StreamDelivery::kBackground) impl->streams.StartWorker();
   return impl;
 }
 

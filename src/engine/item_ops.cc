@@ -41,7 +41,7 @@ Result<std::optional<ConsumedCapacity>> ReadForGetItem(Database::Impl& db, const
   LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
-  LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, r.table_name));
+  LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, r.table_name));
   LD_RETURN_IF_ERROR(engine::ValidateKey(*table, r.key));
   LD_ASSIGN_OR_RETURN(auto payload, storage::GetEntry(txn, txn.dbis().data, engine::TableKey(*table, r.key)));
   std::size_t size = 0;

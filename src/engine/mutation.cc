@@ -36,7 +36,7 @@ Status Mutation::Apply(const TableMeta& table, const Item* old_item,
     LD_ASSIGN_OR_RETURN(bool existed, storage::DeleteEntry(txn_, data, TableKey(table, *old_item)));
     (void)existed;
   }
-  Database::Impl::StatsDeltas deltas;
+  engine::StatsDeltas deltas;
   deltas.reserve(1 + table.indexes.size());
   deltas.emplace_back(0, TableStats{(new_item ? 1 : 0) - (old_item ? 1 : 0),
                                     static_cast<int64_t>(new_size) - static_cast<int64_t>(old_size)});
@@ -77,12 +77,12 @@ Status Mutation::Apply(const TableMeta& table, const Item* old_item,
   // (The items are compared only when a record would be written: the comparison is the cost.)
   if ((stream || table.recovery_log) && (old_item || new_item) && !(old_item && new_item && *old_item == *new_item)) {
     uint64_t seq = 0;
-    LD_RETURN_IF_ERROR(db_.AddStats(txn_, table.number, deltas, &seq));
+    LD_RETURN_IF_ERROR(engine::AddStats(txn_, table.number, deltas, &seq));
     if (table.recovery_log) LD_RETURN_IF_ERROR(AppendRecoveryRecord(db_, txn_, table, seq, old_item, new_item));
     if (stream) return AppendStreamRecord(table, *stream, seq, old_item, new_item, Written{old_size, new_size, encoded_new});
     return OkStatus();
   }
-  return db_.AddStats(txn_, table.number, deltas);
+  return engine::AddStats(txn_, table.number, deltas);
 }
 
 Status Mutation::AppendStreamRecord(const TableMeta& table, const StreamMeta& stream, uint64_t seq,
@@ -109,7 +109,7 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const StreamMeta& st
   // Now and then, trim what is older than DynamoDB's 24-hour retention.
   if (seq % kTrimEvery == 0) LD_RETURN_IF_ERROR(TrimStream(txn_, stream.number, millis));
   // Only synchronous subscribers need the record in memory: it is made for them.
-  if (!db_.HasSynchronousListener(table.name)) return OkStatus();
+  if (!db_.streams.HasSynchronousListener(table.name)) return OkStatus();
   StreamRecord r;
   r.event_name = StreamEventName(event);
   r.approximate_creation_date_time = static_cast<double>(millis / 1000);
@@ -131,10 +131,10 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const StreamMeta& st
 Status CommitAndDeliver(Database::Impl& db, storage::WriteTxn& txn, Mutation& m) {
   // Commit and queue under one lock, so that synchronous subscribers get records in commit
   // order: the next writer commits only after this one's records are queued.
-  std::unique_lock order(db.commit_order_mu);
+  auto order = db.streams.OrderCommit();
   LD_RETURN_IF_ERROR(txn.Commit());
   auto records = m.TakeRecords();
-  if (!records.empty()) db.Deliver(std::move(records), &order);
+  if (!records.empty()) db.streams.Deliver(std::move(records), &order);
   return OkStatus();
 }
 

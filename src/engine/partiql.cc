@@ -189,7 +189,7 @@ struct Target {
 
 Result<Target> TargetOf(Database::Impl& db, const Statement& st) {
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
-  LD_ASSIGN_OR_RETURN(auto table, db.FindTable(txn, st.table));
+  LD_ASSIGN_OR_RETURN(auto table, db.catalog.Find(txn, st.table));
   if (!table) return errors::TableNotFound();  // as the item operations say it
   Target t;
   t.table = KeysOf(table->key_schema);

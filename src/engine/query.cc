@@ -248,7 +248,7 @@ Result<QueryResponse> RunQuery(Database::Impl& db, const QueryRequest& r, const 
     return ValidationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
-  LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, r.table_name));
+  LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, r.table_name));
   LD_ASSIGN_OR_RETURN(PageSpec spec, SpecFor(*table, r.index_name, r.consistent_read));
   const engine::KeyShape& shape = spec.index ? spec.index->key : table->key;
   expr::KeySchemaView view{shape.hash.name, shape.hash.type,
@@ -351,7 +351,7 @@ Result<ScanResponse> RunScan(Database::Impl& db, const ScanRequest& r, const Dat
         *r.segment, *r.total_segments));
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
-  LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, r.table_name));
+  LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, r.table_name));
   LD_ASSIGN_OR_RETURN(PageSpec spec, SpecFor(*table, r.index_name, r.consistent_read));
   expr::Context ctx(r.expression_attribute_names ? &*r.expression_attribute_names : nullptr,
                     r.expression_attribute_values ? &*r.expression_attribute_values : nullptr);

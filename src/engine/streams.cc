@@ -1,5 +1,6 @@
-// The change stream: subscriber delivery and the DynamoDB Streams API (ListStreams,
-// DescribeStream, GetShardIterator, GetRecords) over the records the write path stored.
+// The change stream: Subscribe / Unsubscribe (delivery is engine/stream_hub.cc) and the
+// DynamoDB Streams API (ListStreams, DescribeStream, GetShardIterator, GetRecords) over the
+// records the write path stored.
 
 #include <cstdio>
 #include <cstring>
@@ -13,88 +14,14 @@
 
 #include "engine/database_impl.h"
 #include "engine/errors.h"
+#include "engine/stream_hub.h"
 #include "engine/stream_store.h"
 
 namespace localdynamo {
 
 using engine::StreamMeta;
 
-bool Database::Impl::HasSynchronousListener(std::string_view table) {
-  if (options.stream_delivery != StreamDelivery::kSynchronous ||
-      subscriber_count.load(std::memory_order_acquire) == 0)
-    return false;
-  std::lock_guard lock(subscribers_mu);
-  for (const auto& s : subscribers)
-    if (s.table_name == table) return true;
-  return false;
-}
-
-void Database::Impl::Deliver(std::vector<StreamRecord> records, std::unique_lock<std::mutex>* order) {
-  if (options.stream_delivery == StreamDelivery::kBackground) {
-    // The records are already in the stream DBI; the worker reads them from there.
-    std::lock_guard lock(worker_mu);
-    worker_poke = true;
-    worker_cv.notify_all();
-    return;
-  }
-  {
-    // Nothing to hand over when nobody listens to these tables (the common case).
-    std::lock_guard sl(subscribers_mu);
-    bool listened = false;
-    for (const auto& s : subscribers)
-      for (const auto& r : records) listened = listened || s.table_name == r.table_name;
-    if (!listened) return;
-  }
-  std::unique_lock lock(delivery_mu);
-  for (auto& r : records) delivery_queue.push_back(std::move(r));
-  enqueued_total += records.size();
-  const uint64_t mine = enqueued_total;
-  if (order) order->unlock();  // queued in commit order; delivering needs no order lock
-  // A subscriber writing from inside a callback: its records wait in the FIFO and the outer
-  // drain loop delivers them after the current one, so callbacks never nest.
-  if (delivering && delivering_thread == std::this_thread::get_id()) return;
-  // Another thread is draining: it will deliver ours too; wait so that our write call still
-  // returns only after its records were delivered.
-  while (delivering) {
-    delivery_cv.wait(lock);
-    if (delivered_total >= mine) return;
-  }
-  delivering = true;
-  delivering_thread = std::this_thread::get_id();
-  while (!delivery_queue.empty()) {
-    StreamRecord r = std::move(delivery_queue.front());
-    delivery_queue.pop_front();
-    lock.unlock();
-    std::vector<StreamSubscriber> targets;
-    {
-      std::lock_guard sl(subscribers_mu);
-      for (const auto& s : subscribers)
-        if (s.table_name == r.table_name) targets.push_back(s.callback);
-    }
-    for (const auto& callback : targets) {
-      // A throwing subscriber loses nothing for the others: the record still counts as
-      // delivered to it (it can re-read the stream by position), and delivery goes on.
-      try {
-        callback(r);
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "localdynamo: stream subscriber threw: %s\n", e.what());
-      } catch (...) {
-        std::fprintf(stderr, "localdynamo: stream subscriber threw\n");
-      }
-    }
-    lock.lock();
-    ++delivered_total;
-    delivery_cv.notify_all();
-  }
-  delivering = false;
-  delivery_cv.notify_all();
-}
-
 namespace {
-
-std::string CheckpointKey(std::string_view table, std::string_view consumer) {
-  return fmt::format("checkpoint/{}/{}", table, consumer);
-}
 
 uint64_t ReadU64(std::string_view v) {
   uint64_t x = 0;
@@ -109,122 +36,21 @@ Result<Database::SubscriptionId> Database::Subscribe(const std::string& table_na
                                                      const std::string& consumer) {
   Impl& db = *impl_;
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
-  LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, table_name));
+  LD_ASSIGN_OR_RETURN(auto t, db.catalog.Find(txn, table_name));
   if (!t) return errors::TableNotFoundNamed(table_name);
   if (!t->CurrentStream())
     return ValidationError(fmt::format("Table {} has no stream enabled", table_name));
   // Background subscribers start after the last committed record, or at their checkpoint.
-  LD_ASSIGN_OR_RETURN(uint64_t last, db.LastStreamSequence(txn, t->number));
+  LD_ASSIGN_OR_RETURN(uint64_t last, engine::LastStreamSequence(txn, t->number));
   uint64_t next = last + 1;
   if (!consumer.empty()) {
-    LD_ASSIGN_OR_RETURN(auto cp, txn.Get(txn.dbis().meta, CheckpointKey(table_name, consumer)));
+    LD_ASSIGN_OR_RETURN(auto cp, txn.Get(txn.dbis().meta, engine::CheckpointKey(table_name, consumer)));
     if (cp) next = ReadU64(*cp);
   }
-  SubscriptionId id;
-  {
-    std::lock_guard lock(db.subscribers_mu);
-    id = db.next_subscription++;
-    db.subscribers.push_back({id, table_name, std::move(subscriber), consumer, next});
-    db.subscriber_count.store(db.subscribers.size(), std::memory_order_release);
-  }
-  if (db.options.stream_delivery == StreamDelivery::kBackground) {
-    std::lock_guard lock(db.worker_mu);
-    db.worker_poke = true;
-    db.worker_cv.notify_all();
-  }
-  return id;
+  return db.streams.Add({0, table_name, std::move(subscriber), consumer, next});
 }
 
-void Database::Impl::StartWorker() {
-  worker = std::thread([this] { WorkerLoop(); });
-}
-
-void Database::Impl::StopWorker() {
-  if (!worker.joinable()) return;
-  {
-    std::lock_guard lock(worker_mu);
-    worker_stopping = true;
-    worker_cv.notify_all();
-  }
-  worker.join();
-}
-
-void Database::Impl::WorkerLoop() {
-  while (true) {
-    {
-      std::unique_lock lock(worker_mu);
-      // Writes from other processes don't poke us: poll as well.
-      worker_cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return worker_stopping || worker_poke; });
-      if (worker_stopping) return;
-      worker_poke = false;
-    }
-    DeliverBackground();
-  }
-}
-
-// One pass: every subscription gets the records after its position, in sequence order; the
-// position (and a named consumer's checkpoint) advances after each record is handed over, so
-// a crash between delivery and checkpoint re-delivers (at-least-once).
-void Database::Impl::DeliverBackground() {
-  std::vector<Subscription> subs;
-  {
-    std::lock_guard lock(subscribers_mu);
-    subs = subscribers;
-  }
-  for (auto& sub : subs) {
-    std::vector<StreamRecord> batch;
-    {
-      auto txn = BeginRead();
-      if (!txn.ok()) return;
-      auto t = FindTable(*txn, sub.table_name);
-      if (!t.ok() || !*t) continue;
-      for (const auto& stream : (*t)->streams) {
-        engine::RecordSource source{**t, stream, options.region};
-        auto read = engine::ReadStream(*txn, stream.number, sub.next_sequence,
-                                       [&](uint64_t seq, std::string_view bytes) {
-                                         if (batch.size() >= 1000) return false;
-                                         StreamRecord r;
-                                         if (engine::DecodeStreamRecord(seq, bytes, source, &r)) batch.push_back(std::move(r));
-                                         return true;
-                                       });
-        if (!read.ok()) return;
-      }
-    }
-    if (batch.empty()) continue;
-    std::sort(batch.begin(), batch.end(), [](const StreamRecord& a, const StreamRecord& b) {
-      return a.sequence_number < b.sequence_number;
-    });
-    uint64_t next = sub.next_sequence;
-    for (const auto& r : batch) {
-      try {
-        sub.callback(r);
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "localdynamo: stream subscriber threw: %s\n", e.what());
-      } catch (...) {
-        std::fprintf(stderr, "localdynamo: stream subscriber threw\n");
-      }
-      next = *engine::ParseSequence(r.sequence_number) + 1;
-    }
-    {
-      std::lock_guard lock(subscribers_mu);
-      for (auto& s : subscribers)
-        if (s.id == sub.id) s.next_sequence = next;
-    }
-    if (!sub.consumer.empty()) {
-      auto txn = BeginWrite();
-      if (!txn.ok()) continue;
-      std::string bytes(reinterpret_cast<const char*>(&next), 8);
-      if (txn->Put(txn->dbis().meta, CheckpointKey(sub.table_name, sub.consumer), bytes).ok())
-        (void)txn->Commit();
-    }
-  }
-}
-
-void Database::Unsubscribe(SubscriptionId id) {
-  std::lock_guard lock(impl_->subscribers_mu);
-  std::erase_if(impl_->subscribers, [&](const Impl::Subscription& s) { return s.id == id; });
-  impl_->subscriber_count.store(impl_->subscribers.size(), std::memory_order_release);
-}
+void Database::Unsubscribe(SubscriptionId id) { impl_->streams.Remove(id); }
 
 namespace {
 
@@ -270,7 +96,7 @@ Result<std::vector<TablePtr>> DroppedTables(Database::Impl& db, const storage::T
 Result<Located> FindStream(Database::Impl& db, const storage::Txn& txn, std::string_view arn) {
   auto name = TableOfStreamArn(arn);
   if (!name) return StreamNotFound(arn);
-  LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, *name));
+  LD_ASSIGN_OR_RETURN(auto t, db.catalog.Find(txn, *name));
   if (t)
     if (const StreamMeta* s = t->FindStream(arn)) return Located{t, s};
   LD_ASSIGN_OR_RETURN(auto dropped, DroppedTables(db, txn, *name));
@@ -325,19 +151,16 @@ std::string JavaDate(int64_t millis) {
 Result<ListStreamsResponse> Database::ListStreams(const ListStreamsRequest& r) {
   Impl& db = *impl_;
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
-  LD_RETURN_IF_ERROR(db.RefreshCatalog(txn));
+  LD_ASSIGN_OR_RETURN(auto tables, db.catalog.All(txn));  // in name order
   std::vector<StreamSummary> all;
   LD_ASSIGN_OR_RETURN(auto dropped, DroppedTables(db, txn, r.table_name));
   for (const auto& d : dropped)
     for (const auto& s : d->streams) all.push_back({s.arn, s.label, d->name});
-  {
-    std::lock_guard lock(db.catalog_mu);
-    if (r.table_name && !db.tables.count(*r.table_name) && all.empty())
-      return errors::TableNotFoundNamed(*r.table_name);
-    for (const auto& [name, t] : db.tables) {
-      if (r.table_name && name != *r.table_name) continue;
-      for (const auto& s : t->streams) all.push_back({s.arn, s.label, name});
-    }
+  const bool named_exists = r.table_name && std::any_of(tables.begin(), tables.end(), [&](const TablePtr& t) { return t->name == *r.table_name; });
+  if (r.table_name && !named_exists && all.empty()) return errors::TableNotFoundNamed(*r.table_name);
+  for (const auto& t : tables) {
+    if (r.table_name && t->name != *r.table_name) continue;
+    for (const auto& s : t->streams) all.push_back({s.arn, s.label, t->name});
   }
   ListStreamsResponse out;
   std::size_t limit = static_cast<std::size_t>(r.limit.value_or(100));
@@ -391,7 +214,7 @@ Result<GetShardIteratorResponse> Database::GetShardIterator(const GetShardIterat
   if (type == "TRIM_HORIZON") {
     next = 0;
   } else if (type == "LATEST") {
-    LD_ASSIGN_OR_RETURN(uint64_t last, db.LastStreamSequence(txn, loc.table->number));
+    LD_ASSIGN_OR_RETURN(uint64_t last, engine::LastStreamSequence(txn, loc.table->number));
     next = last + 1;
   } else if (type == "AT_SEQUENCE_NUMBER" || type == "AFTER_SEQUENCE_NUMBER") {
     if (!r.sequence_number)

@@ -174,14 +174,14 @@ Status NewTableIdentity(Database::Impl& db, storage::WriteTxn& txn, std::string 
   t.name = std::move(name);
   t.id = db.options.ids->NewUuid();
   t.arn = fmt::format("arn:aws:dynamodb:{}:{}:table/{}", db.options.region, db.options.account_id, t.name);
-  LD_ASSIGN_OR_RETURN(uint64_t number, db.NextCounter(txn, "table"));
+  LD_ASSIGN_OR_RETURN(uint64_t number, engine::NextCounter(txn, "table"));
   t.number = static_cast<uint32_t>(number);
   t.creation_time = db.NowSeconds();
   return OkStatus();
 }
 
 Status EnableStream(Database::Impl& db, storage::WriteTxn& txn, TableMeta& t, StreamViewType view) {
-  LD_ASSIGN_OR_RETURN(uint64_t number, db.NextCounter(txn, "stream"));
+  LD_ASSIGN_OR_RETURN(uint64_t number, engine::NextCounter(txn, "stream"));
   int64_t now = db.options.clock->NowMillis();
   StreamMeta s;
   s.number = static_cast<uint32_t>(number);
@@ -221,7 +221,7 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
   }
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-  LD_ASSIGN_OR_RETURN(auto existing, db.FindTable(txn, r.table_name));
+  LD_ASSIGN_OR_RETURN(auto existing, db.catalog.Find(txn, r.table_name));
   if (existing) return ResourceInUse("Table already exists: " + r.table_name);
 
   TableMeta t;
@@ -249,8 +249,8 @@ Result<CreateTableResponse> Database::CreateTable(const CreateTableRequest& r) {
   t.warm = engine::DefaultWarm(t.billing_mode, t.throughput);
   if (r.warm_throughput) t.warm = engine::WarmAfter(t.warm, *r.warm_throughput);
 
-  LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
-  LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, t));
+  LD_RETURN_IF_ERROR(engine::Catalog::Save(txn, t));
+  LD_ASSIGN_OR_RETURN(TableDescription d, engine::DescribeTable(txn, t));
   LD_RETURN_IF_ERROR(txn.Commit());
   // DynamoDB answers CreateTable while the table is still CREATING; ours is usable at once, so
   // the next DescribeTable says ACTIVE (the boto3 waiter's first poll succeeds).
@@ -275,9 +275,9 @@ Result<DescribeTableResponse> Database::DescribeTable(const DescribeTableRequest
   Impl& db = *impl_;
   LD_RETURN_IF_ERROR(errors::CheckTableName(r.table_name));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
-  LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, r.table_name));
+  LD_ASSIGN_OR_RETURN(auto t, db.catalog.Find(txn, r.table_name));
   if (!t) return errors::TableNotFoundNamed(r.table_name);
-  LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, *t));
+  LD_ASSIGN_OR_RETURN(TableDescription d, engine::DescribeTable(txn, *t));
   return DescribeTableResponse{std::move(d)};
 }
 
@@ -285,11 +285,11 @@ Result<DeleteTableResponse> Database::DeleteTable(const DeleteTableRequest& r) {
   Impl& db = *impl_;
   LD_RETURN_IF_ERROR(errors::CheckTableName(r.table_name));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-  LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, r.table_name));
+  LD_ASSIGN_OR_RETURN(auto t, db.catalog.Find(txn, r.table_name));
   if (!t) return errors::TableNotFoundNamed(r.table_name);
   if (t->deletion_protection)
     return ValidationError("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
-  LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, *t));
+  LD_ASSIGN_OR_RETURN(TableDescription d, engine::DescribeTable(txn, *t));
   if (!t->streams.empty()) {
     // DynamoDB keeps a deleted table's streams readable for 24 hours: keep their description.
     TableMeta dropped = *t;
@@ -301,7 +301,7 @@ Result<DeleteTableResponse> Database::DeleteTable(const DeleteTableRequest& r) {
   // With point-in-time recovery on, DynamoDB keeps the deleted table as a system backup.
   const bool keep = t->recovery_since_millis != 0;
   if (keep) LD_RETURN_IF_ERROR(engine::KeepDeletedTableBackup(db, txn, *t));
-  LD_RETURN_IF_ERROR(db.EraseTable(txn, *t, keep));
+  LD_RETURN_IF_ERROR(engine::Catalog::Erase(txn, *t, keep));
   LD_RETURN_IF_ERROR(txn.Commit());
   d.table_status = TableStatus::kDeleting;
   return DeleteTableResponse{std::move(d)};
@@ -317,14 +317,14 @@ Result<ListTablesResponse> Database::ListTables(const ListTablesRequest& r) {
     failures.push_back(fmt::format("Value '{}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100", *r.limit));
   if (!failures.empty()) return ConstraintError(failures);
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
-  LD_RETURN_IF_ERROR(db.RefreshCatalog(txn));
-  std::lock_guard lock(db.catalog_mu);
+  LD_ASSIGN_OR_RETURN(auto tables, db.catalog.All(txn));  // in name order
   ListTablesResponse out;
   std::size_t limit = static_cast<std::size_t>(r.limit.value_or(100));
-  auto it = r.exclusive_start_table_name ? db.tables.upper_bound(*r.exclusive_start_table_name)
-                                         : db.tables.begin();
-  for (; it != db.tables.end() && out.table_names.size() < limit; ++it) out.table_names.push_back(it->first);
-  if (it != db.tables.end() && !out.table_names.empty()) out.last_evaluated_table_name = out.table_names.back();
+  auto it = tables.begin();
+  if (r.exclusive_start_table_name)
+    it = std::find_if(tables.begin(), tables.end(), [&](const TablePtr& t) { return t->name > *r.exclusive_start_table_name; });
+  for (; it != tables.end() && out.table_names.size() < limit; ++it) out.table_names.push_back((*it)->name);
+  if (it != tables.end() && !out.table_names.empty()) out.last_evaluated_table_name = out.table_names.back();
   return out;
 }
 

@@ -132,7 +132,7 @@ struct Found {
 };
 
 Result<std::optional<Found>> FindTarget(Database::Impl& db, const storage::Txn& txn, const Target& target) {
-  LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, target.table));
+  LD_ASSIGN_OR_RETURN(auto t, db.catalog.Find(txn, target.table));
   if (!t) return std::optional<Found>();
   Found found{*t, std::nullopt};
   if (target.stream_arn) {
@@ -195,7 +195,7 @@ Status Database::TagResource(const TagResourceRequest& r) {
     }
   }
   LD_RETURN_IF_ERROR(engine::CheckTagSet(tags));
-  LD_RETURN_IF_ERROR(db.SaveTable(txn, found->table));
+  LD_RETURN_IF_ERROR(engine::Catalog::Save(txn, found->table));
   return txn.Commit();
 }
 
@@ -214,7 +214,7 @@ Status Database::UntagResource(const UntagResourceRequest& r) {
   });
   if (removed == tags.end()) return OkStatus();  // none of them was there: nothing to write
   tags.erase(removed, tags.end());
-  LD_RETURN_IF_ERROR(db.SaveTable(txn, found->table));
+  LD_RETURN_IF_ERROR(engine::Catalog::Save(txn, found->table));
   return txn.Commit();
 }
 

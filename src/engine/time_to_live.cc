@@ -94,7 +94,7 @@ Result<UpdateTimeToLiveResponse> Database::UpdateTimeToLive(const UpdateTimeToLi
   if (!failures.empty()) return errors::ConstraintError(failures);
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-  LD_ASSIGN_OR_RETURN(auto current, db.FindTable(txn, r.table_name));
+  LD_ASSIGN_OR_RETURN(auto current, db.catalog.Find(txn, r.table_name));
   if (!current) return errors::TableNotFoundNamed(r.table_name);
   TableMeta t = *current;
   const bool active = !t.ttl_attribute.empty();
@@ -107,7 +107,7 @@ Result<UpdateTimeToLiveResponse> Database::UpdateTimeToLive(const UpdateTimeToLi
     return ValidationError("Time to live has been modified multiple times within a fixed interval");
   t.ttl_attribute = spec.enabled ? spec.attribute_name : "";
   t.ttl_changed_millis = now;
-  LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
+  LD_RETURN_IF_ERROR(engine::Catalog::Save(txn, t));
   LD_RETURN_IF_ERROR(txn.Commit());
   return UpdateTimeToLiveResponse{spec};
 }
@@ -116,7 +116,7 @@ Result<DescribeTimeToLiveResponse> Database::DescribeTimeToLive(const DescribeTi
   Impl& db = *impl_;
   LD_RETURN_IF_ERROR(errors::CheckTableName(r.table_name));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
-  LD_ASSIGN_OR_RETURN(auto t, db.FindTable(txn, r.table_name));
+  LD_ASSIGN_OR_RETURN(auto t, db.catalog.Find(txn, r.table_name));
   if (!t) return errors::TableNotFoundNamed(r.table_name);
   DescribeTimeToLiveResponse out;
   if (!t->ttl_attribute.empty()) {
@@ -126,15 +126,30 @@ Result<DescribeTimeToLiveResponse> Database::DescribeTimeToLive(const DescribeTi
   return out;
 }
 
+std::optional<std::string> Database::Impl::ExpirySweep::ResumeAfter(uint32_t table_number) {
+  std::lock_guard lock(mu_);
+  auto it = resume_.find(table_number);
+  if (it == resume_.end()) return std::nullopt;
+  return it->second;
+}
+
+void Database::Impl::ExpirySweep::Advance(uint32_t table_number, std::optional<std::string> stopped_after) {
+  std::lock_guard lock(mu_);
+  if (stopped_after) {
+    resume_[table_number] = std::move(*stopped_after);
+  } else {
+    resume_.erase(table_number);
+  }
+}
+
 Result<int64_t> Database::DeleteExpiredItems() {
   Impl& db = *impl_;
   std::vector<TablePtr> tables;
   {
     LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
-    LD_RETURN_IF_ERROR(db.RefreshCatalog(txn));
-    std::lock_guard lock(db.catalog_mu);
-    for (const auto& [name, t] : db.tables)
-      if (!t->ttl_attribute.empty()) tables.push_back(t);
+    LD_ASSIGN_OR_RETURN(auto all, db.catalog.All(txn));
+    for (auto& t : all)
+      if (!t->ttl_attribute.empty()) tables.push_back(std::move(t));
   }
   if (tables.empty()) return 0;
   // Read only now: a server's periodic sweep must not move an injected (stepping) clock that
@@ -148,20 +163,9 @@ Result<int64_t> Database::DeleteExpiredItems() {
     std::optional<std::string> stopped_after;  // none: the pass reached the table's end
     // The next pass starts after what this one read, once its deletions are committed: a
     // failed commit (a full disk) leaves them to be found again.
-    auto advance = [&] {
-      std::lock_guard lock(db.expiry_mu);
-      if (stopped_after) {
-        db.expiry_resume[t->number] = std::move(*stopped_after);
-      } else {
-        db.expiry_resume.erase(t->number);
-      }
-    };
+    auto advance = [&] { db.expiry.Advance(t->number, std::move(stopped_after)); };
     {
-      std::optional<std::string> resume;
-      {
-        std::lock_guard lock(db.expiry_mu);
-        if (auto it = db.expiry_resume.find(t->number); it != db.expiry_resume.end()) resume = it->second;
-      }
+      const std::optional<std::string> resume = db.expiry.ResumeAfter(t->number);
       LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
       LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().data));
       const std::string prefix = storage::KeyspacePrefix(t->number, 0);
@@ -194,7 +198,7 @@ Result<int64_t> Database::DeleteExpiredItems() {
       continue;
     }
     LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-    LD_ASSIGN_OR_RETURN(auto current, db.FindTable(txn, t->name));
+    LD_ASSIGN_OR_RETURN(auto current, db.catalog.Find(txn, t->name));
     if (!current || current->number != t->number || current->ttl_attribute.empty()) {
       advance();
       continue;

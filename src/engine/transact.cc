@@ -56,7 +56,7 @@ Result<TransactGetItemsResponse> Database::TransactGetItems(const TransactGetIte
   bool cancelled = false;
   for (std::size_t i = 0; i < r.transact_items.size(); ++i) {
     const TransactGetItem& g = r.transact_items[i];
-    LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, g.table_name));
+    LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, g.table_name));
     expr::Context ctx(g.expression_attribute_names ? &*g.expression_attribute_names : nullptr, nullptr);
     LD_ASSIGN_OR_RETURN(auto projection, engine::PrepareProjection(ctx, g.projection_expression, std::nullopt));
     LD_RETURN_IF_ERROR(ctx.CheckAllUsed());

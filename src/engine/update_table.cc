@@ -47,7 +47,7 @@ Status Backfill(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& t, 
       bytes += static_cast<int64_t>(ItemSize(projected));
       entries.emplace_back(*key, storage::EncodeItem(projected));
     }
-    LD_RETURN_IF_ERROR(db.AddStats(txn, t.number, index.number, count, bytes));
+    LD_RETURN_IF_ERROR(engine::AddStats(txn, t.number, index.number, count, bytes));
   }
   for (const auto& [k, v] : entries) LD_RETURN_IF_ERROR(storage::PutEntry(txn, txn.dbis().data, k, v));
   return OkStatus();
@@ -140,7 +140,7 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
   LD_RETURN_IF_ERROR(CheckUpdateRequest(r, db.options.region));
   const bool gsi_updates = HasIndexUpdates(r);
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-  LD_ASSIGN_OR_RETURN(auto current, db.FindTable(txn, r.table_name));
+  LD_ASSIGN_OR_RETURN(auto current, db.catalog.Find(txn, r.table_name));
   if (!current) return errors::TableNotFoundNamed(r.table_name);
   TableMeta t = *current;
   std::vector<std::string> creating, deleting;
@@ -230,7 +230,7 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
         });
         if (it == t.indexes.end()) return UnknownIndex(*u.delete_index_name, t.name);
         LD_RETURN_IF_ERROR(storage::DeleteKeyspace(txn, txn.dbis().data, storage::KeyspacePrefix(t.number, it->number)));
-        LD_RETURN_IF_ERROR(db.DropStats(txn, t.number, it->number));
+        LD_RETURN_IF_ERROR(engine::DropStats(txn, t.number, it->number));
         deleting.push_back(it->name);
         t.insights.erase(it->name);
         t.indexes.erase(it);
@@ -294,8 +294,8 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
       if (i.global && !i.throughput) missing += (missing.empty() ? "" : ",") + i.name;
     if (!missing.empty()) return errors::Invalid("ProvisionedThroughput must be specified for index: " + missing);
   }
-  LD_RETURN_IF_ERROR(db.SaveTable(txn, t));
-  LD_ASSIGN_OR_RETURN(TableDescription d, db.Describe(txn, t));
+  LD_RETURN_IF_ERROR(engine::Catalog::Save(txn, t));
+  LD_ASSIGN_OR_RETURN(TableDescription d, engine::DescribeTable(txn, t));
   LD_RETURN_IF_ERROR(txn.Commit());
   // As DynamoDB answers: the table UPDATING, new indexes CREATING (backfilling), deleted ones
   // DELETING; the next DescribeTable shows the finished state.

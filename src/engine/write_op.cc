@@ -281,7 +281,7 @@ std::optional<Item> ReturnedAttributes(std::optional<ReturnValue> rv, const Writ
 Result<WriteDone> RunWrite(Database::Impl& db, const WriteOp& op, std::optional<ReturnConsumedCapacity> capacity,
                            std::optional<ReturnItemCollectionMetrics> metrics) {
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-  LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, op.table_name));
+  LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, op.table_name));
   if (auto refusal = ValidateWrite(op, *table)) return std::move(refusal->error);
   Mutation m(db, txn);
   WriteDone done;
@@ -319,7 +319,7 @@ Result<TransactWriteItemsResponse> RunTransaction(Database::Impl& db, const std:
   std::size_t request_bytes = 0;
   for (std::size_t i = 0; i < ops.size(); ++i) {
     const WriteOp& op = ops[i];
-    LD_ASSIGN_OR_RETURN(auto table, db.RequireTable(txn, op.table_name));
+    LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, op.table_name));
     tables.push_back(table);
     if (auto refusal = ValidateWrite(op, *table)) {
       if (refusal->whole_request) return std::move(refusal->error);
