@@ -27,7 +27,7 @@ case "$name" in
     sources="src/server/http_request.cc"
     printf 'POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}GET / HTTP/1.0\r\n\r\n' > "$out/corpus-$name/seed" ;;
   dispatch)
-    sources=$(ls src/types/*.cc src/storage/*.cc src/expr/*.cc src/engine/*.cc src/wire/*.cc)
+    sources=$(ls src/types/*.cc src/storage/*.cc src/expr/*.cc src/engine/*.cc src/engine/*/*.cc src/partiql/*.cc src/wire/*.cc)
     libs="-llmdb -lfmt"
     options="-dict=tests/fuzz/dispatch.dict" max_len=2048
     python3 - "$out/corpus-$name" <<'PY'

@@ -8,7 +8,7 @@
 #include "engine/arn.h"
 #include "engine/catalog.h"
 #include "engine/errors.h"
-#include "engine/recovery_log.h"
+#include "engine/backup/recovery_log.h"
 #include "storage/layout.h"
 
 namespace localdynamo::engine {

@@ -30,7 +30,7 @@ Database::Impl::~Impl() {
 namespace {
 
 // The on-disk format this release writes. Format 2: stream records without repeated fields
-// (engine/stream_store.cc). Format 3: each table's stream sequence kept with its statistics
+// (engine/streams/stream_store.cc). Format 3: each table's stream sequence kept with its statistics
 // (engine/catalog.cc); a format-2 release would issue sequence numbers below it. Recorded at
 // open; a store from a newer release is refused rather than misread. Older stores are read
 // (their values are upgraded as they are next written) and marked.

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "engine/catalog.h"
-#include "engine/stream_hub.h"
+#include "engine/streams/stream_hub.h"
 #include "engine/table_meta.h"
 #include "localdynamo/database.h"
 #include "storage/lmdb.h"
@@ -18,7 +18,7 @@ using engine::TableMeta;
 
 // The database's parts, each owning its state behind its own interface: the environment
 // (storage/lmdb.h), the table catalog (engine/catalog.h), the stream subscribers and their
-// delivery (engine/stream_hub.h) and time to live's sweep position (below). The engine's
+// delivery (engine/streams/stream_hub.h) and time to live's sweep position (below). The engine's
 // operations are written against them.
 struct Database::Impl {
   std::string directory;

@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "engine/keys.h"
-#include "engine/recovery_log.h"
-#include "engine/stream_store.h"
+#include "engine/backup/recovery_log.h"
+#include "engine/streams/stream_store.h"
 #include "storage/item_codec.h"
 #include "storage/layout.h"
 

@@ -13,9 +13,9 @@
 
 #include <fmt/format.h>
 
-#include "engine/backup_record.h"
+#include "engine/backup/backup_record.h"
 #include "engine/keys.h"
-#include "engine/stream_store.h"
+#include "engine/streams/stream_store.h"
 #include "engine/table_meta.h"
 #include "storage/item_codec.h"
 #include "storage/layout.h"

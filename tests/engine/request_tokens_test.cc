@@ -1,4 +1,4 @@
-// TransactWriteItems' (and ExecuteTransaction's) ClientRequestToken: a retry with the same
+// TransactWriteItems' ClientRequestToken (ExecuteTransaction's: tests/partiql): a retry with the same
 // token and the same parameters within 10 minutes succeeds without applying the transaction
 // again, also after the database is closed (or its process killed) and opened again; the same
 // token with other parameters is IdempotentParameterMismatchException; after 10 minutes the
@@ -17,52 +17,13 @@
 #include "engine/request_tokens.h"
 #include "storage/lmdb.h"
 #include "support/fixtures.h"
+#include "support/token_db.h"
 
 using namespace ld_test;
 
 namespace {
 
 constexpr int64_t kTenMinutes = 10 * 60 * 1000;
-
-// A database directory whose Database is closed and opened again, on a clock the test moves.
-struct TokenDb {
-  std::string dir;
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
-  std::unique_ptr<Database> db;
-
-  TokenDb() {
-    dir = (std::filesystem::temp_directory_path() / "ld_tokens_XXXXXX").string();
-    REQUIRE(mkdtemp(dir.data()));
-    Reopen();
-    CreateTableRequest c;
-    c.table_name = "counters";
-    c.attribute_definitions = {{"id", ScalarAttributeType::kS}};
-    c.key_schema = {{"id", KeyType::kHash}};
-    c.billing_mode = BillingMode::kPayPerRequest;
-    Must(db->CreateTable(c));
-    Put(*db, "counters", Item{{"id", S("a")}, {"c", N("0")}});
-  }
-  ~TokenDb() {
-    db.reset();
-    std::filesystem::remove_all(dir);
-  }
-  void Reopen() {
-    db.reset();
-    Options o;
-    o.clock = clock;
-    o.ids = SequentialIds(7);
-    o.durability = Durability::kNoSync;
-    db = Must(Database::Open(dir, o));
-  }
-  AttributeValue Counter(const std::string& id = "a") {
-    GetItemRequest g;
-    g.table_name = "counters";
-    g.key = {{"id", S(id)}};
-    auto item = Must(db->GetItem(g)).item;
-    REQUIRE(item.has_value());
-    return item->at("c");
-  }
-};
 
 TransactWriteItemsRequest Increment(std::optional<std::string> token, std::string_view by = "1",
                                     std::string id = "a") {
@@ -178,19 +139,6 @@ TEST_CASE("a cancelled transaction leaves its token unused") {
   CHECK(t.Counter() == N("11"));
   Must(t.db->TransactWriteItems(r));
   CHECK(t.Counter() == N("11"));
-}
-
-TEST_CASE("ExecuteTransaction's ClientRequestToken outlives a reopen too") {
-  TokenDb t;
-  ExecuteTransactionRequest r;
-  r.transact_statements = {{"UPDATE counters SET c = c + ? WHERE id = 'a'", std::vector{N("1")}, std::nullopt}};
-  r.client_request_token = "statement-token";
-  Must(t.db->ExecuteTransaction(r));
-  t.Reopen();
-  Must(t.db->ExecuteTransaction(r));
-  CHECK(t.Counter() == N("1"));
-  r.transact_statements[0].parameters = std::vector{N("3")};
-  CHECK(MustFail(t.db->ExecuteTransaction(r)).code == ErrorCode::kIdempotentParameterMismatch);
 }
 
 TEST_CASE("concurrent requests with one token apply once") {

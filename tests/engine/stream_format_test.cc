@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "engine/stream_store.h"
+#include "engine/streams/stream_store.h"
 #include "storage/lmdb.h"
 #include "storage/item_codec.h"
 #include "storage/layout.h"

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/stream_store.h"
+#include "engine/streams/stream_store.h"
 #include "support/fixtures.h"
 
 using namespace ld_test;

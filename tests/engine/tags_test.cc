@@ -1,5 +1,5 @@
 // TagResource / UntagResource / ListTagsOfResource and CreateTable's Tags: DynamoDB's rules,
-// texts and order (see src/engine/tags.cc for where each was recorded).
+// texts and order (see src/engine/control/tags.cc for where each was recorded).
 
 #include <doctest/doctest.h>
 

@@ -17,11 +17,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "engine/backup_record.h"
+#include "engine/backup/backup_record.h"
 #include "engine/database_impl.h"
 #include "engine/errors.h"
-#include "engine/recovery_log.h"
-#include "engine/table_settings.h"
+#include "engine/backup/recovery_log.h"
+#include "engine/control/table_settings.h"
 #include "storage/layout.h"
 #include "types/utc_time.h"
 

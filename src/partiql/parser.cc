@@ -1,5 +1,5 @@
 // The PartiQL statement parser: a tokenizer and a recursive-descent parser for the statements
-// partiql.h lists. Values are built as they are read (parameters included), so the tree holds
+// statement.h lists. Values are built as they are read (parameters included), so the tree holds
 // AttributeValues and paths only.
 
 #include <algorithm>
@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "expr/partiql.h"
+#include "partiql/statement.h"
 #include "localdynamo/number.h"
 #include "types/ascii.h"
 #include "types/nesting.h"

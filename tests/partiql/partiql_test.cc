@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "support/fixtures.h"
+#include "support/token_db.h"
 
 using namespace ld_test;
 
@@ -430,4 +431,17 @@ TEST_CASE("consumed capacity: a SELECT's is its Queries' together; a batch's one
   REQUIRE(batch.consumed_capacity);
   REQUIRE(batch.consumed_capacity->size() == 1);
   CHECK((*batch.consumed_capacity)[0].capacity_units == 1.0);  // two eventually consistent reads of under 4 KB
+}
+
+TEST_CASE("ExecuteTransaction's ClientRequestToken outlives a reopen too") {
+  TokenDb t;
+  ExecuteTransactionRequest r;
+  r.transact_statements = {{"UPDATE counters SET c = c + ? WHERE id = 'a'", std::vector{N("1")}, std::nullopt}};
+  r.client_request_token = "statement-token";
+  Must(t.db->ExecuteTransaction(r));
+  t.Reopen();
+  Must(t.db->ExecuteTransaction(r));
+  CHECK(t.Counter() == N("1"));
+  r.transact_statements[0].parameters = std::vector{N("3")};
+  CHECK(MustFail(t.db->ExecuteTransaction(r)).code == ErrorCode::kIdempotentParameterMismatch);
 }

@@ -12,7 +12,7 @@
 
 #include "engine/database_impl.h"
 #include "engine/errors.h"
-#include "engine/recovery_log.h"
+#include "engine/backup/recovery_log.h"
 
 namespace localdynamo {
 namespace {

@@ -1,7 +1,7 @@
 // UpdateTable: stream on/off/view change (a new stream ARN each time one is enabled), GSI
 // create (backfilled in the same transaction), update and delete, billing mode, throughput,
 // on-demand caps, encryption, table class and deletion protection, with DynamoDB's rules on
-// which changes go together (engine/table_settings.h has the settings' own checks).
+// which changes go together (engine/control/table_settings.h has the settings' own checks).
 
 #include <set>
 
@@ -10,7 +10,7 @@
 #include "engine/database_impl.h"
 #include "engine/errors.h"
 #include "engine/keys.h"
-#include "engine/table_settings.h"
+#include "engine/control/table_settings.h"
 #include "storage/item_codec.h"
 #include "storage/layout.h"
 

@@ -1,4 +1,4 @@
-#include "engine/table_settings.h"
+#include "engine/control/table_settings.h"
 
 #include <array>
 

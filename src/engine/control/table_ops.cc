@@ -7,7 +7,7 @@
 
 #include "engine/database_impl.h"
 #include "engine/errors.h"
-#include "engine/table_settings.h"
+#include "engine/control/table_settings.h"
 #include "types/utc_time.h"
 
 namespace localdynamo {

@@ -16,7 +16,7 @@
 #include "engine/request_tokens.h"
 #include "engine/write_op.h"
 #include "expr/ast.h"
-#include "expr/partiql.h"
+#include "partiql/statement.h"
 #include "localdynamo/database.h"
 #include "storage/item_codec.h"
 #include "storage/layout.h"

@@ -1,8 +1,8 @@
 #pragma once
 // DynamoDB's dialect of PartiQL (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction):
-// the statements DynamoDB accepts, parsed into a small tree. The engine runs them as the
-// operations they stand for (engine/partiql.cc), through DynamoDB's expression language, so
-// their semantics are the ones every other operation has.
+// the statements DynamoDB accepts, parsed into a small tree. execute.cc runs them as the
+// operations they stand for, through DynamoDB's expression language, so their semantics are
+// the ones every other operation has.
 //
 //   SELECT * | path, ... FROM "table"["index"] [WHERE condition] [ORDER BY path [ASC|DESC]]
 //   INSERT INTO "table" VALUE {'attr': value, ...}

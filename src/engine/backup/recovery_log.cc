@@ -1,10 +1,10 @@
-#include "engine/recovery_log.h"
+#include "engine/backup/recovery_log.h"
 
 #include <cstring>
 
 #include "engine/keys.h"
 #include "engine/mutation.h"
-#include "engine/stream_store.h"
+#include "engine/streams/stream_store.h"
 #include "storage/item_codec.h"
 #include "storage/layout.h"
 

@@ -1,4 +1,4 @@
-// The change stream: Subscribe / Unsubscribe (delivery is engine/stream_hub.cc) and the
+// The change stream: Subscribe / Unsubscribe (delivery is engine/streams/stream_hub.cc) and the
 // DynamoDB Streams API (ListStreams, DescribeStream, GetShardIterator, GetRecords) over the
 // records the write path stored.
 
@@ -14,8 +14,8 @@
 
 #include "engine/database_impl.h"
 #include "engine/errors.h"
-#include "engine/stream_hub.h"
-#include "engine/stream_store.h"
+#include "engine/streams/stream_hub.h"
+#include "engine/streams/stream_store.h"
 
 namespace localdynamo {
 

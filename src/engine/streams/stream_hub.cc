@@ -1,4 +1,4 @@
-#include "engine/stream_hub.h"
+#include "engine/streams/stream_hub.h"
 
 #include <algorithm>
 #include <chrono>
@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "engine/database_impl.h"
-#include "engine/stream_store.h"
+#include "engine/streams/stream_store.h"
 
 namespace localdynamo::engine {
 

@@ -1,4 +1,4 @@
-#include "engine/stream_store.h"
+#include "engine/streams/stream_store.h"
 
 #include <charconv>
 #include <cstring>
