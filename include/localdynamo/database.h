@@ -21,6 +21,10 @@
 
 namespace localdynamo {
 
+namespace engine {
+struct DatabaseInternals;
+}  // namespace engine
+
 class Database {
  public:
   // Opens (creating if needed) the database in `directory`. Errors: InternalServerError with
@@ -82,27 +86,17 @@ class Database {
   // ConditionalCheckFailedException)
   Result<PutItemResponse> PutItem(const PutItemRequest& request);
   Result<GetItemResponse> GetItem(const GetItemRequest& request);
-  // GetItem with the item left as stored: the same checks, errors and capacity (the endpoint's).
-  Result<EncodedGetItemResponse> GetItemEncoded(const GetItemRequest& request);
   Result<DeleteItemResponse> DeleteItem(const DeleteItemRequest& request);
   Result<UpdateItemResponse> UpdateItem(const UpdateItemRequest& request);
   Result<QueryResponse> Query(const QueryRequest& request);
   Result<ScanResponse> Scan(const ScanRequest& request);
-  // Query and Scan handing each item of the page to `take` as it is read, in the store's
-  // encoding (as GetItemEncoded returns items; the bytes live until `take` returns), instead
-  // of collecting the page in the response, whose `items` is then empty (absent for Select
-  // COUNT). The same checks, errors, counts, keys and capacity. The endpoint's: it writes
-  // each item into its answer straight from the store.
-  using EncodedItemSink = std::function<void(std::string_view encoded_item)>;
-  Result<QueryResponse> QueryEncoded(const QueryRequest& request, const EncodedItemSink& take);
-  Result<ScanResponse> ScanEncoded(const ScanRequest& request, const EncodedItemSink& take);
 
   // ---- batches and transactions ----
   Result<BatchGetItemResponse> BatchGetItem(const BatchGetItemRequest& request);
   Result<BatchWriteItemResponse> BatchWriteItem(const BatchWriteItemRequest& request);
   Result<TransactWriteItemsResponse> TransactWriteItems(const TransactWriteItemsRequest& request);
   Result<TransactGetItemsResponse> TransactGetItems(const TransactGetItemsRequest& request);
-  // PartiQL (partiql.cc): each statement runs as the operation it stands for.
+  // PartiQL (src/partiql): each statement runs as the operation it stands for.
   Result<ExecuteStatementResponse> ExecuteStatement(const ExecuteStatementRequest& request);
   Result<BatchExecuteStatementResponse> BatchExecuteStatement(const BatchExecuteStatementRequest& request);
   Result<ExecuteTransactionResponse> ExecuteTransaction(const ExecuteTransactionRequest& request);
@@ -130,6 +124,8 @@ class Database {
   struct Impl;
 
  private:
+  // The engine's functions that serve a handle from outside it (engine/encoded_reads.h).
+  friend struct engine::DatabaseInternals;
   explicit Database(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -18,6 +18,10 @@
 
 namespace localdynamo {
 
+namespace storage {
+struct EncodedPage;
+}  // namespace storage
+
 class ItemList {
  public:
   using const_iterator = std::vector<Item>::const_iterator;
@@ -49,23 +53,20 @@ class ItemList {
 
   friend bool operator==(const ItemList& a, const ItemList& b) { return a.items() == b.items(); }
 
-  // ---- for the engine and the wire layer: pages of encoded items ----
-  // Appends one item in the store's encoding (storage/item_codec.h), already checked.
+  // The page's encoded side (src/storage/encoded_page.h: the engine fills a page with the
+  // items' stored bytes, the endpoint writes them out from there) is not public: the bytes
+  // are the store's encoding.
+  friend struct storage::EncodedPage;
+
+ private:
+  void Decode() const;
   void AppendEncoded(std::string_view bytes);
-  // Room for `items` encoded items of `bytes` in all, before appending them.
-  void ReserveEncoded(std::size_t items, std::size_t bytes) {
-    ends_.reserve(items);
-    bytes_.reserve(bytes);
-  }
   // Whether the items are (still) only encoded, and item i's bytes then.
   bool encoded() const { return !decoded_.load(std::memory_order_acquire); }
   std::string_view encoded_item(std::size_t i) const {
     const uint32_t begin = i == 0 ? 0 : ends_[i - 1];
     return std::string_view(bytes_).substr(begin, ends_[i] - begin);
   }
-
- private:
-  void Decode() const;
 
   std::string bytes_;           // encoded items, back to back
   std::vector<uint32_t> ends_;  // where each encoded item ends in bytes_

@@ -394,12 +394,6 @@ struct GetItemResponse {
   std::optional<Item> item;
   std::optional<ConsumedCapacity> consumed_capacity;
 };
-// GetItem's answer with the item in the store's encoding (ItemList's), for the endpoint, which
-// writes it out as JSON from those bytes instead of building an Item first.
-struct EncodedGetItemResponse {
-  std::optional<std::string> item;
-  std::optional<ConsumedCapacity> consumed_capacity;
-};
 
 struct DeleteItemRequest {
   std::string table_name;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "engine/capacity.h"
+#include "engine/encoded_reads.h"
 #include "engine/expression_params.h"
 #include "engine/keys.h"
 #include "engine/write_op.h"
@@ -78,7 +79,9 @@ Result<GetItemResponse> Database::GetItem(const GetItemRequest& r) {
   return out;
 }
 
-Result<EncodedGetItemResponse> Database::GetItemEncoded(const GetItemRequest& r) {
+namespace engine {
+
+Result<EncodedGetItemResponse> GetItemEncoded(Database& db, const GetItemRequest& r) {
   EncodedGetItemResponse out;
   auto take = [&out](std::string_view payload, const expr::ProjectionExpr* projection) -> Status {
     if (!projection) {
@@ -89,9 +92,11 @@ Result<EncodedGetItemResponse> Database::GetItemEncoded(const GetItemRequest& r)
     out.item = storage::EncodeItem(projected);
     return OkStatus();
   };
-  LD_ASSIGN_OR_RETURN(out.consumed_capacity, ReadForGetItem(*impl_, r, take));
+  LD_ASSIGN_OR_RETURN(out.consumed_capacity, ReadForGetItem(DatabaseInternals::Of(db), r, take));
   return out;
 }
+
+}  // namespace engine
 
 Result<DeleteItemResponse> Database::DeleteItem(const DeleteItemRequest& r) {
   LD_ASSIGN_OR_RETURN(auto op, engine::PrepareDelete(r));

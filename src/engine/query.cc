@@ -8,7 +8,9 @@
 #include "engine/database_impl.h"
 #include "engine/errors.h"
 #include "engine/expression_params.h"
+#include "engine/encoded_reads.h"
 #include "engine/keys.h"
+#include "storage/encoded_page.h"
 #include "storage/item_codec.h"
 #include "storage/item_walk.h"
 #include "storage/key_codec.h"
@@ -38,7 +40,7 @@ struct PageSpec {
   std::optional<std::pair<int64_t, int64_t>> segment;
   // Where the page's items go as they are read (QueryEncoded / ScanEncoded), if not into
   // the response.
-  const Database::EncodedItemSink* sink = nullptr;
+  const engine::EncodedItemSink* sink = nullptr;
 };
 
 // `spec` is taken whole: its bounds move into the scanner.
@@ -88,7 +90,7 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, Page
       if (bound >= kPageBytes) {
         exact = true;
         for (std::size_t i = 0; i < (spec.sink ? sent.size() : out.items->size()); ++i) {
-          LD_ASSIGN_OR_RETURN(std::size_t size, exact_size(spec.sink ? sent[i] : out.items->encoded_item(i)));
+          LD_ASSIGN_OR_RETURN(std::size_t size, exact_size(spec.sink ? sent[i] : storage::EncodedPage::Item(*out.items, i)));
           bytes_read += size;
         }
       }
@@ -115,9 +117,9 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, Page
       }
       if (out.items->empty()) {  // room for a page of items like the first one
         const std::size_t n = static_cast<std::size_t>(std::min<int64_t>(spec.limit.value_or(64), 1024));
-        out.items->ReserveEncoded(n, std::min(n * entry->payload.size() + n * 16, kPageBytes + 1024));
+        storage::EncodedPage::Reserve(*out.items, n, std::min(n * entry->payload.size() + n * 16, kPageBytes + 1024));
       }
-      out.items->AppendEncoded(entry->payload);
+      storage::EncodedPage::Append(*out.items, entry->payload);
       continue;
     }
     Item item;
@@ -231,7 +233,7 @@ Result<std::string> StartKey(const TableMeta& table, const IndexMeta* index, con
 }
 
 // Query, its page's items to `sink` when given.
-Result<QueryResponse> RunQuery(Database::Impl& db, const QueryRequest& r, const Database::EncodedItemSink* sink) {
+Result<QueryResponse> RunQuery(Database::Impl& db, const QueryRequest& r, const engine::EncodedItemSink* sink) {
   engine::ParamUse use;
   if (r.key_conditions) use.legacy.push_back("KeyConditions");
   if (r.query_filter) use.legacy.push_back("QueryFilter");
@@ -322,7 +324,7 @@ Result<QueryResponse> RunQuery(Database::Impl& db, const QueryRequest& r, const 
 }
 
 // Scan, its page's items to `sink` when given.
-Result<ScanResponse> RunScan(Database::Impl& db, const ScanRequest& r, const Database::EncodedItemSink* sink) {
+Result<ScanResponse> RunScan(Database::Impl& db, const ScanRequest& r, const engine::EncodedItemSink* sink) {
   engine::ParamUse use;
   if (r.scan_filter) use.legacy.push_back("ScanFilter");
   if (r.attributes_to_get) use.legacy.push_back("AttributesToGet");
@@ -380,11 +382,14 @@ Result<ScanResponse> RunScan(Database::Impl& db, const ScanRequest& r, const Dat
 
 Result<QueryResponse> Database::Query(const QueryRequest& r) { return RunQuery(*impl_, r, nullptr); }
 Result<ScanResponse> Database::Scan(const ScanRequest& r) { return RunScan(*impl_, r, nullptr); }
-Result<QueryResponse> Database::QueryEncoded(const QueryRequest& r, const EncodedItemSink& take) {
-  return RunQuery(*impl_, r, &take);
+
+namespace engine {
+Result<QueryResponse> QueryEncoded(Database& db, const QueryRequest& r, const EncodedItemSink& take) {
+  return RunQuery(DatabaseInternals::Of(db), r, &take);
 }
-Result<ScanResponse> Database::ScanEncoded(const ScanRequest& r, const EncodedItemSink& take) {
-  return RunScan(*impl_, r, &take);
+Result<ScanResponse> ScanEncoded(Database& db, const ScanRequest& r, const EncodedItemSink& take) {
+  return RunScan(DatabaseInternals::Of(db), r, &take);
 }
+}  // namespace engine
 
 }  // namespace localdynamo

@@ -1,5 +1,7 @@
 #include "wire/dispatch.h"
 
+#include <functional>
+
 #include <fmt/format.h>
 
 #include "wire/codec.h"
@@ -25,11 +27,12 @@ WireResponse Fail(const Error& e, std::string table = "") {
   return WireResponse{ErrorHttpStatus(e.code), ErrorBody(e), std::string(ErrorCodeName(e.code)), std::move(table)};
 }
 
-template <class Req, class Resp>
-WireResponse Run(JsonRef body, Req (*parse)(JsonRef), Result<Resp> (Database::*op)(const Req&),
-                 Database& db) {
+// `op` is a Database member, or an engine function taking the Database first.
+template <class Req, class Op>
+WireResponse Run(JsonRef body, Req (*parse)(JsonRef), Op op, Database& db) {
   Req req = parse(body);
-  auto result = (db.*op)(req);
+  auto result = std::invoke(op, db, req);
+  using Resp = std::decay_t<decltype(*result)>;
   std::string table;  // the request is done with: its table name moves to the access log's
   if constexpr (requires { req.table_name; }) {
     if constexpr (std::is_same_v<decltype(req.table_name), std::string>) table = std::move(req.table_name);
@@ -37,7 +40,7 @@ WireResponse Run(JsonRef body, Req (*parse)(JsonRef), Result<Resp> (Database::*o
   if (!result.ok()) return Fail(result.error(), std::move(table));
   if constexpr (std::is_same_v<Resp, ExecuteStatementResponse>) {
     return WireResponse{200, ExecuteStatementBody(*result), "", std::move(table)};
-  } else if constexpr (std::is_same_v<Resp, EncodedGetItemResponse>) {
+  } else if constexpr (std::is_same_v<Resp, engine::EncodedGetItemResponse>) {
     return WireResponse{200, GetItemBody(*result), "", std::move(table)};
   } else {
     return WireResponse{200, DumpJson(ToJson(*result)), "", std::move(table)};
@@ -46,13 +49,11 @@ WireResponse Run(JsonRef body, Req (*parse)(JsonRef), Result<Resp> (Database::*o
 
 // Query and Scan, the hot path: the page's items are written into the answer as the engine
 // reads them, from the store's bytes (not copied into the response first).
-template <class Req>
-WireResponse RunPage(JsonRef body, Req (*parse)(JsonRef),
-                     Result<QueryResponse> (Database::*op)(const Req&, const Database::EncodedItemSink&),
-                     Database& db) {
+template <class Req, class Op>
+WireResponse RunPage(JsonRef body, Req (*parse)(JsonRef), Op op, Database& db) {
   Req req = parse(body);
   PageBodyWriter page(req.limit);
-  auto result = (db.*op)(req, [&page](std::string_view item) { page.Add(item); });
+  auto result = op(db, req, [&page](std::string_view item) { page.Add(item); });
   if (!result.ok()) return Fail(result.error(), std::move(req.table_name));
   return WireResponse{200, page.Finish(*result), "", std::move(req.table_name)};
 }
@@ -93,11 +94,11 @@ constexpr Route kDynamoRoutes[] = {
     {"ListTables", Handle<ParseListTables, &Database::ListTables>},
     {"UpdateTable", Handle<ParseUpdateTable, &Database::UpdateTable>},
     {"PutItem", Handle<ParsePutItem, &Database::PutItem>},
-    {"GetItem", Handle<ParseGetItem, &Database::GetItemEncoded>},
+    {"GetItem", Handle<ParseGetItem, &engine::GetItemEncoded>},
     {"DeleteItem", Handle<ParseDeleteItem, &Database::DeleteItem>},
     {"UpdateItem", Handle<ParseUpdateItem, &Database::UpdateItem>},
-    {"Query", HandlePage<ParseQuery, &Database::QueryEncoded>},
-    {"Scan", HandlePage<ParseScan, &Database::ScanEncoded>},
+    {"Query", HandlePage<ParseQuery, &engine::QueryEncoded>},
+    {"Scan", HandlePage<ParseScan, &engine::ScanEncoded>},
     {"BatchGetItem", Handle<ParseBatchGetItem, &Database::BatchGetItem>},
     {"BatchWriteItem", Handle<ParseBatchWriteItem, &Database::BatchWriteItem>},
     {"TransactWriteItems", Handle<ParseTransactWriteItems, &Database::TransactWriteItems>},

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "storage/encoded_page.h"
 #include "storage/item_walk.h"
 #include "types/cpu_features.h"
 #include "types/json_text.h"
@@ -261,8 +262,8 @@ void PageBodyWriter::Add(std::string_view encoded_item) {
 }
 
 void PageBodyWriter::Add(const ItemList& items) {
-  if (items.encoded()) {  // a page read straight from the store: no Items built
-    for (std::size_t i = 0; i < items.size(); ++i) Add(items.encoded_item(i));
+  if (storage::EncodedPage::IsEncoded(items)) {  // a page read straight from the store: no Items built
+    for (std::size_t i = 0; i < items.size(); ++i) Add(storage::EncodedPage::Item(items, i));
     return;
   }
   if (items.empty()) return;
@@ -322,7 +323,7 @@ std::string ExecuteStatementBody(const ExecuteStatementResponse& r) {
   return PageBodyWriter(static_cast<int64_t>(r.items.size())).Finish(r);
 }
 
-std::string GetItemBody(const EncodedGetItemResponse& r) {
+std::string GetItemBody(const engine::EncodedGetItemResponse& r) {
   std::string out;
   // One allocation most times, of a power of two (with the string's terminator): the
   // allocator's cache of freed blocks serves these few sizes, where it would miss on every

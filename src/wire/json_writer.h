@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/encoded_reads.h"
 #include "localdynamo/requests.h"
 #include "localdynamo/value.h"
 
@@ -72,7 +73,7 @@ class JsonOut {
 
 }  // namespace json_writer_detail
 
-// A Query or Scan answer written as its page is read (Database::QueryEncoded's sink): each
+// A Query or Scan answer written as its page is read (engine::QueryEncoded's sink): each
 // item from the store's bytes straight into the answer, the counts and keys once the page is
 // done. `limit` (the request's Limit) sizes the room made when the first item comes.
 // QueryBody and ExecuteStatementBody write their pages with it too.
@@ -103,7 +104,7 @@ class PageBodyWriter {
 
 std::string QueryBody(const QueryResponse& r);
 std::string ExecuteStatementBody(const ExecuteStatementResponse& r);  // its page written as QueryBody's
-std::string GetItemBody(const EncodedGetItemResponse& r);
+std::string GetItemBody(const engine::EncodedGetItemResponse& r);
 // An item in the store's encoding (storage/item_codec.h) as DynamoDB JSON, without building it.
 void AppendEncodedItemJson(std::string* out, std::string_view encoded);
 

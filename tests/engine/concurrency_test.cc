@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "storage/item_codec.h"
+#include "engine/encoded_reads.h"
 #include "support/fixtures.h"
 
 using namespace ld_test;
@@ -215,7 +216,7 @@ TEST_CASE("concurrency/transfers: every Scan, Query and TransactGetItems sees th
     ScanRequest r;
     r.table_name = "accounts";
     std::vector<Item> items;
-    auto page = bank.writer->ScanEncoded(r, [&](std::string_view encoded) {
+    auto page = engine::ScanEncoded(*bank.writer, r, [&](std::string_view encoded) {
       Item item;
       if (!storage::DecodeItem(encoded, &item)) failures.Add("scan (encoded): an item does not decode");
       items.push_back(std::move(item));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "storage/item_codec.h"
+#include "engine/encoded_reads.h"
 #include "support/fixtures.h"
 
 using namespace ld_test;
@@ -55,7 +56,7 @@ TEST_CASE("PutItem / GetItem / DeleteItem round trip with ReturnValues") {
   CHECK(ItemCount(*db) == 0);
 }
 
-TEST_CASE("GetItemEncoded answers what GetItem does: item, projection, capacity, errors") {
+TEST_CASE("engine::GetItemEncoded answers what GetItem does: item, projection, capacity, errors") {
   auto db = OpenTestDb();
   Must(db->CreateTable(CruddurMessagesSchema()));
   Item row = MessageRow("g1", "2023-03-20T10:00:00", "hello");
@@ -65,7 +66,7 @@ TEST_CASE("GetItemEncoded answers what GetItem does: item, projection, capacity,
   g.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
   auto same = [&] {
     auto decoded = Must(db->GetItem(g));
-    auto encoded = Must(db->GetItemEncoded(g));
+    auto encoded = Must(engine::GetItemEncoded(*db, g));
     REQUIRE(decoded.item.has_value() == encoded.item.has_value());
     if (decoded.item) CHECK(storage::EncodeItem(*decoded.item) == *encoded.item);
     REQUIRE(encoded.consumed_capacity.has_value());
@@ -80,7 +81,7 @@ TEST_CASE("GetItemEncoded answers what GetItem does: item, projection, capacity,
   g.key["sk"] = S("2024");
   same();  // no item
   g.projection_expression = "#u";  // an undefined name
-  CHECK(db->GetItemEncoded(g).error().message == db->GetItem(g).error().message);
+  CHECK(engine::GetItemEncoded(*db, g).error().message == db->GetItem(g).error().message);
   CHECK_FALSE(db->GetItem(g).error().message.empty());
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "storage/item_codec.h"
+#include "engine/encoded_reads.h"
 #include "support/fixtures.h"
 
 using namespace ld_test;
@@ -205,7 +206,7 @@ namespace {
 template <class Req, class Op>
 QueryResponse Collected(Database& db, const Req& r, Op op) {
   std::vector<Item> items;
-  auto res = Must((db.*op)(r, [&items](std::string_view bytes) {
+  auto res = Must(op(db, r, [&items](std::string_view bytes) {
     Item item;
     REQUIRE(storage::DecodeItem(bytes, &item));
     items.push_back(std::move(item));
@@ -258,7 +259,7 @@ TEST_CASE("a page stops at the item that brings the bytes read to 1 MB, with or 
     if (with_capacity) CHECK(r.consumed_capacity->capacity_units == 134.5);  // ceil(1100132 / 4096) / 2
     // Handed over item by item, the page stops at the same item (sizes bounded, then exact
     // from the items already handed over).
-    const QueryResponse handed = Collected(*db, q, &Database::QueryEncoded);
+    const QueryResponse handed = Collected(*db, q, &engine::QueryEncoded);
     CHECK(handed.count == 11);
     CheckSame(handed, r);
     q.exclusive_start_key = r.last_evaluated_key;
@@ -287,17 +288,17 @@ TEST_CASE("QueryEncoded and ScanEncoded hand over, item by item, the page Query 
   queries.push_back(Q("pk = :p", {{":p", S("nobody")}}));
   for (const auto& q : queries) {
     CAPTURE(*q.key_condition_expression);
-    CheckSame(Collected(*db, q, &Database::QueryEncoded), Must(db->Query(q)));
+    CheckSame(Collected(*db, q, &engine::QueryEncoded), Must(db->Query(q)));
   }
   ScanRequest scan;
   scan.table_name = kTable;
   scan.limit = 7;
-  CheckSame(Collected(*db, scan, &Database::ScanEncoded), Must(db->Scan(scan)));
+  CheckSame(Collected(*db, scan, &engine::ScanEncoded), Must(db->Scan(scan)));
   scan.segment = 1;
   scan.total_segments = 3;
   scan.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
-  CheckSame(Collected(*db, scan, &Database::ScanEncoded), Must(db->Scan(scan)));
+  CheckSame(Collected(*db, scan, &engine::ScanEncoded), Must(db->Scan(scan)));
   // Errors are the same too.
   auto bad = Q("pk = :p", {});
-  CHECK(db->QueryEncoded(bad, [](std::string_view) {}).error().message == db->Query(bad).error().message);
+  CHECK(engine::QueryEncoded(*db, bad, [](std::string_view) {}).error().message == db->Query(bad).error().message);
 }

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "engine/encoded_reads.h"
 #include "support/fixtures.h"
 
 using namespace ld_test;
@@ -152,14 +153,14 @@ TEST_CASE("every read sees the catalog of its own snapshot, whoever changed it s
   CHECK(Must(db->GetItem(get)).item.has_value());  // the same snapshot again: the cached catalog
   Must(other->DeleteTable({"cruddur-messages"}));
   CHECK(db->GetItem(get).error().code == ErrorCode::kResourceNotFound);
-  CHECK(db->GetItemEncoded(get).error().code == ErrorCode::kResourceNotFound);
+  CHECK(engine::GetItemEncoded(*db, get).error().code == ErrorCode::kResourceNotFound);
   Must(other->CreateTable(CruddurMessagesSchema()));
   CHECK_FALSE(Must(db->GetItem(get)).item.has_value());  // the new table, empty
   // A write that fails changes nothing, the catalog included.
   CHECK_FALSE(db->CreateTable(CruddurMessagesSchema()).ok());
   CHECK(Must(db->ListTables({})).table_names == std::vector<std::string>{"cruddur-messages"});
   Put(*other, "cruddur-messages", row);
-  CHECK(Must(db->GetItemEncoded(get)).item.has_value());
+  CHECK(Must(engine::GetItemEncoded(*db, get)).item.has_value());
 }
 
 TEST_CASE("encryption, table class and on-demand limits are described back as given, and kept") {

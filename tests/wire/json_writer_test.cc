@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <rapidcheck.h>
 
+#include "storage/encoded_page.h"
 #include "storage/item_codec.h"
 #include "support/generators.h"
 #include "wire/codec.h"
@@ -33,7 +34,7 @@ TEST_CASE("QueryBody equals ToJson for every attribute type, escapes and all") {
   r.items.reset();  // Select COUNT
   r.last_evaluated_key.reset();
   CHECK(json::parse(QueryBody(r)) == ToJson(r));
-  EncodedGetItemResponse g;
+  engine::EncodedGetItemResponse g;
   CHECK(json::parse(GetItemBody(g)) == json::object());
   g.item = storage::EncodeItem(item);
   g.consumed_capacity = r.consumed_capacity;
@@ -139,18 +140,18 @@ TEST_CASE("a page of encoded items: written from bytes, decoded once on first ac
   Item b{{"pk", AttributeValue::S("b")}, {"l", AttributeValue::L({AttributeValue::MakeNull()})}};
   QueryResponse encoded, ready;
   encoded.items.emplace();
-  encoded.items->AppendEncoded(storage::EncodeItem(a));
-  encoded.items->AppendEncoded(storage::EncodeItem(b));
+  storage::EncodedPage::Append(*encoded.items, storage::EncodeItem(a));
+  storage::EncodedPage::Append(*encoded.items, storage::EncodeItem(b));
   ready.items = std::vector<Item>{a, b};
   encoded.count = ready.count = 2;
-  CHECK(encoded.items->encoded());
+  CHECK(storage::EncodedPage::IsEncoded(*encoded.items));
   CHECK(encoded.items->size() == 2);
   CHECK(QueryBody(encoded) == QueryBody(ready));
-  CHECK(encoded.items->encoded());  // writing JSON built no Items
+  CHECK(storage::EncodedPage::IsEncoded(*encoded.items));  // writing JSON built no Items
   ItemList copy = *encoded.items;
   CHECK((*encoded.items)[1] == b);
-  CHECK_FALSE(encoded.items->encoded());
-  CHECK(copy.encoded());
+  CHECK_FALSE(storage::EncodedPage::IsEncoded(*encoded.items));
+  CHECK(storage::EncodedPage::IsEncoded(copy));
   CHECK(copy == *encoded.items);
   copy.push_back(a);
   CHECK(copy.size() == 3);
