@@ -32,7 +32,8 @@ CreateTableRequest Schema() {
   CreateTableRequest r;
   r.table_name = "cruddur-messages";
   r.attribute_definitions = {{"message_group_uuid", ScalarAttributeType::kS},
-                             {"pk", ScalarAttributeType::kS}, {"sk", ScalarAttributeType::kS}};
+                             {"pk", ScalarAttributeType::kS},
+                             {"sk", ScalarAttributeType::kS}};
   r.key_schema = {{"pk", KeyType::kHash}, {"sk", KeyType::kRange}};
   r.billing_mode = BillingMode::kPayPerRequest;
   GlobalSecondaryIndex g;
@@ -53,7 +54,8 @@ struct Engine {
     for (int p = 0; p < kPartitions; ++p) {
       BatchWriteItemRequest b;
       for (int i = 0; i < kPerPartition; ++i) {
-        b.request_items["cruddur-messages"].push_back(WriteRequest{bench::MessageRow(p, i), std::nullopt});
+        b.request_items["cruddur-messages"].push_back(
+            WriteRequest{bench::MessageRow(p, i), std::nullopt});
         if (b.request_items["cruddur-messages"].size() == 25) {
           (void)db->BatchWriteItem(b);
           b.request_items.clear();
@@ -75,8 +77,9 @@ struct Raw {
   static std::string Key(const Item& item) { return item.at("pk").s() + '\0' + item.at("sk").s(); }
   Raw() {
     // The same place Database::OpenInMemory puts the engine's data (tmpfs when there is one).
-    std::filesystem::path base = std::filesystem::is_directory("/dev/shm") ? std::filesystem::path("/dev/shm")
-                                                                          : std::filesystem::temp_directory_path();
+    std::filesystem::path base = std::filesystem::is_directory("/dev/shm")
+                                     ? std::filesystem::path("/dev/shm")
+                                     : std::filesystem::temp_directory_path();
     dir = (base / "ld_bench_raw_XXXXXX").string();
     (void)mkdtemp(dir.data());
     mdb_env_create(&env);
@@ -133,7 +136,8 @@ void BM_GetItem_RawLmdb(benchmark::State& state) {
     mdb_txn_begin(raw.env, nullptr, MDB_RDONLY, &txn);
     MDB_val kv{k.size(), k.data()}, vv;
     std::string copy;
-    if (mdb_get(txn, raw.dbi, &kv, &vv) == 0) copy.assign(static_cast<char*>(vv.mv_data), vv.mv_size);
+    if (mdb_get(txn, raw.dbi, &kv, &vv) == 0)
+      copy.assign(static_cast<char*>(vv.mv_data), vv.mv_size);
     mdb_txn_abort(txn);
     benchmark::DoNotOptimize(copy);
   }
@@ -259,7 +263,8 @@ void BM_Query_Limit20_Desc_RawLmdbPlusDecode(benchmark::State& state) {
     rc = rc == 0 ? mdb_cursor_get(c, &kv, &vv, MDB_PREV) : mdb_cursor_get(c, &kv, &vv, MDB_LAST);
     while (rc == 0 && out.size() < 20) {
       out.emplace_back();
-      storage::DecodeItem(std::string_view(static_cast<char*>(vv.mv_data), vv.mv_size), &out.back());
+      storage::DecodeItem(std::string_view(static_cast<char*>(vv.mv_data), vv.mv_size),
+                          &out.back());
       rc = mdb_cursor_get(c, &kv, &vv, MDB_PREV);
     }
     mdb_cursor_close(c);
@@ -288,7 +293,8 @@ struct Expiring {
       for (std::size_t at = 0; at < b.request_items["cruddur-messages"].size(); at += 25) {
         BatchWriteItemRequest part;
         auto& all = b.request_items["cruddur-messages"];
-        part.request_items["cruddur-messages"].assign(all.begin() + at, all.begin() + std::min(at + 25, all.size()));
+        part.request_items["cruddur-messages"].assign(all.begin() + at,
+                                                      all.begin() + std::min(at + 25, all.size()));
         (void)db->BatchWriteItem(part);
       }
     }

@@ -13,7 +13,8 @@ namespace {
 
 const ValueMap kValues = {{":pk", AttributeValue::S("MSG#5ae290ed-55d1-47a0-bc6d-fe2bc2700399")},
                           {":year", AttributeValue::S("2023")}};
-const expr::KeySchemaView kKeys{"pk", ScalarAttributeType::kS, std::string("sk"), ScalarAttributeType::kS};
+const expr::KeySchemaView kKeys{"pk", ScalarAttributeType::kS, std::string("sk"),
+                                ScalarAttributeType::kS};
 
 // What a Query does with its key condition: parse it (or look up the remembered parse) and
 // check that every name and value was used.

@@ -16,12 +16,16 @@ int main(int argc, char** argv) {
   HttpOptions options;
   options.port = argc > 1 ? std::atoi(argv[1]) : 8001;
   const int threads = argc > 2 ? std::atoi(argv[2]) : 0;
-  options.threads = threads > 0 ? threads : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  options.threads =
+      threads > 0 ? threads : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   const std::size_t body_bytes = argc > 3 ? std::max(2, std::atoi(argv[3])) : 2;
   // {"x":"aaa...a"}, or {} when that is all the room there is.
-  const std::string body = body_bytes < 9 ? std::string("{}") : "{\"x\":\"" + std::string(body_bytes - 8, 'a') + "\"}";
+  const std::string body =
+      body_bytes < 9 ? std::string("{}") : "{\"x\":\"" + std::string(body_bytes - 8, 'a') + "\"}";
   auto loop = HttpLoop::Bind(options, [&body](const HttpRequest&, HttpResponse& res) {
-    res.AddHeader("x-amzn-RequestId", "0000000000000000000000000ODHNM6OBCCHSMSOBDDSG76PBIEO");  // as long as localdynamo's
+    res.AddHeader(
+        "x-amzn-RequestId",
+        "0000000000000000000000000ODHNM6OBCCHSMSOBDDSG76PBIEO");  // as long as localdynamo's
     res.AddHeader("x-amz-crc32", "2745614147");
     res.body = body;
   });

@@ -35,7 +35,8 @@ struct Store {
     double scale = Scale();
     size = {static_cast<int64_t>(10000 * scale), static_cast<int64_t>(50000 * scale),
             static_cast<int64_t>(5000000 * scale)};
-    std::string dir = fmt::format(".bench-data/cruddur-{}-{}-{}", size.users, size.groups, size.messages);
+    std::string dir =
+        fmt::format(".bench-data/cruddur-{}-{}-{}", size.users, size.groups, size.messages);
     bool fresh = !std::filesystem::exists(dir + "/data.mdb");
     Options o;
     o.durability = Durability::kNoSync;
@@ -54,12 +55,12 @@ struct Store {
     static Store s;
     return s;
   }
-  cruddur::User User(int64_t i) const {
-    return cruddur::User{"", fmt::format("user{}", i), ""};
-  }
+  cruddur::User User(int64_t i) const { return cruddur::User{"", fmt::format("user{}", i), ""}; }
 };
 
-cruddur::User Resolve(Store& s, int64_t i) { return s.app->FindUser(fmt::format("user{}", i)).value(); }
+cruddur::User Resolve(Store& s, int64_t i) {
+  return s.app->FindUser(fmt::format("user{}", i)).value();
+}
 
 // Pattern B through the public API with consumed capacity, as the app issues it.
 void BM_B_ListConversations(benchmark::State& state) {

@@ -15,16 +15,19 @@ using namespace localdynamo;
 namespace {
 
 void Put(benchmark::State& state, bool stream, bool recovery = false) {
-  auto db = bench::OpenMessagesTable(stream ? std::optional(StreamSpecification{true, StreamViewType::kNewAndOldImages})
-                                            : std::nullopt);
-  if (recovery && !db->UpdateContinuousBackups({"cruddur-messages", {true, std::nullopt}}).ok()) state.SkipWithError("recovery");
+  auto db = bench::OpenMessagesTable(
+      stream ? std::optional(StreamSpecification{true, StreamViewType::kNewAndOldImages})
+             : std::nullopt);
+  if (recovery && !db->UpdateContinuousBackups({"cruddur-messages", {true, std::nullopt}}).ok())
+    state.SkipWithError("recovery");
   int64_t n = 0;
   for (auto _ : state) {
     PutItemRequest p;
     p.table_name = "cruddur-messages";
     p.item = {{"pk", AttributeValue::S(fmt::format("MSG#{}", n % 1000))},
               {"sk", AttributeValue::S(fmt::format("2023-03-20T10:{:08}", n))},
-              {"message", AttributeValue::S("I think my favorite season is season 3. So many great episodes.")},
+              {"message", AttributeValue::S(
+                              "I think my favorite season is season 3. So many great episodes.")},
               {"user_handle", AttributeValue::S("bayko")}};
     ++n;
     auto r = db->PutItem(p);

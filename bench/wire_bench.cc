@@ -107,9 +107,10 @@ std::unique_ptr<Database> SeededTable() {
 }
 
 std::string GetItemBody(int n) {
-  return fmt::format(R"({{"TableName":"cruddur-messages","Key":{{"pk":{{"S":"MSG#{:08}-5ae2-47a0-bc6d-fe2bc2700399"}},)"
-                     R"("sk":{{"S":"2023-03-20T{:02}:{:02}:00.000000+00:00"}}}}}})",
-                     n % 100, n / 100 % 100 / 60, n / 100 % 60);
+  return fmt::format(
+      R"({{"TableName":"cruddur-messages","Key":{{"pk":{{"S":"MSG#{:08}-5ae2-47a0-bc6d-fe2bc2700399"}},)"
+      R"("sk":{{"S":"2023-03-20T{:02}:{:02}:00.000000+00:00"}}}}}})",
+      n % 100, n / 100 % 100 / 60, n / 100 % 60);
 }
 
 void BM_Dispatch_GetItem(benchmark::State& state) {
@@ -117,7 +118,9 @@ void BM_Dispatch_GetItem(benchmark::State& state) {
   std::vector<std::string> bodies;
   for (int n = 0; n < 10000; ++n) bodies.push_back(GetItemBody(n * 7919 % 10000));
   std::size_t n = 0;
-  for (auto _ : state) benchmark::DoNotOptimize(wire::Dispatch(*db, "DynamoDB_20120810.GetItem", bodies[n++ % bodies.size()]));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(
+        wire::Dispatch(*db, "DynamoDB_20120810.GetItem", bodies[n++ % bodies.size()]));
 }
 BENCHMARK(BM_Dispatch_GetItem);
 
@@ -141,12 +144,15 @@ void BM_Dispatch_Query(benchmark::State& state) {
   auto db = SeededTable();
   std::vector<std::string> bodies;
   for (int p = 0; p < 100; ++p)
-    bodies.push_back(fmt::format(R"({{"TableName":"cruddur-messages","KeyConditionExpression":"pk = :pk",)"
-                                 R"("ExpressionAttributeValues":{{":pk":{{"S":"MSG#{:08}-5ae2-47a0-bc6d-fe2bc2700399"}}}},)"
-                                 R"("ScanIndexForward":false,"Limit":20}})",
-                                 p * 37 % 100));
+    bodies.push_back(fmt::format(
+        R"({{"TableName":"cruddur-messages","KeyConditionExpression":"pk = :pk",)"
+        R"("ExpressionAttributeValues":{{":pk":{{"S":"MSG#{:08}-5ae2-47a0-bc6d-fe2bc2700399"}}}},)"
+        R"("ScanIndexForward":false,"Limit":20}})",
+        p * 37 % 100));
   std::size_t n = 0;
-  for (auto _ : state) benchmark::DoNotOptimize(wire::Dispatch(*db, "DynamoDB_20120810.Query", bodies[n++ % bodies.size()]));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(
+        wire::Dispatch(*db, "DynamoDB_20120810.Query", bodies[n++ % bodies.size()]));
 }
 BENCHMARK(BM_Dispatch_Query);
 
@@ -191,7 +197,8 @@ void BM_Api_PutItem(benchmark::State& state) {
   for (auto _ : state) {
     PutItemRequest r;
     r.table_name = "cruddur-messages";
-    r.item = {{"pk", AttributeValue::S(fmt::format("MSG#{:08}-5ae2-47a0-bc6d-fe2bc2700399", 100 + n % 100))},
+    r.item = {{"pk", AttributeValue::S(
+                         fmt::format("MSG#{:08}-5ae2-47a0-bc6d-fe2bc2700399", 100 + n % 100))},
               {"sk", AttributeValue::S(fmt::format("w{:07}-{:010}", n * 7919 % 10000000, n))},
               {"message_group_uuid", AttributeValue::S("g")},
               {"message", AttributeValue::S("I think my favorite season is season 3.")},

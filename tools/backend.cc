@@ -49,8 +49,10 @@ class EndpointBackend : public Backend {
  public:
   explicit EndpointBackend(const std::string& url) {
     std::string rest = url;
-    if (rest.starts_with("http://")) rest = rest.substr(7);
-    else if (rest.find("://") != std::string::npos) throw CommandError("only http:// endpoints are supported: " + url);
+    if (rest.starts_with("http://"))
+      rest = rest.substr(7);
+    else if (rest.find("://") != std::string::npos)
+      throw CommandError("only http:// endpoints are supported: " + url);
     rest = rest.substr(0, rest.find('/'));
     auto colon = rest.rfind(':');
     host_ = colon == std::string::npos ? rest : rest.substr(0, colon);
@@ -112,7 +114,8 @@ class EndpointBackend : public Backend {
     std::size_t length = 0;
     std::string lower = head;
     for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (auto p = lower.find("content-length:"); p != std::string::npos) length = std::stoul(head.substr(p + 15));
+    if (auto p = lower.find("content-length:"); p != std::string::npos)
+      length = std::stoul(head.substr(p + 15));
     while (in.size() < header_end + 4 + length) {
       ssize_t n = recv(fd_, buf, sizeof buf, 0);
       if (n <= 0) return false;
@@ -143,7 +146,8 @@ json ParseJson(std::string_view text) {
 
 std::unique_ptr<Backend> OpenBackend(const Target& t) {
   if (!t.endpoint.empty()) return std::make_unique<EndpointBackend>(t.endpoint);
-  if (t.data_dir.empty()) throw CommandError("give --data DIR (a database directory) or --endpoint URL");
+  if (t.data_dir.empty())
+    throw CommandError("give --data DIR (a database directory) or --endpoint URL");
   return std::make_unique<DirectoryBackend>(t.data_dir);
 }
 

@@ -15,8 +15,9 @@ namespace localdynamo::cli {
 
 void AddCheckCommand(CLI::App& app, int* exit_code) {
   auto dir = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand(
-      "check", "Verify a database directory offline: items, indexes, statistics, streams, recovery logs, backups");
+  CLI::App* cmd = app.add_subcommand("check",
+                                     "Verify a database directory offline: items, indexes, "
+                                     "statistics, streams, recovery logs, backups");
   cmd->add_option("DIR", *dir, "database directory (stop any server using it first)")->required();
   cmd->callback([dir, exit_code] {
     auto report = CheckDatabase(*dir);
@@ -30,14 +31,17 @@ void AddCheckCommand(CLI::App& app, int* exit_code) {
       *exit_code = 1;
       return;
     }
-    auto plural = [](int64_t n, const char* one, const char* many) { return fmt::format("{} {}", n, n == 1 ? one : many); };
-    std::cout << fmt::format("ok: {}, {}, {}, {}, {}, {} ({})\n", plural(report->tables, "table", "tables"),
-                             plural(report->items, "item", "items"),
-                             plural(report->index_entries, "index entry", "index entries"),
-                             plural(report->stream_records, "stream record", "stream records"),
-                             plural(report->recovery_records, "recovery-log record", "recovery-log records"),
-                             plural(report->backups, "backup", "backups"),
-                             plural(report->backup_items, "item", "items"));
+    auto plural = [](int64_t n, const char* one, const char* many) {
+      return fmt::format("{} {}", n, n == 1 ? one : many);
+    };
+    std::cout << fmt::format(
+        "ok: {}, {}, {}, {}, {}, {} ({})\n", plural(report->tables, "table", "tables"),
+        plural(report->items, "item", "items"),
+        plural(report->index_entries, "index entry", "index entries"),
+        plural(report->stream_records, "stream record", "stream records"),
+        plural(report->recovery_records, "recovery-log record", "recovery-log records"),
+        plural(report->backups, "backup", "backups"),
+        plural(report->backup_items, "item", "items"));
     *exit_code = 0;
   });
 }

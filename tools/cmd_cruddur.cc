@@ -41,7 +41,8 @@ Result<Session> OpenSession(const Common& c) {
 
 void AddCommon(CLI::App* cmd, Common* c) {
   cmd->add_option("--data", c->data, "database directory")->capture_default_str();
-  cmd->add_option("--clock", c->clock_millis, "fixed start time in epoch milliseconds (deterministic runs)");
+  cmd->add_option("--clock", c->clock_millis,
+                  "fixed start time in epoch milliseconds (deterministic runs)");
 }
 
 std::string Short(const std::string& ts) { return ts.substr(0, 16); }  // 2023-03-20T10:00
@@ -65,8 +66,8 @@ void Run(int* exit_code, const Common& c, F body) {
 
 void PrintGroups(const cruddur::GroupPage& page) {
   for (const auto& g : page.groups)
-    std::cout << fmt::format("  {}  {:<16} {:<22} {}\n    {}\n", Short(g.last_message_at), "@" + g.other_handle,
-                             g.other_display_name, g.uuid, g.last_message);
+    std::cout << fmt::format("  {}  {:<16} {:<22} {}\n    {}\n", Short(g.last_message_at),
+                             "@" + g.other_handle, g.other_display_name, g.uuid, g.last_message);
   if (page.groups.empty()) std::cout << "  (no conversations)\n";
   if (page.next_page) std::cout << "  more: --page " << *page.next_page << "\n";
 }
@@ -74,11 +75,13 @@ void PrintGroups(const cruddur::GroupPage& page) {
 }  // namespace
 
 void AddCruddurCommands(CLI::App& root, int* exit_code) {
-  CLI::App* app = root.add_subcommand("cruddur", "The Cruddur messaging app (the seed's DynamoDB week), embedded");
+  CLI::App* app = root.add_subcommand(
+      "cruddur", "The Cruddur messaging app (the seed's DynamoDB week), embedded");
   app->require_subcommand(1);
   {
     auto c = std::make_shared<Common>();
-    auto* cmd = app->add_subcommand("schema-load", "Create cruddur-messages (with its GSI and stream) and cruddur-users");
+    auto* cmd = app->add_subcommand(
+        "schema-load", "Create cruddur-messages (with its GSI and stream) and cruddur-users");
     AddCommon(cmd, c.get());
     cmd->callback([=] {
       Run(exit_code, *c, [](Session&) -> Status {
@@ -90,7 +93,9 @@ void AddCruddurCommands(CLI::App& root, int* exit_code) {
   {
     auto c = std::make_shared<Common>();
     auto size = std::make_shared<cruddur::SyntheticSize>();
-    auto* cmd = app->add_subcommand("seed", "The seed's two-person conversation, or synthetic data with --users/--groups/--messages");
+    auto* cmd = app->add_subcommand(
+        "seed",
+        "The seed's two-person conversation, or synthetic data with --users/--groups/--messages");
     AddCommon(cmd, c.get());
     cmd->add_option("--users", size->users, "synthetic users");
     cmd->add_option("--groups", size->groups, "synthetic conversations");
@@ -99,18 +104,22 @@ void AddCruddurCommands(CLI::App& root, int* exit_code) {
       Run(exit_code, *c, [&](Session& s) -> Status {
         if (size->users || size->groups || size->messages) {
           const bool tty = isatty(STDERR_FILENO);
-          LD_RETURN_IF_ERROR(cruddur::SeedSynthetic(*s.app, *s.db, *size, [&](int64_t done, int64_t total) {
-            if (!tty) return;
-            int filled = static_cast<int>(30 * done / std::max<int64_t>(total, 1));
-            std::cerr << fmt::format("\rseed [{}{}] {}/{}", std::string(filled, '#'), std::string(30 - filled, ' '), done, total)
-                      << std::flush;
-          }));
+          LD_RETURN_IF_ERROR(
+              cruddur::SeedSynthetic(*s.app, *s.db, *size, [&](int64_t done, int64_t total) {
+                if (!tty) return;
+                int filled = static_cast<int>(30 * done / std::max<int64_t>(total, 1));
+                std::cerr << fmt::format("\rseed [{}{}] {}/{}", std::string(filled, '#'),
+                                         std::string(30 - filled, ' '), done, total)
+                          << std::flush;
+              }));
           if (tty) std::cerr << "\n";
-          std::cout << fmt::format("seeded {} users, {} conversations, {} messages\n", size->users, size->groups, size->messages);
+          std::cout << fmt::format("seeded {} users, {} conversations, {} messages\n", size->users,
+                                   size->groups, size->messages);
           return OkStatus();
         }
         LD_RETURN_IF_ERROR(cruddur::SeedConversation(*s.app, *s.db));
-        std::cout << "seeded @andrewbrown and @bayko's conversation " << cruddur::kSeedGroupUuid << " (25 messages)\n";
+        std::cout << "seeded @andrewbrown and @bayko's conversation " << cruddur::kSeedGroupUuid
+                  << " (25 messages)\n";
         return OkStatus();
       });
     });
@@ -119,14 +128,17 @@ void AddCruddurCommands(CLI::App& root, int* exit_code) {
     auto c = std::make_shared<Common>();
     auto handle = std::make_shared<std::string>();
     auto page = std::make_shared<std::string>();
-    auto* cmd = app->add_subcommand("list-conversations", "A user's conversations, newest first (pattern B)");
+    auto* cmd = app->add_subcommand("list-conversations",
+                                    "A user's conversations, newest first (pattern B)");
     AddCommon(cmd, c.get());
     cmd->add_option("handle", *handle, "user handle")->required();
     cmd->add_option("--page", *page, "the 'more' token of the previous page");
     cmd->callback([=] {
       Run(exit_code, *c, [&](Session& s) -> Status {
         LD_ASSIGN_OR_RETURN(auto user, s.app->FindUser(*handle));
-        LD_ASSIGN_OR_RETURN(auto groups, s.app->ListMessageGroups(user, page->empty() ? std::nullopt : std::optional(*page)));
+        LD_ASSIGN_OR_RETURN(
+            auto groups,
+            s.app->ListMessageGroups(user, page->empty() ? std::nullopt : std::optional(*page)));
         std::cout << "Conversations of @" << user.handle << ":\n";
         PrintGroups(groups);
         return OkStatus();
@@ -140,12 +152,16 @@ void AddCruddurCommands(CLI::App& root, int* exit_code) {
       std::vector<std::string> between;
     };
     auto a = std::make_shared<A>();
-    auto* cmd = app->add_subcommand("get-conversation", "The newest 20 messages of a conversation, oldest first (pattern A)");
+    auto* cmd = app->add_subcommand(
+        "get-conversation", "The newest 20 messages of a conversation, oldest first (pattern A)");
     AddCommon(cmd, c.get());
     cmd->add_option("group", a->group, "message group uuid")->required();
-    cmd->add_option("--as", a->as, "the reading user's handle (must be in the conversation)")->required();
+    cmd->add_option("--as", a->as, "the reading user's handle (must be in the conversation)")
+        ->required();
     auto* year = cmd->add_option("--year", a->year, "only this year (begins_with(sk, year))");
-    cmd->add_option("--between", a->between, "only between two timestamps (sk BETWEEN a AND b)")->expected(2)->excludes(year);
+    cmd->add_option("--between", a->between, "only between two timestamps (sk BETWEEN a AND b)")
+        ->expected(2)
+        ->excludes(year);
     cmd->callback([=] {
       Run(exit_code, *c, [&](Session& s) -> Status {
         LD_ASSIGN_OR_RETURN(auto user, s.app->FindUser(a->as));
@@ -154,7 +170,8 @@ void AddCruddurCommands(CLI::App& root, int* exit_code) {
         if (a->between.size() == 2) range.between = std::make_pair(a->between[0], a->between[1]);
         LD_ASSIGN_OR_RETURN(auto messages, s.app->ListMessages(user, a->group, range));
         for (const auto& m : messages)
-          std::cout << fmt::format("  {}  {:<14} {}\n", Short(m.created_at), "@" + m.user_handle, m.text);
+          std::cout << fmt::format("  {}  {:<14} {}\n", Short(m.created_at), "@" + m.user_handle,
+                                   m.text);
         if (messages.empty()) std::cout << "  (no messages)\n";
         return OkStatus();
       });
@@ -166,7 +183,8 @@ void AddCruddurCommands(CLI::App& root, int* exit_code) {
       std::string from, group, to, text;
     };
     auto a = std::make_shared<A>();
-    auto* cmd = app->add_subcommand("send", "Send a message to a conversation (pattern C), or start one with --to (pattern D)");
+    auto* cmd = app->add_subcommand(
+        "send", "Send a message to a conversation (pattern C), or start one with --to (pattern D)");
     AddCommon(cmd, c.get());
     cmd->add_option("--from", a->from, "sender handle")->required();
     auto* group = cmd->add_option("--group", a->group, "message group uuid");
@@ -178,7 +196,8 @@ void AddCruddurCommands(CLI::App& root, int* exit_code) {
         LD_ASSIGN_OR_RETURN(auto sender, s.app->FindUser(a->from));
         if (!a->to.empty()) {
           LD_ASSIGN_OR_RETURN(auto receiver, s.app->FindUser(a->to));
-          LD_ASSIGN_OR_RETURN(auto group_uuid, s.app->CreateMessageGroup(sender, receiver, a->text));
+          LD_ASSIGN_OR_RETURN(auto group_uuid,
+                              s.app->CreateMessageGroup(sender, receiver, a->text));
           std::cout << "new conversation " << group_uuid << " with @" << receiver.handle << "\n";
           return OkStatus();
         }

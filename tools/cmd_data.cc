@@ -25,13 +25,16 @@ struct Common {
 
 void AddTarget(CLI::App* cmd, Common* c) {
   cmd->add_option("--data", c->target.data_dir, "database directory");
-  cmd->add_option("--endpoint", c->target.endpoint, "a running endpoint, e.g. http://127.0.0.1:8000");
+  cmd->add_option("--endpoint", c->target.endpoint,
+                  "a running endpoint, e.g. http://127.0.0.1:8000");
   cmd->add_option("--output", c->output, "json or table")->check(CLI::IsMember({"json", "table"}));
 }
 
 json ParseJsonArg(const std::string& text, const char* what) {
   json j = ParseJson(text);
-  if (j.is_discarded()) throw CommandError(fmt::format("{} is not valid JSON (or nested deeper than 256 levels)", what));
+  if (j.is_discarded())
+    throw CommandError(
+        fmt::format("{} is not valid JSON (or nested deeper than 256 levels)", what));
   return j;
 }
 
@@ -67,10 +70,12 @@ void PrintItems(const std::vector<json>& items, const std::string& output) {
     if (s.size() > w) s = s.substr(0, w - 1) + "~";
     return s + std::string(w - s.size(), ' ');
   };
-  for (std::size_t k = 0; k < columns.size(); ++k) std::cout << cell(columns[k], width[k]) << (k + 1 < columns.size() ? "  " : "\n");
+  for (std::size_t k = 0; k < columns.size(); ++k)
+    std::cout << cell(columns[k], width[k]) << (k + 1 < columns.size() ? "  " : "\n");
   for (const auto& i : items)
     for (std::size_t k = 0; k < columns.size(); ++k)
-      std::cout << cell(i.contains(columns[k]) ? Plain(i[columns[k]]) : "", width[k]) << (k + 1 < columns.size() ? "  " : "\n");
+      std::cout << cell(i.contains(columns[k]) ? Plain(i[columns[k]]) : "", width[k])
+                << (k + 1 < columns.size() ? "  " : "\n");
   std::cout << "(" << items.size() << " item" << (items.size() == 1 ? "" : "s") << ")\n";
 }
 
@@ -78,7 +83,9 @@ void Progress(std::size_t done, std::size_t total, const char* verb) {
   if (!isatty(STDERR_FILENO)) return;
   if (total) {
     int filled = static_cast<int>(30.0 * static_cast<double>(done) / static_cast<double>(total));
-    std::cerr << fmt::format("\r{} [{}{}] {}/{}", verb, std::string(filled, '#'), std::string(30 - filled, ' '), done, total) << std::flush;
+    std::cerr << fmt::format("\r{} [{}{}] {}/{}", verb, std::string(filled, '#'),
+                             std::string(30 - filled, ' '), done, total)
+              << std::flush;
   } else {
     std::cerr << fmt::format("\r{} {} items", verb, done) << std::flush;
   }
@@ -105,9 +112,13 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
   {
     auto c = std::make_shared<Common>();
     auto schema = std::make_shared<std::string>();
-    auto* cmd = app.add_subcommand("create-table", "Create a table from a CreateTable JSON file (e.g. the seed's schema-load)");
+    auto* cmd = app.add_subcommand(
+        "create-table",
+        "Create a table from a CreateTable JSON file (e.g. the seed's schema-load)");
     AddTarget(cmd, c.get());
-    cmd->add_option("--schema", *schema, "CreateTable request JSON")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--schema", *schema, "CreateTable request JSON")
+        ->required()
+        ->check(CLI::ExistingFile);
     cmd->callback([=] {
       Guard(exit_code, [&] {
         std::ifstream in(*schema);
@@ -139,13 +150,15 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
     auto c = std::make_shared<Common>();
     auto table = std::make_shared<std::string>();
     auto name = std::make_shared<std::string>();
-    auto* cmd = app.add_subcommand("create-backup", "Back up a table (items and indexes); prints the backup's ARN");
+    auto* cmd = app.add_subcommand("create-backup",
+                                   "Back up a table (items and indexes); prints the backup's ARN");
     AddTarget(cmd, c.get());
     cmd->add_option("table", *table, "table name")->required();
     cmd->add_option("name", *name, "backup name")->required();
     cmd->callback([=] {
       Guard(exit_code, [&] {
-        auto r = OpenBackend(c->target)->Call("CreateBackup", {{"TableName", *table}, {"BackupName", *name}});
+        auto r = OpenBackend(c->target)->Call("CreateBackup",
+                                              {{"TableName", *table}, {"BackupName", *name}});
         std::cout << r["BackupDetails"]["BackupArn"].get<std::string>() << "\n";
       });
     });
@@ -153,7 +166,8 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
   {
     auto c = std::make_shared<Common>();
     auto table = std::make_shared<std::string>();
-    auto* cmd = app.add_subcommand("list-backups", "List backups (ARN, name, table, items' bytes), oldest first per table");
+    auto* cmd = app.add_subcommand(
+        "list-backups", "List backups (ARN, name, table, items' bytes), oldest first per table");
     AddTarget(cmd, c.get());
     cmd->add_option("--table", *table, "only this table's");
     cmd->callback([=] {
@@ -164,8 +178,10 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
         while (true) {
           auto r = backend->Call("ListBackups", req);
           for (const auto& b : r["BackupSummaries"])
-            std::cout << b["BackupArn"].get<std::string>() << "\t" << b["BackupName"].get<std::string>() << "\t"
-                      << b["TableName"].get<std::string>() << "\t" << b["BackupSizeBytes"].get<int64_t>() << "\n";
+            std::cout << b["BackupArn"].get<std::string>() << "\t"
+                      << b["BackupName"].get<std::string>() << "\t"
+                      << b["TableName"].get<std::string>() << "\t"
+                      << b["BackupSizeBytes"].get<int64_t>() << "\n";
           if (!r.contains("LastEvaluatedBackupArn")) break;
           req["ExclusiveStartBackupArn"] = r["LastEvaluatedBackupArn"];
         }
@@ -176,13 +192,15 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
     auto c = std::make_shared<Common>();
     auto target_table = std::make_shared<std::string>();
     auto arn = std::make_shared<std::string>();
-    auto* cmd = app.add_subcommand("restore-table-from-backup", "Restore a backup into a new table");
+    auto* cmd =
+        app.add_subcommand("restore-table-from-backup", "Restore a backup into a new table");
     AddTarget(cmd, c.get());
     cmd->add_option("table", *target_table, "the new table's name")->required();
     cmd->add_option("--backup-arn", *arn, "the backup (see list-backups)")->required();
     cmd->callback([=] {
       Guard(exit_code, [&] {
-        auto r = OpenBackend(c->target)->Call("RestoreTableFromBackup", {{"TargetTableName", *target_table}, {"BackupArn", *arn}});
+        auto r = OpenBackend(c->target)->Call(
+            "RestoreTableFromBackup", {{"TargetTableName", *target_table}, {"BackupArn", *arn}});
         std::cout << r.dump(2) << "\n";
       });
     });
@@ -193,13 +211,18 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
     auto* cmd = app.add_subcommand("delete-backup", "Delete a backup");
     AddTarget(cmd, c.get());
     cmd->add_option("backup-arn", *arn, "the backup's ARN")->required();
-    cmd->callback([=] { Guard(exit_code, [&] { OpenBackend(c->target)->Call("DeleteBackup", {{"BackupArn", *arn}}); }); });
+    cmd->callback([=] {
+      Guard(exit_code, [&] {
+        OpenBackend(c->target)->Call("DeleteBackup", {{"BackupArn", *arn}});
+      });
+    });
   }
   for (const char* op : {"describe-table", "delete-table"}) {
     auto c = std::make_shared<Common>();
     auto table = std::make_shared<std::string>();
     std::string operation = std::string(op) == "describe-table" ? "DescribeTable" : "DeleteTable";
-    auto* cmd = app.add_subcommand(op, operation == "DescribeTable" ? "Describe a table" : "Delete a table and its data");
+    auto* cmd = app.add_subcommand(
+        op, operation == "DescribeTable" ? "Describe a table" : "Delete a table and its data");
     AddTarget(cmd, c.get());
     cmd->add_option("table", *table, "table name")->required();
     cmd->callback([=] {
@@ -260,7 +283,8 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
     cmd->callback([=] {
       Guard(exit_code, [&] {
         json req = {{"TableName", q->table}, {"KeyConditionExpression", q->kce}};
-        if (!q->values.empty()) req["ExpressionAttributeValues"] = ParseJsonArg(q->values, "--values");
+        if (!q->values.empty())
+          req["ExpressionAttributeValues"] = ParseJsonArg(q->values, "--values");
         if (!q->names.empty()) req["ExpressionAttributeNames"] = ParseJsonArg(q->names, "--names");
         if (!q->index.empty()) req["IndexName"] = q->index;
         if (!q->filter.empty()) req["FilterExpression"] = q->filter;
@@ -269,7 +293,8 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
         auto r = OpenBackend(c->target)->Call("Query", req);
         std::vector<json> items(r["Items"].begin(), r["Items"].end());
         PrintItems(items, c->output);
-        if (r.contains("LastEvaluatedKey")) std::cerr << "LastEvaluatedKey: " << r["LastEvaluatedKey"].dump() << "\n";
+        if (r.contains("LastEvaluatedKey"))
+          std::cerr << "LastEvaluatedKey: " << r["LastEvaluatedKey"].dump() << "\n";
       });
     });
   }
@@ -277,10 +302,14 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
     auto c = std::make_shared<Common>();
     auto statement = std::make_shared<std::string>();
     auto parameters = std::make_shared<std::string>();
-    auto* cmd = app.add_subcommand("execute-statement", "Run a PartiQL statement (a SELECT's every page)");
+    auto* cmd =
+        app.add_subcommand("execute-statement", "Run a PartiQL statement (a SELECT's every page)");
     AddTarget(cmd, c.get());
-    cmd->add_option("statement", *statement, "e.g. \"SELECT * FROM \\\"cruddur-messages\\\" WHERE pk = ?\"")->required();
-    cmd->add_option("--parameters", *parameters, "the statement's ? values (a JSON list of DynamoDB JSON values)");
+    cmd->add_option("statement", *statement,
+                    "e.g. \"SELECT * FROM \\\"cruddur-messages\\\" WHERE pk = ?\"")
+        ->required();
+    cmd->add_option("--parameters", *parameters,
+                    "the statement's ? values (a JSON list of DynamoDB JSON values)");
     cmd->callback([=] {
       Guard(exit_code, [&] {
         auto backend = OpenBackend(c->target);
@@ -307,7 +336,8 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
     cmd->add_option("--key", *key, "Key (DynamoDB JSON)")->required();
     cmd->callback([=] {
       Guard(exit_code, [&] {
-        auto r = OpenBackend(c->target)->Call("GetItem", {{"TableName", *table}, {"Key", ParseJsonArg(*key, "--key")}});
+        auto r = OpenBackend(c->target)->Call(
+            "GetItem", {{"TableName", *table}, {"Key", ParseJsonArg(*key, "--key")}});
         if (!r.contains("Item")) throw CommandError("no such item");
         PrintItems({r["Item"]}, c->output);
       });
@@ -323,7 +353,8 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
     cmd->add_option("--item", *item, "Item (DynamoDB JSON)")->required();
     cmd->callback([=] {
       Guard(exit_code, [&] {
-        OpenBackend(c->target)->Call("PutItem", {{"TableName", *table}, {"Item", ParseJsonArg(*item, "--item")}});
+        OpenBackend(c->target)->Call(
+            "PutItem", {{"TableName", *table}, {"Item", ParseJsonArg(*item, "--item")}});
       });
     });
   }
@@ -331,7 +362,9 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
     auto c = std::make_shared<Common>();
     auto table = std::make_shared<std::string>();
     auto file = std::make_shared<std::string>();
-    auto* cmd = app.add_subcommand("import", "Load DynamoDB-JSON lines ({\"Item\": {...}} per line, as DynamoDB's S3 export writes)");
+    auto* cmd = app.add_subcommand(
+        "import",
+        "Load DynamoDB-JSON lines ({\"Item\": {...}} per line, as DynamoDB's S3 export writes)");
     AddTarget(cmd, c.get());
     cmd->add_option("table", *table, "table name")->required();
     cmd->add_option("file", *file, "input file")->required()->check(CLI::ExistingFile);
@@ -356,7 +389,8 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
           ++n;
           if (line.empty()) continue;
           json j = ParseJson(line);
-          if (j.is_discarded() || !j.contains("Item")) throw CommandError(fmt::format("line {}: not {{\"Item\": ...}}", n));
+          if (j.is_discarded() || !j.contains("Item"))
+            throw CommandError(fmt::format("line {}: not {{\"Item\": ...}}", n));
           batch.push_back({{"PutRequest", {{"Item", j["Item"]}}}});
           if (batch.size() == 25) flush();
         }
@@ -370,14 +404,17 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
     auto c = std::make_shared<Common>();
     auto table = std::make_shared<std::string>();
     auto file = std::make_shared<std::string>();
-    auto* cmd = app.add_subcommand("export", "Write every item as DynamoDB-JSON lines ({\"Item\": {...}} per line)");
+    auto* cmd = app.add_subcommand(
+        "export", "Write every item as DynamoDB-JSON lines ({\"Item\": {...}} per line)");
     AddTarget(cmd, c.get());
     cmd->add_option("table", *table, "table name")->required();
     cmd->add_option("file", *file, "output file")->required();
     cmd->callback([=] {
       Guard(exit_code, [&] {
         auto backend = OpenBackend(c->target);
-        std::size_t total = backend->Call("DescribeTable", {{"TableName", *table}})["Table"]["ItemCount"].get<std::size_t>();
+        std::size_t total =
+            backend->Call("DescribeTable", {{"TableName", *table}})["Table"]["ItemCount"]
+                .get<std::size_t>();
         std::ofstream out(*file);
         json req = {{"TableName", *table}};
         std::size_t done = 0;
@@ -400,11 +437,13 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
     auto from_start = std::make_shared<bool>(false);
     auto follow = std::make_shared<bool>(true);
     auto* stream = app.add_subcommand("stream", "The change stream");
-    auto* cmd = stream->add_subcommand("tail", "Print a table's stream records, one JSON line each, as they arrive");
+    auto* cmd = stream->add_subcommand(
+        "tail", "Print a table's stream records, one JSON line each, as they arrive");
     stream->require_subcommand(1);
     AddTarget(cmd, c.get());
     cmd->add_option("table", *table, "table name")->required();
-    cmd->add_flag("--from-start", *from_start, "start at the oldest record (TRIM_HORIZON) instead of now");
+    cmd->add_flag("--from-start", *from_start,
+                  "start at the oldest record (TRIM_HORIZON) instead of now");
     cmd->add_flag("!--no-follow", *follow, "stop when caught up");
     cmd->callback([=] {
       Guard(exit_code, [&] {
@@ -415,10 +454,13 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
         auto s = backend->Call("DynamoDBStreams_20120810.DescribeStream", {{"StreamArn", arn}});
         std::string shard = s["StreamDescription"]["Shards"][0]["ShardId"];
         auto it = backend->Call("DynamoDBStreams_20120810.GetShardIterator",
-                                {{"StreamArn", arn}, {"ShardId", shard}, {"ShardIteratorType", *from_start ? "TRIM_HORIZON" : "LATEST"}});
+                                {{"StreamArn", arn},
+                                 {"ShardId", shard},
+                                 {"ShardIteratorType", *from_start ? "TRIM_HORIZON" : "LATEST"}});
         json iterator = it["ShardIterator"];
         while (!iterator.is_null()) {
-          auto r = backend->Call("DynamoDBStreams_20120810.GetRecords", {{"ShardIterator", iterator}});
+          auto r =
+              backend->Call("DynamoDBStreams_20120810.GetRecords", {{"ShardIterator", iterator}});
           for (const auto& rec : r["Records"]) std::cout << rec.dump() << std::endl;
           iterator = r.contains("NextShardIterator") ? r["NextShardIterator"] : json();
           if (r["Records"].empty()) {

@@ -27,21 +27,27 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
     int ttl_sweep = 5;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand("serve", "Serve DynamoDB's HTTP API (and DynamoDB Streams) on a database");
+  CLI::App* cmd =
+      app.add_subcommand("serve", "Serve DynamoDB's HTTP API (and DynamoDB Streams) on a database");
   cmd->add_option("--port", args->port, "TCP port (0: any free port)")->capture_default_str();
   cmd->add_option("--host", args->host, "address to bind")->capture_default_str();
   auto* data = cmd->add_option("--data", args->data, "database directory");
-  auto* mem = cmd->add_flag("--in-memory", args->in_memory, "a temporary database, removed on exit");
+  auto* mem =
+      cmd->add_flag("--in-memory", args->in_memory, "a temporary database, removed on exit");
   data->excludes(mem);
-  cmd->add_option("--auth", args->auth, "KEY:SECRET: verify SigV4 signatures by this key (default: accept any)");
+  cmd->add_option("--auth", args->auth,
+                  "KEY:SECRET: verify SigV4 signatures by this key (default: accept any)");
   cmd->add_flag("--log", args->log, "one access-log line per request on stderr");
-  cmd->add_option("--threads", args->threads, "event-loop threads (0: one per hardware thread, at least 2)")
+  cmd->add_option("--threads", args->threads,
+                  "event-loop threads (0: one per hardware thread, at least 2)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  cmd->add_option("--ttl-sweep", args->ttl_sweep, "seconds between deletions of expired items (0: never)")
+  cmd->add_option("--ttl-sweep", args->ttl_sweep,
+                  "seconds between deletions of expired items (0: never)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  cmd->add_flag("--nosync", args->nosync, "don't wait for the disk on each commit (faster, less durable)");
+  cmd->add_flag("--nosync", args->nosync,
+                "don't wait for the disk on each commit (faster, less durable)");
   cmd->callback([args, exit_code] {
     // Signals are taken by sigwait below, not by the server's threads.
     sigset_t set;
@@ -92,8 +98,8 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
       *exit_code = 1;
       return;
     }
-    std::printf("localdynamo listening on http://%s:%d (data: %s)\n", args->host.c_str(), (*server)->port(),
-                where.c_str());
+    std::printf("localdynamo listening on http://%s:%d (data: %s)\n", args->host.c_str(),
+                (*server)->port(), where.c_str());
     std::fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);

@@ -29,8 +29,7 @@ class Database {
  public:
   // Opens (creating if needed) the database in `directory`. Errors: InternalServerError with
   // the system/LMDB message when the directory can't be created or opened.
-  static Result<std::unique_ptr<Database>> Open(const std::string& directory,
-                                                Options options = {});
+  static Result<std::unique_ptr<Database>> Open(const std::string& directory, Options options = {});
   // A database in a fresh temporary directory, removed when the Database is destroyed.
   // Durability is forced to kNoSync.
   static Result<std::unique_ptr<Database>> OpenInMemory(Options options = {});
@@ -58,22 +57,29 @@ class Database {
   Result<ListTagsOfResourceResponse> ListTagsOfResource(const ListTagsOfResourceRequest& request);
   // Point-in-time recovery's setting (TableNotFoundException for a missing table, as DynamoDB's
   // backup operations answer).
-  Result<ContinuousBackupsResponse> UpdateContinuousBackups(const UpdateContinuousBackupsRequest& request);
-  Result<ContinuousBackupsResponse> DescribeContinuousBackups(const DescribeContinuousBackupsRequest& request);
+  Result<ContinuousBackupsResponse> UpdateContinuousBackups(
+      const UpdateContinuousBackupsRequest& request);
+  Result<ContinuousBackupsResponse> DescribeContinuousBackups(
+      const DescribeContinuousBackupsRequest& request);
   // On-demand backups (backups.cc): BackupNotFoundException for an unknown ARN,
   // TableAlreadyExistsException for a restore onto an existing table.
   Result<CreateBackupResponse> CreateBackup(const CreateBackupRequest& request);
   Result<BackupDescriptionResponse> DescribeBackup(const DescribeBackupRequest& request);
   Result<BackupDescriptionResponse> DeleteBackup(const DeleteBackupRequest& request);
   Result<ListBackupsResponse> ListBackups(const ListBackupsRequest& request);
-  Result<RestoreTableFromBackupResponse> RestoreTableFromBackup(const RestoreTableFromBackupRequest& request);
+  Result<RestoreTableFromBackupResponse> RestoreTableFromBackup(
+      const RestoreTableFromBackupRequest& request);
   // Contributor insights' setting (contributor_insights.cc).
-  Result<UpdateContributorInsightsResponse> UpdateContributorInsights(const UpdateContributorInsightsRequest& request);
-  Result<DescribeContributorInsightsResponse> DescribeContributorInsights(const DescribeContributorInsightsRequest& request);
-  Result<ListContributorInsightsResponse> ListContributorInsights(const ListContributorInsightsRequest& request);
+  Result<UpdateContributorInsightsResponse> UpdateContributorInsights(
+      const UpdateContributorInsightsRequest& request);
+  Result<DescribeContributorInsightsResponse> DescribeContributorInsights(
+      const DescribeContributorInsightsRequest& request);
+  Result<ListContributorInsightsResponse> ListContributorInsights(
+      const ListContributorInsightsRequest& request);
   // PointInTimeRecoveryUnavailableException when recovery is off, InvalidRestoreTimeException
   // outside its window.
-  Result<RestoreTableToPointInTimeResponse> RestoreTableToPointInTime(const RestoreTableToPointInTimeRequest& request);
+  Result<RestoreTableToPointInTimeResponse> RestoreTableToPointInTime(
+      const RestoreTableToPointInTimeRequest& request);
   // What DynamoDB's time-to-live process does, now: deletes the items of tables with time to
   // live enabled whose attribute is a Number of epoch seconds before the Clock's now (but not
   // more than five years before), with REMOVE stream records whose userIdentity is the
@@ -98,7 +104,8 @@ class Database {
   Result<TransactGetItemsResponse> TransactGetItems(const TransactGetItemsRequest& request);
   // PartiQL (src/partiql): each statement runs as the operation it stands for.
   Result<ExecuteStatementResponse> ExecuteStatement(const ExecuteStatementRequest& request);
-  Result<BatchExecuteStatementResponse> BatchExecuteStatement(const BatchExecuteStatementRequest& request);
+  Result<BatchExecuteStatementResponse> BatchExecuteStatement(
+      const BatchExecuteStatementRequest& request);
   Result<ExecuteTransactionResponse> ExecuteTransaction(const ExecuteTransactionRequest& request);
 
   // ---- the change stream ----

@@ -120,7 +120,9 @@ class FlatMap {
   // order): appended without a search. Falls back to the ordered insert otherwise.
   V& AppendSorted(std::string_view name) {
     if (entries_.empty() || Less(entries_.back(), name)) {
-      return entries_.emplace_back(std::piecewise_construct, std::forward_as_tuple(name), std::forward_as_tuple())
+      return entries_
+          .emplace_back(std::piecewise_construct, std::forward_as_tuple(name),
+                        std::forward_as_tuple())
           .second;
     }
     return (*this)[name];
@@ -129,7 +131,9 @@ class FlatMap {
   friend bool operator==(const FlatMap& a, const FlatMap& b) { return a.entries_ == b.entries_; }
 
  private:
-  static bool Less(const value_type& e, std::string_view name) { return std::string_view(e.first) < name; }
+  static bool Less(const value_type& e, std::string_view name) {
+    return std::string_view(e.first) < name;
+  }
 
   storage_type entries_;
 };

@@ -49,7 +49,7 @@ class ItemList {
   const_reverse_iterator rend() const { return items().rend(); }
   void push_back(Item item);
   operator std::vector<Item>() const& { return items(); }  // NOLINT: implicit by design
-  operator std::vector<Item>() &&;                          // NOLINT
+  operator std::vector<Item>() &&;                         // NOLINT
 
   friend bool operator==(const ItemList& a, const ItemList& b) { return a.items() == b.items(); }
 

@@ -33,8 +33,8 @@ struct Options {
   uint64_t map_size_bytes = 0;
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
-  std::shared_ptr<Clock> clock;        // default: SystemClock()
-  std::shared_ptr<IdSource> ids;       // default: RandomIds()
+  std::shared_ptr<Clock> clock;   // default: SystemClock()
+  std::shared_ptr<IdSource> ids;  // default: RandomIds()
   StreamDelivery stream_delivery = StreamDelivery::kSynchronous;
   // Permission bits of the files Open creates (before the umask): the owner's only by default.
   // A directory Open creates gets these bits plus search permission for whoever may read

@@ -15,7 +15,7 @@
 
 namespace localdynamo {
 
-using NameMap = std::map<std::string, std::string>;  // ExpressionAttributeNames
+using NameMap = std::map<std::string, std::string>;      // ExpressionAttributeNames
 using ValueMap = std::map<std::string, AttributeValue>;  // ExpressionAttributeValues
 
 enum class ReturnValue { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdatedNew };
@@ -127,7 +127,7 @@ struct UpdateTableRequest {
   std::optional<SSESpecification> sse_specification;
   std::optional<TableClass> table_class;
   std::optional<OnDemandThroughput> on_demand_throughput;  // the members given replace the table's
-  std::optional<WarmThroughput> warm_throughput;            // likewise; never lower than now
+  std::optional<WarmThroughput> warm_throughput;           // likewise; never lower than now
 };
 struct UpdateTableResponse {
   TableDescription table_description;
@@ -222,7 +222,7 @@ struct BackupDetails {
   int64_t backup_size_bytes = 0;
   BackupStatus backup_status = BackupStatus::kAvailable;
   BackupType backup_type = BackupType::kUser;
-  double backup_creation_date_time = 0;  // epoch seconds
+  double backup_creation_date_time = 0;           // epoch seconds
   std::optional<double> backup_expiry_date_time;  // system backups'
 };
 struct SourceTableDetails {
@@ -267,7 +267,7 @@ struct BackupDescriptionResponse {  // DescribeBackup's and DeleteBackup's (stat
 };
 struct ListBackupsRequest {
   std::optional<std::string> table_name;
-  std::optional<int64_t> limit;  // 1..100
+  std::optional<int64_t> limit;                  // 1..100
   std::optional<double> time_range_lower_bound;  // epoch seconds, inclusive
   std::optional<double> time_range_upper_bound;  // epoch seconds, exclusive
   std::optional<std::string> exclusive_start_backup_arn;
@@ -299,11 +299,11 @@ struct RestoreTableFromBackupResponse {
 // The table as it was at a moment of point-in-time recovery's window (from its log: every
 // write while recovery is on is logged). The same overrides as a restore from a backup.
 struct RestoreTableToPointInTimeRequest {
-  std::optional<std::string> source_table_arn;   // exactly one of these two
+  std::optional<std::string> source_table_arn;  // exactly one of these two
   std::optional<std::string> source_table_name;
   std::string target_table_name;
   std::optional<bool> use_latest_restorable_time;  // exactly one of this and restore_date_time
-  std::optional<double> restore_date_time;          // epoch seconds
+  std::optional<double> restore_date_time;         // epoch seconds
   std::optional<BillingMode> billing_mode_override;
   std::optional<std::vector<GlobalSecondaryIndex>> global_secondary_index_override;
   std::optional<std::vector<LocalSecondaryIndex>> local_secondary_index_override;
@@ -555,7 +555,8 @@ struct TransactConditionCheck {
   std::optional<ValueMap> expression_attribute_values;
   std::optional<ReturnValuesOnConditionCheckFailure> return_values_on_condition_check_failure;
 };
-using TransactWriteItem = std::variant<TransactConditionCheck, TransactPut, TransactDelete, TransactUpdate>;
+using TransactWriteItem =
+    std::variant<TransactConditionCheck, TransactPut, TransactDelete, TransactUpdate>;
 
 struct TransactWriteItemsRequest {
   std::vector<TransactWriteItem> transact_items;
@@ -588,8 +589,8 @@ struct TransactGetItemsResponse {
 
 // ---- PartiQL ---------------------------------------------------------------------------------
 // DynamoDB's PartiQL statements (the grammar is in src/expr/partiql.h), run as the operations
-// they stand for: a SELECT with an equality (or IN) on the partition key is a Query, any other a Scan;
-// INSERT is a PutItem that refuses an existing item (DuplicateItemException); UPDATE and
+// they stand for: a SELECT with an equality (or IN) on the partition key is a Query, any other a
+// Scan; INSERT is a PutItem that refuses an existing item (DuplicateItemException); UPDATE and
 // DELETE name one item by its whole key, their other conditions being the write's condition.
 struct ExecuteStatementRequest {
   std::string statement;

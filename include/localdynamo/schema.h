@@ -125,8 +125,9 @@ struct BillingModeSummary {
 enum class TableClass { kStandard, kStandardInfrequentAccess };
 struct SSESpecification {
   std::optional<bool> enabled;
-  std::optional<std::string> sse_type;           // "KMS" (the only type DynamoDB takes)
-  std::optional<std::string> kms_master_key_id;  // a key id, alias or ARN; default: an AWS managed key
+  std::optional<std::string> sse_type;  // "KMS" (the only type DynamoDB takes)
+  std::optional<std::string>
+      kms_master_key_id;  // a key id, alias or ARN; default: an AWS managed key
 };
 struct SSEDescription {
   std::string status = "ENABLED";
@@ -166,11 +167,12 @@ struct TableDescription {
   std::optional<std::string> latest_stream_label;
   std::optional<std::string> latest_stream_arn;
   bool deletion_protection_enabled = false;
-  std::optional<SSEDescription> sse_description;          // when SSE was enabled with KMS
-  std::optional<TableClass> table_class;                  // TableClassSummary, when one was set
+  std::optional<SSEDescription> sse_description;           // when SSE was enabled with KMS
+  std::optional<TableClass> table_class;                   // TableClassSummary, when one was set
   std::optional<OnDemandThroughput> on_demand_throughput;  // when one was set
-  std::optional<WarmThroughputDescription> warm_throughput;  // always (CreateTable's answer: when one was asked)
-  std::optional<RestoreSummary> restore_summary;          // RestoreTableFromBackup's answer only
+  std::optional<WarmThroughputDescription>
+      warm_throughput;  // always (CreateTable's answer: when one was asked)
+  std::optional<RestoreSummary> restore_summary;  // RestoreTableFromBackup's answer only
   int64_t table_size_bytes = 0;
   int64_t item_count = 0;
 };

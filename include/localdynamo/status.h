@@ -71,7 +71,7 @@ std::string_view CancellationCodeName(CancellationCode code);
 // One entry of TransactionCanceledException's CancellationReasons, in request order.
 struct CancellationReason {
   CancellationCode code = CancellationCode::kNone;
-  std::string message;  // empty when DynamoDB sends none
+  std::string message;               // empty when DynamoDB sends none
   std::shared_ptr<const Item> item;  // ReturnValuesOnConditionCheckFailure=ALL_OLD
 };
 
@@ -96,7 +96,7 @@ Error InternalError(std::string message);
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return v_.index() == 0; }
@@ -122,16 +122,17 @@ inline Status OkStatus() { return Ok{}; }
 }  // namespace localdynamo
 
 // Propagate an error from a Result-returning expression; evaluates to nothing.
-#define LD_RETURN_IF_ERROR(expr)                                         \
-  do {                                                                   \
-    auto ld_status_ = (expr);                                            \
-    if (!ld_status_.ok()) return std::move(ld_status_).error();          \
+#define LD_RETURN_IF_ERROR(expr)                                \
+  do {                                                          \
+    auto ld_status_ = (expr);                                   \
+    if (!ld_status_.ok()) return std::move(ld_status_).error(); \
   } while (0)
 
 #define LD_CONCAT_INNER(a, b) a##b
 #define LD_CONCAT(a, b) LD_CONCAT_INNER(a, b)
 // `LD_ASSIGN_OR_RETURN(auto x, Foo());`
-#define LD_ASSIGN_OR_RETURN(lhs, expr) LD_ASSIGN_OR_RETURN_IMPL(LD_CONCAT(ld_r_, __LINE__), lhs, expr)
+#define LD_ASSIGN_OR_RETURN(lhs, expr) \
+  LD_ASSIGN_OR_RETURN_IMPL(LD_CONCAT(ld_r_, __LINE__), lhs, expr)
 #define LD_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return std::move(tmp).error();  \

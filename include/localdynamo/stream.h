@@ -89,7 +89,8 @@ struct DescribeStreamResponse {
 struct GetShardIteratorRequest {
   std::string stream_arn;
   std::string shard_id;
-  std::string shard_iterator_type;  // TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER
+  std::string
+      shard_iterator_type;  // TRIM_HORIZON, LATEST, AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER
   std::optional<std::string> sequence_number;
 };
 struct GetShardIteratorResponse {

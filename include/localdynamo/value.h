@@ -27,9 +27,12 @@ constexpr std::string_view TypeName(Type t) {
 // The attribute type of a key attribute of this scalar type.
 inline Type ToValueType(ScalarAttributeType t) {
   switch (t) {
-    case ScalarAttributeType::kS: return Type::kS;
-    case ScalarAttributeType::kN: return Type::kN;
-    case ScalarAttributeType::kB: return Type::kB;
+    case ScalarAttributeType::kS:
+      return Type::kS;
+    case ScalarAttributeType::kN:
+      return Type::kN;
+    case ScalarAttributeType::kB:
+      return Type::kB;
   }
   return Type::kS;
 }

@@ -12,17 +12,22 @@ namespace localdynamo::engine {
 namespace {
 
 Error InvalidFormat(std::string_view arn) {
-  return ValidationError(fmt::format(
-      "1 validation error detected: Value '{}' at 'tableName' failed to satisfy constraint: Valid ARN format is "
-      "'arn:<awsPartition>:<vendor>:<region>:<subscriber>:resourceType/resourceName', where Resource name must have "
-      "length less than or equal to 255, Resource name must have length greater than or equal to 3, Resource name must "
-      "satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
-      arn));
+  return ValidationError(
+      fmt::format("1 validation error detected: Value '{}' at 'tableName' failed to satisfy "
+                  "constraint: Valid ARN format is "
+                  "'arn:<awsPartition>:<vendor>:<region>:<subscriber>:resourceType/resourceName', "
+                  "where Resource name must have "
+                  "length less than or equal to 255, Resource name must have length greater than "
+                  "or equal to 3, Resource name must "
+                  "satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+                  arn));
 }
 
 bool ValidName(std::string_view name) {
-  return name.size() >= 3 && name.size() <= 255 && std::all_of(name.begin(), name.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+  return name.size() >= 3 && name.size() <= 255 &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '.' || c == '-';
          });
 }
 
@@ -44,16 +49,22 @@ std::optional<ArnParts> SplitArn(std::string_view arn) {
 Result<std::string_view> TableNameFromArn(std::string_view arn, const Options& options) {
   const auto parts = SplitArn(arn);
   if (!parts || parts->resource.empty()) return InvalidFormat(arn);
-  if (parts->partition != "aws") return ValidationError(fmt::format("1 validation error detected: Invalid AWS partition in '{}'", arn));
+  if (parts->partition != "aws")
+    return ValidationError(
+        fmt::format("1 validation error detected: Invalid AWS partition in '{}'", arn));
   const Error denied{ErrorCode::kAccessDenied, "Access is denied", nullptr, {}};
   if (parts->service != "dynamodb" || parts->account != options.account_id) return denied;
-  if (parts->region != options.region) return ValidationError(fmt::format("1 validation error detected: Invalid AWS region in '{}'", arn));
+  if (parts->region != options.region)
+    return ValidationError(
+        fmt::format("1 validation error detected: Invalid AWS region in '{}'", arn));
   const std::size_t slash = parts->resource.find('/');
   if (slash == std::string_view::npos) return InvalidFormat(arn);
   if (parts->resource.substr(0, slash) != "table")
-    return ValidationError(fmt::format("1 validation error detected: Invalid resource type in '{}'", arn));
+    return ValidationError(
+        fmt::format("1 validation error detected: Invalid resource type in '{}'", arn));
   const std::string_view name = parts->resource.substr(slash + 1);
-  if (!ValidName(name)) return InvalidFormat(arn);  // an index's or stream's ARN too: its "name" has a '/'
+  if (!ValidName(name))
+    return InvalidFormat(arn);  // an index's or stream's ARN too: its "name" has a '/'
   return name;
 }
 

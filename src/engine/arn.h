@@ -1,7 +1,8 @@
 #pragma once
-// DynamoDB ARNs (arn:aws:dynamodb:<region>:<account>:table/<name>[/index/..|/stream/..|/backup/..]):
-// split once here for every operation that takes one. A table's ARN stands for its name in
-// any TableName naming an existing table, as DynamoDB allows.
+// DynamoDB ARNs
+// (arn:aws:dynamodb:<region>:<account>:table/<name>[/index/..|/stream/..|/backup/..]): split once
+// here for every operation that takes one. A table's ARN stands for its name in any TableName
+// naming an existing table, as DynamoDB allows.
 
 #include <optional>
 #include <string_view>

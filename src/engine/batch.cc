@@ -42,7 +42,8 @@ Result<BatchGetItemResponse> Database::BatchGetItem(const BatchGetItemRequest& r
   if (r.request_items.empty()) return RequestItemsLength(0, true);
   std::size_t total = 0;
   for (const auto& [_, ka] : r.request_items) total += ka.keys.size();
-  if (total > kMaxBatchGetKeys) return ValidationError("Too many items requested for the BatchGetItem call");
+  if (total > kMaxBatchGetKeys)
+    return ValidationError("Too many items requested for the BatchGetItem call");
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
   BatchGetItemResponse out;
@@ -50,15 +51,19 @@ Result<BatchGetItemResponse> Database::BatchGetItem(const BatchGetItemRequest& r
   std::size_t response_bytes = 0;
   for (const auto& [table_name, ka] : r.request_items) {
     if (ka.keys.empty())
-      return ValidationError("1 validation error detected: Value '[]' at 'requestItems." + table_name +
-                             ".member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1");
+      return ValidationError("1 validation error detected: Value '[]' at 'requestItems." +
+                             table_name +
+                             ".member.keys' failed to satisfy constraint: Member must have length "
+                             "greater than or equal to 1");
     engine::ParamUse use;
     if (ka.attributes_to_get) use.legacy.push_back("AttributesToGet");
     if (ka.projection_expression) use.expressions.push_back("ProjectionExpression");
     use.has_names = ka.expression_attribute_names.has_value();
     LD_RETURN_IF_ERROR(engine::CheckParamMix(use));
-    expr::Context ctx(ka.expression_attribute_names ? &*ka.expression_attribute_names : nullptr, nullptr);
-    LD_ASSIGN_OR_RETURN(auto projection, engine::PrepareProjection(ctx, ka.projection_expression, ka.attributes_to_get));
+    expr::Context ctx(ka.expression_attribute_names ? &*ka.expression_attribute_names : nullptr,
+                      nullptr);
+    LD_ASSIGN_OR_RETURN(auto projection, engine::PrepareProjection(ctx, ka.projection_expression,
+                                                                   ka.attributes_to_get));
     LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
     LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, table_name));
     std::set<std::string> seen;
@@ -81,7 +86,8 @@ Result<BatchGetItemResponse> Database::BatchGetItem(const BatchGetItemRequest& r
         un.attributes_to_get = ka.attributes_to_get;
         continue;
       }
-      LD_ASSIGN_OR_RETURN(auto payload, storage::GetEntry(txn, txn.dbis().data, engine::TableKey(*table, key)));
+      LD_ASSIGN_OR_RETURN(auto payload,
+                          storage::GetEntry(txn, txn.dbis().data, engine::TableKey(*table, key)));
       std::size_t size = 0;
       if (payload) {
         Item item;
@@ -96,7 +102,8 @@ Result<BatchGetItemResponse> Database::BatchGetItem(const BatchGetItemRequest& r
   }
   if (r.return_consumed_capacity && *r.return_consumed_capacity != ReturnConsumedCapacity::kNone) {
     out.consumed_capacity.emplace();
-    for (const auto& t : tallies) out.consumed_capacity->push_back(*engine::Report(t, r.return_consumed_capacity));
+    for (const auto& t : tallies)
+      out.consumed_capacity->push_back(*engine::Report(t, r.return_consumed_capacity));
   }
   return out;
 }
@@ -106,7 +113,8 @@ Result<BatchWriteItemResponse> Database::BatchWriteItem(const BatchWriteItemRequ
   if (r.request_items.empty()) return RequestItemsLength(0, true);
   std::size_t total = 0;
   for (const auto& [_, writes] : r.request_items) total += writes.size();
-  if (total > kMaxBatchWrites) return ValidationError("Too many items requested for the BatchWriteItem call");
+  if (total > kMaxBatchWrites)
+    return ValidationError("Too many items requested for the BatchWriteItem call");
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
   engine::Mutation m(db, txn);
@@ -114,8 +122,9 @@ Result<BatchWriteItemResponse> Database::BatchWriteItem(const BatchWriteItemRequ
   std::map<std::string, std::vector<ItemCollectionMetrics>> metrics;
   for (const auto& [table_name, writes] : r.request_items) {
     if (writes.empty())
-      return ValidationError("1 validation error detected: Value '[]' at 'requestItems." + table_name +
-                             "' failed to satisfy constraint: Member must have length greater than or equal to 1");
+      return ValidationError(
+          "1 validation error detected: Value '[]' at 'requestItems." + table_name +
+          "' failed to satisfy constraint: Member must have length greater than or equal to 1");
     LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, table_name));
     // Validate every request before writing any.
     std::vector<engine::WriteOp> ops;
@@ -123,9 +132,13 @@ Result<BatchWriteItemResponse> Database::BatchWriteItem(const BatchWriteItemRequ
     std::set<std::string> seen;
     for (const auto& w : writes) {
       if (w.put_item.has_value() == w.delete_key.has_value())
-        return ValidationError("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
-      ops.push_back(w.put_item ? engine::BatchPut(table_name, *w.put_item) : engine::BatchDelete(table_name, *w.delete_key));
-      if (auto refusal = engine::ValidateWrite(ops.back(), *table)) return std::move(refusal->error);
+        return ValidationError(
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of "
+            "the supported datatypes");
+      ops.push_back(w.put_item ? engine::BatchPut(table_name, *w.put_item)
+                               : engine::BatchDelete(table_name, *w.delete_key));
+      if (auto refusal = engine::ValidateWrite(ops.back(), *table))
+        return std::move(refusal->error);
       if (!seen.insert(engine::TableKey(*table, *ops.back().item)).second)
         return ValidationError("Provided list of item keys contains duplicates");
     }
@@ -134,9 +147,12 @@ Result<BatchWriteItemResponse> Database::BatchWriteItem(const BatchWriteItemRequ
     tally.is_read = false;
     for (const engine::WriteOp& op : ops) {
       LD_ASSIGN_OR_RETURN(auto old_item, m.Read(*table, *op.item));
-      engine::WriteOutcome outcome = engine::Evaluate(op, *table, old_item);  // no condition: a write
-      LD_RETURN_IF_ERROR(m.Apply(*table, engine::Mutation::Ptr(old_item), outcome.Left(op, old_item), &tally));
-      LD_ASSIGN_OR_RETURN(auto icm, engine::CollectionMetrics(txn, *table, *op.item, r.return_item_collection_metrics));
+      engine::WriteOutcome outcome =
+          engine::Evaluate(op, *table, old_item);  // no condition: a write
+      LD_RETURN_IF_ERROR(
+          m.Apply(*table, engine::Mutation::Ptr(old_item), outcome.Left(op, old_item), &tally));
+      LD_ASSIGN_OR_RETURN(auto icm, engine::CollectionMetrics(txn, *table, *op.item,
+                                                              r.return_item_collection_metrics));
       if (icm) metrics[table_name].push_back(std::move(*icm));
     }
     tallies.push_back(std::move(tally));
@@ -146,7 +162,8 @@ Result<BatchWriteItemResponse> Database::BatchWriteItem(const BatchWriteItemRequ
   if (!metrics.empty()) out.item_collection_metrics = std::move(metrics);
   if (r.return_consumed_capacity && *r.return_consumed_capacity != ReturnConsumedCapacity::kNone) {
     out.consumed_capacity.emplace();
-    for (const auto& t : tallies) out.consumed_capacity->push_back(*engine::Report(t, r.return_consumed_capacity));
+    for (const auto& t : tallies)
+      out.consumed_capacity->push_back(*engine::Report(t, r.return_consumed_capacity));
   }
   return out;
 }

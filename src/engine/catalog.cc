@@ -42,7 +42,9 @@ constexpr std::size_t kStatsEntry = 17;
 constexpr std::size_t kSequenceHeader = 8;
 
 // Where a stats value's entries begin.
-std::size_t EntriesOffset(std::string_view v) { return v.size() % kStatsEntry == kSequenceHeader ? kSequenceHeader : 0; }
+std::size_t EntriesOffset(std::string_view v) {
+  return v.size() % kStatsEntry == kSequenceHeader ? kSequenceHeader : 0;
+}
 
 // Sequence numbers issued by deleted tables (and, in format-2 stores, by every table): a new
 // table's records start above them, so a consumer's checkpoint for a table name that is
@@ -54,7 +56,8 @@ std::map<uint8_t, TableStats> ParseStats(std::optional<std::string_view> v) {
   if (!v) return out;
   for (std::size_t i = EntriesOffset(*v); i + kStatsEntry <= v->size(); i += kStatsEntry) {
     uint8_t index = static_cast<uint8_t>((*v)[i]);
-    out[index] = TableStats{static_cast<int64_t>(ReadU64(*v, i + 1)), static_cast<int64_t>(ReadU64(*v, i + 9))};
+    out[index] = TableStats{static_cast<int64_t>(ReadU64(*v, i + 1)),
+                            static_cast<int64_t>(ReadU64(*v, i + 9))};
   }
   return out;
 }
@@ -135,11 +138,14 @@ Status Catalog::Erase(WriteTxn& txn, const TableMeta& table, bool keep_entries) 
   LD_ASSIGN_OR_RETURN(bool existed, txn.Del(txn.dbis().catalog, table.name));
   (void)existed;
   // Every entry of the table and its indexes lives under its table number.
-  if (!keep_entries) LD_RETURN_IF_ERROR(storage::DeleteKeyspace(txn, txn.dbis().data, storage::TableKeyspace(table.number)));
+  if (!keep_entries)
+    LD_RETURN_IF_ERROR(
+        storage::DeleteKeyspace(txn, txn.dbis().data, storage::TableKeyspace(table.number)));
   if (table.recovery_log) LD_RETURN_IF_ERROR(DropRecoveryLog(txn, table.recovery_log));
   LD_ASSIGN_OR_RETURN(uint64_t last, LastStreamSequence(txn, table.number));
   LD_ASSIGN_OR_RETURN(auto floor, txn.Get(txn.dbis().meta, kSequenceFloorKey));
-  if (!floor || ReadU64(*floor) < last) LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, kSequenceFloorKey, U64Bytes(last)));
+  if (!floor || ReadU64(*floor) < last)
+    LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, kSequenceFloorKey, U64Bytes(last)));
   (void)txn.Del(txn.dbis().meta, StatsKey(table.number));
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
   return txn.Put(txn.dbis().meta, kCatalogVersionKey, U64Bytes((v ? ReadU64(*v) : 0) + 1));
@@ -162,10 +168,12 @@ Result<TableStats> ReadStats(const Txn& txn, uint32_t table_number, uint8_t inde
 
 Status AddStats(WriteTxn& txn, uint32_t table_number, uint8_t index_number, int64_t count_delta,
                 int64_t bytes_delta) {
-  return AddStats(txn, table_number, StatsDeltas{{index_number, TableStats{count_delta, bytes_delta}}});
+  return AddStats(txn, table_number,
+                  StatsDeltas{{index_number, TableStats{count_delta, bytes_delta}}});
 }
 
-Status AddStats(WriteTxn& txn, uint32_t table_number, const StatsDeltas& deltas, uint64_t* next_sequence) {
+Status AddStats(WriteTxn& txn, uint32_t table_number, const StatsDeltas& deltas,
+                uint64_t* next_sequence) {
   if (deltas.empty() && !next_sequence) return OkStatus();
   const std::string key = StatsKey(table_number);
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, key));
@@ -184,7 +192,8 @@ Status AddStats(WriteTxn& txn, uint32_t table_number, const StatsDeltas& deltas,
   }
   for (const auto& [index, d] : deltas) {
     std::size_t at = kSequenceHeader;
-    while (at + kStatsEntry <= bytes.size() && static_cast<uint8_t>(bytes[at]) != index) at += kStatsEntry;
+    while (at + kStatsEntry <= bytes.size() && static_cast<uint8_t>(bytes[at]) != index)
+      at += kStatsEntry;
     if (at + kStatsEntry > bytes.size()) {
       at = bytes.size();
       bytes.push_back(static_cast<char>(index));
@@ -225,7 +234,8 @@ Result<TableDescription> DescribeTable(const Txn& txn, const TableMeta& t) {
   d.provisioned_throughput.read_capacity_units = t.throughput.read_capacity_units;
   d.provisioned_throughput.write_capacity_units = t.throughput.write_capacity_units;
   if (t.billing_mode == BillingMode::kPayPerRequest)
-    d.billing_mode_summary = BillingModeSummary{BillingMode::kPayPerRequest, t.last_pay_per_request_time};
+    d.billing_mode_summary =
+        BillingModeSummary{BillingMode::kPayPerRequest, t.last_pay_per_request_time};
   LD_ASSIGN_OR_RETURN(TableStats stats, ReadStats(txn, t.number, 0));
   d.item_count = stats.item_count;
   d.table_size_bytes = stats.size_bytes;
@@ -269,7 +279,8 @@ Result<TableDescription> DescribeTable(const Txn& txn, const TableMeta& t) {
     d.latest_stream_arn = t.streams.back().arn;
   }
   d.deletion_protection_enabled = t.deletion_protection;
-  if (!t.sse_kms_key_arn.empty()) d.sse_description = SSEDescription{"ENABLED", "KMS", t.sse_kms_key_arn};
+  if (!t.sse_kms_key_arn.empty())
+    d.sse_description = SSEDescription{"ENABLED", "KMS", t.sse_kms_key_arn};
   d.table_class = t.table_class;
   d.on_demand_throughput = t.on_demand_throughput;
   d.warm_throughput = WarmThroughputDescription{t.warm.read, t.warm.write, false};

@@ -54,7 +54,7 @@ class Catalog {
   static Status Erase(storage::WriteTxn& txn, const TableMeta& table, bool keep_entries = false);
 
  private:
-  Status RefreshLocked(const storage::Txn& txn);  // mu_ held
+  Status RefreshLocked(const storage::Txn& txn);                   // mu_ held
   Status ReloadLocked(const storage::Txn& txn, uint64_t version);  // mu_ held
 
   const Options& options_;

@@ -53,7 +53,8 @@ uint32_t ReadBigEndian32(std::string_view v) {
 std::string Hex(std::string_view bytes) {
   constexpr std::size_t kShown = 40;
   std::string out;
-  for (std::size_t i = 0; i < std::min(bytes.size(), kShown); ++i) out += fmt::format("{:02x}", static_cast<uint8_t>(bytes[i]));
+  for (std::size_t i = 0; i < std::min(bytes.size(), kShown); ++i)
+    out += fmt::format("{:02x}", static_cast<uint8_t>(bytes[i]));
   if (bytes.size() > kShown) out += "...";
   return out;
 }
@@ -67,17 +68,22 @@ std::string KeyText(const Item& key) {
 }
 
 // "1 entry", "2 entries".
-std::string Count(int64_t n, std::string_view one, std::string_view many) { return fmt::format("{} {}", n, n == 1 ? one : many); }
+std::string Count(int64_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
 
 // "an INSERT", "a MODIFY", "a REMOVE".
-std::string AnEvent(std::string_view event) { return fmt::format("{} {}", event == "INSERT" ? "an" : "a", event); }
+std::string AnEvent(std::string_view event) {
+  return fmt::format("{} {}", event == "INSERT" ? "an" : "a", event);
+}
 
 // Why `item` can't have `attr` as a key attribute, or "".
 std::string AttrProblem(const KeyAttr& attr, const Item& item) {
   auto it = item.find(attr.name);
   if (it == item.end()) return fmt::format("lacks its key attribute {}", attr.name);
   if (it->second.type() != ToValueType(attr.type))
-    return fmt::format("has {} of type {}, the key's is {}", attr.name, TypeName(it->second.type()), ToString(attr.type));
+    return fmt::format("has {} of type {}, the key's is {}", attr.name, TypeName(it->second.type()),
+                       ToString(attr.type));
   return "";
 }
 
@@ -134,7 +140,8 @@ struct LastRecord {
 
 class Checker {
  public:
-  Checker(Database::Impl& db, const storage::Txn& txn, CheckReport& report) : db_(db), txn_(txn), report_(report) {}
+  Checker(Database::Impl& db, const storage::Txn& txn, CheckReport& report)
+      : db_(db), txn_(txn), report_(report) {}
 
   Status Run() {
     LD_RETURN_IF_ERROR(LoadCatalog());
@@ -144,7 +151,8 @@ class Checker {
     LD_RETURN_IF_ERROR(CheckData());
     LD_RETURN_IF_ERROR(CheckStats());
     LD_RETURN_IF_ERROR(CheckStreams());
-    if (unlisted_) report_.problems.push_back(fmt::format("{} more problems not listed", unlisted_));
+    if (unlisted_)
+      report_.problems.push_back(fmt::format("{} more problems not listed", unlisted_));
     return OkStatus();
   }
 
@@ -179,116 +187,135 @@ class Checker {
   }
 
   Status LoadCatalog() {
-    return Walk(txn_.dbis().catalog, "", [&](std::string_view key, std::string_view value) -> Status {
-      auto meta = engine::ParseTableMeta(value);
-      if (!meta) {
-        Problem("catalog: the entry of table {} does not parse", key);
-        return OkStatus();
-      }
-      if (meta->name != key) Problem("catalog: table {} is stored under the name {}", meta->name, key);
-      const TableMeta& t = owned_.emplace_back(std::move(*meta));
-      ++report_.tables;
-      const std::string name = fmt::format("table {}", t.name);
-      TakeNumber(table_numbers_, t.number, name);
-      std::map<uint8_t, std::string> index_numbers;
-      for (const IndexMeta& i : t.indexes) {
-        if (i.number == 0 || i.number >= t.next_index_number)
-          Problem("{}: index {} has number {}, outside 1..{}", name, i.name, i.number, t.next_index_number - 1);
-        if (auto [it, fresh] = index_numbers.try_emplace(i.number, i.name); !fresh)
-          Problem("{}: indexes {} and {} share number {}", name, it->second, i.name, i.number);
-      }
-      for (const StreamMeta& s : t.streams) {
-        TakeNumber(stream_numbers_, s.number, fmt::format("{}'s stream {}", name, s.label));
-        stream_owners_.emplace(s.number, StreamOwner{&t, &s, true});
-      }
-      if (t.recovery_log) {
-        TakeNumber(stream_numbers_, t.recovery_log, name + "'s recovery log");
-        stream_owners_.emplace(t.recovery_log, StreamOwner{&t, nullptr, true});
-      }
-      Space space{&t, name, true, {}, {}};
-      for (uint8_t index = 0;; ++index) {
-        LD_ASSIGN_OR_RETURN(TableStats s, engine::ReadStats(txn_, t.number, index));
-        if (index == 0 || index_numbers.count(index))
-          space.stats[index] = s;
-        else if (s.item_count || s.size_bytes)
-          Problem("{}: statistics are kept for index number {}, which the table doesn't have", name, index);
-        if (index == 255) break;
-      }
-      spaces_.emplace(t.number, std::move(space));
-      return OkStatus();
-    });
+    return Walk(
+        txn_.dbis().catalog, "", [&](std::string_view key, std::string_view value) -> Status {
+          auto meta = engine::ParseTableMeta(value);
+          if (!meta) {
+            Problem("catalog: the entry of table {} does not parse", key);
+            return OkStatus();
+          }
+          if (meta->name != key)
+            Problem("catalog: table {} is stored under the name {}", meta->name, key);
+          const TableMeta& t = owned_.emplace_back(std::move(*meta));
+          ++report_.tables;
+          const std::string name = fmt::format("table {}", t.name);
+          TakeNumber(table_numbers_, t.number, name);
+          std::map<uint8_t, std::string> index_numbers;
+          for (const IndexMeta& i : t.indexes) {
+            if (i.number == 0 || i.number >= t.next_index_number)
+              Problem("{}: index {} has number {}, outside 1..{}", name, i.name, i.number,
+                      t.next_index_number - 1);
+            if (auto [it, fresh] = index_numbers.try_emplace(i.number, i.name); !fresh)
+              Problem("{}: indexes {} and {} share number {}", name, it->second, i.name, i.number);
+          }
+          for (const StreamMeta& s : t.streams) {
+            TakeNumber(stream_numbers_, s.number, fmt::format("{}'s stream {}", name, s.label));
+            stream_owners_.emplace(s.number, StreamOwner{&t, &s, true});
+          }
+          if (t.recovery_log) {
+            TakeNumber(stream_numbers_, t.recovery_log, name + "'s recovery log");
+            stream_owners_.emplace(t.recovery_log, StreamOwner{&t, nullptr, true});
+          }
+          Space space{&t, name, true, {}, {}};
+          for (uint8_t index = 0;; ++index) {
+            LD_ASSIGN_OR_RETURN(TableStats s, engine::ReadStats(txn_, t.number, index));
+            if (index == 0 || index_numbers.count(index))
+              space.stats[index] = s;
+            else if (s.item_count || s.size_bytes)
+              Problem("{}: statistics are kept for index number {}, which the table doesn't have",
+                      name, index);
+            if (index == 255) break;
+          }
+          spaces_.emplace(t.number, std::move(space));
+          return OkStatus();
+        });
   }
 
   // DeleteTable keeps a table's description while its streams are readable; their records
   // stay theirs.
   Status LoadDropped() {
-    return Walk(txn_.dbis().meta, kDroppedPrefix, [&](std::string_view key, std::string_view value) -> Status {
-      auto meta = engine::ParseTableMeta(value);
-      if (!meta) {
-        Problem("meta: the deleted table's description {} does not parse", key);
-        return OkStatus();
-      }
-      const TableMeta& t = owned_.emplace_back(std::move(*meta));
-      for (const StreamMeta& s : t.streams) {
-        TakeNumber(stream_numbers_, s.number, fmt::format("deleted table {}'s stream {}", t.name, s.label));
-        stream_owners_.emplace(s.number, StreamOwner{&t, &s, false});
-      }
-      return OkStatus();
-    });
+    return Walk(txn_.dbis().meta, kDroppedPrefix,
+                [&](std::string_view key, std::string_view value) -> Status {
+                  auto meta = engine::ParseTableMeta(value);
+                  if (!meta) {
+                    Problem("meta: the deleted table's description {} does not parse", key);
+                    return OkStatus();
+                  }
+                  const TableMeta& t = owned_.emplace_back(std::move(*meta));
+                  for (const StreamMeta& s : t.streams) {
+                    TakeNumber(stream_numbers_, s.number,
+                               fmt::format("deleted table {}'s stream {}", t.name, s.label));
+                    stream_owners_.emplace(s.number, StreamOwner{&t, &s, false});
+                  }
+                  return OkStatus();
+                });
   }
 
   Status LoadBackups() {
-    return Walk(txn_.dbis().meta, engine::kBackupRecordPrefix, [&](std::string_view key, std::string_view value) -> Status {
-      const std::string_view arn = key.substr(engine::kBackupRecordPrefix.size());
-      auto b = engine::ParseBackupRecord(value);
-      if (!b) {
-        Problem("backup {}: its record does not parse", arn);
-        return OkStatus();
-      }
-      ++report_.backups;
-      const std::string name = fmt::format("backup {} ({}) of table {}", b->name, arn.substr(arn.rfind('/') + 1), b->table.name);
-      if (b->arn != arn) Problem("{}: its record is stored under another ARN, {}", name, arn);
-      // A system backup is a deleted table's own entries; a user backup, a copy of its own.
-      if ((b->type == BackupType::kSystem) != (b->number == b->table.number))
-        Problem("{}: its entries are under number {}, the table's number is {}", name, b->number, b->table.number);
-      TableMeta& t = owned_.emplace_back(b->table);
-      t.number = b->number;
-      if (b->type == BackupType::kSystem && table_numbers_.count(t.number)) {
-        Problem("{}: its entries are under number {}, which a table in the catalog has", name, t.number);
-        return OkStatus();
-      }
-      if (b->type != BackupType::kSystem) TakeNumber(table_numbers_, t.number, name);
-      Space space{&t, name, false, {}, {}};
-      for (const auto& [index, s] : b->stats) {
-        if (index == 0 || IndexNumbered(t, index)) space.stats[index] = s;
-        else Problem("{}: statistics are kept for index number {}, which the table didn't have", name, index);
-      }
-      if (!spaces_.emplace(t.number, std::move(space)).second)
-        Problem("{}: its entries are under number {}, as another backup's are", name, t.number);
-      return OkStatus();
-    });
+    return Walk(
+        txn_.dbis().meta, engine::kBackupRecordPrefix,
+        [&](std::string_view key, std::string_view value) -> Status {
+          const std::string_view arn = key.substr(engine::kBackupRecordPrefix.size());
+          auto b = engine::ParseBackupRecord(value);
+          if (!b) {
+            Problem("backup {}: its record does not parse", arn);
+            return OkStatus();
+          }
+          ++report_.backups;
+          const std::string name = fmt::format("backup {} ({}) of table {}", b->name,
+                                               arn.substr(arn.rfind('/') + 1), b->table.name);
+          if (b->arn != arn) Problem("{}: its record is stored under another ARN, {}", name, arn);
+          // A system backup is a deleted table's own entries; a user backup, a copy of its own.
+          if ((b->type == BackupType::kSystem) != (b->number == b->table.number))
+            Problem("{}: its entries are under number {}, the table's number is {}", name,
+                    b->number, b->table.number);
+          TableMeta& t = owned_.emplace_back(b->table);
+          t.number = b->number;
+          if (b->type == BackupType::kSystem && table_numbers_.count(t.number)) {
+            Problem("{}: its entries are under number {}, which a table in the catalog has", name,
+                    t.number);
+            return OkStatus();
+          }
+          if (b->type != BackupType::kSystem) TakeNumber(table_numbers_, t.number, name);
+          Space space{&t, name, false, {}, {}};
+          for (const auto& [index, s] : b->stats) {
+            if (index == 0 || IndexNumbered(t, index))
+              space.stats[index] = s;
+            else
+              Problem("{}: statistics are kept for index number {}, which the table didn't have",
+                      name, index);
+          }
+          if (!spaces_.emplace(t.number, std::move(space)).second)
+            Problem("{}: its entries are under number {}, as another backup's are", name, t.number);
+          return OkStatus();
+        });
   }
 
   Status CheckCounters() {
-    for (const auto& [counter, taken] : {std::pair{"table", &table_numbers_}, std::pair{"stream", &stream_numbers_}}) {
+    for (const auto& [counter, taken] :
+         {std::pair{"table", &table_numbers_}, std::pair{"stream", &stream_numbers_}}) {
       if (taken->empty()) continue;
       LD_ASSIGN_OR_RETURN(auto v, txn_.Get(txn_.dbis().meta, fmt::format("counter/{}", counter)));
       const uint64_t issued = v ? ReadU64(*v) : 0;
       const auto& [last, owner] = *taken->rbegin();
-      if (last > issued) Problem("meta: {} has number {}, but the {} counter has issued only up to {}", owner, last, counter, issued);
+      if (last > issued)
+        Problem("meta: {} has number {}, but the {} counter has issued only up to {}", owner, last,
+                counter, issued);
     }
     // Statistics of a table are erased with it.
-    return Walk(txn_.dbis().meta, kStatsPrefix, [&](std::string_view key, std::string_view) -> Status {
-      std::string_view number = key.substr(kStatsPrefix.size());
-      if (number.size() != 4) {
-        Problem("meta: malformed statistics key {}", Hex(key));
-        return OkStatus();
-      }
-      auto it = spaces_.find(ReadBigEndian32(number));
-      if (it == spaces_.end() || !it->second.live)
-        Problem("meta: statistics are kept for table number {}, which no table has", ReadBigEndian32(number));
-      return OkStatus();
-    });
+    return Walk(txn_.dbis().meta, kStatsPrefix,
+                [&](std::string_view key, std::string_view) -> Status {
+                  std::string_view number = key.substr(kStatsPrefix.size());
+                  if (number.size() != 4) {
+                    Problem("meta: malformed statistics key {}", Hex(key));
+                    return OkStatus();
+                  }
+                  auto it = spaces_.find(ReadBigEndian32(number));
+                  if (it == spaces_.end() || !it->second.live)
+                    Problem("meta: statistics are kept for table number {}, which no table has",
+                            ReadBigEndian32(number));
+                  return OkStatus();
+                });
   }
 
   // ---- items and index entries ----
@@ -300,33 +327,36 @@ class Checker {
 
   Status CheckData() {
     std::map<std::pair<uint32_t, uint8_t>, int64_t> orphans;  // (number, index number) -> entries
-    LD_RETURN_IF_ERROR(Walk(txn_.dbis().data, "", [&](std::string_view key, std::string_view value) -> Status {
-      if (key.size() < storage::kKeyspacePrefixSize) {
-        Problem("data: key {} is shorter than a keyspace prefix", Hex(key));
-        return OkStatus();
-      }
-      const uint32_t number = ReadBigEndian32(key);
-      const uint8_t index_number = static_cast<uint8_t>(key[4]);
-      auto it = spaces_.find(number);
-      const IndexMeta* index = it == spaces_.end() ? nullptr : IndexNumbered(*it->second.table, index_number);
-      if (it == spaces_.end() || (index_number && !index)) {
-        ++orphans[{number, index_number}];
-        return OkStatus();
-      }
-      Space& space = it->second;
-      storage::EntryView entry;
-      if (!storage::DecodeEntryValue(key, value, &entry) || (storage::IsLongForm(key) && storage::StoredKey(entry.full_key) != key)) {
-        Tally& tally = space.found[index_number];
-        ++tally.count;
-        tally.sized = false;
-        Problem("{}: the entry under {} is malformed", space.name, Hex(key));
-        return OkStatus();
-      }
-      return index ? CheckIndexEntry(space, *index, entry) : CheckItem(space, entry);
-    }));
+    LD_RETURN_IF_ERROR(
+        Walk(txn_.dbis().data, "", [&](std::string_view key, std::string_view value) -> Status {
+          if (key.size() < storage::kKeyspacePrefixSize) {
+            Problem("data: key {} is shorter than a keyspace prefix", Hex(key));
+            return OkStatus();
+          }
+          const uint32_t number = ReadBigEndian32(key);
+          const uint8_t index_number = static_cast<uint8_t>(key[4]);
+          auto it = spaces_.find(number);
+          const IndexMeta* index =
+              it == spaces_.end() ? nullptr : IndexNumbered(*it->second.table, index_number);
+          if (it == spaces_.end() || (index_number && !index)) {
+            ++orphans[{number, index_number}];
+            return OkStatus();
+          }
+          Space& space = it->second;
+          storage::EntryView entry;
+          if (!storage::DecodeEntryValue(key, value, &entry) ||
+              (storage::IsLongForm(key) && storage::StoredKey(entry.full_key) != key)) {
+            Tally& tally = space.found[index_number];
+            ++tally.count;
+            tally.sized = false;
+            Problem("{}: the entry under {} is malformed", space.name, Hex(key));
+            return OkStatus();
+          }
+          return index ? CheckIndexEntry(space, *index, entry) : CheckItem(space, entry);
+        }));
     for (const auto& [where, count] : orphans)
-      Problem("data: {} under number {}, index number {}, which no table, index or backup has", Count(count, "entry", "entries"),
-              where.first, where.second);
+      Problem("data: {} under number {}, index number {}, which no table, index or backup has",
+              Count(count, "entry", "entries"), where.first, where.second);
     return OkStatus();
   }
 
@@ -347,11 +377,13 @@ class Checker {
     }
     const std::string key = KeyText(engine::ExtractKey(t, nullptr, item));
     if (engine::TableKey(t, item) != entry.full_key)
-      Problem("{}: item {} is stored under another key, {}", space.name, key, KeyOfEntry(t, nullptr, entry.full_key));
+      Problem("{}: item {} is stored under another key, {}", space.name, key,
+              KeyOfEntry(t, nullptr, entry.full_key));
     // Missing entries here; an entry that disagrees with its item, from the entry's side.
     for (const IndexMeta& index : t.indexes) {
       if (!Indexed(index, item)) continue;
-      LD_ASSIGN_OR_RETURN(auto stored, storage::GetEntry(txn_, txn_.dbis().data, *engine::IndexKey(t, index, item)));
+      LD_ASSIGN_OR_RETURN(auto stored, storage::GetEntry(txn_, txn_.dbis().data,
+                                                         *engine::IndexKey(t, index, item)));
       if (!stored) Problem("{} index {}: no entry for item {}", space.name, index.name, key);
     }
     return OkStatus();
@@ -364,8 +396,10 @@ class Checker {
     ++tally.count;
     Item projected;
     const bool decoded = storage::DecodeItem(entry.payload, &projected);
-    if (decoded) tally.bytes += static_cast<int64_t>(ItemSize(projected));
-    else tally.sized = false;
+    if (decoded)
+      tally.bytes += static_cast<int64_t>(ItemSize(projected));
+    else
+      tally.sized = false;
     auto key = engine::KeyFromEntry(t, &index, entry.full_key);
     if (!key) {
       Problem("{}: entry {} has a malformed key", where, Hex(entry.full_key));
@@ -375,7 +409,8 @@ class Checker {
       Problem("{}: entry {} does not decode", where, KeyText(*key));
       return OkStatus();
     }
-    LD_ASSIGN_OR_RETURN(auto base, storage::GetEntry(txn_, txn_.dbis().data, engine::TableKey(t, *key)));
+    LD_ASSIGN_OR_RETURN(auto base,
+                        storage::GetEntry(txn_, txn_.dbis().data, engine::TableKey(t, *key)));
     if (!base) {
       Problem("{}: stale entry {}: no item has its table key", where, KeyText(*key));
       return OkStatus();
@@ -385,7 +420,8 @@ class Checker {
     if (!Indexed(index, item)) {
       Problem("{}: stale entry {}: its item has no index key", where, KeyText(*key));
     } else if (engine::IndexKey(t, index, item) != entry.full_key) {
-      Problem("{}: stale entry {}: its item's index key is {}", where, KeyText(*key), KeyText(engine::ExtractKey(t, &index, item)));
+      Problem("{}: stale entry {}: its item's index key is {}", where, KeyText(*key),
+              KeyText(engine::ExtractKey(t, &index, item)));
     } else if (projected != engine::ProjectForIndex(t, index, item)) {
       Problem("{}: entry {} differs from its item's projection", where, KeyText(*key));
     }
@@ -400,10 +436,11 @@ class Checker {
         const Tally& found = space.found[index];
         const char* what = i ? "entries" : "items";
         if (stats.item_count != found.count)
-          Problem("{}: ItemCount is {}, {} stored", where, stats.item_count, Count(found.count, i ? "entry is" : "item is", i ? "entries are" : "items are"));
+          Problem("{}: ItemCount is {}, {} stored", where, stats.item_count,
+                  Count(found.count, i ? "entry is" : "item is", i ? "entries are" : "items are"));
         if (found.sized && stats.size_bytes != found.bytes)
-          Problem("{}: {} is {}, the stored {} add up to {}", where, i ? "IndexSizeBytes" : "TableSizeBytes", stats.size_bytes, what,
-                  found.bytes);
+          Problem("{}: {} is {}, the stored {} add up to {}", where,
+                  i ? "IndexSizeBytes" : "TableSizeBytes", stats.size_bytes, what, found.bytes);
       }
       int64_t entries = 0;
       for (const IndexMeta& i : space.table->indexes) entries += space.found[i.number].count;
@@ -422,42 +459,49 @@ class Checker {
   Status CheckStreams() {
     std::optional<uint32_t> current;
     std::map<uint32_t, int64_t> orphans;  // stream number -> records
-    LD_RETURN_IF_ERROR(Walk(txn_.dbis().stream, "", [&](std::string_view key, std::string_view value) -> Status {
-      if (key.size() != 12) {
-        Problem("streams: key {} is not a stream number and a sequence", Hex(key));
-        return OkStatus();
-      }
-      const uint32_t number = ReadBigEndian32(key);
-      const uint64_t sequence = engine::StreamKeySequence(key);
-      if (number != current) {
-        LD_RETURN_IF_ERROR(EndKeyspace());
-        current = number;
-        LD_RETURN_IF_ERROR(BeginKeyspace(number));
-      }
-      if (!owner_) {
-        ++orphans[number];
-        return OkStatus();
-      }
-      if (last_sequence_ && sequence <= *last_sequence_)
-        Problem("{}: record {} comes after record {}", owner_name_, sequence, *last_sequence_);
-      last_sequence_ = sequence;
-      if (sequence <= trimmed_) Problem("{}: record {} is at or before the last trimmed, {}", owner_name_, sequence, trimmed_);
-      if (sequence > issued_)
-        Problem("{}: record {} is numbered after the table's last issued sequence, {}", owner_name_, sequence, issued_);
-      if (owner_->stream) {
-        ++report_.stream_records;
-        auto [it, fresh] = stream_sequences_[owner_->table->number].try_emplace(sequence, owner_->stream->label);
-        if (!fresh) Problem("{}: record {} is also in the table's stream {}", owner_name_, sequence, it->second);
-        return CheckStreamRecord(sequence, value);
-      }
-      ++report_.recovery_records;
-      CheckRecoveryRecord(sequence, value);
-      return OkStatus();
-    }));
+    LD_RETURN_IF_ERROR(
+        Walk(txn_.dbis().stream, "", [&](std::string_view key, std::string_view value) -> Status {
+          if (key.size() != 12) {
+            Problem("streams: key {} is not a stream number and a sequence", Hex(key));
+            return OkStatus();
+          }
+          const uint32_t number = ReadBigEndian32(key);
+          const uint64_t sequence = engine::StreamKeySequence(key);
+          if (number != current) {
+            LD_RETURN_IF_ERROR(EndKeyspace());
+            current = number;
+            LD_RETURN_IF_ERROR(BeginKeyspace(number));
+          }
+          if (!owner_) {
+            ++orphans[number];
+            return OkStatus();
+          }
+          if (last_sequence_ && sequence <= *last_sequence_)
+            Problem("{}: record {} comes after record {}", owner_name_, sequence, *last_sequence_);
+          last_sequence_ = sequence;
+          if (sequence <= trimmed_)
+            Problem("{}: record {} is at or before the last trimmed, {}", owner_name_, sequence,
+                    trimmed_);
+          if (sequence > issued_)
+            Problem("{}: record {} is numbered after the table's last issued sequence, {}",
+                    owner_name_, sequence, issued_);
+          if (owner_->stream) {
+            ++report_.stream_records;
+            auto [it, fresh] = stream_sequences_[owner_->table->number].try_emplace(
+                sequence, owner_->stream->label);
+            if (!fresh)
+              Problem("{}: record {} is also in the table's stream {}", owner_name_, sequence,
+                      it->second);
+            return CheckStreamRecord(sequence, value);
+          }
+          ++report_.recovery_records;
+          CheckRecoveryRecord(sequence, value);
+          return OkStatus();
+        }));
     LD_RETURN_IF_ERROR(EndKeyspace());
     for (const auto& [number, count] : orphans)
-      Problem("streams: {} under stream number {}, which no table (in the catalog or deleted) has", Count(count, "record", "records"),
-              number);
+      Problem("streams: {} under stream number {}, which no table (in the catalog or deleted) has",
+              Count(count, "record", "records"), number);
     return OkStatus();
   }
 
@@ -469,8 +513,10 @@ class Checker {
     trimmed_ = 0;
     if (!owner_) return OkStatus();
     const TableMeta& t = *owner_->table;
-    owner_name_ = owner_->stream ? fmt::format("{}table {} stream {}", owner_->live ? "" : "deleted ", t.name, owner_->stream->label)
-                                 : fmt::format("table {} recovery log", t.name);
+    owner_name_ = owner_->stream
+                      ? fmt::format("{}table {} stream {}", owner_->live ? "" : "deleted ", t.name,
+                                    owner_->stream->label)
+                      : fmt::format("table {} recovery log", t.name);
     // A deleted table's sequence continues in the store-wide floor, which LastStreamSequence
     // reads once the table's statistics are gone.
     LD_ASSIGN_OR_RETURN(issued_, engine::LastStreamSequence(txn_, t.number));
@@ -483,17 +529,23 @@ class Checker {
 
   // The current stream's last record of each item says what the table holds.
   Status EndKeyspace() {
-    if (!owner_ || !owner_->stream || !owner_->live || owner_->table->CurrentStream() != owner_->stream) return OkStatus();
+    if (!owner_ || !owner_->stream || !owner_->live ||
+        owner_->table->CurrentStream() != owner_->stream)
+      return OkStatus();
     for (const auto& [table_key, last] : last_records_) {
       LD_ASSIGN_OR_RETURN(auto stored, storage::GetEntry(txn_, txn_.dbis().data, table_key));
       const std::string key = KeyOfEntry(*owner_->table, nullptr, table_key);
       if (last.event == "REMOVE") {
-        if (stored) Problem("{}: its last record of item {}, {}, is a REMOVE, but the table has the item", owner_name_, key, last.sequence);
+        if (stored)
+          Problem("{}: its last record of item {}, {}, is a REMOVE, but the table has the item",
+                  owner_name_, key, last.sequence);
       } else if (!stored) {
-        Problem("{}: its last record of item {}, {}, is {}, but the table hasn't the item", owner_name_, key, last.sequence,
-                AnEvent(last.event));
-      } else if (Item item; last.new_image && storage::DecodeItem(*stored, &item) && item != *last.new_image) {
-        Problem("{}: the table's item {} is not the new image of its last record, {}", owner_name_, key, last.sequence);
+        Problem("{}: its last record of item {}, {}, is {}, but the table hasn't the item",
+                owner_name_, key, last.sequence, AnEvent(last.event));
+      } else if (Item item;
+                 last.new_image && storage::DecodeItem(*stored, &item) && item != *last.new_image) {
+        Problem("{}: the table's item {} is not the new image of its last record, {}", owner_name_,
+                key, last.sequence);
       }
     }
     return OkStatus();
@@ -503,7 +555,8 @@ class Checker {
     const TableMeta& t = *owner_->table;
     const StreamMeta& s = *owner_->stream;
     StreamRecord r;
-    if (!engine::DecodeStreamRecord(sequence, value, engine::RecordSource{t, s, db_.options.region}, &r)) {
+    if (!engine::DecodeStreamRecord(sequence, value, engine::RecordSource{t, s, db_.options.region},
+                                    &r)) {
       Problem("{}: record {} does not decode", owner_name_, sequence);
       return OkStatus();
     }
@@ -513,20 +566,26 @@ class Checker {
       return OkStatus();
     }
     if (r.stream_view_type != s.view_type)
-      Problem("{}: record {} has view type {}, the stream's is {}", owner_name_, sequence, ToString(r.stream_view_type),
-              ToString(s.view_type));
-    const bool news = s.view_type == StreamViewType::kNewImage || s.view_type == StreamViewType::kNewAndOldImages;
-    const bool olds = s.view_type == StreamViewType::kOldImage || s.view_type == StreamViewType::kNewAndOldImages;
-    if (r.new_image.has_value() != (news && event != "REMOVE") || r.old_image.has_value() != (olds && event != "INSERT"))
-      Problem("{}: record {}, {}, has {} new image and {} old image", owner_name_, sequence, AnEvent(event), r.new_image ? "a" : "no",
-              r.old_image ? "an" : "no");
-    if (std::string why = TableKeyProblem(t, r.keys); !why.empty() || r.keys.size() != (t.key.range ? 2u : 1u)) {
-      Problem("{}: record {}'s keys {} are not a key of the table", owner_name_, sequence, KeyText(r.keys));
+      Problem("{}: record {} has view type {}, the stream's is {}", owner_name_, sequence,
+              ToString(r.stream_view_type), ToString(s.view_type));
+    const bool news =
+        s.view_type == StreamViewType::kNewImage || s.view_type == StreamViewType::kNewAndOldImages;
+    const bool olds =
+        s.view_type == StreamViewType::kOldImage || s.view_type == StreamViewType::kNewAndOldImages;
+    if (r.new_image.has_value() != (news && event != "REMOVE") ||
+        r.old_image.has_value() != (olds && event != "INSERT"))
+      Problem("{}: record {}, {}, has {} new image and {} old image", owner_name_, sequence,
+              AnEvent(event), r.new_image ? "a" : "no", r.old_image ? "an" : "no");
+    if (std::string why = TableKeyProblem(t, r.keys);
+        !why.empty() || r.keys.size() != (t.key.range ? 2u : 1u)) {
+      Problem("{}: record {}'s keys {} are not a key of the table", owner_name_, sequence,
+              KeyText(r.keys));
       return OkStatus();
     }
     for (const auto* image : {&r.new_image, &r.old_image})
       if (*image && engine::ExtractKey(t, nullptr, **image) != r.keys)
-        Problem("{}: record {} has an image of another item than {}", owner_name_, sequence, KeyText(r.keys));
+        Problem("{}: record {} has an image of another item than {}", owner_name_, sequence,
+                KeyText(r.keys));
 
     // The item's previous record in this stream: INSERT only after REMOVE (or first), and its
     // new image is this one's old image.
@@ -535,27 +594,33 @@ class Checker {
     LastRecord& last = it->second;
     if (!first) {
       if ((event == "INSERT") != (last.event == "REMOVE"))
-        Problem("{}: record {}, {} of item {}, follows record {}, {}", owner_name_, sequence, AnEvent(event), KeyText(r.keys),
-                last.sequence, AnEvent(last.event));
+        Problem("{}: record {}, {} of item {}, follows record {}, {}", owner_name_, sequence,
+                AnEvent(event), KeyText(r.keys), last.sequence, AnEvent(last.event));
       else if (last.new_image && r.old_image && *last.new_image != *r.old_image)
-        Problem("{}: record {}'s old image of item {} is not record {}'s new image", owner_name_, sequence, KeyText(r.keys),
-                last.sequence);
+        Problem("{}: record {}'s old image of item {} is not record {}'s new image", owner_name_,
+                sequence, KeyText(r.keys), last.sequence);
     }
     last = LastRecord{sequence, event, r.new_image};
 
     // The same write's record in the recovery log.
     if (!owner_->live || !t.recovery_log) return OkStatus();
-    LD_ASSIGN_OR_RETURN(auto logged, txn_.Get(txn_.dbis().stream, engine::StreamKey(t.recovery_log, sequence)));
+    LD_ASSIGN_OR_RETURN(auto logged,
+                        txn_.Get(txn_.dbis().stream, engine::StreamKey(t.recovery_log, sequence)));
     engine::RecoveryRecord rr;
-    if (!logged || !engine::DecodeRecoveryRecord(*logged, &rr) || !TableKeyProblem(t, rr.item).empty()) return OkStatus();
+    if (!logged || !engine::DecodeRecoveryRecord(*logged, &rr) ||
+        !TableKeyProblem(t, rr.item).empty())
+      return OkStatus();
     if (engine::ExtractKey(t, nullptr, rr.item) != r.keys)
-      Problem("{}: record {} is of item {}, the recovery log's record {} of item {}", owner_name_, sequence, KeyText(r.keys), sequence,
+      Problem("{}: record {} is of item {}, the recovery log's record {} of item {}", owner_name_,
+              sequence, KeyText(r.keys), sequence,
               KeyText(engine::ExtractKey(t, nullptr, rr.item)));
     else if (rr.had_item != (event != "INSERT"))
-      Problem("{}: record {} is {}, but the recovery log's record {} says the item {}", owner_name_, sequence, AnEvent(event), sequence,
+      Problem("{}: record {} is {}, but the recovery log's record {} says the item {}", owner_name_,
+              sequence, AnEvent(event), sequence,
               rr.had_item ? "was there before" : "wasn't there before");
     else if (r.old_image && *r.old_image != rr.item)
-      Problem("{}: record {}'s old image is not the recovery log's record {}", owner_name_, sequence, sequence);
+      Problem("{}: record {}'s old image is not the recovery log's record {}", owner_name_,
+              sequence, sequence);
     return OkStatus();
   }
 
@@ -569,7 +634,8 @@ class Checker {
     if (std::string why = TableKeyProblem(t, rr.item); !why.empty())
       Problem("{}: record {}'s item {} {}", owner_name_, sequence, KeyText(rr.item), why);
     else if (!rr.had_item && rr.item.size() != (t.key.range ? 2u : 1u))
-      Problem("{}: record {} says there was no item, yet holds more than a key", owner_name_, sequence);
+      Problem("{}: record {} says there was no item, yet holds more than a key", owner_name_,
+              sequence);
   }
 
   Database::Impl& db_;
@@ -577,11 +643,13 @@ class Checker {
   CheckReport& report_;
   int64_t unlisted_ = 0;
 
-  std::deque<TableMeta> owned_;  // the catalog's tables, deleted tables', backups' (stable addresses)
+  std::deque<TableMeta>
+      owned_;  // the catalog's tables, deleted tables', backups' (stable addresses)
   std::map<uint32_t, std::string> table_numbers_, stream_numbers_;  // number -> what has it
   std::map<uint32_t, Space> spaces_;
   std::map<uint32_t, StreamOwner> stream_owners_;
-  std::map<uint32_t, std::unordered_map<uint64_t, std::string>> stream_sequences_;  // table -> sequence -> stream
+  std::map<uint32_t, std::unordered_map<uint64_t, std::string>>
+      stream_sequences_;  // table -> sequence -> stream
 
   // The stream DBI keyspace being read.
   const StreamOwner* owner_ = nullptr;
@@ -606,7 +674,9 @@ Result<CheckReport> CheckDatabase(const std::string& directory) {
   int version = 0;
   if (format) std::from_chars(format->data(), format->data() + format->size(), version);
   if (version > kNewestStoreFormat)
-    return InternalError(fmt::format("the database in {} was written by a newer localdynamo (store format {})", directory, version));
+    return InternalError(
+        fmt::format("the database in {} was written by a newer localdynamo (store format {})",
+                    directory, version));
   CheckReport report;
   Checker checker(db, txn, report);
   LD_RETURN_IF_ERROR(checker.Run());

@@ -48,9 +48,10 @@ Status CheckStoreFormat(const std::shared_ptr<storage::Env>& env, const std::str
     LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, "format"));
     const int format = format_of(v);
     if (format > kStoreFormat)
-      return InternalError(fmt::format(
-          "the database in {} was written by a newer localdynamo (store format {}; this one reads up to {})",
-          directory, format, kStoreFormat));
+      return InternalError(
+          fmt::format("the database in {} was written by a newer localdynamo (store format {}; "
+                      "this one reads up to {})",
+                      directory, format, kStoreFormat));
     if (format == kStoreFormat) return OkStatus();
   }
   LD_ASSIGN_OR_RETURN(auto txn, storage::WriteTxn::Begin(env));
@@ -59,7 +60,7 @@ Status CheckStoreFormat(const std::shared_ptr<storage::Env>& env, const std::str
 }
 
 Result<std::unique_ptr<Database::Impl>> OpenImpl(const std::string& directory, Options options,
-                                                bool temporary, bool write_map = false) {
+                                                 bool temporary, bool write_map = false) {
   auto impl = std::make_unique<Database::Impl>();
   if (!options.clock) options.clock = SystemClock();
   if (!options.ids) options.ids = RandomIds();
@@ -88,7 +89,8 @@ Result<std::unique_ptr<Database>> Database::OpenInMemory(Options options) {
   options.durability = Durability::kNoSync;
   // Temporary databases are small; a smaller reservation keeps many of them cheap.
   constexpr uint64_t kMostInMemory = uint64_t{8} << 30;
-  options.map_size_bytes = options.map_size_bytes == 0 ? kMostInMemory : std::min(options.map_size_bytes, kMostInMemory);
+  options.map_size_bytes =
+      options.map_size_bytes == 0 ? kMostInMemory : std::min(options.map_size_bytes, kMostInMemory);
   // tmpfs when there is room on it: an in-memory database then never waits on disk
   // writeback. The map is capped to half the space tmpfs has free, so a full database is
   // LMDB's MDB_MAP_FULL error rather than a SIGBUS on a page that can't be backed (MDB_WRITEMAP
@@ -118,7 +120,8 @@ Result<std::unique_ptr<Database>> Database::OpenInMemory(Options options) {
   // LMDB keeps its files open and mapped; unlinked now, their space (in memory, on tmpfs) goes
   // back when the process ends however it ends, killed or crashed, not only when the database
   // is closed. The directory stays (empty) for the process's other handles on it.
-  for (const char* file : {"data.mdb", "lock.mdb", "localdynamo.lock"}) std::filesystem::remove(std::filesystem::path(dir) / file, ec);
+  for (const char* file : {"data.mdb", "lock.mdb", "localdynamo.lock"})
+    std::filesystem::remove(std::filesystem::path(dir) / file, ec);
   return std::unique_ptr<Database>(new Database(std::move(impl).value()));
 }
 

@@ -64,7 +64,8 @@ Status CheckTagSet(const std::vector<Tag>& tags);
 // DeleteTable with point-in-time recovery on: DynamoDB keeps the table as a system backup
 // ("<name>$DeletedTableBackup", 35 days), made of the table's entries, which stay (backups.cc).
 Status KeepDeletedTableBackup(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& t);
-// Point-in-time recovery's description at `now_millis`, its window included (continuous_backups.cc).
+// Point-in-time recovery's description at `now_millis`, its window included
+// (continuous_backups.cc).
 ContinuousBackupsResponse DescribeRecovery(const TableMeta& t, int64_t now_millis);
 }  // namespace engine
 

@@ -30,8 +30,10 @@ Result<EncodedGetItemResponse> GetItemEncoded(Database& db, const GetItemRequest
 // `take` returns), instead of collecting the page in the response, whose `items` is then
 // empty (absent for Select COUNT).
 using EncodedItemSink = std::function<void(std::string_view encoded_item)>;
-Result<QueryResponse> QueryEncoded(Database& db, const QueryRequest& request, const EncodedItemSink& take);
-Result<ScanResponse> ScanEncoded(Database& db, const ScanRequest& request, const EncodedItemSink& take);
+Result<QueryResponse> QueryEncoded(Database& db, const QueryRequest& request,
+                                   const EncodedItemSink& take);
+Result<ScanResponse> ScanEncoded(Database& db, const ScanRequest& request,
+                                 const EncodedItemSink& take);
 
 // The handle's state, for the engine's free functions that serve a Database (these).
 struct DatabaseInternals {

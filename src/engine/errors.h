@@ -27,9 +27,11 @@ inline Error ConstraintError(std::vector<std::string> failures) {
 // A table (or index) name's constraints, failures added for `member` in DynamoDB's order: the
 // pattern [a-zA-Z0-9_.-]+ (which "" fails too), then the length, 3 to 255. The endpoint reads
 // requests with it and the engine checks its callers with it.
-inline void CheckName(std::string_view name, std::string_view member, std::vector<std::string>* failures) {
+inline void CheckName(std::string_view name, std::string_view member,
+                      std::vector<std::string>* failures) {
   auto fail = [&](std::string_view c) {
-    failures->push_back(fmt::format("Value '{}' at '{}' failed to satisfy constraint: {}", name, member, c));
+    failures->push_back(
+        fmt::format("Value '{}' at '{}' failed to satisfy constraint: {}", name, member, c));
   };
   bool pattern_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return IsAsciiAlnum(c) || c == '_' || c == '.' || c == '-';
@@ -42,11 +44,14 @@ inline void CheckName(std::string_view name, std::string_view member, std::vecto
 // A TableName naming an existing table: a name as above, or the table's ARN (DynamoDB's
 // TableArn shape, up to 1024 characters; the catalog lookup resolves it and checks the rest).
 // CreateTable's and ListTables' names take no ARN.
-inline void CheckTableNameOrArn(std::string_view name, std::string_view member, std::vector<std::string>* failures) {
+inline void CheckTableNameOrArn(std::string_view name, std::string_view member,
+                                std::vector<std::string>* failures) {
   if (!engine::IsArn(name)) return CheckName(name, member, failures);
   if (name.size() > 1024)
-    failures->push_back(fmt::format("Value '{}' at '{}' failed to satisfy constraint: Member must have length less than or equal to 1024",
-                                    name, member));
+    failures->push_back(
+        fmt::format("Value '{}' at '{}' failed to satisfy constraint: Member must have length less "
+                    "than or equal to 1024",
+                    name, member));
 }
 
 // A request whose only constrained member is tableName (an existing table's): its failures as
@@ -61,8 +66,10 @@ inline Status CheckTableName(std::string_view name) {
 // A list member's length, 1..`max` (its items written as DynamoDB writes them: '[...]').
 inline Status CheckListLength(std::size_t n, std::size_t max, std::string_view member) {
   if (n >= 1 && n <= max) return OkStatus();
-  return ConstraintError({fmt::format("Value '[...]' at '{}' failed to satisfy constraint: Member must have length {}", member,
-                                      n == 0 ? std::string("greater than or equal to 1") : fmt::format("less than or equal to {}", max))});
+  return ConstraintError({fmt::format(
+      "Value '[...]' at '{}' failed to satisfy constraint: Member must have length {}", member,
+      n == 0 ? std::string("greater than or equal to 1")
+             : fmt::format("less than or equal to {}", max))});
 }
 
 inline Error Invalid(std::string_view detail) {
@@ -72,10 +79,14 @@ inline Error TableNotFound() { return ResourceNotFound("Requested resource not f
 // The backup operations' (and point-in-time recovery's) answer for a missing table.
 // Both name the table, also when the request gave its ARN.
 inline Error BackupTableNotFound(std::string_view name) {
-  return Error{ErrorCode::kTableNotFound, fmt::format("Table not found: {}", engine::TableNameOf(name)), nullptr, {}};
+  return Error{ErrorCode::kTableNotFound,
+               fmt::format("Table not found: {}", engine::TableNameOf(name)),
+               nullptr,
+               {}};
 }
 inline Error TableNotFoundNamed(std::string_view name) {
-  return ResourceNotFound(fmt::format("Requested resource not found: Table: {} not found", engine::TableNameOf(name)));
+  return ResourceNotFound(
+      fmt::format("Requested resource not found: Table: {} not found", engine::TableNameOf(name)));
 }
 inline Error KeyMismatch() {
   return ValidationError("The provided key element does not match the schema");
@@ -85,7 +96,8 @@ inline Error MissingKey(std::string_view attr) {
 }
 inline Error KeyTypeMismatch(std::string_view attr, std::string_view expected,
                              std::string_view actual) {
-  return Invalid(fmt::format("Type mismatch for key {} expected: {} actual: {}", attr, expected, actual));
+  return Invalid(
+      fmt::format("Type mismatch for key {} expected: {} actual: {}", attr, expected, actual));
 }
 inline Error IndexKeyTypeMismatch(std::string_view attr, std::string_view expected,
                                   std::string_view actual, std::string_view index) {
@@ -115,11 +127,17 @@ inline Error RangeKeyTooLong() {
 // TransactionCanceledException, its message listing the reasons' codes in request order.
 inline Error TransactionCanceled(std::vector<CancellationReason> reasons) {
   std::string codes;
-  for (const auto& r : reasons) codes += (codes.empty() ? "" : ", ") + std::string(CancellationCodeName(r.code));
-  return Error{ErrorCode::kTransactionCanceled,
-               fmt::format("Transaction cancelled, please refer cancellation reasons for specific reasons [{}]", codes),
-               nullptr, std::move(reasons)};
+  for (const auto& r : reasons)
+    codes += (codes.empty() ? "" : ", ") + std::string(CancellationCodeName(r.code));
+  return Error{
+      ErrorCode::kTransactionCanceled,
+      fmt::format(
+          "Transaction cancelled, please refer cancellation reasons for specific reasons [{}]",
+          codes),
+      nullptr, std::move(reasons)};
 }
-inline Error ItemTooLarge() { return ValidationError("Item size has exceeded the maximum allowed size"); }
+inline Error ItemTooLarge() {
+  return ValidationError("Item size has exceeded the maximum allowed size");
+}
 
 }  // namespace localdynamo::errors

@@ -21,9 +21,11 @@ Status CheckParamMix(const ParamUse& use) {
         Braced(use.legacy), Braced(use.expressions)));
   if (use.expressions.empty()) {
     if (use.has_names)
-      return ValidationError("ExpressionAttributeNames can only be specified when using expressions");
+      return ValidationError(
+          "ExpressionAttributeNames can only be specified when using expressions");
     if (use.has_values)
-      return ValidationError("ExpressionAttributeValues can only be specified when using expressions");
+      return ValidationError(
+          "ExpressionAttributeValues can only be specified when using expressions");
   }
   return OkStatus();
 }
@@ -33,7 +35,8 @@ Result<std::optional<expr::ConditionExpr>> PrepareCondition(
     const std::optional<std::map<std::string, ExpectedAttributeValue>>& expected,
     const std::optional<ConditionalOperator>& op) {
   if (condition_expression) {
-    LD_ASSIGN_OR_RETURN(auto c, expr::ParseCondition(*condition_expression, ctx, "ConditionExpression"));
+    LD_ASSIGN_OR_RETURN(auto c,
+                        expr::ParseCondition(*condition_expression, ctx, "ConditionExpression"));
     return std::optional<expr::ConditionExpr>(std::move(c));
   }
   if (expected && !expected->empty()) {
@@ -65,7 +68,8 @@ Result<std::optional<expr::ProjectionExpr>> PrepareProjection(
     LD_ASSIGN_OR_RETURN(auto p, expr::ParseProjection(*projection_expression, ctx));
     return std::optional<expr::ProjectionExpr>(std::move(p));
   }
-  if (attributes_to_get) return std::optional<expr::ProjectionExpr>(expr::FromAttributesToGet(*attributes_to_get));
+  if (attributes_to_get)
+    return std::optional<expr::ProjectionExpr>(expr::FromAttributesToGet(*attributes_to_get));
   return std::optional<expr::ProjectionExpr>();
 }
 

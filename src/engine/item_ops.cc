@@ -18,7 +18,8 @@ using engine::CapacityTally;
 
 Result<PutItemResponse> Database::PutItem(const PutItemRequest& r) {
   LD_ASSIGN_OR_RETURN(auto op, engine::PreparePut(r));
-  LD_ASSIGN_OR_RETURN(auto done, engine::RunWrite(*impl_, op, r.return_consumed_capacity, r.return_item_collection_metrics));
+  LD_ASSIGN_OR_RETURN(auto done, engine::RunWrite(*impl_, op, r.return_consumed_capacity,
+                                                  r.return_item_collection_metrics));
   PutItemResponse out;
   out.attributes = engine::ReturnedAttributes(r.return_values, op, done);
   out.consumed_capacity = std::move(done.consumed_capacity);
@@ -31,20 +32,24 @@ namespace {
 // GetItem's reading, for both answers: `take` gets the stored item's bytes (while the read
 // transaction still holds them) and the projection; returns the capacity report.
 template <class Take>
-Result<std::optional<ConsumedCapacity>> ReadForGetItem(Database::Impl& db, const GetItemRequest& r, Take take) {
+Result<std::optional<ConsumedCapacity>> ReadForGetItem(Database::Impl& db, const GetItemRequest& r,
+                                                       Take take) {
   engine::ParamUse use;
   if (r.attributes_to_get) use.legacy.push_back("AttributesToGet");
   if (r.projection_expression) use.expressions.push_back("ProjectionExpression");
   use.has_names = r.expression_attribute_names.has_value();
   LD_RETURN_IF_ERROR(engine::CheckParamMix(use));
-  expr::Context ctx(r.expression_attribute_names ? &*r.expression_attribute_names : nullptr, nullptr);
-  LD_ASSIGN_OR_RETURN(auto projection, engine::PrepareProjection(ctx, r.projection_expression, r.attributes_to_get));
+  expr::Context ctx(r.expression_attribute_names ? &*r.expression_attribute_names : nullptr,
+                    nullptr);
+  LD_ASSIGN_OR_RETURN(auto projection,
+                      engine::PrepareProjection(ctx, r.projection_expression, r.attributes_to_get));
   LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
   LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, r.table_name));
   LD_RETURN_IF_ERROR(engine::ValidateKey(*table, r.key));
-  LD_ASSIGN_OR_RETURN(auto payload, storage::GetEntry(txn, txn.dbis().data, engine::TableKey(*table, r.key)));
+  LD_ASSIGN_OR_RETURN(auto payload,
+                      storage::GetEntry(txn, txn.dbis().data, engine::TableKey(*table, r.key)));
   std::size_t size = 0;
   if (payload) {
     // The item's size only sets the capacity, which is only worth working out when reported.
@@ -100,7 +105,8 @@ Result<EncodedGetItemResponse> GetItemEncoded(Database& db, const GetItemRequest
 
 Result<DeleteItemResponse> Database::DeleteItem(const DeleteItemRequest& r) {
   LD_ASSIGN_OR_RETURN(auto op, engine::PrepareDelete(r));
-  LD_ASSIGN_OR_RETURN(auto done, engine::RunWrite(*impl_, op, r.return_consumed_capacity, r.return_item_collection_metrics));
+  LD_ASSIGN_OR_RETURN(auto done, engine::RunWrite(*impl_, op, r.return_consumed_capacity,
+                                                  r.return_item_collection_metrics));
   DeleteItemResponse out;
   out.attributes = engine::ReturnedAttributes(r.return_values, op, done);
   out.consumed_capacity = std::move(done.consumed_capacity);
@@ -110,7 +116,8 @@ Result<DeleteItemResponse> Database::DeleteItem(const DeleteItemRequest& r) {
 
 Result<UpdateItemResponse> Database::UpdateItem(const UpdateItemRequest& r) {
   LD_ASSIGN_OR_RETURN(auto op, engine::PrepareUpdate(r));
-  LD_ASSIGN_OR_RETURN(auto done, engine::RunWrite(*impl_, op, r.return_consumed_capacity, r.return_item_collection_metrics));
+  LD_ASSIGN_OR_RETURN(auto done, engine::RunWrite(*impl_, op, r.return_consumed_capacity,
+                                                  r.return_item_collection_metrics));
   UpdateItemResponse out;
   out.attributes = engine::ReturnedAttributes(r.return_values, op, done);
   out.consumed_capacity = std::move(done.consumed_capacity);

@@ -17,14 +17,16 @@ Status CheckValue(const AttributeValue& v, int depth, bool* too_deep) {
   switch (v.type()) {
     case Type::kSS:
     case Type::kNS:
-    case Type::kBS: return CheckSetMembers(v);
+    case Type::kBS:
+      return CheckSetMembers(v);
     case Type::kM:
       for (const auto& [_, e] : v.m()) LD_RETURN_IF_ERROR(CheckValue(e, depth + 1, too_deep));
       break;
     case Type::kL:
       for (const auto& e : v.l()) LD_RETURN_IF_ERROR(CheckValue(e, depth + 1, too_deep));
       break;
-    default: break;
+    default:
+      break;
   }
   return OkStatus();
 }
@@ -37,7 +39,8 @@ Status ValidateValues(const Item& item, bool* too_deep) {
 }
 
 Status ValidateSize(const Item& item) {
-  if (ItemSize(item) > kMaxItemBytes) return ValidationError("Item size has exceeded the maximum allowed size");
+  if (ItemSize(item) > kMaxItemBytes)
+    return ValidationError("Item size has exceeded the maximum allowed size");
   return OkStatus();
 }
 

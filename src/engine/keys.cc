@@ -73,7 +73,8 @@ Status ValidateItemKeys(const TableMeta& table, const Item& item) {
   return OkStatus();
 }
 
-std::string PartitionPrefix(const TableMeta& table, uint8_t index_number, const AttributeValue& hash) {
+std::string PartitionPrefix(const TableMeta& table, uint8_t index_number,
+                            const AttributeValue& hash) {
   std::string k = storage::KeyspacePrefix(table.number, index_number);
   storage::AppendKeyValue(&k, hash);
   return k;
@@ -88,7 +89,8 @@ std::string TableKey(const TableMeta& table, const Item& item) {
   return k;
 }
 
-std::optional<std::string> IndexKey(const TableMeta& table, const IndexMeta& index, const Item& item) {
+std::optional<std::string> IndexKey(const TableMeta& table, const IndexMeta& index,
+                                    const Item& item) {
   // An attribute of another type than the index's is found only in items written before the
   // index was created (writes refuse it); backfill leaves those out, so every write must too,
   // or deleting one would count an entry it never had.
@@ -98,7 +100,8 @@ std::optional<std::string> IndexKey(const TableMeta& table, const IndexMeta& ind
   storage::AppendKeyValue(&k, h->second);
   if (index.key.range) {
     auto r = item.find(index.key.range->name);
-    if (r == item.end() || r->second.type() != ToValueType(index.key.range->type)) return std::nullopt;
+    if (r == item.end() || r->second.type() != ToValueType(index.key.range->type))
+      return std::nullopt;
     storage::AppendKeyValue(&k, r->second);
   }
   // The table key makes index entries unique.
@@ -107,7 +110,8 @@ std::optional<std::string> IndexKey(const TableMeta& table, const IndexMeta& ind
   return k;
 }
 
-std::optional<Item> KeyFromEntry(const TableMeta& table, const IndexMeta* index, std::string_view full_key) {
+std::optional<Item> KeyFromEntry(const TableMeta& table, const IndexMeta* index,
+                                 std::string_view full_key) {
   std::string_view rest = full_key.substr(std::min(full_key.size(), storage::kKeyspacePrefixSize));
   Item key;
   auto take = [&](const KeyAttr& attr) {
@@ -116,8 +120,10 @@ std::optional<Item> KeyFromEntry(const TableMeta& table, const IndexMeta* index,
     key.try_emplace(attr.name, std::move(v));  // an index may share the table's sort key
     return true;
   };
-  if (index && (!take(index->key.hash) || (index->key.range && !take(*index->key.range)))) return std::nullopt;
-  if (!take(table.key.hash) || (table.key.range && !take(*table.key.range)) || !rest.empty()) return std::nullopt;
+  if (index && (!take(index->key.hash) || (index->key.range && !take(*index->key.range))))
+    return std::nullopt;
+  if (!take(table.key.hash) || (table.key.range && !take(*table.key.range)) || !rest.empty())
+    return std::nullopt;
   return key;
 }
 

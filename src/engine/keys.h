@@ -22,16 +22,19 @@ std::string TableKey(const TableMeta& table, const Item& item);
 // The index entry key for `item`, or nullopt when the item lacks an index key attribute
 // (indexes are sparse) or has one of another type than the index's (such an item is not in
 // the index).
-std::optional<std::string> IndexKey(const TableMeta& table, const IndexMeta& index, const Item& item);
+std::optional<std::string> IndexKey(const TableMeta& table, const IndexMeta& index,
+                                    const Item& item);
 // The keyspace prefix of a table partition: prefix + enc(partition key value).
-std::string PartitionPrefix(const TableMeta& table, uint8_t index_number, const AttributeValue& hash);
+std::string PartitionPrefix(const TableMeta& table, uint8_t index_number,
+                            const AttributeValue& hash);
 
 // The key attributes of `item`: the table's, plus the index's when `index` is given (the shape
 // of LastEvaluatedKey).
 Item ExtractKey(const TableMeta& table, const IndexMeta* index, const Item& item);
 // The same key read back from a stored entry's full key (table entry, or index entry: index
 // key then table key), without decoding the item. Nullopt if the key is malformed.
-std::optional<Item> KeyFromEntry(const TableMeta& table, const IndexMeta* index, std::string_view full_key);
+std::optional<Item> KeyFromEntry(const TableMeta& table, const IndexMeta* index,
+                                 std::string_view full_key);
 
 // The index's view of an item: all attributes, or keys (table + index) plus included ones.
 Item ProjectForIndex(const TableMeta& table, const IndexMeta& index, const Item& item);

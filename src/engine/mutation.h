@@ -20,8 +20,8 @@ class Mutation {
 
   // Replaces `old_item` (as read by Read) with `new_item`; either may be null. Adds the
   // write units to `tally` (table + each affected index) unless it is null.
-  Status Apply(const TableMeta& table, const Item* old_item,
-               const Item* new_item, CapacityTally* tally);
+  Status Apply(const TableMeta& table, const Item* old_item, const Item* new_item,
+               CapacityTally* tally);
 
   static const Item* Ptr(const std::optional<Item>& item) { return item ? &*item : nullptr; }
 

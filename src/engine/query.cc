@@ -47,12 +47,14 @@ struct PageSpec {
 Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, PageSpec spec,
                                std::optional<ReturnConsumedCapacity> rcc) {
   LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().data));
-  storage::RangeScanner scanner(std::move(cursor), std::move(spec.lower), std::move(spec.upper), spec.forward);
+  storage::RangeScanner scanner(std::move(cursor), std::move(spec.lower), std::move(spec.upper),
+                                spec.forward);
   QueryResponse out;
   if (!spec.count_only) {
     out.items.emplace();
   }
-  const bool needs_item = spec.fetch_from_table || spec.filter || (spec.projection && !spec.count_only);
+  const bool needs_item =
+      spec.fetch_from_table || spec.filter || (spec.projection && !spec.count_only);
   // Item sizes (DynamoDB's rules) drive the 1 MB page limit and the read capacity. When no
   // capacity is reported and every item is kept as stored, a bound is enough until it nears
   // 1 MB: an item's size is at most twice its encoding (names and values are stored with
@@ -81,8 +83,8 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, Page
       const auto& hash_attr = spec.index ? spec.index->key.hash : spec.table->key.hash;
       if (!storage::DecodeKeyValue(&rest, hash_attr.type, &hv)) return InternalError("corrupt key");
       std::string_view encoded_hash = key.substr(0, key.size() - rest.size());
-      if (static_cast<int64_t>(storage::Hash64(encoded_hash) % static_cast<uint64_t>(spec.segment->second)) !=
-          spec.segment->first)
+      if (static_cast<int64_t>(storage::Hash64(encoded_hash) %
+                               static_cast<uint64_t>(spec.segment->second)) != spec.segment->first)
         continue;
     }
     if (!exact) {
@@ -90,7 +92,9 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, Page
       if (bound >= kPageBytes) {
         exact = true;
         for (std::size_t i = 0; i < (spec.sink ? sent.size() : out.items->size()); ++i) {
-          LD_ASSIGN_OR_RETURN(std::size_t size, exact_size(spec.sink ? sent[i] : storage::EncodedPage::Item(*out.items, i)));
+          LD_ASSIGN_OR_RETURN(
+              std::size_t size,
+              exact_size(spec.sink ? sent[i] : storage::EncodedPage::Item(*out.items, i)));
           bytes_read += size;
         }
       }
@@ -116,8 +120,10 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, Page
         continue;
       }
       if (out.items->empty()) {  // room for a page of items like the first one
-        const std::size_t n = static_cast<std::size_t>(std::min<int64_t>(spec.limit.value_or(64), 1024));
-        storage::EncodedPage::Reserve(*out.items, n, std::min(n * entry->payload.size() + n * 16, kPageBytes + 1024));
+        const std::size_t n =
+            static_cast<std::size_t>(std::min<int64_t>(spec.limit.value_or(64), 1024));
+        storage::EncodedPage::Reserve(
+            *out.items, n, std::min(n * entry->payload.size() + n * 16, kPageBytes + 1024));
       }
       storage::EncodedPage::Append(*out.items, entry->payload);
       continue;
@@ -126,7 +132,8 @@ Result<QueryResponse> ReadPage(Database::Impl& db, const storage::Txn& txn, Page
     std::string_view stored = entry->payload;  // the item's bytes as stored, while unchanged
     if (!storage::DecodeItem(stored, &item)) return InternalError("corrupt item");
     if (spec.fetch_from_table) {
-      LD_ASSIGN_OR_RETURN(auto payload, storage::GetEntry(txn, txn.dbis().data, engine::TableKey(*spec.table, item)));
+      LD_ASSIGN_OR_RETURN(auto payload, storage::GetEntry(txn, txn.dbis().data,
+                                                          engine::TableKey(*spec.table, item)));
       if (payload) {
         if (!storage::DecodeItem(*payload, &item)) return InternalError("corrupt item");
         stored = *payload;
@@ -172,7 +179,9 @@ Result<PageSpec> SpecFor(const TableMeta& table, const std::optional<std::string
   spec.table = &table;
   if (!index_name) return spec;
   spec.index = table.FindIndex(*index_name);
-  if (!spec.index) return ValidationError(fmt::format("The table does not have the specified index: {}", *index_name));
+  if (!spec.index)
+    return ValidationError(
+        fmt::format("The table does not have the specified index: {}", *index_name));
   if (spec.index->global && consistent_read.value_or(false))
     return ValidationError("Consistent reads are not supported on global secondary indexes");
   return spec;
@@ -182,22 +191,28 @@ Result<PageSpec> SpecFor(const TableMeta& table, const std::optional<std::string
 // fetch_from_table on the spec.
 Status ApplySelect(PageSpec* spec, std::optional<Select> select, bool has_projection,
                    const std::optional<std::vector<std::string>>& attributes_to_get) {
-  Select s = select.value_or(has_projection ? Select::kSpecificAttributes
-                                            : (spec->index ? Select::kAllProjectedAttributes
-                                                           : Select::kAllAttributes));
+  Select s = select.value_or(
+      has_projection ? Select::kSpecificAttributes
+                     : (spec->index ? Select::kAllProjectedAttributes : Select::kAllAttributes));
   if (has_projection && s != Select::kSpecificAttributes)
     return ValidationError(fmt::format(
         "One or more parameter values were invalid: Cannot specify the {} when choosing to get {}",
         attributes_to_get ? "AttributesToGet" : "ProjectionExpression", ToString(s)));
   if (s == Select::kSpecificAttributes && !has_projection)
-    return ValidationError("One or more parameter values were invalid: Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
+    return ValidationError(
+        "One or more parameter values were invalid: Must specify the AttributesToGet or "
+        "ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
   if (s == Select::kAllProjectedAttributes && !spec->index)
-    return ValidationError("One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is supported only for Query on an index");
+    return ValidationError(
+        "One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is "
+        "supported only for Query on an index");
   if (s == Select::kAllAttributes && spec->index &&
-      spec->index->projection.projection_type.value_or(ProjectionType::kAll) != ProjectionType::kAll) {
+      spec->index->projection.projection_type.value_or(ProjectionType::kAll) !=
+          ProjectionType::kAll) {
     if (spec->index->global)
       return ValidationError(fmt::format(
-          "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index {} because its projection type is not ALL",
+          "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported "
+          "for global secondary index {} because its projection type is not ALL",
           spec->index->name));
     spec->fetch_from_table = true;
   }
@@ -207,21 +222,25 @@ Status ApplySelect(PageSpec* spec, std::optional<Select> select, bool has_projec
 
 Status CheckLimit(const std::optional<int64_t>& limit) {
   if (limit && *limit < 1)
-    return ValidationError(fmt::format(
-        "1 validation error detected: Value '{}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
-        *limit));
+    return ValidationError(
+        fmt::format("1 validation error detected: Value '{}' at 'limit' failed to satisfy "
+                    "constraint: Member must have value greater than or equal to 1",
+                    *limit));
   return OkStatus();
 }
 
 // ExclusiveStartKey -> the full key to resume after.
 Result<std::string> StartKey(const TableMeta& table, const IndexMeta* index, const Item& esk) {
   auto invalid = [] {
-    return ValidationError("The provided starting key is invalid: The provided key element does not match the schema");
+    return ValidationError(
+        "The provided starting key is invalid: The provided key element does not match the schema");
   };
   Item table_key;
   for (const auto& [name, v] : esk) {
-    bool is_table_key = name == table.key.hash.name || (table.key.range && name == table.key.range->name);
-    bool is_index_key = index && (name == index->key.hash.name || (index->key.range && name == index->key.range->name));
+    bool is_table_key =
+        name == table.key.hash.name || (table.key.range && name == table.key.range->name);
+    bool is_index_key = index && (name == index->key.hash.name ||
+                                  (index->key.range && name == index->key.range->name));
     if (!is_table_key && !is_index_key) return invalid();
     if (is_table_key) table_key.insert({name, v});
   }
@@ -233,7 +252,8 @@ Result<std::string> StartKey(const TableMeta& table, const IndexMeta* index, con
 }
 
 // Query, its page's items to `sink` when given.
-Result<QueryResponse> RunQuery(Database::Impl& db, const QueryRequest& r, const engine::EncodedItemSink* sink) {
+Result<QueryResponse> RunQuery(Database::Impl& db, const QueryRequest& r,
+                               const engine::EncodedItemSink* sink) {
   engine::ParamUse use;
   if (r.key_conditions) use.legacy.push_back("KeyConditions");
   if (r.query_filter) use.legacy.push_back("QueryFilter");
@@ -247,15 +267,18 @@ Result<QueryResponse> RunQuery(Database::Impl& db, const QueryRequest& r, const 
   LD_RETURN_IF_ERROR(engine::CheckParamMix(use));
   LD_RETURN_IF_ERROR(CheckLimit(r.limit));
   if (!r.key_condition_expression && !r.key_conditions)
-    return ValidationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+    return ValidationError(
+        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
+        "request.");
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
   LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, r.table_name));
   LD_ASSIGN_OR_RETURN(PageSpec spec, SpecFor(*table, r.index_name, r.consistent_read));
   const engine::KeyShape& shape = spec.index ? spec.index->key : table->key;
-  expr::KeySchemaView view{shape.hash.name, shape.hash.type,
-                           shape.range ? std::optional<std::string>(shape.range->name) : std::nullopt,
-                           shape.range ? shape.range->type : ScalarAttributeType::kS};
+  expr::KeySchemaView view{
+      shape.hash.name, shape.hash.type,
+      shape.range ? std::optional<std::string>(shape.range->name) : std::nullopt,
+      shape.range ? shape.range->type : ScalarAttributeType::kS};
 
   expr::Context ctx(r.expression_attribute_names ? &*r.expression_attribute_names : nullptr,
                     r.expression_attribute_values ? &*r.expression_attribute_values : nullptr);
@@ -267,21 +290,26 @@ Result<QueryResponse> RunQuery(Database::Impl& db, const QueryRequest& r, const 
     LD_ASSIGN_OR_RETURN(auto k, expr::FromKeyConditions(*r.key_conditions, view));
     kc = std::move(k);
   }
-  LD_ASSIGN_OR_RETURN(auto filter, engine::PrepareFilter(ctx, r.filter_expression, r.query_filter, r.conditional_operator));
-  LD_ASSIGN_OR_RETURN(auto projection, engine::PrepareProjection(ctx, r.projection_expression, r.attributes_to_get));
+  LD_ASSIGN_OR_RETURN(auto filter, engine::PrepareFilter(ctx, r.filter_expression, r.query_filter,
+                                                         r.conditional_operator));
+  LD_ASSIGN_OR_RETURN(auto projection,
+                      engine::PrepareProjection(ctx, r.projection_expression, r.attributes_to_get));
   LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
   if (filter) {
     for (const auto& name : expr::TopLevelAttributeNames(*filter)) {
       bool is_key = name == shape.hash.name || (shape.range && name == shape.range->name);
       if (is_key)
-        return ValidationError(fmt::format(
-            "Filter Expression can only contain non-primary key attributes: Primary key attribute: {}", name));
+        return ValidationError(
+            fmt::format("Filter Expression can only contain non-primary key attributes: Primary "
+                        "key attribute: {}",
+                        name));
     }
   }
   LD_RETURN_IF_ERROR(ApplySelect(&spec, r.select, projection.has_value(), r.attributes_to_get));
 
   // The key range.
-  std::string part = engine::PartitionPrefix(*table, spec.index ? spec.index->number : 0, kc->hash_value);
+  std::string part =
+      engine::PartitionPrefix(*table, spec.index ? spec.index->number : 0, kc->hash_value);
   spec.lower = {part, Bound::Kind::kInclusive};
   spec.upper = {part, Bound::Kind::kPrefix};
   auto with = [&](const AttributeValue& v) {
@@ -291,13 +319,28 @@ Result<QueryResponse> RunQuery(Database::Impl& db, const QueryRequest& r, const 
   };
   using Op = expr::KeyCondition::RangeOp;
   switch (kc->range_op) {
-    case Op::kNone: break;
-    case Op::kEq: spec.lower = {with(kc->range_value), Bound::Kind::kInclusive}; spec.upper = {with(kc->range_value), Bound::Kind::kPrefix}; break;
-    case Op::kLt: spec.upper = {with(kc->range_value), Bound::Kind::kExclusive}; break;
-    case Op::kLe: spec.upper = {with(kc->range_value), Bound::Kind::kPrefix}; break;
-    case Op::kGt: spec.lower = {with(kc->range_value), Bound::Kind::kAfterPrefix}; break;
-    case Op::kGe: spec.lower = {with(kc->range_value), Bound::Kind::kInclusive}; break;
-    case Op::kBetween: spec.lower = {with(kc->range_value), Bound::Kind::kInclusive}; spec.upper = {with(kc->range_value2), Bound::Kind::kPrefix}; break;
+    case Op::kNone:
+      break;
+    case Op::kEq:
+      spec.lower = {with(kc->range_value), Bound::Kind::kInclusive};
+      spec.upper = {with(kc->range_value), Bound::Kind::kPrefix};
+      break;
+    case Op::kLt:
+      spec.upper = {with(kc->range_value), Bound::Kind::kExclusive};
+      break;
+    case Op::kLe:
+      spec.upper = {with(kc->range_value), Bound::Kind::kPrefix};
+      break;
+    case Op::kGt:
+      spec.lower = {with(kc->range_value), Bound::Kind::kAfterPrefix};
+      break;
+    case Op::kGe:
+      spec.lower = {with(kc->range_value), Bound::Kind::kInclusive};
+      break;
+    case Op::kBetween:
+      spec.lower = {with(kc->range_value), Bound::Kind::kInclusive};
+      spec.upper = {with(kc->range_value2), Bound::Kind::kPrefix};
+      break;
     case Op::kBeginsWith: {
       std::string k = part;
       storage::AppendKeyPrefix(&k, kc->range_value);
@@ -324,7 +367,8 @@ Result<QueryResponse> RunQuery(Database::Impl& db, const QueryRequest& r, const 
 }
 
 // Scan, its page's items to `sink` when given.
-Result<ScanResponse> RunScan(Database::Impl& db, const ScanRequest& r, const engine::EncodedItemSink* sink) {
+Result<ScanResponse> RunScan(Database::Impl& db, const ScanRequest& r,
+                             const engine::EncodedItemSink* sink) {
   engine::ParamUse use;
   if (r.scan_filter) use.legacy.push_back("ScanFilter");
   if (r.attributes_to_get) use.legacy.push_back("AttributesToGet");
@@ -336,29 +380,39 @@ Result<ScanResponse> RunScan(Database::Impl& db, const ScanRequest& r, const eng
   LD_RETURN_IF_ERROR(engine::CheckParamMix(use));
   LD_RETURN_IF_ERROR(CheckLimit(r.limit));
   if (r.total_segments && !r.segment)
-    return ValidationError("The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
+    return ValidationError(
+        "The Segment parameter is required but was not present in the request when parameter "
+        "TotalSegments is present");
   if (r.segment && !r.total_segments)
-    return ValidationError("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
+    return ValidationError(
+        "The TotalSegments parameter is required but was not present in the request when Segment "
+        "parameter is present");
   if (r.total_segments && (*r.total_segments < 1 || *r.total_segments > 1000000))
     return ValidationError(fmt::format(
-        "1 validation error detected: Value '{}' at 'totalSegments' failed to satisfy constraint: Member must have value {}",
-        *r.total_segments, *r.total_segments < 1 ? "greater than or equal to 1" : "less than or equal to 1000000"));
+        "1 validation error detected: Value '{}' at 'totalSegments' failed to satisfy constraint: "
+        "Member must have value {}",
+        *r.total_segments,
+        *r.total_segments < 1 ? "greater than or equal to 1" : "less than or equal to 1000000"));
   if (r.segment && (*r.segment < 0))
-    return ValidationError(fmt::format(
-        "1 validation error detected: Value '{}' at 'segment' failed to satisfy constraint: Member must have value greater than or equal to 0",
-        *r.segment));
+    return ValidationError(
+        fmt::format("1 validation error detected: Value '{}' at 'segment' failed to satisfy "
+                    "constraint: Member must have value greater than or equal to 0",
+                    *r.segment));
   if (r.segment && *r.segment >= *r.total_segments)
-    return ValidationError(fmt::format(
-        "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: {} is not less than TotalSegments: {}",
-        *r.segment, *r.total_segments));
+    return ValidationError(
+        fmt::format("The Segment parameter is zero-based and must be less than parameter "
+                    "TotalSegments: Segment: {} is not less than TotalSegments: {}",
+                    *r.segment, *r.total_segments));
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
   LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, r.table_name));
   LD_ASSIGN_OR_RETURN(PageSpec spec, SpecFor(*table, r.index_name, r.consistent_read));
   expr::Context ctx(r.expression_attribute_names ? &*r.expression_attribute_names : nullptr,
                     r.expression_attribute_values ? &*r.expression_attribute_values : nullptr);
-  LD_ASSIGN_OR_RETURN(auto filter, engine::PrepareFilter(ctx, r.filter_expression, r.scan_filter, r.conditional_operator));
-  LD_ASSIGN_OR_RETURN(auto projection, engine::PrepareProjection(ctx, r.projection_expression, r.attributes_to_get));
+  LD_ASSIGN_OR_RETURN(auto filter, engine::PrepareFilter(ctx, r.filter_expression, r.scan_filter,
+                                                         r.conditional_operator));
+  LD_ASSIGN_OR_RETURN(auto projection,
+                      engine::PrepareProjection(ctx, r.projection_expression, r.attributes_to_get));
   LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
   LD_RETURN_IF_ERROR(ApplySelect(&spec, r.select, projection.has_value(), r.attributes_to_get));
 
@@ -380,11 +434,14 @@ Result<ScanResponse> RunScan(Database::Impl& db, const ScanRequest& r, const eng
 
 }  // namespace
 
-Result<QueryResponse> Database::Query(const QueryRequest& r) { return RunQuery(*impl_, r, nullptr); }
+Result<QueryResponse> Database::Query(const QueryRequest& r) {
+  return RunQuery(*impl_, r, nullptr);
+}
 Result<ScanResponse> Database::Scan(const ScanRequest& r) { return RunScan(*impl_, r, nullptr); }
 
 namespace engine {
-Result<QueryResponse> QueryEncoded(Database& db, const QueryRequest& r, const EncodedItemSink& take) {
+Result<QueryResponse> QueryEncoded(Database& db, const QueryRequest& r,
+                                   const EncodedItemSink& take) {
   return RunQuery(DatabaseInternals::Of(db), r, &take);
 }
 Result<ScanResponse> ScanEncoded(Database& db, const ScanRequest& r, const EncodedItemSink& take) {

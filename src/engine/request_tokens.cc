@@ -41,13 +41,16 @@ std::string Fingerprint(const TransactWriteItemsRequest& r) {
           } else {
             f += DebugString(Item{}) + '\x1f' + DebugString(a.key) + '\x1f';
           }
-          if constexpr (std::is_same_v<A, TransactUpdate>) opt(a.update_expression);
-          else opt(std::nullopt);
+          if constexpr (std::is_same_v<A, TransactUpdate>)
+            opt(a.update_expression);
+          else
+            opt(std::nullopt);
           opt(a.condition_expression);
           if (a.expression_attribute_names)
             for (const auto& [k, v] : *a.expression_attribute_names) f += k + "=" + v + '\x1f';
           if (a.expression_attribute_values)
-            for (const auto& [k, v] : *a.expression_attribute_values) f += k + "=" + DebugString(v) + '\x1f';
+            for (const auto& [k, v] : *a.expression_attribute_values)
+              f += k + "=" + DebugString(v) + '\x1f';
         },
         action);
     f += '\x1e';
@@ -211,9 +214,11 @@ Result<std::optional<TokenAnswer>> FindRequestToken(const storage::Txn& txn, std
   if (!DecodeHeader(&in, &r)) return Corrupt(token);
   if (Expired(r.millis, now_millis)) return std::optional<TokenAnswer>();
   if (r.hash != hash)
-    return Error{ErrorCode::kIdempotentParameterMismatch,
-                 "Request body does not match the previous request with the same ClientRequestToken.",
-                 nullptr, {}};
+    return Error{
+        ErrorCode::kIdempotentParameterMismatch,
+        "Request body does not match the previous request with the same ClientRequestToken.",
+        nullptr,
+        {}};
   if (!DecodeAnswer(in, &r.answer)) return Corrupt(token);
   return std::optional<TokenAnswer>(std::move(r.answer));
 }

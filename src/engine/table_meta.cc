@@ -51,8 +51,8 @@ KeyShape ShapeOf(const std::vector<KeySchemaElement>& schema,
 
 namespace {
 
-IndexMeta& AddIndex(TableMeta& t, const std::string& name, bool global, const std::vector<KeySchemaElement>& ks,
-                    const Projection& p) {
+IndexMeta& AddIndex(TableMeta& t, const std::string& name, bool global,
+                    const std::vector<KeySchemaElement>& ks, const Projection& p) {
   IndexMeta& i = t.indexes.emplace_back();
   i.name = name;
   i.global = global;
@@ -83,14 +83,16 @@ namespace {
 
 json KeySchemaJson(const std::vector<KeySchemaElement>& ks) {
   json a = json::array();
-  for (const auto& e : ks) a.push_back({{"n", e.attribute_name}, {"h", e.key_type == KeyType::kHash}});
+  for (const auto& e : ks)
+    a.push_back({{"n", e.attribute_name}, {"h", e.key_type == KeyType::kHash}});
   return a;
 }
 
 std::vector<KeySchemaElement> KeySchemaFrom(const json& a) {
   std::vector<KeySchemaElement> ks;
   for (const auto& e : a)
-    ks.push_back({e.at("n").get<std::string>(), e.at("h").get<bool>() ? KeyType::kHash : KeyType::kRange});
+    ks.push_back(
+        {e.at("n").get<std::string>(), e.at("h").get<bool>() ? KeyType::kHash : KeyType::kRange});
   return ks;
 }
 
@@ -109,7 +111,10 @@ json OnDemandJson(const OnDemandThroughput& od) {
 WarmUnits WarmFrom(const json& j) { return {j.at(0).get<int64_t>(), j.at(1).get<int64_t>()}; }
 
 OnDemandThroughput OnDemandFrom(const json& j) {
-  auto member = [&](int i) { const int64_t v = j.at(i); return v == -2 ? std::nullopt : std::optional(v); };
+  auto member = [&](int i) {
+    const int64_t v = j.at(i);
+    return v == -2 ? std::nullopt : std::optional(v);
+  };
   return {member(0), member(1)};
 }
 
@@ -162,8 +167,11 @@ std::string SerializeTableMeta(const TableMeta& t) {
   j["next_index"] = t.next_index_number;
   json streams = json::array();
   for (const auto& s : t.streams) {
-    streams.push_back({{"number", s.number}, {"label", s.label}, {"arn", s.arn},
-                       {"view", static_cast<int>(s.view_type)}, {"created", s.created},
+    streams.push_back({{"number", s.number},
+                       {"label", s.label},
+                       {"arn", s.arn},
+                       {"view", static_cast<int>(s.view_type)},
+                       {"created", s.created},
                        {"enabled", s.enabled}});
     if (!s.tags.empty()) streams.back()["tags"] = TagsJson(s.tags);
   }
@@ -181,7 +189,8 @@ std::string SerializeTableMeta(const TableMeta& t) {
       insights[index] = {i.enabled, static_cast<int>(i.mode), i.changed_millis, i.rules_millis};
     j["insights"] = insights;
   }
-  if (t.recovery_since_millis) j["recovery"] = {t.recovery_since_millis, t.recovery_period_days, t.recovery_log};
+  if (t.recovery_since_millis)
+    j["recovery"] = {t.recovery_since_millis, t.recovery_period_days, t.recovery_log};
   if (!t.sse_kms_key_arn.empty()) j["sse_kms"] = t.sse_kms_key_arn;
   if (t.table_class) j["class"] = static_cast<int>(*t.table_class);
   if (const auto& od = t.on_demand_throughput) j["on_demand"] = OnDemandJson(*od);
@@ -218,7 +227,8 @@ std::optional<TableMeta> ParseTableMeta(std::string_view text) {
       if (ij.contains("throughput")) i.throughput = ThroughputFrom(ij.at("throughput"));
       if (ij.contains("on_demand")) i.on_demand_throughput = OnDemandFrom(ij.at("on_demand"));
       // Stores from before warm throughput was kept: what DynamoDB describes for them.
-      i.warm = ij.contains("warm") ? WarmFrom(ij.at("warm")) : DefaultWarm(t.billing_mode, i.throughput);
+      i.warm =
+          ij.contains("warm") ? WarmFrom(ij.at("warm")) : DefaultWarm(t.billing_mode, i.throughput);
       i.status = static_cast<IndexStatus>(ij.at("status").get<int>());
       i.backfilling = ij.at("backfilling");
       i.arn = ij.at("arn");
@@ -243,15 +253,18 @@ std::optional<TableMeta> ParseTableMeta(std::string_view text) {
     t.sse_kms_key_arn = j.value("sse_kms", "");
     if (j.contains("class")) t.table_class = static_cast<TableClass>(j.at("class").get<int>());
     if (j.contains("on_demand")) t.on_demand_throughput = OnDemandFrom(j.at("on_demand"));
-    t.warm = j.contains("warm") ? WarmFrom(j.at("warm")) : DefaultWarm(t.billing_mode, t.throughput);
+    t.warm =
+        j.contains("warm") ? WarmFrom(j.at("warm")) : DefaultWarm(t.billing_mode, t.throughput);
     if (j.contains("insights"))
       for (const auto& [index, i] : j.at("insights").items())
-        t.insights[index] = InsightsMeta{i.at(0).get<bool>(), static_cast<ContributorInsightsMode>(i.at(1).get<int>()),
+        t.insights[index] = InsightsMeta{i.at(0).get<bool>(),
+                                         static_cast<ContributorInsightsMode>(i.at(1).get<int>()),
                                          i.at(2).get<int64_t>(), i.at(3).get<int64_t>()};
     if (j.contains("recovery")) {
       t.recovery_since_millis = j.at("recovery").at(0);
       t.recovery_period_days = j.at("recovery").at(1);
-      if (j.at("recovery").size() > 2) t.recovery_log = j.at("recovery").at(2);  // absent before the log existed
+      if (j.at("recovery").size() > 2)
+        t.recovery_log = j.at("recovery").at(2);  // absent before the log existed
     }
     return t;
   } catch (const json::exception&) {

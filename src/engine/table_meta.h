@@ -35,13 +35,15 @@ struct WarmUnits {
 };
 inline constexpr WarmUnits kOnDemandWarm{12000, 4000};
 // The least warm throughput a table or index of `mode` with `throughput` has.
-inline WarmUnits DefaultWarm(BillingMode mode, const std::optional<ProvisionedThroughput>& throughput) {
+inline WarmUnits DefaultWarm(BillingMode mode,
+                             const std::optional<ProvisionedThroughput>& throughput) {
   if (mode == BillingMode::kPayPerRequest || !throughput) return kOnDemandWarm;
   return {throughput->read_capacity_units, throughput->write_capacity_units};
 }
 // The warm throughput once `w` is applied to `current` (a member left out keeps its value).
 inline WarmUnits WarmAfter(const WarmUnits& current, const WarmThroughput& w) {
-  return {w.read_units_per_second.value_or(current.read), w.write_units_per_second.value_or(current.write)};
+  return {w.read_units_per_second.value_or(current.read),
+          w.write_units_per_second.value_or(current.write)};
 }
 // `w` raised to at least `floor`.
 inline void RaiseWarm(WarmUnits* w, const WarmUnits& floor) {
@@ -69,7 +71,7 @@ struct StreamMeta {
   std::string label;    // ISO-8601 creation time, as DynamoDB's labels are
   std::string arn;
   StreamViewType view_type = StreamViewType::kNewImage;
-  double created = 0;   // epoch seconds
+  double created = 0;  // epoch seconds
   bool enabled = true;
   std::vector<Tag> tags;  // a stream's own (TagResource with its ARN)
 };
@@ -98,13 +100,15 @@ struct TableMeta {
   uint8_t next_index_number = 1;
   std::vector<StreamMeta> streams;  // every stream ever enabled; the last may be current
   bool deletion_protection = false;
-  std::string ttl_attribute;       // time to live: the attribute while enabled, else ""
-  int64_t ttl_changed_millis = 0;  // when time to live was last turned on or off (0: never)
-  std::vector<Tag> tags;           // in the order their keys were first set
+  std::string ttl_attribute;          // time to live: the attribute while enabled, else ""
+  int64_t ttl_changed_millis = 0;     // when time to live was last turned on or off (0: never)
+  std::vector<Tag> tags;              // in the order their keys were first set
   int64_t recovery_since_millis = 0;  // point-in-time recovery: enabled since (0: disabled)
   int64_t recovery_period_days = 35;
   uint32_t recovery_log = 0;
-  std::map<std::string, InsightsMeta> insights;  // by index name ("": the table); ever changed only  // while recovery is on: the keyspace of its log (recovery_log.h)
+  std::map<std::string, InsightsMeta>
+      insights;  // by index name ("": the table); ever changed only  // while recovery is on: the
+                 // keyspace of its log (recovery_log.h)
   std::string sse_kms_key_arn;  // server-side encryption with KMS: the key (else "")
   std::optional<TableClass> table_class;
   std::optional<OnDemandThroughput> on_demand_throughput;

@@ -24,8 +24,10 @@ namespace {
 constexpr std::size_t kMaxTransactItems = 100;
 }  // namespace
 
-Result<TransactWriteItemsResponse> Database::TransactWriteItems(const TransactWriteItemsRequest& r) {
-  LD_RETURN_IF_ERROR(errors::CheckListLength(r.transact_items.size(), kMaxTransactItems, "transactItems"));
+Result<TransactWriteItemsResponse> Database::TransactWriteItems(
+    const TransactWriteItemsRequest& r) {
+  LD_RETURN_IF_ERROR(
+      errors::CheckListLength(r.transact_items.size(), kMaxTransactItems, "transactItems"));
   engine::TransactionOptions options;
   options.client_request_token = r.client_request_token;
   options.return_consumed_capacity = r.return_consumed_capacity;
@@ -45,7 +47,8 @@ Result<TransactWriteItemsResponse> Database::TransactWriteItems(const TransactWr
 
 Result<TransactGetItemsResponse> Database::TransactGetItems(const TransactGetItemsRequest& r) {
   Impl& db = *impl_;
-  LD_RETURN_IF_ERROR(errors::CheckListLength(r.transact_items.size(), kMaxTransactItems, "transactItems"));
+  LD_RETURN_IF_ERROR(
+      errors::CheckListLength(r.transact_items.size(), kMaxTransactItems, "transactItems"));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());  // one snapshot for every Get
   TransactGetItemsResponse out;
   std::map<std::string, CapacityTally> tallies;
@@ -57,8 +60,10 @@ Result<TransactGetItemsResponse> Database::TransactGetItems(const TransactGetIte
   for (std::size_t i = 0; i < r.transact_items.size(); ++i) {
     const TransactGetItem& g = r.transact_items[i];
     LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, g.table_name));
-    expr::Context ctx(g.expression_attribute_names ? &*g.expression_attribute_names : nullptr, nullptr);
-    LD_ASSIGN_OR_RETURN(auto projection, engine::PrepareProjection(ctx, g.projection_expression, std::nullopt));
+    expr::Context ctx(g.expression_attribute_names ? &*g.expression_attribute_names : nullptr,
+                      nullptr);
+    LD_ASSIGN_OR_RETURN(auto projection,
+                        engine::PrepareProjection(ctx, g.projection_expression, std::nullopt));
     LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
     ItemResponse resp;
     if (Status valid = engine::ValidateKey(*table, g.key); !valid.ok()) {
@@ -86,7 +91,8 @@ Result<TransactGetItemsResponse> Database::TransactGetItems(const TransactGetIte
   if (cancelled) return errors::TransactionCanceled(std::move(reasons));
   if (r.return_consumed_capacity && *r.return_consumed_capacity != ReturnConsumedCapacity::kNone) {
     out.consumed_capacity.emplace();
-    for (const auto& [_, t] : tallies) out.consumed_capacity->push_back(*engine::Report(t, r.return_consumed_capacity));
+    for (const auto& [_, t] : tallies)
+      out.consumed_capacity->push_back(*engine::Report(t, r.return_consumed_capacity));
   }
   return out;
 }

@@ -25,7 +25,8 @@ Status CheckReturnValues(std::optional<ReturnValue> rv) {
   return OkStatus();
 }
 
-expr::Context ContextOf(const std::optional<NameMap>& names, const std::optional<ValueMap>& values) {
+expr::Context ContextOf(const std::optional<NameMap>& names,
+                        const std::optional<ValueMap>& values) {
   return expr::Context(names ? &*names : nullptr, values ? &*values : nullptr);
 }
 
@@ -47,7 +48,8 @@ Result<WriteOp> PrepareConditional(const Request& r, WriteKind kind, const Item*
   op.table_name = r.table_name;
   op.item = item;
   op.on_condition_failure = r.return_values_on_condition_check_failure;
-  LD_ASSIGN_OR_RETURN(op.condition, PrepareCondition(ctx, r.condition_expression, r.expected, r.conditional_operator));
+  LD_ASSIGN_OR_RETURN(op.condition, PrepareCondition(ctx, r.condition_expression, r.expected,
+                                                     r.conditional_operator));
   LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
   return op;
 }
@@ -63,7 +65,9 @@ bool HasEmptyKeyValue(const TableMeta& table, const Item& item) {
     if (!attr) continue;
     auto v = item.find(attr->name);
     if (v == item.end() || v->second.type() != ToValueType(attr->type)) return false;
-    if ((v->second.is(Type::kS) && v->second.s().empty()) || (v->second.is(Type::kB) && v->second.b().empty())) return true;
+    if ((v->second.is(Type::kS) && v->second.s().empty()) ||
+        (v->second.is(Type::kB) && v->second.b().empty()))
+      return true;
   }
   return false;
 }
@@ -75,7 +79,8 @@ std::optional<WriteRefusal> Refuse(Status s, bool whole_request) {
 
 // Where a single-item write counts its capacity: `tally`, set up for the table, when the
 // request reports capacity; nowhere (null) otherwise, so the write skips the counting.
-CapacityTally* WriteTally(CapacityTally& tally, const TableMeta& t, std::optional<ReturnConsumedCapacity> mode) {
+CapacityTally* WriteTally(CapacityTally& tally, const TableMeta& t,
+                          std::optional<ReturnConsumedCapacity> mode) {
   if (!Reported(mode)) return nullptr;
   tally.table_name = t.name;
   tally.is_read = false;
@@ -108,9 +113,13 @@ TransactWriteItemsResponse RetryResponse(const TransactionOptions& o, TokenAnswe
 
 // ---- preparation ------------------------------------------------------------------------------
 
-Result<WriteOp> PreparePut(const PutItemRequest& r) { return PrepareConditional(r, WriteKind::kPut, &r.item); }
+Result<WriteOp> PreparePut(const PutItemRequest& r) {
+  return PrepareConditional(r, WriteKind::kPut, &r.item);
+}
 
-Result<WriteOp> PrepareDelete(const DeleteItemRequest& r) { return PrepareConditional(r, WriteKind::kDelete, &r.key); }
+Result<WriteOp> PrepareDelete(const DeleteItemRequest& r) {
+  return PrepareConditional(r, WriteKind::kDelete, &r.key);
+}
 
 Result<WriteOp> PrepareUpdate(const UpdateItemRequest& r) {
   ParamUse use;
@@ -133,7 +142,8 @@ Result<WriteOp> PrepareUpdate(const UpdateItemRequest& r) {
   } else if (r.attribute_updates) {
     LD_ASSIGN_OR_RETURN(op.update, expr::FromAttributeUpdates(*r.attribute_updates));
   }
-  LD_ASSIGN_OR_RETURN(op.condition, PrepareCondition(ctx, r.condition_expression, r.expected, r.conditional_operator));
+  LD_ASSIGN_OR_RETURN(op.condition, PrepareCondition(ctx, r.condition_expression, r.expected,
+                                                     r.conditional_operator));
   LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
   return op;
 }
@@ -165,7 +175,8 @@ Result<WriteOp> PrepareTransactWrite(const TransactWriteItem& action) {
           condition = a.condition_expression;
           LD_ASSIGN_OR_RETURN(op.update, expr::ParseUpdate(a.update_expression, ctx));
         }
-        LD_ASSIGN_OR_RETURN(op.condition, PrepareCondition(ctx, condition, std::nullopt, std::nullopt));
+        LD_ASSIGN_OR_RETURN(op.condition,
+                            PrepareCondition(ctx, condition, std::nullopt, std::nullopt));
         LD_RETURN_IF_ERROR(ctx.CheckAllUsed());
         return op;
       },
@@ -190,7 +201,8 @@ WriteOp BatchDelete(const std::string& table_name, const Item& key) {
 
 std::optional<WriteRefusal> ValidateWrite(const WriteOp& op, const TableMeta& table) {
   if (op.kind == WriteKind::kPut) {
-    if (auto r = Refuse(ValidateItemKeys(table, *op.item), HasEmptyKeyValue(table, *op.item))) return r;
+    if (auto r = Refuse(ValidateItemKeys(table, *op.item), HasEmptyKeyValue(table, *op.item)))
+      return r;
     bool too_deep = false;
     Status values = ValidateValues(*op.item, &too_deep);
     if (auto r = Refuse(std::move(values), too_deep)) return r;
@@ -200,19 +212,24 @@ std::optional<WriteRefusal> ValidateWrite(const WriteOp& op, const TableMeta& ta
   if (op.update) {
     for (const auto& name : expr::TopLevelAttributeNames(*op.update))
       if (IsKeyAttribute(table, name))
-        return WriteRefusal{errors::Invalid(fmt::format("Cannot update attribute {}. This attribute is part of the key", name)), true};
+        return WriteRefusal{
+            errors::Invalid(
+                fmt::format("Cannot update attribute {}. This attribute is part of the key", name)),
+            true};
   }
   return std::nullopt;
 }
 
-// ---- evaluation -------------------------------------------------------------------------------------
+// ---- evaluation
+// -------------------------------------------------------------------------------------
 
 WriteOutcome Evaluate(const WriteOp& op, const TableMeta& table, const std::optional<Item>& old) {
   WriteOutcome out;
   if (op.condition && !expr::Evaluate(*op.condition, old ? *old : Item{})) {
     out.kind = WriteOutcome::Kind::kConditionFailed;
     if (op.insert) {
-      out.error = Error{ErrorCode::kDuplicateItem, "Duplicate primary key exists in table", nullptr, {}};
+      out.error =
+          Error{ErrorCode::kDuplicateItem, "Duplicate primary key exists in table", nullptr, {}};
     } else {
       out.error = ConditionalCheckFailed();
       if (op.on_condition_failure == ReturnValuesOnConditionCheckFailure::kAllOld && old)
@@ -244,30 +261,38 @@ WriteOutcome Evaluate(const WriteOp& op, const TableMeta& table, const std::opti
 
 const Item* WriteOutcome::Left(const WriteOp& op, const std::optional<Item>& old) const {
   switch (op.kind) {
-    case WriteKind::kConditionCheck: return old ? &*old : nullptr;
-    case WriteKind::kPut: return op.item;
-    case WriteKind::kDelete: return nullptr;
-    case WriteKind::kUpdate: return updated ? &*updated : nullptr;
+    case WriteKind::kConditionCheck:
+      return old ? &*old : nullptr;
+    case WriteKind::kPut:
+      return op.item;
+    case WriteKind::kDelete:
+      return nullptr;
+    case WriteKind::kUpdate:
+      return updated ? &*updated : nullptr;
   }
   return nullptr;
 }
 
 CancellationReason ReasonFor(const WriteOutcome& outcome) {
   switch (outcome.kind) {
-    case WriteOutcome::Kind::kWrite: return {};
+    case WriteOutcome::Kind::kWrite:
+      return {};
     case WriteOutcome::Kind::kConditionFailed:
       if (outcome.error.code == ErrorCode::kDuplicateItem)
         return {CancellationCode::kDuplicateItem, outcome.error.message, nullptr};
       return {CancellationCode::kConditionalCheckFailed, outcome.error.message, outcome.error.item};
-    case WriteOutcome::Kind::kInvalid: return {CancellationCode::kValidationError, outcome.error.message, nullptr};
+    case WriteOutcome::Kind::kInvalid:
+      return {CancellationCode::kValidationError, outcome.error.message, nullptr};
   }
   return {};
 }
 
-std::optional<Item> ReturnedAttributes(std::optional<ReturnValue> rv, const WriteOp& op, const WriteDone& done) {
+std::optional<Item> ReturnedAttributes(std::optional<ReturnValue> rv, const WriteOp& op,
+                                       const WriteDone& done) {
   if (!rv || *rv == ReturnValue::kNone) return std::nullopt;
   const bool old_side = *rv == ReturnValue::kAllOld || *rv == ReturnValue::kUpdatedOld;
-  const Item* source = old_side ? Mutation::Ptr(done.old_item) : done.outcome.Left(op, done.old_item);
+  const Item* source =
+      old_side ? Mutation::Ptr(done.old_item) : done.outcome.Left(op, done.old_item);
   if (!source) return std::nullopt;
   if (*rv == ReturnValue::kAllOld || *rv == ReturnValue::kAllNew) return *source;
   if (!op.update) return std::nullopt;
@@ -276,9 +301,11 @@ std::optional<Item> ReturnedAttributes(std::optional<ReturnValue> rv, const Writ
   return out;
 }
 
-// ---- running ----------------------------------------------------------------------------------------
+// ---- running
+// ----------------------------------------------------------------------------------------
 
-Result<WriteDone> RunWrite(Database::Impl& db, const WriteOp& op, std::optional<ReturnConsumedCapacity> capacity,
+Result<WriteDone> RunWrite(Database::Impl& db, const WriteOp& op,
+                           std::optional<ReturnConsumedCapacity> capacity,
                            std::optional<ReturnItemCollectionMetrics> metrics) {
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
   LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, op.table_name));
@@ -290,15 +317,18 @@ Result<WriteDone> RunWrite(Database::Impl& db, const WriteOp& op, std::optional<
   if (done.outcome.kind != WriteOutcome::Kind::kWrite) return std::move(done.outcome.error);
   CapacityTally tally;
   if (op.kind != WriteKind::kConditionCheck)
-    LD_RETURN_IF_ERROR(m.Apply(*table, Mutation::Ptr(done.old_item), done.outcome.Left(op, done.old_item),
+    LD_RETURN_IF_ERROR(m.Apply(*table, Mutation::Ptr(done.old_item),
+                               done.outcome.Left(op, done.old_item),
                                WriteTally(tally, *table, capacity)));
-  LD_ASSIGN_OR_RETURN(done.item_collection_metrics, CollectionMetrics(txn, *table, *op.item, metrics));
+  LD_ASSIGN_OR_RETURN(done.item_collection_metrics,
+                      CollectionMetrics(txn, *table, *op.item, metrics));
   LD_RETURN_IF_ERROR(CommitAndDeliver(db, txn, m));
   done.consumed_capacity = Report(tally, capacity);
   return done;
 }
 
-Result<TransactWriteItemsResponse> RunTransaction(Database::Impl& db, const std::vector<WriteOp>& ops,
+Result<TransactWriteItemsResponse> RunTransaction(Database::Impl& db,
+                                                  const std::vector<WriteOp>& ops,
                                                   const TransactionOptions& o) {
   const int64_t now = db.options.clock->NowMillis();
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
@@ -306,7 +336,8 @@ Result<TransactWriteItemsResponse> RunTransaction(Database::Impl& db, const std:
     // Looked up in the write transaction: a request with the same token that committed before
     // it began is seen, so two such requests never both apply (and neither does a retry after
     // a restart: the tokens are in the database).
-    LD_ASSIGN_OR_RETURN(auto answer, FindRequestToken(txn, *o.client_request_token, o.request_hash, now));
+    LD_ASSIGN_OR_RETURN(auto answer,
+                        FindRequestToken(txn, *o.client_request_token, o.request_hash, now));
     if (answer) return RetryResponse(o, std::move(*answer));
   }
   // What the request shows is checked for every action before any item is read: its tables,
@@ -332,7 +363,8 @@ Result<TransactWriteItemsResponse> RunTransaction(Database::Impl& db, const std:
     // reference): what the request carries of each, a Put's item and the others' keys. The text
     // is in the style of DynamoDB's other transaction refusals; no recording of it was found.
     request_bytes += ItemSize(*op.item);
-    if (request_bytes > kMaxTransactionBytes) return ValidationError("Transaction request cannot be larger than 4 MB");
+    if (request_bytes > kMaxTransactionBytes)
+      return ValidationError("Transaction request cannot be larger than 4 MB");
   }
 
   // Every action is evaluated before anything is written; DynamoDB reports each one's outcome.
@@ -368,11 +400,13 @@ Result<TransactWriteItemsResponse> RunTransaction(Database::Impl& db, const std:
       tally.table += WriteUnits(left_size);
     } else {
       LD_RETURN_IF_ERROR(m.Apply(table, Mutation::Ptr(olds[i]), left, &tally));
-      LD_ASSIGN_OR_RETURN(auto icm, CollectionMetrics(txn, table, *op.item, o.return_item_collection_metrics));
+      LD_ASSIGN_OR_RETURN(
+          auto icm, CollectionMetrics(txn, table, *op.item, o.return_item_collection_metrics));
       if (icm) metrics[table.name].push_back(std::move(*icm));
     }
     // A retry reads the item: a transactional read, strongly consistent and doubled.
-    if (o.client_request_token) token_answer.read_units[table.name] += 2 * ReadUnits(left_size, true);
+    if (o.client_request_token)
+      token_answer.read_units[table.name] += 2 * ReadUnits(left_size, true);
   }
 
   TransactWriteItemsResponse out;
@@ -387,7 +421,8 @@ Result<TransactWriteItemsResponse> RunTransaction(Database::Impl& db, const std:
   if (o.client_request_token) {
     // In the transaction it guards: the token is used if and only if the request applied.
     token_answer.item_collection_metrics = out.item_collection_metrics;
-    LD_RETURN_IF_ERROR(RecordRequestToken(txn, *o.client_request_token, o.request_hash, now, token_answer));
+    LD_RETURN_IF_ERROR(
+        RecordRequestToken(txn, *o.client_request_token, o.request_hash, now, token_answer));
   }
   LD_RETURN_IF_ERROR(CommitAndDeliver(db, txn, m));
   return out;

@@ -94,7 +94,8 @@ struct WriteDone {
   std::optional<ConsumedCapacity> consumed_capacity;
   std::optional<ItemCollectionMetrics> item_collection_metrics;
 };
-Result<WriteDone> RunWrite(Database::Impl& db, const WriteOp& op, std::optional<ReturnConsumedCapacity> capacity,
+Result<WriteDone> RunWrite(Database::Impl& db, const WriteOp& op,
+                           std::optional<ReturnConsumedCapacity> capacity,
                            std::optional<ReturnItemCollectionMetrics> metrics);
 
 // What TransactWriteItems and ExecuteTransaction ask of a transaction besides its writes.
@@ -108,11 +109,13 @@ struct TransactionOptions {
 // TransactionCanceledException with a reason per write, in order, when any condition fails
 // or any write is invalid for its item; IdempotentParameterMismatchException for a token in
 // use by other parameters.
-Result<TransactWriteItemsResponse> RunTransaction(Database::Impl& db, const std::vector<WriteOp>& ops,
+Result<TransactWriteItemsResponse> RunTransaction(Database::Impl& db,
+                                                  const std::vector<WriteOp>& ops,
                                                   const TransactionOptions& options);
 
 // The attributes ReturnValues asks for: the whole old or new item, or only the paths an
 // update wrote (none: nothing to return).
-std::optional<Item> ReturnedAttributes(std::optional<ReturnValue> rv, const WriteOp& op, const WriteDone& done);
+std::optional<Item> ReturnedAttributes(std::optional<ReturnValue> rv, const WriteOp& op,
+                                       const WriteDone& done);
 
 }  // namespace localdynamo::engine

@@ -19,9 +19,9 @@ struct Node {
     kPlus,         // children[0] + children[1]
     kMinus,        // children[0] - children[1]
     // conditions
-    kCompare,      // children[0] op children[1]
-    kBetween,      // children[0] BETWEEN children[1] AND children[2]
-    kIn,           // children[0] IN (children[1..])
+    kCompare,  // children[0] op children[1]
+    kBetween,  // children[0] BETWEEN children[1] AND children[2]
+    kIn,       // children[0] IN (children[1..])
     kAnd,
     kOr,
     kNot,

@@ -24,26 +24,37 @@ int Sign(int c) { return (c > 0) - (c < 0); }
 
 bool Contains(const AttributeValue& haystack, const AttributeValue& needle) {
   switch (haystack.type()) {
-    case Type::kS: return needle.is(Type::kS) && haystack.s().find(needle.s()) != std::string::npos;
-    case Type::kB: return needle.is(Type::kB) && haystack.b().find(needle.b()) != std::string::npos;
+    case Type::kS:
+      return needle.is(Type::kS) && haystack.s().find(needle.s()) != std::string::npos;
+    case Type::kB:
+      return needle.is(Type::kB) && haystack.b().find(needle.b()) != std::string::npos;
     case Type::kSS:
-      return needle.is(Type::kS) && std::find(haystack.ss().begin(), haystack.ss().end(), needle.s()) != haystack.ss().end();
+      return needle.is(Type::kS) && std::find(haystack.ss().begin(), haystack.ss().end(),
+                                              needle.s()) != haystack.ss().end();
     case Type::kNS:
-      return needle.is(Type::kN) && std::find(haystack.ns().begin(), haystack.ns().end(), needle.n()) != haystack.ns().end();
+      return needle.is(Type::kN) && std::find(haystack.ns().begin(), haystack.ns().end(),
+                                              needle.n()) != haystack.ns().end();
     case Type::kBS:
-      return needle.is(Type::kB) && std::find(haystack.bs().begin(), haystack.bs().end(), needle.b()) != haystack.bs().end();
-    case Type::kL: return std::find(haystack.l().begin(), haystack.l().end(), needle) != haystack.l().end();
-    default: return false;
+      return needle.is(Type::kB) && std::find(haystack.bs().begin(), haystack.bs().end(),
+                                              needle.b()) != haystack.bs().end();
+    case Type::kL:
+      return std::find(haystack.l().begin(), haystack.l().end(), needle) != haystack.l().end();
+    default:
+      return false;
   }
 }
 
 bool EvalNode(const Node& n, const Item& item) {
   AttributeValue s0, s1, s2;
   switch (n.kind) {
-    case Node::Kind::kTrue: return true;
-    case Node::Kind::kAnd: return EvalNode(*n.children[0], item) && EvalNode(*n.children[1], item);
-    case Node::Kind::kOr: return EvalNode(*n.children[0], item) || EvalNode(*n.children[1], item);
-    case Node::Kind::kNot: return !EvalNode(*n.children[0], item);
+    case Node::Kind::kTrue:
+      return true;
+    case Node::Kind::kAnd:
+      return EvalNode(*n.children[0], item) && EvalNode(*n.children[1], item);
+    case Node::Kind::kOr:
+      return EvalNode(*n.children[0], item) || EvalNode(*n.children[1], item);
+    case Node::Kind::kNot:
+      return !EvalNode(*n.children[0], item);
     case Node::Kind::kCompare: {
       const AttributeValue* a = EvalOperand(*n.children[0], item, &s0);
       const AttributeValue* b = EvalOperand(*n.children[1], item, &s1);
@@ -53,11 +64,16 @@ bool EvalNode(const Node& n, const Item& item) {
       auto c = CompareScalars(*a, *b);
       if (!c) return false;
       switch (n.op) {
-        case Node::Op::kLt: return *c < 0;
-        case Node::Op::kLe: return *c <= 0;
-        case Node::Op::kGt: return *c > 0;
-        case Node::Op::kGe: return *c >= 0;
-        default: return false;
+        case Node::Op::kLt:
+          return *c < 0;
+        case Node::Op::kLe:
+          return *c <= 0;
+        case Node::Op::kGt:
+          return *c > 0;
+        case Node::Op::kGe:
+          return *c >= 0;
+        default:
+          return false;
       }
     }
     case Node::Kind::kBetween: {
@@ -77,8 +93,10 @@ bool EvalNode(const Node& n, const Item& item) {
       }
       return false;
     }
-    case Node::Kind::kAttributeExists: return Lookup(item, n.children[0]->path) != nullptr;
-    case Node::Kind::kAttributeNotExists: return Lookup(item, n.children[0]->path) == nullptr;
+    case Node::Kind::kAttributeExists:
+      return Lookup(item, n.children[0]->path) != nullptr;
+    case Node::Kind::kAttributeNotExists:
+      return Lookup(item, n.children[0]->path) == nullptr;
     case Node::Kind::kAttributeType: {
       const AttributeValue* a = Lookup(item, n.children[0]->path);
       return a && TypeName(a->type()) == n.children[1]->value.s();
@@ -96,13 +114,15 @@ bool EvalNode(const Node& n, const Item& item) {
       const AttributeValue* v = EvalOperand(*n.children[1], item, &s1);
       return a && v && Contains(*a, *v);
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
 void CollectNames(const Node& n, std::vector<std::string>* out) {
   if (n.kind == Node::Kind::kPath && !n.path.empty()) {
-    if (std::find(out->begin(), out->end(), n.path[0].name) == out->end()) out->push_back(n.path[0].name);
+    if (std::find(out->begin(), out->end(), n.path[0].name) == out->end())
+      out->push_back(n.path[0].name);
   }
   for (const auto& c : n.children) CollectNames(*c, out);
 }
@@ -120,41 +140,57 @@ std::string PathToString(const Path& p) {
 
 Status Context::CheckAllUsed() const {
   // The maps' own shape first, as DynamoDB checks it before looking at the expressions.
-  if (names_ && names_->empty()) return ValidationError("ExpressionAttributeNames must not be empty");
-  if (values_ && values_->empty()) return ValidationError("ExpressionAttributeValues must not be empty");
+  if (names_ && names_->empty())
+    return ValidationError("ExpressionAttributeNames must not be empty");
+  if (values_ && values_->empty())
+    return ValidationError("ExpressionAttributeValues must not be empty");
   // A placeholder's length before its syntax; DynamoDB's text as recorded against it.
   constexpr std::size_t kMaxPlaceholder = 255;
   if (names_)
     for (const auto& [k, _] : *names_)
       if (k.size() > kMaxPlaceholder)
-        return ValidationError(fmt::format(
-            "ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too long; size of key: {}", k.size()));
+        return ValidationError(
+            fmt::format("ExpressionAttributeNames contains invalid key: The expression attribute "
+                        "map contains a key that is too long; size of key: {}",
+                        k.size()));
   if (values_)
     for (const auto& [k, _] : *values_)
       if (k.size() > kMaxPlaceholder)
-        return ValidationError(fmt::format(
-            "ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long; size of key: {}", k.size()));
+        return ValidationError(
+            fmt::format("ExpressionAttributeValues contains invalid key: The expression attribute "
+                        "map contains a key that is too long; size of key: {}",
+                        k.size()));
   if (names_)
     for (const auto& [k, _] : *names_)
       if (!k.starts_with('#'))
-        return ValidationError(fmt::format("ExpressionAttributeNames contains invalid key: Syntax error; token: \"{}\", near: \"{}\"", k, k));
+        return ValidationError(
+            fmt::format("ExpressionAttributeNames contains invalid key: Syntax error; token: "
+                        "\"{}\", near: \"{}\"",
+                        k, k));
   if (values_)
     for (const auto& [k, _] : *values_)
       if (!k.starts_with(':'))
-        return ValidationError(fmt::format("ExpressionAttributeValues contains invalid key: Syntax error; token: \"{}\", near: \"{}\"", k, k));
+        return ValidationError(
+            fmt::format("ExpressionAttributeValues contains invalid key: Syntax error; token: "
+                        "\"{}\", near: \"{}\"",
+                        k, k));
   if (names_) {
     std::vector<std::string> unused;
     for (const auto& [k, _] : *names_)
       if (!used_names_.count(k)) unused.push_back(k);
     if (!unused.empty())
-      return ValidationError("Value provided in ExpressionAttributeNames unused in expressions: keys: " + KeysList(unused));
+      return ValidationError(
+          "Value provided in ExpressionAttributeNames unused in expressions: keys: " +
+          KeysList(unused));
   }
   if (values_) {
     std::vector<std::string> unused;
     for (const auto& [k, _] : *values_)
       if (!used_values_.count(k)) unused.push_back(k);
     if (!unused.empty())
-      return ValidationError("Value provided in ExpressionAttributeValues unused in expressions: keys: " + KeysList(unused));
+      return ValidationError(
+          "Value provided in ExpressionAttributeValues unused in expressions: keys: " +
+          KeysList(unused));
   }
   return OkStatus();
 }
@@ -182,38 +218,59 @@ const AttributeValue* Lookup(const Item& item, const Path& path) {
 std::optional<int> CompareScalars(const AttributeValue& a, const AttributeValue& b) {
   if (a.type() != b.type()) return std::nullopt;
   switch (a.type()) {
-    case Type::kS: return Sign(a.s().compare(b.s()));
-    case Type::kB: return Sign(a.b().compare(b.b()));
+    case Type::kS:
+      return Sign(a.s().compare(b.s()));
+    case Type::kB:
+      return Sign(a.b().compare(b.b()));
     case Type::kN: {
       auto c = a.n() <=> b.n();
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
 const AttributeValue* EvalOperand(const Node& n, const Item& item, AttributeValue* scratch) {
   switch (n.kind) {
-    case Node::Kind::kPath: return Lookup(item, n.path);
-    case Node::Kind::kValue: return &n.value;
+    case Node::Kind::kPath:
+      return Lookup(item, n.path);
+    case Node::Kind::kValue:
+      return &n.value;
     case Node::Kind::kSize: {
       const AttributeValue* a = Lookup(item, n.children[0]->path);
       if (!a) return nullptr;
       std::size_t size;
       switch (a->type()) {
-        case Type::kS: size = a->s().size(); break;
-        case Type::kB: size = a->b().size(); break;
-        case Type::kSS: size = a->ss().size(); break;
-        case Type::kNS: size = a->ns().size(); break;
-        case Type::kBS: size = a->bs().size(); break;
-        case Type::kL: size = a->l().size(); break;
-        case Type::kM: size = a->m().size(); break;
-        default: return nullptr;
+        case Type::kS:
+          size = a->s().size();
+          break;
+        case Type::kB:
+          size = a->b().size();
+          break;
+        case Type::kSS:
+          size = a->ss().size();
+          break;
+        case Type::kNS:
+          size = a->ns().size();
+          break;
+        case Type::kBS:
+          size = a->bs().size();
+          break;
+        case Type::kL:
+          size = a->l().size();
+          break;
+        case Type::kM:
+          size = a->m().size();
+          break;
+        default:
+          return nullptr;
       }
       *scratch = AttributeValue::N(Number::FromInt(static_cast<int64_t>(size)));
       return scratch;
     }
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -249,10 +306,14 @@ Result<ProjectionExpr> ParseProjection(std::string_view text, Context& ctx) {
     for (std::size_t j = i + 1; j < paths.size(); ++j)
       if (Overlap(paths[i], paths[j])) {
         if (paths[i] == paths[j])
-          return p.Invalid(fmt::format("Two document paths conflict with each other; must remove or rewrite one of these paths; path one: {}, path two: {}",
-                                       PathToString(paths[i]), PathToString(paths[j])));
-        return p.Invalid(fmt::format("Two document paths overlap with each other; must remove or rewrite one of these paths; path one: {}, path two: {}",
-                                     PathToString(paths[i]), PathToString(paths[j])));
+          return p.Invalid(
+              fmt::format("Two document paths conflict with each other; must remove or rewrite one "
+                          "of these paths; path one: {}, path two: {}",
+                          PathToString(paths[i]), PathToString(paths[j])));
+        return p.Invalid(
+            fmt::format("Two document paths overlap with each other; must remove or rewrite one of "
+                        "these paths; path one: {}, path two: {}",
+                        PathToString(paths[i]), PathToString(paths[j])));
       }
   return ProjectionExpr{std::move(paths)};
 }
@@ -315,7 +376,8 @@ Item Project(const ProjectionExpr& p, const Item& item) {
 std::vector<std::string> TopLevelAttributeNames(const ProjectionExpr& p) {
   std::vector<std::string> out;
   for (const auto& path : p.paths)
-    if (!path.empty() && std::find(out.begin(), out.end(), path[0].name) == out.end()) out.push_back(path[0].name);
+    if (!path.empty() && std::find(out.begin(), out.end(), path[0].name) == out.end())
+      out.push_back(path[0].name);
   return out;
 }
 

@@ -83,7 +83,16 @@ struct KeySchemaView {
 
 struct KeyCondition {
   AttributeValue hash_value;
-  enum class RangeOp { kNone, kEq, kLt, kLe, kGt, kGe, kBetween, kBeginsWith } range_op = RangeOp::kNone;
+  enum class RangeOp {
+    kNone,
+    kEq,
+    kLt,
+    kLe,
+    kGt,
+    kGe,
+    kBetween,
+    kBeginsWith
+  } range_op = RangeOp::kNone;
   AttributeValue range_value;   // lower bound for BETWEEN
   AttributeValue range_value2;  // upper bound for BETWEEN
 };
@@ -97,7 +106,8 @@ std::vector<std::string> TopLevelAttributeNames(const ConditionExpr& c);
 
 // A successful parse is remembered (a few per thread) apart from its values: the next
 // request with the same text, key schema and names only looks its values up and checks them.
-Result<KeyCondition> ParseKeyCondition(std::string_view text, Context& ctx, const KeySchemaView& keys);
+Result<KeyCondition> ParseKeyCondition(std::string_view text, Context& ctx,
+                                       const KeySchemaView& keys);
 // Forgets what this thread remembers (tests compare a fresh parse with a remembered one).
 void ForgetKeyConditions();
 

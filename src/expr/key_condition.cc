@@ -15,15 +15,24 @@ namespace {
 
 const char* OperatorName(const Node& n) {
   switch (n.kind) {
-    case Node::Kind::kOr: return "OR";
-    case Node::Kind::kNot: return "NOT";
-    case Node::Kind::kIn: return "IN";
-    case Node::Kind::kAttributeExists: return "attribute_exists";
-    case Node::Kind::kAttributeNotExists: return "attribute_not_exists";
-    case Node::Kind::kAttributeType: return "attribute_type";
-    case Node::Kind::kContains: return "contains";
-    case Node::Kind::kCompare: return n.op == Node::Op::kNe ? "<>" : nullptr;
-    default: return nullptr;
+    case Node::Kind::kOr:
+      return "OR";
+    case Node::Kind::kNot:
+      return "NOT";
+    case Node::Kind::kIn:
+      return "IN";
+    case Node::Kind::kAttributeExists:
+      return "attribute_exists";
+    case Node::Kind::kAttributeNotExists:
+      return "attribute_not_exists";
+    case Node::Kind::kAttributeType:
+      return "attribute_type";
+    case Node::Kind::kContains:
+      return "contains";
+    case Node::Kind::kCompare:
+      return n.op == Node::Op::kNe ? "<>" : nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -47,7 +56,9 @@ std::string ShowValue(const AttributeValue& v) {
 Status CheckValueTypes(std::span<const AttributeValue* const> values, Type want) {
   for (const AttributeValue* v : values)
     if (!v->is(want))  // the error is built only when it is the answer: every Query passes here
-      return ValidationError("One or more parameter values were invalid: Condition parameter type does not match schema type");
+      return ValidationError(
+          "One or more parameter values were invalid: Condition parameter type does not match "
+          "schema type");
   return OkStatus();
 }
 
@@ -55,7 +66,8 @@ Status CheckBetween(const AttributeValue& lower, const AttributeValue& upper) {
   auto c = CompareScalars(lower, upper);
   if (c && *c > 0)
     return ValidationError(fmt::format(
-        "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: {}, upper bound operand: {}",
+        "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater "
+        "than or equal to lower bound; lower bound operand: {}, upper bound operand: {}",
         ShowValue(lower), ShowValue(upper)));
   return OkStatus();
 }
@@ -74,7 +86,8 @@ struct Shape {
   };
   std::string text;
   KeySchemaView keys;
-  std::vector<std::pair<std::string, std::string>> names;  // each name placeholder used, and what it stood for
+  std::vector<std::pair<std::string, std::string>>
+      names;  // each name placeholder used, and what it stood for
   std::vector<Leaf> leaves;
 
   bool Matches(std::string_view t, const KeySchemaView& k, const NameMap* map) const {
@@ -133,7 +146,8 @@ std::optional<KeyCondition> Bind(const Shape& shape, Context& ctx, const KeySche
       found[i] = &it->second;
     }
     const std::span<const AttributeValue* const> values(found.data(), leaf.values.size());
-    if (!CheckValueTypes(values, ToValueType(leaf.is_hash ? keys.hash_type : keys.range_type)).ok()) return std::nullopt;
+    if (!CheckValueTypes(values, ToValueType(leaf.is_hash ? keys.hash_type : keys.range_type)).ok())
+      return std::nullopt;
     if (leaf.is_hash) {
       kc.hash_value = *values[0];
       continue;
@@ -155,7 +169,8 @@ std::optional<KeyCondition> Bind(const Shape& shape, Context& ctx, const KeySche
 
 void ForgetKeyConditions() { Cache() = ShapeCache{}; }
 
-Result<KeyCondition> ParseKeyCondition(std::string_view text, Context& ctx, const KeySchemaView& keys) {
+Result<KeyCondition> ParseKeyCondition(std::string_view text, Context& ctx,
+                                       const KeySchemaView& keys) {
   if (const Shape* shape = Cache().Find(text, keys, ctx.names()))
     if (auto kc = Bind(*shape, ctx, keys)) return std::move(*kc);
 
@@ -185,22 +200,27 @@ Result<KeyCondition> ParseKeyCondition(std::string_view text, Context& ctx, cons
       }
     } else if (leaf->kind == Node::Kind::kBetween || leaf->kind == Node::Kind::kBeginsWith) {
       attr = leaf->children[0].get();
-      for (std::size_t i = 1; i < leaf->children.size(); ++i) values.push_back(leaf->children[i].get());
+      for (std::size_t i = 1; i < leaf->children.size(); ++i)
+        values.push_back(leaf->children[i].get());
     } else {
       return ValidationError("Invalid operator used in KeyConditionExpression: " +
                              std::string(leaf->kind == Node::Kind::kSize ? "size" : "unknown"));
     }
     if (attr->kind != Node::Kind::kPath || attr->path.size() != 1)
-      return ValidationError("Invalid condition in KeyConditionExpression: Key condition must be on a key attribute");
+      return ValidationError(
+          "Invalid condition in KeyConditionExpression: Key condition must be on a key attribute");
     for (const Node* v : values)
       if (v->kind != Node::Kind::kValue)
-        return ValidationError("Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition");
+        return ValidationError(
+            "Invalid condition in KeyConditionExpression: Multiple attribute names used in one "
+            "condition");
     const std::string& name = attr->path[0].name;
     const bool is_hash = name == keys.hash_name;
     const bool is_range = keys.range_name && name == *keys.range_name;
     if (!is_hash && !is_range)
-      return ValidationError(fmt::format("Query condition missed key schema element: {}",
-                                         have_hash && keys.range_name ? *keys.range_name : keys.hash_name));
+      return ValidationError(
+          fmt::format("Query condition missed key schema element: {}",
+                      have_hash && keys.range_name ? *keys.range_name : keys.hash_name));
     if ((is_hash && have_hash) || (is_range && have_range))
       return ValidationError("KeyConditionExpressions must only contain one condition per key");
     std::vector<const AttributeValue*> operands;
@@ -209,7 +229,8 @@ Result<KeyCondition> ParseKeyCondition(std::string_view text, Context& ctx, cons
       operands.push_back(&v->value);
       kept.values.push_back(v->placeholder);
     }
-    LD_RETURN_IF_ERROR(CheckValueTypes(operands, ToValueType(is_hash ? keys.hash_type : keys.range_type)));
+    LD_RETURN_IF_ERROR(
+        CheckValueTypes(operands, ToValueType(is_hash ? keys.hash_type : keys.range_type)));
     kept.is_hash = is_hash;
     if (is_hash) {
       if (leaf->kind != Node::Kind::kCompare || op != Node::Op::kEq)
@@ -226,26 +247,31 @@ Result<KeyCondition> ParseKeyCondition(std::string_view text, Context& ctx, cons
       LD_RETURN_IF_ERROR(CheckBetween(kc.range_value, kc.range_value2));
     } else if (leaf->kind == Node::Kind::kBeginsWith) {
       if (keys.range_type == ScalarAttributeType::kN)
-        return ValidationError("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
+        return ValidationError(
+            "Invalid KeyConditionExpression: Incorrect operand type for operator or function; "
+            "operator or function: begins_with, operand type: N");
       kc.range_op = KeyCondition::RangeOp::kBeginsWith;
       kc.range_value = values[0]->value;
     } else {
-      static const KeyCondition::RangeOp kOps[] = {KeyCondition::RangeOp::kEq, KeyCondition::RangeOp::kNone,
-                                                   KeyCondition::RangeOp::kLt, KeyCondition::RangeOp::kLe,
-                                                   KeyCondition::RangeOp::kGt, KeyCondition::RangeOp::kGe};
+      static const KeyCondition::RangeOp kOps[] = {
+          KeyCondition::RangeOp::kEq, KeyCondition::RangeOp::kNone, KeyCondition::RangeOp::kLt,
+          KeyCondition::RangeOp::kLe, KeyCondition::RangeOp::kGt,   KeyCondition::RangeOp::kGe};
       kc.range_op = kOps[static_cast<int>(op)];
       kc.range_value = values[0]->value;
     }
     kept.op = kc.range_op;
   }
-  if (!have_hash) return ValidationError(fmt::format("Query condition missed key schema element: {}", keys.hash_name));
+  if (!have_hash)
+    return ValidationError(
+        fmt::format("Query condition missed key schema element: {}", keys.hash_name));
 
   // Remembered only when small: this stays per thread.
   if (text.size() > kMaxRememberedText) return kc;
   shape.text = text;
   shape.keys = keys;
   for (const std::string& placeholder : ctx.used_names())
-    if (!names_before.count(placeholder)) shape.names.emplace_back(placeholder, ctx.names()->at(placeholder));
+    if (!names_before.count(placeholder))
+      shape.names.emplace_back(placeholder, ctx.names()->at(placeholder));
   Cache().Keep(std::move(shape));
   return kc;
 }

@@ -32,8 +32,10 @@ NodePtr Make(Node::Kind kind, std::vector<NodePtr> children, Node::Op op = Node:
 }
 
 Error ArgCount(std::string_view op) {
-  return ValidationError(fmt::format(
-      "One or more parameter values were invalid: Invalid number of argument(s) for the {} ComparisonOperator", op));
+  return ValidationError(
+      fmt::format("One or more parameter values were invalid: Invalid number of argument(s) for "
+                  "the {} ComparisonOperator",
+                  op));
 }
 
 Result<NodePtr> OneCondition(const std::string& attr, const std::string& op,
@@ -44,9 +46,10 @@ Result<NodePtr> OneCondition(const std::string& attr, const std::string& op,
   };
   auto scalar = [&](const AttributeValue& v) -> Status {
     if (!v.is(Type::kS) && !v.is(Type::kN) && !v.is(Type::kB))
-      return ValidationError(fmt::format(
-          "One or more parameter values were invalid: ComparisonOperator {} is not valid for {} AttributeValue type",
-          op, TypeName(v.type())));
+      return ValidationError(
+          fmt::format("One or more parameter values were invalid: ComparisonOperator {} is not "
+                      "valid for {} AttributeValue type",
+                      op, TypeName(v.type())));
     return OkStatus();
   };
   static const std::pair<std::string_view, Node::Op> kCompare[] = {
@@ -69,15 +72,17 @@ Result<NodePtr> OneCondition(const std::string& attr, const std::string& op,
     NodePtr c = Make(Node::Kind::kContains, {PathNode(attr), ValueNode(args[0])});
     // NOT_CONTAINS is true only for an existing attribute that doesn't contain the value.
     if (op == "NOT_CONTAINS")
-      return Make(Node::Kind::kAnd, {Make(Node::Kind::kAttributeExists, {PathNode(attr)}), Make(Node::Kind::kNot, {c})});
+      return Make(Node::Kind::kAnd, {Make(Node::Kind::kAttributeExists, {PathNode(attr)}),
+                                     Make(Node::Kind::kNot, {c})});
     return c;
   }
   if (op == "BEGINS_WITH") {
     LD_RETURN_IF_ERROR(need(1));
     if (!args[0].is(Type::kS) && !args[0].is(Type::kB))
-      return ValidationError(fmt::format(
-          "One or more parameter values were invalid: ComparisonOperator {} is not valid for {} AttributeValue type",
-          op, TypeName(args[0].type())));
+      return ValidationError(
+          fmt::format("One or more parameter values were invalid: ComparisonOperator {} is not "
+                      "valid for {} AttributeValue type",
+                      op, TypeName(args[0].type())));
     return Make(Node::Kind::kBeginsWith, {PathNode(attr), ValueNode(args[0])});
   }
   if (op == "IN") {
@@ -94,16 +99,21 @@ Result<NodePtr> OneCondition(const std::string& attr, const std::string& op,
     LD_RETURN_IF_ERROR(scalar(args[0]));
     LD_RETURN_IF_ERROR(scalar(args[1]));
     if (args[0].type() != args[1].type())
-      return ValidationError(fmt::format(
-          "One or more parameter values were invalid: AttributeValues inside AttributeValueList must be of same type"));
+      return ValidationError(
+          fmt::format("One or more parameter values were invalid: AttributeValues inside "
+                      "AttributeValueList must be of same type"));
     auto c = CompareScalars(args[0], args[1]);
     if (c && *c > 0)
-      return ValidationError("One or more parameter values were invalid: The BETWEEN condition was provided a range where the lower bound is greater than the upper bound");
+      return ValidationError(
+          "One or more parameter values were invalid: The BETWEEN condition was provided a range "
+          "where the lower bound is greater than the upper bound");
     return Make(Node::Kind::kBetween, {PathNode(attr), ValueNode(args[0]), ValueNode(args[1])});
   }
-  return ValidationError(fmt::format(
-      "1 validation error detected: Value '{}' at 'comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]",
-      op));
+  return ValidationError(
+      fmt::format("1 validation error detected: Value '{}' at 'comparisonOperator' failed to "
+                  "satisfy constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, "
+                  "NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]",
+                  op));
 }
 
 NodePtr Combine(std::vector<NodePtr> parts, std::optional<ConditionalOperator> op) {
@@ -120,8 +130,9 @@ Result<ConditionExpr> FromConditions(const std::map<std::string, Condition>& con
                                      std::optional<ConditionalOperator> op) {
   std::vector<NodePtr> parts;
   for (const auto& [attr, c] : conditions) {
-    LD_ASSIGN_OR_RETURN(NodePtr n, OneCondition(attr, c.comparison_operator,
-                                                c.attribute_value_list.value_or(std::vector<AttributeValue>{})));
+    LD_ASSIGN_OR_RETURN(
+        NodePtr n, OneCondition(attr, c.comparison_operator,
+                                c.attribute_value_list.value_or(std::vector<AttributeValue>{})));
     parts.push_back(n);
   }
   return ConditionExpr(Combine(std::move(parts), op));
@@ -133,23 +144,30 @@ Result<ConditionExpr> FromExpected(const std::map<std::string, ExpectedAttribute
   for (const auto& [attr, e] : expected) {
     if (e.comparison_operator) {
       if (e.value)
-        return ValidationError(fmt::format(
-            "One or more parameter values were invalid: Value and ComparisonOperator cannot be used together for Attribute: {}", attr));
-      std::vector<AttributeValue> args = e.attribute_value_list.value_or(std::vector<AttributeValue>{});
+        return ValidationError(
+            fmt::format("One or more parameter values were invalid: Value and ComparisonOperator "
+                        "cannot be used together for Attribute: {}",
+                        attr));
+      std::vector<AttributeValue> args =
+          e.attribute_value_list.value_or(std::vector<AttributeValue>{});
       LD_ASSIGN_OR_RETURN(NodePtr n, OneCondition(attr, *e.comparison_operator, args));
       parts.push_back(n);
       continue;
     }
     if (e.exists == false) {
       if (e.value)
-        return ValidationError(fmt::format(
-            "One or more parameter values were invalid: Value cannot be used when Exists is false for Attribute: {}", attr));
+        return ValidationError(
+            fmt::format("One or more parameter values were invalid: Value cannot be used when "
+                        "Exists is false for Attribute: {}",
+                        attr));
       parts.push_back(Make(Node::Kind::kAttributeNotExists, {PathNode(attr)}));
       continue;
     }
     if (!e.value)
-      return ValidationError(fmt::format(
-          "One or more parameter values were invalid: Value must be provided when Exists is true for Attribute: {}", attr));
+      return ValidationError(
+          fmt::format("One or more parameter values were invalid: Value must be provided when "
+                      "Exists is true for Attribute: {}",
+                      attr));
     parts.push_back(Make(Node::Kind::kCompare, {PathNode(attr), ValueNode(*e.value)}));
   }
   return ConditionExpr(Combine(std::move(parts), op));
@@ -164,11 +182,14 @@ Result<KeyCondition> FromKeyConditions(const std::map<std::string, Condition>& c
     const auto args = c.attribute_value_list.value_or(std::vector<AttributeValue>{});
     const bool is_hash = attr == keys.hash_name;
     const bool is_range = keys.range_name && attr == *keys.range_name;
-    if (!is_hash && !is_range) return ValidationError("Query condition missed key schema element: " + keys.hash_name);
+    if (!is_hash && !is_range)
+      return ValidationError("Query condition missed key schema element: " + keys.hash_name);
     const Type want = ToValueType(is_hash ? keys.hash_type : keys.range_type);
     for (const auto& a : args)
       if (!a.is(want))
-        return ValidationError("One or more parameter values were invalid: Condition parameter type does not match schema type");
+        return ValidationError(
+            "One or more parameter values were invalid: Condition parameter type does not match "
+            "schema type");
     const std::string& op = c.comparison_operator;
     if (is_hash) {
       if (op != "EQ") return ValidationError("Query key condition not supported");
@@ -178,9 +199,10 @@ Result<KeyCondition> FromKeyConditions(const std::map<std::string, Condition>& c
       continue;
     }
     using R = KeyCondition::RangeOp;
-    static const std::pair<std::string_view, R> kOps[] = {{"EQ", R::kEq}, {"LT", R::kLt}, {"LE", R::kLe},
-                                                          {"GT", R::kGt}, {"GE", R::kGe},
-                                                          {"BEGINS_WITH", R::kBeginsWith}, {"BETWEEN", R::kBetween}};
+    static const std::pair<std::string_view, R> kOps[] = {
+        {"EQ", R::kEq},          {"LT", R::kLt}, {"LE", R::kLe},
+        {"GT", R::kGt},          {"GE", R::kGe}, {"BEGINS_WITH", R::kBeginsWith},
+        {"BETWEEN", R::kBetween}};
     std::optional<R> r;
     for (auto [n, v] : kOps)
       if (op == n) r = v;
@@ -192,14 +214,18 @@ Result<KeyCondition> FromKeyConditions(const std::map<std::string, Condition>& c
       kc.range_value2 = args[1];
       auto cmp = CompareScalars(args[0], args[1]);
       if (cmp && *cmp > 0)
-        return ValidationError("One or more parameter values were invalid: The BETWEEN condition was provided a range where the lower bound is greater than the upper bound");
+        return ValidationError(
+            "One or more parameter values were invalid: The BETWEEN condition was provided a range "
+            "where the lower bound is greater than the upper bound");
     }
   }
-  if (!have_hash) return ValidationError("Query condition missed key schema element: " + keys.hash_name);
+  if (!have_hash)
+    return ValidationError("Query condition missed key schema element: " + keys.hash_name);
   return kc;
 }
 
-Result<UpdateExpr> FromAttributeUpdates(const std::map<std::string, AttributeValueUpdate>& updates) {
+Result<UpdateExpr> FromAttributeUpdates(
+    const std::map<std::string, AttributeValueUpdate>& updates) {
   UpdateExpr u;
   for (const auto& [attr, upd] : updates) {
     UpdateAction a;
@@ -207,8 +233,9 @@ Result<UpdateExpr> FromAttributeUpdates(const std::map<std::string, AttributeVal
     const std::string action = upd.action.value_or("PUT");
     if (action == "PUT") {
       if (!upd.value)
-        return ValidationError(fmt::format(
-            "One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified"));
+        return ValidationError(
+            fmt::format("One or more parameter values were invalid: Only DELETE action is allowed "
+                        "when no attribute value is specified"));
       a.kind = UpdateAction::Kind::kSet;
       a.value = ValueNode(*upd.value);
     } else if (action == "DELETE") {
@@ -220,12 +247,15 @@ Result<UpdateExpr> FromAttributeUpdates(const std::map<std::string, AttributeVal
       }
     } else if (action == "ADD") {
       if (!upd.value)
-        return ValidationError("One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified");
+        return ValidationError(
+            "One or more parameter values were invalid: Only DELETE action is allowed when no "
+            "attribute value is specified");
       a.kind = UpdateAction::Kind::kAdd;
       a.value = ValueNode(*upd.value);
     } else {
       return ValidationError(fmt::format(
-          "1 validation error detected: Value '{}' at 'attributeUpdates.{}.member.action' failed to satisfy constraint: Member must satisfy enum value set: [ADD, PUT, DELETE]",
+          "1 validation error detected: Value '{}' at 'attributeUpdates.{}.member.action' failed "
+          "to satisfy constraint: Member must satisfy enum value set: [ADD, PUT, DELETE]",
           action, attr));
     }
     u.actions.push_back(std::move(a));

@@ -52,15 +52,33 @@ std::vector<Token> Lex(std::string_view s) {
       continue;
     }
     switch (c) {
-      case '(': push(Token::Kind::kLParen, start, 1); break;
-      case ')': push(Token::Kind::kRParen, start, 1); break;
-      case '[': push(Token::Kind::kLBracket, start, 1); break;
-      case ']': push(Token::Kind::kRBracket, start, 1); break;
-      case ',': push(Token::Kind::kComma, start, 1); break;
-      case '.': push(Token::Kind::kDot, start, 1); break;
-      case '=': push(Token::Kind::kEq, start, 1); break;
-      case '+': push(Token::Kind::kPlus, start, 1); break;
-      case '-': push(Token::Kind::kMinus, start, 1); break;
+      case '(':
+        push(Token::Kind::kLParen, start, 1);
+        break;
+      case ')':
+        push(Token::Kind::kRParen, start, 1);
+        break;
+      case '[':
+        push(Token::Kind::kLBracket, start, 1);
+        break;
+      case ']':
+        push(Token::Kind::kRBracket, start, 1);
+        break;
+      case ',':
+        push(Token::Kind::kComma, start, 1);
+        break;
+      case '.':
+        push(Token::Kind::kDot, start, 1);
+        break;
+      case '=':
+        push(Token::Kind::kEq, start, 1);
+        break;
+      case '+':
+        push(Token::Kind::kPlus, start, 1);
+        break;
+      case '-':
+        push(Token::Kind::kMinus, start, 1);
+        break;
       case '<':
         if (i + 1 < s.size() && s[i + 1] == '>') {
           push(Token::Kind::kNe, start, 2);

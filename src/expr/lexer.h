@@ -8,12 +8,24 @@ namespace localdynamo::expr {
 
 struct Token {
   enum class Kind {
-    kIdent,    // attribute name or keyword/function name
-    kName,     // #name
-    kValue,    // :value
-    kNumber,   // digits (list indexes)
-    kLParen, kRParen, kLBracket, kRBracket, kComma, kDot,
-    kEq, kNe, kLt, kLe, kGt, kGe, kPlus, kMinus,
+    kIdent,   // attribute name or keyword/function name
+    kName,    // #name
+    kValue,   // :value
+    kNumber,  // digits (list indexes)
+    kLParen,
+    kRParen,
+    kLBracket,
+    kRBracket,
+    kComma,
+    kDot,
+    kEq,
+    kNe,
+    kLt,
+    kLe,
+    kGt,
+    kGe,
+    kPlus,
+    kMinus,
     kEnd,
     kInvalid,  // a character the grammar doesn't have
   };

@@ -36,7 +36,9 @@ Parser::Parser(std::string_view text, Context& ctx, std::string_view kind)
 Status Parser::CheckText() const {
   if (tokens_.size() == 1) return Invalid("The expression can not be empty;");
   if (text_.size() > kMaxExpressionBytes)
-    return Invalid(fmt::format("Expression size has exceeded the maximum allowed size; expression size: {}", text_.size()));
+    return Invalid(
+        fmt::format("Expression size has exceeded the maximum allowed size; expression size: {}",
+                    text_.size()));
   return OkStatus();
 }
 
@@ -49,10 +51,12 @@ Error Parser::SyntaxError() const {
   // DynamoDB shows the offending token and its neighbours.
   std::size_t from = pos_ > 0 ? tokens_[pos_ - 1].offset : t.offset;
   std::size_t to = t.kind == Token::Kind::kEnd ? text_.size() : t.offset + t.text.size();
-  if (t.kind != Token::Kind::kEnd && pos_ + 1 < tokens_.size() && tokens_[pos_ + 1].kind != Token::Kind::kEnd)
+  if (t.kind != Token::Kind::kEnd && pos_ + 1 < tokens_.size() &&
+      tokens_[pos_ + 1].kind != Token::Kind::kEnd)
     to = tokens_[pos_ + 1].offset + tokens_[pos_ + 1].text.size();
   std::string token = t.kind == Token::Kind::kEnd ? "<EOF>" : std::string(t.text);
-  return Invalid(fmt::format("Syntax error; token: \"{}\", near: \"{}\"", token, text_.substr(from, to - from)));
+  return Invalid(fmt::format("Syntax error; token: \"{}\", near: \"{}\"", token,
+                             text_.substr(from, to - from)));
 }
 
 template <class F>
@@ -130,25 +134,34 @@ Result<NodePtr> Parser::Primary() {
     LD_RETURN_IF_ERROR(Expect(Token::Kind::kRParen));
     return inner;
   }
-  if (Peek().kind == Token::Kind::kIdent && Peek(1).kind == Token::Kind::kLParen && Peek().text != "size")
+  if (Peek().kind == Token::Kind::kIdent && Peek(1).kind == Token::Kind::kLParen &&
+      Peek().text != "size")
     return ConditionFunction(Peek().text);
   LD_ASSIGN_OR_RETURN(NodePtr left, Operand());
   auto op_of = [](Token::Kind k) -> std::optional<Node::Op> {
     switch (k) {
-      case Token::Kind::kEq: return Node::Op::kEq;
-      case Token::Kind::kNe: return Node::Op::kNe;
-      case Token::Kind::kLt: return Node::Op::kLt;
-      case Token::Kind::kLe: return Node::Op::kLe;
-      case Token::Kind::kGt: return Node::Op::kGt;
-      case Token::Kind::kGe: return Node::Op::kGe;
-      default: return std::nullopt;
+      case Token::Kind::kEq:
+        return Node::Op::kEq;
+      case Token::Kind::kNe:
+        return Node::Op::kNe;
+      case Token::Kind::kLt:
+        return Node::Op::kLt;
+      case Token::Kind::kLe:
+        return Node::Op::kLe;
+      case Token::Kind::kGt:
+        return Node::Op::kGt;
+      case Token::Kind::kGe:
+        return Node::Op::kGe;
+      default:
+        return std::nullopt;
     }
   };
   if (auto op = op_of(Peek().kind)) {
     const std::string op_text(Peek().text);
     ++pos_;
     LD_ASSIGN_OR_RETURN(NodePtr right, Operand());
-    if (*op != Node::Op::kEq && *op != Node::Op::kNe) LD_RETURN_IF_ERROR(CheckOrderable(op_text, {left, right}));
+    if (*op != Node::Op::kEq && *op != Node::Op::kNe)
+      LD_RETURN_IF_ERROR(CheckOrderable(op_text, {left, right}));
     auto n = std::make_shared<Node>();
     n->kind = Node::Kind::kCompare;
     n->op = *op;
@@ -174,7 +187,9 @@ Result<NodePtr> Parser::Primary() {
     } while (Accept(Token::Kind::kComma));
     LD_RETURN_IF_ERROR(Expect(Token::Kind::kRParen));
     if (children.size() - 1 > kMaxInOperands)
-      return Invalid(fmt::format("The expression contains too many operands for IN; operator: IN, number of operands: {}", children.size() - 1));
+      return Invalid(fmt::format(
+          "The expression contains too many operands for IN; operator: IN, number of operands: {}",
+          children.size() - 1));
     return Make(Node::Kind::kIn, std::move(children));
   }
   return SyntaxError();
@@ -187,7 +202,10 @@ Status Parser::CheckOrderable(std::string_view op, std::initializer_list<NodePtr
     if (o->kind != Node::Kind::kValue) continue;
     const Type t = o->value.type();
     if (t != Type::kS && t != Type::kN && t != Type::kB)
-      return Invalid(fmt::format("Incorrect operand type for operator or function; operator or function: {}, operand type: {}", op, TypeName(t)));
+      return Invalid(
+          fmt::format("Incorrect operand type for operator or function; operator or function: {}, "
+                      "operand type: {}",
+                      op, TypeName(t)));
   }
   return OkStatus();
 }
@@ -205,7 +223,9 @@ Result<NodePtr> Parser::ConditionFunction(std::string_view name) {
   if (!kind) {
     for (std::string_view operand_fn : {"if_not_exists", "list_append"})
       if (name == operand_fn)
-        return Invalid(fmt::format("The function is not allowed to be used this way in an expression; function: {}", name));
+        return Invalid(fmt::format(
+            "The function is not allowed to be used this way in an expression; function: {}",
+            name));
     return Invalid(fmt::format("Invalid function name; function: {}", name));
   }
   pos_ += 2;  // name (
@@ -217,24 +237,37 @@ Result<NodePtr> Parser::ConditionFunction(std::string_view name) {
     } while (Accept(Token::Kind::kComma));
   }
   LD_RETURN_IF_ERROR(Expect(Token::Kind::kRParen));
-  const std::size_t want = (*kind == Node::Kind::kAttributeExists || *kind == Node::Kind::kAttributeNotExists) ? 1 : 2;
+  const std::size_t want =
+      (*kind == Node::Kind::kAttributeExists || *kind == Node::Kind::kAttributeNotExists) ? 1 : 2;
   if (args.size() != want)
-    return Invalid(fmt::format("Incorrect number of operands for operator or function; operator or function: {}, number of operands: {}", name, args.size()));
+    return Invalid(
+        fmt::format("Incorrect number of operands for operator or function; operator or function: "
+                    "{}, number of operands: {}",
+                    name, args.size()));
   if ((*kind == Node::Kind::kAttributeExists || *kind == Node::Kind::kAttributeNotExists ||
-       *kind == Node::Kind::kAttributeType || *kind == Node::Kind::kBeginsWith || *kind == Node::Kind::kContains) &&
+       *kind == Node::Kind::kAttributeType || *kind == Node::Kind::kBeginsWith ||
+       *kind == Node::Kind::kContains) &&
       args[0]->kind != Node::Kind::kPath)
-    return Invalid(fmt::format("Operator or function requires a document path; operator or function: {}", name));
+    return Invalid(fmt::format(
+        "Operator or function requires a document path; operator or function: {}", name));
   if (*kind == Node::Kind::kAttributeType) {
     if (args[1]->kind != Node::Kind::kValue || !args[1]->value.is(Type::kS))
-      return Invalid(fmt::format("Incorrect operand type for operator or function; operator or function: attribute_type, operand type: {}",
-                                 args[1]->kind == Node::Kind::kValue ? TypeName(args[1]->value.type()) : "path"));
+      return Invalid(fmt::format(
+          "Incorrect operand type for operator or function; operator or function: attribute_type, "
+          "operand type: {}",
+          args[1]->kind == Node::Kind::kValue ? TypeName(args[1]->value.type()) : "path"));
     if (!IsTypeName(args[1]->value.s()))
-      return Invalid(fmt::format("Invalid attribute type name found in type: {}, valid types: {{B,NULL,SS,BOOL,L,BS,N,NS,S,M}}", args[1]->value.s()));
+      return Invalid(
+          fmt::format("Invalid attribute type name found in type: {}, valid types: "
+                      "{{B,NULL,SS,BOOL,L,BS,N,NS,S,M}}",
+                      args[1]->value.s()));
   }
   if (*kind == Node::Kind::kBeginsWith && args[1]->kind == Node::Kind::kValue &&
       !args[1]->value.is(Type::kS) && !args[1]->value.is(Type::kB))
-    return Invalid(fmt::format("Incorrect operand type for operator or function; operator or function: begins_with, operand type: {}",
-                               TypeName(args[1]->value.type())));
+    return Invalid(
+        fmt::format("Incorrect operand type for operator or function; operator or function: "
+                    "begins_with, operand type: {}",
+                    TypeName(args[1]->value.type())));
   return Make(*kind, std::move(args));
 }
 
@@ -242,17 +275,22 @@ Result<NodePtr> Parser::Operand() {
   if (Peek().kind == Token::Kind::kValue) return ValueRef();
   if (Peek().kind == Token::Kind::kIdent && Peek(1).kind == Token::Kind::kLParen) {
     if (Peek().text != "size") {
-      for (std::string_view cond_fn : {"attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains"})
+      for (std::string_view cond_fn : {"attribute_exists", "attribute_not_exists", "attribute_type",
+                                       "begins_with", "contains"})
         if (Peek().text == cond_fn)
-          return Invalid(fmt::format("The function is not allowed to be used this way in an expression; function: {}", cond_fn));
+          return Invalid(fmt::format(
+              "The function is not allowed to be used this way in an expression; function: {}",
+              cond_fn));
       return Invalid(fmt::format("Invalid function name; function: {}", Peek().text));
     }
     pos_ += 2;
     LD_ASSIGN_OR_RETURN(NodePtr arg, Nested([&] { return Operand(); }));
     LD_RETURN_IF_ERROR(Expect(Token::Kind::kRParen));
     if (arg->kind != Node::Kind::kPath)
-      return Invalid(fmt::format("Incorrect operand type for operator or function; operator or function: size, operand type: {}",
-                                 arg->kind == Node::Kind::kValue ? TypeName(arg->value.type()) : "size"));
+      return Invalid(
+          fmt::format("Incorrect operand type for operator or function; operator or function: "
+                      "size, operand type: {}",
+                      arg->kind == Node::Kind::kValue ? TypeName(arg->value.type()) : "size"));
     return Make(Node::Kind::kSize, {arg});
   }
   LD_ASSIGN_OR_RETURN(Path p, ParsePath());
@@ -268,7 +306,9 @@ Result<NodePtr> Parser::ValueRef() {
   const ValueMap* values = ctx_.values();
   auto it = values ? values->find(name) : ValueMap::const_iterator();
   if (!values || it == values->end())
-    return Invalid(fmt::format("An expression attribute value used in expression is not defined; attribute value: {}", name));
+    return Invalid(fmt::format(
+        "An expression attribute value used in expression is not defined; attribute value: {}",
+        name));
   ctx_.MarkValue(name);
   ++pos_;
   auto n = std::make_shared<Node>();
@@ -287,7 +327,10 @@ Result<Path> Parser::ParsePath() {
       const NameMap* names = ctx_.names();
       auto it = names ? names->find(key) : NameMap::const_iterator();
       if (!names || it == names->end())
-        return Invalid(fmt::format("An expression attribute name used in the document path is not defined; attribute name: {}", key));
+        return Invalid(
+            fmt::format("An expression attribute name used in the document path is not defined; "
+                        "attribute name: {}",
+                        key));
       ctx_.MarkName(key);
       path.push_back({it->second, -1});
       ++pos_;
@@ -296,7 +339,8 @@ Result<Path> Parser::ParsePath() {
     if (t.kind == Token::Kind::kIdent) {
       if (std::isdigit(static_cast<unsigned char>(t.text[0]))) return SyntaxError();
       if (IsReservedWord(t.text))
-        return Invalid(fmt::format("Attribute name is a reserved keyword; reserved keyword: {}", t.text));
+        return Invalid(
+            fmt::format("Attribute name is a reserved keyword; reserved keyword: {}", t.text));
       path.push_back({std::string(t.text), -1});
       ++pos_;
       return OkStatus();
@@ -310,7 +354,8 @@ Result<Path> Parser::ParsePath() {
     } else if (Accept(Token::Kind::kLBracket)) {
       if (Peek().kind != Token::Kind::kNumber) return SyntaxError();
       int index = 0;
-      auto [p, ec] = std::from_chars(Peek().text.data(), Peek().text.data() + Peek().text.size(), index);
+      auto [p, ec] =
+          std::from_chars(Peek().text.data(), Peek().text.data() + Peek().text.size(), index);
       (void)p;
       if (ec != std::errc()) return Invalid("List index is out of range");
       ++pos_;
@@ -320,7 +365,8 @@ Result<Path> Parser::ParsePath() {
       // A path reaches no deeper than a value nests (types/nesting.h); DynamoDB's text, as
       // recorded against it: "The document path has too many nesting levels; nesting levels: 33".
       if (path.size() > static_cast<std::size_t>(kMaxNesting))
-        return Invalid(fmt::format("The document path has too many nesting levels; nesting levels: {}", path.size()));
+        return Invalid(fmt::format(
+            "The document path has too many nesting levels; nesting levels: {}", path.size()));
       return path;
     }
   }
@@ -346,9 +392,11 @@ Result<NodePtr> Parser::SetOperand() {
   if (Peek().kind == Token::Kind::kIdent && Peek(1).kind == Token::Kind::kLParen) {
     std::string_view name = Peek().text;
     if (name != "if_not_exists" && name != "list_append") {
-      for (std::string_view cond_fn : {"attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains", "size"})
+      for (std::string_view cond_fn : {"attribute_exists", "attribute_not_exists", "attribute_type",
+                                       "begins_with", "contains", "size"})
         if (name == cond_fn)
-          return Invalid(fmt::format("The function is not allowed in an update expression; function: {}", name));
+          return Invalid(fmt::format(
+              "The function is not allowed in an update expression; function: {}", name));
       return Invalid(fmt::format("Invalid function name; function: {}", name));
     }
     pos_ += 2;
@@ -358,7 +406,8 @@ Result<NodePtr> Parser::SetOperand() {
     LD_RETURN_IF_ERROR(Expect(Token::Kind::kRParen));
     if (name == "if_not_exists") {
       if (a->kind != Node::Kind::kPath)
-        return Invalid("Operator or function requires a document path; operator or function: if_not_exists");
+        return Invalid(
+            "Operator or function requires a document path; operator or function: if_not_exists");
       return Make(Node::Kind::kIfNotExists, {a, b});
     }
     return Make(Node::Kind::kListAppend, {a, b});
@@ -392,7 +441,8 @@ Result<UpdateExpr> Parser::ParseUpdateClauses() {
       if (AtKeyword(kClauses[i])) clause = i;
     if (clause < 0) return SyntaxError();
     if (seen[clause])
-      return Invalid(fmt::format("The \"{}\" section can only be used once in an update expression;", kClauses[clause]));
+      return Invalid(fmt::format(
+          "The \"{}\" section can only be used once in an update expression;", kClauses[clause]));
     seen[clause] = true;
     ++pos_;
     do {

@@ -18,12 +18,12 @@ class Parser {
   // Errors common to all kinds: empty, too long.
   Status CheckText() const;
 
-  Result<NodePtr> ParseConditionTree();  // a whole condition, to the end
+  Result<NodePtr> ParseConditionTree();       // a whole condition, to the end
   Result<std::vector<Path>> ParsePathList();  // a projection, to the end
-  Result<UpdateExpr> ParseUpdateClauses();  // an update, to the end
+  Result<UpdateExpr> ParseUpdateClauses();    // an update, to the end
 
   Error Invalid(std::string_view detail) const;  // "Invalid <kind>: <detail>"
-  Error SyntaxError() const;  // at the current token
+  Error SyntaxError() const;                     // at the current token
 
  private:
   const Token& Peek(std::size_t ahead = 0) const;
@@ -37,10 +37,10 @@ class Parser {
   Result<NodePtr> Primary();
   Status CheckOrderable(std::string_view op, std::initializer_list<NodePtr> operands);
   Result<NodePtr> ConditionFunction(std::string_view name);
-  Result<NodePtr> Operand();        // condition operands: path, value, size(path)
-  Result<NodePtr> SetValue();       // operand [+|- operand]
-  Result<NodePtr> SetOperand();     // path, value, if_not_exists(), list_append()
-  Result<NodePtr> ValueRef();       // :value
+  Result<NodePtr> Operand();     // condition operands: path, value, size(path)
+  Result<NodePtr> SetValue();    // operand [+|- operand]
+  Result<NodePtr> SetOperand();  // path, value, if_not_exists(), list_append()
+  Result<NodePtr> ValueRef();    // :value
   Result<Path> ParsePath();
   // Runs `parse` one level deeper: parentheses, NOT and function calls recurse, and past
   // 256 levels the text is refused (a syntax error at the token reached) before the

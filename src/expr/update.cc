@@ -12,17 +12,26 @@
 namespace localdynamo::expr {
 namespace {
 
-Error WrongType() { return ValidationError("An operand in the update expression has an incorrect data type"); }
-Error Missing() {
-  return ValidationError("The provided expression refers to an attribute that does not exist in the item");
+Error WrongType() {
+  return ValidationError("An operand in the update expression has an incorrect data type");
 }
-Error BadPath() { return ValidationError("The document path provided in the update expression is invalid for update"); }
+Error Missing() {
+  return ValidationError(
+      "The provided expression refers to an attribute that does not exist in the item");
+}
+Error BadPath() {
+  return ValidationError(
+      "The document path provided in the update expression is invalid for update");
+}
 
-bool IsSet(const AttributeValue& v) { return v.is(Type::kSS) || v.is(Type::kNS) || v.is(Type::kBS); }
+bool IsSet(const AttributeValue& v) {
+  return v.is(Type::kSS) || v.is(Type::kNS) || v.is(Type::kBS);
+}
 
 Result<AttributeValue> EvalValue(const Node& n, const Item& old) {
   switch (n.kind) {
-    case Node::Kind::kValue: return n.value;
+    case Node::Kind::kValue:
+      return n.value;
     case Node::Kind::kPath: {
       const AttributeValue* v = Lookup(old, n.path);
       if (!v) return Missing();
@@ -46,10 +55,11 @@ Result<AttributeValue> EvalValue(const Node& n, const Item& old) {
       LD_ASSIGN_OR_RETURN(AttributeValue b, EvalValue(*n.children[1], old));
       if (!a.is(Type::kN) || !b.is(Type::kN)) return WrongType();
       LD_ASSIGN_OR_RETURN(Number r, n.kind == Node::Kind::kPlus ? Number::Add(a.n(), b.n())
-                                                               : Number::Subtract(a.n(), b.n()));
+                                                                : Number::Subtract(a.n(), b.n()));
       return AttributeValue::N(std::move(r));
     }
-    default: return WrongType();
+    default:
+      return WrongType();
   }
 }
 
@@ -136,10 +146,15 @@ Result<UpdateExpr> ParseUpdate(std::string_view text, Context& ctx) {
   Parser p(text, ctx, "UpdateExpression");
   LD_ASSIGN_OR_RETURN(UpdateExpr u, p.ParseUpdateClauses());
   for (const auto& a : u.actions) {
-    if (a.kind == UpdateAction::Kind::kAdd && !a.value->value.is(Type::kN) && !IsSet(a.value->value))
-      return p.Invalid(fmt::format("Incorrect operand type for operator or function; operator: ADD, operand type: {}", TypeName(a.value->value.type())));
+    if (a.kind == UpdateAction::Kind::kAdd && !a.value->value.is(Type::kN) &&
+        !IsSet(a.value->value))
+      return p.Invalid(fmt::format(
+          "Incorrect operand type for operator or function; operator: ADD, operand type: {}",
+          TypeName(a.value->value.type())));
     if (a.kind == UpdateAction::Kind::kDelete && !IsSet(a.value->value))
-      return p.Invalid(fmt::format("Incorrect operand type for operator or function; operator: DELETE, operand type: {}", TypeName(a.value->value.type())));
+      return p.Invalid(fmt::format(
+          "Incorrect operand type for operator or function; operator: DELETE, operand type: {}",
+          TypeName(a.value->value.type())));
   }
   for (std::size_t i = 0; i < u.actions.size(); ++i)
     for (std::size_t j = i + 1; j < u.actions.size(); ++j) {
@@ -147,13 +162,16 @@ Result<UpdateExpr> ParseUpdate(std::string_view text, Context& ctx) {
       const Path& b = u.actions[j].path;
       std::size_t n = std::min(a.size(), b.size());
       if (!std::equal(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(n), b.begin())) continue;
-      return p.Invalid(fmt::format("Two document paths {} with each other; must remove or rewrite one of these paths; path one: {}, path two: {}",
-                                   a.size() == b.size() ? "conflict" : "overlap", PathToString(a), PathToString(b)));
+      return p.Invalid(fmt::format(
+          "Two document paths {} with each other; must remove or rewrite one of these paths; path "
+          "one: {}, path two: {}",
+          a.size() == b.size() ? "conflict" : "overlap", PathToString(a), PathToString(b)));
     }
   return u;
 }
 
-Result<Item> ApplyUpdate(const UpdateExpr& u, const Item& old, std::vector<std::string>* updated_names) {
+Result<Item> ApplyUpdate(const UpdateExpr& u, const Item& old,
+                         std::vector<std::string>* updated_names) {
   Item item = old;
   // SET values first, all from the old item.
   std::vector<std::pair<const UpdateAction*, AttributeValue>> sets;
@@ -167,9 +185,10 @@ Result<Item> ApplyUpdate(const UpdateExpr& u, const Item& old, std::vector<std::
   std::vector<const UpdateAction*> removes;
   for (const auto& a : u.actions)
     if (a.kind == UpdateAction::Kind::kRemove) removes.push_back(&a);
-  std::stable_sort(removes.begin(), removes.end(), [](const UpdateAction* x, const UpdateAction* y) {
-    return x->path.back().index > y->path.back().index;
-  });
+  std::stable_sort(removes.begin(), removes.end(),
+                   [](const UpdateAction* x, const UpdateAction* y) {
+                     return x->path.back().index > y->path.back().index;
+                   });
   for (const auto* a : removes) Remove(item, a->path);
   for (const auto& a : u.actions) {
     if (a.kind != UpdateAction::Kind::kAdd && a.kind != UpdateAction::Kind::kDelete) continue;
@@ -188,10 +207,17 @@ Result<Item> ApplyUpdate(const UpdateExpr& u, const Item& old, std::vector<std::
           next = AttributeValue::N(std::move(sum));
           break;
         }
-        case Type::kSS: next = AttributeValue::SS(Union(cur->ss(), v.ss())); break;
-        case Type::kNS: next = AttributeValue::NS(Union(cur->ns(), v.ns())); break;
-        case Type::kBS: next = AttributeValue::BS(Union(cur->bs(), v.bs())); break;
-        default: return WrongType();
+        case Type::kSS:
+          next = AttributeValue::SS(Union(cur->ss(), v.ss()));
+          break;
+        case Type::kNS:
+          next = AttributeValue::NS(Union(cur->ns(), v.ns()));
+          break;
+        case Type::kBS:
+          next = AttributeValue::BS(Union(cur->bs(), v.bs()));
+          break;
+        default:
+          return WrongType();
       }
       LD_RETURN_IF_ERROR(Assign(item, a.path, std::move(next)));
     } else {
@@ -200,10 +226,20 @@ Result<Item> ApplyUpdate(const UpdateExpr& u, const Item& old, std::vector<std::
       AttributeValue next;
       bool empty = false;
       switch (v.type()) {
-        case Type::kSS: next = AttributeValue::SS(Difference(cur->ss(), v.ss())); empty = next.ss().empty(); break;
-        case Type::kNS: next = AttributeValue::NS(Difference(cur->ns(), v.ns())); empty = next.ns().empty(); break;
-        case Type::kBS: next = AttributeValue::BS(Difference(cur->bs(), v.bs())); empty = next.bs().empty(); break;
-        default: return WrongType();
+        case Type::kSS:
+          next = AttributeValue::SS(Difference(cur->ss(), v.ss()));
+          empty = next.ss().empty();
+          break;
+        case Type::kNS:
+          next = AttributeValue::NS(Difference(cur->ns(), v.ns()));
+          empty = next.ns().empty();
+          break;
+        case Type::kBS:
+          next = AttributeValue::BS(Difference(cur->bs(), v.bs()));
+          empty = next.bs().empty();
+          break;
+        default:
+          return WrongType();
       }
       if (empty) {
         Remove(item, a.path);  // a set can't be empty: DELETE of the last members removes it

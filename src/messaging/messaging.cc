@@ -19,27 +19,35 @@ std::string Get(const Item& item, const char* name) {
 
 }  // namespace
 
-Item GroupRowItem(const User& owner, const User& other, const std::string& group, const std::string& message,
-                  const std::string& at) {
-  return Item{{"pk", S("GRP#" + owner.uuid)},        {"sk", S(at)},
-              {"message_group_uuid", S(group)},      {"message", S(message)},
-              {"user_uuid", S(other.uuid)},          {"user_display_name", S(other.display_name)},
+Item GroupRowItem(const User& owner, const User& other, const std::string& group,
+                  const std::string& message, const std::string& at) {
+  return Item{{"pk", S("GRP#" + owner.uuid)},   {"sk", S(at)},
+              {"message_group_uuid", S(group)}, {"message", S(message)},
+              {"user_uuid", S(other.uuid)},     {"user_display_name", S(other.display_name)},
               {"user_handle", S(other.handle)}};
 }
 
-Item MessageRowItem(const std::string& group, const User& sender, const std::string& text, const std::string& at,
-                    const std::string& uuid) {
-  return Item{{"pk", S("MSG#" + group)},            {"sk", S(at)},
-              {"message", S(text)},                  {"message_uuid", S(uuid)},
-              {"user_uuid", S(sender.uuid)},         {"user_display_name", S(sender.display_name)},
+Item MessageRowItem(const std::string& group, const User& sender, const std::string& text,
+                    const std::string& at, const std::string& uuid) {
+  return Item{{"pk", S("MSG#" + group)},
+              {"sk", S(at)},
+              {"message", S(text)},
+              {"message_uuid", S(uuid)},
+              {"user_uuid", S(sender.uuid)},
+              {"user_display_name", S(sender.display_name)},
               {"user_handle", S(sender.handle)}};
 }
 
 namespace {
 
 Message ToMessage(const std::string& group, const Item& row) {
-  return Message{Get(row, "message_uuid"), group, Get(row, "user_uuid"), Get(row, "user_handle"),
-                 Get(row, "user_display_name"), Get(row, "message"), Get(row, "sk")};
+  return Message{Get(row, "message_uuid"),
+                 group,
+                 Get(row, "user_uuid"),
+                 Get(row, "user_handle"),
+                 Get(row, "user_display_name"),
+                 Get(row, "message"),
+                 Get(row, "sk")};
 }
 
 }  // namespace
@@ -56,8 +64,9 @@ std::string App::Timestamp(int64_t millis) {
   std::time_t secs = static_cast<std::time_t>(millis / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}+00:00", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (millis % 1000) * 1000);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}+00:00", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                     (millis % 1000) * 1000);
 }
 
 Status App::SchemaLoad() {
@@ -83,7 +92,8 @@ Status App::SchemaLoad() {
   if (!exists(kUsersTable)) {
     CreateTableRequest r;
     r.table_name = kUsersTable;
-    r.attribute_definitions = {{"uuid", ScalarAttributeType::kS}, {"handle", ScalarAttributeType::kS}};
+    r.attribute_definitions = {{"uuid", ScalarAttributeType::kS},
+                               {"handle", ScalarAttributeType::kS}};
     r.key_schema = {{"uuid", KeyType::kHash}};
     r.billing_mode = BillingMode::kPayPerRequest;
     GlobalSecondaryIndex g;
@@ -150,8 +160,9 @@ Result<GroupPage> App::ListMessageGroups(const User& user, std::optional<std::st
   LD_ASSIGN_OR_RETURN(auto r, db_.Query(q));
   GroupPage out;
   for (const auto& row : *r.items)
-    out.groups.push_back(MessageGroup{Get(row, "message_group_uuid"), Get(row, "user_uuid"), Get(row, "user_handle"),
-                                      Get(row, "user_display_name"), Get(row, "message"), Get(row, "sk")});
+    out.groups.push_back(MessageGroup{Get(row, "message_group_uuid"), Get(row, "user_uuid"),
+                                      Get(row, "user_handle"), Get(row, "user_display_name"),
+                                      Get(row, "message"), Get(row, "sk")});
   if (r.last_evaluated_key) out.next_page = Get(*r.last_evaluated_key, "sk");
   return out;
 }
@@ -160,7 +171,8 @@ Result<std::vector<Message>> App::ListMessages(const User& user, const std::stri
                                                const MessageRange& range) {
   LD_ASSIGN_OR_RETURN(auto rows, GroupRows(group_uuid));
   if (rows.empty()) return AppError("no such conversation: " + group_uuid);
-  bool member = std::any_of(rows.begin(), rows.end(), [&](const Item& r) { return Get(r, "pk") == "GRP#" + user.uuid; });
+  bool member = std::any_of(rows.begin(), rows.end(),
+                            [&](const Item& r) { return Get(r, "pk") == "GRP#" + user.uuid; });
   if (!member) return AppError(user.handle + " is not in conversation " + group_uuid);
   QueryRequest q;
   q.table_name = kMessagesTable;
@@ -180,15 +192,18 @@ Result<std::vector<Message>> App::ListMessages(const User& user, const std::stri
   q.limit = 20;
   LD_ASSIGN_OR_RETURN(auto r, db_.Query(q));
   std::vector<Message> out;
-  for (auto it = r.items->rbegin(); it != r.items->rend(); ++it) out.push_back(ToMessage(group_uuid, *it));
+  for (auto it = r.items->rbegin(); it != r.items->rend(); ++it)
+    out.push_back(ToMessage(group_uuid, *it));
   return out;  // oldest first, as the app shows them
 }
 
-Result<Message> App::CreateMessage(const User& sender, const std::string& group_uuid, const std::string& text) {
+Result<Message> App::CreateMessage(const User& sender, const std::string& group_uuid,
+                                   const std::string& text) {
   if (text.empty()) return AppError("a message can't be empty");
   LD_ASSIGN_OR_RETURN(auto rows, GroupRows(group_uuid));
   if (rows.empty()) return AppError("no such conversation: " + group_uuid);
-  bool member = std::any_of(rows.begin(), rows.end(), [&](const Item& r) { return Get(r, "pk") == "GRP#" + sender.uuid; });
+  bool member = std::any_of(rows.begin(), rows.end(),
+                            [&](const Item& r) { return Get(r, "pk") == "GRP#" + sender.uuid; });
   if (!member) return AppError(sender.handle + " is not in conversation " + group_uuid);
   std::string at = Timestamp(db_.options().clock->NowMillis());
   std::string uuid = db_.options().ids->NewUuid();
@@ -201,14 +216,16 @@ Result<Message> App::CreateMessage(const User& sender, const std::string& group_
   return ToMessage(group_uuid, p.item);
 }
 
-Result<std::string> App::CreateMessageGroup(const User& sender, const User& receiver, const std::string& text,
+Result<std::string> App::CreateMessageGroup(const User& sender, const User& receiver,
+                                            const std::string& text,
                                             std::optional<std::string> group_uuid) {
   if (sender.uuid == receiver.uuid) return AppError("a conversation needs two people");
   if (text.empty()) return AppError("a message can't be empty");
   std::string group = group_uuid.value_or(db_.options().ids->NewUuid());
   std::string at = Timestamp(db_.options().clock->NowMillis());
   TransactWriteItemsRequest t;
-  for (Item item : {GroupRowItem(sender, receiver, group, text, at), GroupRowItem(receiver, sender, group, text, at),
+  for (Item item : {GroupRowItem(sender, receiver, group, text, at),
+                    GroupRowItem(receiver, sender, group, text, at),
                     MessageRowItem(group, sender, text, at, db_.options().ids->NewUuid())}) {
     TransactPut put;
     put.table_name = kMessagesTable;

@@ -45,14 +45,14 @@ struct Message {
 };
 
 struct GroupPage {
-  std::vector<MessageGroup> groups;     // newest first
+  std::vector<MessageGroup> groups;      // newest first
   std::optional<std::string> next_page;  // pass back to get the next 20
 };
 
 // Which messages of a conversation to read (pattern A).
 struct MessageRange {
-  std::optional<std::string> year;                              // begins_with(sk, year)
-  std::optional<std::pair<std::string, std::string>> between;   // sk BETWEEN a AND b
+  std::optional<std::string> year;                             // begins_with(sk, year)
+  std::optional<std::pair<std::string, std::string>> between;  // sk BETWEEN a AND b
 };
 
 class App {
@@ -74,13 +74,15 @@ class App {
   Result<User> FindUser(const std::string& handle);
 
   // Pattern B: `pk = GRP#<user>`, newest first, 20 per page.
-  Result<GroupPage> ListMessageGroups(const User& user, std::optional<std::string> page = std::nullopt);
+  Result<GroupPage> ListMessageGroups(const User& user,
+                                      std::optional<std::string> page = std::nullopt);
   // Pattern A: `pk = MSG#<group>` (with begins_with or BETWEEN), the newest 20, returned
   // oldest first as the app shows them. The user must belong to the group.
   Result<std::vector<Message>> ListMessages(const User& user, const std::string& group_uuid,
                                             const MessageRange& range = {});
   // Pattern C: a message in an existing group the sender belongs to.
-  Result<Message> CreateMessage(const User& sender, const std::string& group_uuid, const std::string& text);
+  Result<Message> CreateMessage(const User& sender, const std::string& group_uuid,
+                                const std::string& text);
   // Pattern D: both users' group rows and the first message, in one transaction.
   Result<std::string> CreateMessageGroup(const User& sender, const User& receiver,
                                          const std::string& text,
@@ -100,8 +102,9 @@ class App {
 // The seed's item shapes: a user's row for a conversation, and a message.
 localdynamo::Item GroupRowItem(const User& owner, const User& other, const std::string& group_uuid,
                                const std::string& message, const std::string& at);
-localdynamo::Item MessageRowItem(const std::string& group_uuid, const User& sender, const std::string& text,
-                                 const std::string& at, const std::string& message_uuid);
+localdynamo::Item MessageRowItem(const std::string& group_uuid, const User& sender,
+                                 const std::string& text, const std::string& at,
+                                 const std::string& message_uuid);
 
 // Errors of the app itself (ValidationException-coded values with the app's text), which the
 // CLI prints.

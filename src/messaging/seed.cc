@@ -12,12 +12,15 @@ constexpr const char* kConversation[] = {
     "Have you ever watched Babylon 5?",
     "Yes, I have. I love it!",
     "It's one of my favorite TV shows too. What's your favorite season?",
-    "I think my favorite season is season 3. So many great episodes, like \"Severed Dreams\" and \"War Without End.\"",
-    "Yeah, season 3 was amazing. I also loved season 4, especially with the Shadow War and the conclusion of the Narn-Centauri conflict.",
+    "I think my favorite season is season 3. So many great episodes, like \"Severed Dreams\" and "
+    "\"War Without End.\"",
+    "Yeah, season 3 was amazing. I also loved season 4, especially with the Shadow War and the "
+    "conclusion of the Narn-Centauri conflict.",
     "Definitely. And I loved the character development of G'Kar and Londo in that season.",
     "Agreed. Their relationship was so complex and fascinating.",
     "What did you think of the final season?",
-    "I thought it was a satisfying conclusion to the series. The ending was bittersweet but fitting.",
+    "I thought it was a satisfying conclusion to the series. The ending was bittersweet but "
+    "fitting.",
     "Yeah, it was a great way to end the show. Have you seen any of the spin-off movies or series?",
     "I've seen some of the movies, but not the Crusade spin-off series. Have you?",
     "I haven't either. I heard mixed reviews about Crusade.",
@@ -40,8 +43,8 @@ AttributeValue S(std::string s) { return AttributeValue::S(std::move(s)); }
 
 // Version-4-shaped uuid from a counter, so synthetic data is the same every run.
 std::string Uuid(uint64_t kind, uint64_t n) {
-  return fmt::format("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", n & 0xFFFFFFFF, kind & 0xFFFF, (n >> 32) & 0xFFF, 0,
-                     n * 2654435761ULL & 0xFFFFFFFFFFFFULL);
+  return fmt::format("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", n & 0xFFFFFFFF, kind & 0xFFFF,
+                     (n >> 32) & 0xFFF, 0, n * 2654435761ULL & 0xFFFFFFFFFFFFULL);
 }
 
 class BatchWriter {
@@ -67,15 +70,18 @@ class BatchWriter {
 }  // namespace
 
 Status SeedConversation(App& app, Database& db) {
-  LD_ASSIGN_OR_RETURN(User andrew, app.CreateUser("andrewbrown", "Andrew Brown", std::string(kAndrewUuid)));
+  LD_ASSIGN_OR_RETURN(User andrew,
+                      app.CreateUser("andrewbrown", "Andrew Brown", std::string(kAndrewUuid)));
   LD_ASSIGN_OR_RETURN(User bayko, app.CreateUser("bayko", "Andrew Bayko", std::string(kBaykoUuid)));
   const int n = static_cast<int>(std::size(kConversation));
   std::string last_at = App::Timestamp(kSeedStartMillis + int64_t{n - 1} * 60000);
-  std::vector<Item> items = {GroupRowItem(andrew, bayko, kSeedGroupUuid, kConversation[n - 1], last_at),
-                             GroupRowItem(bayko, andrew, kSeedGroupUuid, kConversation[n - 1], last_at)};
+  std::vector<Item> items = {
+      GroupRowItem(andrew, bayko, kSeedGroupUuid, kConversation[n - 1], last_at),
+      GroupRowItem(bayko, andrew, kSeedGroupUuid, kConversation[n - 1], last_at)};
   for (int i = 0; i < n; ++i)
     items.push_back(MessageRowItem(kSeedGroupUuid, i % 2 ? bayko : andrew, kConversation[i],
-                               App::Timestamp(kSeedStartMillis + int64_t{i} * 60000), Uuid(3, static_cast<uint64_t>(i + 1))));
+                                   App::Timestamp(kSeedStartMillis + int64_t{i} * 60000),
+                                   Uuid(3, static_cast<uint64_t>(i + 1))));
   for (auto& item : items) {
     PutItemRequest p;
     p.table_name = kMessagesTable;
@@ -95,14 +101,16 @@ Status SeedSynthetic(App& app, Database& db, const SyntheticSize& size,
     if (progress && (done % 10000 == 0 || done == total)) progress(done, total);
   };
   auto user = [](int64_t i) {
-    return User{Uuid(1, static_cast<uint64_t>(i)), fmt::format("user{}", i), fmt::format("User {}", i)};
+    return User{Uuid(1, static_cast<uint64_t>(i)), fmt::format("user{}", i),
+                fmt::format("User {}", i)};
   };
   {
     BatchWriteItemRequest b;
     for (int64_t i = 0; i < size.users; ++i) {
       User u = user(i);
       b.request_items[kUsersTable].push_back(WriteRequest{
-          Item{{"uuid", S(u.uuid)}, {"handle", S(u.handle)}, {"display_name", S(u.display_name)}}, std::nullopt});
+          Item{{"uuid", S(u.uuid)}, {"handle", S(u.handle)}, {"display_name", S(u.display_name)}},
+          std::nullopt});
       if (b.request_items[kUsersTable].size() == 25 || i + 1 == size.users) {
         LD_RETURN_IF_ERROR(db.BatchWriteItem(b));
         b.request_items.clear();
@@ -130,8 +138,9 @@ Status SeedSynthetic(App& app, Database& db, const SyntheticSize& size,
     int64_t last_ms = kSeedStartMillis + (g * 1000 + count) * 1000;
     for (int64_t m = 0; m < count; ++m) {
       int64_t ms = kSeedStartMillis + (g * 1000 + m) * 1000;
-      LD_RETURN_IF_ERROR(writer.Add(MessageRowItem(gid, m % 2 ? ub : ua, fmt::format("message {} in group {}", m, g),
-                                               App::Timestamp(ms), Uuid(3, static_cast<uint64_t>(g * 1000000 + m)))));
+      LD_RETURN_IF_ERROR(writer.Add(
+          MessageRowItem(gid, m % 2 ? ub : ua, fmt::format("message {} in group {}", m, g),
+                         App::Timestamp(ms), Uuid(3, static_cast<uint64_t>(g * 1000000 + m)))));
       tick(1);
     }
     std::string text = count ? fmt::format("message {} in group {}", count - 1, g) : "hello";

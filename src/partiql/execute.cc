@@ -63,8 +63,10 @@ class ExpressionWriter {
 
   Result<std::string> Write(const Operand& o) {
     switch (o.kind) {
-      case Operand::Kind::kValue: return Value(o.value);
-      case Operand::Kind::kPath: return Path(o.path);
+      case Operand::Kind::kValue:
+        return Value(o.value);
+      case Operand::Kind::kPath:
+        return Path(o.path);
       case Operand::Kind::kPlus:
       case Operand::Kind::kMinus: {
         LD_ASSIGN_OR_RETURN(std::string a, Write(o.args[0]));
@@ -72,8 +74,10 @@ class ExpressionWriter {
         return a + (o.kind == Operand::Kind::kPlus ? " + " : " - ") + b;
       }
       case Operand::Kind::kCall: {
-        static constexpr std::string_view kOperandFunctions[] = {"size", "list_append", "if_not_exists"};
-        if (std::find(std::begin(kOperandFunctions), std::end(kOperandFunctions), o.function) == std::end(kOperandFunctions))
+        static constexpr std::string_view kOperandFunctions[] = {"size", "list_append",
+                                                                 "if_not_exists"};
+        if (std::find(std::begin(kOperandFunctions), std::end(kOperandFunctions), o.function) ==
+            std::end(kOperandFunctions))
           return ValidationError(fmt::format("Unrecognized function: {}", o.function));
         return Call(o.function, o.args);
       }
@@ -121,13 +125,16 @@ class ExpressionWriter {
       case K::kIsNull:
       case K::kIsType: {
         LD_ASSIGN_OR_RETURN(std::string path, PathOnly(c.operands[0], "IS"));
-        const std::string type = Value(c.kind == K::kIsNull ? AttributeValue::S("NULL") : c.operands[1].value);
+        const std::string type =
+            Value(c.kind == K::kIsNull ? AttributeValue::S("NULL") : c.operands[1].value);
         return fmt::format("{}attribute_type({}, {})", c.negated ? "NOT " : "", path, type);
       }
       case K::kCall: {
         static constexpr std::string_view kConditionFunctions[] = {
-            "attribute_exists", "attribute_not_exists", "attribute_type", "begins_with", "contains"};
-        if (std::find(std::begin(kConditionFunctions), std::end(kConditionFunctions), c.function) == std::end(kConditionFunctions))
+            "attribute_exists", "attribute_not_exists", "attribute_type", "begins_with",
+            "contains"};
+        if (std::find(std::begin(kConditionFunctions), std::end(kConditionFunctions), c.function) ==
+            std::end(kConditionFunctions))
           return ValidationError(fmt::format("Unrecognized function: {}", c.function));
         return Call(c.function, c.operands);
       }
@@ -137,13 +144,18 @@ class ExpressionWriter {
 
   NameMap names() const { return names_; }
   ValueMap values() const { return values_; }
-  std::optional<NameMap> optional_names() const { return names_.empty() ? std::nullopt : std::optional(names_); }
-  std::optional<ValueMap> optional_values() const { return values_.empty() ? std::nullopt : std::optional(values_); }
+  std::optional<NameMap> optional_names() const {
+    return names_.empty() ? std::nullopt : std::optional(names_);
+  }
+  std::optional<ValueMap> optional_values() const {
+    return values_.empty() ? std::nullopt : std::optional(values_);
+  }
 
  private:
   Result<std::string> PathOnly(const Operand& o, std::string_view op) {
     if (o.kind != Operand::Kind::kPath)
-      return ValidationError(fmt::format("Operator or function requires a document path; operator or function: {}", op));
+      return ValidationError(fmt::format(
+          "Operator or function requires a document path; operator or function: {}", op));
     return Path(o.path);
   }
   Result<std::string> Call(const std::string& function, const std::vector<Operand>& args) {
@@ -174,7 +186,8 @@ struct KeyNames {
 
 KeyNames KeysOf(const std::vector<KeySchemaElement>& schema) {
   KeyNames k;
-  for (const auto& e : schema) (e.key_type == KeyType::kHash ? k.hash : k.range.emplace()) = e.attribute_name;
+  for (const auto& e : schema)
+    (e.key_type == KeyType::kHash ? k.hash : k.range.emplace()) = e.attribute_name;
   return k;
 }
 
@@ -201,8 +214,11 @@ Result<Target> TargetOf(Database::Impl& db, const Statement& st) {
     const auto type = index->projection.projection_type.value_or(ProjectionType::kAll);
     if (index->global && type != ProjectionType::kAll) {
       std::set<std::string> has;
-      for (const auto& names : {t.table.all(), t.keys.all()}) has.insert(names.begin(), names.end());
-      if (type == ProjectionType::kInclude) has.insert(index->projection.non_key_attributes.begin(), index->projection.non_key_attributes.end());
+      for (const auto& names : {t.table.all(), t.keys.all()})
+        has.insert(names.begin(), names.end());
+      if (type == ProjectionType::kInclude)
+        has.insert(index->projection.non_key_attributes.begin(),
+                   index->projection.non_key_attributes.end());
       t.partial_gsi.emplace(index->name, std::move(has));
     }
   }
@@ -224,7 +240,8 @@ std::optional<std::pair<std::string, AttributeValue>> Equality(const Condition& 
   for (int side = 0; side < 2; ++side) {
     const Operand& a = c.operands[side];
     const Operand& b = c.operands[1 - side];
-    if (a.kind == Operand::Kind::kPath && a.path.size() == 1 && a.path[0].index < 0 && b.kind == Operand::Kind::kValue)
+    if (a.kind == Operand::Kind::kPath && a.path.size() == 1 && a.path[0].index < 0 &&
+        b.kind == Operand::Kind::kValue)
       return std::pair{a.path[0].name, b.value};
   }
   return std::nullopt;
@@ -232,7 +249,8 @@ std::optional<std::pair<std::string, AttributeValue>> Equality(const Condition& 
 
 // The item a write (or a transaction's read) names: an equality on each key attribute among
 // the WHERE's top-level conjuncts. The rest of them are returned in `rest`.
-Result<Item> WholeKey(const KeyNames& keys, const Condition& where, std::vector<const Condition*>* rest) {
+Result<Item> WholeKey(const KeyNames& keys, const Condition& where,
+                      std::vector<const Condition*>* rest) {
   std::vector<const Condition*> all;
   Conjuncts(where, &all);
   Item key;
@@ -241,16 +259,22 @@ Result<Item> WholeKey(const KeyNames& keys, const Condition& where, std::vector<
     auto eq = Equality(*c);
     if (eq && std::find(names.begin(), names.end(), eq->first) != names.end()) {
       if (!key.try_emplace(eq->first, eq->second).second)
-        return ValidationError(fmt::format("Multiple conditions on same key {}. Only single item Update/Insert/Delete are supported", eq->first));
+        return ValidationError(
+            fmt::format("Multiple conditions on same key {}. Only single item Update/Insert/Delete "
+                        "are supported",
+                        eq->first));
     } else {
       rest->push_back(c);
     }
   }
-  if (key.size() != names.size()) return ValidationError("Where clause does not contain a mandatory equality on all key attributes");
+  if (key.size() != names.size())
+    return ValidationError(
+        "Where clause does not contain a mandatory equality on all key attributes");
   return key;
 }
 
-Result<std::optional<std::string>> AndAll(ExpressionWriter& w, const std::vector<const Condition*>& conditions) {
+Result<std::optional<std::string>> AndAll(ExpressionWriter& w,
+                                          const std::vector<const Condition*>& conditions) {
   if (conditions.empty()) return std::optional<std::string>();
   std::string out;
   for (const Condition* c : conditions) {
@@ -275,7 +299,9 @@ std::string ProjectedName(const expr::Path& path) {
 Status CheckProjection(const std::vector<expr::Path>& paths) {
   std::set<std::string> seen;
   for (const auto& p : paths)
-    if (!seen.insert(ProjectedName(p)).second) return ValidationError(fmt::format("Duplicate identifiers in select clause: {}", ProjectedName(p)));
+    if (!seen.insert(ProjectedName(p)).second)
+      return ValidationError(
+          fmt::format("Duplicate identifiers in select clause: {}", ProjectedName(p)));
   return OkStatus();
 }
 
@@ -313,11 +339,14 @@ Result<Position> ReadNextToken(std::string_view statement, std::string_view toke
   std::string_view rest = std::string_view(bytes).substr(8);
   uint64_t index = 0;
   Position at;
-  if (!storage::ReadVarint(&rest, &index) || index > UINT32_MAX) return ValidationError("Invalid NextToken");
+  if (!storage::ReadVarint(&rest, &index) || index > UINT32_MAX)
+    return ValidationError("Invalid NextToken");
   at.key_index = static_cast<uint32_t>(index);
-  if (!rest.empty() && !storage::DecodeItem(rest, &at.last_key.emplace())) return ValidationError("Invalid NextToken");
+  if (!rest.empty() && !storage::DecodeItem(rest, &at.last_key.emplace()))
+    return ValidationError("Invalid NextToken");
   const uint64_t h = storage::Hash64(statement);
-  if (bytes.compare(0, 8, std::string(reinterpret_cast<const char*>(&h), 8)) != 0) return ValidationError("NextToken does not match request");
+  if (bytes.compare(0, 8, std::string(reinterpret_cast<const char*>(&h), 8)) != 0)
+    return ValidationError("NextToken does not match request");
   return at;
 }
 
@@ -330,8 +359,9 @@ template <class T>
 Result<T> AsStatement(Result<T> r) {
   if (r.ok()) return r;
   Error e = std::move(r).error();
-  static constexpr std::string_view kPrefixes[] = {"Invalid KeyConditionExpression: ", "Invalid FilterExpression: ",
-                                                   "Invalid ConditionExpression: ", "Invalid UpdateExpression: "};
+  static constexpr std::string_view kPrefixes[] = {
+      "Invalid KeyConditionExpression: ", "Invalid FilterExpression: ",
+      "Invalid ConditionExpression: ", "Invalid UpdateExpression: "};
   auto strip = [](std::string& message) {
     for (std::string_view prefix : kPrefixes)
       if (message.starts_with(prefix)) message.erase(0, prefix.size());
@@ -343,27 +373,40 @@ Result<T> AsStatement(Result<T> r) {
 
 std::optional<ReturnValue> ReturnValueOf(partiql::Returning r) {
   switch (r) {
-    case partiql::Returning::kNone: return std::nullopt;
-    case partiql::Returning::kAllOld: return ReturnValue::kAllOld;
-    case partiql::Returning::kModifiedOld: return ReturnValue::kUpdatedOld;
-    case partiql::Returning::kAllNew: return ReturnValue::kAllNew;
-    case partiql::Returning::kModifiedNew: return ReturnValue::kUpdatedNew;
+    case partiql::Returning::kNone:
+      return std::nullopt;
+    case partiql::Returning::kAllOld:
+      return ReturnValue::kAllOld;
+    case partiql::Returning::kModifiedOld:
+      return ReturnValue::kUpdatedOld;
+    case partiql::Returning::kAllNew:
+      return ReturnValue::kAllNew;
+    case partiql::Returning::kModifiedNew:
+      return ReturnValue::kUpdatedNew;
   }
   return std::nullopt;
 }
 
 Status CheckStatementText(std::string_view text) {
   if (text.empty())
-    return errors::ConstraintError({"Value '' at 'statement' failed to satisfy constraint: Member must have length greater than or equal to 1"});
+    return errors::ConstraintError(
+        {"Value '' at 'statement' failed to satisfy constraint: Member must have length greater "
+         "than or equal to 1"});
   if (text.size() > kMaxStatementLength)
-    return errors::ConstraintError({fmt::format("Value '{}' at 'statement' failed to satisfy constraint: Member must have length less than or equal to {}", text, kMaxStatementLength)});
+    return errors::ConstraintError(
+        {fmt::format("Value '{}' at 'statement' failed to satisfy constraint: Member must have "
+                     "length less than or equal to {}",
+                     text, kMaxStatementLength)});
   return OkStatus();
 }
 
-Result<Statement> Parse(std::string_view text, const std::optional<std::vector<AttributeValue>>& parameters) {
+Result<Statement> Parse(std::string_view text,
+                        const std::optional<std::vector<AttributeValue>>& parameters) {
   LD_RETURN_IF_ERROR(CheckStatementText(text));
   if (parameters && parameters->empty())
-    return errors::ConstraintError({"Value '[]' at 'parameters' failed to satisfy constraint: Member must have length greater than or equal to 1"});
+    return errors::ConstraintError(
+        {"Value '[]' at 'parameters' failed to satisfy constraint: Member must have length greater "
+         "than or equal to 1"});
   static const std::vector<AttributeValue> kNone;
   return partiql::ParseStatement(text, parameters ? *parameters : kNone);
 }
@@ -379,7 +422,8 @@ struct Write {
 
 // The write's operation; `on_failure` is ReturnValuesOnConditionCheckFailure. Borrows from
 // `plan`, which must outlive it.
-Result<engine::WriteOp> OpOf(const Write& plan, std::optional<ReturnValuesOnConditionCheckFailure> on_failure) {
+Result<engine::WriteOp> OpOf(const Write& plan,
+                             std::optional<ReturnValuesOnConditionCheckFailure> on_failure) {
   LD_ASSIGN_OR_RETURN(engine::WriteOp op, AsStatement(engine::PrepareTransactWrite(plan.item)));
   op.insert = plan.insert;
   if (!plan.insert) op.on_condition_failure = on_failure;
@@ -397,7 +441,9 @@ Result<Write> PlanWrite(Database::Impl& impl, const Statement& st) {
   };
   if (st.kind == Statement::Kind::kInsert) {
     for (const std::string& k : target.table.all())
-      if (!st.item.contains(k)) return ValidationError(fmt::format("Key attribute should be present in the item: Key {}", k));
+      if (!st.item.contains(k))
+        return ValidationError(
+            fmt::format("Key attribute should be present in the item: Key {}", k));
     TransactPut put;
     put.table_name = st.table;
     put.item = st.item;
@@ -412,14 +458,17 @@ Result<Write> PlanWrite(Database::Impl& impl, const Statement& st) {
   LD_ASSIGN_OR_RETURN(auto condition, AndAll(w, rest));
   out.return_values = ReturnValueOf(st.returning);
   if (st.kind == Statement::Kind::kExists) {
-    if (!condition) return ValidationError("EXISTS() must contain a single item read with additional condition");
+    if (!condition)
+      return ValidationError("EXISTS() must contain a single item read with additional condition");
     out.item = with_expressions(TransactConditionCheck{st.table, out.key, *condition, {}, {}, {}});
     return out;
   }
   if (st.kind == Statement::Kind::kDelete) {
     // Deleting nothing is no failure, whatever the other conditions say.
     TransactDelete del{st.table, out.key, {}, {}, {}, {}};
-    if (condition) del.condition_expression = fmt::format("attribute_not_exists({}) OR ({})", w.Name(target.table.hash), *condition);
+    if (condition)
+      del.condition_expression =
+          fmt::format("attribute_not_exists({}) OR ({})", w.Name(target.table.hash), *condition);
     out.item = with_expressions(std::move(del));
     return out;
   }
@@ -430,23 +479,33 @@ Result<Write> PlanWrite(Database::Impl& impl, const Statement& st) {
   std::string set, add, del, remove;
   for (const auto& [path, value] : st.sets) {
     const std::string target_path = w.Path(path);
-    if (value.kind == Operand::Kind::kCall && (value.function == "set_add" || value.function == "set_delete")) {
+    if (value.kind == Operand::Kind::kCall &&
+        (value.function == "set_add" || value.function == "set_delete")) {
       const std::string fn = value.function == "set_add" ? "SET_ADD" : "SET_DELETE";
-      if (value.args.size() != 2) return ValidationError(fmt::format("{} must have exactly two arguments", fn));
+      if (value.args.size() != 2)
+        return ValidationError(fmt::format("{} must have exactly two arguments", fn));
       if (value.args[0].kind != Operand::Kind::kPath || value.args[0].path != path)
-        return ValidationError(fmt::format("The first argument to {} must equal the assignment value", fn));
+        return ValidationError(
+            fmt::format("The first argument to {} must equal the assignment value", fn));
       const Type type = value.args[1].value.type();
-      if (value.args[1].kind != Operand::Kind::kValue || (type != Type::kSS && type != Type::kNS && type != Type::kBS))
-        return ValidationError(fmt::format("The second argument to {} must be a value with type SET", fn));
-      (fn == "SET_ADD" ? add : del) += fmt::format("{}{} {}", (fn == "SET_ADD" ? add : del).empty() ? "" : ", ", target_path, w.Value(value.args[1].value));
+      if (value.args[1].kind != Operand::Kind::kValue ||
+          (type != Type::kSS && type != Type::kNS && type != Type::kBS))
+        return ValidationError(
+            fmt::format("The second argument to {} must be a value with type SET", fn));
+      (fn == "SET_ADD" ? add : del) +=
+          fmt::format("{}{} {}", (fn == "SET_ADD" ? add : del).empty() ? "" : ", ", target_path,
+                      w.Value(value.args[1].value));
       continue;
     }
     LD_ASSIGN_OR_RETURN(std::string v, w.Write(value));
     set += fmt::format("{}{} = {}", set.empty() ? "" : ", ", target_path, v);
   }
   for (const auto& path : st.removes) remove += (remove.empty() ? "" : ", ") + w.Path(path);
-  for (const auto& [word, clause] : {std::pair{"SET", &set}, {"ADD", &add}, {"DELETE", &del}, {"REMOVE", &remove}})
-    if (!clause->empty()) update.update_expression += (update.update_expression.empty() ? "" : " ") + std::string(word) + " " + *clause;
+  for (const auto& [word, clause] :
+       {std::pair{"SET", &set}, {"ADD", &add}, {"DELETE", &del}, {"REMOVE", &remove}})
+    if (!clause->empty())
+      update.update_expression +=
+          (update.update_expression.empty() ? "" : " ") + std::string(word) + " " + *clause;
   out.item = with_expressions(std::move(update));
   return out;
 }
@@ -481,7 +540,8 @@ std::optional<std::vector<AttributeValue>> HashValues(const Condition& c, const 
     values.push_back(eq->second);
   } else if (c.kind == Condition::Kind::kIn) {
     const Operand& left = c.operands[0];
-    if (left.kind != Operand::Kind::kPath || left.path.size() != 1 || left.path[0].name != hash) return std::nullopt;
+    if (left.kind != Operand::Kind::kPath || left.path.size() != 1 || left.path[0].name != hash)
+      return std::nullopt;
     for (std::size_t i = 1; i < c.operands.size(); ++i) {
       if (c.operands[i].kind != Operand::Kind::kValue) return std::nullopt;
       values.push_back(c.operands[i].value);
@@ -502,7 +562,9 @@ std::optional<std::vector<AttributeValue>> HashValues(const Condition& c, const 
 }
 
 // Key values in key order (DynamoDB's ordering of strings, numbers and binaries).
-bool KeyLess(const AttributeValue& a, const AttributeValue& b) { return expr::CompareScalars(a, b).value_or(0) < 0; }
+bool KeyLess(const AttributeValue& a, const AttributeValue& b) {
+  return expr::CompareScalars(a, b).value_or(0) < 0;
+}
 
 // Adds one page's consumed capacity to a statement's.
 void Accumulate(std::optional<ConsumedCapacity>* total, std::optional<ConsumedCapacity> add) {
@@ -513,10 +575,13 @@ void Accumulate(std::optional<ConsumedCapacity>* total, std::optional<ConsumedCa
   }
   ConsumedCapacity& t = **total;
   t.capacity_units += add->capacity_units;
-  if (add->read_capacity_units) t.read_capacity_units = t.read_capacity_units.value_or(0) + *add->read_capacity_units;
+  if (add->read_capacity_units)
+    t.read_capacity_units = t.read_capacity_units.value_or(0) + *add->read_capacity_units;
   if (add->table && t.table) t.table->capacity_units += add->table->capacity_units;
-  for (const auto& [name, c] : add->global_secondary_indexes) t.global_secondary_indexes[name].capacity_units += c.capacity_units;
-  for (const auto& [name, c] : add->local_secondary_indexes) t.local_secondary_indexes[name].capacity_units += c.capacity_units;
+  for (const auto& [name, c] : add->global_secondary_indexes)
+    t.global_secondary_indexes[name].capacity_units += c.capacity_units;
+  for (const auto& [name, c] : add->local_secondary_indexes)
+    t.local_secondary_indexes[name].capacity_units += c.capacity_units;
 }
 
 Result<ExecuteStatementResponse> RunSelect(Database& db, Database::Impl& impl, const Statement& st,
@@ -528,12 +593,14 @@ Result<ExecuteStatementResponse> RunSelect(Database& db, Database::Impl& impl, c
   if (target.partial_gsi && st.projection) {
     std::vector<std::string> missing;
     for (const auto& p : *st.projection)
-      if (!target.partial_gsi->second.contains(p[0].name) && std::find(missing.begin(), missing.end(), p[0].name) == missing.end())
+      if (!target.partial_gsi->second.contains(p[0].name) &&
+          std::find(missing.begin(), missing.end(), p[0].name) == missing.end())
         missing.push_back(p[0].name);
     if (!missing.empty()) {
       std::string list;
       for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-      return errors::Invalid(fmt::format("Global secondary index {} does not project [{}]", target.partial_gsi->first, list));
+      return errors::Invalid(fmt::format("Global secondary index {} does not project [{}]",
+                                         target.partial_gsi->first, list));
     }
   }
   ExpressionWriter w;
@@ -555,27 +622,40 @@ Result<ExecuteStatementResponse> RunSelect(Database& db, Database::Impl& impl, c
     for (const Condition* c : conjuncts) {
       if (c == hash || range) continue;
       const bool on_range = !c->operands.empty() && c->operands[0].kind == Operand::Kind::kPath &&
-                            c->operands[0].path.size() == 1 && c->operands[0].path[0].name == *target.keys.range;
-      const bool values = std::all_of(c->operands.begin() + (c->operands.empty() ? 0 : 1), c->operands.end(),
-                                      [](const Operand& o) { return o.kind == Operand::Kind::kValue; });
+                            c->operands[0].path.size() == 1 &&
+                            c->operands[0].path[0].name == *target.keys.range;
+      const bool values =
+          std::all_of(c->operands.begin() + (c->operands.empty() ? 0 : 1), c->operands.end(),
+                      [](const Operand& o) { return o.kind == Operand::Kind::kValue; });
       if (on_range && values &&
-          ((c->kind == Condition::Kind::kCompare && c->op != "<>") || c->kind == Condition::Kind::kBetween ||
-           (c->kind == Condition::Kind::kCall && c->function == "begins_with" && c->operands.size() == 2)))
+          ((c->kind == Condition::Kind::kCompare && c->op != "<>") ||
+           c->kind == Condition::Kind::kBetween ||
+           (c->kind == Condition::Kind::kCall && c->function == "begins_with" &&
+            c->operands.size() == 2)))
         range = c;
     }
   }
   if (!st.order_by.empty()) {
-    if (!st.where) return ValidationError("Must have WHERE clause in the statement when using ORDER BY clause.");
-    if (!hash) return ValidationError("Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.");
+    if (!st.where)
+      return ValidationError("Must have WHERE clause in the statement when using ORDER BY clause.");
+    if (!hash)
+      return ValidationError(
+          "Must have at least one non-optional hash key condition in WHERE clause when using ORDER "
+          "BY clause.");
     bool by_hash = false;
     for (const auto& p : st.order_by) {
       const auto names = target.keys.all();
-      if (p.size() != 1 || p[0].index >= 0 || std::find(names.begin(), names.end(), p[0].name) == names.end())
-        return ValidationError(fmt::format("Variable reference {} in ORDER BY clause must be part of the primary key", expr::PathToString(p)));
+      if (p.size() != 1 || p[0].index >= 0 ||
+          std::find(names.begin(), names.end(), p[0].name) == names.end())
+        return ValidationError(
+            fmt::format("Variable reference {} in ORDER BY clause must be part of the primary key",
+                        expr::PathToString(p)));
       by_hash = by_hash || p[0].name == target.keys.hash;
     }
     if (hash_values.size() > 1 && !by_hash)
-      return ValidationError("Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.");
+      return ValidationError(
+          "Must have hash key in ORDER BY clause when more than one hash key condition specified "
+          "in WHERE clause.");
     // Several partitions are read in the order asked for.
     std::stable_sort(hash_values.begin(), hash_values.end(), KeyLess);
     if (st.descending.value_or(false)) std::reverse(hash_values.begin(), hash_values.end());
@@ -603,7 +683,8 @@ Result<ExecuteStatementResponse> RunSelect(Database& db, Database::Impl& impl, c
     s.expression_attribute_values = w.optional_values();
     LD_ASSIGN_OR_RETURN(auto page, AsStatement(db.Scan(s)));
     if (page.items) out.items = std::move(*page.items);
-    if (page.last_evaluated_key) out.next_token = MakeNextToken(r.statement, Position{0, std::move(page.last_evaluated_key)});
+    if (page.last_evaluated_key)
+      out.next_token = MakeNextToken(r.statement, Position{0, std::move(page.last_evaluated_key)});
     out.consumed_capacity = std::move(page.consumed_capacity);
   } else {
     std::string key_condition = w.Name(target.keys.hash) + " = :partition";
@@ -636,11 +717,13 @@ Result<ExecuteStatementResponse> RunSelect(Database& db, Database::Impl& impl, c
       }
       if (left) *left -= page.scanned_count;
       if (page.last_evaluated_key) {
-        out.next_token = MakeNextToken(r.statement, Position{i, std::move(page.last_evaluated_key)});
+        out.next_token =
+            MakeNextToken(r.statement, Position{i, std::move(page.last_evaluated_key)});
         break;
       }
       if (left && *left <= 0) {
-        if (i + 1 < hash_values.size()) out.next_token = MakeNextToken(r.statement, Position{i + 1, std::nullopt});
+        if (i + 1 < hash_values.size())
+          out.next_token = MakeNextToken(r.statement, Position{i + 1, std::nullopt});
         break;
       }
     }
@@ -659,7 +742,8 @@ bool IsRead(const Statement& st) { return st.kind == Statement::Kind::kSelect; }
 // A batch's consumed capacity: one entry per table, summed.
 void AddCapacity(std::vector<ConsumedCapacity>* all, std::optional<ConsumedCapacity> c) {
   if (!c) return;
-  auto it = std::find_if(all->begin(), all->end(), [&](const ConsumedCapacity& x) { return x.table_name == c->table_name; });
+  auto it = std::find_if(all->begin(), all->end(),
+                         [&](const ConsumedCapacity& x) { return x.table_name == c->table_name; });
   if (it == all->end()) {
     all->push_back(std::move(*c));
     return;
@@ -671,15 +755,24 @@ void AddCapacity(std::vector<ConsumedCapacity>* all, std::optional<ConsumedCapac
 
 std::string BatchCode(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kConditionalCheckFailed: return "ConditionalCheckFailed";
-    case ErrorCode::kDuplicateItem: return "DuplicateItem";
-    case ErrorCode::kValidation: return "ValidationError";
-    case ErrorCode::kResourceNotFound: return "ResourceNotFound";
-    case ErrorCode::kTransactionConflict: return "TransactionConflict";
-    case ErrorCode::kItemCollectionSizeLimitExceeded: return "ItemCollectionSizeLimitExceeded";
-    case ErrorCode::kProvisionedThroughputExceeded: return "ProvisionedThroughputExceeded";
-    case ErrorCode::kAccessDenied: return "AccessDenied";
-    default: return "InternalServerError";
+    case ErrorCode::kConditionalCheckFailed:
+      return "ConditionalCheckFailed";
+    case ErrorCode::kDuplicateItem:
+      return "DuplicateItem";
+    case ErrorCode::kValidation:
+      return "ValidationError";
+    case ErrorCode::kResourceNotFound:
+      return "ResourceNotFound";
+    case ErrorCode::kTransactionConflict:
+      return "TransactionConflict";
+    case ErrorCode::kItemCollectionSizeLimitExceeded:
+      return "ItemCollectionSizeLimitExceeded";
+    case ErrorCode::kProvisionedThroughputExceeded:
+      return "ProvisionedThroughputExceeded";
+    case ErrorCode::kAccessDenied:
+      return "AccessDenied";
+    default:
+      return "InternalServerError";
   }
 }
 
@@ -687,21 +780,28 @@ std::string BatchCode(ErrorCode code) {
 
 Result<ExecuteStatementResponse> Database::ExecuteStatement(const ExecuteStatementRequest& r) {
   if (r.limit && *r.limit < 1)
-    return errors::ConstraintError({fmt::format("Value '{}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1", *r.limit)});
+    return errors::ConstraintError(
+        {fmt::format("Value '{}' at 'limit' failed to satisfy constraint: Member must have value "
+                     "greater than or equal to 1",
+                     *r.limit)});
   LD_ASSIGN_OR_RETURN(Statement st, Parse(r.statement, r.parameters));
   if (st.kind == Statement::Kind::kSelect) return RunSelect(*this, *impl_, st, r);
-  if (st.kind == Statement::Kind::kExists) return ValidationError("EXISTS can only be used in ExecuteTransaction write requests.");
+  if (st.kind == Statement::Kind::kExists)
+    return ValidationError("EXISTS can only be used in ExecuteTransaction write requests.");
   LD_ASSIGN_OR_RETURN(Write plan, PlanWrite(*impl_, st));
-  LD_ASSIGN_OR_RETURN(auto done, RunWrite(*impl_, plan, r.return_consumed_capacity, r.return_values_on_condition_check_failure));
+  LD_ASSIGN_OR_RETURN(auto done, RunWrite(*impl_, plan, r.return_consumed_capacity,
+                                          r.return_values_on_condition_check_failure));
   ExecuteStatementResponse out;
   if (done.first) out.items.push_back(std::move(*done.first));
   out.consumed_capacity = std::move(done.second);
   return out;
 }
 
-Result<ExecuteTransactionResponse> Database::ExecuteTransaction(const ExecuteTransactionRequest& r) {
+Result<ExecuteTransactionResponse> Database::ExecuteTransaction(
+    const ExecuteTransactionRequest& r) {
   const auto& statements = r.transact_statements;
-  LD_RETURN_IF_ERROR(errors::CheckListLength(statements.size(), kMaxTransactionStatements, "transactStatements"));
+  LD_RETURN_IF_ERROR(
+      errors::CheckListLength(statements.size(), kMaxTransactionStatements, "transactStatements"));
   std::vector<Statement> parsed;
   for (const auto& s : statements) {
     LD_ASSIGN_OR_RETURN(Statement st, Parse(s.statement, s.parameters));
@@ -709,9 +809,13 @@ Result<ExecuteTransactionResponse> Database::ExecuteTransaction(const ExecuteTra
   }
   const bool reads = IsRead(parsed[0]);
   for (const auto& st : parsed)
-    if (IsRead(st) != reads) return ValidationError("ExecuteTransaction API does not support both read and write operations in the same request.");
+    if (IsRead(st) != reads)
+      return ValidationError(
+          "ExecuteTransaction API does not support both read and write operations in the same "
+          "request.");
   auto failed = [](std::size_t i, const std::string& message) {
-    return ValidationError(fmt::format("Validation failed in TransactStatements[{}]: {}", i, message));
+    return ValidationError(
+        fmt::format("Validation failed in TransactStatements[{}]: {}", i, message));
   };
   ExecuteTransactionResponse out;
   if (reads) {
@@ -720,8 +824,11 @@ Result<ExecuteTransactionResponse> Database::ExecuteTransaction(const ExecuteTra
     for (std::size_t i = 0; i < parsed.size(); ++i) {
       auto key = PlanKeyRead(*impl_, parsed[i]);
       if (!key.ok()) {
-        if (key.error().code != ErrorCode::kValidation || !key.error().message.empty()) return key.error();
-        return failed(i, "Select statements within ExecuteTransaction must specify the primary key in the where clause.");
+        if (key.error().code != ErrorCode::kValidation || !key.error().message.empty())
+          return key.error();
+        return failed(i,
+                      "Select statements within ExecuteTransaction must specify the primary key in "
+                      "the where clause.");
       }
       g.transact_items.push_back({parsed[i].table, std::move(*key), std::nullopt, std::nullopt});
     }
@@ -736,9 +843,12 @@ Result<ExecuteTransactionResponse> Database::ExecuteTransaction(const ExecuteTra
   }
   std::vector<Write> plans;
   for (std::size_t i = 0; i < parsed.size(); ++i) {
-    if (parsed[i].returning != partiql::Returning::kNone) return failed(i, "RETURNING is not supported in transactions");
+    if (parsed[i].returning != partiql::Returning::kNone)
+      return failed(i, "RETURNING is not supported in transactions");
     auto plan = PlanWrite(*impl_, parsed[i]);
-    if (!plan.ok()) return plan.error().code == ErrorCode::kValidation ? failed(i, plan.error().message) : plan.error();
+    if (!plan.ok())
+      return plan.error().code == ErrorCode::kValidation ? failed(i, plan.error().message)
+                                                         : plan.error();
     plans.push_back(std::move(*plan));
   }
   engine::TransactionOptions options;
@@ -753,7 +863,8 @@ Result<ExecuteTransactionResponse> Database::ExecuteTransaction(const ExecuteTra
   }
   std::vector<engine::WriteOp> ops;
   for (std::size_t i = 0; i < plans.size(); ++i) {
-    LD_ASSIGN_OR_RETURN(auto op, OpOf(plans[i], statements[i].return_values_on_condition_check_failure));
+    LD_ASSIGN_OR_RETURN(auto op,
+                        OpOf(plans[i], statements[i].return_values_on_condition_check_failure));
     ops.push_back(std::move(op));
   }
   // An INSERT's failed condition is a DuplicateItem reason by construction (WriteOp::insert).
@@ -762,7 +873,8 @@ Result<ExecuteTransactionResponse> Database::ExecuteTransaction(const ExecuteTra
   return out;
 }
 
-Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(const BatchExecuteStatementRequest& r) {
+Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(
+    const BatchExecuteStatementRequest& r) {
   const auto& statements = r.statements;
   LD_RETURN_IF_ERROR(errors::CheckListLength(statements.size(), kMaxBatchStatements, "statements"));
   // Each statement parsed on its own: one that fails reports its error in its place.
@@ -771,7 +883,9 @@ Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(const Batc
   std::optional<bool> reads;
   for (const auto& p : parsed) {
     if (!p.ok()) continue;
-    if (reads && *reads != IsRead(*p)) return ValidationError("Read and write requests together in the same batch is not supported.");
+    if (reads && *reads != IsRead(*p))
+      return ValidationError(
+          "Read and write requests together in the same batch is not supported.");
     reads = IsRead(*p);
   }
   // The items the statements name: no two may be the same.
@@ -785,14 +899,17 @@ Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(const Batc
       continue;
     }
     if (p->kind == Statement::Kind::kExists) {
-      keys.push_back(ValidationError("EXISTS can only be used in ExecuteTransaction write requests."));
+      keys.push_back(
+          ValidationError("EXISTS can only be used in ExecuteTransaction write requests."));
       plans.push_back(keys.back().error());
       continue;
     }
     if (IsRead(*p)) {
       auto key = PlanKeyRead(*impl_, *p);
       if (!key.ok() && key.error().message.empty())
-        key = ValidationError("Select statements within BatchExecuteStatement must specify the primary key in the where clause.");
+        key = ValidationError(
+            "Select statements within BatchExecuteStatement must specify the primary key in the "
+            "where clause.");
       keys.push_back(std::move(key));
       plans.push_back(ValidationError(""));
     } else {
@@ -805,7 +922,8 @@ Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(const Batc
   }
   BatchExecuteStatementResponse out;
   std::vector<ConsumedCapacity> capacity;
-  const bool want_capacity = r.return_consumed_capacity && *r.return_consumed_capacity != ReturnConsumedCapacity::kNone;
+  const bool want_capacity =
+      r.return_consumed_capacity && *r.return_consumed_capacity != ReturnConsumedCapacity::kNone;
   std::optional<ReturnConsumedCapacity> per_call;
   if (want_capacity) per_call = ReturnConsumedCapacity::kTotal;
   for (std::size_t i = 0; i < parsed.size(); ++i) {
@@ -813,7 +931,8 @@ Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(const Batc
     auto fail = [&](const Error& e) {
       one.error = BatchStatementError{BatchCode(e.code), e.message};
       // DynamoDB names the table for a failed write's condition, not for a statement it refused.
-      if (e.code == ErrorCode::kConditionalCheckFailed || e.code == ErrorCode::kDuplicateItem) one.table_name = parsed[i]->table;
+      if (e.code == ErrorCode::kConditionalCheckFailed || e.code == ErrorCode::kDuplicateItem)
+        one.table_name = parsed[i]->table;
     };
     if (!keys[i].ok()) {
       fail(keys[i].error());
@@ -832,7 +951,8 @@ Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(const Batc
         AddCapacity(&capacity, std::move(got->consumed_capacity));
       }
     } else {
-      auto done = RunWrite(*impl_, *plans[i], per_call, statements[i].return_values_on_condition_check_failure);
+      auto done = RunWrite(*impl_, *plans[i], per_call,
+                           statements[i].return_values_on_condition_check_failure);
       if (!done.ok()) {
         fail(done.error());
       } else {

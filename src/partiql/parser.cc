@@ -29,7 +29,8 @@ struct ParseError {
 };
 
 [[noreturn]] void Malformed(std::string_view detail) {
-  throw ParseError{ValidationError(fmt::format("Statement wasn't well formed, can't be processed: {}", detail))};
+  throw ParseError{
+      ValidationError(fmt::format("Statement wasn't well formed, can't be processed: {}", detail))};
 }
 
 std::vector<Token> Tokenize(std::string_view s) {
@@ -72,7 +73,9 @@ std::vector<Token> Tokenize(std::string_view s) {
       while (j < s.size() && (IsAsciiAlnum(s[j]) || s[j] == '_')) ++j;
       out.push_back({Token::Kind::kWord, std::string(s.substr(i, j - i)), i});
       i = j;
-    } else if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
+    } else if (std::isdigit(static_cast<unsigned char>(c)) ||
+               (c == '.' && i + 1 < s.size() &&
+                std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
       std::size_t j = i;
       while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '.')) ++j;
       if (j < s.size() && (s[j] == 'e' || s[j] == 'E')) {
@@ -90,7 +93,8 @@ std::vector<Token> Tokenize(std::string_view s) {
       std::string text(1, c);
       for (std::string_view two : kTwo)
         if (s.substr(i, 2) == two) text = two;
-      if (text.size() == 1 && std::string_view(",.[]{}()?*=<>+-:;").find(c) == std::string_view::npos)
+      if (text.size() == 1 &&
+          std::string_view(",.[]{}()?*=<>+-:;").find(c) == std::string_view::npos)
         Malformed("");  // DynamoDB names nothing for a character it doesn't know ('#', say)
       out.push_back({Token::Kind::kPunct, text, i});
       i += text.size();
@@ -124,7 +128,8 @@ class Parser {
       ExpectPunct(")");
       st.kind = Statement::Kind::kExists;
     } else if (IsKeyword("UPSERT") || IsKeyword("REPLACE")) {
-      throw ParseError{ValidationError(fmt::format("Unsupported operation: {}", AsciiUppercase(Peek().text)))};
+      throw ParseError{
+          ValidationError(fmt::format("Unsupported operation: {}", AsciiUppercase(Peek().text)))};
     } else {
       Malformed("Expected data manipulation");
     }
@@ -137,7 +142,9 @@ class Parser {
   std::size_t parameters_used() const { return next_parameter_; }
 
  private:
-  const Token& Peek(std::size_t ahead = 0) const { return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)]; }
+  const Token& Peek(std::size_t ahead = 0) const {
+    return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)];
+  }
   const Token& Take() { return tokens_[std::min(pos_++, tokens_.size() - 1)]; }
 
   // A token that fits nowhere. DynamoDB's detail for these is "Unexpected token after
@@ -156,7 +163,9 @@ class Parser {
   void ExpectKeyword(std::string_view k) {
     if (!Keyword(k)) Unexpected();
   }
-  bool IsPunct(std::string_view p) const { return Peek().kind == Token::Kind::kPunct && Peek().text == p; }
+  bool IsPunct(std::string_view p) const {
+    return Peek().kind == Token::Kind::kPunct && Peek().text == p;
+  }
   bool Punct(std::string_view p) {
     if (!IsPunct(p)) return false;
     ++pos_;
@@ -176,9 +185,10 @@ class Parser {
 
   static bool IsReserved(std::string_view word) {
     static constexpr std::string_view kReserved[] = {
-        "SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "BETWEEN", "IN", "IS", "MISSING", "NULL", "TRUE",
-        "FALSE", "INSERT", "INTO", "VALUE", "VALUES", "UPDATE", "SET", "REMOVE", "DELETE", "RETURNING",
-        "ORDER", "BY", "ASC", "DESC", "EXISTS", "LIMIT", "AS"};
+        "SELECT", "FROM",    "WHERE",  "AND",    "OR",     "NOT",       "BETWEEN", "IN",
+        "IS",     "MISSING", "NULL",   "TRUE",   "FALSE",  "INSERT",    "INTO",    "VALUE",
+        "VALUES", "UPDATE",  "SET",    "REMOVE", "DELETE", "RETURNING", "ORDER",   "BY",
+        "ASC",    "DESC",    "EXISTS", "LIMIT",  "AS"};
     for (std::string_view r : kReserved)
       if (EqualsIgnoreCase(word, r)) return true;
     return false;
@@ -188,7 +198,8 @@ class Parser {
     st->table = Name();
     if (st->kind == Statement::Kind::kSelect && Punct(".")) st->index = Name();
     // FROM "t" AS x / FROM "t" x
-    if (IsKeyword("AS") || Peek().kind == Token::Kind::kQuoted || (Peek().kind == Token::Kind::kWord && !IsReserved(Peek().text)))
+    if (IsKeyword("AS") || Peek().kind == Token::Kind::kQuoted ||
+        (Peek().kind == Token::Kind::kWord && !IsReserved(Peek().text)))
       throw ParseError{ValidationError("Aliasing is not supported")};
   }
 
@@ -205,7 +216,9 @@ class Parser {
         } else {
           int index = 0;
           auto [ptr, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), index);
-          if (t.kind != Token::Kind::kNumber || ec != std::errc() || ptr != t.text.data() + t.text.size()) Unexpected();
+          if (t.kind != Token::Kind::kNumber || ec != std::errc() ||
+              ptr != t.text.data() + t.text.size())
+            Unexpected();
           Take();
           p.push_back({"", index});
         }
@@ -289,7 +302,8 @@ class Parser {
         value_path_.push_back("." + key);
         AttributeValue v = Value();
         value_path_.pop_back();
-        if (!m.try_emplace(key, std::move(v)).second) Malformed(fmt::format("Duplicate key in tuple: {}", key));
+        if (!m.try_emplace(key, std::move(v)).second)
+          Malformed(fmt::format("Duplicate key in tuple: {}", key));
       } while (Punct(","));
       ExpectPunct("}");
     }
@@ -325,7 +339,9 @@ class Parser {
     const Type type = members[0].type();
     for (const auto& m : members)
       if (m.type() != type || (type != Type::kS && type != Type::kN && type != Type::kB))
-        throw ParseError{ValidationError("Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags")};
+        throw ParseError{
+            ValidationError("Unsupported data type in Bag. DynamoDB only supports either numbers "
+                            "or strings in bags")};
     if (type == Type::kS) {
       std::vector<std::string> v;
       for (auto& m : members) v.push_back(m.s());
@@ -358,8 +374,8 @@ class Parser {
     Nest nest(this, false);
     Operand o;
     if (TryValue(&o.value)) return o;
-    if ((Peek().kind == Token::Kind::kWord) && Peek(1).kind == Token::Kind::kPunct && Peek(1).text == "(" &&
-        !IsReserved(Peek().text)) {
+    if ((Peek().kind == Token::Kind::kWord) && Peek(1).kind == Token::Kind::kPunct &&
+        Peek(1).text == "(" && !IsReserved(Peek().text)) {
       o.kind = Operand::Kind::kCall;
       o.function = AsciiLowercase(Take().text);
       ExpectPunct("(");
@@ -447,13 +463,15 @@ class Parser {
       } else {
         // IS BOOLEAN, IS STRING, ...: attribute_type under PartiQL's type names.
         static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
-            {"BOOLEAN", "BOOL"}, {"BOOL", "BOOL"}, {"BLOB", "B"}, {"STRING", "S"}, {"NUMERIC", "N"},
-            {"STRUCT", "M"}, {"TUPLE", "M"}, {"LIST", "L"}};
-        const auto* type = std::find_if(std::begin(kTypes), std::end(kTypes), [&](const auto& t) { return IsKeyword(t.first); });
+            {"BOOLEAN", "BOOL"}, {"BOOL", "BOOL"}, {"BLOB", "B"},  {"STRING", "S"},
+            {"NUMERIC", "N"},    {"STRUCT", "M"},  {"TUPLE", "M"}, {"LIST", "L"}};
+        const auto* type = std::find_if(std::begin(kTypes), std::end(kTypes),
+                                        [&](const auto& t) { return IsKeyword(t.first); });
         if (type == std::end(kTypes)) Unexpected();
         Take();
         c.kind = Condition::Kind::kIsType;
-        c.operands.push_back(Operand{Operand::Kind::kValue, AttributeValue::S(std::string(type->second)), {}, "", {}});
+        c.operands.push_back(Operand{
+            Operand::Kind::kValue, AttributeValue::S(std::string(type->second)), {}, "", {}});
       }
     } else {
       Unexpected();
@@ -487,7 +505,8 @@ class Parser {
         } else {
           Keyword("ASC");
         }
-        if (st->descending && *st->descending != descending) Malformed("ORDER BY must use one direction for all its keys");
+        if (st->descending && *st->descending != descending)
+          Malformed("ORDER BY must use one direction for all its keys");
         st->descending = descending;
       } while (Punct(","));
     }
@@ -501,7 +520,8 @@ class Parser {
     AttributeValue v = Value();
     if (v.type() != Type::kM) Malformed("Unexpected token after expression");
     st->item = v.m();
-    if (IsKeyword("RETURNING")) throw ParseError{ValidationError("RETURNING is not supported in INSERT")};
+    if (IsKeyword("RETURNING"))
+      throw ParseError{ValidationError("RETURNING is not supported in INSERT")};
   }
 
   void ParseUpdate(Statement* st) {
@@ -559,8 +579,10 @@ class Parser {
         if (!clause.empty()) clause.push_back(' ');
         clause.append(AsciiUppercase(tokens_[i].text));
       }
-      throw ParseError{ValidationError(fmt::format(
-          "Invalid returning clause: RETURNING {}. Only RETURNING ALL OLD * is allowed in DELETE statements.", clause))};
+      throw ParseError{
+          ValidationError(fmt::format("Invalid returning clause: RETURNING {}. Only RETURNING ALL "
+                                      "OLD * is allowed in DELETE statements.",
+                                      clause))};
     }
   }
 
@@ -604,7 +626,8 @@ class Parser {
 
 }  // namespace
 
-Result<Statement> ParseStatement(std::string_view text, const std::vector<AttributeValue>& parameters) {
+Result<Statement> ParseStatement(std::string_view text,
+                                 const std::vector<AttributeValue>& parameters) {
   try {
     Parser p(Tokenize(text), parameters);
     Statement st = p.Parse();

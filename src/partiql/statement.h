@@ -30,9 +30,9 @@ namespace localdynamo::partiql {
 struct Operand {
   enum class Kind { kValue, kPath, kCall, kPlus, kMinus };
   Kind kind = Kind::kValue;
-  AttributeValue value;   // kValue
-  expr::Path path;        // kPath
-  std::string function;   // kCall, lower case
+  AttributeValue value;       // kValue
+  expr::Path path;            // kPath
+  std::string function;       // kCall, lower case
   std::vector<Operand> args;  // kCall's arguments; kPlus / kMinus: the two sides
 };
 
@@ -55,20 +55,21 @@ struct Statement {
   enum class Kind { kSelect, kInsert, kUpdate, kDelete, kExists };  // kExists: EXISTS(SELECT ...)
   Kind kind = Kind::kSelect;
   std::string table;
-  std::optional<std::string> index;              // SELECT ... FROM "table"."index"
+  std::optional<std::string> index;                   // SELECT ... FROM "table"."index"
   std::optional<std::vector<expr::Path>> projection;  // SELECT's list; absent for *
   std::optional<Condition> where;
-  std::optional<bool> descending;                // ORDER BY's direction, when there is one
+  std::optional<bool> descending;  // ORDER BY's direction, when there is one
   std::vector<expr::Path> order_by;
-  Item item;                                     // INSERT's VALUE
+  Item item;                                         // INSERT's VALUE
   std::vector<std::pair<expr::Path, Operand>> sets;  // UPDATE's SET clauses, in order
-  std::vector<expr::Path> removes;               // UPDATE's REMOVE clauses
+  std::vector<expr::Path> removes;                   // UPDATE's REMOVE clauses
   Returning returning = Returning::kNone;
 };
 
 // Parses `text`, taking the `?`s from `parameters` in order. Errors are DynamoDB's
 // ValidationExceptions ("Statement wasn't well formed, can't be processed: ...", and the
 // parameter count's).
-Result<Statement> ParseStatement(std::string_view text, const std::vector<AttributeValue>& parameters);
+Result<Statement> ParseStatement(std::string_view text,
+                                 const std::vector<AttributeValue>& parameters);
 
 }  // namespace localdynamo::partiql

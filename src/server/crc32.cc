@@ -56,7 +56,9 @@ constexpr uint64_t Reflected33(uint64_t v) {
 struct FoldK {
   uint64_t lo, hi;
 };
-constexpr FoldK FoldConstants(int bits) { return {Reflected33(XPowModP(bits + 32)), Reflected33(XPowModP(bits - 32))}; }
+constexpr FoldK FoldConstants(int bits) {
+  return {Reflected33(XPowModP(bits + 32)), Reflected33(XPowModP(bits - 32))};
+}
 static_assert(FoldConstants(512).lo == 0x0154442bd4 && FoldConstants(512).hi == 0x01c6e41596);
 static_assert(FoldConstants(128).lo == 0x01751997d0 && FoldConstants(128).hi == 0x00ccaa009e);
 
@@ -67,7 +69,9 @@ LD_PCLMUL inline __m128i Constants128(FoldK k) {
 // The folded remainder `x1` over the rest of the buffer (`size` < 64, a multiple of 16), then
 // reduced to the 32-bit CRC (not inverted).
 LD_PCLMUL inline uint32_t FoldTail(__m128i x1, const unsigned char* buf, std::size_t size) {
-  auto load = [](const unsigned char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+  auto load = [](const unsigned char* p) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  };
   __m128i k = Constants128(FoldConstants(128));
   for (; size >= 16; buf += 16, size -= 16) x1 = Fold(x1, k, load(buf));
 
@@ -91,7 +95,9 @@ LD_PCLMUL inline uint32_t FoldTail(__m128i x1, const unsigned char* buf, std::si
 // The CRC (not inverted: `crc` in, result out, as zlib keeps it internally) of `size` bytes,
 // size >= 64 and a multiple of 16: four 128-bit lanes, 64 bytes a step.
 LD_PCLMUL uint32_t FoldCrc32(const unsigned char* buf, std::size_t size, uint32_t crc) {
-  auto load = [](const unsigned char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+  auto load = [](const unsigned char* p) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  };
   __m128i x1 = _mm_xor_si128(load(buf), _mm_cvtsi32_si128(static_cast<int>(crc)));
   __m128i x2 = load(buf + 16), x3 = load(buf + 32), x4 = load(buf + 48);
   buf += 64;
@@ -131,7 +137,8 @@ LD_VPCLMUL inline __m512i Load512(const unsigned char* p) { return _mm512_loadu_
 LD_VPCLMUL inline __m512i Constants512(FoldK k) { return _mm512_broadcast_i32x4(Constants128(k)); }
 
 LD_VPCLMUL uint32_t FoldCrc32Avx512(const unsigned char* buf, std::size_t size, uint32_t crc) {
-  __m512i z0 = _mm512_xor_si512(Load512(buf), _mm512_zextsi128_si512(_mm_cvtsi32_si128(static_cast<int>(crc))));
+  __m512i z0 = _mm512_xor_si512(Load512(buf),
+                                _mm512_zextsi128_si512(_mm_cvtsi32_si128(static_cast<int>(crc))));
   __m512i z1 = Load512(buf + 64), z2 = Load512(buf + 128), z3 = Load512(buf + 192);
   buf += 256;
   size -= 256;
@@ -169,7 +176,8 @@ uint32_t Crc32(std::string_view data) {
 #if defined(__x86_64__)
   if (CpuHasPclmul() && size >= 64) {
     const std::size_t folded = size & ~std::size_t{15};
-    crc = ~(CpuHasVpclmul() && size >= 256 ? FoldCrc32Avx512(p, folded, ~uint32_t{0}) : FoldCrc32(p, folded, ~uint32_t{0}));
+    crc = ~(CpuHasVpclmul() && size >= 256 ? FoldCrc32Avx512(p, folded, ~uint32_t{0})
+                                           : FoldCrc32(p, folded, ~uint32_t{0}));
     p += folded;
     size -= folded;
   }

@@ -42,22 +42,31 @@ constexpr int kPausedWaitMs = 5;
 
 const char* StatusText(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 408: return "Request Timeout";
-    case 413: return "Payload Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    default: return "Unknown";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Payload Too Large";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    default:
+      return "Unknown";
   }
 }
 
 struct Connection {
   int fd = -1;
-  std::string in;       // bytes received, not yet consumed
-  std::string out;      // bytes to send
+  std::string in;   // bytes received, not yet consumed
+  std::string out;  // bytes to send
   std::size_t out_pos = 0;
   // An answer computed but not yet sent (sent with the batch's others; see Loop), kept as
   // head and body so that the body goes out without being copied. Only while `out` is empty.
@@ -113,14 +122,16 @@ Result<std::unique_ptr<HttpLoop>> HttpLoop::Bind(const HttpOptions& options, Htt
   std::string port = std::to_string(options.port);
   if (int rc = getaddrinfo(options.host.c_str(), port.c_str(), &hints, &res); rc != 0)
     return InternalError(fmt::format("cannot resolve {}: {}", options.host, gai_strerror(rc)));
-  int fd = socket(res->ai_family, res->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, res->ai_protocol);
+  int fd =
+      socket(res->ai_family, res->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, res->ai_protocol);
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 1024) != 0) {
     std::string err = std::strerror(errno);
     freeaddrinfo(res);
     if (fd >= 0) close(fd);
-    return InternalError(fmt::format("cannot listen on {}:{}: {}", options.host, options.port, err));
+    return InternalError(
+        fmt::format("cannot listen on {}:{}: {}", options.host, options.port, err));
   }
   freeaddrinfo(res);
   sockaddr_storage addr{};
@@ -181,7 +192,8 @@ void HttpLoop::Loop(int ep) {
   // found without hashing, twice per request.
   std::vector<std::unique_ptr<Connection>> conns;
   auto find_conn = [&conns](int fd) -> Connection* {
-    return static_cast<std::size_t>(fd) < conns.size() ? conns[static_cast<std::size_t>(fd)].get() : nullptr;
+    return static_cast<std::size_t>(fd) < conns.size() ? conns[static_cast<std::size_t>(fd)].get()
+                                                       : nullptr;
   };
   std::vector<epoll_event> events(256);
   // Wake up often enough to enforce the timeouts within a fraction of them.
@@ -260,7 +272,8 @@ void HttpLoop::Loop(int ep) {
     r.status = p.status;
     r.content_type = "text/plain";
     r.body = p.reason;
-    if (options_.answer_refusal) options_.answer_refusal(HttpRefusal{p.status, p.reason, p.http}, r);
+    if (options_.answer_refusal)
+      options_.answer_refusal(HttpRefusal{p.status, p.reason, p.http}, r);
     AppendResponse(&c.out, r, false);
     c.close_after = true;
   };
@@ -269,7 +282,8 @@ void HttpLoop::Loop(int ep) {
   auto send_pending = [](Connection& c) {
     if (!c.pending) return;
     c.pending = false;
-    iovec parts[2] = {{c.pending_head.data(), c.pending_head.size()}, {c.pending_body.data(), c.pending_body.size()}};
+    iovec parts[2] = {{c.pending_head.data(), c.pending_head.size()},
+                      {c.pending_body.data(), c.pending_body.size()}};
     msghdr msg{};
     msg.msg_iov = parts;
     msg.msg_iovlen = 2;
@@ -328,10 +342,12 @@ void HttpLoop::Loop(int ep) {
         }
         // A request has begun (some of its head, or its body, is here): it must arrive whole
         // within the request timeout, however slowly its bytes trickle in.
-        if (!c.in.empty() && c.request_started == Clock::time_point{}) c.request_started = Clock::now();
+        if (!c.in.empty() && c.request_started == Clock::time_point{})
+          c.request_started = Clock::now();
         return;
       }
-      HttpRequest req{p.method, p.path, p.body, [&headers](std::string_view name) { return FindHeader(headers, name); }};
+      HttpRequest req{p.method, p.path, p.body,
+                      [&headers](std::string_view name) { return FindHeader(headers, name); }};
       res.status = 200;
       res.content_type = HttpResponse::kJsonType;
       res.headers.clear();
@@ -357,7 +373,8 @@ void HttpLoop::Loop(int ep) {
   };
 
   while (true) {
-    int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), paused.empty() ? wait_ms : kPausedWaitMs);
+    int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()),
+                       paused.empty() ? wait_ms : kPausedWaitMs);
     const auto now = Clock::now();
     for (int i = 0; i < n; ++i) {
       int fd = events[i].data.fd;
@@ -374,7 +391,8 @@ void HttpLoop::Loop(int ep) {
           ev.events = EPOLLIN | EPOLLRDHUP;
           ev.data.fd = cfd;
           epoll_ctl(ep, EPOLL_CTL_ADD, cfd, &ev);
-          if (static_cast<std::size_t>(cfd) >= conns.size()) conns.resize(static_cast<std::size_t>(cfd) + 1);
+          if (static_cast<std::size_t>(cfd) >= conns.size())
+            conns.resize(static_cast<std::size_t>(cfd) + 1);
           conns[static_cast<std::size_t>(cfd)] = std::move(c);
         }
         continue;
@@ -396,7 +414,8 @@ void HttpLoop::Loop(int ep) {
           // Into `in`, no further than a grant allows: the rest stays in the socket.
           std::size_t room = sizeof buf;
           if (!dropping) {
-            const std::size_t limit = c.granted != 0 ? std::max(c.in.capacity(), kUngrantedBytes) : kUngrantedBytes;
+            const std::size_t limit =
+                c.granted != 0 ? std::max(c.in.capacity(), kUngrantedBytes) : kUngrantedBytes;
             if (c.in.size() >= limit) break;
             room = std::min(room, limit - c.in.size());
           }
@@ -463,7 +482,8 @@ void HttpLoop::Loop(int ep) {
         spill(*c);
         int flags = fcntl(fd, F_GETFL, 0);
         fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-        if (c->out.size() > c->out_pos) (void)!send(fd, c->out.data() + c->out_pos, c->out.size() - c->out_pos, MSG_NOSIGNAL);
+        if (c->out.size() > c->out_pos)
+          (void)!send(fd, c->out.data() + c->out_pos, c->out.size() - c->out_pos, MSG_NOSIGNAL);
         close(fd);
       }
       conns.clear();

@@ -56,8 +56,9 @@ struct HttpOptions {
   int port = 0;
   int threads = 2;
   std::size_t max_body = 16 * 1024 * 1024;
-  std::chrono::milliseconds idle_timeout{60000};     // keep-alive connections with nothing to do
-  std::chrono::milliseconds request_timeout{30000};  // a request that has begun but not arrived whole
+  std::chrono::milliseconds idle_timeout{60000};  // keep-alive connections with nothing to do
+  std::chrono::milliseconds request_timeout{
+      30000};  // a request that has begun but not arrived whole
   // The memory all connections together may hold for large requests. A connection reads its
   // first 128 KB freely (a head, a small request); a larger request's body is read once its
   // whole size is granted from this budget, and waits unread until then (its bytes stay in

@@ -13,7 +13,8 @@ namespace {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -29,11 +30,13 @@ ParsedRequest Refuse(int status, std::string_view reason, bool http) {
 
 // "METHOD target HTTP/1.x": the method and target (and the version in `version`), or
 // nothing for a line that isn't HTTP/1's (RFC 9112 3: a 400).
-std::optional<std::pair<std::string_view, std::string_view>> RequestLine(std::string_view line, std::string_view* version) {
+std::optional<std::pair<std::string_view, std::string_view>> RequestLine(
+    std::string_view line, std::string_view* version) {
   const std::size_t sp1 = line.find(' '), sp2 = line.rfind(' ');
   if (sp1 == std::string_view::npos || sp2 == sp1) return std::nullopt;
   *version = line.substr(sp2 + 1);
-  if (version->size() != 8 || !version->starts_with("HTTP/1.") || version->back() < '0' || version->back() > '9')
+  if (version->size() != 8 || !version->starts_with("HTTP/1.") || version->back() < '0' ||
+      version->back() > '9')
     return std::nullopt;
   return std::pair(line.substr(0, sp1), line.substr(sp1 + 1, sp2 - sp1 - 1));
 }
@@ -53,7 +56,8 @@ int64_t ContentLength(const HttpHeaders& headers) {
       uint64_t n = 0;
       auto [end, ec] = std::from_chars(element.data(), element.data() + element.size(), n);
       if (element.empty() || ec != std::errc() || end != element.data() + element.size() ||
-          n > static_cast<uint64_t>(INT64_MAX) || (length >= 0 && static_cast<int64_t>(n) != length))
+          n > static_cast<uint64_t>(INT64_MAX) ||
+          (length >= 0 && static_cast<int64_t>(n) != length))
         return -2;
       length = static_cast<int64_t>(n);
       if (comma == std::string_view::npos) break;
@@ -71,7 +75,8 @@ std::string_view FindHeader(const HttpHeaders& headers, std::string_view name) {
   return {};
 }
 
-ParsedRequest ParseRequest(std::string_view in, std::size_t max_body, std::size_t max_head, HttpHeaders* headers) {
+ParsedRequest ParseRequest(std::string_view in, std::size_t max_body, std::size_t max_head,
+                           HttpHeaders* headers) {
   headers->clear();
   const std::size_t head_end = in.find("\r\n\r\n");
   if (head_end == std::string_view::npos) {
@@ -80,7 +85,8 @@ ParsedRequest ParseRequest(std::string_view in, std::size_t max_body, std::size_
     if (in.size() > max_head + 3) {
       std::string_view version;
       const std::size_t line_end = in.find("\r\n");
-      const bool http = line_end != std::string_view::npos && RequestLine(in.substr(0, line_end), &version);
+      const bool http =
+          line_end != std::string_view::npos && RequestLine(in.substr(0, line_end), &version);
       return Refuse(431, "request header fields too large", http);
     }
     return {};
@@ -94,28 +100,33 @@ ParsedRequest ParseRequest(std::string_view in, std::size_t max_body, std::size_
 
   ParsedRequest p;
   std::tie(p.method, p.path) = *request_line;
-  std::string_view rest = line_end == std::string_view::npos ? std::string_view() : head.substr(line_end + 2);
+  std::string_view rest =
+      line_end == std::string_view::npos ? std::string_view() : head.substr(line_end + 2);
   while (!rest.empty()) {
     const std::size_t e = rest.find("\r\n");
     const std::string_view line = rest.substr(0, e);
     rest = e == std::string_view::npos ? std::string_view() : rest.substr(e + 2);
     // RFC 9112 5.2: an obsolete line folding (a line that begins with whitespace) may be
     // refused; read as a field of its own it could frame the body as the sender didn't mean.
-    if (line.starts_with(' ') || line.starts_with('\t')) return Refuse(400, "obsolete line folding", true);
+    if (line.starts_with(' ') || line.starts_with('\t'))
+      return Refuse(400, "obsolete line folding", true);
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     const std::string_view name = line.substr(0, colon);
     // RFC 9112 5.1: whitespace between a field's name and its colon MUST be refused (400).
-    if (name.empty() || name.back() == ' ' || name.back() == '\t') return Refuse(400, "malformed header field", true);
+    if (name.empty() || name.back() == ' ' || name.back() == '\t')
+      return Refuse(400, "malformed header field", true);
     headers->emplace_back(name, Trim(line.substr(colon + 1)));
   }
   const std::string_view connection = FindHeader(*headers, "connection");
-  p.keep_alive = version == "HTTP/1.1" ? !EqualsIgnoreCase(connection, "close") : EqualsIgnoreCase(connection, "keep-alive");
+  p.keep_alive = version == "HTTP/1.1" ? !EqualsIgnoreCase(connection, "close")
+                                       : EqualsIgnoreCase(connection, "keep-alive");
   // RFC 9112 6.1/6.3: with Transfer-Encoding (alone, or overriding a Content-Length) the body
   // is in a coding this server doesn't read: refused, and the connection closed so that no
   // byte of that body is read as a request. Present but empty is refused too.
   for (const auto& [name, value] : *headers)
-    if (EqualsIgnoreCase(name, "transfer-encoding")) return Refuse(400, "chunked requests are not supported", true);
+    if (EqualsIgnoreCase(name, "transfer-encoding"))
+      return Refuse(400, "chunked requests are not supported", true);
   const int64_t content_length = ContentLength(*headers);
   if (content_length == -2) return Refuse(400, "invalid or conflicting Content-Length", true);
   const std::size_t length = content_length < 0 ? 0 : static_cast<std::size_t>(content_length);

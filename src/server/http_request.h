@@ -28,8 +28,8 @@ struct ParsedRequest {
   // kRequest: the request's bytes, head and body; kIncomplete with has_head: what the whole
   // request will take once its body is here.
   std::size_t size = 0;
-  bool keep_alive = true;        // HTTP/1.1 unless "Connection: close"; HTTP/1.0 only if asked
-  bool has_head = false;         // the head has arrived (kIncomplete: the body is on its way)
+  bool keep_alive = true;         // HTTP/1.1 unless "Connection: close"; HTTP/1.0 only if asked
+  bool has_head = false;          // the head has arrived (kIncomplete: the body is on its way)
   bool expects_continue = false;  // the client waits for "100 Continue" before sending the body
 };
 
@@ -38,7 +38,8 @@ struct ParsedRequest {
 // Content-Length's (none: no body); RFC 9112's framing errors are refused with 400 and close:
 // differing Content-Length values, any Transfer-Encoding (this server reads no chunked
 // bodies), whitespace before a field's colon, an obsolete line folding.
-ParsedRequest ParseRequest(std::string_view in, std::size_t max_body, std::size_t max_head, HttpHeaders* headers);
+ParsedRequest ParseRequest(std::string_view in, std::size_t max_body, std::size_t max_head,
+                           HttpHeaders* headers);
 
 // A header's value by name, ASCII case-insensitively ("" when absent).
 std::string_view FindHeader(const HttpHeaders& headers, std::string_view name);

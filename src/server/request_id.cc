@@ -36,8 +36,11 @@ constexpr auto kHexValue = [] {
 constexpr auto kSuffix = [] {
   constexpr char kName[] = "localdynamo serv";
   uint64_t half[2] = {0, 0};
-  for (std::size_t i = 0; i < 16; ++i) half[i / 8] = half[i / 8] << 8 | static_cast<uint8_t>(kName[i]);
-  struct { char text[kHalf]; } out{};
+  for (std::size_t i = 0; i < 16; ++i)
+    half[i / 8] = half[i / 8] << 8 | static_cast<uint8_t>(kName[i]);
+  struct {
+    char text[kHalf];
+  } out{};
   Base32Hex(half[0], half[1], out.text);
   return out;
 }();
@@ -47,11 +50,15 @@ constexpr auto kSuffix = [] {
 RequestIdText RequestId(std::string_view uuid) {
   // The digits into two 64-bit halves.
   uint64_t half[2] = {0, 0};
-  if (uuid.size() == 36 && uuid[8] == '-' && uuid[13] == '-' && uuid[18] == '-' && uuid[23] == '-') {
+  if (uuid.size() == 36 && uuid[8] == '-' && uuid[13] == '-' && uuid[18] == '-' &&
+      uuid[23] == '-') {
     // The canonical form, what the IdSource gives: digits at known places, no tests per digit.
-    constexpr uint8_t kDigitAt[32] = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11, 12, 14, 15, 16, 17,
-                                      19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
-    auto digit = [&](int i) -> uint64_t { return kHexValue[static_cast<unsigned char>(uuid[kDigitAt[i]])]; };
+    constexpr uint8_t kDigitAt[32] = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11,
+                                      12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25,
+                                      26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
+    auto digit = [&](int i) -> uint64_t {
+      return kHexValue[static_cast<unsigned char>(uuid[kDigitAt[i]])];
+    };
 #pragma GCC unroll 16
     for (int i = 0; i < 16; ++i) half[0] = half[0] << 4 | digit(i);
 #pragma GCC unroll 16

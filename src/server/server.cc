@@ -51,7 +51,8 @@ struct Server::Impl {
         auto n = db->DeleteExpiredItems();
         if (!n.ok() || *n == 0) break;
       }
-      pause = std::max<steady_clock::duration>(seconds(options.time_to_live_sweep_seconds), 10 * (steady_clock::now() - started));
+      pause = std::max<steady_clock::duration>(seconds(options.time_to_live_sweep_seconds),
+                                               10 * (steady_clock::now() - started));
       lock.lock();
     }
   }
@@ -62,7 +63,8 @@ struct Server::Impl {
       res.body = "healthy: localdynamo";
       return;
     }
-    const auto started = options.access_log ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    const auto started = options.access_log ? std::chrono::steady_clock::now()
+                                            : std::chrono::steady_clock::time_point{};
     const std::string_view target = req.header("x-amz-target");
     wire::WireResponse out;
     bool answered = false;
@@ -89,7 +91,8 @@ struct Server::Impl {
     }
     if (!answered) {
       std::string_view type = req.header("content-type");
-      if (!type.starts_with(server::HttpResponse::kJsonType) && !type.starts_with("application/json")) {
+      if (!type.starts_with(server::HttpResponse::kJsonType) &&
+          !type.starts_with("application/json")) {
         // DynamoDB answers a body it can't read as its protocol with UnknownOperationException.
         Error e{ErrorCode::kUnknownOperation, "", nullptr, {}};
         out = {400, wire::ErrorBody(e), "UnknownOperationException", ""};
@@ -98,10 +101,12 @@ struct Server::Impl {
       }
     }
     if (options.access_log) {
-      auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+      auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count();
       auto or_dash = [](std::string_view v) { return v.empty() ? std::string_view("-") : v; };
-      fmt::print(stderr, "{} {} {} {} {}us\n", or_dash(target), or_dash(out.table_name), out.http_status,
-                 or_dash(out.error_code), us);
+      fmt::print(stderr, "{} {} {} {} {}us\n", or_dash(target), or_dash(out.table_name),
+                 out.http_status, or_dash(out.error_code), us);
     }
     res.status = out.http_status;
     res.AddHeader("x-amzn-RequestId", server::RequestId(db->options().ids->NewUuid()).view());
@@ -126,8 +131,9 @@ Result<std::unique_ptr<Server>> Server::Start(Database& db, ServerOptions option
   server::HttpOptions ho;
   ho.host = options.host;
   ho.port = options.port;
-  ho.threads = options.threads > 0 ? options.threads
-                                   : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  ho.threads = options.threads > 0
+                   ? options.threads
+                   : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   ho.max_body = kMaxRequestBytes;
   ho.answer_refusal = [&db](const server::HttpRefusal& refusal, server::HttpResponse& res) {
     res.AddHeader("x-amzn-RequestId", server::RequestId(db.options().ids->NewUuid()).view());
@@ -136,7 +142,8 @@ Result<std::unique_ptr<Server>> Server::Start(Database& db, ServerOptions option
     // the error instead of failing to parse the answer), with the status kept: DynamoDB too
     // answers 413 to a request over 16 MB. Its body's __type there is not documented: a limit
     // is a ValidationException, broken framing (400) a SerializationException.
-    const ErrorCode code = refusal.status == 400 ? ErrorCode::kSerialization : ErrorCode::kValidation;
+    const ErrorCode code =
+        refusal.status == 400 ? ErrorCode::kSerialization : ErrorCode::kValidation;
     res.content_type = server::HttpResponse::kJsonType;
     res.body = wire::ErrorBody(Error{code, std::string(refusal.reason), nullptr, {}});
     char crc[10];
@@ -144,9 +151,10 @@ Result<std::unique_ptr<Server>> Server::Start(Database& db, ServerOptions option
     res.AddHeader("x-amz-crc32", std::string_view(crc, crc_end));
   };
   Impl* raw = impl.get();
-  LD_ASSIGN_OR_RETURN(impl->http, server::HttpLoop::Bind(ho, [raw](const server::HttpRequest& req, server::HttpResponse& res) {
-    raw->Handle(req, res);
-  }));
+  LD_ASSIGN_OR_RETURN(impl->http, server::HttpLoop::Bind(ho, [raw](const server::HttpRequest& req,
+                                                                   server::HttpResponse& res) {
+                        raw->Handle(req, res);
+                      }));
   impl->http->Start();
   if (options.time_to_live_sweep_seconds > 0) impl->sweeper = std::thread([raw] { raw->Sweep(); });
   return std::unique_ptr<Server>(new Server(std::move(impl)));

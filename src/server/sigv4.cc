@@ -75,7 +75,8 @@ std::string Part(std::string_view auth, std::string_view key) {
   if (pos == std::string_view::npos) return "";
   auto start = pos + key.size() + 1;
   auto end = auth.find(',', start);
-  return std::string(auth.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+  return std::string(
+      auth.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
 }
 
 Error Code(ErrorCode c, std::string m) { return Error{c, std::move(m), nullptr, {}}; }
@@ -129,13 +130,14 @@ std::string FormatAmzDate(int64_t epoch_seconds) {
 // then the signature.
 Status VerifySigV4(const SignedRequest& r, std::string_view access_key, std::string_view secret,
                    int64_t now_millis) {
-  if (!LoadCrypto()) return InternalError("SigV4 checking needs OpenSSL's libcrypto, which could not be loaded");
+  if (!LoadCrypto())
+    return InternalError("SigV4 checking needs OpenSSL's libcrypto, which could not be loaded");
   auto auth = r.header("authorization");
   if (!auth || auth->empty())
     return Code(ErrorCode::kMissingAuthenticationToken, "Request is missing Authentication Token");
   const std::string kAlg = "AWS4-HMAC-SHA256 ";
-  const Error invalid_token =
-      Code(ErrorCode::kUnrecognizedClient, "The security token included in the request is invalid.");
+  const Error invalid_token = Code(ErrorCode::kUnrecognizedClient,
+                                   "The security token included in the request is invalid.");
   if (!auth->starts_with(kAlg)) return invalid_token;
   std::string_view rest = std::string_view(*auth).substr(kAlg.size());
   std::string credential = Trim(Part(rest, "Credential"));
@@ -149,8 +151,9 @@ Status VerifySigV4(const SignedRequest& r, std::string_view access_key, std::str
   if (!amz_date) return invalid_token;
   const std::optional<int64_t> signed_at = ParseAmzDate(*amz_date);
   if (!signed_at)
-    return Code(ErrorCode::kIncompleteSignature, "Date must be in ISO-8601 'basic format'. Got '" + *amz_date +
-                                                     "'. See http://en.wikipedia.org/wiki/ISO_8601");
+    return Code(ErrorCode::kIncompleteSignature,
+                "Date must be in ISO-8601 'basic format'. Got '" + *amz_date +
+                    "'. See http://en.wikipedia.org/wiki/ISO_8601");
   // Against the server's clock (Options.clock), to the second. DynamoDB's texts, as its answers
   // quote them in aws/aws-sdk-js#254 ("Signature expired: 20140325T143453Z is now earlier than
   // 20140325T143751Z (20140325T145251Z - 15 min.)") and aws/aws-sdk-js#2565 ("Signature not yet
@@ -187,7 +190,8 @@ Status VerifySigV4(const SignedRequest& r, std::string_view access_key, std::str
   for (std::string p; std::getline(cs, p, '/');) scope_parts.push_back(p);
   if (scope_parts.size() != 5)
     return Code(ErrorCode::kIncompleteSignature,
-                "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '" +
+                "Credential must have exactly 5 slash-delimited elements, e.g. "
+                "keyid/date/region/service/term, got '" +
                     credential + "'");
   // The scope's service and date, every complaint in one answer (service first), each ending in
   // ". ". The service's text is DynamoDB's answer today, trailing space included, as measured on
@@ -203,9 +207,10 @@ Status VerifySigV4(const SignedRequest& r, std::string_view access_key, std::str
   if (scope_parts[3] != "dynamodb")
     scope_errors += "Credential should be scoped to correct service: 'dynamodb'. ";
   if (scope_parts[1] != std::string_view(*amz_date).substr(0, 8))
-    scope_errors += "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of "
-                    "date from HTTP: '" + scope_parts[1] + "' != '" + amz_date->substr(0, 8) +
-                    "', from '" + *amz_date + "'. ";
+    scope_errors +=
+        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of "
+        "date from HTTP: '" +
+        scope_parts[1] + "' != '" + amz_date->substr(0, 8) + "', from '" + *amz_date + "'. ";
   if (!scope_errors.empty()) return Code(ErrorCode::kInvalidSignature, std::move(scope_errors));
   if (scope_parts[0] != access_key) return invalid_token;
 
@@ -214,20 +219,24 @@ Status VerifySigV4(const SignedRequest& r, std::string_view access_key, std::str
     auto v = r.header(h);
     canonical_headers += h + ":" + Trim(v.value_or("")) + "\n";
   }
-  std::string canonical_request = r.method + "\n" + r.path + "\n" + r.query + "\n" + canonical_headers +
-                                  "\n" + signed_headers + "\n" + Sha256Hex(r.body);
-  std::string scope = scope_parts[1] + "/" + scope_parts[2] + "/" + scope_parts[3] + "/aws4_request";
-  std::string to_sign = "AWS4-HMAC-SHA256\n" + *amz_date + "\n" + scope + "\n" + Sha256Hex(canonical_request);
+  std::string canonical_request = r.method + "\n" + r.path + "\n" + r.query + "\n" +
+                                  canonical_headers + "\n" + signed_headers + "\n" +
+                                  Sha256Hex(r.body);
+  std::string scope =
+      scope_parts[1] + "/" + scope_parts[2] + "/" + scope_parts[3] + "/aws4_request";
+  std::string to_sign =
+      "AWS4-HMAC-SHA256\n" + *amz_date + "\n" + scope + "\n" + Sha256Hex(canonical_request);
   std::string key = Hmac("AWS4" + std::string(secret), scope_parts[1]);
   key = Hmac(key, scope_parts[2]);
   key = Hmac(key, scope_parts[3]);
   key = Hmac(key, "aws4_request");
   std::string mac = Hmac(key, to_sign);
   if (HexEncode(mac) != signature)
-    return Code(ErrorCode::kInvalidSignature,
-                "The request signature we calculated does not match the signature you provided. Check "
-                "your AWS Secret Access Key and signing method. Consult the service documentation for "
-                "details.");
+    return Code(
+        ErrorCode::kInvalidSignature,
+        "The request signature we calculated does not match the signature you provided. Check "
+        "your AWS Secret Access Key and signing method. Consult the service documentation for "
+        "details.");
   return OkStatus();
 }
 

@@ -26,8 +26,12 @@ void AppendValue(std::string* out, const AttributeValue& v) {
       out->push_back(kTagB);
       AppendLengthPrefixed(out, v.b());
       break;
-    case Type::kBool: out->push_back(v.boolean() ? kTagTrue : kTagFalse); break;
-    case Type::kNull: out->push_back(kTagNull); break;
+    case Type::kBool:
+      out->push_back(v.boolean() ? kTagTrue : kTagFalse);
+      break;
+    case Type::kNull:
+      out->push_back(kTagNull);
+      break;
     case Type::kM:
       out->push_back(kTagM);
       AppendItem(out, v.m());
@@ -81,9 +85,15 @@ class ItemBuilder {
   void BeginSet(Slot slot, Type type, std::size_t count) {
     AttributeValue& v = Target(slot);
     switch (type) {
-      case Type::kSS: v.variant().emplace<StringSet>().values.reserve(count); break;
-      case Type::kNS: v.variant().emplace<NumberSet>().values.reserve(count); break;
-      default: v.variant().emplace<BinarySet>().values.reserve(count); break;
+      case Type::kSS:
+        v.variant().emplace<StringSet>().values.reserve(count);
+        break;
+      case Type::kNS:
+        v.variant().emplace<NumberSet>().values.reserve(count);
+        break;
+      default:
+        v.variant().emplace<BinarySet>().values.reserve(count);
+        break;
     }
     set_ = &v;
   }
@@ -100,7 +110,8 @@ class ItemBuilder {
     }
   }
   void Num(Slot slot, bool negative, std::string_view digits, int exponent) {
-    localdynamo::Number n = localdynamo::Number::FromCanonicalParts(negative, std::string(digits), exponent);
+    localdynamo::Number n =
+        localdynamo::Number::FromCanonicalParts(negative, std::string(digits), exponent);
     if (slot.parent == Parent::kSet) {
       std::get<NumberSet>(set_->variant()).values.push_back(std::move(n));
     } else {
@@ -133,7 +144,9 @@ class SizeVisitor {
   void BeginMap(Slot slot, std::size_t) {
     if (slot.parent != Parent::kNone) Container(slot);
   }
-  void Name(Slot slot, std::string_view name) { size += name.size() + (slot.parent == Parent::kMap ? 1 : 0); }
+  void Name(Slot slot, std::string_view name) {
+    size += name.size() + (slot.parent == Parent::kMap ? 1 : 0);
+  }
   void EndMap(Slot) {}
   void BeginList(Slot slot, std::size_t) { Container(slot); }
   void EndList(Slot) {}

@@ -15,7 +15,9 @@ ItemList::ItemList(const ItemList& other) {
 }
 
 ItemList::ItemList(ItemList&& other) noexcept
-    : bytes_(std::move(other.bytes_)), ends_(std::move(other.ends_)), items_(std::move(other.items_)) {
+    : bytes_(std::move(other.bytes_)),
+      ends_(std::move(other.ends_)),
+      items_(std::move(other.items_)) {
   decoded_.store(other.decoded_.load());
   other.ends_.clear();
   other.items_.clear();
@@ -41,7 +43,8 @@ void ItemList::Decode() const {
   items_.resize(ends_.size());
   // The bytes come straight from the store; a damaged store's item decodes as far as it can
   // (the endpoint, writing from the bytes, reports it as an InternalError instead).
-  for (std::size_t i = 0; i < ends_.size(); ++i) (void)storage::DecodeItem(encoded_item(i), &items_[i]);
+  for (std::size_t i = 0; i < ends_.size(); ++i)
+    (void)storage::DecodeItem(encoded_item(i), &items_[i]);
   decoded_.store(true, std::memory_order_release);
 }
 

@@ -41,7 +41,8 @@ bool Number(std::string_view* in, V& v, Slot slot) {
   uint64_t z;
   std::string_view digits;
   if (!ReadVarint(in, &z) || !ReadLengthPrefixed(in, &digits)) return false;
-  v.Num(slot, negative, digits, static_cast<int>(static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1)));
+  v.Num(slot, negative, digits,
+        static_cast<int>(static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1)));
   return true;
 }
 
@@ -61,11 +62,17 @@ bool Value(std::string_view* in, V& v, Slot slot, int depth) {
       if (!ReadLengthPrefixed(in, &bytes)) return false;
       v.Bytes(slot, tag == kTagS ? Type::kS : Type::kB, bytes);
       return true;
-    case kTagN: return Number(in, v, slot);
+    case kTagN:
+      return Number(in, v, slot);
     case kTagFalse:
-    case kTagTrue: v.Bool(slot, tag == kTagTrue); return true;
-    case kTagNull: v.Null(slot); return true;
-    case kTagM: return Map(in, v, slot, depth + 1);
+    case kTagTrue:
+      v.Bool(slot, tag == kTagTrue);
+      return true;
+    case kTagNull:
+      v.Null(slot);
+      return true;
+    case kTagM:
+      return Map(in, v, slot, depth + 1);
     case kTagL:
       if (!ReadVarint(in, &count) || count > in->size()) return false;
       v.BeginList(slot, count);

@@ -11,7 +11,8 @@ void AppendEscapedBytes(std::string* out, std::string_view bytes) {
   // Copy runs between zero bytes in bulk: keys rarely contain any.
   while (!bytes.empty()) {
     const void* zero = std::memchr(bytes.data(), 0, bytes.size());
-    std::size_t run = zero ? static_cast<std::size_t>(static_cast<const char*>(zero) - bytes.data()) : bytes.size();
+    std::size_t run = zero ? static_cast<std::size_t>(static_cast<const char*>(zero) - bytes.data())
+                           : bytes.size();
     out->append(bytes.data(), run);
     if (!zero) return;
     out->append("\0\xFF", 2);
@@ -88,10 +89,17 @@ bool DecodeNumber(std::string_view* in, Number* out) {
 
 void AppendKeyValue(std::string* out, const AttributeValue& v) {
   switch (v.type()) {
-    case Type::kS: AppendEscaped(out, v.s()); break;
-    case Type::kB: AppendEscaped(out, v.b()); break;
-    case Type::kN: AppendNumber(out, v.n()); break;
-    default: break;  // key attributes are validated to be scalars before encoding
+    case Type::kS:
+      AppendEscaped(out, v.s());
+      break;
+    case Type::kB:
+      AppendEscaped(out, v.b());
+      break;
+    case Type::kN:
+      AppendNumber(out, v.n());
+      break;
+    default:
+      break;  // key attributes are validated to be scalars before encoding
   }
 }
 

@@ -22,7 +22,8 @@ uint64_t Hash64(std::string_view s) {
 }
 
 void AppendKeyspacePrefix(std::string* out, uint32_t table_number, uint8_t index_number) {
-  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>(table_number >> shift));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out->push_back(static_cast<char>(table_number >> shift));
   out->push_back(static_cast<char>(index_number));
 }
 
@@ -32,7 +33,9 @@ std::string KeyspacePrefix(uint32_t table_number, uint8_t index_number) {
   return out;
 }
 
-std::string TableKeyspace(uint32_t table_number) { return KeyspacePrefix(table_number, 0).substr(0, 4); }
+std::string TableKeyspace(uint32_t table_number) {
+  return KeyspacePrefix(table_number, 0).substr(0, 4);
+}
 
 std::string StoredKey(std::string_view full_key) {
   if (full_key.size() <= kLongKeyPrefix) return std::string(full_key);
@@ -102,8 +105,9 @@ Status DeleteKeyspace(WriteTxn& txn, MDB_dbi dbi, std::string_view prefix) {
 }
 
 Status CopyKeyspace(WriteTxn& txn, MDB_dbi dbi, std::string_view from, std::string_view to,
-                             const std::function<bool(uint8_t index_number)>& keep) {
-  if (from.size() != to.size() || from.empty()) return InternalError("CopyKeyspace: prefixes differ in size");
+                    const std::function<bool(uint8_t index_number)>& keep) {
+  if (from.size() != to.size() || from.empty())
+    return InternalError("CopyKeyspace: prefixes differ in size");
   // Read in batches and write each batch with no cursor open, so the writes (after the
   // source's keys or before them) never move a cursor under the reading.
   constexpr std::size_t kBatch = 1024;
@@ -123,7 +127,8 @@ Status CopyKeyspace(WriteTxn& txn, MDB_dbi dbi, std::string_view from, std::stri
         }
         EntryView v;
         if (!DecodeEntryValue(e->key, e->value, &v)) return InternalError("corrupt entry");
-        const uint8_t index = v.full_key.size() > from.size() ? static_cast<uint8_t>(v.full_key[from.size()]) : 0;
+        const uint8_t index =
+            v.full_key.size() > from.size() ? static_cast<uint8_t>(v.full_key[from.size()]) : 0;
         if (!keep || keep(index)) {
           std::string key(to);
           key.append(v.full_key.substr(from.size()));
@@ -162,30 +167,37 @@ Result<std::optional<std::string_view>> GetEntry(const Txn& txn, MDB_dbi dbi,
 }
 
 RangeScanner::RangeScanner(Cursor cursor, Bound lower, Bound upper, bool forward)
-    : cursor_(std::move(cursor)), lower_(std::move(lower)), upper_(std::move(upper)),
+    : cursor_(std::move(cursor)),
+      lower_(std::move(lower)),
+      upper_(std::move(upper)),
       forward_(forward) {}
 
 bool RangeScanner::AboveLower(std::string_view full) const {
   switch (lower_.kind) {
-    case Bound::Kind::kExclusive: return full > lower_.key;
+    case Bound::Kind::kExclusive:
+      return full > lower_.key;
     case Bound::Kind::kAfterPrefix: {  // above the bound and not starting with it
       const std::string_view key = lower_.key;
       return full.substr(0, key.size()).compare(key) > 0;
     }
-    default: return full >= lower_.key;
+    default:
+      return full >= lower_.key;
   }
 }
 
 bool RangeScanner::BelowUpper(std::string_view full) const {
   switch (upper_.kind) {
-    case Bound::Kind::kInclusive: return full <= upper_.key;
-    case Bound::Kind::kExclusive: return full < upper_.key;
+    case Bound::Kind::kInclusive:
+      return full <= upper_.key;
+    case Bound::Kind::kExclusive:
+      return full < upper_.key;
     case Bound::Kind::kPrefix: {
       // Below the bound or starting with it: only the bound's length of `full` matters.
       const std::string_view key = upper_.key;
       return full.substr(0, key.size()).compare(key) <= 0;
     }
-    case Bound::Kind::kAfterPrefix: return false;  // not an upper bound kind
+    case Bound::Kind::kAfterPrefix:
+      return false;  // not an upper bound kind
   }
   return false;
 }
@@ -281,4 +293,3 @@ Result<std::optional<EntryView>> RangeScanner::Next() {
 }
 
 }  // namespace localdynamo::storage
-

@@ -62,14 +62,14 @@ Status DeleteKeyspace(WriteTxn& txn, MDB_dbi dbi, std::string_view prefix);
 // backup with all its indexes) to the same key under `to`, an empty keyspace of the same
 // size; `keep` (when given) chooses by index number.
 Status CopyKeyspace(WriteTxn& txn, MDB_dbi dbi, std::string_view from, std::string_view to,
-                             const std::function<bool(uint8_t index_number)>& keep = {});
+                    const std::function<bool(uint8_t index_number)>& keep = {});
 
 // One end of a key range.
 struct Bound {
   enum class Kind {
-    kInclusive,  // key itself included
-    kExclusive,  // key itself excluded
-    kPrefix,     // (upper bounds) every key starting with `key` included
+    kInclusive,    // key itself included
+    kExclusive,    // key itself excluded
+    kPrefix,       // (upper bounds) every key starting with `key` included
     kAfterPrefix,  // (lower bounds) only keys after every key starting with `key`
   };
   std::string key;

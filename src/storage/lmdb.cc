@@ -44,8 +44,8 @@ int RoomErrno(int rc, const std::string& directory, const std::string& file) {
   if (rc != EIO) return rc;
   struct stat st {};
   rlimit limit{};
-  if (stat(file.c_str(), &st) == 0 && getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
-      static_cast<uint64_t>(st.st_size) >= limit.rlim_cur)
+  if (stat(file.c_str(), &st) == 0 && getrlimit(RLIMIT_FSIZE, &limit) == 0 &&
+      limit.rlim_cur != RLIM_INFINITY && static_cast<uint64_t>(st.st_size) >= limit.rlim_cur)
     return EFBIG;
   struct statvfs vfs {};
   if (statvfs(directory.c_str(), &vfs) == 0) {
@@ -63,15 +63,19 @@ Error WriteError(MDB_env* env, int rc, std::string_view what) {
   if (rc == MDB_MAP_FULL) {
     MDB_envinfo info{};
     mdb_env_info(env, &info);
-    return InternalError(fmt::format(
-        "The database is full: its LMDB map (Options::map_size_bytes) of {} is used up, and the write was not "
-        "applied (LMDB {}: MDB_MAP_FULL). Reads still work. To write again, reopen the database with a larger "
-        "map_size_bytes (0, the default, sizes the map to the disk): LMDB copies every page a write changes, so in "
-        "a full map deleting items may not fit either",
-        SizeText(info.me_mapsize), what));
+    return InternalError(
+        fmt::format("The database is full: its LMDB map (Options::map_size_bytes) of {} is used "
+                    "up, and the write was not "
+                    "applied (LMDB {}: MDB_MAP_FULL). Reads still work. To write again, reopen the "
+                    "database with a larger "
+                    "map_size_bytes (0, the default, sizes the map to the disk): LMDB copies every "
+                    "page a write changes, so in "
+                    "a full map deleting items may not fit either",
+                    SizeText(info.me_mapsize), what));
   }
   const char* path = nullptr;
-  if ((rc != ENOSPC && rc != EDQUOT && rc != EFBIG && rc != EIO) || mdb_env_get_path(env, &path) != 0 || !path)
+  if ((rc != ENOSPC && rc != EDQUOT && rc != EFBIG && rc != EIO) ||
+      mdb_env_get_path(env, &path) != 0 || !path)
     return LmdbError(rc, what);
   const std::string file = std::string(path) + "/data.mdb";
   const int room = RoomErrno(rc, path, file);
@@ -82,19 +86,24 @@ Error WriteError(MDB_env* env, int rc, std::string_view what) {
   constexpr std::string_view kNotApplied = "the write was not applied and reads still work";
   switch (room) {
     case ENOSPC:
-      return InternalError(fmt::format("The disk is full: writing {} failed ({}); {}. Writes resume once space is "
-                                       "freed on the disk",
-                                       file, failed, kNotApplied));
+      return InternalError(
+          fmt::format("The disk is full: writing {} failed ({}); {}. Writes resume once space is "
+                      "freed on the disk",
+                      file, failed, kNotApplied));
     case EDQUOT:
-      return InternalError(fmt::format("The disk quota is used up: writing {} failed ({}); {}. Writes resume once "
-                                       "the quota allows",
-                                       file, failed, kNotApplied));
+      return InternalError(
+          fmt::format("The disk quota is used up: writing {} failed ({}); {}. Writes resume once "
+                      "the quota allows",
+                      file, failed, kNotApplied));
     case EFBIG:
-      return InternalError(fmt::format(
-          "The database file can't grow: writing {} failed ({}): it has reached the process's file size limit "
-          "(ulimit -f) or the largest file the filesystem allows; {}. Writes resume once the limit is raised",
-          file, failed, kNotApplied));
-    default: return LmdbError(rc, what);
+      return InternalError(
+          fmt::format("The database file can't grow: writing {} failed ({}): it has reached the "
+                      "process's file size limit "
+                      "(ulimit -f) or the largest file the filesystem allows; {}. Writes resume "
+                      "once the limit is raised",
+                      file, failed, kNotApplied));
+    default:
+      return LmdbError(rc, what);
   }
 }
 
@@ -115,7 +124,8 @@ Status MakeDirectory(const std::string& directory, unsigned mode) {
   std::error_code ec;
   const std::filesystem::path dir = std::filesystem::path(directory).lexically_normal();
   if (std::filesystem::is_directory(dir, ec)) return OkStatus();
-  if (dir.has_parent_path() && dir.parent_path() != dir) std::filesystem::create_directories(dir.parent_path(), ec);
+  if (dir.has_parent_path() && dir.parent_path() != dir)
+    std::filesystem::create_directories(dir.parent_path(), ec);
   if (ec) return InternalError(fmt::format("cannot create {}: {}", directory, ec.message()));
   if (mkdir(dir.c_str(), static_cast<mode_t>(mode)) != 0 && errno != EEXIST)
     return InternalError(fmt::format("cannot create {}: {}", directory, std::strerror(errno)));
@@ -133,14 +143,16 @@ Result<int> LockDirectory(const std::string& path, unsigned mode) {
     char pid[32] = {};
     const ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
     close(fd);
-    if (err != EWOULDBLOCK) return InternalError(fmt::format("cannot lock {}: {}", file, std::strerror(err)));
+    if (err != EWOULDBLOCK)
+      return InternalError(fmt::format("cannot lock {}: {}", file, std::strerror(err)));
     return InternalError(fmt::format(
         "the database directory {} is in use by process {}: one process opens a database at a time "
         "(reach it through that process, e.g. its endpoint with --endpoint)",
         path, n > 0 ? std::string(pid, static_cast<std::size_t>(n)) : "unknown"));
   }
   const std::string me = std::to_string(getpid());
-  if (ftruncate(fd, 0) != 0 || pwrite(fd, me.data(), me.size(), 0) != static_cast<ssize_t>(me.size())) {
+  if (ftruncate(fd, 0) != 0 ||
+      pwrite(fd, me.data(), me.size(), 0) != static_cast<ssize_t>(me.size())) {
     close(fd);
     return InternalError(fmt::format("cannot write {}: {}", file, std::strerror(errno)));
   }
@@ -188,7 +200,8 @@ Result<std::shared_ptr<Env>> Env::Open(const std::string& directory, const EnvOp
   mdb_env_set_mapsize(env->env_, MapSize(path, options.map_size));
   // MDB_NOTLS: read transactions belong to their object, not to a thread (server threads
   // and the stream worker hand snapshots around). MDB_NOSYNC trades durability for speed.
-  unsigned flags = MDB_NOTLS | (options.sync ? 0u : MDB_NOSYNC) | (options.write_map ? MDB_WRITEMAP : 0u);
+  unsigned flags =
+      MDB_NOTLS | (options.sync ? 0u : MDB_NOSYNC) | (options.write_map ? MDB_WRITEMAP : 0u);
   rc = mdb_env_open(env->env_, path.c_str(), flags, static_cast<mdb_mode_t>(options.file_mode));
   if (rc) return LmdbError(rc, "mdb_env_open " + path);
 
@@ -229,7 +242,8 @@ MDB_txn* Env::TakeSpareReader() {
 bool Env::KeepSpareReader(MDB_txn* txn) {
   for (auto& slot : spare_readers_) {
     MDB_txn* empty = nullptr;
-    if (!slot.load(std::memory_order_relaxed) && slot.compare_exchange_strong(empty, txn, std::memory_order_release))
+    if (!slot.load(std::memory_order_relaxed) &&
+        slot.compare_exchange_strong(empty, txn, std::memory_order_release))
       return true;
   }
   return false;

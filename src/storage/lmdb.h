@@ -43,7 +43,8 @@ struct EnvOptions {
 // process's Open fails (InternalError "... in use by process N ...") until the first closes
 // it or ends, because the engine keeps per-process state about the database (the catalog's
 // cache, the TTL sweep's position, stream subscribers and their delivery) that nothing would
-// keep coherent across processes. LMDB itself would allow it; the lock file `localdynamo.lock` (flock) refuses it.
+// keep coherent across processes. LMDB itself would allow it; the lock file `localdynamo.lock`
+// (flock) refuses it.
 class Env {
  public:
   static Result<std::shared_ptr<Env>> Open(const std::string& directory, const EnvOptions& options);
@@ -80,9 +81,7 @@ Error LmdbError(int rc, std::string_view what);
 // reports a short write, as whichever of these caused it, if one did.
 Error WriteError(MDB_env* env, int rc, std::string_view what);
 
-inline MDB_val ToVal(std::string_view s) {
-  return MDB_val{s.size(), const_cast<char*>(s.data())};
-}
+inline MDB_val ToVal(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
 inline std::string_view FromVal(const MDB_val& v) {
   return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
 }
@@ -90,7 +89,8 @@ inline std::string_view FromVal(const MDB_val& v) {
 // A read-only snapshot (or the base of a WriteTxn).
 class Txn {
  public:
-  Txn(Txn&& other) noexcept : txn_(other.txn_), env_(std::move(other.env_)), read_only_(other.read_only_) {
+  Txn(Txn&& other) noexcept
+      : txn_(other.txn_), env_(std::move(other.env_)), read_only_(other.read_only_) {
     other.txn_ = nullptr;
   }
   Txn& operator=(Txn&&) = delete;

@@ -29,8 +29,8 @@ inline bool CpuHasAvx512Bw() {
 inline bool CpuHasVpclmul() {
   static const bool has = [] {
     __builtin_cpu_init();
-    return CpuHasPclmul() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-           __builtin_cpu_supports("vpclmulqdq");
+    return CpuHasPclmul() && __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("vpclmulqdq");
   }();
   return has;
 }

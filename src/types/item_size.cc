@@ -9,11 +9,15 @@ namespace localdynamo {
 
 std::size_t ValueSize(const AttributeValue& v) {
   switch (v.type()) {
-    case Type::kS: return v.s().size();
-    case Type::kN: return v.n().StorageSize();
-    case Type::kB: return v.b().size();
+    case Type::kS:
+      return v.s().size();
+    case Type::kN:
+      return v.n().StorageSize();
+    case Type::kB:
+      return v.b().size();
     case Type::kBool:
-    case Type::kNull: return 1;
+    case Type::kNull:
+      return 1;
     case Type::kM: {
       std::size_t size = 3;
       for (const auto& [name, e] : v.m()) size += 1 + name.size() + ValueSize(e);

@@ -17,7 +17,8 @@ std::string Base64Encode(std::string_view in) {
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
     uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    out += {kAlphabet[n >> 18], kAlphabet[(n >> 12) & 63], kAlphabet[(n >> 6) & 63], kAlphabet[n & 63]};
+    out += {kAlphabet[n >> 18], kAlphabet[(n >> 12) & 63], kAlphabet[(n >> 6) & 63],
+            kAlphabet[n & 63]};
   }
   if (i + 1 == in.size()) {
     uint32_t n = uint8_t(in[i]) << 16;
@@ -32,13 +33,27 @@ std::string Base64Encode(std::string_view in) {
 char* WriteJsonEscape(char* p, unsigned char c) {
   *p++ = '\\';
   switch (c) {
-    case '"': *p++ = '"'; break;
-    case '\\': *p++ = '\\'; break;
-    case '\n': *p++ = 'n'; break;
-    case '\r': *p++ = 'r'; break;
-    case '\t': *p++ = 't'; break;
-    case '\b': *p++ = 'b'; break;
-    case '\f': *p++ = 'f'; break;
+    case '"':
+      *p++ = '"';
+      break;
+    case '\\':
+      *p++ = '\\';
+      break;
+    case '\n':
+      *p++ = 'n';
+      break;
+    case '\r':
+      *p++ = 'r';
+      break;
+    case '\t':
+      *p++ = 't';
+      break;
+    case '\b':
+      *p++ = 'b';
+      break;
+    case '\f':
+      *p++ = 'f';
+      break;
     default:
       std::memcpy(p, "u00", 3);
       p[3] = kLowerHexDigits[c >> 4];
@@ -103,16 +118,37 @@ void AppendArray(std::string* out, const std::vector<T>& values, F each) {
 void AppendValueJson(std::string* out, const AttributeValue& v) {
   out->append(JsonValueOpening(v.type()).text());
   switch (v.type()) {
-    case Type::kS: AppendJsonString(out, v.s()); break;
-    case Type::kN: AppendJsonString(out, v.n().ToString()); break;
-    case Type::kB: AppendJsonString(out, Base64Encode(v.b())); break;
-    case Type::kBool: out->append(v.boolean() ? "true" : "false"); break;
-    case Type::kNull: out->append("true"); break;
-    case Type::kM: AppendItemJson(out, v.m()); break;
-    case Type::kL: AppendArray(out, v.l(), [&](const AttributeValue& e) { AppendValueJson(out, e); }); break;
-    case Type::kSS: AppendArray(out, v.ss(), [&](const std::string& e) { AppendJsonString(out, e); }); break;
-    case Type::kNS: AppendArray(out, v.ns(), [&](const Number& e) { AppendJsonString(out, e.ToString()); }); break;
-    case Type::kBS: AppendArray(out, v.bs(), [&](const std::string& e) { AppendJsonString(out, Base64Encode(e)); }); break;
+    case Type::kS:
+      AppendJsonString(out, v.s());
+      break;
+    case Type::kN:
+      AppendJsonString(out, v.n().ToString());
+      break;
+    case Type::kB:
+      AppendJsonString(out, Base64Encode(v.b()));
+      break;
+    case Type::kBool:
+      out->append(v.boolean() ? "true" : "false");
+      break;
+    case Type::kNull:
+      out->append("true");
+      break;
+    case Type::kM:
+      AppendItemJson(out, v.m());
+      break;
+    case Type::kL:
+      AppendArray(out, v.l(), [&](const AttributeValue& e) { AppendValueJson(out, e); });
+      break;
+    case Type::kSS:
+      AppendArray(out, v.ss(), [&](const std::string& e) { AppendJsonString(out, e); });
+      break;
+    case Type::kNS:
+      AppendArray(out, v.ns(), [&](const Number& e) { AppendJsonString(out, e.ToString()); });
+      break;
+    case Type::kBS:
+      AppendArray(out, v.bs(),
+                  [&](const std::string& e) { AppendJsonString(out, Base64Encode(e)); });
+      break;
   }
   out->push_back('}');
 }

@@ -78,7 +78,9 @@ inline constexpr std::array<JsonOpening, 10> kOpenings = [] {
 
 }  // namespace json_text_detail
 
-inline const JsonOpening& JsonValueOpening(Type t) { return json_text_detail::kOpenings[static_cast<int>(t)]; }
+inline const JsonOpening& JsonValueOpening(Type t) {
+  return json_text_detail::kOpenings[static_cast<int>(t)];
+}
 
 namespace json_text_detail {
 

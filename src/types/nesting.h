@@ -4,9 +4,10 @@
 namespace localdynamo {
 
 // DynamoDB's limit: a map or list may nest in another up to 32 levels deep, the attribute
-// itself being level 1 (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
-// "Nested attribute depth"). Deeper values are refused with ValidationException "Nesting
-// Levels have exceeded supported limits".
+// itself being level 1
+// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html "Nested
+// attribute depth"). Deeper values are refused with ValidationException "Nesting Levels have
+// exceeded supported limits".
 inline constexpr int kMaxNesting = 32;
 
 // Every reader that recurses into nested values (the wire's attribute values, PartiQL

@@ -1,5 +1,6 @@
 // DynamoDB's Number: sign + significant digits + exponent, exact (no floating point).
-// Limits and texts from https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
+// Limits and texts from
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
 // ("Numbers can have up to 38 digits of precision ... Positive range: 1E-130 to
 // 9.9999999999999999999999999999999999999E+125").
 
@@ -55,12 +56,14 @@ int CompareMagnitude(const Number& a, const Number& b) {
 std::string Aligned(const Number& n, int top, int width) {
   std::string out(static_cast<std::size_t>(width), '0');
   int offset = top - n.exponent();
-  for (std::size_t i = 0; i < n.digits().size(); ++i) out[static_cast<std::size_t>(offset) + i] = n.digits()[i];
+  for (std::size_t i = 0; i < n.digits().size(); ++i)
+    out[static_cast<std::size_t>(offset) + i] = n.digits()[i];
   return out;
 }
 
 Result<Number> AddSigned(const Number& a, bool a_neg, const Number& b, bool b_neg) {
-  if (a.is_zero()) return b.is_zero() ? Number() : Number::FromCanonicalParts(b_neg, b.digits(), b.exponent());
+  if (a.is_zero())
+    return b.is_zero() ? Number() : Number::FromCanonicalParts(b_neg, b.digits(), b.exponent());
   if (b.is_zero()) return Number::FromCanonicalParts(a_neg, a.digits(), a.exponent());
   int top = std::max(a.exponent(), b.exponent()) + 1;  // room for a carry
   int low = std::min(a.exponent() - static_cast<int>(a.digits().size()),

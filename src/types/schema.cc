@@ -8,18 +8,24 @@ const char* ToString(KeyType v) { return v == KeyType::kHash ? "HASH" : "RANGE";
 
 const char* ToString(ScalarAttributeType v) {
   switch (v) {
-    case ScalarAttributeType::kS: return "S";
-    case ScalarAttributeType::kN: return "N";
-    case ScalarAttributeType::kB: return "B";
+    case ScalarAttributeType::kS:
+      return "S";
+    case ScalarAttributeType::kN:
+      return "N";
+    case ScalarAttributeType::kB:
+      return "B";
   }
   return "S";
 }
 
 const char* ToString(ProjectionType v) {
   switch (v) {
-    case ProjectionType::kAll: return "ALL";
-    case ProjectionType::kKeysOnly: return "KEYS_ONLY";
-    case ProjectionType::kInclude: return "INCLUDE";
+    case ProjectionType::kAll:
+      return "ALL";
+    case ProjectionType::kKeysOnly:
+      return "KEYS_ONLY";
+    case ProjectionType::kInclude:
+      return "INCLUDE";
   }
   return "ALL";
 }
@@ -30,20 +36,28 @@ const char* ToString(BillingMode v) {
 
 const char* ToString(StreamViewType v) {
   switch (v) {
-    case StreamViewType::kKeysOnly: return "KEYS_ONLY";
-    case StreamViewType::kNewImage: return "NEW_IMAGE";
-    case StreamViewType::kOldImage: return "OLD_IMAGE";
-    case StreamViewType::kNewAndOldImages: return "NEW_AND_OLD_IMAGES";
+    case StreamViewType::kKeysOnly:
+      return "KEYS_ONLY";
+    case StreamViewType::kNewImage:
+      return "NEW_IMAGE";
+    case StreamViewType::kOldImage:
+      return "OLD_IMAGE";
+    case StreamViewType::kNewAndOldImages:
+      return "NEW_AND_OLD_IMAGES";
   }
   return "NEW_IMAGE";
 }
 
 const char* ToString(TableStatus v) {
   switch (v) {
-    case TableStatus::kCreating: return "CREATING";
-    case TableStatus::kUpdating: return "UPDATING";
-    case TableStatus::kDeleting: return "DELETING";
-    case TableStatus::kActive: return "ACTIVE";
+    case TableStatus::kCreating:
+      return "CREATING";
+    case TableStatus::kUpdating:
+      return "UPDATING";
+    case TableStatus::kDeleting:
+      return "DELETING";
+    case TableStatus::kActive:
+      return "ACTIVE";
   }
   return "ACTIVE";
 }
@@ -54,31 +68,44 @@ const char* ToString(TableClass v) {
 
 const char* ToString(IndexStatus v) {
   switch (v) {
-    case IndexStatus::kCreating: return "CREATING";
-    case IndexStatus::kUpdating: return "UPDATING";
-    case IndexStatus::kDeleting: return "DELETING";
-    case IndexStatus::kActive: return "ACTIVE";
+    case IndexStatus::kCreating:
+      return "CREATING";
+    case IndexStatus::kUpdating:
+      return "UPDATING";
+    case IndexStatus::kDeleting:
+      return "DELETING";
+    case IndexStatus::kActive:
+      return "ACTIVE";
   }
   return "ACTIVE";
 }
 
 const char* ToString(ReturnValue v) {
   switch (v) {
-    case ReturnValue::kNone: return "NONE";
-    case ReturnValue::kAllOld: return "ALL_OLD";
-    case ReturnValue::kUpdatedOld: return "UPDATED_OLD";
-    case ReturnValue::kAllNew: return "ALL_NEW";
-    case ReturnValue::kUpdatedNew: return "UPDATED_NEW";
+    case ReturnValue::kNone:
+      return "NONE";
+    case ReturnValue::kAllOld:
+      return "ALL_OLD";
+    case ReturnValue::kUpdatedOld:
+      return "UPDATED_OLD";
+    case ReturnValue::kAllNew:
+      return "ALL_NEW";
+    case ReturnValue::kUpdatedNew:
+      return "UPDATED_NEW";
   }
   return "NONE";
 }
 
 const char* ToString(Select v) {
   switch (v) {
-    case Select::kAllAttributes: return "ALL_ATTRIBUTES";
-    case Select::kAllProjectedAttributes: return "ALL_PROJECTED_ATTRIBUTES";
-    case Select::kSpecificAttributes: return "SPECIFIC_ATTRIBUTES";
-    case Select::kCount: return "COUNT";
+    case Select::kAllAttributes:
+      return "ALL_ATTRIBUTES";
+    case Select::kAllProjectedAttributes:
+      return "ALL_PROJECTED_ATTRIBUTES";
+    case Select::kSpecificAttributes:
+      return "SPECIFIC_ATTRIBUTES";
+    case Select::kCount:
+      return "COUNT";
   }
   return "ALL_ATTRIBUTES";
 }

@@ -14,8 +14,8 @@ inline std::string IsoUtc(int64_t millis, bool with_millis) {
   const std::time_t secs = static_cast<std::time_t>(millis / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
-  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                                tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900,
+                                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   if (with_millis) out += fmt::format(".{:03}", static_cast<int>(millis % 1000));
   return out;
 }

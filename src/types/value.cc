@@ -21,10 +21,14 @@ bool SameMembers(std::vector<T> a, std::vector<T> b) {
 bool AttributeValue::operator==(const AttributeValue& other) const {
   if (type() != other.type()) return false;
   switch (type()) {
-    case Type::kSS: return SameMembers(ss(), other.ss());
-    case Type::kNS: return SameMembers(ns(), other.ns());
-    case Type::kBS: return SameMembers(bs(), other.bs());
-    default: return v_ == other.v_;
+    case Type::kSS:
+      return SameMembers(ss(), other.ss());
+    case Type::kNS:
+      return SameMembers(ns(), other.ns());
+    case Type::kBS:
+      return SameMembers(bs(), other.bs());
+    default:
+      return v_ == other.v_;
   }
 }
 

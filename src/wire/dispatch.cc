@@ -17,14 +17,18 @@ constexpr std::string_view kStreamsPrefix = "DynamoDBStreams_20120810.";
 std::string TypePrefix(ErrorCode code) {
   switch (code) {
     case ErrorCode::kSerialization:
-    case ErrorCode::kUnknownOperation: return "com.amazon.coral.service#";
-    case ErrorCode::kValidation: return "com.amazon.coral.validate#";
-    default: return "com.amazonaws.dynamodb.v20120810#";
+    case ErrorCode::kUnknownOperation:
+      return "com.amazon.coral.service#";
+    case ErrorCode::kValidation:
+      return "com.amazon.coral.validate#";
+    default:
+      return "com.amazonaws.dynamodb.v20120810#";
   }
 }
 
 WireResponse Fail(const Error& e, std::string table = "") {
-  return WireResponse{ErrorHttpStatus(e.code), ErrorBody(e), std::string(ErrorCodeName(e.code)), std::move(table)};
+  return WireResponse{ErrorHttpStatus(e.code), ErrorBody(e), std::string(ErrorCodeName(e.code)),
+                      std::move(table)};
 }
 
 // `op` is a Database member, or an engine function taking the Database first.
@@ -35,7 +39,8 @@ WireResponse Run(JsonRef body, Req (*parse)(JsonRef), Op op, Database& db) {
   using Resp = std::decay_t<decltype(*result)>;
   std::string table;  // the request is done with: its table name moves to the access log's
   if constexpr (requires { req.table_name; }) {
-    if constexpr (std::is_same_v<decltype(req.table_name), std::string>) table = std::move(req.table_name);
+    if constexpr (std::is_same_v<decltype(req.table_name), std::string>)
+      table = std::move(req.table_name);
   }
   if (!result.ok()) return Fail(result.error(), std::move(table));
   if constexpr (std::is_same_v<Resp, ExecuteStatementResponse>) {
@@ -71,14 +76,17 @@ WireResponse Handle(Database& db, JsonRef body) {
 }
 
 WireResponse DescribeEndpoints(Database&, JsonRef) {
-  json o = {{"Endpoints", json::array({{{"Address", "localhost"}, {"CachePeriodInMinutes", 1440}}})}};
+  json o = {
+      {"Endpoints", json::array({{{"Address", "localhost"}, {"CachePeriodInMinutes", 1440}}})}};
   return WireResponse{200, DumpJson(o), "", ""};
 }
 
 // DynamoDB's default quotas (DynamoDB Local answers the same): nothing here enforces them.
 WireResponse DescribeLimits(Database&, JsonRef) {
-  json o = {{"AccountMaxReadCapacityUnits", 80000}, {"AccountMaxWriteCapacityUnits", 80000},
-            {"TableMaxReadCapacityUnits", 40000}, {"TableMaxWriteCapacityUnits", 40000}};
+  json o = {{"AccountMaxReadCapacityUnits", 80000},
+            {"AccountMaxWriteCapacityUnits", 80000},
+            {"TableMaxReadCapacityUnits", 40000},
+            {"TableMaxWriteCapacityUnits", 40000}};
   return WireResponse{200, DumpJson(o), "", ""};
 }
 
@@ -109,17 +117,24 @@ constexpr Route kDynamoRoutes[] = {
     {"TagResource", Handle<ParseTagResource, &Database::TagResource>},
     {"UntagResource", Handle<ParseUntagResource, &Database::UntagResource>},
     {"ListTagsOfResource", Handle<ParseListTagsOfResource, &Database::ListTagsOfResource>},
-    {"UpdateContinuousBackups", Handle<ParseUpdateContinuousBackups, &Database::UpdateContinuousBackups>},
-    {"DescribeContinuousBackups", Handle<ParseDescribeContinuousBackups, &Database::DescribeContinuousBackups>},
+    {"UpdateContinuousBackups",
+     Handle<ParseUpdateContinuousBackups, &Database::UpdateContinuousBackups>},
+    {"DescribeContinuousBackups",
+     Handle<ParseDescribeContinuousBackups, &Database::DescribeContinuousBackups>},
     {"CreateBackup", Handle<ParseCreateBackup, &Database::CreateBackup>},
     {"DescribeBackup", Handle<ParseDescribeBackup, &Database::DescribeBackup>},
     {"DeleteBackup", Handle<ParseDeleteBackup, &Database::DeleteBackup>},
     {"ListBackups", Handle<ParseListBackups, &Database::ListBackups>},
-    {"RestoreTableFromBackup", Handle<ParseRestoreTableFromBackup, &Database::RestoreTableFromBackup>},
-    {"RestoreTableToPointInTime", Handle<ParseRestoreTableToPointInTime, &Database::RestoreTableToPointInTime>},
-    {"UpdateContributorInsights", Handle<ParseUpdateContributorInsights, &Database::UpdateContributorInsights>},
-    {"DescribeContributorInsights", Handle<ParseDescribeContributorInsights, &Database::DescribeContributorInsights>},
-    {"ListContributorInsights", Handle<ParseListContributorInsights, &Database::ListContributorInsights>},
+    {"RestoreTableFromBackup",
+     Handle<ParseRestoreTableFromBackup, &Database::RestoreTableFromBackup>},
+    {"RestoreTableToPointInTime",
+     Handle<ParseRestoreTableToPointInTime, &Database::RestoreTableToPointInTime>},
+    {"UpdateContributorInsights",
+     Handle<ParseUpdateContributorInsights, &Database::UpdateContributorInsights>},
+    {"DescribeContributorInsights",
+     Handle<ParseDescribeContributorInsights, &Database::DescribeContributorInsights>},
+    {"ListContributorInsights",
+     Handle<ParseListContributorInsights, &Database::ListContributorInsights>},
     {"DescribeLimits", DescribeLimits},
     {"ExecuteStatement", Handle<ParseExecuteStatement, &Database::ExecuteStatement>},
     {"BatchExecuteStatement", Handle<ParseBatchExecuteStatement, &Database::BatchExecuteStatement>},
@@ -139,15 +154,18 @@ Handler Find(std::string_view target) {
       if (r.name == op) return r.handler;
     return nullptr;
   };
-  if (target.starts_with(kDynamoPrefix)) return lookup(target.substr(kDynamoPrefix.size()), kDynamoRoutes);
-  if (target.starts_with(kStreamsPrefix)) return lookup(target.substr(kStreamsPrefix.size()), kStreamsRoutes);
+  if (target.starts_with(kDynamoPrefix))
+    return lookup(target.substr(kDynamoPrefix.size()), kDynamoRoutes);
+  if (target.starts_with(kStreamsPrefix))
+    return lookup(target.substr(kStreamsPrefix.size()), kStreamsRoutes);
   return nullptr;
 }
 
 }  // namespace
 
 std::string ErrorBody(const Error& e) {
-  json o = {{"__type", TypePrefix(e.code) + std::string(ErrorCodeName(e.code))}, {"message", e.message}};
+  json o = {{"__type", TypePrefix(e.code) + std::string(ErrorCodeName(e.code))},
+            {"message", e.message}};
   if (e.item) o["Item"] = ItemJson(*e.item);
   if (!e.cancellation_reasons.empty()) {
     json a = json::array();
@@ -182,13 +200,17 @@ WireResponse Dispatch(Database& db, std::string_view target, std::string_view bo
   } done{doc, thread_doc_busy, thread_doc_busy};
   thread_doc_busy = true;
   if (!doc.Parse(body) || !doc.root().IsObject())
-    return Fail(Error{ErrorCode::kSerialization, body.empty() ? "" : "Start of structure or map found where not expected", nullptr, {}});
+    return Fail(Error{ErrorCode::kSerialization,
+                      body.empty() ? "" : "Start of structure or map found where not expected",
+                      nullptr,
+                      {}});
   const JsonRef request = doc.root();
   try {
     return h(db, request);
   } catch (const WireError& e) {
     std::string table;
-    if (const JsonRef name = request.Find("TableName"); name && name.IsString()) table = std::string(name.Str());
+    if (const JsonRef name = request.Find("TableName"); name && name.IsString())
+      table = std::string(name.Str());
     return Fail(e.error(), table);
   } catch (const std::exception& e) {
     return Fail(InternalError(e.what()));

@@ -64,7 +64,8 @@ class Builder {
     Node& n = d_.nodes_[o.node];
     n.begin = static_cast<uint32_t>(d_.elements_.size());
     n.count = static_cast<uint32_t>(d_.scratch_elements_.size() - o.scratch);
-    d_.elements_.insert(d_.elements_.end(), d_.scratch_elements_.begin() + o.scratch, d_.scratch_elements_.end());
+    d_.elements_.insert(d_.elements_.end(), d_.scratch_elements_.begin() + o.scratch,
+                        d_.scratch_elements_.end());
     d_.scratch_elements_.resize(o.scratch);
   }
 
@@ -97,8 +98,10 @@ class Builder {
   void Open(Kind kind) {
     Add(kind);
     const bool object = kind == Kind::kObject;
-    d_.open_.push_back({static_cast<uint32_t>(d_.nodes_.size() - 1),
-                        static_cast<uint32_t>(object ? d_.scratch_members_.size() : d_.scratch_elements_.size()), object});
+    d_.open_.push_back(
+        {static_cast<uint32_t>(d_.nodes_.size() - 1),
+         static_cast<uint32_t>(object ? d_.scratch_members_.size() : d_.scratch_elements_.size()),
+         object});
   }
   // Stable: equal names keep their document order. Objects are small (an attribute value has
   // one member, an item a handful), so insertion sort, without allocating, unless it is not.
@@ -125,7 +128,8 @@ namespace {
 
 class FastParser {
  public:
-  FastParser(std::string_view text, Builder* b) : p_(text.data()), end_(text.data() + text.size()), b_(*b) {}
+  FastParser(std::string_view text, Builder* b)
+      : p_(text.data()), end_(text.data() + text.size()), b_(*b) {}
 
   // The whole text as one value (whitespace around it allowed, nothing else).
   bool Document() {
@@ -141,7 +145,9 @@ class FastParser {
   }
 
   bool Literal(std::string_view word) {
-    if (static_cast<std::size_t>(end_ - p_) < word.size() || std::string_view(p_, word.size()) != word) return false;
+    if (static_cast<std::size_t>(end_ - p_) < word.size() ||
+        std::string_view(p_, word.size()) != word)
+      return false;
     p_ += word.size();
     return true;
   }
@@ -149,18 +155,27 @@ class FastParser {
   bool Value(int depth) {
     if (p_ == end_) return false;
     switch (*p_) {
-      case '{': return depth < kMaxFastDepth && Object(depth + 1);
-      case '[': return depth < kMaxFastDepth && Array(depth + 1);
+      case '{':
+        return depth < kMaxFastDepth && Object(depth + 1);
+      case '[':
+        return depth < kMaxFastDepth && Array(depth + 1);
       case '"': {
         std::string_view s;
         if (!String(&s)) return false;
         b_.String(s);
         return true;
       }
-      case 't': b_.Boolean(true); return Literal("true");
-      case 'f': b_.Boolean(false); return Literal("false");
-      case 'n': b_.Null(); return Literal("null");
-      default: return Number();
+      case 't':
+        b_.Boolean(true);
+        return Literal("true");
+      case 'f':
+        b_.Boolean(false);
+        return Literal("false");
+      case 'n':
+        b_.Null();
+        return Literal("null");
+      default:
+        return Number();
     }
   }
 
@@ -215,11 +230,14 @@ class FastParser {
 #if defined(__SSE2__)
     while (end_ - q >= 16) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
-      const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-      const __m128i stop = _mm_or_si128(_mm_or_si128(control, _mm_cmplt_epi8(v, _mm_setzero_si128())),
-                                        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
-      if (const int mask = _mm_movemask_epi8(stop)) return q + __builtin_ctz(static_cast<unsigned>(mask));
+      const __m128i control =
+          _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+      const __m128i stop =
+          _mm_or_si128(_mm_or_si128(control, _mm_cmplt_epi8(v, _mm_setzero_si128())),
+                       _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+      if (const int mask = _mm_movemask_epi8(stop))
+        return q + __builtin_ctz(static_cast<unsigned>(mask));
       q += 16;
     }
 #endif
@@ -256,15 +274,32 @@ class FastParser {
       if (*p_ != '\\' || end_ - p_ < 2) return false;  // control characters, bytes over 0x7F
       char c;
       switch (p_[1]) {
-        case '"': c = '"'; break;
-        case '\\': c = '\\'; break;
-        case '/': c = '/'; break;
-        case 'b': c = '\b'; break;
-        case 'f': c = '\f'; break;
-        case 'n': c = '\n'; break;
-        case 'r': c = '\r'; break;
-        case 't': c = '\t'; break;
-        default: return false;  // \u (surrogates and all) and invalid escapes
+        case '"':
+          c = '"';
+          break;
+        case '\\':
+          c = '\\';
+          break;
+        case '/':
+          c = '/';
+          break;
+        case 'b':
+          c = '\b';
+          break;
+        case 'f':
+          c = '\f';
+          break;
+        case 'n':
+          c = '\n';
+          break;
+        case 'r':
+          c = '\r';
+          break;
+        case 't':
+          c = '\t';
+          break;
+        default:
+          return false;  // \u (surrogates and all) and invalid escapes
       }
       text.push_back(c);
       p_ += 2;
@@ -354,7 +389,9 @@ class SaxBuilder {
     b_.EndArray();
     return true;
   }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
+  }
 
  private:
   Builder& b_;
@@ -382,7 +419,8 @@ void RequestDoc::ShrinkIfLarge() {
   if (nodes_.capacity() > kKeep) std::vector<json_parse_detail::Node>().swap(nodes_);
   if (members_.capacity() > kKeep) std::vector<json_parse_detail::Member>().swap(members_);
   if (elements_.capacity() > kKeep) std::vector<uint32_t>().swap(elements_);
-  if (scratch_members_.capacity() > kKeep) std::vector<json_parse_detail::Member>().swap(scratch_members_);
+  if (scratch_members_.capacity() > kKeep)
+    std::vector<json_parse_detail::Member>().swap(scratch_members_);
   if (scratch_elements_.capacity() > kKeep) std::vector<uint32_t>().swap(scratch_elements_);
   if (open_.capacity() > kKeep) std::vector<json_parse_detail::OpenContainer>().swap(open_);
   if (text_.capacity() > kKeep) std::string().swap(text_);
@@ -390,10 +428,14 @@ void RequestDoc::ShrinkIfLarge() {
 
 double JsonRef::AsDouble() const {
   switch (node_->kind) {
-    case Kind::kUnsigned: return static_cast<double>(node_->number.u);
-    case Kind::kInteger: return static_cast<double>(node_->number.i);
-    case Kind::kFloat: return node_->number.d;
-    default: return 0;
+    case Kind::kUnsigned:
+      return static_cast<double>(node_->number.u);
+    case Kind::kInteger:
+      return static_cast<double>(node_->number.i);
+    case Kind::kFloat:
+      return node_->number.d;
+    default:
+      return 0;
   }
 }
 
@@ -404,11 +446,14 @@ JsonRef JsonRef::Find(std::string_view name) const {
   // Requests' objects are small: a look at each name's length first beats a binary search.
   if (node_->count <= 8) {
     for (const auto* m = first; m != last; ++m)
-      if (m->name.size() == name.size() && std::memcmp(m->name.data(), name.data(), name.size()) == 0)
+      if (m->name.size() == name.size() &&
+          std::memcmp(m->name.data(), name.data(), name.size()) == 0)
         return doc_->At(m->value);
     return {};
   }
-  const auto* m = std::lower_bound(first, last, name, [](const json_parse_detail::Member& a, std::string_view n) { return a.name < n; });
+  const auto* m = std::lower_bound(
+      first, last, name,
+      [](const json_parse_detail::Member& a, std::string_view n) { return a.name < n; });
   if (m == last || m->name != name) return {};
   return doc_->At(m->value);
 }

@@ -70,7 +70,10 @@ class JsonRef {
   bool IsNull() const { return node_->kind == Kind::kNull; }
   bool IsBool() const { return node_->kind == Kind::kBool; }
   bool IsString() const { return node_->kind == Kind::kString; }
-  bool IsNumber() const { return node_->kind == Kind::kUnsigned || node_->kind == Kind::kInteger || node_->kind == Kind::kFloat; }
+  bool IsNumber() const {
+    return node_->kind == Kind::kUnsigned || node_->kind == Kind::kInteger ||
+           node_->kind == Kind::kFloat;
+  }
   bool IsArray() const { return node_->kind == Kind::kArray; }
   bool IsObject() const { return node_->kind == Kind::kObject; }
 
@@ -141,7 +144,9 @@ struct JsonMember {
   JsonRef value;
 };
 
-inline JsonMember RequestDoc::At(const json_parse_detail::Member& m) const { return {m.name, At(m.value)}; }
+inline JsonMember RequestDoc::At(const json_parse_detail::Member& m) const {
+  return {m.name, At(m.value)};
+}
 
 // A run of an object's members or of an array's elements, each read as its JsonMember or
 // JsonRef.
@@ -167,7 +172,8 @@ class JsonRef::Range {
 
  private:
   friend class JsonRef;
-  Range(const RequestDoc* doc, const Entry* first, std::size_t count) : doc_(doc), first_(first), count_(count) {}
+  Range(const RequestDoc* doc, const Entry* first, std::size_t count)
+      : doc_(doc), first_(first), count_(count) {}
   const RequestDoc* doc_;
   const Entry* first_;
   std::size_t count_;

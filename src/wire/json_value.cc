@@ -18,7 +18,12 @@ void ThrowValidation(std::string message) { throw WireError(ValidationError(std:
 namespace {
 
 std::string_view StringMember(JsonRef j) {
-  if (!j.IsString()) ThrowSerialization(fmt::format("{} can not be converted to a String", j.IsNumber() ? "NUMBER_VALUE" : j.IsBool() ? "TRUE_VALUE" : j.IsObject() ? "START_OBJECT" : "START_ARRAY"));
+  if (!j.IsString())
+    ThrowSerialization(
+        fmt::format("{} can not be converted to a String", j.IsNumber()   ? "NUMBER_VALUE"
+                                                           : j.IsBool()   ? "TRUE_VALUE"
+                                                           : j.IsObject() ? "START_OBJECT"
+                                                                          : "START_ARRAY"));
   return j.Str();
 }
 
@@ -50,7 +55,8 @@ std::string Base64Decode(std::string_view in) {
     return -1;
   };
   if (in.size() % 4 != 0)
-    ThrowSerialization(fmt::format("Base64 encoded length is expected a multiple of 4 bytes but found: {}", in.size()));
+    ThrowSerialization(fmt::format(
+        "Base64 encoded length is expected a multiple of 4 bytes but found: {}", in.size()));
   std::string out;
   out.reserve(in.size() / 4 * 3);
   for (std::size_t i = 0; i < in.size(); i += 4) {
@@ -84,9 +90,13 @@ Item ParseItemAt(JsonRef j, int depth);
 AttributeValue ParseValueAt(JsonRef j, int depth) {
   if (depth > kMaxReadNesting) ThrowValidation("Nesting Levels have exceeded supported limits");
   if (!j.IsObject()) ThrowSerialization("Unexpected value type in payload");
-  if (j.Size() == 0) ThrowValidation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+  if (j.Size() == 0)
+    ThrowValidation(
+        "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
   if (j.Size() > 1)
-    ThrowValidation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+    ThrowValidation(
+        "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
+        "supported datatypes");
   const auto [type, v] = *j.members().begin();
   if (type == "S") return AttributeValue::S(std::string(StringMember(v)));
   if (type == "N") return AttributeValue::N(ParseNumber(v));
@@ -98,7 +108,9 @@ AttributeValue ParseValueAt(JsonRef j, int depth) {
   if (type == "NULL") {
     if (!v.IsBool()) ThrowSerialization("Unexpected value type in payload");
     if (!v.Bool())
-      ThrowValidation("One or more parameter values were invalid: Null attribute value types must have the value of true");
+      ThrowValidation(
+          "One or more parameter values were invalid: Null attribute value types must have the "
+          "value of true");
     return AttributeValue::MakeNull();
   }
   if (type == "M") {
@@ -114,14 +126,16 @@ AttributeValue ParseValueAt(JsonRef j, int depth) {
     std::vector<std::string> values;
     for (const JsonRef e : ArrayMember(v))
       values.push_back(type == "SS" ? std::string(StringMember(e)) : Base64Decode(StringMember(e)));
-    return Checked(type == "SS" ? AttributeValue::SS(std::move(values)) : AttributeValue::BS(std::move(values)));
+    return Checked(type == "SS" ? AttributeValue::SS(std::move(values))
+                                : AttributeValue::BS(std::move(values)));
   }
   if (type == "NS") {
     std::vector<Number> values;
     for (const JsonRef e : ArrayMember(v)) values.push_back(ParseNumber(e));
     return Checked(AttributeValue::NS(std::move(values)));
   }
-  ThrowValidation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+  ThrowValidation(
+      "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
 }
 
 Item ParseItemAt(JsonRef j, int depth) {
@@ -140,18 +154,25 @@ Item ParseItem(JsonRef j) { return ParseItemAt(j, 1); }
 
 json ValueJson(const AttributeValue& v) {
   switch (v.type()) {
-    case Type::kS: return {{"S", v.s()}};
-    case Type::kN: return {{"N", v.n().ToString()}};
-    case Type::kB: return {{"B", Base64Encode(v.b())}};
-    case Type::kBool: return {{"BOOL", v.boolean()}};
-    case Type::kNull: return {{"NULL", true}};
-    case Type::kM: return {{"M", ItemJson(v.m())}};
+    case Type::kS:
+      return {{"S", v.s()}};
+    case Type::kN:
+      return {{"N", v.n().ToString()}};
+    case Type::kB:
+      return {{"B", Base64Encode(v.b())}};
+    case Type::kBool:
+      return {{"BOOL", v.boolean()}};
+    case Type::kNull:
+      return {{"NULL", true}};
+    case Type::kM:
+      return {{"M", ItemJson(v.m())}};
     case Type::kL: {
       json a = json::array();
       for (const auto& e : v.l()) a.push_back(ValueJson(e));
       return {{"L", std::move(a)}};
     }
-    case Type::kSS: return {{"SS", v.ss()}};
+    case Type::kSS:
+      return {{"SS", v.ss()}};
     case Type::kNS: {
       json a = json::array();
       for (const auto& e : v.ns()) a.push_back(e.ToString());
@@ -172,6 +193,8 @@ json ItemJson(const Item& item) {
   return o;
 }
 
-std::string DumpJson(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string DumpJson(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 }  // namespace localdynamo::wire

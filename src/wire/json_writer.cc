@@ -105,7 +105,9 @@ class JsonVisitor {
     p = WriteJsonString(Prefix(p, slot, type), text);
     out_->Advance(Suffix(p, slot));
   }
-  void BeginValue(Slot slot, Type type) { out_->Advance(Prefix(out_->Room(kPrefixRoom), slot, type)); }
+  void BeginValue(Slot slot, Type type) {
+    out_->Advance(Prefix(out_->Room(kPrefixRoom), slot, type));
+  }
   void EndValue(Slot slot) { out_->Advance(Suffix(out_->Room(1), slot)); }
   void EndArray(Slot slot) {
     out_->Put(']');
@@ -143,7 +145,9 @@ class FieldReader {
     p_ += n;
     return true;
   }
-  std::string_view rest() const { return std::string_view(p_, static_cast<std::size_t>(end_ - p_)); }
+  std::string_view rest() const {
+    return std::string_view(p_, static_cast<std::size_t>(end_ - p_));
+  }
   void set_rest(std::string_view rest) { p_ = rest.data(); }
 
  private:
@@ -158,7 +162,9 @@ struct PlainStrings {
 };
 #if defined(__x86_64__)
 struct Avx512Strings {
-  LD_JSON_AVX512 static char* Write(char* p, std::string_view s) { return WriteJsonStringAvx512(p, s); }
+  LD_JSON_AVX512 static char* Write(char* p, std::string_view s) {
+    return WriteJsonStringAvx512(p, s);
+  }
 };
 #endif
 
@@ -169,7 +175,8 @@ template <class Strings>
 [[gnu::always_inline]] inline void WriteEncodedItemWith(JsonOut* out, std::string_view encoded) {
   FieldReader in(encoded);
   uint64_t count;
-  if (!in.Varint(&count) || count > in.rest().size()) throw WireError(InternalError("corrupt item"));
+  if (!in.Varint(&count) || count > in.rest().size())
+    throw WireError(InternalError("corrupt item"));
   out->Put('{');
   JsonVisitor v(out);
   for (uint64_t i = 0; i < count; ++i) {
@@ -179,7 +186,8 @@ template <class Strings>
       in.Skip();
       if (!in.LengthPrefixed(&text)) throw WireError(InternalError("corrupt item"));
       const std::string_view opening = JsonValueOpening(Type::kS).text();  // {"S":
-      char* p = out->Room(MemberNameRoom(name.size()) + opening.size() + JsonStringBound(text.size()) + 1);
+      char* p = out->Room(MemberNameRoom(name.size()) + opening.size() +
+                          JsonStringBound(text.size()) + 1);
       if (i != 0) *p++ = ',';
       p = Strings::Write(p, name);
       *p++ = ':';
@@ -192,14 +200,17 @@ template <class Strings>
     const Slot slot{Parent::kItem, i == 0};
     v.Name(slot, name);
     std::string_view rest = in.rest();
-    if (!storage::walk_detail::Value(&rest, v, slot, 0)) throw WireError(InternalError("corrupt item"));
+    if (!storage::walk_detail::Value(&rest, v, slot, 0))
+      throw WireError(InternalError("corrupt item"));
     in.set_rest(rest);
   }
   if (!in.empty()) throw WireError(InternalError("corrupt item"));
   out->Put('}');
 }
 
-void WriteEncodedItemPlain(JsonOut* out, std::string_view encoded) { WriteEncodedItemWith<PlainStrings>(out, encoded); }
+void WriteEncodedItemPlain(JsonOut* out, std::string_view encoded) {
+  WriteEncodedItemWith<PlainStrings>(out, encoded);
+}
 #if defined(__x86_64__)
 LD_JSON_AVX512 void WriteEncodedItemAvx512(JsonOut* out, std::string_view encoded) {
   WriteEncodedItemWith<Avx512Strings>(out, encoded);
@@ -251,7 +262,8 @@ PageBodyWriter::PageBodyWriter(std::optional<int64_t> limit) : json_(&out_), lim
 void PageBodyWriter::Add(std::string_view encoded_item) {
   if (added_ == 0) {
     // Room for a page of items like the first one.
-    const std::size_t n = static_cast<std::size_t>(std::clamp<int64_t>(limit_.value_or(64), 1, 1024));
+    const std::size_t n =
+        static_cast<std::size_t>(std::clamp<int64_t>(limit_.value_or(64), 1, 1024));
     json_.Reserve(320 + n * EncodedItemJsonRoom(encoded_item.size()));
     json_.Put("{\"Items\":[");
   } else {
@@ -262,7 +274,8 @@ void PageBodyWriter::Add(std::string_view encoded_item) {
 }
 
 void PageBodyWriter::Add(const ItemList& items) {
-  if (storage::EncodedPage::IsEncoded(items)) {  // a page read straight from the store: no Items built
+  if (storage::EncodedPage::IsEncoded(
+          items)) {  // a page read straight from the store: no Items built
     for (std::size_t i = 0; i < items.size(); ++i) Add(storage::EncodedPage::Item(items, i));
     return;
   }
@@ -298,7 +311,8 @@ std::string PageBodyWriter::Finish(const QueryResponse& r) {
     json_.Trim();
     out_.push_back('{');
   }
-  fmt::format_to(std::back_inserter(out_), "\"Count\":{},\"ScannedCount\":{}", r.count, r.scanned_count);
+  fmt::format_to(std::back_inserter(out_), "\"Count\":{},\"ScannedCount\":{}", r.count,
+                 r.scanned_count);
   if (r.last_evaluated_key) {
     out_.append(",\"LastEvaluatedKey\":");
     AppendItemJson(&out_, *r.last_evaluated_key);
@@ -310,7 +324,8 @@ std::string PageBodyWriter::Finish(const QueryResponse& r) {
 std::string PageBodyWriter::Finish(const ExecuteStatementResponse& r) {
   Add(r.items);
   CloseItems();
-  if (r.next_token) fmt::format_to(std::back_inserter(out_), ",\"NextToken\":\"{}\"", *r.next_token);  // hex digits
+  if (r.next_token)
+    fmt::format_to(std::back_inserter(out_), ",\"NextToken\":\"{}\"", *r.next_token);  // hex digits
   AppendConsumed(&out_, r.consumed_capacity, true);
   return TakeBody();
 }

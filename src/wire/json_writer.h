@@ -29,7 +29,8 @@ class JsonOut {
   JsonOut& operator=(const JsonOut&) = delete;
 
   char* Room(std::size_t n) {
-    if (static_cast<std::size_t>(limit_ - cur_) < n) [[unlikely]] Grow(n);
+    if (static_cast<std::size_t>(limit_ - cur_) < n) [[unlikely]]
+      Grow(n);
     return cur_;
   }
   void Advance(char* to) { cur_ = to; }
@@ -93,7 +94,7 @@ class PageBodyWriter {
   std::string Finish(const ExecuteStatementResponse& r);
 
  private:
-  void CloseItems();      // ends "Items":[...] (opening it if no item came)
+  void CloseItems();       // ends "Items":[...] (opening it if no item came)
   std::string TakeBody();  // closes the object and hands it over
 
   std::string out_;
@@ -103,7 +104,8 @@ class PageBodyWriter {
 };
 
 std::string QueryBody(const QueryResponse& r);
-std::string ExecuteStatementBody(const ExecuteStatementResponse& r);  // its page written as QueryBody's
+std::string ExecuteStatementBody(
+    const ExecuteStatementResponse& r);  // its page written as QueryBody's
 std::string GetItemBody(const engine::EncodedGetItemResponse& r);
 // An item in the store's encoding (storage/item_codec.h) as DynamoDB JSON, without building it.
 void AppendEncodedItemJson(std::string* out, std::string_view encoded);

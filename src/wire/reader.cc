@@ -38,7 +38,8 @@ std::string Reader::PathOf(std::string_view member) const {
 }
 
 void Reader::FailNull(std::string_view member) {
-  failures_->Add(fmt::format("Value null at '{}' failed to satisfy constraint: Member must not be null", PathOf(member)));
+  failures_->Add(fmt::format(
+      "Value null at '{}' failed to satisfy constraint: Member must not be null", PathOf(member)));
 }
 
 bool Reader::Has(std::string_view member) const { return static_cast<bool>(Get(member)); }
@@ -55,7 +56,9 @@ std::optional<std::string> Reader::String(std::string_view member) {
   if (!v) return std::nullopt;
   if (!v.IsString())
     ThrowSerialization(fmt::format("{} can not be converted to a String",
-                                   v.IsNumber() ? "NUMBER_VALUE" : v.IsBool() ? "TRUE_VALUE" : "Start of structure or map"));
+                                   v.IsNumber() ? "NUMBER_VALUE"
+                                   : v.IsBool() ? "TRUE_VALUE"
+                                                : "Start of structure or map"));
   return std::string(v.Str());
 }
 
@@ -85,11 +88,13 @@ std::optional<int64_t> Reader::Long(std::string_view member) {
     const double d = v.Float();
     if (d >= -kTwo63 && d < kTwo63 && d == std::trunc(d)) return static_cast<int64_t>(d);
   } else if (v.kind() == JsonRef::Kind::kUnsigned) {
-    if (v.Unsigned() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return static_cast<int64_t>(v.Unsigned());
+    if (v.Unsigned() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+      return static_cast<int64_t>(v.Unsigned());
   } else if (v.kind() == JsonRef::Kind::kInteger) {
     return v.Integer();
   }
-  ThrowSerialization(fmt::format("{} can not be converted to an Integer", v.IsString() ? "STRING_VALUE" : "Unexpected value"));
+  ThrowSerialization(fmt::format("{} can not be converted to an Integer",
+                                 v.IsString() ? "STRING_VALUE" : "Unexpected value"));
 }
 
 std::optional<double> Reader::Timestamp(std::string_view member) {

@@ -46,7 +46,8 @@ class Reader {
   std::optional<bool> Bool(std::string_view member);
   bool RequiredBool(std::string_view member);  // false, with the null failure, when missing
   std::optional<int64_t> Long(std::string_view member);
-  std::optional<double> Timestamp(std::string_view member);  // epoch seconds, as the JSON protocol sends them
+  std::optional<double> Timestamp(
+      std::string_view member);  // epoch seconds, as the JSON protocol sends them
   Item RequiredItem(std::string_view member);
   std::optional<Item> OptItem(std::string_view member);
   std::optional<std::vector<std::string>> StringList(std::string_view member);
@@ -54,13 +55,15 @@ class Reader {
   std::optional<ValueMap> Values(std::string_view member);
 
   template <class E, std::size_t N>
-  std::optional<E> Enum(std::string_view member, const EnumName<E> (&names)[N], const char* allowed) {
+  std::optional<E> Enum(std::string_view member, const EnumName<E> (&names)[N],
+                        const char* allowed) {
     auto s = String(member);
     if (!s) return std::nullopt;
     for (const auto& n : names)
       if (*s == n.name) return n.value;
-    failures_->Add("Value '" + *s + "' at '" + PathOf(member) +
-                   "' failed to satisfy constraint: Member must satisfy enum value set: " + allowed);
+    failures_->Add(
+        "Value '" + *s + "' at '" + PathOf(member) +
+        "' failed to satisfy constraint: Member must satisfy enum value set: " + allowed);
     return std::nullopt;
   }
 

@@ -9,13 +9,15 @@
 namespace localdynamo::wire {
 namespace {
 
-constexpr EnumName<ReturnValue> kReturnValues[] = {
-    {"NONE", ReturnValue::kNone}, {"ALL_OLD", ReturnValue::kAllOld}, {"UPDATED_OLD", ReturnValue::kUpdatedOld},
-    {"ALL_NEW", ReturnValue::kAllNew}, {"UPDATED_NEW", ReturnValue::kUpdatedNew}};
+constexpr EnumName<ReturnValue> kReturnValues[] = {{"NONE", ReturnValue::kNone},
+                                                   {"ALL_OLD", ReturnValue::kAllOld},
+                                                   {"UPDATED_OLD", ReturnValue::kUpdatedOld},
+                                                   {"ALL_NEW", ReturnValue::kAllNew},
+                                                   {"UPDATED_NEW", ReturnValue::kUpdatedNew}};
 constexpr const char* kReturnValuesSet = "[ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]";
-constexpr EnumName<ReturnConsumedCapacity> kRcc[] = {
-    {"NONE", ReturnConsumedCapacity::kNone}, {"TOTAL", ReturnConsumedCapacity::kTotal},
-    {"INDEXES", ReturnConsumedCapacity::kIndexes}};
+constexpr EnumName<ReturnConsumedCapacity> kRcc[] = {{"NONE", ReturnConsumedCapacity::kNone},
+                                                     {"TOTAL", ReturnConsumedCapacity::kTotal},
+                                                     {"INDEXES", ReturnConsumedCapacity::kIndexes}};
 constexpr const char* kRccSet = "[INDEXES, TOTAL, NONE]";
 constexpr EnumName<ReturnItemCollectionMetrics> kRicm[] = {
     {"NONE", ReturnItemCollectionMetrics::kNone}, {"SIZE", ReturnItemCollectionMetrics::kSize}};
@@ -25,17 +27,21 @@ constexpr EnumName<ReturnValuesOnConditionCheckFailure> kRvccf[] = {
     {"ALL_OLD", ReturnValuesOnConditionCheckFailure::kAllOld}};
 constexpr const char* kRvccfSet = "[ALL_OLD, NONE]";
 constexpr EnumName<Select> kSelect[] = {
-    {"ALL_ATTRIBUTES", Select::kAllAttributes}, {"ALL_PROJECTED_ATTRIBUTES", Select::kAllProjectedAttributes},
-    {"SPECIFIC_ATTRIBUTES", Select::kSpecificAttributes}, {"COUNT", Select::kCount}};
-constexpr const char* kSelectSet = "[SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]";
+    {"ALL_ATTRIBUTES", Select::kAllAttributes},
+    {"ALL_PROJECTED_ATTRIBUTES", Select::kAllProjectedAttributes},
+    {"SPECIFIC_ATTRIBUTES", Select::kSpecificAttributes},
+    {"COUNT", Select::kCount}};
+constexpr const char* kSelectSet =
+    "[SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]";
 constexpr EnumName<ConditionalOperator> kCondOp[] = {{"AND", ConditionalOperator::kAnd},
                                                      {"OR", ConditionalOperator::kOr}};
 constexpr const char* kCondOpSet = "[AND, OR]";
 constexpr EnumName<BillingMode> kBilling[] = {{"PROVISIONED", BillingMode::kProvisioned},
                                               {"PAY_PER_REQUEST", BillingMode::kPayPerRequest}};
 constexpr const char* kBillingSet = "[PROVISIONED, PAY_PER_REQUEST]";
-constexpr EnumName<TableClass> kTableClass[] = {{"STANDARD", TableClass::kStandard},
-                                                {"STANDARD_INFREQUENT_ACCESS", TableClass::kStandardInfrequentAccess}};
+constexpr EnumName<TableClass> kTableClass[] = {
+    {"STANDARD", TableClass::kStandard},
+    {"STANDARD_INFREQUENT_ACCESS", TableClass::kStandardInfrequentAccess}};
 constexpr const char* kTableClassSet = "[STANDARD, STANDARD_INFREQUENT_ACCESS]";
 constexpr EnumName<std::string_view> kSseType[] = {{"AES256", "AES256"}, {"KMS", "KMS"}};
 constexpr const char* kSseTypeSet = "[AES256, KMS]";
@@ -49,16 +55,20 @@ constexpr EnumName<ProjectionType> kProjType[] = {{"ALL", ProjectionType::kAll},
                                                   {"INCLUDE", ProjectionType::kInclude}};
 constexpr const char* kProjTypeSet = "[ALL, INCLUDE, KEYS_ONLY]";
 constexpr EnumName<StreamViewType> kViewType[] = {
-    {"KEYS_ONLY", StreamViewType::kKeysOnly}, {"NEW_IMAGE", StreamViewType::kNewImage},
-    {"OLD_IMAGE", StreamViewType::kOldImage}, {"NEW_AND_OLD_IMAGES", StreamViewType::kNewAndOldImages}};
+    {"KEYS_ONLY", StreamViewType::kKeysOnly},
+    {"NEW_IMAGE", StreamViewType::kNewImage},
+    {"OLD_IMAGE", StreamViewType::kOldImage},
+    {"NEW_AND_OLD_IMAGES", StreamViewType::kNewAndOldImages}};
 constexpr const char* kViewTypeSet = "[NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY]";
 
 // A table name member; `arn_ok`: of an operation on an existing table, which takes the table's
 // ARN too.
-void CheckTableName(Reader& r, const std::string& name, std::string_view member = "TableName", bool arn_ok = false) {
+void CheckTableName(Reader& r, const std::string& name, std::string_view member = "TableName",
+                    bool arn_ok = false) {
   if (!r.Has(member)) return;
   auto check = [&](std::string_view path, std::vector<std::string>* failures) {
-    arn_ok ? errors::CheckTableNameOrArn(name, path, failures) : errors::CheckName(name, path, failures);
+    arn_ok ? errors::CheckTableNameOrArn(name, path, failures)
+           : errors::CheckName(name, path, failures);
   };
   // Checked once without the member's path, which is only worth building for a failure: every
   // request has a table name.
@@ -103,7 +113,10 @@ void TableSettings(Reader& r, Request* q) {
     for (const auto& n : kTableClass)
       if (*c == n.name) q->table_class = n.value;
     if (!q->table_class)
-      ThrowValidation("Invalid table-class parameter provided. Please try again with a valid table-class value: " + std::string(kTableClassSet) + ".");
+      ThrowValidation(
+          "Invalid table-class parameter provided. Please try again with a valid table-class "
+          "value: " +
+          std::string(kTableClassSet) + ".");
   }
   q->on_demand_throughput = OnDemand(r, "OnDemandThroughput");
   q->warm_throughput = Warm(r, "WarmThroughput");
@@ -149,7 +162,10 @@ std::string TableName(Reader& r) {
 
 void CheckLimit(Reader& r, const std::optional<int64_t>& limit, std::string_view member = "Limit") {
   if (limit && *limit < 1)
-    r.Fail(fmt::format("Value '{}' at '{}' failed to satisfy constraint: Member must have value greater than or equal to 1", *limit, r.PathOf(member)));
+    r.Fail(
+        fmt::format("Value '{}' at '{}' failed to satisfy constraint: Member must have value "
+                    "greater than or equal to 1",
+                    *limit, r.PathOf(member)));
 }
 
 std::vector<KeySchemaElement> KeySchema(Reader& r, std::string_view member = "KeySchema") {
@@ -181,7 +197,8 @@ Projection ParseProjection(Reader& r) {
   return p;
 }
 
-std::optional<ProvisionedThroughput> Throughput(Reader& r, std::string_view member = "ProvisionedThroughput") {
+std::optional<ProvisionedThroughput> Throughput(Reader& r,
+                                                std::string_view member = "ProvisionedThroughput") {
   if (!r.Has(member)) return std::nullopt;
   Reader t = r.Child(member);
   ProvisionedThroughput p;
@@ -260,8 +277,7 @@ CreateTableRequest ParseCreateTable(JsonRef j) {
   CreateTableRequest q;
   q.table_name = r.RequiredString("TableName");
   CheckTableName(r, q.table_name);  // a new table: a name, no ARN
-  if (!r.Has("AttributeDefinitions"))
-    r.FailNull("AttributeDefinitions");
+  if (!r.Has("AttributeDefinitions")) r.FailNull("AttributeDefinitions");
   r.EachObject("AttributeDefinitions", [&](Reader& e) {
     AttributeDefinition d;
     d.attribute_name = e.RequiredString("AttributeName");
@@ -314,9 +330,13 @@ Request OnlyTableName(JsonRef j) {
   return q;
 }
 
-DescribeTableRequest ParseDescribeTable(JsonRef j) { return OnlyTableName<DescribeTableRequest>(j); }
+DescribeTableRequest ParseDescribeTable(JsonRef j) {
+  return OnlyTableName<DescribeTableRequest>(j);
+}
 DeleteTableRequest ParseDeleteTable(JsonRef j) { return OnlyTableName<DeleteTableRequest>(j); }
-DescribeTimeToLiveRequest ParseDescribeTimeToLive(JsonRef j) { return OnlyTableName<DescribeTimeToLiveRequest>(j); }
+DescribeTimeToLiveRequest ParseDescribeTimeToLive(JsonRef j) {
+  return OnlyTableName<DescribeTimeToLiveRequest>(j);
+}
 
 UpdateTimeToLiveRequest ParseUpdateTimeToLive(JsonRef j) {
   Failures f;
@@ -374,8 +394,10 @@ UpdateContinuousBackupsRequest ParseUpdateContinuousBackups(JsonRef j) {
   UpdateContinuousBackupsRequest q;
   q.table_name = TableName(r);
   if (auto s = r.RequiredChild("PointInTimeRecoverySpecification")) {
-    q.point_in_time_recovery_specification.point_in_time_recovery_enabled = s->RequiredBool("PointInTimeRecoveryEnabled");
-    q.point_in_time_recovery_specification.recovery_period_in_days = s->Long("RecoveryPeriodInDays");
+    q.point_in_time_recovery_specification.point_in_time_recovery_enabled =
+        s->RequiredBool("PointInTimeRecoveryEnabled");
+    q.point_in_time_recovery_specification.recovery_period_in_days =
+        s->Long("RecoveryPeriodInDays");
   }
   f.ThrowIfAny();  // the period's range is the engine's to check
   return q;
@@ -400,12 +422,17 @@ Request OnlyBackupArn(JsonRef j) {
   f.ThrowIfAny();
   return q;
 }
-DescribeBackupRequest ParseDescribeBackup(JsonRef j) { return OnlyBackupArn<DescribeBackupRequest>(j); }
+DescribeBackupRequest ParseDescribeBackup(JsonRef j) {
+  return OnlyBackupArn<DescribeBackupRequest>(j);
+}
 DeleteBackupRequest ParseDeleteBackup(JsonRef j) { return OnlyBackupArn<DeleteBackupRequest>(j); }
 
 ListBackupsRequest ParseListBackups(JsonRef j) {
-  static constexpr EnumName<BackupTypeFilter> kTypes[] = {{"USER", BackupTypeFilter::kUser}, {"SYSTEM", BackupTypeFilter::kSystem},
-                                                          {"AWS_BACKUP", BackupTypeFilter::kAwsBackup}, {"ALL", BackupTypeFilter::kAll}};
+  static constexpr EnumName<BackupTypeFilter> kTypes[] = {
+      {"USER", BackupTypeFilter::kUser},
+      {"SYSTEM", BackupTypeFilter::kSystem},
+      {"AWS_BACKUP", BackupTypeFilter::kAwsBackup},
+      {"ALL", BackupTypeFilter::kAll}};
   Failures f;
   Reader r(j, "", &f);
   ListBackupsRequest q;
@@ -488,15 +515,17 @@ constexpr const char* kInsightsModeSet = "[THROTTLED_KEYS, ACCESSED_AND_THROTTLE
 }  // namespace
 
 UpdateContributorInsightsRequest ParseUpdateContributorInsights(JsonRef j) {
-  static constexpr EnumName<ContributorInsightsAction> kActions[] = {{"ENABLE", ContributorInsightsAction::kEnable},
-                                                                     {"DISABLE", ContributorInsightsAction::kDisable}};
+  static constexpr EnumName<ContributorInsightsAction> kActions[] = {
+      {"ENABLE", ContributorInsightsAction::kEnable},
+      {"DISABLE", ContributorInsightsAction::kDisable}};
   Failures f;
   Reader r(j, "", &f);
   UpdateContributorInsightsRequest q;
   q.table_name = TableName(r);
   q.index_name = r.String("IndexName");
   if (!r.Has("ContributorInsightsAction")) r.FailNull("ContributorInsightsAction");
-  q.action = r.Enum("ContributorInsightsAction", kActions, "[ENABLE, DISABLE]").value_or(ContributorInsightsAction::kEnable);
+  q.action = r.Enum("ContributorInsightsAction", kActions, "[ENABLE, DISABLE]")
+                 .value_or(ContributorInsightsAction::kEnable);
   q.mode = r.Enum("ContributorInsightsMode", kInsightsModes, kInsightsModeSet);
   f.ThrowIfAny();
   return q;
@@ -533,7 +562,8 @@ ExecuteStatementRequest ParseExecuteStatement(JsonRef j) {
   q.next_token = r.String("NextToken");
   q.limit = r.Long("Limit");
   q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
-  q.return_values_on_condition_check_failure = r.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
+  q.return_values_on_condition_check_failure =
+      r.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
   f.ThrowIfAny();  // the statement's length and the limit's range are the engine's to check
   return q;
 }
@@ -548,7 +578,8 @@ BatchExecuteStatementRequest ParseBatchExecuteStatement(JsonRef j) {
     s.statement = e.RequiredString("Statement");
     s.parameters = Parameters(e);
     s.consistent_read = e.Bool("ConsistentRead");
-    s.return_values_on_condition_check_failure = e.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
+    s.return_values_on_condition_check_failure =
+        e.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
     q.statements.push_back(std::move(s));
   });
   q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
@@ -565,7 +596,8 @@ ExecuteTransactionRequest ParseExecuteTransaction(JsonRef j) {
     ParameterizedStatement s;
     s.statement = e.RequiredString("Statement");
     s.parameters = Parameters(e);
-    s.return_values_on_condition_check_failure = e.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
+    s.return_values_on_condition_check_failure =
+        e.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
     q.transact_statements.push_back(std::move(s));
   });
   q.client_request_token = r.String("ClientRequestToken");
@@ -579,11 +611,15 @@ ListTablesRequest ParseListTables(JsonRef j) {
   Reader r(j, "", &f);
   ListTablesRequest q;
   q.exclusive_start_table_name = r.String("ExclusiveStartTableName");
-  if (q.exclusive_start_table_name) CheckTableName(r, *q.exclusive_start_table_name, "ExclusiveStartTableName");
+  if (q.exclusive_start_table_name)
+    CheckTableName(r, *q.exclusive_start_table_name, "ExclusiveStartTableName");
   q.limit = r.Long("Limit");
   CheckLimit(r, q.limit);
   if (q.limit && *q.limit > 100)
-    r.Fail(fmt::format("Value '{}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100", *q.limit));
+    r.Fail(
+        fmt::format("Value '{}' at 'limit' failed to satisfy constraint: Member must have value "
+                    "less than or equal to 100",
+                    *q.limit));
   f.ThrowIfAny();
   return q;
 }
@@ -598,7 +634,8 @@ UpdateTableRequest ParseUpdateTable(JsonRef j) {
     r.EachObject("AttributeDefinitions", [&](Reader& e) {
       AttributeDefinition d;
       d.attribute_name = e.RequiredString("AttributeName");
-      d.attribute_type = e.Enum("AttributeType", kAttrType, kAttrTypeSet).value_or(ScalarAttributeType::kS);
+      d.attribute_type =
+          e.Enum("AttributeType", kAttrType, kAttrTypeSet).value_or(ScalarAttributeType::kS);
       q.attribute_definitions->push_back(d);
     });
   }
@@ -649,7 +686,8 @@ PutItemRequest ParsePutItem(JsonRef j) {
   q.return_values = r.Enum("ReturnValues", kReturnValues, kReturnValuesSet);
   q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
   q.return_item_collection_metrics = r.Enum("ReturnItemCollectionMetrics", kRicm, kRicmSet);
-  q.return_values_on_condition_check_failure = r.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
+  q.return_values_on_condition_check_failure =
+      r.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
   q.expected = Expected(r);
   q.conditional_operator = r.Enum("ConditionalOperator", kCondOp, kCondOpSet);
   f.ThrowIfAny();
@@ -683,7 +721,8 @@ DeleteItemRequest ParseDeleteItem(JsonRef j) {
   q.return_values = r.Enum("ReturnValues", kReturnValues, kReturnValuesSet);
   q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
   q.return_item_collection_metrics = r.Enum("ReturnItemCollectionMetrics", kRicm, kRicmSet);
-  q.return_values_on_condition_check_failure = r.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
+  q.return_values_on_condition_check_failure =
+      r.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
   q.expected = Expected(r);
   q.conditional_operator = r.Enum("ConditionalOperator", kCondOp, kCondOpSet);
   f.ThrowIfAny();
@@ -703,7 +742,8 @@ UpdateItemRequest ParseUpdateItem(JsonRef j) {
   q.return_values = r.Enum("ReturnValues", kReturnValues, kReturnValuesSet);
   q.return_consumed_capacity = r.Enum("ReturnConsumedCapacity", kRcc, kRccSet);
   q.return_item_collection_metrics = r.Enum("ReturnItemCollectionMetrics", kRicm, kRicmSet);
-  q.return_values_on_condition_check_failure = r.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
+  q.return_values_on_condition_check_failure =
+      r.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
   if (const JsonRef m = r.Get("AttributeUpdates")) {
     if (!m.IsObject()) ThrowSerialization("Unexpected value type in payload");
     q.attribute_updates.emplace();
@@ -777,8 +817,10 @@ BatchGetItemRequest ParseBatchGetItem(JsonRef j) {
   Reader r(j, "", &f);
   BatchGetItemRequest q;
   const JsonRef items = r.Get("RequestItems");
-  if (!items) r.FailNull("RequestItems");
-  else if (!items.IsObject()) ThrowSerialization("Unexpected value type in payload");
+  if (!items)
+    r.FailNull("RequestItems");
+  else if (!items.IsObject())
+    ThrowSerialization("Unexpected value type in payload");
   else
     for (const auto [table, ka] : items.members()) {
       Reader kr(ka, "requestItems." + std::string(table) + ".member", &f);
@@ -804,8 +846,10 @@ BatchWriteItemRequest ParseBatchWriteItem(JsonRef j) {
   Reader r(j, "", &f);
   BatchWriteItemRequest q;
   const JsonRef items = r.Get("RequestItems");
-  if (!items) r.FailNull("RequestItems");
-  else if (!items.IsObject()) ThrowSerialization("Unexpected value type in payload");
+  if (!items)
+    r.FailNull("RequestItems");
+  else if (!items.IsObject())
+    ThrowSerialization("Unexpected value type in payload");
   else
     for (const auto [table, writes] : items.members()) {
       if (!writes.IsArray()) ThrowSerialization("Unexpected value type in payload");
@@ -816,7 +860,9 @@ BatchWriteItemRequest ParseBatchWriteItem(JsonRef j) {
         if (wr.Has("PutRequest")) x.put_item = wr.Child("PutRequest").RequiredItem("Item");
         if (wr.Has("DeleteRequest")) x.delete_key = wr.Child("DeleteRequest").RequiredItem("Key");
         if (x.put_item.has_value() == x.delete_key.has_value())
-          ThrowValidation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+          ThrowValidation(
+              "Supplied AttributeValue has more than one datatypes set, must contain exactly one "
+              "of the supported datatypes");
         list.push_back(std::move(x));
       }
     }
@@ -841,7 +887,8 @@ TransactWriteItemsRequest ParseTransactWriteItems(JsonRef j) {
       condition = x.String("ConditionExpression");
       a.expression_attribute_names = x.Names("ExpressionAttributeNames");
       a.expression_attribute_values = x.Values("ExpressionAttributeValues");
-      a.return_values_on_condition_check_failure = x.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
+      a.return_values_on_condition_check_failure =
+          x.Enum("ReturnValuesOnConditionCheckFailure", kRvccf, kRvccfSet);
     };
     if (e.Has("Put")) {
       ++kinds;
@@ -869,8 +916,10 @@ TransactWriteItemsRequest ParseTransactWriteItems(JsonRef j) {
       a.condition_expression = condition;
       a.key = x.RequiredItem("Key");
       auto update = x.String("UpdateExpression");
-      if (update) a.update_expression = std::move(*update);
-      else x.FailNull("UpdateExpression");
+      if (update)
+        a.update_expression = std::move(*update);
+      else
+        x.FailNull("UpdateExpression");
       action = std::move(a);
     }
     if (e.Has("ConditionCheck")) {
@@ -879,8 +928,10 @@ TransactWriteItemsRequest ParseTransactWriteItems(JsonRef j) {
       TransactConditionCheck a;
       common(x, a);
       a.key = x.RequiredItem("Key");
-      if (condition) a.condition_expression = std::move(*condition);
-      else x.FailNull("ConditionExpression");
+      if (condition)
+        a.condition_expression = std::move(*condition);
+      else
+        x.FailNull("ConditionExpression");
       action = std::move(a);
     }
     if (kinds != 1)

@@ -7,7 +7,8 @@ namespace {
 
 json KeySchemaJson(const std::vector<KeySchemaElement>& ks) {
   json a = json::array();
-  for (const auto& k : ks) a.push_back({{"AttributeName", k.attribute_name}, {"KeyType", ToString(k.key_type)}});
+  for (const auto& k : ks)
+    a.push_back({{"AttributeName", k.attribute_name}, {"KeyType", ToString(k.key_type)}});
   return a;
 }
 
@@ -47,11 +48,13 @@ void AddBackupDetails(json& o, const BackupDetails& d) {
 }
 
 json PlainThroughputJson(const ProvisionedThroughput& t) {
-  return {{"ReadCapacityUnits", t.read_capacity_units}, {"WriteCapacityUnits", t.write_capacity_units}};
+  return {{"ReadCapacityUnits", t.read_capacity_units},
+          {"WriteCapacityUnits", t.write_capacity_units}};
 }
 
 json WarmJson(const WarmThroughputDescription& w) {
-  return {{"ReadUnitsPerSecond", w.read_units_per_second}, {"WriteUnitsPerSecond", w.write_units_per_second},
+  return {{"ReadUnitsPerSecond", w.read_units_per_second},
+          {"WriteUnitsPerSecond", w.write_units_per_second},
           {"Status", w.updating ? "UPDATING" : "ACTIVE"}};
 }
 
@@ -63,7 +66,9 @@ json OnDemandJson(const OnDemandThroughput& od) {
 }
 
 json SseJson(const SSEDescription& sse) {
-  return {{"Status", sse.status}, {"SSEType", sse.sse_type}, {"KMSMasterKeyArn", sse.kms_master_key_arn}};
+  return {{"Status", sse.status},
+          {"SSEType", sse.sse_type},
+          {"KMSMasterKeyArn", sse.kms_master_key_arn}};
 }
 
 json CapacityJson(const Capacity& c) {
@@ -85,7 +90,8 @@ void AddConsumedList(json& o, const std::optional<std::vector<ConsumedCapacity>>
 }
 
 json CollectionMetricsJson(const ItemCollectionMetrics& m) {
-  return {{"ItemCollectionKey", ItemJson(m.item_collection_key)}, {"SizeEstimateRangeGB", m.size_estimate_range_gb}};
+  return {{"ItemCollectionKey", ItemJson(m.item_collection_key)},
+          {"SizeEstimateRangeGB", m.size_estimate_range_gb}};
 }
 
 void AddCollectionMetrics(json& o, const std::optional<ItemCollectionMetrics>& m) {
@@ -93,7 +99,8 @@ void AddCollectionMetrics(json& o, const std::optional<ItemCollectionMetrics>& m
 }
 
 // BatchWriteItem / TransactWriteItems: {"table": [metrics...]}.
-void AddCollectionMetrics(json& o, const std::optional<std::map<std::string, std::vector<ItemCollectionMetrics>>>& m) {
+void AddCollectionMetrics(
+    json& o, const std::optional<std::map<std::string, std::vector<ItemCollectionMetrics>>>& m) {
   if (!m) return;
   json per_table = json::object();
   for (const auto& [table, list] : *m) {
@@ -138,21 +145,26 @@ json ToJson(const TableDescription& d) {
   o["CreationDateTime"] = d.creation_date_time;
   json defs = json::array();
   for (const auto& a : d.attribute_definitions)
-    defs.push_back({{"AttributeName", a.attribute_name}, {"AttributeType", ToString(a.attribute_type)}});
+    defs.push_back(
+        {{"AttributeName", a.attribute_name}, {"AttributeType", ToString(a.attribute_type)}});
   o["AttributeDefinitions"] = defs;
   o["KeySchema"] = KeySchemaJson(d.key_schema);
   o["ProvisionedThroughput"] = ThroughputJson(d.provisioned_throughput);
   if (d.billing_mode_summary)
     o["BillingModeSummary"] = {{"BillingMode", ToString(d.billing_mode_summary->billing_mode)},
-                               {"LastUpdateToPayPerRequestDateTime", d.billing_mode_summary->last_update_to_pay_per_request_date_time}};
+                               {"LastUpdateToPayPerRequestDateTime",
+                                d.billing_mode_summary->last_update_to_pay_per_request_date_time}};
   o["TableSizeBytes"] = d.table_size_bytes;
   o["ItemCount"] = d.item_count;
   if (!d.local_secondary_indexes.empty()) {
     json a = json::array();
     for (const auto& l : d.local_secondary_indexes)
-      a.push_back({{"IndexName", l.index_name}, {"KeySchema", KeySchemaJson(l.key_schema)},
-                   {"Projection", ProjectionJson(l.projection)}, {"IndexSizeBytes", l.index_size_bytes},
-                   {"ItemCount", l.item_count}, {"IndexArn", l.index_arn}});
+      a.push_back({{"IndexName", l.index_name},
+                   {"KeySchema", KeySchemaJson(l.key_schema)},
+                   {"Projection", ProjectionJson(l.projection)},
+                   {"IndexSizeBytes", l.index_size_bytes},
+                   {"ItemCount", l.item_count},
+                   {"IndexArn", l.index_arn}});
     o["LocalSecondaryIndexes"] = a;
   }
   if (!d.global_secondary_indexes.empty()) {
@@ -167,7 +179,8 @@ json ToJson(const TableDescription& d) {
         gj["IndexArn"] = g.index_arn;
       }
       if (g.backfilling) gj["Backfilling"] = *g.backfilling;
-      if (g.provisioned_throughput) gj["ProvisionedThroughput"] = ThroughputJson(*g.provisioned_throughput);
+      if (g.provisioned_throughput)
+        gj["ProvisionedThroughput"] = ThroughputJson(*g.provisioned_throughput);
       if (g.on_demand_throughput) gj["OnDemandThroughput"] = OnDemandJson(*g.on_demand_throughput);
       if (g.warm_throughput) gj["WarmThroughput"] = WarmJson(*g.warm_throughput);
       a.push_back(gj);
@@ -176,7 +189,8 @@ json ToJson(const TableDescription& d) {
   }
   if (d.stream_specification) {
     json s = {{"StreamEnabled", d.stream_specification->stream_enabled}};
-    if (d.stream_specification->stream_view_type) s["StreamViewType"] = ToString(*d.stream_specification->stream_view_type);
+    if (d.stream_specification->stream_view_type)
+      s["StreamViewType"] = ToString(*d.stream_specification->stream_view_type);
     o["StreamSpecification"] = s;
   }
   if (d.latest_stream_label) o["LatestStreamLabel"] = *d.latest_stream_label;
@@ -187,22 +201,31 @@ json ToJson(const TableDescription& d) {
   if (d.on_demand_throughput) o["OnDemandThroughput"] = OnDemandJson(*d.on_demand_throughput);
   if (d.warm_throughput) o["WarmThroughput"] = WarmJson(*d.warm_throughput);
   if (const auto& rs = d.restore_summary) {
-    json s = {{"SourceTableArn", rs->source_table_arn}, {"RestoreDateTime", rs->restore_date_time},
+    json s = {{"SourceTableArn", rs->source_table_arn},
+              {"RestoreDateTime", rs->restore_date_time},
               {"RestoreInProgress", rs->restore_in_progress}};
-    if (!rs->source_backup_arn.empty()) s["SourceBackupArn"] = rs->source_backup_arn;  // a backup's restore
+    if (!rs->source_backup_arn.empty())
+      s["SourceBackupArn"] = rs->source_backup_arn;  // a backup's restore
     o["RestoreSummary"] = s;
   }
   return o;
 }
 
-json ToJson(const CreateTableResponse& r) { return {{"TableDescription", ToJson(r.table_description)}}; }
+json ToJson(const CreateTableResponse& r) {
+  return {{"TableDescription", ToJson(r.table_description)}};
+}
 json ToJson(const DescribeTableResponse& r) { return {{"Table", ToJson(r.table)}}; }
-json ToJson(const DeleteTableResponse& r) { return {{"TableDescription", ToJson(r.table_description)}}; }
-json ToJson(const UpdateTableResponse& r) { return {{"TableDescription", ToJson(r.table_description)}}; }
+json ToJson(const DeleteTableResponse& r) {
+  return {{"TableDescription", ToJson(r.table_description)}};
+}
+json ToJson(const UpdateTableResponse& r) {
+  return {{"TableDescription", ToJson(r.table_description)}};
+}
 
 json ToJson(const UpdateTimeToLiveResponse& r) {
   const auto& s = r.time_to_live_specification;
-  return {{"TimeToLiveSpecification", {{"AttributeName", s.attribute_name}, {"Enabled", s.enabled}}}};
+  return {
+      {"TimeToLiveSpecification", {{"AttributeName", s.attribute_name}, {"Enabled", s.enabled}}}};
 }
 
 json ToJson(const DescribeTimeToLiveResponse& r) {
@@ -226,25 +249,34 @@ json ToJson(const BackupDescriptionResponse& r) {
   json details = json::object();
   AddBackupDetails(details, b.backup_details);
   const SourceTableDetails& s = b.source_table_details;
-  json source = {{"TableName", s.table_name}, {"TableId", s.table_id}, {"TableArn", s.table_arn},
-                 {"TableSizeBytes", s.table_size_bytes}, {"KeySchema", KeySchemaJson(s.key_schema)},
+  json source = {{"TableName", s.table_name},
+                 {"TableId", s.table_id},
+                 {"TableArn", s.table_arn},
+                 {"TableSizeBytes", s.table_size_bytes},
+                 {"KeySchema", KeySchemaJson(s.key_schema)},
                  {"TableCreationDateTime", s.table_creation_date_time},
                  {"ProvisionedThroughput", PlainThroughputJson(s.provisioned_throughput)},
-                 {"ItemCount", s.item_count}, {"BillingMode", ToString(s.billing_mode)}};
+                 {"ItemCount", s.item_count},
+                 {"BillingMode", ToString(s.billing_mode)}};
   if (s.on_demand_throughput) source["OnDemandThroughput"] = OnDemandJson(*s.on_demand_throughput);
   const SourceTableFeatureDetails& f = b.source_table_feature_details;
   json features = json::object();
   if (!f.local_secondary_indexes.empty()) {
     json a = json::array();
     for (const auto& l : f.local_secondary_indexes)
-      a.push_back({{"IndexName", l.index_name}, {"KeySchema", KeySchemaJson(l.key_schema)}, {"Projection", ProjectionJson(l.projection)}});
+      a.push_back({{"IndexName", l.index_name},
+                   {"KeySchema", KeySchemaJson(l.key_schema)},
+                   {"Projection", ProjectionJson(l.projection)}});
     features["LocalSecondaryIndexes"] = a;
   }
   if (!f.global_secondary_indexes.empty()) {
     json a = json::array();
     for (const auto& g : f.global_secondary_indexes) {
-      json gj = {{"IndexName", g.index_name}, {"KeySchema", KeySchemaJson(g.key_schema)}, {"Projection", ProjectionJson(g.projection)}};
-      gj["ProvisionedThroughput"] = PlainThroughputJson(g.provisioned_throughput.value_or(ProvisionedThroughput{}));
+      json gj = {{"IndexName", g.index_name},
+                 {"KeySchema", KeySchemaJson(g.key_schema)},
+                 {"Projection", ProjectionJson(g.projection)}};
+      gj["ProvisionedThroughput"] =
+          PlainThroughputJson(g.provisioned_throughput.value_or(ProvisionedThroughput{}));
       if (g.on_demand_throughput) gj["OnDemandThroughput"] = OnDemandJson(*g.on_demand_throughput);
       a.push_back(gj);
     }
@@ -261,7 +293,10 @@ json ToJson(const BackupDescriptionResponse& r) {
     features["TimeToLiveDescription"] = tj;
   }
   if (f.sse_description) features["SSEDescription"] = SseJson(*f.sse_description);
-  return {{"BackupDescription", {{"BackupDetails", details}, {"SourceTableDetails", source}, {"SourceTableFeatureDetails", features}}}};
+  return {{"BackupDescription",
+           {{"BackupDetails", details},
+            {"SourceTableDetails", source},
+            {"SourceTableFeatureDetails", features}}}};
 }
 
 json ToJson(const ListBackupsResponse& r) {
@@ -276,21 +311,26 @@ json ToJson(const ListBackupsResponse& r) {
   return out;
 }
 
-json ToJson(const RestoreTableFromBackupResponse& r) { return {{"TableDescription", ToJson(r.table_description)}}; }
+json ToJson(const RestoreTableFromBackupResponse& r) {
+  return {{"TableDescription", ToJson(r.table_description)}};
+}
 
 namespace {
 
 const char* ToString(ContributorInsightsStatus s) {
-  static constexpr const char* kNames[] = {"ENABLING", "ENABLED", "DISABLING", "DISABLED", "FAILED"};
+  static constexpr const char* kNames[] = {"ENABLING", "ENABLED", "DISABLING", "DISABLED",
+                                           "FAILED"};
   return kNames[static_cast<int>(s)];
 }
 const char* ToString(ContributorInsightsMode m) {
-  return m == ContributorInsightsMode::kThrottledKeys ? "THROTTLED_KEYS" : "ACCESSED_AND_THROTTLED_KEYS";
+  return m == ContributorInsightsMode::kThrottledKeys ? "THROTTLED_KEYS"
+                                                      : "ACCESSED_AND_THROTTLED_KEYS";
 }
 
 // TableName, IndexName, ContributorInsightsStatus and ContributorInsightsMode, as all three
 // operations write them.
-json InsightsJson(const std::string& table, const std::optional<std::string>& index, ContributorInsightsStatus status,
+json InsightsJson(const std::string& table, const std::optional<std::string>& index,
+                  ContributorInsightsStatus status,
                   const std::optional<ContributorInsightsMode>& mode) {
   json o = {{"TableName", table}};
   if (index) o["IndexName"] = *index;
@@ -301,7 +341,9 @@ json InsightsJson(const std::string& table, const std::optional<std::string>& in
 
 }  // namespace
 
-json ToJson(const UpdateContributorInsightsResponse& r) { return InsightsJson(r.table_name, r.index_name, r.status, r.mode); }
+json ToJson(const UpdateContributorInsightsResponse& r) {
+  return InsightsJson(r.table_name, r.index_name, r.status, r.mode);
+}
 
 json ToJson(const DescribeContributorInsightsResponse& r) {
   json o = InsightsJson(r.table_name, r.index_name, r.status, r.mode);
@@ -312,7 +354,8 @@ json ToJson(const DescribeContributorInsightsResponse& r) {
 
 json ToJson(const ListContributorInsightsResponse& r) {
   json a = json::array();
-  for (const auto& s : r.summaries) a.push_back(InsightsJson(s.table_name, s.index_name, s.status, s.mode));
+  for (const auto& s : r.summaries)
+    a.push_back(InsightsJson(s.table_name, s.index_name, s.status, s.mode));
   json o = {{"ContributorInsightsSummaries", a}};
   if (r.next_token) o["NextToken"] = *r.next_token;
   return o;
@@ -328,8 +371,10 @@ json ToJson(const ContinuousBackupsResponse& r) {
   const ContinuousBackupsDescription& c = r.continuous_backups_description;
   const PointInTimeRecoveryDescription& p = c.point_in_time_recovery_description;
   json recovery = {{"PointInTimeRecoveryStatus", p.enabled ? "ENABLED" : "DISABLED"}};
-  if (p.earliest_restorable_date_time) recovery["EarliestRestorableDateTime"] = *p.earliest_restorable_date_time;
-  if (p.latest_restorable_date_time) recovery["LatestRestorableDateTime"] = *p.latest_restorable_date_time;
+  if (p.earliest_restorable_date_time)
+    recovery["EarliestRestorableDateTime"] = *p.earliest_restorable_date_time;
+  if (p.latest_restorable_date_time)
+    recovery["LatestRestorableDateTime"] = *p.latest_restorable_date_time;
   if (p.recovery_period_in_days) recovery["RecoveryPeriodInDays"] = *p.recovery_period_in_days;
   return {{"ContinuousBackupsDescription",
            {{"ContinuousBackupsStatus", c.continuous_backups_enabled ? "ENABLED" : "DISABLED"},
@@ -385,7 +430,8 @@ json ToJson(const BatchGetItemResponse& r) {
     for (const auto& k : ka.keys) keys.push_back(ItemJson(k));
     json kj = {{"Keys", keys}};
     if (ka.projection_expression) kj["ProjectionExpression"] = *ka.projection_expression;
-    if (ka.expression_attribute_names) kj["ExpressionAttributeNames"] = *ka.expression_attribute_names;
+    if (ka.expression_attribute_names)
+      kj["ExpressionAttributeNames"] = *ka.expression_attribute_names;
     if (ka.consistent_read) kj["ConsistentRead"] = *ka.consistent_read;
     if (ka.attributes_to_get) kj["AttributesToGet"] = *ka.attributes_to_get;
     unprocessed[table] = kj;
@@ -448,7 +494,9 @@ json ToJson(const ExecuteTransactionResponse& r) {
 json ToJson(const ListStreamsResponse& r) {
   json a = json::array();
   for (const auto& s : r.streams)
-    a.push_back({{"StreamArn", s.stream_arn}, {"StreamLabel", s.stream_label}, {"TableName", s.table_name}});
+    a.push_back({{"StreamArn", s.stream_arn},
+                 {"StreamLabel", s.stream_label},
+                 {"TableName", s.table_name}});
   json o = {{"Streams", a}};
   if (r.last_evaluated_stream_arn) o["LastEvaluatedStreamArn"] = *r.last_evaluated_stream_arn;
   return o;
@@ -491,9 +539,12 @@ json ToJson(const StreamRecord& r) {
             {"StreamViewType", ToString(r.stream_view_type)}};
   if (r.new_image) d["NewImage"] = ItemJson(*r.new_image);
   if (r.old_image) d["OldImage"] = ItemJson(*r.old_image);
-  json o = {{"eventID", r.event_id},     {"eventName", r.event_name},     {"eventVersion", r.event_version},
-            {"eventSource", r.event_source}, {"awsRegion", r.aws_region}, {"dynamodb", d}};
-  if (r.user_identity) o["userIdentity"] = {{"PrincipalId", r.user_identity->principal_id}, {"Type", r.user_identity->type}};
+  json o = {{"eventID", r.event_id},           {"eventName", r.event_name},
+            {"eventVersion", r.event_version}, {"eventSource", r.event_source},
+            {"awsRegion", r.aws_region},       {"dynamodb", d}};
+  if (r.user_identity)
+    o["userIdentity"] = {{"PrincipalId", r.user_identity->principal_id},
+                         {"Type", r.user_identity->type}};
   return o;
 }
 

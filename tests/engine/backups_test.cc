@@ -50,7 +50,8 @@ struct Store {
     }
     return Must(db->Query(q)).count;
   }
-  Result<RestoreTableFromBackupResponse> Restore(const std::string& arn, const std::string& target = "restored") {
+  Result<RestoreTableFromBackupResponse> Restore(const std::string& arn,
+                                                 const std::string& target = "restored") {
     RestoreTableFromBackupRequest r;
     r.target_table_name = target;
     r.backup_arn = arn;
@@ -60,7 +61,9 @@ struct Store {
 
 }  // namespace
 
-TEST_CASE("a backup is the table as it was: later writes don't reach it, and a restore brings back its items and indexes") {
+TEST_CASE(
+    "a backup is the table as it was: later writes don't reach it, and a restore brings back its "
+    "items and indexes") {
   Store s;
   s.Seed(3);
   const int64_t at = s.clock->now;
@@ -70,9 +73,12 @@ TEST_CASE("a backup is the table as it was: later writes don't reach it, and a r
   CHECK(created.backup_name == "nightly");
   CHECK(created.backup_creation_date_time == static_cast<double>(at) / 1000.0);
   // <table ARN>/backup/<14-digit millis>-<8 hex>
-  CHECK(created.backup_arn == fmt::format("arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages/backup/{:014}-{}",
-                                          at, created.backup_arn.substr(created.backup_arn.size() - 8)));
-  CHECK(created.backup_arn.substr(created.backup_arn.size() - 8).find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(
+      created.backup_arn ==
+      fmt::format("arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages/backup/{:014}-{}",
+                  at, created.backup_arn.substr(created.backup_arn.size() - 8)));
+  CHECK(created.backup_arn.substr(created.backup_arn.size() - 8)
+            .find_first_not_of("0123456789abcdef") == std::string::npos);
 
   Put(*s.db, kTable, MessageRow("g1", "2023-03-20T11:00:00", "after the backup"));
   DeleteItemRequest del;
@@ -89,13 +95,15 @@ TEST_CASE("a backup is the table as it was: later writes don't reach it, and a r
   CHECK(d.source_table_details.provisioned_throughput == ProvisionedThroughput{5, 5});
   REQUIRE(d.source_table_feature_details.global_secondary_indexes.size() == 1);
   CHECK(d.source_table_feature_details.global_secondary_indexes[0].index_name == kIndex);
-  CHECK(d.source_table_feature_details.stream_description == StreamSpecification{true, StreamViewType::kNewImage});
+  CHECK(d.source_table_feature_details.stream_description ==
+        StreamSpecification{true, StreamViewType::kNewImage});
 
   auto restored = Must(s.Restore(created.backup_arn)).table_description;
   CHECK(restored.table_status == TableStatus::kCreating);
   REQUIRE(restored.restore_summary);
   CHECK(restored.restore_summary->source_backup_arn == created.backup_arn);
-  CHECK(restored.restore_summary->source_table_arn == "arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages");
+  CHECK(restored.restore_summary->source_table_arn ==
+        "arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages");
   CHECK(restored.restore_summary->restore_in_progress);
   CHECK(restored.item_count == 3);
   CHECK(s.Count("restored") == 3);
@@ -116,7 +124,9 @@ TEST_CASE("a backup is the table as it was: later writes don't reach it, and a r
   CHECK(s.Count("restored-again") == 3);
 }
 
-TEST_CASE("a restore leaves out streams, time to live, tags and deletion protection, as DynamoDB's does; keeps billing and encryption") {
+TEST_CASE(
+    "a restore leaves out streams, time to live, tags and deletion protection, as DynamoDB's does; "
+    "keeps billing and encryption") {
   Store s;
   CreateTableRequest schema = CruddurMessagesSchema(true);
   schema.deletion_protection_enabled = true;
@@ -139,8 +149,11 @@ TEST_CASE("a restore leaves out streams, time to live, tags and deletion protect
   REQUIRE(t.sse_description);
   CHECK(t.sse_description->kms_master_key_arn == "arn:aws:kms:us-east-1:000000000000:alias/mine");
   CHECK(t.provisioned_throughput.read_capacity_units == 5);
-  CHECK(Must(s.db->DescribeTimeToLive({"restored"})).time_to_live_description.time_to_live_status == TimeToLiveStatus::kDisabled);
-  CHECK(Must(s.db->ListTagsOfResource({"arn:aws:dynamodb:us-east-1:000000000000:table/restored", std::nullopt})).tags.empty());
+  CHECK(Must(s.db->DescribeTimeToLive({"restored"})).time_to_live_description.time_to_live_status ==
+        TimeToLiveStatus::kDisabled);
+  CHECK(Must(s.db->ListTagsOfResource(
+                 {"arn:aws:dynamodb:us-east-1:000000000000:table/restored", std::nullopt}))
+            .tags.empty());
 }
 
 TEST_CASE("a backup outlives its table, and a restore from it works after the table is gone") {
@@ -185,7 +198,8 @@ TEST_CASE("backups and their data stay across a reopen; a deleted backup is gone
   }
   {
     Store s(dir.string());
-    CHECK(Must(s.db->DescribeBackup({arn})).backup_description.source_table_details.item_count == 4);
+    CHECK(Must(s.db->DescribeBackup({arn})).backup_description.source_table_details.item_count ==
+          4);
     auto deleted = Must(s.db->DeleteBackup({arn})).backup_description;
     CHECK(deleted.backup_details.backup_status == BackupStatus::kDeleted);
     CHECK(deleted.source_table_details.item_count == 4);
@@ -201,7 +215,9 @@ TEST_CASE("backups and their data stay across a reopen; a deleted backup is gone
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("ListBackups: by ARN (oldest first within a table), filtered by table, time and type, in pages") {
+TEST_CASE(
+    "ListBackups: by ARN (oldest first within a table), filtered by table, time and type, in "
+    "pages") {
   Store s;
   s.Seed(1);
   CreateTableRequest other = CruddurMessagesSchema(false);
@@ -261,8 +277,10 @@ TEST_CASE("the texts of a bad CreateBackup, DescribeBackup or ListBackups") {
   Store s;
   s.Seed(0);
   CHECK(MustFail(s.db->CreateBackup({kTable, ""})).message ==
-        "2 validation errors detected: Value '' at 'backupName' failed to satisfy constraint: Member must satisfy regular "
-        "expression pattern: [a-zA-Z0-9_.-]+; Value '' at 'backupName' failed to satisfy constraint: Member must have length "
+        "2 validation errors detected: Value '' at 'backupName' failed to satisfy constraint: "
+        "Member must satisfy regular "
+        "expression pattern: [a-zA-Z0-9_.-]+; Value '' at 'backupName' failed to satisfy "
+        "constraint: Member must have length "
         "greater than or equal to 3");
   auto missing = MustFail(s.db->CreateBackup({"nope", "nightly"}));
   CHECK(missing.code == ErrorCode::kTableNotFound);
@@ -275,18 +293,22 @@ TEST_CASE("the texts of a bad CreateBackup, DescribeBackup or ListBackups") {
   ListBackupsRequest zero;
   zero.limit = 0;
   CHECK(MustFail(s.db->ListBackups(zero)).message ==
-        "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+        "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member "
+        "must have value greater than or equal to 1");
   ListBackupsRequest backwards;
   backwards.time_range_lower_bound = 2;
   backwards.time_range_upper_bound = 1;
   CHECK(MustFail(s.db->ListBackups(backwards)).message ==
-        "One or more parameter values were invalid: Time range lower bound must be less than or equal to upper bound");
+        "One or more parameter values were invalid: Time range lower bound must be less than or "
+        "equal to upper bound");
   ListBackupsRequest long_start;
   long_start.exclusive_start_backup_arn = "arn:" + std::string(1020, 'x');
   CHECK(Must(s.db->ListBackups(long_start)).backup_summaries.empty());
 }
 
-TEST_CASE("RestoreTableFromBackup's overrides: indexes left out, billing changed, and DynamoDB's texts for the rest") {
+TEST_CASE(
+    "RestoreTableFromBackup's overrides: indexes left out, billing changed, and DynamoDB's texts "
+    "for the rest") {
   Store s;
   s.Seed(2);
   const std::string arn = s.Backup();
@@ -324,31 +346,43 @@ TEST_CASE("RestoreTableFromBackup's overrides: indexes left out, billing changed
   CHECK(p.provisioned_throughput.read_capacity_units == 7);
   CHECK(p.provisioned_throughput.write_capacity_units == 9);
 
-  auto text = [&](RestoreTableFromBackupRequest req) { return MustFail(s.db->RestoreTableFromBackup(req)).message; };
+  auto text = [&](RestoreTableFromBackupRequest req) {
+    return MustFail(s.db->RestoreTableFromBackup(req)).message;
+  };
   RestoreTableFromBackupRequest bad;
   bad.target_table_name = "never";
   bad.backup_arn = arn;
   bad.billing_mode_override = BillingMode::kPayPerRequest;
   bad.provisioned_throughput_override = ProvisionedThroughput{1, 1};
-  CHECK(text(bad) == "Invalid Request: Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST");
+  CHECK(text(bad) ==
+        "Invalid Request: Cannot override ProvisionedThroughput if BillingMode is overridden to "
+        "PAY_PER_REQUEST");
   bad.billing_mode_override = BillingMode::kProvisioned;
   bad.provisioned_throughput_override.reset();
-  CHECK(text(bad) == "Invalid Request: Must override ProvisionedThroughput if BillingMode is overridden to PROVISIONED");
+  CHECK(text(bad) ==
+        "Invalid Request: Must override ProvisionedThroughput if BillingMode is overridden to "
+        "PROVISIONED");
   bad.billing_mode_override.reset();
   bad.backup_arn = ppr_arn;
   bad.provisioned_throughput_override = ProvisionedThroughput{1, 1};
-  CHECK(text(bad) == "Invalid Request: Cannot override ProvisionedThroughput unless BillingMode is PROVISIONED");
+  CHECK(text(bad) ==
+        "Invalid Request: Cannot override ProvisionedThroughput unless BillingMode is PROVISIONED");
   bad.backup_arn = arn;
   bad.provisioned_throughput_override.reset();
   GlobalSecondaryIndex unknown;
   unknown.index_name = "not-there";
   bad.global_secondary_index_override = std::vector<GlobalSecondaryIndex>{unknown};
-  CHECK(text(bad) == "Invalid Request: Index not-there does not match a secondary index that existed in the source table "
-                     "and cannot be created during the restore operation");
-  CHECK(MustFail(s.db->DescribeTable({"never"})).code == ErrorCode::kResourceNotFound);  // nothing was created
+  CHECK(text(bad) ==
+        "Invalid Request: Index not-there does not match a secondary index that existed in the "
+        "source table "
+        "and cannot be created during the restore operation");
+  CHECK(MustFail(s.db->DescribeTable({"never"})).code ==
+        ErrorCode::kResourceNotFound);  // nothing was created
 }
 
-TEST_CASE("a table deleted with point-in-time recovery on is kept as a system backup, listed on request, for 35 days") {
+TEST_CASE(
+    "a table deleted with point-in-time recovery on is kept as a system backup, listed on request, "
+    "for 35 days") {
   Store s;
   s.Seed(2);
   Must(s.db->UpdateContinuousBackups({kTable, {true, std::nullopt}}));
@@ -363,14 +397,19 @@ TEST_CASE("a table deleted with point-in-time recovery on is kept as a system ba
   const BackupDetails& d = listed[0].details;
   CHECK(d.backup_name == "cruddur-messages$DeletedTableBackup");
   CHECK(d.backup_type == BackupType::kSystem);
-  CHECK(d.backup_arn == fmt::format("arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages/backup/{:014}-00000000", deleted_at));
+  CHECK(d.backup_arn ==
+        fmt::format(
+            "arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages/backup/{:014}-00000000",
+            deleted_at));
   REQUIRE(d.backup_expiry_date_time);
-  CHECK(*d.backup_expiry_date_time == static_cast<double>(deleted_at + 35LL * 24 * 3600 * 1000) / 1000.0);
+  CHECK(*d.backup_expiry_date_time ==
+        static_cast<double>(deleted_at + 35LL * 24 * 3600 * 1000) / 1000.0);
 
   auto refused = MustFail(s.db->DeleteBackup({d.backup_arn}));
   CHECK(refused.code == ErrorCode::kValidation);
-  CHECK(refused.message.starts_with("Invalid Request: User is not allowed to delete the system backup with arn " + d.backup_arn +
-                                    ". It will automatically expire on "));
+  CHECK(refused.message.starts_with(
+      "Invalid Request: User is not allowed to delete the system backup with arn " + d.backup_arn +
+      ". It will automatically expire on "));
   // The deleted table's items are in it: restore them under its name.
   Must(s.Restore(d.backup_arn, kTable));
   CHECK(s.Count(kTable) == 2);
@@ -383,7 +422,9 @@ TEST_CASE("a table deleted with point-in-time recovery on is kept as a system ba
   CHECK(s.Count(kTable) == 2);  // the restored table is its own
 }
 
-TEST_CASE("an index override names a backed-up index by its keys and projection, may rename it, and carries the restore's throughput") {
+TEST_CASE(
+    "an index override names a backed-up index by its keys and projection, may rename it, and "
+    "carries the restore's throughput") {
   Store s;
   s.Seed(2);
   const std::string arn = s.Backup();
@@ -411,54 +452,74 @@ TEST_CASE("an index override names a backed-up index by its keys and projection,
     return MustFail(s.db->RestoreTableFromBackup(req)).message;
   };
   RestoreTableFromBackupRequest other_keys = r;
-  other_keys.global_secondary_index_override->front().key_schema = {{"message_group_uuid", KeyType::kHash}};
-  CHECK(text(other_keys) == "Invalid Request: Index by-group does not match a secondary index that existed in the source table "
-                            "and cannot be created during the restore operation");
+  other_keys.global_secondary_index_override->front().key_schema = {
+      {"message_group_uuid", KeyType::kHash}};
+  CHECK(text(other_keys) ==
+        "Invalid Request: Index by-group does not match a secondary index that existed in the "
+        "source table "
+        "and cannot be created during the restore operation");
   RestoreTableFromBackupRequest no_throughput = r;
   no_throughput.global_secondary_index_override->front().provisioned_throughput.reset();
-  CHECK(text(no_throughput) == "Invalid Request: Must specify provisioned throughput for index by-group");
+  CHECK(text(no_throughput) ==
+        "Invalid Request: Must specify provisioned throughput for index by-group");
   RestoreTableFromBackupRequest on_demand = r;
   on_demand.billing_mode_override = BillingMode::kPayPerRequest;
-  CHECK(text(on_demand) == "Invalid Request: Cannot override ProvisionedThroughput if BillingMode is overridden to PAY_PER_REQUEST for index by-group");
+  CHECK(text(on_demand) ==
+        "Invalid Request: Cannot override ProvisionedThroughput if BillingMode is overridden to "
+        "PAY_PER_REQUEST for index by-group");
   RestoreTableFromBackupRequest caps;
   caps.backup_arn = arn;
   caps.on_demand_throughput_override = OnDemandThroughput{100, std::nullopt};
-  CHECK(text(caps) == "Invalid Request: Cannot override MaxReadRequestUnits for OnDemandThroughput unless BillingModeOverride is PAY_PER_REQUEST");
+  CHECK(text(caps) ==
+        "Invalid Request: Cannot override MaxReadRequestUnits for OnDemandThroughput unless "
+        "BillingModeOverride is PAY_PER_REQUEST");
   caps.billing_mode_override = BillingMode::kPayPerRequest;
   caps.on_demand_throughput_override = OnDemandThroughput{std::nullopt, 0};
-  CHECK(text(caps) == "Invalid Request: Requested MaxWriteRequestUnits for OnDemandThroughput is outside of valid range");
+  CHECK(text(caps) ==
+        "Invalid Request: Requested MaxWriteRequestUnits for OnDemandThroughput is outside of "
+        "valid range");
   caps.on_demand_throughput_override = OnDemandThroughput{100, std::nullopt};
   caps.target_table_name = "capped";
-  CHECK(Must(s.db->RestoreTableFromBackup(caps)).table_description.on_demand_throughput == OnDemandThroughput{100, std::nullopt});
+  CHECK(Must(s.db->RestoreTableFromBackup(caps)).table_description.on_demand_throughput ==
+        OnDemandThroughput{100, std::nullopt});
   CHECK(MustFail(s.db->DescribeTable({"never"})).code == ErrorCode::kResourceNotFound);
 }
 
-TEST_CASE("ListBackups: a start ARN of another region is refused, one of this region is a position") {
+TEST_CASE(
+    "ListBackups: a start ARN of another region is refused, one of this region is a position") {
   Store s;
   s.Seed(1);
   const std::string arn = s.Backup();
   ListBackupsRequest r;
-  r.exclusive_start_backup_arn = "arn:aws:dynamodb:us-west-2:000000000000:table/cruddur-messages/backup/01679306400000-00000000";
+  r.exclusive_start_backup_arn =
+      "arn:aws:dynamodb:us-west-2:000000000000:table/cruddur-messages/backup/"
+      "01679306400000-00000000";
   Error e = MustFail(s.db->ListBackups(r));
   CHECK(e.code == ErrorCode::kValidation);
-  CHECK(e.message == "Invalid Request: The supplied ExclusiveStartBackupArn does not match the region");
+  CHECK(e.message ==
+        "Invalid Request: The supplied ExclusiveStartBackupArn does not match the region");
   r.exclusive_start_backup_arn = arn;
   CHECK(Must(s.db->ListBackups(r)).backup_summaries.empty());
 }
 
-TEST_CASE("a backup of an on-demand table lists its index's on-demand caps, and a restore keeps them") {
+TEST_CASE(
+    "a backup of an on-demand table lists its index's on-demand caps, and a restore keeps them") {
   Store s;
   CreateTableRequest schema = CruddurMessagesSchema();
   schema.billing_mode = BillingMode::kPayPerRequest;
   schema.provisioned_throughput.reset();
   schema.global_secondary_indexes->front().provisioned_throughput.reset();
-  schema.global_secondary_indexes->front().on_demand_throughput = OnDemandThroughput{50, std::nullopt};
+  schema.global_secondary_indexes->front().on_demand_throughput =
+      OnDemandThroughput{50, std::nullopt};
   Must(s.db->CreateTable(schema));
   const std::string arn = s.Backup();
   const auto d = Must(s.db->DescribeBackup({arn})).backup_description;
   REQUIRE(d.source_table_feature_details.global_secondary_indexes.size() == 1);
-  CHECK(d.source_table_feature_details.global_secondary_indexes[0].on_demand_throughput == OnDemandThroughput{50, std::nullopt});
-  CHECK(Must(s.Restore(arn)).table_description.global_secondary_indexes.at(0).on_demand_throughput == OnDemandThroughput{50, std::nullopt});
+  CHECK(d.source_table_feature_details.global_secondary_indexes[0].on_demand_throughput ==
+        OnDemandThroughput{50, std::nullopt});
+  CHECK(
+      Must(s.Restore(arn)).table_description.global_secondary_indexes.at(0).on_demand_throughput ==
+      OnDemandThroughput{50, std::nullopt});
 }
 
 TEST_CASE("a restore's SSESpecificationOverride follows CreateTable's encryption rules") {
@@ -468,9 +529,11 @@ TEST_CASE("a restore's SSESpecificationOverride follows CreateTable's encryption
   r.target_table_name = "encrypted";
   r.backup_arn = s.Backup();
   r.sse_specification_override = SSESpecification{true, "AES256", std::nullopt};
-  CHECK(MustFail(s.db->RestoreTableFromBackup(r)).message == "One or more parameter values were invalid: SSEType AES256 is not supported");
+  CHECK(MustFail(s.db->RestoreTableFromBackup(r)).message ==
+        "One or more parameter values were invalid: SSEType AES256 is not supported");
   CHECK(MustFail(s.db->DescribeTable({"encrypted"})).code == ErrorCode::kResourceNotFound);
   r.sse_specification_override = SSESpecification{true, "KMS", "alias/restored"};
-  CHECK(Must(s.db->RestoreTableFromBackup(r)).table_description.sse_description->kms_master_key_arn ==
-        "arn:aws:kms:us-east-1:000000000000:alias/restored");
+  CHECK(
+      Must(s.db->RestoreTableFromBackup(r)).table_description.sse_description->kms_master_key_arn ==
+      "arn:aws:kms:us-east-1:000000000000:alias/restored");
 }

@@ -13,7 +13,10 @@ const char* kTable = "cruddur-messages";
 
 // pk(2)+"p"(1) + sk(2)+sk + message_group_uuid(18)+"g"(1) + "pad"(3)+n bytes.
 Item Sized(const std::string& sk, std::size_t pad, const char* group = "g") {
-  return {{"pk", S("p")}, {"sk", S(sk)}, {"message_group_uuid", S(group)}, {"pad", S(std::string(pad, 'x'))}};
+  return {{"pk", S("p")},
+          {"sk", S(sk)},
+          {"message_group_uuid", S(group)},
+          {"pad", S(std::string(pad, 'x'))}};
 }
 
 }  // namespace
@@ -24,7 +27,8 @@ TEST_CASE("writes: 1 KB units of the larger of old and new, plus each affected i
   PutItemRequest p;
   p.table_name = kTable;
   p.return_consumed_capacity = ReturnConsumedCapacity::kIndexes;
-  p.item = Sized("a", 1500);  // 2+1+2+1+18+1+3+1500 = 1528 bytes: 2 units, in the table and in the GSI
+  p.item =
+      Sized("a", 1500);  // 2+1+2+1+18+1+3+1500 = 1528 bytes: 2 units, in the table and in the GSI
   auto c = *Must(db->PutItem(p)).consumed_capacity;
   CHECK(c.capacity_units == 4);
   CHECK(c.table->capacity_units == 2);
@@ -67,7 +71,8 @@ TEST_CASE("Query: sizes of every item read (before the filter) summed, then roun
   auto r = Must(db->Query(q));
   CHECK(r.count == 1);
   CHECK(r.scanned_count == 3);
-  CHECK(r.consumed_capacity->capacity_units == 1.0);  // ceil(4584 / 4096) = 2 units, halved: eventual
+  CHECK(r.consumed_capacity->capacity_units ==
+        1.0);  // ceil(4584 / 4096) = 2 units, halved: eventual
   q.consistent_read = true;
   CHECK(Must(db->Query(q)).consumed_capacity->capacity_units == 2.0);
 }
@@ -86,12 +91,15 @@ TEST_CASE("transactions cost double; batches report per table") {
   CHECK(tc->at(0).capacity_units == 2);
 
   TransactGetItemsRequest tg;
-  tg.transact_items = {TransactGetItem{kTable, {{"pk", S("t")}, {"sk", S("1")}}, std::nullopt, std::nullopt}};
+  tg.transact_items = {
+      TransactGetItem{kTable, {{"pk", S("t")}, {"sk", S("1")}}, std::nullopt, std::nullopt}};
   tg.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
-  CHECK(Must(db->TransactGetItems(tg)).consumed_capacity->at(0).capacity_units == 2);  // 1 strong read, doubled
+  CHECK(Must(db->TransactGetItems(tg)).consumed_capacity->at(0).capacity_units ==
+        2);  // 1 strong read, doubled
 
   BatchGetItemRequest bg;
-  bg.request_items[kTable].keys = {{{"pk", S("t")}, {"sk", S("1")}}, {{"pk", S("t")}, {"sk", S("2")}}};
+  bg.request_items[kTable].keys = {{{"pk", S("t")}, {"sk", S("1")}},
+                                   {{"pk", S("t")}, {"sk", S("2")}}};
   bg.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
   auto bc = *Must(db->BatchGetItem(bg)).consumed_capacity;
   REQUIRE(bc.size() == 1);
@@ -103,10 +111,15 @@ TEST_CASE("ReturnItemCollectionMetrics for a table with an LSI") {
   auto db = OpenTestDb();
   CreateTableRequest r;
   r.table_name = "with-lsi";
-  r.attribute_definitions = {{"pk", ScalarAttributeType::kS}, {"sk", ScalarAttributeType::kS}, {"at", ScalarAttributeType::kS}};
+  r.attribute_definitions = {{"pk", ScalarAttributeType::kS},
+                             {"sk", ScalarAttributeType::kS},
+                             {"at", ScalarAttributeType::kS}};
   r.key_schema = {{"pk", KeyType::kHash}, {"sk", KeyType::kRange}};
   r.billing_mode = BillingMode::kPayPerRequest;
-  r.local_secondary_indexes = std::vector<LocalSecondaryIndex>{{"by-at", {{"pk", KeyType::kHash}, {"at", KeyType::kRange}}, {ProjectionType::kKeysOnly, {}}}};
+  r.local_secondary_indexes =
+      std::vector<LocalSecondaryIndex>{{"by-at",
+                                        {{"pk", KeyType::kHash}, {"at", KeyType::kRange}},
+                                        {ProjectionType::kKeysOnly, {}}}};
   Must(db->CreateTable(r));
   PutItemRequest p;
   p.table_name = "with-lsi";
@@ -126,14 +139,18 @@ TEST_CASE("ItemCollectionMetrics from BatchWriteItem and TransactWriteItems, per
   auto db = OpenTestDb();
   CreateTableRequest r;
   r.table_name = "with-lsi";
-  r.attribute_definitions = {{"pk", ScalarAttributeType::kS}, {"sk", ScalarAttributeType::kS}, {"at", ScalarAttributeType::kS}};
+  r.attribute_definitions = {{"pk", ScalarAttributeType::kS},
+                             {"sk", ScalarAttributeType::kS},
+                             {"at", ScalarAttributeType::kS}};
   r.key_schema = {{"pk", KeyType::kHash}, {"sk", KeyType::kRange}};
   r.billing_mode = BillingMode::kPayPerRequest;
-  r.local_secondary_indexes = std::vector<LocalSecondaryIndex>{{"by-at", {{"pk", KeyType::kHash}, {"at", KeyType::kRange}}, {ProjectionType::kAll, {}}}};
+  r.local_secondary_indexes = std::vector<LocalSecondaryIndex>{
+      {"by-at", {{"pk", KeyType::kHash}, {"at", KeyType::kRange}}, {ProjectionType::kAll, {}}}};
   Must(db->CreateTable(r));
   BatchWriteItemRequest b;
-  b.request_items["with-lsi"] = {WriteRequest{Item{{"pk", S("p")}, {"sk", S("1")}, {"at", S("x")}}, std::nullopt},
-                                 WriteRequest{Item{{"pk", S("q")}, {"sk", S("1")}}, std::nullopt}};
+  b.request_items["with-lsi"] = {
+      WriteRequest{Item{{"pk", S("p")}, {"sk", S("1")}, {"at", S("x")}}, std::nullopt},
+      WriteRequest{Item{{"pk", S("q")}, {"sk", S("1")}}, std::nullopt}};
   b.return_item_collection_metrics = ReturnItemCollectionMetrics::kSize;
   auto bm = Must(db->BatchWriteItem(b)).item_collection_metrics;
   REQUIRE(bm);

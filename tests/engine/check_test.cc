@@ -54,8 +54,13 @@ CreateTableRequest ChatsSchema() {
   return r;
 }
 
-Item Chat(const std::string& pk, const std::string& sk, const std::string& user, int at, const std::string& text) {
-  Item item{{"pk", S(pk)}, {"sk", S(sk)}, {"at", N(std::to_string(at))}, {"text", S(text)}, {"extra", S("x")}};
+Item Chat(const std::string& pk, const std::string& sk, const std::string& user, int at,
+          const std::string& text) {
+  Item item{{"pk", S(pk)},
+            {"sk", S(sk)},
+            {"at", N(std::to_string(at))},
+            {"text", S(text)},
+            {"extra", S("x")}};
   if (!user.empty()) item.insert_or_assign("user", S(user));
   return item;
 }
@@ -154,7 +159,8 @@ const engine::IndexMeta& IndexNamed(const engine::TableMeta& t, std::string_view
 }
 
 // The first entry of a keyspace: (stored key, value).
-std::pair<std::string, std::string> FirstEntry(storage::WriteTxn& txn, MDB_dbi dbi, const std::string& prefix) {
+std::pair<std::string, std::string> FirstEntry(storage::WriteTxn& txn, MDB_dbi dbi,
+                                               const std::string& prefix) {
   auto cursor = Must(storage::Cursor::Open(txn, dbi));
   auto e = Must(cursor.SeekGE(prefix));
   REQUIRE(e);
@@ -187,12 +193,13 @@ void AddToStats(storage::WriteTxn& txn, uint32_t number, uint8_t index, int64_t 
 
 }  // namespace
 
-TEST_CASE("check: a database with a GSI, an LSI, a stream, recovery on and a backup is consistent") {
+TEST_CASE(
+    "check: a database with a GSI, an LSI, a stream, recovery on and a backup is consistent") {
   Store store;
   CheckReport r = store.Check();
   CHECK_MESSAGE(r.ok(), Lines(r));
   CHECK(r.tables == 2);
-  CHECK(r.items == 9);  // p1 a b c d, p2 a b, p4 a; plain one and L...
+  CHECK(r.items == 9);           // p1 a b c d, p2 a b, p4 a; plain one and L...
   CHECK(r.index_entries == 13);  // GSI: 6 (p2/a has no user), LSI: 7
   CHECK(r.stream_records == 11);
   CHECK(r.recovery_records == 11);
@@ -259,15 +266,21 @@ TEST_CASE("check: damage to items and indexes") {
   REQUIRE(store.Check().ok());
   SUBCASE("a GSI entry deleted") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) {
-      DeleteFirst(txn, txn.dbis().data, storage::KeyspacePrefix(t.number, IndexNamed(t, kGsi).number));
+      DeleteFirst(txn, txn.dbis().data,
+                  storage::KeyspacePrefix(t.number, IndexNamed(t, kGsi).number));
     });
     CheckReport r = store.Check();
-    CHECK_MESSAGE(Has(r, "table chats index by-user: no entry for item {\"pk\":{\"S\":\"p1\"},\"sk\":{\"S\":\"a\"}}"), Lines(r));
-    CHECK_MESSAGE(Has(r, "table chats index by-user: ItemCount is 6, 5 entries are stored"), Lines(r));
+    CHECK_MESSAGE(Has(r,
+                      "table chats index by-user: no entry for item "
+                      "{\"pk\":{\"S\":\"p1\"},\"sk\":{\"S\":\"a\"}}"),
+                  Lines(r));
+    CHECK_MESSAGE(Has(r, "table chats index by-user: ItemCount is 6, 5 entries are stored"),
+                  Lines(r));
   }
   SUBCASE("an LSI entry deleted") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) {
-      DeleteFirst(txn, txn.dbis().data, storage::KeyspacePrefix(t.number, IndexNamed(t, kLsi).number));
+      DeleteFirst(txn, txn.dbis().data,
+                  storage::KeyspacePrefix(t.number, IndexNamed(t, kLsi).number));
     });
     CheckReport r = store.Check();
     CHECK_MESSAGE(Has(r, "table chats index by-at: no entry for item"), Lines(r));
@@ -276,7 +289,10 @@ TEST_CASE("check: damage to items and indexes") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) {
       const auto& gsi = IndexNamed(t, kGsi);
       auto key = engine::IndexKey(t, gsi, Chat("ghost", "a", "ann", 1, "boo"));
-      REQUIRE(storage::PutEntry(txn, txn.dbis().data, *key, storage::EncodeItem(engine::ProjectForIndex(t, gsi, Chat("ghost", "a", "ann", 1, "boo")))).ok());
+      REQUIRE(storage::PutEntry(txn, txn.dbis().data, *key,
+                                storage::EncodeItem(engine::ProjectForIndex(
+                                    t, gsi, Chat("ghost", "a", "ann", 1, "boo"))))
+                  .ok());
     });
     CheckReport r = store.Check();
     CHECK_MESSAGE(Has(r, "index by-user: stale entry"), Lines(r));
@@ -287,7 +303,8 @@ TEST_CASE("check: damage to items and indexes") {
       const auto& gsi = IndexNamed(t, kGsi);
       Item before = Chat("p2", "b", "ann", 4, "moved");  // the item's index key before its update
       REQUIRE(storage::PutEntry(txn, txn.dbis().data, *engine::IndexKey(t, gsi, before),
-                                storage::EncodeItem(engine::ProjectForIndex(t, gsi, before))).ok());
+                                storage::EncodeItem(engine::ProjectForIndex(t, gsi, before)))
+                  .ok());
     });
     CheckReport r = store.Check();
     CHECK_MESSAGE(Has(r, "its item's index key is"), Lines(r));
@@ -298,7 +315,9 @@ TEST_CASE("check: damage to items and indexes") {
       Item item = Chat("p1", "b", "bob", 2, "hi");
       Item projected = engine::ProjectForIndex(t, gsi, item);
       projected.insert_or_assign("text", S("edited"));
-      REQUIRE(storage::PutEntry(txn, txn.dbis().data, *engine::IndexKey(t, gsi, item), storage::EncodeItem(projected)).ok());
+      REQUIRE(storage::PutEntry(txn, txn.dbis().data, *engine::IndexKey(t, gsi, item),
+                                storage::EncodeItem(projected))
+                  .ok());
     });
     CheckReport r = store.Check();
     CHECK_MESSAGE(Has(r, "differs from its item's projection"), Lines(r));
@@ -309,12 +328,15 @@ TEST_CASE("check: damage to items and indexes") {
       REQUIRE(txn.Put(txn.dbis().data, key, std::string("\0\x05\x02pk\x01", 6)).ok());
     });
     CheckReport r = store.Check();
-    CHECK_MESSAGE(Has(r, "table chats: item {\"pk\":{\"S\":\"p1\"},\"sk\":{\"S\":\"a\"}} does not decode"), Lines(r));
+    CHECK_MESSAGE(
+        Has(r, "table chats: item {\"pk\":{\"S\":\"p1\"},\"sk\":{\"S\":\"a\"}} does not decode"),
+        Lines(r));
   }
   SUBCASE("an item under another item's key") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) {
       auto [key, value] = FirstEntry(txn, txn.dbis().data, storage::KeyspacePrefix(t.number, 0));
-      REQUIRE(txn.Put(txn.dbis().data, engine::TableKey(t, Chat("p9", "z", "", 0, "")), value).ok());
+      REQUIRE(
+          txn.Put(txn.dbis().data, engine::TableKey(t, Chat("p9", "z", "", 0, "")), value).ok());
     });
     CheckReport r = store.Check();
     CHECK_MESSAGE(Has(r, "is stored under another key"), Lines(r));
@@ -323,10 +345,13 @@ TEST_CASE("check: damage to items and indexes") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta&) {
       auto plain = engine::ParseTableMeta(*Must(txn.Get(txn.dbis().catalog, "plain")));
       REQUIRE(plain);
-      const std::string stored = storage::StoredKey(engine::TableKey(*plain, Item{{"id", S(std::string(2000, 'L'))}}));
+      const std::string stored =
+          storage::StoredKey(engine::TableKey(*plain, Item{{"id", S(std::string(2000, 'L'))}}));
       REQUIRE(storage::IsLongForm(stored));
       const std::string other = engine::TableKey(*plain, Item{{"id", S(std::string(2000, 'M'))}});
-      REQUIRE(txn.Put(txn.dbis().data, stored, storage::EncodeEntryValue(other, storage::EncodeItem(Item{{"id", S("x")}}))).ok());
+      REQUIRE(txn.Put(txn.dbis().data, stored,
+                      storage::EncodeEntryValue(other, storage::EncodeItem(Item{{"id", S("x")}})))
+                  .ok());
     });
     CheckReport r = store.Check();
     CHECK_MESSAGE(Has(r, "table plain: the entry under "), Lines(r));
@@ -335,11 +360,16 @@ TEST_CASE("check: damage to items and indexes") {
   SUBCASE("entries under a number nothing has") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) {
       auto [key, value] = FirstEntry(txn, txn.dbis().data, storage::KeyspacePrefix(t.number, 0));
-      REQUIRE(txn.Put(txn.dbis().data, storage::KeyspacePrefix(9999, 0) + key.substr(5), value).ok());
-      REQUIRE(txn.Put(txn.dbis().data, storage::KeyspacePrefix(t.number, 77) + key.substr(5), value).ok());
+      REQUIRE(
+          txn.Put(txn.dbis().data, storage::KeyspacePrefix(9999, 0) + key.substr(5), value).ok());
+      REQUIRE(txn.Put(txn.dbis().data, storage::KeyspacePrefix(t.number, 77) + key.substr(5), value)
+                  .ok());
     });
     CheckReport r = store.Check();
-    CHECK_MESSAGE(Has(r, "data: 1 entry under number 9999, index number 0, which no table, index or backup has"), Lines(r));
+    CHECK_MESSAGE(
+        Has(r,
+            "data: 1 entry under number 9999, index number 0, which no table, index or backup has"),
+        Lines(r));
     CHECK_MESSAGE(Has(r, "index number 77, which no table, index or backup has"), Lines(r));
   }
 }
@@ -347,7 +377,9 @@ TEST_CASE("check: damage to items and indexes") {
 TEST_CASE("check: damage to the statistics") {
   Store store;
   SUBCASE("the table's item count") {
-    store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) { AddToStats(txn, t.number, 0, 1, false); });
+    store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) {
+      AddToStats(txn, t.number, 0, 1, false);
+    });
     CheckReport r = store.Check();
     CHECK_MESSAGE(Has(r, "table chats: ItemCount is 8, 7 items are stored"), Lines(r));
     CHECK(r.problems.size() == 1);
@@ -364,13 +396,17 @@ TEST_CASE("check: damage to the statistics") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) {
       auto v = Must(txn.Get(txn.dbis().meta, "stats/" + storage::TableKeyspace(t.number)));
       REQUIRE(v);
-      REQUIRE(txn.Put(txn.dbis().meta, "stats/" + storage::TableKeyspace(777), std::string(*v)).ok());
+      REQUIRE(
+          txn.Put(txn.dbis().meta, "stats/" + storage::TableKeyspace(777), std::string(*v)).ok());
     });
     CheckReport r = store.Check();
-    CHECK_MESSAGE(Has(r, "meta: statistics are kept for table number 777, which no table has"), Lines(r));
+    CHECK_MESSAGE(Has(r, "meta: statistics are kept for table number 777, which no table has"),
+                  Lines(r));
   }
   SUBCASE("the table's size") {
-    store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) { AddToStats(txn, t.number, 0, 100, true); });
+    store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) {
+      AddToStats(txn, t.number, 0, 100, true);
+    });
     CheckReport r = store.Check();
     CHECK_MESSAGE(Has(r, "table chats: TableSizeBytes is"), Lines(r));
   }
@@ -390,8 +426,14 @@ TEST_CASE("check: damage to the stream and the recovery log") {
       REQUIRE(txn.Put(txn.dbis().stream, engine::StreamKey(stream, 2), a).ok());
     });
     CheckReport r = store.Check();
-    CHECK_MESSAGE(Has(r, "record 2, an INSERT of item {\"pk\":{\"S\":\"p1\"},\"sk\":{\"S\":\"a\"}}, follows record 1, a MODIFY"), Lines(r));
-    CHECK_MESSAGE(Has(r, "record 1 is a MODIFY, but the recovery log's record 1 says the item wasn't there before"), Lines(r));
+    CHECK_MESSAGE(Has(r,
+                      "record 2, an INSERT of item {\"pk\":{\"S\":\"p1\"},\"sk\":{\"S\":\"a\"}}, "
+                      "follows record 1, a MODIFY"),
+                  Lines(r));
+    CHECK_MESSAGE(Has(r,
+                      "record 1 is a MODIFY, but the recovery log's record 1 says the item wasn't "
+                      "there before"),
+                  Lines(r));
   }
   SUBCASE("a record numbered past the table's last sequence") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) {
@@ -403,7 +445,8 @@ TEST_CASE("check: damage to the stream and the recovery log") {
       REQUIRE(txn.Put(txn.dbis().stream, engine::StreamKey(stream, 40), value).ok());
     });
     CheckReport r = store.Check();
-    CHECK_MESSAGE(Has(r, "record 40 is numbered after the table's last issued sequence, 11"), Lines(r));
+    CHECK_MESSAGE(Has(r, "record 40 is numbered after the table's last issued sequence, 11"),
+                  Lines(r));
   }
   SUBCASE("a record that doesn't decode, and a lost one") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) {
@@ -419,26 +462,37 @@ TEST_CASE("check: damage to the stream and the recovery log") {
   }
   SUBCASE("a record whose image isn't the table's item") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) {
-      REQUIRE(storage::PutEntry(txn, txn.dbis().data, engine::TableKey(t, Chat("p4", "a", "", 0, "")),
-                                storage::EncodeItem(Chat("p4", "a", "", 8, "edited"))).ok());
+      REQUIRE(storage::PutEntry(txn, txn.dbis().data,
+                                engine::TableKey(t, Chat("p4", "a", "", 0, "")),
+                                storage::EncodeItem(Chat("p4", "a", "", 8, "edited")))
+                  .ok());
     });
     CheckReport r = store.Check();
-    CHECK_MESSAGE(Has(r, "the table's item {\"pk\":{\"S\":\"p4\"},\"sk\":{\"S\":\"a\"}} is not the new image of its last record, 11"), Lines(r));
+    CHECK_MESSAGE(Has(r,
+                      "the table's item {\"pk\":{\"S\":\"p4\"},\"sk\":{\"S\":\"a\"}} is not the "
+                      "new image of its last record, 11"),
+                  Lines(r));
   }
   SUBCASE("a recovery-log record that doesn't decode") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) {
-      REQUIRE(txn.Put(txn.dbis().stream, engine::StreamKey(t.recovery_log, 5), std::string("12345678\x07", 9)).ok());
+      REQUIRE(txn.Put(txn.dbis().stream, engine::StreamKey(t.recovery_log, 5),
+                      std::string("12345678\x07", 9))
+                  .ok());
     });
     CheckReport r = store.Check();
     CHECK_MESSAGE(Has(r, "table chats recovery log: record 5 does not decode"), Lines(r));
   }
   SUBCASE("records under a stream number nothing has") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta& t) {
-      auto [key, value] = FirstEntry(txn, txn.dbis().stream, engine::StreamPrefix(t.streams.at(0).number));
+      auto [key, value] =
+          FirstEntry(txn, txn.dbis().stream, engine::StreamPrefix(t.streams.at(0).number));
       REQUIRE(txn.Put(txn.dbis().stream, engine::StreamKey(4242, 1), value).ok());
     });
     CheckReport r = store.Check();
-    CHECK_MESSAGE(Has(r, "streams: 1 record under stream number 4242, which no table (in the catalog or deleted) has"), Lines(r));
+    CHECK_MESSAGE(Has(r,
+                      "streams: 1 record under stream number 4242, which no table (in the catalog "
+                      "or deleted) has"),
+                  Lines(r));
   }
 }
 
@@ -446,7 +500,8 @@ TEST_CASE("check: damage to a backup") {
   Store store;
   SUBCASE("an item of its copy deleted") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta&) {
-      auto [key, value] = FirstEntry(txn, txn.dbis().meta, std::string(engine::kBackupRecordPrefix));
+      auto [key, value] =
+          FirstEntry(txn, txn.dbis().meta, std::string(engine::kBackupRecordPrefix));
       auto b = engine::ParseBackupRecord(value);
       REQUIRE(b);
       DeleteFirst(txn, txn.dbis().data, storage::KeyspacePrefix(b->number, 0));
@@ -458,7 +513,8 @@ TEST_CASE("check: damage to a backup") {
   }
   SUBCASE("its record damaged") {
     store.Damage([](storage::WriteTxn& txn, const engine::TableMeta&) {
-      auto [key, value] = FirstEntry(txn, txn.dbis().meta, std::string(engine::kBackupRecordPrefix));
+      auto [key, value] =
+          FirstEntry(txn, txn.dbis().meta, std::string(engine::kBackupRecordPrefix));
       REQUIRE(txn.Put(txn.dbis().meta, key, value.substr(0, value.size() / 2)).ok());
     });
     CheckReport r = store.Check();
@@ -509,7 +565,8 @@ TEST_CASE("check: what it can't check is an error, and it writes nothing") {
     waitpid(child, &status, 0);
     close(ready[0]);
     REQUIRE_FALSE(refused.ok());
-    CHECK_MESSAGE(refused.error().message.find("in use by process") != std::string::npos, refused.error().message);
+    CHECK_MESSAGE(refused.error().message.find("in use by process") != std::string::npos,
+                  refused.error().message);
     CHECK(Must(CheckDatabase(store.dir)).ok());
   }
 }
@@ -524,7 +581,8 @@ TEST_CASE("check: an item kept out of a new GSI by its attribute's type, then de
     Put(*db, "plain", Item{{"id", S("three")}, {"score", S("low")}});
     UpdateTableRequest u;
     u.table_name = "plain";
-    u.attribute_definitions = std::vector<AttributeDefinition>{{"id", ScalarAttributeType::kS}, {"score", ScalarAttributeType::kN}};
+    u.attribute_definitions = std::vector<AttributeDefinition>{{"id", ScalarAttributeType::kS},
+                                                               {"score", ScalarAttributeType::kN}};
     GlobalSecondaryIndexUpdate add;
     add.create = GlobalSecondaryIndex{};
     add.create->index_name = "by-score";

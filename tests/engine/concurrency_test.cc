@@ -150,7 +150,8 @@ void CheckBalances(const char* what, const Items& items, Failures& failures) {
     ++count;
   }
   if (count != kAccounts || sum != kTotal)
-    failures.Add(fmt::format("{}: {} accounts holding {} (want {} holding {})", what, count, sum, kAccounts, kTotal));
+    failures.Add(fmt::format("{}: {} accounts holding {} (want {} holding {})", what, count, sum,
+                             kAccounts, kTotal));
 }
 
 }  // namespace
@@ -183,7 +184,8 @@ TEST_CASE("concurrency/transfers: every Scan, Query and TransactGetItems sees th
           ++committed;
         } else if (r.error().code == ErrorCode::kTransactionCanceled &&
                    r.error().cancellation_reasons.size() == 2 &&
-                   r.error().cancellation_reasons[0].code == CancellationCode::kConditionalCheckFailed &&
+                   r.error().cancellation_reasons[0].code ==
+                       CancellationCode::kConditionalCheckFailed &&
                    r.error().cancellation_reasons[1].code == CancellationCode::kNone) {
           ++cancelled;
         } else {
@@ -218,7 +220,8 @@ TEST_CASE("concurrency/transfers: every Scan, Query and TransactGetItems sees th
     std::vector<Item> items;
     auto page = engine::ScanEncoded(*bank.writer, r, [&](std::string_view encoded) {
       Item item;
-      if (!storage::DecodeItem(encoded, &item)) failures.Add("scan (encoded): an item does not decode");
+      if (!storage::DecodeItem(encoded, &item))
+        failures.Add("scan (encoded): an item does not decode");
       items.push_back(std::move(item));
     });
     if (!page.ok()) return failures.Add("scan (encoded): " + page.error().ToString());
@@ -244,7 +247,8 @@ TEST_CASE("concurrency/transfers: every Scan, Query and TransactGetItems sees th
   }));
   threads.emplace_back(reader([&] {
     TransactGetItemsRequest r;
-    for (int i = 0; i < kAccounts; ++i) r.transact_items.push_back({"accounts", AccountKey(i), std::nullopt, std::nullopt});
+    for (int i = 0; i < kAccounts; ++i)
+      r.transact_items.push_back({"accounts", AccountKey(i), std::nullopt, std::nullopt});
     auto got = bank.writer->TransactGetItems(r);
     if (!got.ok()) return failures.Add("transact get: " + got.error().ToString());
     std::vector<Item> items;
@@ -255,7 +259,8 @@ TEST_CASE("concurrency/transfers: every Scan, Query and TransactGetItems sees th
   for (auto& t : threads) t.join();
 
   failures.Check();
-  MESSAGE(fmt::format("{} transfers, {} cancelled, {} reads", committed.load(), cancelled.load(), reads.load()));
+  MESSAGE(fmt::format("{} transfers, {} cancelled, {} reads", committed.load(), cancelled.load(),
+                      reads.load()));
   CHECK(committed.load() + cancelled.load() == kWriters * kTransfers);
   CHECK(committed.load() > 0);
   CHECK(cancelled.load() > 0);  // the condition was exercised, not only the happy path
@@ -307,7 +312,8 @@ TEST_CASE("concurrency/transfers: every Scan, Query and TransactGetItems sees th
   CHECK(net == 0);
 }
 
-TEST_CASE("concurrency/counters: ADD and BatchWriteItem from many threads count exactly" * doctest::skip()) {
+TEST_CASE("concurrency/counters: ADD and BatchWriteItem from many threads count exactly" *
+          doctest::skip()) {
   const uint64_t seed = TestSeed();
   CAPTURE(seed);
   auto db = OpenTestDb();
@@ -321,7 +327,7 @@ TEST_CASE("concurrency/counters: ADD and BatchWriteItem from many threads count 
   }
   constexpr int kThreads = 6;
   constexpr int kCounters = 4;
-  constexpr int kIncrements = 500;  // per thread
+  constexpr int kIncrements = 500;            // per thread
   constexpr int kBatches = kIncrements / 25;  // per thread, of 25 puts each
   Failures failures;
   std::vector<std::array<int64_t, kCounters>> added(kThreads);  // what each thread added where
@@ -339,7 +345,8 @@ TEST_CASE("concurrency/counters: ADD and BatchWriteItem from many threads count 
         u.table_name = "counters";
         u.key = Item{{"id", S(fmt::format("c{}", c))}};
         u.update_expression = "ADD hits :n SET calls = if_not_exists(calls, :zero) + :one";
-        u.expression_attribute_values = ValueMap{{":n", Num(n)}, {":zero", Num(0)}, {":one", Num(1)}};
+        u.expression_attribute_values =
+            ValueMap{{":n", Num(n)}, {":zero", Num(0)}, {":one", Num(1)}};
         auto r = db->UpdateItem(u);
         if (!r.ok()) {
           failures.Add("update: " + r.error().ToString());
@@ -352,8 +359,9 @@ TEST_CASE("concurrency/counters: ADD and BatchWriteItem from many threads count 
           BatchWriteItemRequest b;
           auto& writes = b.request_items["events"];
           for (int k = 0; k < 25; ++k)
-            writes.push_back({Item{{"id", S(fmt::format("t{}-b{}-{}", t, i / 25, k))}, {"n", Num(k)}},
-                              std::nullopt});
+            writes.push_back(
+                {Item{{"id", S(fmt::format("t{}-b{}-{}", t, i / 25, k))}, {"n", Num(k)}},
+                 std::nullopt});
           auto w = db->BatchWriteItem(b);
           if (!w.ok()) {
             failures.Add("batch: " + w.error().ToString());
@@ -428,7 +436,8 @@ void SubscribeUnderWriters(bool background) {
     if (r.sequence_number <= last_sequence)
       failures.Add(fmt::format("record {} after {}", r.sequence_number, last_sequence));
     last_sequence = r.sequence_number;
-    if (!keys.insert(r.keys.at("id").s()).second) failures.Add("delivered twice: " + r.keys.at("id").s());
+    if (!keys.insert(r.keys.at("id").s()).second)
+      failures.Add("delivered twice: " + r.keys.at("id").s());
     ++delivered;
   }));
   std::vector<std::thread> threads;

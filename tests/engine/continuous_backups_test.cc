@@ -30,7 +30,8 @@ struct Backups {
     return db->UpdateContinuousBackups({std::move(table), {enabled, days}});
   }
   PointInTimeRecoveryDescription Describe() {
-    auto d = Must(db->DescribeContinuousBackups({"cruddur-messages"})).continuous_backups_description;
+    auto d =
+        Must(db->DescribeContinuousBackups({"cruddur-messages"})).continuous_backups_description;
     CHECK(d.continuous_backups_enabled);
     return d.point_in_time_recovery_description;
   }
@@ -49,7 +50,9 @@ TEST_CASE("recovery is off on a new table: DISABLED, no window, continuous backu
   CHECK(!d.recovery_period_in_days);
 }
 
-TEST_CASE("once on, the window runs from when it was turned on to five minutes ago, at most its period back") {
+TEST_CASE(
+    "once on, the window runs from when it was turned on to five minutes ago, at most its period "
+    "back") {
   Backups b;
   const int64_t on = b.clock->now;
   auto r = Must(b.Update(true)).continuous_backups_description.point_in_time_recovery_description;
@@ -78,24 +81,31 @@ TEST_CASE("turned off and on again, the window starts anew and the period is 35 
   Backups b;
   Must(b.Update(true, 10));
   b.clock->now += kDay;
-  CHECK(!Must(b.Update(false)).continuous_backups_description.point_in_time_recovery_description.enabled);
+  CHECK(!Must(b.Update(false))
+             .continuous_backups_description.point_in_time_recovery_description.enabled);
   CHECK(!b.Describe().enabled);
   Must(b.Update(true));
   CHECK(b.Describe().earliest_restorable_date_time == Seconds(b.clock->now));
   CHECK(b.Describe().recovery_period_in_days == 35);
 }
 
-TEST_CASE("the period's range, then a period while turning it off; a missing table is TableNotFoundException") {
+TEST_CASE(
+    "the period's range, then a period while turning it off; a missing table is "
+    "TableNotFoundException") {
   Backups b;
   CHECK(MustFail(b.Update(true, 0)).message ==
-        "1 validation error detected: Value '0' at 'pointInTimeRecoverySpecification.recoveryPeriodInDays' "
+        "1 validation error detected: Value '0' at "
+        "'pointInTimeRecoverySpecification.recoveryPeriodInDays' "
         "failed to satisfy constraint: Member must have value greater than or equal to 1");
   CHECK(MustFail(b.Update(true, 36)).message ==
-        "1 validation error detected: Value '36' at 'pointInTimeRecoverySpecification.recoveryPeriodInDays' "
+        "1 validation error detected: Value '36' at "
+        "'pointInTimeRecoverySpecification.recoveryPeriodInDays' "
         "failed to satisfy constraint: Member must have value less than or equal to 35");
-  CHECK(MustFail(b.Update(false, 0)).message.find("greater than or equal to 1") != std::string::npos);
+  CHECK(MustFail(b.Update(false, 0)).message.find("greater than or equal to 1") !=
+        std::string::npos);
   CHECK(MustFail(b.Update(false, 35)).message ==
-        "Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery.");
+        "Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time "
+        "recovery.");
   Error missing = MustFail(b.Update(true, std::nullopt, "nope"));
   CHECK(missing.code == ErrorCode::kTableNotFound);
   CHECK(missing.message == "Table not found: nope");
@@ -107,7 +117,8 @@ TEST_CASE("the period's range, then a period while turning it off; a missing tab
 namespace {
 
 // The table as the Cruddur messages of group g1 read: sort key -> message.
-std::map<std::string, std::string> Messages(Database& db, const std::string& table, bool through_index = false) {
+std::map<std::string, std::string> Messages(Database& db, const std::string& table,
+                                            bool through_index = false) {
   QueryRequest q;
   q.table_name = table;
   if (through_index) {
@@ -130,7 +141,8 @@ Item Message(const std::string& sk, const std::string& text) {
   return row;
 }
 
-RestoreTableToPointInTimeRequest RestoreAt(std::optional<int64_t> millis, std::string target = "restored") {
+RestoreTableToPointInTimeRequest RestoreAt(std::optional<int64_t> millis,
+                                           std::string target = "restored") {
   RestoreTableToPointInTimeRequest r;
   r.source_table_name = "cruddur-messages";
   r.target_table_name = std::move(target);
@@ -144,7 +156,8 @@ RestoreTableToPointInTimeRequest RestoreAt(std::optional<int64_t> millis, std::s
 
 }  // namespace
 
-TEST_CASE("a restore to a moment of the window brings back the table as it was then, its index too") {
+TEST_CASE(
+    "a restore to a moment of the window brings back the table as it was then, its index too") {
   Backups b;
   Put(*b.db, "cruddur-messages", Message("a", "before recovery"));
   Must(b.Update(true));
@@ -165,7 +178,8 @@ TEST_CASE("a restore to a moment of the window brings back the table as it was t
   auto restored = Must(b.db->RestoreTableToPointInTime(RestoreAt(after_b))).table_description;
   CHECK(restored.table_status == TableStatus::kCreating);
   REQUIRE(restored.restore_summary);
-  CHECK(restored.restore_summary->source_table_arn == "arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages");
+  CHECK(restored.restore_summary->source_table_arn ==
+        "arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages");
   CHECK(restored.restore_summary->restore_date_time == Seconds(after_b));
   using M = std::map<std::string, std::string>;
   CHECK(Messages(*b.db, "restored") == M{{"a", "before recovery"}, {"b", "b one"}});
@@ -179,10 +193,13 @@ TEST_CASE("a restore to a moment of the window brings back the table as it was t
   CHECK(Messages(*b.db, "latest", true) == Messages(*b.db, "cruddur-messages", true));
   (void)end;
   // The restored tables have recovery off, as DynamoDB restores them.
-  CHECK(!Must(b.db->DescribeContinuousBackups({"latest"})).continuous_backups_description.point_in_time_recovery_description.enabled);
+  CHECK(!Must(b.db->DescribeContinuousBackups({"latest"}))
+             .continuous_backups_description.point_in_time_recovery_description.enabled);
 }
 
-TEST_CASE("point-in-time restores: DynamoDB's answers when recovery is off, for a time outside the window, and for a bad request") {
+TEST_CASE(
+    "point-in-time restores: DynamoDB's answers when recovery is off, for a time outside the "
+    "window, and for a bad request") {
   Backups b;
   auto off = MustFail(b.db->RestoreTableToPointInTime(RestoreAt(std::nullopt)));
   CHECK(off.code == ErrorCode::kPointInTimeRecoveryUnavailable);
@@ -194,19 +211,23 @@ TEST_CASE("point-in-time restores: DynamoDB's answers when recovery is off, for 
   auto early = MustFail(b.db->RestoreTableToPointInTime(RestoreAt(kStartMillis - kMinute)));
   CHECK(early.code == ErrorCode::kInvalidRestoreTime);
   CHECK(early.message ==
-        "RestoreDateTime '2023-03-20T09:59:00Z' must be within EarliestRestorableDateTime '2023-03-20T10:00:00Z' and "
+        "RestoreDateTime '2023-03-20T09:59:00Z' must be within EarliestRestorableDateTime "
+        "'2023-03-20T10:00:00Z' and "
         "LatestRestorableDateTime '2023-03-20T10:55:00Z'");
-  CHECK(MustFail(b.db->RestoreTableToPointInTime(RestoreAt(b.clock->now))).code == ErrorCode::kInvalidRestoreTime);
+  CHECK(MustFail(b.db->RestoreTableToPointInTime(RestoreAt(b.clock->now))).code ==
+        ErrorCode::kInvalidRestoreTime);
 
   auto both = RestoreAt(kStartMillis);
   both.use_latest_restorable_time = true;
   CHECK(MustFail(b.db->RestoreTableToPointInTime(both)).message ==
-        "Invalid Request: Both RestoreDateTime and UseLatestRestorableTime cannot be set for point-in-time restore request. "
+        "Invalid Request: Both RestoreDateTime and UseLatestRestorableTime cannot be set for "
+        "point-in-time restore request. "
         "Please specify either RestoreDateTime time or UseLatestRestorableTime");
   auto no_time = RestoreAt(std::nullopt);
   no_time.use_latest_restorable_time.reset();
   CHECK(MustFail(b.db->RestoreTableToPointInTime(no_time)).message ==
-        "Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be specified, but not both");
+        "Invalid Request: Either one of RestoreDateTime or UseLatestRestorableTime must be "
+        "specified, but not both");
   auto no_source = RestoreAt(std::nullopt);
   no_source.source_table_name.reset();
   CHECK(MustFail(b.db->RestoreTableToPointInTime(no_source)).message ==
@@ -217,7 +238,8 @@ TEST_CASE("point-in-time restores: DynamoDB's answers when recovery is off, for 
         "One or more parameter values were invalid: ARNs must start with 'arn:': cruddur-messages");
   auto two_sources = RestoreAt(std::nullopt);
   two_sources.source_table_arn = "arn:aws:dynamodb:us-east-1:000000000000:table/cruddur-messages";
-  CHECK(MustFail(b.db->RestoreTableToPointInTime(two_sources)).message == "Must provide exactly one of: sourceTableArn, sourceTableName");
+  CHECK(MustFail(b.db->RestoreTableToPointInTime(two_sources)).message ==
+        "Must provide exactly one of: sourceTableArn, sourceTableName");
   auto missing = RestoreAt(std::nullopt);
   missing.source_table_name = "nope";
   CHECK(MustFail(b.db->RestoreTableToPointInTime(missing)).message == "Table not found: nope");
@@ -232,7 +254,8 @@ TEST_CASE("point-in-time restores: DynamoDB's answers when recovery is off, for 
   Must(b.Update(false));
   Must(b.Update(true));
   b.clock->now += 10 * kMinute;
-  CHECK(MustFail(b.db->RestoreTableToPointInTime(RestoreAt(kStartMillis, "again"))).code == ErrorCode::kInvalidRestoreTime);
+  CHECK(MustFail(b.db->RestoreTableToPointInTime(RestoreAt(kStartMillis, "again"))).code ==
+        ErrorCode::kInvalidRestoreTime);
 }
 
 TEST_CASE("the recovery log is kept across a reopen and goes with a deleted table") {
@@ -256,7 +279,8 @@ TEST_CASE("the recovery log is kept across a reopen and goes with a deleted tabl
   CHECK(Messages(*db, "restored") == std::map<std::string, std::string>{{"a", "one"}});
   Must(db->DeleteTable({"cruddur-messages"}));
   Must(db->CreateTable(CruddurMessagesSchema()));
-  CHECK(!Must(db->DescribeContinuousBackups({"cruddur-messages"})).continuous_backups_description.point_in_time_recovery_description.enabled);
+  CHECK(!Must(db->DescribeContinuousBackups({"cruddur-messages"}))
+             .continuous_backups_description.point_in_time_recovery_description.enabled);
   db.reset();
   std::filesystem::remove_all(dir);
 }
@@ -266,11 +290,13 @@ TEST_CASE("a longer period doesn't reach back past what the shorter one kept") {
   Must(b.Update(true, 1));
   b.clock->now += 3 * kDay;
   const int64_t whole_since = b.clock->now - kDay;  // a day's log is kept
-  auto d = Must(b.Update(true, 35)).continuous_backups_description.point_in_time_recovery_description;
+  auto d =
+      Must(b.Update(true, 35)).continuous_backups_description.point_in_time_recovery_description;
   CHECK(d.recovery_period_in_days == 35);
   CHECK(d.earliest_restorable_date_time == Seconds(whole_since));
   b.clock->now += kDay;
-  CHECK(b.Describe().earliest_restorable_date_time == Seconds(whole_since));  // and it grows from there
+  CHECK(b.Describe().earliest_restorable_date_time ==
+        Seconds(whole_since));  // and it grows from there
 }
 
 TEST_CASE("time to live's deletions are logged too: a restore to before them has the item") {
@@ -290,7 +316,9 @@ TEST_CASE("time to live's deletions are logged too: a restore to before them has
   CHECK(Messages(*b.db, "restored") == std::map<std::string, std::string>{{"t", "expiring"}});
 }
 
-TEST_CASE("a restore's indexes are the source table's at the time of the restore, holding the items of the restore time") {
+TEST_CASE(
+    "a restore's indexes are the source table's at the time of the restore, holding the items of "
+    "the restore time") {
   // DynamoDB: GSIs, LSIs, throughput and encryption "come from the current settings of the
   // source table at the time of restore", the data from the restore time.
   Backups b;
@@ -307,9 +335,15 @@ TEST_CASE("a restore's indexes are the source table's at the time of the restore
   // After the restore time: one index dropped, another made.
   UpdateTableRequest u;
   u.table_name = "cruddur-messages";
-  u.attribute_definitions = std::vector<AttributeDefinition>{{"user_handle", ScalarAttributeType::kS}};
+  u.attribute_definitions =
+      std::vector<AttributeDefinition>{{"user_handle", ScalarAttributeType::kS}};
   GlobalSecondaryIndexUpdate make, drop;
-  make.create = GlobalSecondaryIndex{"by-handle", {{"user_handle", KeyType::kHash}, {"sk", KeyType::kRange}}, {ProjectionType::kAll, {}}, ProvisionedThroughput{5, 5}, std::nullopt, std::nullopt};
+  make.create = GlobalSecondaryIndex{"by-handle",
+                                     {{"user_handle", KeyType::kHash}, {"sk", KeyType::kRange}},
+                                     {ProjectionType::kAll, {}},
+                                     ProvisionedThroughput{5, 5},
+                                     std::nullopt,
+                                     std::nullopt};
   u.global_secondary_index_updates = std::vector<GlobalSecondaryIndexUpdate>{make};
   Must(b.db->UpdateTable(u));
   drop.delete_index_name = "message-group-sk-index";
@@ -318,7 +352,8 @@ TEST_CASE("a restore's indexes are the source table's at the time of the restore
   Must(b.db->UpdateTable(u));
   b.clock->now += 10 * kMinute;
 
-  const TableDescription restored = Must(b.db->RestoreTableToPointInTime(RestoreAt(then))).table_description;
+  const TableDescription restored =
+      Must(b.db->RestoreTableToPointInTime(RestoreAt(then))).table_description;
   REQUIRE(restored.global_secondary_indexes.size() == 1);
   CHECK(restored.global_secondary_indexes[0].index_name == "by-handle");
   QueryRequest q;

@@ -21,8 +21,9 @@ struct Insights {
     db = Must(Database::OpenInMemory(o));
     Must(db->CreateTable(CruddurMessagesSchema()));
   }
-  Result<UpdateContributorInsightsResponse> Update(ContributorInsightsAction action, std::optional<std::string> index = std::nullopt,
-                                                   std::optional<ContributorInsightsMode> mode = std::nullopt) {
+  Result<UpdateContributorInsightsResponse> Update(
+      ContributorInsightsAction action, std::optional<std::string> index = std::nullopt,
+      std::optional<ContributorInsightsMode> mode = std::nullopt) {
     return db->UpdateContributorInsights({kTable, std::move(index), action, mode});
   }
   DescribeContributorInsightsResponse Describe(std::optional<std::string> index = std::nullopt) {
@@ -35,7 +36,9 @@ constexpr auto kDisable = ContributorInsightsAction::kDisable;
 
 }  // namespace
 
-TEST_CASE("never turned on: DISABLED and nothing more; ENABLE answers ENABLING, then it is ENABLED with its rules") {
+TEST_CASE(
+    "never turned on: DISABLED and nothing more; ENABLE answers ENABLING, then it is ENABLED with "
+    "its rules") {
   Insights s;
   auto never = s.Describe();
   CHECK(never.status == ContributorInsightsStatus::kDisabled);
@@ -51,15 +54,20 @@ TEST_CASE("never turned on: DISABLED and nothing more; ENABLE answers ENABLING, 
   CHECK(d.status == ContributorInsightsStatus::kEnabled);
   CHECK(d.last_update_date_time == static_cast<double>(on) / 1000.0);
   const std::string suffix = "-cruddur-messages-" + std::to_string(on);
-  CHECK(d.rule_list == std::vector<std::string>{"DynamoDBContributorInsights-PKC" + suffix, "DynamoDBContributorInsights-PKT" + suffix,
-                                                "DynamoDBContributorInsights-SKC" + suffix, "DynamoDBContributorInsights-SKT" + suffix});
+  CHECK(d.rule_list == std::vector<std::string>{"DynamoDBContributorInsights-PKC" + suffix,
+                                                "DynamoDBContributorInsights-PKT" + suffix,
+                                                "DynamoDBContributorInsights-SKC" + suffix,
+                                                "DynamoDBContributorInsights-SKT" + suffix});
 
   // Again, the same: no change. Another mode: ENABLING again, the rules' names kept.
   s.clock->now += 1000;
   CHECK(Must(s.Update(kEnable)).status == ContributorInsightsStatus::kEnabled);
   CHECK(s.Describe().last_update_date_time == static_cast<double>(on) / 1000.0);
-  CHECK(Must(s.Update(kEnable, std::nullopt, ContributorInsightsMode::kThrottledKeys)).status == ContributorInsightsStatus::kEnabling);
-  CHECK(s.Describe().rule_list == std::vector<std::string>{"DynamoDBContributorInsights-PKT" + suffix, "DynamoDBContributorInsights-SKT" + suffix});
+  CHECK(Must(s.Update(kEnable, std::nullopt, ContributorInsightsMode::kThrottledKeys)).status ==
+        ContributorInsightsStatus::kEnabling);
+  CHECK(s.Describe().rule_list ==
+        std::vector<std::string>{"DynamoDBContributorInsights-PKT" + suffix,
+                                 "DynamoDBContributorInsights-SKT" + suffix});
 
   auto disabled = Must(s.Update(kDisable));
   CHECK(disabled.status == ContributorInsightsStatus::kDisabling);
@@ -68,22 +76,28 @@ TEST_CASE("never turned on: DISABLED and nothing more; ENABLE answers ENABLING, 
   CHECK(after.status == ContributorInsightsStatus::kDisabled);
   CHECK(!after.rule_list);
   CHECK(after.last_update_date_time);
-  CHECK(Must(s.Update(kDisable)).status == ContributorInsightsStatus::kDisabled);  // already off: no error
+  CHECK(Must(s.Update(kDisable)).status ==
+        ContributorInsightsStatus::kDisabled);  // already off: no error
 }
 
-TEST_CASE("a global secondary index has its own setting; a local one or a missing one gets DynamoDB's not-found text") {
+TEST_CASE(
+    "a global secondary index has its own setting; a local one or a missing one gets DynamoDB's "
+    "not-found text") {
   Insights s;
   Must(s.Update(kEnable, kIndex));
   CHECK(s.Describe(kIndex).status == ContributorInsightsStatus::kEnabled);
   CHECK(s.Describe().status == ContributorInsightsStatus::kDisabled);
-  CHECK(s.Describe(kIndex).rule_list->front().starts_with("DynamoDBContributorInsights-PKC-cruddur-messages-message-group-sk-index-"));
+  CHECK(s.Describe(kIndex).rule_list->front().starts_with(
+      "DynamoDBContributorInsights-PKC-cruddur-messages-message-group-sk-index-"));
 
   auto missing = MustFail(s.Update(kEnable, "nope-index"));
   CHECK(missing.code == ErrorCode::kResourceNotFound);
-  CHECK(missing.message == "Requested resource not found: Index: nope-index not found for table: cruddur-messages");
+  CHECK(missing.message ==
+        "Requested resource not found: Index: nope-index not found for table: cruddur-messages");
   CHECK(MustFail(s.db->DescribeContributorInsights({"nope", std::nullopt})).message ==
         "Requested resource not found: Table: nope not found");
-  CHECK(MustFail(s.Update(kEnable, "")).message == "IndexName must be at least 3 characters long and at most 255 characters long");
+  CHECK(MustFail(s.Update(kEnable, "")).message ==
+        "IndexName must be at least 3 characters long and at most 255 characters long");
 
   // Deleting the index takes its setting with it.
   UpdateTableRequest drop;
@@ -102,7 +116,8 @@ TEST_CASE("ListContributorInsights: what is not DISABLED, the table before its i
   Must(s.db->CreateTable(other));
   Must(s.Update(kEnable, kIndex));
   Must(s.Update(kEnable));
-  Must(s.db->UpdateContributorInsights({"another", std::nullopt, kEnable, ContributorInsightsMode::kThrottledKeys}));
+  Must(s.db->UpdateContributorInsights(
+      {"another", std::nullopt, kEnable, ContributorInsightsMode::kThrottledKeys}));
   Must(s.db->UpdateContributorInsights({"another", kIndex, kEnable, std::nullopt}));
   Must(s.db->UpdateContributorInsights({"another", kIndex, kDisable, std::nullopt}));
 
@@ -134,5 +149,6 @@ TEST_CASE("ListContributorInsights: what is not DISABLED, the table before its i
   ListContributorInsightsRequest too_many;
   too_many.max_results = 101;
   CHECK(MustFail(s.db->ListContributorInsights(too_many)).message ==
-        "1 validation error detected: Value '101' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100");
+        "1 validation error detected: Value '101' at 'maxResults' failed to satisfy constraint: "
+        "Member must have value less than or equal to 100");
 }

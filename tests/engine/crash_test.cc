@@ -45,20 +45,23 @@ constexpr int kGroups = 4;
 
 struct Op {
   enum class Kind { kPut, kUpdate, kDelete, kTransact } kind;
-  int64_t number;  // also the value it writes (v), so each write's images are told apart
-  std::string key, key2;            // key2: a transaction's second item
+  int64_t number;         // also the value it writes (v), so each write's images are told apart
+  std::string key, key2;  // key2: a transaction's second item
   std::optional<std::string> group;  // the GSI's key g (none: left out / removed)
 };
 
 // Op `number` of a run: the same in the child that performs it and the parent that checks it.
 Op MakeOp(uint64_t seed, int64_t number) {
-  std::seed_seq seq{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32), static_cast<uint32_t>(number),
-                    static_cast<uint32_t>(number >> 32)};
+  std::seed_seq seq{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32),
+                    static_cast<uint32_t>(number), static_cast<uint32_t>(number >> 32)};
   std::mt19937_64 rng(seq);
   Op op;
   op.number = number;
   const int pick = static_cast<int>(rng() % 100);
-  op.kind = pick < 35 ? Op::Kind::kPut : pick < 65 ? Op::Kind::kUpdate : pick < 75 ? Op::Kind::kDelete : Op::Kind::kTransact;
+  op.kind = pick < 35   ? Op::Kind::kPut
+            : pick < 65 ? Op::Kind::kUpdate
+            : pick < 75 ? Op::Kind::kDelete
+                        : Op::Kind::kTransact;
   const int a = static_cast<int>(rng() % kKeys);
   const int b = (a + 1 + static_cast<int>(rng() % (kKeys - 1))) % kKeys;
   op.key = fmt::format("k{:02}", a);
@@ -76,7 +79,8 @@ int64_t IntOf(const AttributeValue& v) { return std::stoll(v.n().ToString()); }
 TransactWriteItem PutAction(const Op& op) {
   TransactPut w;
   w.table_name = kTable;
-  w.item = Item{{"id", S(op.key)}, {"v", Num(op.number)}, {"n", Num(op.number)}, {"tx", Num(op.number)}};
+  w.item =
+      Item{{"id", S(op.key)}, {"v", Num(op.number)}, {"n", Num(op.number)}, {"tx", Num(op.number)}};
   if (op.group) w.item.insert_or_assign("g", S(*op.group));
   return w;
 }
@@ -142,7 +146,8 @@ Status Perform(Database& db, const Op& op) {
   for (int64_t i = first;; ++i) {
     Status s = Perform(**db, MakeOp(seed, i));
     if (!s.ok()) {
-      std::fprintf(stderr, "writer: op %lld: %s\n", static_cast<long long>(i), s.error().ToString().c_str());
+      std::fprintf(stderr, "writer: op %lld: %s\n", static_cast<long long>(i),
+                   s.error().ToString().c_str());
       _exit(3);
     }
     if (write(ack, &i, sizeof i) != sizeof i) _exit(4);
@@ -158,11 +163,14 @@ struct Rec {
   std::string event, key;
   std::optional<int64_t> new_v, old_v;
   bool operator==(const Rec&) const = default;
-  bool operator<(const Rec& o) const { return std::tie(key, event, new_v, old_v) < std::tie(o.key, o.event, o.new_v, o.old_v); }
+  bool operator<(const Rec& o) const {
+    return std::tie(key, event, new_v, old_v) < std::tie(o.key, o.event, o.new_v, o.old_v);
+  }
 };
 
 std::string RecText(const Rec& r) {
-  return fmt::format("{} {} new v={} old v={}", r.event, r.key, r.new_v ? std::to_string(*r.new_v) : "-",
+  return fmt::format("{} {} new v={} old v={}", r.event, r.key,
+                     r.new_v ? std::to_string(*r.new_v) : "-",
                      r.old_v ? std::to_string(*r.old_v) : "-");
 }
 
@@ -195,8 +203,10 @@ void Apply(State& state, const Op& op, std::vector<Rec>* recs) {
       Item item = it == state.end() ? Item{{"id", S(op.key)}} : it->second;
       item.insert_or_assign("v", Num(op.number));
       item.insert_or_assign("n", Num(op.number));
-      if (op.group) item.insert_or_assign("g", S(*op.group));
-      else item.erase("g");
+      if (op.group)
+        item.insert_or_assign("g", S(*op.group));
+      else
+        item.erase("g");
       write(op.key, std::move(item));
       break;
     }
@@ -285,8 +295,8 @@ std::string Differences(const State& stored, const State& acked, const State& wi
   std::string out;
   for (const auto& [key, unused] : keys)
     if (text(stored, key) != text(acked, key) || text(stored, key) != text(with_next, key))
-      out += fmt::format("\n  {}: stored {}; acknowledged {}; with the write in flight {}", key, text(stored, key),
-                         text(acked, key), text(with_next, key));
+      out += fmt::format("\n  {}: stored {}; acknowledged {}; with the write in flight {}", key,
+                         text(stored, key), text(acked, key), text(with_next, key));
   return out;
 }
 
@@ -298,8 +308,8 @@ bool Readable(int fd, int timeout_ms) {
 
 void RunCrashTest(int kills) {
   const uint64_t seed = SeedFromEnv();
-  std::printf("crash test: seed %llu (LD_CRASH_SEED=%llu repeats it), %d kills\n", static_cast<unsigned long long>(seed),
-              static_cast<unsigned long long>(seed), kills);
+  std::printf("crash test: seed %llu (LD_CRASH_SEED=%llu repeats it), %d kills\n",
+              static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seed), kills);
   std::fflush(stdout);
   INFO("seed ", seed);
   std::mt19937_64 rng(seed);
@@ -311,7 +321,9 @@ void RunCrashTest(int kills) {
     auto db = Must(Database::Open(dir));
     CreateTableRequest r;
     r.table_name = kTable;
-    r.attribute_definitions = {{"id", ScalarAttributeType::kS}, {"g", ScalarAttributeType::kS}, {"n", ScalarAttributeType::kN}};
+    r.attribute_definitions = {{"id", ScalarAttributeType::kS},
+                               {"g", ScalarAttributeType::kS},
+                               {"n", ScalarAttributeType::kN}};
     r.key_schema = {{"id", KeyType::kHash}};
     r.billing_mode = BillingMode::kPayPerRequest;
     r.stream_specification = StreamSpecification{true, StreamViewType::kNewAndOldImages};
@@ -364,7 +376,8 @@ void RunCrashTest(int kills) {
     waitpid(child, &status, 0);
     guard.pid = 0;
     if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL))
-      FAIL("the writer ended by itself (exit ", WIFEXITED(status) ? WEXITSTATUS(status) : -1, ") in round ", round);
+      FAIL("the writer ended by itself (exit ", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+           ") in round ", round);
     while (read(fds[0], &v, sizeof v) == sizeof v) {  // acknowledged before the kill
       REQUIRE(v == last_ack + 1);
       last_ack = v;
@@ -383,7 +396,8 @@ void RunCrashTest(int kills) {
 
     CheckReport report = Must(CheckDatabase(dir));
     std::string problems;
-    for (std::size_t i = 0; i < std::min<std::size_t>(report.problems.size(), 20); ++i) problems += "\n  " + report.problems[i];
+    for (std::size_t i = 0; i < std::min<std::size_t>(report.problems.size(), 20); ++i)
+      problems += "\n  " + report.problems[i];
     REQUIRE_MESSAGE(report.ok(), "check found ", report.problems.size(), " problems:", problems);
 
     auto db = Must(Database::Open(dir));
@@ -392,8 +406,10 @@ void RunCrashTest(int kills) {
       next = last_ack + 1;
       state = std::move(acked);
     } else {
-      REQUIRE_MESSAGE(stored == with_next, "the table is neither every acknowledged write (up to op ", last_ack,
-                      ") nor those and op ", last_ack + 1, " whole: a write lost or torn", Differences(stored, acked, with_next));
+      REQUIRE_MESSAGE(stored == with_next,
+                      "the table is neither every acknowledged write (up to op ", last_ack,
+                      ") nor those and op ", last_ack + 1, " whole: a write lost or torn",
+                      Differences(stored, acked, with_next));
       ++in_flight_committed;
       next = last_ack + 2;
       state = std::move(with_next);
@@ -404,38 +420,46 @@ void RunCrashTest(int kills) {
     std::vector<StreamRecord> records = ReadStream(*db, read_to);
     std::vector<Rec> got;
     for (const auto& r : records) got.push_back(RecOf(r));
-    REQUIRE_MESSAGE(got.size() == expected.size(), "the stream has ", got.size(), " new records, the writes made ", expected.size());
+    REQUIRE_MESSAGE(got.size() == expected.size(), "the stream has ", got.size(),
+                    " new records, the writes made ", expected.size());
     for (std::size_t i = 0; i < got.size(); ++i) {
       // A transaction's records are adjacent: compare the pair as a set.
-      const bool pair = i + 1 < got.size() && expected[i].new_v && expected[i + 1].new_v && *expected[i].new_v == *expected[i + 1].new_v;
+      const bool pair = i + 1 < got.size() && expected[i].new_v && expected[i + 1].new_v &&
+                        *expected[i].new_v == *expected[i + 1].new_v;
       if (pair) {
         std::vector<Rec> a{got[i], got[i + 1]}, b{expected[i], expected[i + 1]};
         std::sort(a.begin(), a.end());
         std::sort(b.begin(), b.end());
-        REQUIRE_MESSAGE(a == b, "stream record ", records[i].sequence_number, ": ", RecText(got[i]), " / ", RecText(got[i + 1]),
-                        ", expected ", RecText(expected[i]), " / ", RecText(expected[i + 1]));
+        REQUIRE_MESSAGE(a == b, "stream record ", records[i].sequence_number, ": ", RecText(got[i]),
+                        " / ", RecText(got[i + 1]), ", expected ", RecText(expected[i]), " / ",
+                        RecText(expected[i + 1]));
         ++i;
         continue;
       }
-      REQUIRE_MESSAGE(got[i] == expected[i], "stream record ", records[i].sequence_number, ": ", RecText(got[i]), ", expected ",
-                      RecText(expected[i]));
+      REQUIRE_MESSAGE(got[i] == expected[i], "stream record ", records[i].sequence_number, ": ",
+                      RecText(got[i]), ", expected ", RecText(expected[i]));
     }
     records_total += static_cast<int64_t>(records.size());
     if (!records.empty()) read_to = records.back().sequence_number;
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("crash test: seed %llu: %d kills, %lld writes acknowledged (+%lld in flight that committed), %lld stream records, "
-              "%lld items, %.1f s\n",
-              static_cast<unsigned long long>(seed), kills, static_cast<long long>(acked_total),
-              static_cast<long long>(in_flight_committed), static_cast<long long>(records_total),
-              static_cast<long long>(state.size()), seconds);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf(
+      "crash test: seed %llu: %d kills, %lld writes acknowledged (+%lld in flight that committed), "
+      "%lld stream records, "
+      "%lld items, %.1f s\n",
+      static_cast<unsigned long long>(seed), kills, static_cast<long long>(acked_total),
+      static_cast<long long>(in_flight_committed), static_cast<long long>(records_total),
+      static_cast<long long>(state.size()), seconds);
   std::filesystem::remove_all(dir);
 }
 
 }  // namespace
 
-TEST_CASE("crash/bounded: acknowledged writes, their stream records and whole transactions survive 20 SIGKILLs" *
-          doctest::skip()) {
+TEST_CASE(
+    "crash/bounded: acknowledged writes, their stream records and whole transactions survive 20 "
+    "SIGKILLs" *
+    doctest::skip()) {
   RunCrashTest(KillsFromEnv(20));
 }
 

@@ -77,9 +77,10 @@ TEST_CASE("engine::GetItemEncoded answers what GetItem does: item, projection, c
   g.projection_expression = "message, #t[1]";
   g.expression_attribute_names = NameMap{{"#t", "tags"}};
   same();
-  CHECK(Must(db->GetItem(g)).item == Item{{"message", S("hello")}, {"tags", AttributeValue::L({N("1.5")})}});
+  CHECK(Must(db->GetItem(g)).item ==
+        Item{{"message", S("hello")}, {"tags", AttributeValue::L({N("1.5")})}});
   g.key["sk"] = S("2024");
-  same();  // no item
+  same();                          // no item
   g.projection_expression = "#u";  // an undefined name
   CHECK(engine::GetItemEncoded(*db, g).error().message == db->GetItem(g).error().message);
   CHECK_FALSE(db->GetItem(g).error().message.empty());
@@ -94,24 +95,40 @@ TEST_CASE("key and item validation leave the table unchanged") {
     p.item = std::move(item);
     return MustFail(db->PutItem(p));
   };
-  CHECK(put({{"pk", S("x")}}).message == "One or more parameter values were invalid: Missing the key sk in the item");
-  CHECK(put({{"pk", N("1")}, {"sk", S("a")}}).message == "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N");
-  CHECK(put({{"pk", S("")}, {"sk", S("a")}}).message == "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk");
-  CHECK(put({{"pk", S(std::string(2049, 'x'))}, {"sk", S("a")}}).message == "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
-  CHECK(put({{"pk", S("x")}, {"sk", S(std::string(1025, 'x'))}}).message == "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
+  CHECK(put({{"pk", S("x")}}).message ==
+        "One or more parameter values were invalid: Missing the key sk in the item");
+  CHECK(
+      put({{"pk", N("1")}, {"sk", S("a")}}).message ==
+      "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N");
+  CHECK(put({{"pk", S("")}, {"sk", S("a")}}).message ==
+        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
+        "contain an empty string value. Key: pk");
+  CHECK(put({{"pk", S(std::string(2049, 'x'))}, {"sk", S("a")}}).message ==
+        "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size "
+        "limit of2048 bytes");
+  CHECK(put({{"pk", S("x")}, {"sk", S(std::string(1025, 'x'))}}).message ==
+        "One or more parameter values were invalid: Aggregated size of all range keys has exceeded "
+        "the size limit of 1024 bytes");
   CHECK(put({{"pk", S("x")}, {"sk", S("a")}, {"message_group_uuid", N("5")}}).message ==
-        "One or more parameter values were invalid: Type mismatch for Index Key message_group_uuid Expected: S Actual: N IndexName: message-group-sk-index");
+        "One or more parameter values were invalid: Type mismatch for Index Key message_group_uuid "
+        "Expected: S Actual: N IndexName: message-group-sk-index");
   CHECK(put({{"pk", S("x")}, {"sk", S("a")}, {"big", S(std::string(400 * 1024, 'x'))}}).message ==
         "Item size has exceeded the maximum allowed size");
   CHECK(put({{"pk", S("x")}, {"sk", S("a")}, {"set", AttributeValue::SS({})}}).message ==
         "One or more parameter values were invalid: An string set  may not be empty");
-  CHECK(put({{"pk", S("x")}, {"sk", S("a")}, {"set", AttributeValue::SS({"b", "a", "b"})}}).message ==
-        "One or more parameter values were invalid: Input collection [b, a, b] contains duplicates.");
+  CHECK(
+      put({{"pk", S("x")}, {"sk", S("a")}, {"set", AttributeValue::SS({"b", "a", "b"})}}).message ==
+      "One or more parameter values were invalid: Input collection [b, a, b] contains duplicates.");
   // Numbers are members by value: 1 and 1.0 are the same member (listed in canonical form).
-  CHECK(put({{"pk", S("x")}, {"sk", S("a")}, {"m", AttributeValue::M({{"n", AttributeValue::NS({*Number::Parse("1"), *Number::Parse("1.0")})}})}}).message ==
+  CHECK(put({{"pk", S("x")},
+             {"sk", S("a")},
+             {"m", AttributeValue::M(
+                       {{"n", AttributeValue::NS({*Number::Parse("1"), *Number::Parse("1.0")})}})}})
+            .message ==
         "One or more parameter values were invalid: Input collection [1, 1] contains duplicates.");
   CHECK(put({{"pk", S("x")}, {"sk", S("a")}, {"set", AttributeValue::BS({"ab", "ab"})}}).message ==
-        "One or more parameter values were invalid: Input collection [YWI=, YWI=] contains duplicates.");
+        "One or more parameter values were invalid: Input collection [YWI=, YWI=] contains "
+        "duplicates.");
   CHECK(ItemCount(*db) == 0);
 
   GetItemRequest g = GetReq("x", "a");
@@ -181,7 +198,9 @@ TEST_CASE("consumed capacity: reads in 4 KB units, halves when eventual; writes 
   CHECK(Must(db->GetItem(g)).consumed_capacity->capacity_units == 0.5);
 }
 
-TEST_CASE("a transaction's items total at most 4 MB: ten 390 KB puts commit, eleven are refused and write nothing") {
+TEST_CASE(
+    "a transaction's items total at most 4 MB: ten 390 KB puts commit, eleven are refused and "
+    "write nothing") {
   auto db = OpenTestDb();
   Must(db->CreateTable(CruddurMessagesSchema(false)));
   auto request = [](int n) {

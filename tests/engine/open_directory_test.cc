@@ -60,7 +60,9 @@ TEST_CASE("Options::file_mode widens who may read the files, and a made director
   fs::remove_all(parent);
 }
 
-TEST_CASE("a directory another process has open is refused, saying which process; free again once it closes") {
+TEST_CASE(
+    "a directory another process has open is refused, saying which process; free again once it "
+    "closes") {
   const std::string parent = TempParent();
   const std::string dir = parent + "/db";
   { auto db = Must(Database::Open(dir)); }
@@ -81,7 +83,8 @@ TEST_CASE("a directory another process has open is refused, saying which process
   REQUIRE(c == 'y');
   auto refused = Database::Open(dir);
   REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().message.find("in use by process " + std::to_string(child)) != std::string::npos);
+  CHECK(refused.error().message.find("in use by process " + std::to_string(child)) !=
+        std::string::npos);
   // In this process, every handle on the directory shares one environment, as before.
   c = 'x';
   REQUIRE(write(done[1], &c, 1) == 1);

@@ -86,7 +86,8 @@ TEST_CASE("pattern A: sk BETWEEN is inclusive and ascending") {
              {{":pk", S("MSG#ab")}, {":start_date", S(Ts(3))}, {":end_date", S(Ts(7))}});
   auto r = Must(db->Query(q));
   CHECK(Sks(r) == std::vector<std::string>{Ts(3), Ts(4), Ts(5), Ts(6), Ts(7)});
-  auto bad = Q("pk = :pk AND sk BETWEEN :a AND :b", {{":pk", S("MSG#x")}, {":a", S("b")}, {":b", S("a")}});
+  auto bad =
+      Q("pk = :pk AND sk BETWEEN :a AND :b", {{":pk", S("MSG#x")}, {":a", S("b")}, {":b", S("a")}});
   CHECK(MustFail(db->Query(bad)).code == ErrorCode::kValidation);
 }
 
@@ -115,7 +116,8 @@ TEST_CASE("the GSI query of the stream updater; sparse index; errors") {
   q = Q("message_group_uuid = :g", {{":g", S("ab")}});
   q.index_name = "message-group-sk-index";
   q.consistent_read = true;
-  CHECK(MustFail(db->Query(q)).message == "Consistent reads are not supported on global secondary indexes");
+  CHECK(MustFail(db->Query(q)).message ==
+        "Consistent reads are not supported on global secondary indexes");
   q.consistent_read.reset();
   q.index_name = "nope";
   CHECK(MustFail(db->Query(q)).message == "The table does not have the specified index: nope");
@@ -184,7 +186,8 @@ TEST_CASE("parallel scan segments are disjoint and cover the table") {
   CHECK(seen.size() == 31);
 }
 
-TEST_CASE("an index page's LastEvaluatedKey is the index key plus the table key, read off the entry") {
+TEST_CASE(
+    "an index page's LastEvaluatedKey is the index key plus the table key, read off the entry") {
   auto db = Seeded();
   auto q = Q("message_group_uuid = :g", {{":g", S("ab")}});
   q.index_name = "message-group-sk-index";
@@ -194,7 +197,8 @@ TEST_CASE("an index page's LastEvaluatedKey is the index key plus the table key,
   REQUIRE(r.last_evaluated_key);
   const Item& last = r.items->back();
   CHECK(*r.last_evaluated_key == Item{{"message_group_uuid", last.at("message_group_uuid")},
-                                      {"pk", last.at("pk")}, {"sk", last.at("sk")}});
+                                      {"pk", last.at("pk")},
+                                      {"sk", last.at("sk")}});
   // A filtered page (items built) and a plain one (bytes kept) end on the same key.
   q.filter_expression = "attribute_exists(message)";
   CHECK(Must(db->Query(q)).last_evaluated_key == r.last_evaluated_key);
@@ -222,10 +226,13 @@ QueryResponse Collected(Database& db, const Req& r, Op op) {
 
 std::string CapacityText(const std::optional<ConsumedCapacity>& c) {
   if (!c) return "none";
-  std::string s = fmt::format("{} {} {} {}", c->table_name, c->capacity_units, c->read_capacity_units.value_or(-1),
-                              c->table ? c->table->capacity_units : -1);
-  for (const auto& [n, cap] : c->global_secondary_indexes) s += fmt::format(" g:{}={}", n, cap.capacity_units);
-  for (const auto& [n, cap] : c->local_secondary_indexes) s += fmt::format(" l:{}={}", n, cap.capacity_units);
+  std::string s =
+      fmt::format("{} {} {} {}", c->table_name, c->capacity_units,
+                  c->read_capacity_units.value_or(-1), c->table ? c->table->capacity_units : -1);
+  for (const auto& [n, cap] : c->global_secondary_indexes)
+    s += fmt::format(" g:{}={}", n, cap.capacity_units);
+  for (const auto& [n, cap] : c->local_secondary_indexes)
+    s += fmt::format(" l:{}={}", n, cap.capacity_units);
   return s;
 }
 
@@ -244,7 +251,10 @@ TEST_CASE("a page stops at the item that brings the bytes read to 1 MB, with or 
   auto db = OpenTestDb();
   Must(db->CreateTable(CruddurMessagesSchema()));
   for (int i = 0; i < 15; ++i)
-    Put(*db, kTable, {{"pk", S("p")}, {"sk", S(fmt::format("{:03}", i))}, {"data", S(std::string(100000, 'x'))}});
+    Put(*db, kTable,
+        {{"pk", S("p")},
+         {"sk", S(fmt::format("{:03}", i))},
+         {"data", S(std::string(100000, 'x'))}});
   // Each item: "pk"+"p" 3, "sk"+3 digits 5, "data"+100000 = 100012 bytes; the 11th reaches
   // 1,100,132 >= 1 MB.
   for (bool with_capacity : {false, true}) {
@@ -256,7 +266,8 @@ TEST_CASE("a page stops at the item that brings the bytes read to 1 MB, with or 
     CHECK(r.items->size() == 11);
     REQUIRE(r.last_evaluated_key);
     CHECK(*r.last_evaluated_key == Item{{"pk", S("p")}, {"sk", S("010")}});
-    if (with_capacity) CHECK(r.consumed_capacity->capacity_units == 134.5);  // ceil(1100132 / 4096) / 2
+    if (with_capacity)
+      CHECK(r.consumed_capacity->capacity_units == 134.5);  // ceil(1100132 / 4096) / 2
     // Handed over item by item, the page stops at the same item (sizes bounded, then exact
     // from the items already handed over).
     const QueryResponse handed = Collected(*db, q, &engine::QueryEncoded);
@@ -266,7 +277,6 @@ TEST_CASE("a page stops at the item that brings the bytes read to 1 MB, with or 
     CHECK(Must(db->Query(q)).count == 4);
   }
 }
-
 
 TEST_CASE("QueryEncoded and ScanEncoded hand over, item by item, the page Query and Scan return") {
   auto db = Seeded();
@@ -300,5 +310,6 @@ TEST_CASE("QueryEncoded and ScanEncoded hand over, item by item, the page Query 
   CheckSame(Collected(*db, scan, &engine::ScanEncoded), Must(db->Scan(scan)));
   // Errors are the same too.
   auto bad = Q("pk = :p", {});
-  CHECK(engine::QueryEncoded(*db, bad, [](std::string_view) {}).error().message == db->Query(bad).error().message);
+  CHECK(engine::QueryEncoded(*db, bad, [](std::string_view) {}).error().message ==
+        db->Query(bad).error().message);
 }

@@ -1,5 +1,5 @@
-// TransactWriteItems' ClientRequestToken (ExecuteTransaction's: tests/partiql): a retry with the same
-// token and the same parameters within 10 minutes succeeds without applying the transaction
+// TransactWriteItems' ClientRequestToken (ExecuteTransaction's: tests/partiql): a retry with the
+// same token and the same parameters within 10 minutes succeeds without applying the transaction
 // again, also after the database is closed (or its process killed) and opened again; the same
 // token with other parameters is IdempotentParameterMismatchException; after 10 minutes the
 // token is a new request
@@ -45,7 +45,9 @@ std::pair<std::size_t, std::size_t> StoredTokens(const std::string& dir) {
   auto count = [&](std::string_view prefix) {
     std::size_t n = 0;
     auto cursor = Must(storage::Cursor::Open(txn, txn.dbis().meta));
-    for (auto e = Must(cursor.SeekGE(prefix)); e && e->key.starts_with(prefix); e = Must(cursor.Next())) ++n;
+    for (auto e = Must(cursor.SeekGE(prefix)); e && e->key.starts_with(prefix);
+         e = Must(cursor.Next()))
+      ++n;
     return n;
   };
   return {count(engine::kRequestTokenPrefix), count(engine::kRequestTokenTimePrefix)};
@@ -67,7 +69,8 @@ TEST_CASE("a ClientRequestToken outlives closing and opening the database again"
     t.Reopen();
     Error e = MustFail(t.db->TransactWriteItems(Increment("token-1", "2")));
     CHECK(e.code == ErrorCode::kIdempotentParameterMismatch);
-    CHECK(e.message == "Request body does not match the previous request with the same ClientRequestToken.");
+    CHECK(e.message ==
+          "Request body does not match the previous request with the same ClientRequestToken.");
     CHECK(t.Counter() == N("1"));
   }
   SUBCASE("10 minutes after the first request the token is a new request") {
@@ -165,7 +168,8 @@ TEST_CASE("an in-memory database keeps tokens the same way") {
   Must(db->CreateTable(c));
   Must(db->TransactWriteItems(Increment("m")));
   Must(db->TransactWriteItems(Increment("m")));
-  CHECK(MustFail(db->TransactWriteItems(Increment("m", "2"))).code == ErrorCode::kIdempotentParameterMismatch);
+  CHECK(MustFail(db->TransactWriteItems(Increment("m", "2"))).code ==
+        ErrorCode::kIdempotentParameterMismatch);
   GetItemRequest g;
   g.table_name = "counters";
   g.key = {{"id", S("a")}};
@@ -175,7 +179,8 @@ TEST_CASE("an in-memory database keeps tokens the same way") {
 TEST_CASE("expired tokens are removed a few at a time as new tokens are written") {
   TokenDb t;
   constexpr std::size_t kOld = 30;
-  for (std::size_t i = 0; i < kOld; ++i) Must(t.db->TransactWriteItems(Increment(fmt::format("old-{}", i))));
+  for (std::size_t i = 0; i < kOld; ++i)
+    Must(t.db->TransactWriteItems(Increment(fmt::format("old-{}", i))));
   CHECK(StoredTokens(t.dir) == std::pair{kOld, kOld});
   // Requests without a token neither add nor remove any.
   t.clock->now += kTenMinutes + 1;
@@ -198,9 +203,11 @@ TEST_CASE("a ClientRequestToken is 1 to 36 characters") {
   Error e = MustFail(t.db->TransactWriteItems(Increment(std::string(37, 'x'))));
   CHECK(e.code == ErrorCode::kValidation);
   CHECK(e.message == "1 validation error detected: Value '" + std::string(37, 'x') +
-                         "' at 'clientRequestToken' failed to satisfy constraint: Member must have length less than or equal to 36");
+                         "' at 'clientRequestToken' failed to satisfy constraint: Member must have "
+                         "length less than or equal to 36");
   CHECK(MustFail(t.db->TransactWriteItems(Increment(""))).message ==
-        "1 validation error detected: Value '' at 'clientRequestToken' failed to satisfy constraint: Member must have length greater than or equal to 1");
+        "1 validation error detected: Value '' at 'clientRequestToken' failed to satisfy "
+        "constraint: Member must have length greater than or equal to 1");
   Must(t.db->TransactWriteItems(Increment(std::string(36, 'x'))));
   CHECK(t.Counter() == N("1"));
 }

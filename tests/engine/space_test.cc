@@ -139,7 +139,8 @@ void ExpectConsistent(const std::string& dir) {
 }
 
 bool IsFull(const Error& e) {
-  return e.code == ErrorCode::kInternalServerError && e.message.find("The database is full") != std::string::npos;
+  return e.code == ErrorCode::kInternalServerError &&
+         e.message.find("The database is full") != std::string::npos;
 }
 
 // The map-full sequence on an open database: fills it, checks the error and that reads go on,
@@ -155,8 +156,9 @@ std::set<int> FillUntilFull(Database& db, uint64_t map_size) {
   Error full = PutUntilRefused(db, next, stored);
   CAPTURE(full.message);
   CHECK(IsFull(full));
-  CHECK(full.message.find(std::to_string(map_size) + " bytes") != std::string::npos);  // the map's size
-  CHECK(full.message.find("map_size_bytes") != std::string::npos);                      // how to raise it
+  CHECK(full.message.find(std::to_string(map_size) + " bytes") !=
+        std::string::npos);                                         // the map's size
+  CHECK(full.message.find("map_size_bytes") != std::string::npos);  // how to raise it
   REQUIRE(stored.size() > 100);
   // Still full, and still refused the same way; the refused write left nothing behind.
   CHECK(MustFail(PutRow(db, next)).message == full.message);
@@ -192,7 +194,9 @@ std::set<int> FillUntilFull(Database& db, uint64_t map_size) {
 
 }  // namespace
 
-TEST_CASE("a full map refuses writes with InternalServerError \"The database is full\"; reads go on; a reopen finds every acknowledged write, and with a larger map takes more") {
+TEST_CASE(
+    "a full map refuses writes with InternalServerError \"The database is full\"; reads go on; a "
+    "reopen finds every acknowledged write, and with a larger map takes more") {
   const std::string dir = TempDir();
   constexpr uint64_t kMap = 1 << 20;
   Options o;
@@ -232,7 +236,9 @@ TEST_CASE("in memory (tmpfs, MDB_WRITEMAP) a full map is the same error, not a S
   FillUntilFull(*db, kMap);
 }
 
-TEST_CASE("the map is sized to the disk by default (Options::map_size_bytes = 0), so that the disk fills first") {
+TEST_CASE(
+    "the map is sized to the disk by default (Options::map_size_bytes = 0), so that the disk fills "
+    "first") {
   CHECK(Options{}.map_size_bytes == 0);
   const std::string dir = TempDir();
   {
@@ -278,7 +284,8 @@ namespace {
   for (int i = 0; i < 1500; ++i) {
     PutItemRequest r;
     r.table_name = "expiring";
-    r.item = Item{{"pk", S("T#" + SortKey(i))}, {"ttl", N(expired_at)}, {"v", S(std::string(600, 'v'))}};
+    r.item =
+        Item{{"pk", S("T#" + SortKey(i))}, {"ttl", N(expired_at)}, {"v", S(std::string(600, 'v'))}};
     if (!db.PutItem(r).ok()) _exit(17);
   }
   struct stat st {};
@@ -344,14 +351,16 @@ namespace {
   for (int64_t want : {1000, 500, 0}) {
     auto n = db.DeleteExpiredItems();
     if (!n.ok() || *n != want) {
-      report += "swept " + (n.ok() ? std::to_string(*n) : n.error().ToString()) + ", not " + std::to_string(want) + "\n";
+      report += "swept " + (n.ok() ? std::to_string(*n) : n.error().ToString()) + ", not " +
+                std::to_string(want) + "\n";
       fail(33);
     }
   }
   other.table_name = "third";
   if (!db.CreateTable(other).ok()) fail(34);
   listed = db.ListTables({});
-  if (!listed.ok() || listed->table_names.size() != (created.ok() ? 4u : 3u) || listed->table_names.back() != "third")
+  if (!listed.ok() || listed->table_names.size() != (created.ok() ? 4u : 3u) ||
+      listed->table_names.back() != "third")
     fail(35);
   report.clear();
   for (int i : stored) report += std::to_string(i) + "\n";
@@ -361,7 +370,9 @@ namespace {
 
 }  // namespace
 
-TEST_CASE("a full disk (RLIMIT_FSIZE: EFBIG) refuses the write clearly; reads go on, raising the limit resumes writes, a reopen finds every acknowledged write") {
+TEST_CASE(
+    "a full disk (RLIMIT_FSIZE: EFBIG) refuses the write clearly; reads go on, raising the limit "
+    "resumes writes, a reopen finds every acknowledged write") {
   const std::string dir = TempDir();
   int pipe_fds[2];
   REQUIRE(pipe(pipe_fds) == 0);
@@ -374,12 +385,14 @@ TEST_CASE("a full disk (RLIMIT_FSIZE: EFBIG) refuses the write clearly; reads go
   close(pipe_fds[1]);
   std::string text;
   char buf[4096];
-  for (ssize_t n; (n = read(pipe_fds[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = read(pipe_fds[0], buf, sizeof buf)) > 0;)
+    text.append(buf, static_cast<std::size_t>(n));
   close(pipe_fds[0]);
   int status = 0;
   REQUIRE(waitpid(child, &status, 0) == child);
   CAPTURE(text);
-  REQUIRE_MESSAGE(WIFEXITED(status), "the child died of signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
+  REQUIRE_MESSAGE(WIFEXITED(status),
+                  "the child died of signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
   REQUIRE(WEXITSTATUS(status) == 0);
 
   std::set<int> stored;
@@ -396,4 +409,3 @@ TEST_CASE("a full disk (RLIMIT_FSIZE: EFBIG) refuses the write clearly; reads go
   }
   fs::remove_all(dir);
 }
-

@@ -81,7 +81,8 @@ TEST_CASE("a store is marked with its format; one from a newer release is refuse
   auto refused = Database::Open(dir, Options{});
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().message ==
-        "the database in " + dir + " was written by a newer localdynamo (store format 4; this one reads up to 3)");
+        "the database in " + dir +
+            " was written by a newer localdynamo (store format 4; this one reads up to 3)");
   std::filesystem::remove_all(dir);
 }
 
@@ -104,13 +105,15 @@ TEST_CASE("a format-2 store: its tables' stream sequences continue above the sto
     CHECK(stats.substr(0, 8) == std::string("\x01\0\0\0\0\0\0\0", 8));  // one record issued
     Must(txn.Put(txn.dbis().meta, stats_key, stats.substr(8)));
     uint64_t issued = 500;
-    Must(txn.Put(txn.dbis().meta, "counter/stream_sequence", std::string(reinterpret_cast<char*>(&issued), 8)));
+    Must(txn.Put(txn.dbis().meta, "counter/stream_sequence",
+                 std::string(reinterpret_cast<char*>(&issued), 8)));
     Must(txn.Put(txn.dbis().meta, "format", "2"));
     Must(txn.Commit());
   }
   auto db = Must(Database::Open(dir, Options{}));
   std::vector<std::string> seen;
-  Must(db->Subscribe("cruddur-messages", [&](const StreamRecord& r) { seen.push_back(r.sequence_number); }));
+  Must(db->Subscribe("cruddur-messages",
+                     [&](const StreamRecord& r) { seen.push_back(r.sequence_number); }));
   Put(*db, "cruddur-messages", MessageRow("g1", "2023-03-20T10:00:01", "two"));
   Put(*db, "cruddur-messages", MessageRow("g1", "2023-03-20T10:00:02", "three"));
   REQUIRE(seen.size() == 2);
@@ -122,7 +125,9 @@ TEST_CASE("a format-2 store: its tables' stream sequences continue above the sto
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("a format-2 record: its flags say which images it holds, and whether time to live deleted the item") {
+TEST_CASE(
+    "a format-2 record: its flags say which images it holds, and whether time to live deleted the "
+    "item") {
   Item image = {{"pk", S("MSG#g1")}, {"sk", S("2023")}, {"message", S("hello")}};
   const std::string encoded = localdynamo::storage::EncodeItem(image);
   TableMeta table;

@@ -16,7 +16,9 @@ using namespace ld_test;
 namespace {
 const char* kTable = "cruddur-messages";
 
-std::string LatestStreamArn(Database& db) { return *Must(db.DescribeTable({kTable})).table.latest_stream_arn; }
+std::string LatestStreamArn(Database& db) {
+  return *Must(db.DescribeTable({kTable})).table.latest_stream_arn;
+}
 
 // An iterator request for the start of the stream's (single) shard.
 GetShardIteratorRequest TrimHorizon(Database& db, const std::string& stream_arn) {
@@ -35,7 +37,7 @@ std::vector<StreamRecord> ReadFromStart(Database& db, const std::string& stream_
   gr.shard_iterator = *Must(db.GetShardIterator(TrimHorizon(db, stream_arn))).shard_iterator;
   return Must(db.GetRecords(gr)).records;
 }
-}
+}  // namespace
 
 TEST_CASE("sequence numbers increase per table, across a drop and re-create of its name") {
   auto db = OpenTestDb();
@@ -44,9 +46,12 @@ TEST_CASE("sequence numbers increase per table, across a drop and re-create of i
   other.table_name = "other";
   Must(db->CreateTable(other));
   std::vector<uint64_t> seen;
-  auto record = [&](const StreamRecord& r) { seen.push_back(*localdynamo::engine::ParseSequence(r.sequence_number)); };
+  auto record = [&](const StreamRecord& r) {
+    seen.push_back(*localdynamo::engine::ParseSequence(r.sequence_number));
+  };
   Must(db->Subscribe(kTable, record));
-  for (int i = 0; i < 3; ++i) Put(*db, kTable, MessageRow("g1", fmt::format("2023-03-20T10:00:0{}", i), "hi"));
+  for (int i = 0; i < 3; ++i)
+    Put(*db, kTable, MessageRow("g1", fmt::format("2023-03-20T10:00:0{}", i), "hi"));
   Put(*db, "other", MessageRow("g1", "2023-03-20T10:00:00", "elsewhere"));
   // A named consumer's checkpoint outlives the table: the new table's records must sort after it.
   Must(db->DeleteTable({kTable}));
@@ -199,7 +204,8 @@ TEST_CASE("UpdateTable backfills a new GSI") {
   Put(*db, kTable, MessageRow("g1", "2023-03-20T10:00:00", "hi"));
   UpdateTableRequest u;
   u.table_name = kTable;
-  u.attribute_definitions = std::vector<AttributeDefinition>{{"message_group_uuid", ScalarAttributeType::kS}};
+  u.attribute_definitions =
+      std::vector<AttributeDefinition>{{"message_group_uuid", ScalarAttributeType::kS}};
   GlobalSecondaryIndexUpdate gu;
   gu.create = CruddurMessagesSchema().global_secondary_indexes->front();
   u.global_secondary_index_updates = std::vector<GlobalSecondaryIndexUpdate>{gu};
@@ -219,14 +225,16 @@ TEST_CASE("background delivery resumes from a persisted checkpoint after a resta
   bg.durability = Durability::kNoSync;
   bg.stream_delivery = StreamDelivery::kBackground;
   auto wait_for = [](std::atomic<int>& n, int want) {
-    for (int i = 0; i < 400 && n.load() < want; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    for (int i = 0; i < 400 && n.load() < want; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     return n.load();
   };
   {
     auto db = Must(Database::Open(dir, bg));
     Must(db->CreateTable(CruddurMessagesSchema()));
     std::atomic<int> got{0};
-    Must(db->Subscribe(kTable, [&](const StreamRecord&) { ++got; }, "updater"));
+    Must(db->Subscribe(
+        kTable, [&](const StreamRecord&) { ++got; }, "updater"));
     Put(*db, kTable, {{"pk", S("p")}, {"sk", S("1")}});
     Put(*db, kTable, {{"pk", S("p")}, {"sk", S("2")}});
     CHECK(wait_for(got, 2) == 2);
@@ -243,11 +251,14 @@ TEST_CASE("background delivery resumes from a persisted checkpoint after a resta
     std::atomic<int> got{0};
     std::vector<std::string> sks;
     std::mutex mu;
-    Must(db->Subscribe(kTable, [&](const StreamRecord& r) {
-      std::lock_guard lock(mu);
-      sks.push_back(r.keys.at("sk").s());
-      ++got;
-    }, "updater"));
+    Must(db->Subscribe(
+        kTable,
+        [&](const StreamRecord& r) {
+          std::lock_guard lock(mu);
+          sks.push_back(r.keys.at("sk").s());
+          ++got;
+        },
+        "updater"));
     CHECK(wait_for(got, 1) == 1);
     std::lock_guard lock(mu);
     CHECK(sks == std::vector<std::string>{"3"});
@@ -310,7 +321,8 @@ TEST_CASE("shard iterators expire after 15 minutes; trimmed positions are refuse
   clock->now += 16 * 60 * 1000;
   auto e = MustFail(db->GetRecords(gr));
   CHECK(e.code == ErrorCode::kExpiredIterator);
-  CHECK(e.message.starts_with("Iterator expired. The iterator was created at time Mon Mar 20 10:00:00 UTC 2023"));
+  CHECK(e.message.starts_with(
+      "Iterator expired. The iterator was created at time Mon Mar 20 10:00:00 UTC 2023"));
   // A fresh iterator works, and each page hands out a fresh next iterator.
   gr.shard_iterator = *Must(db->GetShardIterator(gi)).shard_iterator;
   CHECK(Must(db->GetRecords(gr)).records.size() == 1);
@@ -326,8 +338,8 @@ TEST_CASE("shard iterators expire after 15 minutes; trimmed positions are refuse
 // Stored records keep only what their key, stream and table don't already say; read back
 // through GetRecords they must equal the records delivered from memory, field for field.
 TEST_CASE("records read back from storage equal the delivered ones, for every view type") {
-  for (StreamViewType view : {StreamViewType::kKeysOnly, StreamViewType::kNewImage, StreamViewType::kOldImage,
-                              StreamViewType::kNewAndOldImages}) {
+  for (StreamViewType view : {StreamViewType::kKeysOnly, StreamViewType::kNewImage,
+                              StreamViewType::kOldImage, StreamViewType::kNewAndOldImages}) {
     CAPTURE(static_cast<int>(view));
     auto db = OpenTestDb();
     CreateTableRequest schema = CruddurMessagesSchema(false);
@@ -374,12 +386,15 @@ TEST_CASE("trimming a backlog is spread over several writes") {
   auto clock = std::make_shared<ManualClock>();
   auto db = OpenMessagesOnClock(clock);
   auto first_sk = [&] { return ReadFromStart(*db, LatestStreamArn(*db)).at(0).keys.at("sk").s(); };
-  for (int i = 0; i < 2000; ++i) Put(*db, kTable, {{"pk", S("old")}, {"sk", S(fmt::format("{:04}", i))}});
+  for (int i = 0; i < 2000; ++i)
+    Put(*db, kTable, {{"pk", S("old")}, {"sk", S(fmt::format("{:04}", i))}});
   clock->now += 25LL * 3600 * 1000;
-  for (int i = 0; i < 256; ++i) Put(*db, kTable, {{"pk", S("new")}, {"sk", S(fmt::format("n{:04}", i))}});
+  for (int i = 0; i < 256; ++i)
+    Put(*db, kTable, {{"pk", S("new")}, {"sk", S(fmt::format("n{:04}", i))}});
   // Sequence 2048 trimmed records 1..1024 (sk 0000..1023); the rest are still there.
   CHECK(first_sk() == "1024");
-  for (int i = 256; i < 512; ++i) Put(*db, kTable, {{"pk", S("new")}, {"sk", S(fmt::format("n{:04}", i))}});
+  for (int i = 256; i < 512; ++i)
+    Put(*db, kTable, {{"pk", S("new")}, {"sk", S(fmt::format("n{:04}", i))}});
   // Sequence 2304 trimmed the remaining 976.
   CHECK(first_sk() == "n0000");
 }

@@ -20,7 +20,9 @@ std::unique_ptr<Database> WithTable() {
 
 }  // namespace
 
-TEST_CASE("the ARN reaches the table in item, query, batch, transaction and table operations; answers name the table") {
+TEST_CASE(
+    "the ARN reaches the table in item, query, batch, transaction and table operations; answers "
+    "name the table") {
   auto db = WithTable();
   Put(*db, kArn, MessageRow("g1", "2023-03-20T10:00:00", "by ARN"));
   GetItemRequest get;
@@ -52,8 +54,10 @@ TEST_CASE("the ARN reaches the table in item, query, batch, transaction and tabl
 
   auto d = Must(db->DescribeTable({kArn})).table;
   CHECK(d.table_name == "cruddur-messages");  // the name, as DynamoDB describes it
-  CHECK(Must(db->DescribeTimeToLive({kArn})).time_to_live_description.time_to_live_status == TimeToLiveStatus::kDisabled);
-  CHECK(Must(db->DescribeContinuousBackups({kArn})).continuous_backups_description.continuous_backups_enabled);
+  CHECK(Must(db->DescribeTimeToLive({kArn})).time_to_live_description.time_to_live_status ==
+        TimeToLiveStatus::kDisabled);
+  CHECK(Must(db->DescribeContinuousBackups({kArn}))
+            .continuous_backups_description.continuous_backups_enabled);
   auto backup = Must(db->CreateBackup({kArn, "by-arn"})).backup_details;
   CHECK(backup.backup_arn.starts_with(std::string(kArn) + "/backup/"));
   ListBackupsRequest list;
@@ -69,38 +73,51 @@ TEST_CASE("an ARN that names no table here: DynamoDB's error for each way it mis
 
   auto missing = fails("arn:aws:dynamodb:us-east-1:000000000000:table/other");
   CHECK(missing.code == ErrorCode::kResourceNotFound);
-  CHECK(missing.message == "Requested resource not found: Table: other not found");  // the name, not the ARN
+  CHECK(missing.message ==
+        "Requested resource not found: Table: other not found");  // the name, not the ARN
 
   auto region = fails("arn:aws:dynamodb:eu-west-2:000000000000:table/cruddur-messages");
   CHECK(region.code == ErrorCode::kValidation);
-  CHECK(region.message == "1 validation error detected: Invalid AWS region in 'arn:aws:dynamodb:eu-west-2:000000000000:table/cruddur-messages'");
+  CHECK(region.message ==
+        "1 validation error detected: Invalid AWS region in "
+        "'arn:aws:dynamodb:eu-west-2:000000000000:table/cruddur-messages'");
 
   auto account = fails("arn:aws:dynamodb:us-east-1:123456789012:table/cruddur-messages");
   CHECK(account.code == ErrorCode::kAccessDenied);
   CHECK(account.message == "Access is denied");
-  CHECK(fails("arn:aws:s3:us-east-1:000000000000:table/cruddur-messages").code == ErrorCode::kAccessDenied);  // another service
+  CHECK(fails("arn:aws:s3:us-east-1:000000000000:table/cruddur-messages").code ==
+        ErrorCode::kAccessDenied);  // another service
   CHECK(fails("arn:aws-cn:dynamodb:us-east-1:000000000000:table/cruddur-messages").message ==
-        "1 validation error detected: Invalid AWS partition in 'arn:aws-cn:dynamodb:us-east-1:000000000000:table/cruddur-messages'");
+        "1 validation error detected: Invalid AWS partition in "
+        "'arn:aws-cn:dynamodb:us-east-1:000000000000:table/cruddur-messages'");
 
   const std::string format_text =
       "' at 'tableName' failed to satisfy constraint: Valid ARN format is "
-      "'arn:<awsPartition>:<vendor>:<region>:<subscriber>:resourceType/resourceName', where Resource name must have length "
-      "less than or equal to 255, Resource name must have length greater than or equal to 3, Resource name must satisfy "
+      "'arn:<awsPartition>:<vendor>:<region>:<subscriber>:resourceType/resourceName', where "
+      "Resource name must have length "
+      "less than or equal to 255, Resource name must have length greater than or equal to 3, "
+      "Resource name must satisfy "
       "regular expression pattern: [a-zA-Z0-9_.-]+";
-  for (std::string arn : {std::string(kArn) + "/index/message-group-sk-index", std::string(kArn) + "/stream/2023-03-20T10:00:00.000",
-                          std::string("arn:foo"), std::string("arn:aws:dynamodb:us-east-1:000000000000:table/ab")}) {
+  for (std::string arn :
+       {std::string(kArn) + "/index/message-group-sk-index",
+        std::string(kArn) + "/stream/2023-03-20T10:00:00.000", std::string("arn:foo"),
+        std::string("arn:aws:dynamodb:us-east-1:000000000000:table/ab")}) {
     auto e = fails(arn);
     CAPTURE(arn);
     CHECK(e.code == ErrorCode::kValidation);
     CHECK(e.message == "1 validation error detected: Value '" + arn + format_text);
   }
   CHECK(fails("arn:aws:dynamodb:us-east-1:000000000000:global-table/cruddur-messages").message ==
-        "1 validation error detected: Invalid resource type in 'arn:aws:dynamodb:us-east-1:000000000000:global-table/cruddur-messages'");
+        "1 validation error detected: Invalid resource type in "
+        "'arn:aws:dynamodb:us-east-1:000000000000:global-table/cruddur-messages'");
 
   // A new table takes a name only.
   CreateTableRequest by_arn = CruddurMessagesSchema();
   by_arn.table_name = "arn:aws:dynamodb:us-east-1:000000000000:table/new-one";
-  CHECK(MustFail(db->CreateTable(by_arn)).message.find("regular expression pattern") != std::string::npos);
+  CHECK(MustFail(db->CreateTable(by_arn)).message.find("regular expression pattern") !=
+        std::string::npos);
   // And the table-not-found errors of the backup operations name the table too.
-  CHECK(MustFail(db->CreateBackup({"arn:aws:dynamodb:us-east-1:000000000000:table/gone", "nightly"})).message == "Table not found: gone");
+  CHECK(
+      MustFail(db->CreateBackup({"arn:aws:dynamodb:us-east-1:000000000000:table/gone", "nightly"}))
+          .message == "Table not found: gone");
 }

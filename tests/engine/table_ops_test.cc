@@ -38,36 +38,55 @@ TEST_CASE("CreateTable validation") {
   auto r = base;
   r.attribute_definitions.pop_back();  // sk undefined
   auto e = MustFail(db->CreateTable(r));
-  CHECK(e.message == "One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [pk, sk], AttributeDefinitions: [message_group_uuid, pk]");
+  CHECK(e.message ==
+        "One or more parameter values were invalid: Some index key attributes are not defined in "
+        "AttributeDefinitions. Keys: [pk, sk], AttributeDefinitions: [message_group_uuid, pk]");
 
   // An attribute no key uses: with indexes DynamoDB names the lists (as in CloudFormation's
   // "Some AttributeDefinitions are not used" failures), without them it only counts.
   r = base;
   r.attribute_definitions.push_back({"extra", ScalarAttributeType::kS});
   e = MustFail(db->CreateTable(r));
-  CHECK(e.message == "One or more parameter values were invalid: Some AttributeDefinitions are not used. AttributeDefinitions: [message_group_uuid, pk, sk, extra], keys used: [pk, sk, message_group_uuid]");
+  CHECK(e.message ==
+        "One or more parameter values were invalid: Some AttributeDefinitions are not used. "
+        "AttributeDefinitions: [message_group_uuid, pk, sk, extra], keys used: [pk, sk, "
+        "message_group_uuid]");
   r.global_secondary_indexes.reset();
-  r.attribute_definitions = {{"pk", ScalarAttributeType::kS}, {"sk", ScalarAttributeType::kS}, {"extra", ScalarAttributeType::kS}};
+  r.attribute_definitions = {{"pk", ScalarAttributeType::kS},
+                             {"sk", ScalarAttributeType::kS},
+                             {"extra", ScalarAttributeType::kS}};
   e = MustFail(db->CreateTable(r));
-  CHECK(e.message == "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
-  r.attribute_definitions = {{"pk", ScalarAttributeType::kS}, {"sk", ScalarAttributeType::kS}, {"pk", ScalarAttributeType::kS}};
+  CHECK(e.message ==
+        "One or more parameter values were invalid: Number of attributes in KeySchema does not "
+        "exactly match number of attributes defined in AttributeDefinitions");
+  r.attribute_definitions = {{"pk", ScalarAttributeType::kS},
+                             {"sk", ScalarAttributeType::kS},
+                             {"pk", ScalarAttributeType::kS}};
   CHECK(MustFail(db->CreateTable(r)).message == "Attribute Name is duplicated: pk");
 
   r = base;
   r.table_name = "ab";
   e = MustFail(db->CreateTable(r));
-  CHECK(e.message == "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3");
-  // As DynamoDB answers (recorded against it): "" fails the pattern too, and the pattern comes first.
+  CHECK(e.message ==
+        "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 3");
+  // As DynamoDB answers (recorded against it): "" fails the pattern too, and the pattern comes
+  // first.
   r.table_name = "";
   e = MustFail(db->CreateTable(r));
-  CHECK(e.message == "2 validation errors detected: Value '' at 'tableName' failed to satisfy constraint: Member must satisfy "
-                     "regular expression pattern: [a-zA-Z0-9_.-]+; Value '' at 'tableName' failed to satisfy constraint: "
-                     "Member must have length greater than or equal to 3");
+  CHECK(e.message ==
+        "2 validation errors detected: Value '' at 'tableName' failed to satisfy constraint: "
+        "Member must satisfy "
+        "regular expression pattern: [a-zA-Z0-9_.-]+; Value '' at 'tableName' failed to satisfy "
+        "constraint: "
+        "Member must have length greater than or equal to 3");
 
   r = base;
   r.provisioned_throughput.reset();
   e = MustFail(db->CreateTable(r));
-  CHECK(e.message == "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+  CHECK(e.message ==
+        "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must "
+        "both be specified when BillingMode is PROVISIONED");
 
   r = base;
   r.key_schema = {{"sk", KeyType::kRange}, {"pk", KeyType::kHash}};
@@ -78,9 +97,12 @@ TEST_CASE("CreateTable validation") {
   r.key_schema.pop_back();
   r.attribute_definitions = {{"pk", ScalarAttributeType::kS}, {"sk", ScalarAttributeType::kS}};
   r.global_secondary_indexes.reset();
-  r.local_secondary_indexes = std::vector<LocalSecondaryIndex>{{"lsi", {{"pk", KeyType::kHash}, {"sk", KeyType::kRange}}, {ProjectionType::kAll, {}}}};
+  r.local_secondary_indexes = std::vector<LocalSecondaryIndex>{
+      {"lsi", {{"pk", KeyType::kHash}, {"sk", KeyType::kRange}}, {ProjectionType::kAll, {}}}};
   e = MustFail(db->CreateTable(r));
-  CHECK(e.message == "One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
+  CHECK(e.message ==
+        "One or more parameter values were invalid: Table KeySchema does not have a range key, "
+        "which is required when specifying a LocalSecondaryIndex");
 
   // Nothing was created by the failures.
   CHECK(Must(db->ListTables({})).table_names.empty());
@@ -126,7 +148,9 @@ TEST_CASE("tables survive reopening the directory") {
   }
 }
 
-TEST_CASE("an in-memory database leaves no files behind, even while open, and its directory goes at close") {
+TEST_CASE(
+    "an in-memory database leaves no files behind, even while open, and its directory goes at "
+    "close") {
   std::string dir;
   {
     auto db = OpenTestDb();
@@ -142,7 +166,8 @@ TEST_CASE("an in-memory database leaves no files behind, even while open, and it
   CHECK_FALSE(std::filesystem::exists(dir));
 }
 
-TEST_CASE("every read sees the catalog of its own snapshot, whoever changed it since the last read") {
+TEST_CASE(
+    "every read sees the catalog of its own snapshot, whoever changed it since the last read") {
   auto db = OpenTestDb();
   auto other = Must(Database::Open(db->directory()));  // its own catalog cache, same store
   Must(db->CreateTable(CruddurMessagesSchema()));
@@ -177,13 +202,15 @@ TEST_CASE("encryption, table class and on-demand limits are described back as gi
     schema.provisioned_throughput.reset();
     schema.global_secondary_indexes->front().provisioned_throughput.reset();
     schema.on_demand_throughput = OnDemandThroughput{100, std::nullopt};
-    schema.global_secondary_indexes->front().on_demand_throughput = OnDemandThroughput{std::nullopt, 30};
+    schema.global_secondary_indexes->front().on_demand_throughput =
+        OnDemandThroughput{std::nullopt, 30};
     schema.warm_throughput = WarmThroughput{13000, std::nullopt};
     auto created = Must(db->CreateTable(schema)).table_description;
     REQUIRE(created.sse_description);
     CHECK(created.sse_description->status == "ENABLED");
     CHECK(created.sse_description->sse_type == "KMS");
-    CHECK(created.sse_description->kms_master_key_arn.starts_with("arn:aws:kms:us-east-1:000000000000:key/"));
+    CHECK(created.sse_description->kms_master_key_arn.starts_with(
+        "arn:aws:kms:us-east-1:000000000000:key/"));
     auto named = CruddurMessagesSchema();
     named.table_name = "with-key";
     named.sse_specification = SSESpecification{true, "KMS", "alias/my-key"};
@@ -193,16 +220,19 @@ TEST_CASE("encryption, table class and on-demand limits are described back as gi
     plain.table_name = "plain";
     plain.sse_specification = SSESpecification{false, std::nullopt, std::nullopt};
     auto d = Must(db->CreateTable(plain)).table_description;
-    CHECK((!d.sse_description && !d.table_class && !d.on_demand_throughput));  // an AWS owned key, as DynamoDB shows it
+    CHECK((!d.sse_description && !d.table_class &&
+           !d.on_demand_throughput));  // an AWS owned key, as DynamoDB shows it
   }
   auto db = Must(Database::Open(dir.string(), o));
   auto d = Must(db->DescribeTable({"cruddur-messages"})).table;
   CHECK(d.sse_description);
   CHECK(d.table_class == TableClass::kStandardInfrequentAccess);
   CHECK(d.on_demand_throughput == OnDemandThroughput{100, std::nullopt});
-  CHECK(d.global_secondary_indexes.at(0).on_demand_throughput == OnDemandThroughput{std::nullopt, 30});
+  CHECK(d.global_secondary_indexes.at(0).on_demand_throughput ==
+        OnDemandThroughput{std::nullopt, 30});
   CHECK(d.warm_throughput == WarmThroughputDescription{13000, 4000, false});
-  CHECK(d.global_secondary_indexes.at(0).warm_throughput == WarmThroughputDescription{12000, 4000, false});
+  CHECK(d.global_secondary_indexes.at(0).warm_throughput ==
+        WarmThroughputDescription{12000, 4000, false});
   // UpdateTable changes them: the class, a limit merged in, encryption off (a request of its
   // own, as DynamoDB wants it), then on with a key.
   UpdateTableRequest u;
@@ -211,7 +241,8 @@ TEST_CASE("encryption, table class and on-demand limits are described back as gi
   CHECK(Must(db->UpdateTable(u)).table_description.table_class == TableClass::kStandard);
   u.table_class.reset();
   u.on_demand_throughput = OnDemandThroughput{std::nullopt, 7};
-  CHECK(Must(db->UpdateTable(u)).table_description.on_demand_throughput == OnDemandThroughput{100, 7});
+  CHECK(Must(db->UpdateTable(u)).table_description.on_demand_throughput ==
+        OnDemandThroughput{100, 7});
   UpdateTableRequest off;
   off.table_name = "cruddur-messages";
   off.sse_specification = SSESpecification{false, std::nullopt, std::nullopt};

@@ -23,10 +23,13 @@ struct Ttl {
     db = Must(Database::OpenInMemory(o));
     Must(db->CreateTable(CruddurMessagesSchema()));
   }
-  Result<UpdateTimeToLiveResponse> Update(bool enabled, std::string attribute, std::string table = "cruddur-messages") {
+  Result<UpdateTimeToLiveResponse> Update(bool enabled, std::string attribute,
+                                          std::string table = "cruddur-messages") {
     return db->UpdateTimeToLive({std::move(table), {std::move(attribute), enabled}});
   }
-  TimeToLiveDescription Describe() { return Must(db->DescribeTimeToLive({"cruddur-messages"})).time_to_live_description; }
+  TimeToLiveDescription Describe() {
+    return Must(db->DescribeTimeToLive({"cruddur-messages"})).time_to_live_description;
+  }
   void Wait(std::chrono::seconds s) { clock->now += s.count() * 1000; }
 };
 
@@ -62,16 +65,20 @@ TEST_CASE("the content checks, in DynamoDB's order, before the interval check") 
   CHECK(MustFail(t.Update(false, "other")).message ==
         "TimeToLive is active on a different AttributeName: current AttributeName is expires");
   // A valid change is refused until the interval has passed.
-  CHECK(MustFail(t.Update(false, "expires")).message == "Time to live has been modified multiple times within a fixed interval");
+  CHECK(MustFail(t.Update(false, "expires")).message ==
+        "Time to live has been modified multiple times within a fixed interval");
   t.Wait(kInterval - 1s);
-  CHECK(MustFail(t.Update(false, "expires")).message == "Time to live has been modified multiple times within a fixed interval");
-  CHECK(t.Describe().time_to_live_status == TimeToLiveStatus::kEnabled);  // refusals changed nothing
+  CHECK(MustFail(t.Update(false, "expires")).message ==
+        "Time to live has been modified multiple times within a fixed interval");
+  CHECK(t.Describe().time_to_live_status ==
+        TimeToLiveStatus::kEnabled);  // refusals changed nothing
   t.Wait(1s);
   Must(t.Update(false, "expires"));
   CHECK(t.Describe().time_to_live_status == TimeToLiveStatus::kDisabled);
   CHECK(!t.Describe().attribute_name);  // forgotten, as DynamoDB forgets it
   // A rename is disable, wait, enable.
-  CHECK(MustFail(t.Update(true, "renamed")).message == "Time to live has been modified multiple times within a fixed interval");
+  CHECK(MustFail(t.Update(true, "renamed")).message ==
+        "Time to live has been modified multiple times within a fixed interval");
   t.Wait(kInterval);
   Must(t.Update(true, "renamed"));
   CHECK(t.Describe().attribute_name == "renamed");
@@ -82,9 +89,11 @@ TEST_CASE("the partition key may be the attribute; names are 1 to 255 bytes; tab
   Must(t.Update(true, "pk"));
   Ttl u;
   CHECK(MustFail(u.Update(true, "")).message ==
-        "1 validation error detected: Value '' at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: "
+        "1 validation error detected: Value '' at 'timeToLiveSpecification.attributeName' failed "
+        "to satisfy constraint: "
         "Member must have length greater than or equal to 1");
-  CHECK(MustFail(u.Update(true, std::string(256, 'a'))).message.ends_with("Member must have length less than or equal to 255"));
+  CHECK(MustFail(u.Update(true, std::string(256, 'a')))
+            .message.ends_with("Member must have length less than or equal to 255"));
   Must(u.Update(true, std::string(255, 'a')));
   auto missing = MustFail(u.Update(true, "expires", "no-such-table"));
   CHECK(missing.code == ErrorCode::kResourceNotFound);
@@ -104,7 +113,9 @@ TEST_CASE("the setting is stored with the table: another handle on the directory
   }
 }
 
-TEST_CASE("DeleteExpiredItems: a Number of epoch seconds in the past (not more than five years), with the service's stream record") {
+TEST_CASE(
+    "DeleteExpiredItems: a Number of epoch seconds in the past (not more than five years), with "
+    "the service's stream record") {
   Ttl t;
   std::vector<StreamRecord> seen;
   Must(t.db->Subscribe("cruddur-messages", [&](const StreamRecord& r) { seen.push_back(r); }));
@@ -137,7 +148,8 @@ TEST_CASE("DeleteExpiredItems: a Number of epoch seconds in the past (not more t
     for (const Item& i : *page.items) sks.push_back(i.at("sk").s());
     return sks;
   };
-  CHECK(remaining() == std::vector<std::string>{"b-future", "c-a-string", "d-six-years-ago", "e-none"});
+  CHECK(remaining() ==
+        std::vector<std::string>{"b-future", "c-a-string", "d-six-years-ago", "e-none"});
   REQUIRE(seen.size() == 2);
   for (const auto& r : seen) {
     CHECK(r.event_name == "REMOVE");
@@ -184,7 +196,8 @@ TEST_CASE("DeleteExpiredItems on a table without a stream, with a numeric key as
   c.billing_mode = BillingMode::kPayPerRequest;
   Must(db->CreateTable(c));
   const int64_t now = clock->now / 1000;
-  for (int64_t at : {now - 2, now - 1, now, now + 1}) Put(*db, "sessions", {{"expires_at", N(std::to_string(at))}});
+  for (int64_t at : {now - 2, now - 1, now, now + 1})
+    Put(*db, "sessions", {{"expires_at", N(std::to_string(at))}});
   Must(db->UpdateTimeToLive({"sessions", {"expires_at", true}}));
   CHECK(Must(db->DeleteExpiredItems()) == 2);  // before now; `now` itself is not yet past
   CHECK(Must(db->DescribeTable({"sessions"})).table.item_count == 2);
@@ -227,7 +240,8 @@ TEST_CASE("a pass takes up where the last stopped, and comes round to the start 
   BatchWriteItemRequest b;
   for (int i = 0; i < 3000; ++i) {
     auto& list = b.request_items["sessions"];
-    list.push_back(WriteRequest{Item{{"id", S(fmt::format("{:05}", i))}, {"exp", N(std::to_string(i % 2 ? now + 60 : now - 60))}},
+    list.push_back(WriteRequest{Item{{"id", S(fmt::format("{:05}", i))},
+                                     {"exp", N(std::to_string(i % 2 ? now + 60 : now - 60))}},
                                 std::nullopt});
     if (list.size() == 25) {
       Must(db->BatchWriteItem(b));

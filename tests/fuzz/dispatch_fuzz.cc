@@ -36,9 +36,11 @@ Database& Store() {
     return std::move(Database::OpenInMemory(o)).value().release();
   }();
   if (++inputs % kInputsPerStore == 0) {
-    auto tables = nlohmann::json::parse(wire::Dispatch(*db, "DynamoDB_20120810.ListTables", R"({"Limit":100})").body);
+    auto tables = nlohmann::json::parse(
+        wire::Dispatch(*db, "DynamoDB_20120810.ListTables", R"({"Limit":100})").body);
     for (const auto& t : tables["TableNames"])
-      (void)wire::Dispatch(*db, "DynamoDB_20120810.DeleteTable", nlohmann::json{{"TableName", t}}.dump());
+      (void)wire::Dispatch(*db, "DynamoDB_20120810.DeleteTable",
+                           nlohmann::json{{"TableName", t}}.dump());
   }
   // Time to live's deletions, on whatever the inputs wrote (and whichever attribute they chose).
   if (inputs % 100 == 0 && !db->DeleteExpiredItems().ok()) {
@@ -56,18 +58,22 @@ Database& Store() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  const std::string_view target = ld_fuzz::kDispatchTargets[data[0] % std::size(ld_fuzz::kDispatchTargets)];
-  const std::string body = ld_fuzz::ExpandRepeats(std::string_view(reinterpret_cast<const char*>(data + 1), size - 1));
+  const std::string_view target =
+      ld_fuzz::kDispatchTargets[data[0] % std::size(ld_fuzz::kDispatchTargets)];
+  const std::string body =
+      ld_fuzz::ExpandRepeats(std::string_view(reinterpret_cast<const char*>(data + 1), size - 1));
   Database& db = Store();
   const std::string before = ld_fuzz::Digest(db);
   const wire::WireResponse r = wire::Dispatch(db, target, body);
   const bool json_body = nlohmann::json::accept(r.body);
   if ((r.http_status != 200 && r.http_status != 400) || !json_body) {
-    std::fprintf(stderr, "%.*s -> %d %s\n", static_cast<int>(target.size()), target.data(), r.http_status, r.body.c_str());
+    std::fprintf(stderr, "%.*s -> %d %s\n", static_cast<int>(target.size()), target.data(),
+                 r.http_status, r.body.c_str());
     std::abort();
   }
   if (r.http_status != 200 && ld_fuzz::Digest(db) != before) {
-    std::fprintf(stderr, "%.*s -> %s, and the store changed\n", static_cast<int>(target.size()), target.data(), r.body.c_str());
+    std::fprintf(stderr, "%.*s -> %s, and the store changed\n", static_cast<int>(target.size()),
+                 target.data(), r.body.c_str());
     std::abort();
   }
   return 0;

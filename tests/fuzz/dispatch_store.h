@@ -14,25 +14,44 @@
 namespace ld_fuzz {
 
 inline constexpr std::string_view kDispatchTargets[] = {
-    "DynamoDB_20120810.PutItem",          "DynamoDB_20120810.GetItem",
-    "DynamoDB_20120810.UpdateItem",       "DynamoDB_20120810.DeleteItem",
-    "DynamoDB_20120810.Query",            "DynamoDB_20120810.Scan",
-    "DynamoDB_20120810.BatchGetItem",     "DynamoDB_20120810.BatchWriteItem",
-    "DynamoDB_20120810.TransactWriteItems", "DynamoDB_20120810.TransactGetItems",
-    "DynamoDB_20120810.DescribeTable",    "DynamoDB_20120810.ListTables",
-    "DynamoDBStreams_20120810.ListStreams", "DynamoDBStreams_20120810.DescribeStream",
-    "DynamoDBStreams_20120810.GetShardIterator", "DynamoDBStreams_20120810.GetRecords",
-    "DynamoDB_20120810.CreateTable",      "DynamoDB_20120810.UpdateTable",
-    "DynamoDB_20120810.DeleteTable",      "DynamoDB_20120810.UpdateTimeToLive",
-    "DynamoDB_20120810.DescribeTimeToLive", "DynamoDB_20120810.TagResource",
-    "DynamoDB_20120810.UntagResource",    "DynamoDB_20120810.ListTagsOfResource",
-    "DynamoDB_20120810.UpdateContinuousBackups", "DynamoDB_20120810.DescribeContinuousBackups",
-    "DynamoDB_20120810.DescribeLimits",   "DynamoDB_20120810.ExecuteStatement",
-    "DynamoDB_20120810.BatchExecuteStatement", "DynamoDB_20120810.ExecuteTransaction",
-    "DynamoDB_20120810.CreateBackup",     "DynamoDB_20120810.DescribeBackup",
-    "DynamoDB_20120810.ListBackups",      "DynamoDB_20120810.DeleteBackup",
-    "DynamoDB_20120810.RestoreTableFromBackup", "DynamoDB_20120810.RestoreTableToPointInTime",
-    "DynamoDB_20120810.UpdateContributorInsights", "DynamoDB_20120810.DescribeContributorInsights",
+    "DynamoDB_20120810.PutItem",
+    "DynamoDB_20120810.GetItem",
+    "DynamoDB_20120810.UpdateItem",
+    "DynamoDB_20120810.DeleteItem",
+    "DynamoDB_20120810.Query",
+    "DynamoDB_20120810.Scan",
+    "DynamoDB_20120810.BatchGetItem",
+    "DynamoDB_20120810.BatchWriteItem",
+    "DynamoDB_20120810.TransactWriteItems",
+    "DynamoDB_20120810.TransactGetItems",
+    "DynamoDB_20120810.DescribeTable",
+    "DynamoDB_20120810.ListTables",
+    "DynamoDBStreams_20120810.ListStreams",
+    "DynamoDBStreams_20120810.DescribeStream",
+    "DynamoDBStreams_20120810.GetShardIterator",
+    "DynamoDBStreams_20120810.GetRecords",
+    "DynamoDB_20120810.CreateTable",
+    "DynamoDB_20120810.UpdateTable",
+    "DynamoDB_20120810.DeleteTable",
+    "DynamoDB_20120810.UpdateTimeToLive",
+    "DynamoDB_20120810.DescribeTimeToLive",
+    "DynamoDB_20120810.TagResource",
+    "DynamoDB_20120810.UntagResource",
+    "DynamoDB_20120810.ListTagsOfResource",
+    "DynamoDB_20120810.UpdateContinuousBackups",
+    "DynamoDB_20120810.DescribeContinuousBackups",
+    "DynamoDB_20120810.DescribeLimits",
+    "DynamoDB_20120810.ExecuteStatement",
+    "DynamoDB_20120810.BatchExecuteStatement",
+    "DynamoDB_20120810.ExecuteTransaction",
+    "DynamoDB_20120810.CreateBackup",
+    "DynamoDB_20120810.DescribeBackup",
+    "DynamoDB_20120810.ListBackups",
+    "DynamoDB_20120810.DeleteBackup",
+    "DynamoDB_20120810.RestoreTableFromBackup",
+    "DynamoDB_20120810.RestoreTableToPointInTime",
+    "DynamoDB_20120810.UpdateContributorInsights",
+    "DynamoDB_20120810.DescribeContributorInsights",
     "DynamoDB_20120810.ListContributorInsights",
 };
 
@@ -40,8 +59,8 @@ inline constexpr std::string_view kDispatchTargets[] = {
 // NEW_AND_OLD_IMAGES stream) and "hsh" (id S). "" when done, else the failed request's answer.
 inline std::string SeedTables(localdynamo::Database& d) {
   const char* setup[][2] = {
-    {"CreateTable",
-     R"({"TableName":"tbl","BillingMode":"PAY_PER_REQUEST",
+      {"CreateTable",
+       R"({"TableName":"tbl","BillingMode":"PAY_PER_REQUEST",
          "AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"},
            {"AttributeName":"g","AttributeType":"S"},{"AttributeName":"l","AttributeType":"B"}],
          "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
@@ -50,20 +69,25 @@ inline std::string SeedTables(localdynamo::Database& d) {
          "LocalSecondaryIndexes":[{"IndexName":"lsi","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},
            {"AttributeName":"l","KeyType":"RANGE"}],"Projection":{"ProjectionType":"ALL"}}],
          "StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}})"},
-    {"CreateTable",
-     R"({"TableName":"hsh","BillingMode":"PAY_PER_REQUEST",
+      {"CreateTable",
+       R"({"TableName":"hsh","BillingMode":"PAY_PER_REQUEST",
          "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],
          "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]})"},
-    {"PutItem", R"({"TableName":"tbl","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"g":{"S":"x"},"a":{"L":[{"N":"1"},{"M":{"b":{"SS":["c"]}}}]}}})"},
-    {"PutItem", R"({"TableName":"tbl","Item":{"pk":{"S":"a"},"sk":{"N":"2"},"l":{"B":"AAE="},"n":{"NS":["1","2.5"]}}})"},
-    {"PutItem", R"({"TableName":"hsh","Item":{"id":{"S":"a"},"v":{"BOOL":true},"z":{"NULL":true}}})"},
+      {"PutItem",
+       R"({"TableName":"tbl","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"g":{"S":"x"},"a":{"L":[{"N":"1"},{"M":{"b":{"SS":["c"]}}}]}}})"},
+      {"PutItem",
+       R"({"TableName":"tbl","Item":{"pk":{"S":"a"},"sk":{"N":"2"},"l":{"B":"AAE="},"n":{"NS":["1","2.5"]}}})"},
+      {"PutItem",
+       R"({"TableName":"hsh","Item":{"id":{"S":"a"},"v":{"BOOL":true},"z":{"NULL":true}}})"},
   };
   bool have[2] = {};
   for (int i = 0; i < 2; ++i)
-    have[i] = localdynamo::wire::Dispatch(d, "DynamoDB_20120810.DescribeTable", i ? R"({"TableName":"hsh"})" : R"({"TableName":"tbl"})")
+    have[i] = localdynamo::wire::Dispatch(d, "DynamoDB_20120810.DescribeTable",
+                                          i ? R"({"TableName":"hsh"})" : R"({"TableName":"tbl"})")
                   .http_status == 200;
   for (auto& [op, body] : setup) {
-    if (have[std::string_view(body).find(R"("TableName":"hsh")") != std::string_view::npos]) continue;
+    if (have[std::string_view(body).find(R"("TableName":"hsh")") != std::string_view::npos])
+      continue;
     auto r = localdynamo::wire::Dispatch(d, std::string("DynamoDB_20120810.") + op, body);
     if (r.http_status != 200) return std::string(op) + ": " + r.body;
   }
@@ -71,8 +95,9 @@ inline std::string SeedTables(localdynamo::Database& d) {
 }
 
 // What a client can read back of the store: the table names, every item of the seeded tables
-// (strongly consistent scans, all pages), their tags and the backups. A request answered with an error must leave
-// it as it was. (Not the tables' descriptions: an index's status moves on with the clock.)
+// (strongly consistent scans, all pages), their tags and the backups. A request answered with an
+// error must leave it as it was. (Not the tables' descriptions: an index's status moves on with the
+// clock.)
 inline std::string Digest(localdynamo::Database& d) {
   using nlohmann::json;
   std::string out = localdynamo::wire::Dispatch(d, "DynamoDB_20120810.ListTables", "{}").body;
@@ -85,10 +110,12 @@ inline std::string Digest(localdynamo::Database& d) {
       if (r.http_status != 200 || !page.contains("LastEvaluatedKey")) break;
       request["ExclusiveStartKey"] = page["LastEvaluatedKey"];
     }
-    const json tags = {{"ResourceArn", std::string("arn:aws:dynamodb:us-east-1:000000000000:table/") + table}};
+    const json tags = {
+        {"ResourceArn", std::string("arn:aws:dynamodb:us-east-1:000000000000:table/") + table}};
     out += localdynamo::wire::Dispatch(d, "DynamoDB_20120810.ListTagsOfResource", tags.dump()).body;
   }
-  out += localdynamo::wire::Dispatch(d, "DynamoDB_20120810.ListBackups", R"({"BackupType":"ALL"})").body;
+  out += localdynamo::wire::Dispatch(d, "DynamoDB_20120810.ListBackups", R"({"BackupType":"ALL"})")
+             .body;
   return out;
 }
 
@@ -106,15 +133,18 @@ inline std::string ExpandRepeats(std::string_view in) {
     if (mark == std::string_view::npos) break;
     out.append(in.substr(i, mark - i));
     std::size_t p = mark + 1, count = 0;
-    while (p < in.size() && in[p] >= '0' && in[p] <= '9' && count <= kMaxCount) count = count * 10 + (in[p++] - '0');
-    const std::size_t end = p < in.size() && in[p] == ':' ? in.find('\x01', p + 1) : std::string_view::npos;
+    while (p < in.size() && in[p] >= '0' && in[p] <= '9' && count <= kMaxCount)
+      count = count * 10 + (in[p++] - '0');
+    const std::size_t end =
+        p < in.size() && in[p] == ':' ? in.find('\x01', p + 1) : std::string_view::npos;
     if (end == std::string_view::npos || count > kMaxCount || p == mark + 1) {
       out.push_back(in[mark]);
       i = mark + 1;
       continue;
     }
     const std::string_view text = in.substr(p + 1, end - p - 1);
-    for (std::size_t k = 0; k < count && out.size() + text.size() <= kMaxBody; ++k) out.append(text);
+    for (std::size_t k = 0; k < count && out.size() + text.size() <= kMaxBody; ++k)
+      out.append(text);
     i = end + 1;
   }
   out.append(in.substr(std::min(i, in.size())));

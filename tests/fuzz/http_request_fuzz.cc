@@ -35,9 +35,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
       Check(p.size <= in.size() && p.body.size() <= kMaxBody);
       Check(p.body.data() == in.data() + p.size - p.body.size());
       const ParsedRequest own = ParseRequest(in.substr(0, p.size), kMaxBody, kMaxHead, &headers);
-      Check(own.kind == Kind::kRequest && own.size == p.size && own.body == p.body && own.method == p.method &&
-            own.path == p.path && own.keep_alive == p.keep_alive);
-      Check(ParseRequest(in.substr(0, p.size - 1), kMaxBody, kMaxHead, &headers).kind == Kind::kIncomplete);
+      Check(own.kind == Kind::kRequest && own.size == p.size && own.body == p.body &&
+            own.method == p.method && own.path == p.path && own.keep_alive == p.keep_alive);
+      Check(ParseRequest(in.substr(0, p.size - 1), kMaxBody, kMaxHead, &headers).kind ==
+            Kind::kIncomplete);
       break;
     }
     case Kind::kRefused:

@@ -27,7 +27,9 @@ struct Fixture {
     londo = app->CreateUser("londo", "Londo Mollari").value();
   }
 
-  int64_t ItemCount() { return db->DescribeTable({cruddur::kMessagesTable}).value().table.item_count; }
+  int64_t ItemCount() {
+    return db->DescribeTable({cruddur::kMessagesTable}).value().table.item_count;
+  }
 
   std::vector<Item> ScanAll() {
     ScanRequest s;
@@ -50,7 +52,8 @@ TEST_CASE("pattern B: conversations newest first; pattern A: newest 20 shown old
   REQUIRE(messages.size() == 20);
   CHECK(messages.front().created_at == "2023-03-20T10:05:00.000000+00:00");
   CHECK(messages.back().text == "And I'll bring the Narn ale.");
-  for (std::size_t i = 1; i < messages.size(); ++i) CHECK(messages[i - 1].created_at < messages[i].created_at);
+  for (std::size_t i = 1; i < messages.size(); ++i)
+    CHECK(messages[i - 1].created_at < messages[i].created_at);
 
   cruddur::MessageRange y2024;
   y2024.year = "2024";
@@ -62,7 +65,8 @@ TEST_CASE("pattern B: conversations newest first; pattern A: newest 20 shown old
 
 TEST_CASE("pattern C + E: after a message, both users' lists show it first with its time") {
   Fixture f;
-  auto group_al = f.app->CreateMessageGroup(f.londo, f.andrew, "The Centauri will rise again.").value();
+  auto group_al =
+      f.app->CreateMessageGroup(f.londo, f.andrew, "The Centauri will rise again.").value();
   CHECK(f.app->ListMessageGroups(f.andrew).value().groups[0].uuid == group_al);
 
   auto sent = f.app->CreateMessage(f.bayko, cruddur::kSeedGroupUuid, "See you tomorrow!").value();
@@ -98,7 +102,8 @@ TEST_CASE("errors are values and write nothing") {
   CHECK(unknown.error().message == "no such conversation: no-such-group");
   auto outsider = f.app->CreateMessage(f.londo, cruddur::kSeedGroupUuid, "let me in");
   REQUIRE_FALSE(outsider.ok());
-  CHECK(outsider.error().message == "londo is not in conversation 5ae290ed-55d1-47a0-bc6d-fe2bc2700399");
+  CHECK(outsider.error().message ==
+        "londo is not in conversation 5ae290ed-55d1-47a0-bc6d-fe2bc2700399");
   CHECK_FALSE(f.app->ListMessages(f.londo, cruddur::kSeedGroupUuid).ok());
   CHECK_FALSE(f.app->FindUser("nobody").ok());
   CHECK(f.ItemCount() == before);
@@ -121,7 +126,8 @@ TEST_CASE("the in-process rows match what cruddur_e2e.py expects through the ser
   int grp_rows = 0;
   for (const auto& item : f.ScanAll()) {
     if (!item.at("pk").s().starts_with("GRP#")) continue;
-    if (item.count("message_group_uuid") && item.at("message_group_uuid").s() == cruddur::kSeedGroupUuid) {
+    if (item.count("message_group_uuid") &&
+        item.at("message_group_uuid").s() == cruddur::kSeedGroupUuid) {
       ++grp_rows;
       CHECK(item.at("sk").s() == sent.created_at);
       CHECK(item.at("message").s() == "See you tomorrow!");

@@ -32,8 +32,9 @@ TEST_CASE("regress: every attribute type parses from DynamoDB JSON without touch
                      R"("ns":{"NS":["1","2"]},"bs":{"BS":["AQ=="]}}})";
   auto put = InvokeJson(*db, "DynamoDB_20120810.PutItem", body);
   CHECK(put.http_status == 200);
-  auto get = InvokeJson(*db, "DynamoDB_20120810.GetItem",
-                        R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"a"},"sk":{"S":"b"}}})");
+  auto get =
+      InvokeJson(*db, "DynamoDB_20120810.GetItem",
+                 R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"a"},"sk":{"S":"b"}}})");
   CHECK(get.http_status == 200);
   CHECK(get.body.find(R"("n":{"N":"1.5"})") != std::string::npos);
   CHECK(get.body.find(R"("b":{"B":"AAE="})") != std::string::npos);

@@ -33,6 +33,7 @@ TEST_CASE("Crc32 equals zlib's crc32 for every length and alignment") {
     }
   std::string large;
   for (int i = 0; i < 100000; ++i) large.push_back(static_cast<char>((i * 7919 + i / 253) % 256));
-  for (std::size_t n : {7561, 65536, 99999}) CHECK(Crc32(std::string_view(large).substr(0, n)) == Zlib(large.substr(0, n)));
+  for (std::size_t n : {7561, 65536, 99999})
+    CHECK(Crc32(std::string_view(large).substr(0, n)) == Zlib(large.substr(0, n)));
   CHECK(rc::check("random bodies", [](const std::string& s) { RC_ASSERT(Crc32(s) == Zlib(s)); }));
 }

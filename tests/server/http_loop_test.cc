@@ -39,13 +39,14 @@ struct Served {
       r.AddHeader("x-amzn-RequestId", "REFUSED");
       if (!f.http) return;
       r.content_type = HttpResponse::kJsonType;
-      r.body = "{\"status\":" + std::to_string(f.status) + ",\"reason\":\"" + std::string(f.reason) + "\"}";
+      r.body = "{\"status\":" + std::to_string(f.status) + ",\"reason\":\"" +
+               std::string(f.reason) + "\"}";
     };
     if (adjust) adjust(o);
     loop = std::move(HttpLoop::Bind(o, [repeat](const HttpRequest& req, HttpResponse& res) {
-                       if (repeat == 0) res.body = "{}";
-                       for (std::size_t i = 0; i < repeat; ++i) res.body.append(req.body);
-                     })).value();
+             if (repeat == 0) res.body = "{}";
+             for (std::size_t i = 0; i < repeat; ++i) res.body.append(req.body);
+           })).value();
     loop->Start();
   }
   ~Served() {
@@ -65,7 +66,9 @@ struct Served {
   }
 };
 
-void Send(int fd, std::string_view s) { REQUIRE(send(fd, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size())); }
+void Send(int fd, std::string_view s) {
+  REQUIRE(send(fd, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size()));
+}
 
 // Reads until the server closes the connection; what it sent, and how long that took.
 std::pair<std::string, Clock::duration> ReadUntilClosed(int fd) {
@@ -90,7 +93,8 @@ constexpr std::string_view kHead = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length
 
 TEST_CASE("a request whose head or body stops arriving is closed after the request timeout") {
   Served s;
-  for (const std::string& begun : {std::string("POST / HTTP/1.1\r\nHost: x\r\n"), std::string(kHead) + "abc"}) {
+  for (const std::string& begun :
+       {std::string("POST / HTTP/1.1\r\nHost: x\r\n"), std::string(kHead) + "abc"}) {
     CAPTURE(begun);
     int fd = s.Connect();
     Send(fd, begun);  // and nothing more
@@ -101,10 +105,12 @@ TEST_CASE("a request whose head or body stops arriving is closed after the reque
   }
 }
 
-TEST_CASE("a request in pieces, all within the timeout, is answered; then the idle connection closes") {
+TEST_CASE(
+    "a request in pieces, all within the timeout, is answered; then the idle connection closes") {
   Served s;
   int fd = s.Connect();
-  for (std::string_view piece : {kHead.substr(0, 7), kHead.substr(7), std::string_view("0123456789")}) {
+  for (std::string_view piece :
+       {kHead.substr(0, 7), kHead.substr(7), std::string_view("0123456789")}) {
     Send(fd, piece);
     std::this_thread::sleep_for(50ms);
   }
@@ -116,7 +122,8 @@ TEST_CASE("a request in pieces, all within the timeout, is answered; then the id
   CHECK(took < 3s);
 }
 
-TEST_CASE("the loop's own refusals are answered as the server says, in its shape for HTTP clients") {
+TEST_CASE(
+    "the loop's own refusals are answered as the server says, in its shape for HTTP clients") {
   Served s;
   int fd = s.Connect();
   Send(fd, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n");
@@ -127,7 +134,9 @@ TEST_CASE("the loop's own refusals are answered as the server says, in its shape
   CHECK(got.ends_with("\r\n\r\n{\"status\":413,\"reason\":\"request entity too large\"}"));
   // Two lengths that differ: refused, closed, whatever follows unread.
   fd = s.Connect();
-  Send(fd, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}POST / HTTP/1.1\r\n\r\n");
+  Send(fd,
+       "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}POST / "
+       "HTTP/1.1\r\n\r\n");
   std::tie(got, took) = ReadUntilClosed(fd);
   CHECK(got.starts_with("HTTP/1.1 400 "));
   CHECK(got.find("\r\nConnection: close\r\n") != std::string::npos);
@@ -145,7 +154,8 @@ TEST_CASE("the loop's own refusals are answered as the server says, in its shape
   char buf[512];
   const ssize_t n = recv(fd, buf, sizeof buf, 0);
   REQUIRE(n > 0);
-  CHECK(std::string(buf, static_cast<std::size_t>(n)).find("REFUSED") == std::string::npos);  // answered by the handler
+  CHECK(std::string(buf, static_cast<std::size_t>(n)).find("REFUSED") ==
+        std::string::npos);  // answered by the handler
   close(fd);
 }
 
@@ -156,7 +166,8 @@ TEST_CASE("answers larger than the socket takes at once reach a slow reader whol
   int fd = s.Connect();
   // Two pipelined requests in one write, then one that closes the connection.
   Send(fd, std::string(kHead) + "0123456789" + std::string(kHead) + "abcdefghij" +
-               "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 10\r\n\r\nKLMNOPQRST");
+               "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
+               "10\r\n\r\nKLMNOPQRST");
   std::this_thread::sleep_for(100ms);  // the server fills the socket and must wait
   auto [got, took] = ReadUntilClosed(fd);
   std::size_t at = 0;
@@ -166,7 +177,8 @@ TEST_CASE("answers larger than the socket takes at once reach a slow reader whol
     REQUIRE(got.compare(at, head.size(), head) == 0);
     const std::size_t blank = got.find("\r\n\r\n", at);
     REQUIRE(blank != std::string::npos);
-    CHECK(got.substr(at, blank - at).find("Content-Length: " + std::to_string(kRepeat * 10)) != std::string::npos);
+    CHECK(got.substr(at, blank - at).find("Content-Length: " + std::to_string(kRepeat * 10)) !=
+          std::string::npos);
     at = blank + 4;
     std::string expected;
     for (std::size_t i = 0; i < kRepeat; ++i) expected.append(body);
@@ -182,7 +194,8 @@ TEST_CASE("an answer held for its batch goes out before what the loop queues aft
   Served s;
   int fd = s.Connect();
   Send(fd, std::string(kHead) + "0123456789" +
-               "POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nConnection: close\r\nContent-Length: 2\r\n\r\n");
+               "POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nConnection: "
+               "close\r\nContent-Length: 2\r\n\r\n");
   std::string got;
   char buf[512];
   while (got.find("100 Continue") == std::string::npos) {
@@ -218,12 +231,14 @@ bool WaitFor(const std::function<bool()>& done) {
 }
 
 std::string BigHead(std::size_t length, std::string_view extra = "") {
-  return "POST / HTTP/1.1\r\nHost: x\r\n" + std::string(extra) + "Content-Length: " + std::to_string(length) + "\r\n\r\n";
+  return "POST / HTTP/1.1\r\nHost: x\r\n" + std::string(extra) +
+         "Content-Length: " + std::to_string(length) + "\r\n\r\n";
 }
 
 }  // namespace
 
-TEST_CASE("past the buffer budget a large request waits unread until memory is released, then proceeds") {
+TEST_CASE(
+    "past the buffer budget a large request waits unread until memory is released, then proceeds") {
   constexpr std::size_t kBig = 700 * 1024;  // two don't fit in the budget
   Served s(0, [](HttpOptions& o) {
     o.max_body = 4 * 1024 * 1024;

@@ -21,14 +21,16 @@ ParsedRequest Parse(std::string_view in, HttpHeaders* headers = nullptr) {
 }
 
 std::string Request(std::string_view body, std::string_view extra_headers = "") {
-  return "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.GetItem\r\n" + std::string(extra_headers) +
-         "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
+  return "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.GetItem\r\n" +
+         std::string(extra_headers) + "Content-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + std::string(body);
 }
 
 }  // namespace
 
 TEST_CASE("a whole request: method, path, body, headers by any case") {
-  const std::string in = Request(R"({"TableName":"t"})", "content-type:  application/x-amz-json-1.0 \r\n") + "POST";
+  const std::string in =
+      Request(R"({"TableName":"t"})", "content-type:  application/x-amz-json-1.0 \r\n") + "POST";
   HttpHeaders headers;
   const ParsedRequest p = Parse(in, &headers);
   REQUIRE(p.kind == Kind::kRequest);
@@ -46,7 +48,8 @@ TEST_CASE("not all here yet: no head, or part of the body; 100-continue is noted
   CHECK(Parse("").kind == Kind::kIncomplete);
   CHECK(!Parse("POST / HTTP/1.1\r\nHost: x\r\n").has_head);
   const std::string waiting = Request("12345", "Expect: 100-continue\r\n");
-  const ParsedRequest p = Parse(std::string_view(waiting).substr(0, waiting.size() - 5));  // the head, no body
+  const ParsedRequest p =
+      Parse(std::string_view(waiting).substr(0, waiting.size() - 5));  // the head, no body
   CHECK(p.kind == Kind::kIncomplete);
   CHECK(p.has_head);
   CHECK(p.expects_continue);
@@ -73,24 +76,30 @@ TEST_CASE("refused: a bad request line, chunked bodies, a bad length, too large 
   CHECK(Parse("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n").status == 400);
   CHECK(Parse("POST / HTTP/1.1\r\nContent-Length: 1001\r\n\r\n").status == 413);
   CHECK(Parse(Request(std::string(1000, 'x'))).kind == Kind::kRequest);  // the limit itself is fine
-  CHECK(Parse("POST / HTTP/1.1\r\nX: " + std::string(300, 'x')).status == 431);  // no end of head in sight
+  CHECK(Parse("POST / HTTP/1.1\r\nX: " + std::string(300, 'x')).status ==
+        431);  // no end of head in sight
   CHECK(Parse("POST / HTTP/1.1\r\nX: " + std::string(300, 'x') + "\r\n\r\n").status == 431);
   // A head of exactly the limit is read, whichever way its bytes were split.
   std::string at_limit = "GET / HTTP/1.1\r\nX: ";
   at_limit += std::string(kMaxHead - at_limit.size(), 'x') + "\r\n\r\n";
   CHECK(Parse(at_limit).kind == Kind::kRequest);
-  for (std::size_t n = 0; n < at_limit.size(); ++n) CHECK(Parse(std::string_view(at_limit).substr(0, n)).kind == Kind::kIncomplete);
+  for (std::size_t n = 0; n < at_limit.size(); ++n)
+    CHECK(Parse(std::string_view(at_limit).substr(0, n)).kind == Kind::kIncomplete);
   CHECK(Parse(at_limit.substr(0, 20) + "x" + at_limit.substr(20)).status == 431);  // one byte over
-  for (const auto& in : {std::string("GARBAGE\r\n\r\n"), std::string("POST / HTTP/1.1\r\nContent-Length: 1001\r\n\r\n")})
+  for (const auto& in : {std::string("GARBAGE\r\n\r\n"),
+                         std::string("POST / HTTP/1.1\r\nContent-Length: 1001\r\n\r\n")})
     CHECK(!Parse(in).keep_alive);
 }
 
-TEST_CASE("Content-Length: differing values are refused and the connection closed; equal ones read as one") {
+TEST_CASE(
+    "Content-Length: differing values are refused and the connection closed; equal ones read as "
+    "one") {
   // RFC 9112 6.3 (5): differing values are an unrecoverable framing error (400, close); RFC
   // 9110 8.6 lets a recipient take a repeated identical value as that value.
-  for (const std::string extra : {"Content-Length: 3\r\nContent-Length: 2\r\n", "Content-Length: 2, 3\r\n",
-                                  "Content-Length: 2\r\nContent-Length: 2,3\r\n", "Content-Length: 2,\r\n",
-                                  "Content-Length:\r\n"}) {
+  for (const std::string extra :
+       {"Content-Length: 3\r\nContent-Length: 2\r\n", "Content-Length: 2, 3\r\n",
+        "Content-Length: 2\r\nContent-Length: 2,3\r\n", "Content-Length: 2,\r\n",
+        "Content-Length:\r\n"}) {
     CAPTURE(extra);
     const ParsedRequest p = Parse("POST / HTTP/1.1\r\nHost: x\r\n" + extra + "\r\n{}xyz");
     CHECK(p.kind == Kind::kRefused);
@@ -99,7 +108,8 @@ TEST_CASE("Content-Length: differing values are refused and the connection close
     CHECK(p.http);
     CHECK(!p.reason.empty());
   }
-  for (const std::string extra : {"Content-Length: 2\r\ncontent-length: 2\r\n", "Content-Length: 2 , 2\r\n"}) {
+  for (const std::string extra :
+       {"Content-Length: 2\r\ncontent-length: 2\r\n", "Content-Length: 2 , 2\r\n"}) {
     CAPTURE(extra);
     const ParsedRequest p = Parse("POST / HTTP/1.1\r\nHost: x\r\n" + extra + "\r\n{}xyz");
     REQUIRE(p.kind == Kind::kRequest);
@@ -107,13 +117,17 @@ TEST_CASE("Content-Length: differing values are refused and the connection close
   }
 }
 
-TEST_CASE("Transfer-Encoding, with or without Content-Length, and ambiguous field lines are refused and closed") {
+TEST_CASE(
+    "Transfer-Encoding, with or without Content-Length, and ambiguous field lines are refused and "
+    "closed") {
   // RFC 9112 6.1/6.3: a request with both may be refused, and the connection must close;
   // 5.1: whitespace before the colon is a 400; 5.2: an obsolete line folding may be a 400.
-  for (const std::string extra : {"Transfer-Encoding: chunked\r\n", "Transfer-Encoding: chunked\r\nContent-Length: 2\r\n",
-                                  "Content-Length: 2\r\nTransfer-Encoding: identity\r\n", "Transfer-Encoding:\r\nContent-Length: 2\r\n",
-                                  "Content-Length : 2\r\n", "Content-Length\t: 2\r\n", "X: a\r\n Content-Length: 2\r\n",
-                                  "X: a\r\n\tb\r\nContent-Length: 2\r\n"}) {
+  for (const std::string extra :
+       {"Transfer-Encoding: chunked\r\n", "Transfer-Encoding: chunked\r\nContent-Length: 2\r\n",
+        "Content-Length: 2\r\nTransfer-Encoding: identity\r\n",
+        "Transfer-Encoding:\r\nContent-Length: 2\r\n", "Content-Length : 2\r\n",
+        "Content-Length\t: 2\r\n", "X: a\r\n Content-Length: 2\r\n",
+        "X: a\r\n\tb\r\nContent-Length: 2\r\n"}) {
     CAPTURE(extra);
     const ParsedRequest p = Parse("POST / HTTP/1.1\r\nHost: x\r\n" + extra + "\r\n{}");
     CHECK(p.kind == Kind::kRefused);
@@ -125,7 +139,8 @@ TEST_CASE("Transfer-Encoding, with or without Content-Length, and ambiguous fiel
 
 TEST_CASE("a refusal says whether the client spoke HTTP (and gets the protocol's error) or not") {
   CHECK(!Parse("GARBAGE\r\n\r\n").http);
-  for (const std::string line : {"\x16\x03\x01 not HTTP", "GET / HTTP/2.0", "GET / HTTP/1.10", "GET / http/1.1"}) {
+  for (const std::string line :
+       {"\x16\x03\x01 not HTTP", "GET / HTTP/2.0", "GET / HTTP/1.10", "GET / http/1.1"}) {
     CAPTURE(line);
     const ParsedRequest p = Parse(line + "\r\nHost: x\r\n\r\n");
     CHECK(p.status == 400);
@@ -150,7 +165,8 @@ TEST_CASE("a head that has arrived gives the whole request's size before its bod
 
 TEST_CASE("pipelined requests, received in any pieces, are read whole and in order") {
   CHECK(rc::check("every split of the stream yields the same requests", [] {
-    const auto bodies = *rc::gen::container<std::vector<std::string>>(rc::gen::string<std::string>());
+    const auto bodies =
+        *rc::gen::container<std::vector<std::string>>(rc::gen::string<std::string>());
     std::string stream;
     for (const auto& b : bodies) stream += Request(b);
     // The stream arrives in chunks; after each, every complete request is consumed.

@@ -98,8 +98,8 @@ struct Request {
 // The specification's four steps, for path "/" and no query: the signature over `signed_headers`
 // (names in order, ';'-separated) with the scope <scope_date>/<region>/<service>/aws4_request.
 std::string Signature(const Request& r, std::string_view signed_headers, std::string_view amz_date,
-                      std::string_view scope_date, std::string_view region, std::string_view service,
-                      std::string_view secret = kSecret) {
+                      std::string_view scope_date, std::string_view region,
+                      std::string_view service, std::string_view secret = kSecret) {
   std::string canonical = r.method + "\n/\n\n";
   std::string names(signed_headers);
   for (std::size_t start = 0; start <= names.size();) {
@@ -111,8 +111,8 @@ std::string Signature(const Request& r, std::string_view signed_headers, std::st
     start = end + 1;
   }
   canonical += "\n" + names + "\n" + Sha256Hex(r.body);
-  const std::string scope = std::string(scope_date) + "/" + std::string(region) + "/" + std::string(service) +
-                            "/aws4_request";
+  const std::string scope = std::string(scope_date) + "/" + std::string(region) + "/" +
+                            std::string(service) + "/aws4_request";
   const std::string to_sign =
       "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + scope + "\n" + Sha256Hex(canonical);
   std::string key = Hmac("AWS4" + std::string(secret), scope_date);
@@ -155,14 +155,16 @@ Request Signed(const Signing& s) {
   r.headers["x-amz-date"] = s.amz_date;
   r.headers["x-amz-target"] = s.target;
   const std::string scope_date = s.scope_date.empty() ? s.amz_date.substr(0, 8) : s.scope_date;
-  r.headers["authorization"] = "AWS4-HMAC-SHA256 Credential=" + std::string(kKey) + "/" + scope_date +
-                               "/us-east-1/" + s.service + "/aws4_request, SignedHeaders=" +
-                               s.signed_headers + ", Signature=" +
-                               Signature(r, s.signed_headers, s.amz_date, scope_date, "us-east-1", s.service);
+  r.headers["authorization"] =
+      "AWS4-HMAC-SHA256 Credential=" + std::string(kKey) + "/" + scope_date + "/us-east-1/" +
+      s.service + "/aws4_request, SignedHeaders=" + s.signed_headers + ", Signature=" +
+      Signature(r, s.signed_headers, s.amz_date, scope_date, "us-east-1", s.service);
   return r;
 }
 
-Status Verify(const Request& r, int64_t now_millis) { return VerifySigV4(r.View(), kKey, kSecret, now_millis); }
+Status Verify(const Request& r, int64_t now_millis) {
+  return VerifySigV4(r.View(), kKey, kSecret, now_millis);
+}
 
 // Refused with InvalidSignatureException and exactly this text.
 void CheckInvalidSignature(const Status& s, std::string_view message) {
@@ -174,14 +176,17 @@ void CheckInvalidSignature(const Status& s, std::string_view message) {
 }  // namespace
 
 TEST_CASE("SigV4 test signer: reproduces AWS's published get-vanilla and post-vanilla signatures") {
-  // aws-sig-v4-test-suite (https://docs.aws.amazon.com/general/latest/gr/signature-v4-test-suite.html)
-  for (auto [method, expected] : {std::pair{"GET", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"},
-                                  std::pair{"POST", "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"}}) {
+  // aws-sig-v4-test-suite
+  // (https://docs.aws.amazon.com/general/latest/gr/signature-v4-test-suite.html)
+  for (auto [method, expected] :
+       {std::pair{"GET", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"},
+        std::pair{"POST", "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"}}) {
     Request r;
     r.method = method;
     r.headers["host"] = "example.amazonaws.com";
     r.headers["x-amz-date"] = kSuiteDate;
-    CHECK(Signature(r, "host;x-amz-date", kSuiteDate, "20150830", "us-east-1", "service") == expected);
+    CHECK(Signature(r, "host;x-amz-date", kSuiteDate, "20150830", "us-east-1", "service") ==
+          expected);
   }
   CHECK(AmzDate(kSuiteMillis) == kSuiteDate);
   CHECK(AmzDate(kSuiteMillis + 16 * kMinute + 999) == "20150830T125200Z");
@@ -215,17 +220,21 @@ TEST_CASE("SigV4: a request dated more than 15 minutes before the server's clock
                         "(20160829T123600Z - 15 min.)");
 }
 
-TEST_CASE("SigV4: a request dated more than 15 minutes after the server's clock is not yet current") {
+TEST_CASE(
+    "SigV4: a request dated more than 15 minutes after the server's clock is not yet current") {
   const Request r = Signed({});
-  CheckInvalidSignature(Verify(r, kSuiteMillis - 16 * kMinute),
-                        "Signature not yet current: 20150830T123600Z is still later than 20150830T123500Z "
-                        "(20150830T122000Z + 15 min.)");
-  CheckInvalidSignature(Verify(r, kSuiteMillis - kDay),
-                        "Signature not yet current: 20150830T123600Z is still later than 20150829T125100Z "
-                        "(20150829T123600Z + 15 min.)");
-  CheckInvalidSignature(Verify(r, kSuiteMillis - 365 * kDay),
-                        "Signature not yet current: 20150830T123600Z is still later than 20140830T125100Z "
-                        "(20140830T123600Z + 15 min.)");
+  CheckInvalidSignature(
+      Verify(r, kSuiteMillis - 16 * kMinute),
+      "Signature not yet current: 20150830T123600Z is still later than 20150830T123500Z "
+      "(20150830T122000Z + 15 min.)");
+  CheckInvalidSignature(
+      Verify(r, kSuiteMillis - kDay),
+      "Signature not yet current: 20150830T123600Z is still later than 20150829T125100Z "
+      "(20150829T123600Z + 15 min.)");
+  CheckInvalidSignature(
+      Verify(r, kSuiteMillis - 365 * kDay),
+      "Signature not yet current: 20150830T123600Z is still later than 20140830T125100Z "
+      "(20140830T123600Z + 15 min.)");
 }
 
 TEST_CASE("SigV4: the time is checked before the signature") {
@@ -237,8 +246,9 @@ TEST_CASE("SigV4: the time is checked before the signature") {
 }
 
 TEST_CASE("SigV4: an X-Amz-Date that isn't ISO 8601's basic format is refused") {
-  for (const char* date : {"2015-08-30T12:36:00Z", "20150830T123600", "20150830", "20151330T123600Z",
-                           "20150230T123600Z", "20150830T253600Z", "2015083OT123600Z", ""}) {
+  for (const char* date :
+       {"2015-08-30T12:36:00Z", "20150830T123600", "20150830", "20151330T123600Z",
+        "20150230T123600Z", "20150830T253600Z", "2015083OT123600Z", ""}) {
     const std::string amz_date = date;
     CAPTURE(amz_date);
     Signing s;
@@ -247,8 +257,8 @@ TEST_CASE("SigV4: an X-Amz-Date that isn't ISO 8601's basic format is refused") 
     const Status refused = Verify(Signed(s), kSuiteMillis);
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error().code == ErrorCode::kIncompleteSignature);
-    CHECK(refused.error().message ==
-          "Date must be in ISO-8601 'basic format'. Got '" + amz_date + "'. See http://en.wikipedia.org/wiki/ISO_8601");
+    CHECK(refused.error().message == "Date must be in ISO-8601 'basic format'. Got '" + amz_date +
+                                         "'. See http://en.wikipedia.org/wiki/ISO_8601");
   }
 }
 
@@ -261,17 +271,21 @@ TEST_CASE("SigV4: a Credential that isn't five parts is an incomplete signature"
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code == ErrorCode::kIncompleteSignature);
   CHECK(refused.error().message ==
-        "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'AKIDEXAMPLE'");
+        "Credential must have exactly 5 slash-delimited elements, e.g. "
+        "keyid/date/region/service/term, got 'AKIDEXAMPLE'");
 }
 
 TEST_CASE("SigV4: the credential scope's service must be dynamodb, for the Streams API too") {
   Signing s;
   s.service = "s3";
-  CheckInvalidSignature(Verify(Signed(s), kSuiteMillis), "Credential should be scoped to correct service: 'dynamodb'. ");
+  CheckInvalidSignature(Verify(Signed(s), kSuiteMillis),
+                        "Credential should be scoped to correct service: 'dynamodb'. ");
   s.service = "dynamodbstreams";
-  CheckInvalidSignature(Verify(Signed(s), kSuiteMillis), "Credential should be scoped to correct service: 'dynamodb'. ");
+  CheckInvalidSignature(Verify(Signed(s), kSuiteMillis),
+                        "Credential should be scoped to correct service: 'dynamodb'. ");
   s.service = "DynamoDB";
-  CheckInvalidSignature(Verify(Signed(s), kSuiteMillis), "Credential should be scoped to correct service: 'dynamodb'. ");
+  CheckInvalidSignature(Verify(Signed(s), kSuiteMillis),
+                        "Credential should be scoped to correct service: 'dynamodb'. ");
   // The SDKs' Streams clients sign with the signing name dynamodb (botocore's
   // dynamodbstreams service-2.json: "signingName":"dynamodb").
   s.service = "dynamodb";
@@ -282,32 +296,37 @@ TEST_CASE("SigV4: the credential scope's service must be dynamodb, for the Strea
 TEST_CASE("SigV4: the credential scope's date must be X-Amz-Date's") {
   Signing s;
   s.scope_date = "20150831";
-  CheckInvalidSignature(Verify(Signed(s), kSuiteMillis),
-                        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
-                        "HTTP: '20150831' != '20150830', from '20150830T123600Z'. ");
+  CheckInvalidSignature(
+      Verify(Signed(s), kSuiteMillis),
+      "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
+      "HTTP: '20150831' != '20150830', from '20150830T123600Z'. ");
   // One second before midnight is still the day before, even within the 15 minutes.
   s.amz_date = "20150830T235959Z";
-  CheckInvalidSignature(Verify(Signed(s), kSuiteMillis + 11 * 60 * kMinute + 24 * kMinute),
-                        "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
-                        "HTTP: '20150831' != '20150830', from '20150830T235959Z'. ");
+  CheckInvalidSignature(
+      Verify(Signed(s), kSuiteMillis + 11 * 60 * kMinute + 24 * kMinute),
+      "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
+      "HTTP: '20150831' != '20150830', from '20150830T235959Z'. ");
   // Both wrong: one answer naming both, service first.
   s = Signing{};
   s.service = "s3";
   s.scope_date = "20150829";
-  CheckInvalidSignature(Verify(Signed(s), kSuiteMillis),
-                        "Credential should be scoped to correct service: 'dynamodb'. Date in Credential scope does "
-                        "not match YYYYMMDD from ISO-8601 version of date from HTTP: '20150829' != '20150830', "
-                        "from '20150830T123600Z'. ");
+  CheckInvalidSignature(
+      Verify(Signed(s), kSuiteMillis),
+      "Credential should be scoped to correct service: 'dynamodb'. Date in Credential scope does "
+      "not match YYYYMMDD from ISO-8601 version of date from HTTP: '20150829' != '20150830', "
+      "from '20150830T123600Z'. ");
 }
 
 TEST_CASE("SigV4: host must be among the SignedHeaders") {
   Signing s;
   s.signed_headers = "content-type;x-amz-date;x-amz-target";
-  CheckInvalidSignature(Verify(Signed(s), kSuiteMillis),
-                        "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  CheckInvalidSignature(
+      Verify(Signed(s), kSuiteMillis),
+      "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   s.signed_headers = "content-type;hosts;x-amz-date";
-  CheckInvalidSignature(Verify(Signed(s), kSuiteMillis),
-                        "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  CheckInvalidSignature(
+      Verify(Signed(s), kSuiteMillis),
+      "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   s.signed_headers = "host;x-amz-date";
   CHECK(Verify(Signed(s), kSuiteMillis).ok());
 }
@@ -318,10 +337,11 @@ TEST_CASE("SigV4: the other refusals keep their answers") {
   CHECK(Verify(r, kSuiteMillis).error().code == ErrorCode::kMissingAuthenticationToken);
   CHECK(VerifySigV4(Signed({}).View(), "AKIDOTHER", kSecret, kSuiteMillis).error().code ==
         ErrorCode::kUnrecognizedClient);
-  CheckInvalidSignature(VerifySigV4(Signed({}).View(), kKey, "wrong", kSuiteMillis),
-                        "The request signature we calculated does not match the signature you provided. Check "
-                        "your AWS Secret Access Key and signing method. Consult the service documentation for "
-                        "details.");
+  CheckInvalidSignature(
+      VerifySigV4(Signed({}).View(), kKey, "wrong", kSuiteMillis),
+      "The request signature we calculated does not match the signature you provided. Check "
+      "your AWS Secret Access Key and signing method. Consult the service documentation for "
+      "details.");
 }
 
 namespace {
@@ -338,11 +358,13 @@ std::string Exchange(int port, const Request& r) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   std::string text = r.method + " / HTTP/1.1\r\n";
   for (const auto& [name, value] : r.headers) text += name + ": " + value + "\r\n";
-  text += "content-length: " + std::to_string(r.body.size()) + "\r\nconnection: close\r\n\r\n" + r.body;
+  text +=
+      "content-length: " + std::to_string(r.body.size()) + "\r\nconnection: close\r\n\r\n" + r.body;
   REQUIRE(send(fd, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size()));
   std::string answer;
   char buf[4096];
-  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) answer.append(buf, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;)
+    answer.append(buf, static_cast<std::size_t>(n));
   close(fd);
   return answer;
 }

@@ -8,7 +8,6 @@
 using namespace localdynamo;
 using ld_test::GenItem;
 
-
 TEST_CASE("item codec round trip") {
   CHECK(rc::check("decode(encode(item)) == item", [] {
     Item item = *GenItem();
@@ -35,7 +34,8 @@ TEST_CASE("sizes read off the encoding equal ItemSize") {
     RC_ASSERT(size == ItemSize(item));
   }));
   std::size_t size;
-  Item zero{{"z", AttributeValue::N(Number())}, {"l", AttributeValue::L({AttributeValue::N(Number())})}};
+  Item zero{{"z", AttributeValue::N(Number())},
+            {"l", AttributeValue::L({AttributeValue::N(Number())})}};
   REQUIRE(storage::EncodedItemSize(storage::EncodeItem(zero), &size));
   CHECK(size == ItemSize(zero));
   CHECK_FALSE(storage::EncodedItemSize(std::string_view("\x01\x02pk", 4), &size));

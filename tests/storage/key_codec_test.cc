@@ -31,7 +31,8 @@ rc::Gen<Number> GenNumber() {
         return Number::FromCanonicalParts(negative, digits, exponent);
       },
       rc::gen::arbitrary<bool>(),
-      rc::gen::resize(38, rc::gen::nonEmpty(rc::gen::container<std::vector<int>>(rc::gen::inRange(0, 10)))),
+      rc::gen::resize(
+          38, rc::gen::nonEmpty(rc::gen::container<std::vector<int>>(rc::gen::inRange(0, 10)))),
       rc::gen::inRange(-129, 127), rc::gen::weightedElement<bool>({{1, true}, {15, false}}));
 }
 
@@ -49,18 +50,21 @@ TEST_CASE("key codec: numbers sort numerically") {
     int want = a < b ? -1 : (a == b ? 0 : 1);
     RC_ASSERT(Sign(Enc(AttributeValue::N(a)).compare(Enc(AttributeValue::N(b)))) == want);
   }));
-  auto n = [](bool neg, const char* d, int e) { return AttributeValue::N(Number::FromCanonicalParts(neg, d, e)); };
+  auto n = [](bool neg, const char* d, int e) {
+    return AttributeValue::N(Number::FromCanonicalParts(neg, d, e));
+  };
   // -100 < -1.5 < -1 < 0 < 0.001 < 1 < 1.5 < 10
-  std::vector<AttributeValue> ordered = {n(true, "1", 3), n(true, "15", 1), n(true, "1", 1),
-                                         AttributeValue::N(Number()), n(false, "1", -2),
-                                         n(false, "1", 1), n(false, "15", 1), n(false, "1", 2)};
+  std::vector<AttributeValue> ordered = {
+      n(true, "1", 3),   n(true, "15", 1), n(true, "1", 1),   AttributeValue::N(Number()),
+      n(false, "1", -2), n(false, "1", 1), n(false, "15", 1), n(false, "1", 2)};
   for (std::size_t i = 1; i < ordered.size(); ++i) CHECK(Enc(ordered[i - 1]) < Enc(ordered[i]));
 }
 
 TEST_CASE("key codec: strings and binary sort by unsigned bytes, prefix-free") {
   CHECK(rc::check("memcmp order == byte order, also as a composite key prefix", [] {
     std::string a = *GenBytes(), b = *GenBytes(), sa = *GenBytes(), sb = *GenBytes();
-    RC_ASSERT(Sign(Enc(AttributeValue::S(a)).compare(Enc(AttributeValue::S(b)))) == Sign(a.compare(b)));
+    RC_ASSERT(Sign(Enc(AttributeValue::S(a)).compare(Enc(AttributeValue::S(b)))) ==
+              Sign(a.compare(b)));
     // (a, sa) vs (b, sb) compares lexicographically as pairs.
     std::string ka = Enc(AttributeValue::B(a)) + Enc(AttributeValue::B(sa));
     std::string kb = Enc(AttributeValue::B(b)) + Enc(AttributeValue::B(sb));
@@ -73,7 +77,8 @@ TEST_CASE("key codec: round trip") {
   CHECK(rc::check("decode(encode(x)) == x", [] {
     std::string s = *GenBytes();
     Number n = *GenNumber();
-    std::string enc = Enc(AttributeValue::S(s)) + Enc(AttributeValue::N(n)) + Enc(AttributeValue::B(s));
+    std::string enc =
+        Enc(AttributeValue::S(s)) + Enc(AttributeValue::N(n)) + Enc(AttributeValue::B(s));
     std::string_view in = enc;
     AttributeValue a, b, c;
     RC_ASSERT(DecodeKeyValue(&in, ScalarAttributeType::kS, &a));
@@ -89,15 +94,21 @@ TEST_CASE("key codec: round trip") {
 }
 
 TEST_CASE("key codec: a string's escapes and terminator, and what is not one") {
-  auto decode = [](std::string_view bytes, AttributeValue* v) { return DecodeKeyValue(&bytes, ScalarAttributeType::kS, v); };
+  auto decode = [](std::string_view bytes, AttributeValue* v) {
+    return DecodeKeyValue(&bytes, ScalarAttributeType::kS, v);
+  };
   AttributeValue v;
-  REQUIRE(decode(std::string_view("a\0\xFF" "b\0\x01", 6), &v));
+  REQUIRE(decode(std::string_view("a\0\xFF"
+                                  "b\0\x01",
+                                  6),
+                 &v));
   CHECK(v == AttributeValue::S(std::string("a\0b", 3)));
   std::string_view rest("xy\0\x01tail", 8);
   REQUIRE(DecodeKeyValue(&rest, ScalarAttributeType::kS, &v));
   CHECK(v == AttributeValue::S("xy"));
   CHECK(rest == "tail");
-  for (std::string_view bad : {std::string_view("ab"), std::string_view("a\0", 2), std::string_view("a\0\x02", 3),
-                               std::string_view("a\0\xFF", 3), std::string_view("", 0)})
+  for (std::string_view bad :
+       {std::string_view("ab"), std::string_view("a\0", 2), std::string_view("a\0\x02", 3),
+        std::string_view("a\0\xFF", 3), std::string_view("", 0)})
     CHECK_FALSE(decode(bad, &v));
 }

@@ -75,7 +75,8 @@ TEST_CASE("long keys: exact order among long sort keys sharing a long prefix") {
     REQUIRE(txn.ok());
     std::vector<std::string> shuffled = sks;
     std::shuffle(shuffled.begin(), shuffled.end(), rng);
-    for (const auto& sk : shuffled) REQUIRE(PutEntry(*txn, t.env->dbis().data, FullKey(long_pk, sk), sk).ok());
+    for (const auto& sk : shuffled)
+      REQUIRE(PutEntry(*txn, t.env->dbis().data, FullKey(long_pk, sk), sk).ok());
     // Neighbours: a short key whose bytes equal the long prefix, and keys just around it.
     REQUIRE(PutEntry(*txn, t.env->dbis().data, FullKey("a", "x"), "before").ok());
     REQUIRE(PutEntry(*txn, t.env->dbis().data, FullKey("q", "x"), "after").ok());
@@ -91,9 +92,11 @@ TEST_CASE("long keys: exact order among long sort keys sharing a long prefix") {
   CHECK(backward == reversed);
 
   // Starting strictly after a long key (ExclusiveStartKey) resumes at the next one.
-  auto from = ScanAll(t, {FullKey(long_pk, sks[50]), Bound::Kind::kExclusive}, {part, Bound::Kind::kPrefix}, true);
+  auto from = ScanAll(t, {FullKey(long_pk, sks[50]), Bound::Kind::kExclusive},
+                      {part, Bound::Kind::kPrefix}, true);
   CHECK(from == std::vector<std::string>(sks.begin() + 51, sks.end()));
-  auto down = ScanAll(t, {part, Bound::Kind::kInclusive}, {FullKey(long_pk, sks[50]), Bound::Kind::kExclusive}, false);
+  auto down = ScanAll(t, {part, Bound::Kind::kInclusive},
+                      {FullKey(long_pk, sks[50]), Bound::Kind::kExclusive}, false);
   CHECK(down == std::vector<std::string>(sks.rend() - 50, sks.rend()));
 
   // The whole table, both ways, keeps neighbours in place.
@@ -165,7 +168,10 @@ TEST_CASE("read transactions, reused once ended, each see the data committed bef
         std::vector<ReadTxn> held;
         for (int j = 0; j < 5; ++j) {
           auto r = ReadTxn::Begin(t.env);
-          if (!r.ok()) { wrong = true; return; }
+          if (!r.ok()) {
+            wrong = true;
+            return;
+          }
           held.push_back(std::move(*r));
         }
         for (std::size_t j = 1; j < held.size(); ++j)

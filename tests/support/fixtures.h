@@ -70,14 +70,19 @@ Error MustFail(Result<T> r) {
 }
 
 inline Item MessageRow(const std::string& group, const std::string& at, const std::string& text) {
-  return Item{{"pk", S("MSG#" + group)}, {"sk", S(at)}, {"message", S(text)},
-              {"message_uuid", S("u-" + at)}, {"user_uuid", S("user-1")},
-              {"user_display_name", S("Andrew Brown")}, {"user_handle", S("andrewbrown")}};
+  return Item{{"pk", S("MSG#" + group)},
+              {"sk", S(at)},
+              {"message", S(text)},
+              {"message_uuid", S("u-" + at)},
+              {"user_uuid", S("user-1")},
+              {"user_display_name", S("Andrew Brown")},
+              {"user_handle", S("andrewbrown")}};
 }
 
 inline Item GroupRow(const std::string& owner, const std::string& group, const std::string& at) {
-  return Item{{"pk", S("GRP#" + owner)}, {"sk", S(at)}, {"message_group_uuid", S(group)},
-              {"message", S("hi")}, {"user_uuid", S("other")}, {"user_display_name", S("Other")},
+  return Item{{"pk", S("GRP#" + owner)},        {"sk", S(at)},
+              {"message_group_uuid", S(group)}, {"message", S("hi")},
+              {"user_uuid", S("other")},        {"user_display_name", S("Other")},
               {"user_handle", S("other")}};
 }
 

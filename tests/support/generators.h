@@ -32,7 +32,8 @@ inline rc::Gen<AttributeValue> GenValue(int depth) {
   if (depth >= 3) return scalars;
   return rc::gen::weightedOneOf<AttributeValue>({
       {8, scalars},
-      {1, rc::gen::map(rc::gen::resize(4, rc::gen::container<std::vector<AttributeValue>>(GenValue(depth + 1))),
+      {1, rc::gen::map(rc::gen::resize(
+                           4, rc::gen::container<std::vector<AttributeValue>>(GenValue(depth + 1))),
                        [](List l) { return AttributeValue::L(l); })},
       {1, rc::gen::map(rc::gen::resize(4, rc::gen::container<Map>(str, GenValue(depth + 1))),
                        [](Map m) { return AttributeValue::M(m); })},

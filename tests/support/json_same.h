@@ -34,12 +34,18 @@ inline localdynamo::wire::json ToNlohmann(localdynamo::wire::JsonRef v) {
   using localdynamo::wire::json;
   using Kind = localdynamo::wire::JsonRef::Kind;
   switch (v.kind()) {
-    case Kind::kNull: return nullptr;
-    case Kind::kBool: return v.Bool();
-    case Kind::kString: return std::string(v.Str());
-    case Kind::kUnsigned: return v.Unsigned();
-    case Kind::kInteger: return v.Integer();
-    case Kind::kFloat: return v.Float();
+    case Kind::kNull:
+      return nullptr;
+    case Kind::kBool:
+      return v.Bool();
+    case Kind::kString:
+      return std::string(v.Str());
+    case Kind::kUnsigned:
+      return v.Unsigned();
+    case Kind::kInteger:
+      return v.Integer();
+    case Kind::kFloat:
+      return v.Float();
     case Kind::kArray: {
       json a = json::array();
       for (const auto e : v.elements()) a.push_back(ToNlohmann(e));

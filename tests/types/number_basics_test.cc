@@ -29,16 +29,22 @@ TEST_CASE("canonical text form") {
   CHECK(Canon("5.") == "5");
   CHECK(Canon("+7") == "7");
   CHECK(Canon("1E+125") == "1" + std::string(125, '0'));
-  CHECK(Canon("12345678901234567890123456789012345678") == "12345678901234567890123456789012345678");
+  CHECK(Canon("12345678901234567890123456789012345678") ==
+        "12345678901234567890123456789012345678");
 }
 
 TEST_CASE("limits and errors") {
   CHECK(Canon("1E-130") == "0." + std::string(129, '0') + "1");
-  CHECK(ParseError("1E-131") == "Number underflow. Attempting to store a number with magnitude smaller than supported range");
+  CHECK(
+      ParseError("1E-131") ==
+      "Number underflow. Attempting to store a number with magnitude smaller than supported range");
   CHECK(Number::Parse("9.9999999999999999999999999999999999999E+125").ok());
-  CHECK(ParseError("1E+126") == "Number overflow. Attempting to store a number with magnitude larger than supported range");
-  CHECK(ParseError("123456789012345678901234567890123456789") == "Attempting to store more than 38 significant digits in a Number");
-  CHECK(Number::Parse("1234567890123456789012345678901234567800000").ok());  // trailing zeros don't count
+  CHECK(ParseError("1E+126") ==
+        "Number overflow. Attempting to store a number with magnitude larger than supported range");
+  CHECK(ParseError("123456789012345678901234567890123456789") ==
+        "Attempting to store more than 38 significant digits in a Number");
+  CHECK(Number::Parse("1234567890123456789012345678901234567800000")
+            .ok());  // trailing zeros don't count
   for (const char* bad : {"", "abc", "1e", "--1", "1.2.3", "1e5x", " 1", "e5", "."})
     CHECK(ParseError(bad) == "A value provided cannot be converted into a number");
 }
@@ -53,7 +59,9 @@ TEST_CASE("exact comparison and arithmetic agree with int64 on small values") {
   }));
   CHECK(Number::Add(*Number::Parse("0.1"), *Number::Parse("0.2"))->ToString() == "0.3");
   CHECK(Number::Subtract(*Number::Parse("1"), *Number::Parse("0.001"))->ToString() == "0.999");
-  CHECK(!Number::Add(*Number::Parse("9.9999999999999999999999999999999999999E+125"), *Number::Parse("1E+125")).ok());
+  CHECK(!Number::Add(*Number::Parse("9.9999999999999999999999999999999999999E+125"),
+                     *Number::Parse("1E+125"))
+             .ok());
   CHECK(*Number::Parse("-100") < *Number::Parse("-1.5"));
   CHECK(*Number::Parse("0.001") < *Number::Parse("1"));
 }

@@ -11,6 +11,7 @@ TEST_CASE("sets compare as sets") {
 }
 
 TEST_CASE("DebugString renders DynamoDB JSON") {
-  Item item{{"pk", AttributeValue::S("a\"b")}, {"l", AttributeValue::L({AttributeValue::Bool(true)})}};
+  Item item{{"pk", AttributeValue::S("a\"b")},
+            {"l", AttributeValue::L({AttributeValue::Bool(true)})}};
   CHECK(DebugString(item) == R"({"l":{"L":[{"BOOL":true}]},"pk":{"S":"a\"b"}})");
 }

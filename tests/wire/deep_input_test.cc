@@ -35,26 +35,40 @@ std::vector<std::pair<std::string, std::string>> Requests(const std::string& v) 
       {"PutItem", R"({"TableName":"tbl","Item":)" + item + "}"},
       {"GetItem", R"({"TableName":"tbl","Key":{"id":)" + v + "}}"},
       {"DeleteItem", R"({"TableName":"tbl","Key":{"id":{"S":"a"}},"ConditionExpression":"x = :v",)"
-                     R"("ExpressionAttributeValues":{":v":)" + v + "}}"},
-      {"UpdateItem", R"({"TableName":"tbl","Key":{"id":{"S":"a"}},"AttributeUpdates":{"x":{"Value":)" + v + "}}}"},
-      {"PutItem", R"({"TableName":"tbl","Item":{"id":{"S":"a"}},"Expected":{"x":{"Value":)" + v + "}}}"},
-      {"Query", R"({"TableName":"tbl","KeyConditionExpression":"id = :v","ExpressionAttributeValues":{":v":)" + v + "}}"},
+                     R"("ExpressionAttributeValues":{":v":)" +
+                         v + "}}"},
+      {"UpdateItem",
+       R"({"TableName":"tbl","Key":{"id":{"S":"a"}},"AttributeUpdates":{"x":{"Value":)" + v +
+           "}}}"},
+      {"PutItem",
+       R"({"TableName":"tbl","Item":{"id":{"S":"a"}},"Expected":{"x":{"Value":)" + v + "}}}"},
+      {"Query",
+       R"({"TableName":"tbl","KeyConditionExpression":"id = :v","ExpressionAttributeValues":{":v":)" +
+           v + "}}"},
       {"Scan", R"({"TableName":"tbl","ExclusiveStartKey":{"id":)" + v + "}}"},
       {"BatchWriteItem", R"({"RequestItems":{"tbl":[{"PutRequest":{"Item":)" + item + "}}]}}"},
       {"BatchGetItem", R"({"RequestItems":{"tbl":{"Keys":[{"id":)" + v + "}]}}}"},
-      {"TransactWriteItems", R"({"TransactItems":[{"Put":{"TableName":"tbl","Item":)" + item + "}}]}"},
-      {"TransactGetItems", R"({"TransactItems":[{"Get":{"TableName":"tbl","Key":{"id":)" + v + "}}}]}"},
-      {"ExecuteStatement", R"({"Statement":"INSERT INTO tbl VALUE {'id':'a','x':?}","Parameters":[)" + v + "]}"},
-      {"ExecuteTransaction", R"({"TransactStatements":[{"Statement":"INSERT INTO tbl VALUE {'id':'a','x':?}",)"
-                             R"("Parameters":[)" + v + "]}]}"},
-      {"BatchExecuteStatement", R"({"Statements":[{"Statement":"INSERT INTO tbl VALUE {'id':'a','x':?}",)"
-                                R"("Parameters":[)" + v + "]}]}"},
+      {"TransactWriteItems",
+       R"({"TransactItems":[{"Put":{"TableName":"tbl","Item":)" + item + "}}]}"},
+      {"TransactGetItems",
+       R"({"TransactItems":[{"Get":{"TableName":"tbl","Key":{"id":)" + v + "}}}]}"},
+      {"ExecuteStatement",
+       R"({"Statement":"INSERT INTO tbl VALUE {'id':'a','x':?}","Parameters":[)" + v + "]}"},
+      {"ExecuteTransaction",
+       R"({"TransactStatements":[{"Statement":"INSERT INTO tbl VALUE {'id':'a','x':?}",)"
+       R"("Parameters":[)" +
+           v + "]}]}"},
+      {"BatchExecuteStatement",
+       R"({"Statements":[{"Statement":"INSERT INTO tbl VALUE {'id':'a','x':?}",)"
+       R"("Parameters":[)" +
+           v + "]}]}"},
   };
 }
 
 }  // namespace
 
-TEST_CASE("values nested far past DynamoDB's 32 levels get its ValidationException, wherever they are") {
+TEST_CASE(
+    "values nested far past DynamoDB's 32 levels get its ValidationException, wherever they are") {
   auto db = OneWireTable();
   for (const bool list : {false, true}) {
     for (const int depth : {33, 100, 20000, 200000}) {
@@ -69,15 +83,20 @@ TEST_CASE("values nested far past DynamoDB's 32 levels get its ValidationExcepti
         // read at all fails the whole request, as any unreadable member does).
         const bool in_place = op == "BatchExecuteStatement" && r.http_status == 200;
         CHECK(r.http_status == (in_place ? 200 : 400));
-        const std::string message = in_place ? j["Responses"][0]["Error"].value("Message", "") : j.value("message", "");
+        const std::string message =
+            in_place ? j["Responses"][0]["Error"].value("Message", "") : j.value("message", "");
         // At 33 levels only a value that would be stored is refused for its nesting: a key is
         // first of all not the key's type, and DynamoDB's regions differ on condition values
         // (some evaluate them). Past what is read at all, the nesting is the answer.
-        const bool condition = body.find("ConditionExpression") != std::string::npos || body.find("Expected") != std::string::npos;
-        const bool key = op == "GetItem" || op == "Query" || op == "Scan" || op == "BatchGetItem" || op == "TransactGetItems";
+        const bool condition = body.find("ConditionExpression") != std::string::npos ||
+                               body.find("Expected") != std::string::npos;
+        const bool key = op == "GetItem" || op == "Query" || op == "Scan" || op == "BatchGetItem" ||
+                         op == "TransactGetItems";
         const bool stored = !condition && !key;
         if (depth == 33 && !stored) continue;
-        CHECK_MESSAGE(message.find("Nesting Levels have exceeded supported limits") != std::string::npos, message);
+        CHECK_MESSAGE(
+            message.find("Nesting Levels have exceeded supported limits") != std::string::npos,
+            message);
       }
     }
   }
@@ -90,9 +109,11 @@ TEST_CASE("values at DynamoDB's 32 levels are taken and read back whole") {
   for (const bool list : {false, true}) {
     // The attribute itself is level 1.
     const std::string v = Deep(31, list);
-    auto p = wire::Dispatch(*db, "DynamoDB_20120810.PutItem", R"({"TableName":"tbl","Item":{"id":{"S":"a"},"x":)" + v + "}}");
+    auto p = wire::Dispatch(*db, "DynamoDB_20120810.PutItem",
+                            R"({"TableName":"tbl","Item":{"id":{"S":"a"},"x":)" + v + "}}");
     REQUIRE_MESSAGE(p.http_status == 200, p.body);
-    auto g = wire::Dispatch(*db, "DynamoDB_20120810.GetItem", R"({"TableName":"tbl","Key":{"id":{"S":"a"}}})");
+    auto g = wire::Dispatch(*db, "DynamoDB_20120810.GetItem",
+                            R"({"TableName":"tbl","Key":{"id":{"S":"a"}}})");
     CHECK(json::parse(g.body)["Item"]["x"] == json::parse(v));
   }
 }
@@ -104,7 +125,8 @@ TEST_CASE("expressions nested as deep as their 4 KB allows are answered, not a c
   auto db = OneWireTable();
   const auto run = [&](const std::string& field, const std::string& expr) {
     json request = {{"TableName", "tbl"}, {"Key", {{"id", {{"S", "a"}}}}}, {field, expr}};
-    if (expr.find(":v") != std::string::npos) request["ExpressionAttributeValues"] = {{":v", {{"S", "x"}}}};
+    if (expr.find(":v") != std::string::npos)
+      request["ExpressionAttributeValues"] = {{":v", {{"S", "x"}}}};
     const auto r = wire::Dispatch(*db, "DynamoDB_20120810.UpdateItem", request.dump());
     const json j = json::parse(r.body, nullptr, false);
     CHECK_MESSAGE(j.is_object(), r.body.substr(0, 200));
@@ -115,12 +137,15 @@ TEST_CASE("expressions nested as deep as their 4 KB allows are answered, not a c
     for (std::size_t i = 0; i < n; ++i) out += s;
     return out;
   };
-  CHECK(run("ConditionExpression", repeat("(", 2040) + "x = :v" + repeat(")", 2040)) == 400);  // condition fails
-  CHECK(run("ConditionExpression", repeat("(", 4080) + "x = :v") == 400);                      // unbalanced
+  CHECK(run("ConditionExpression", repeat("(", 2040) + "x = :v" + repeat(")", 2040)) ==
+        400);                                                              // condition fails
+  CHECK(run("ConditionExpression", repeat("(", 4080) + "x = :v") == 400);  // unbalanced
   CHECK(run("ConditionExpression", repeat("NOT ", 1020) + "x = :v") == 400);
   CHECK(run("ConditionExpression", repeat("size(", 800) + "x" + repeat(")", 800) + " = :v") == 400);
-  CHECK(run("UpdateExpression", "SET x = " + repeat("if_not_exists(x, ", 200) + ":v" + repeat(")", 200)) == 200);
-  CHECK(run("UpdateExpression", "SET x = " + repeat("list_append(", 360) + ":v" + repeat(", :v)", 360)) == 400);
+  CHECK(run("UpdateExpression",
+            "SET x = " + repeat("if_not_exists(x, ", 200) + ":v" + repeat(")", 200)) == 200);
+  CHECK(run("UpdateExpression",
+            "SET x = " + repeat("list_append(", 360) + ":v" + repeat(", :v)", 360)) == 400);
   CHECK(run("ConditionExpression", "x" + repeat(".a", 2000) + " = :v") == 400);
   CHECK(run("ConditionExpression", "x" + repeat("[0]", 1300) + " = :v") == 400);
 }

@@ -29,7 +29,8 @@ TEST_CASE("QueryBody equals ToJson for every attribute type, escapes and all") {
   r.count = 2;
   r.scanned_count = 3;
   r.last_evaluated_key = Item{{"pk", AttributeValue::S("a")}};
-  r.consumed_capacity = ConsumedCapacity{"t", 0.5, std::nullopt, std::nullopt, std::nullopt, {}, {}};
+  r.consumed_capacity =
+      ConsumedCapacity{"t", 0.5, std::nullopt, std::nullopt, std::nullopt, {}, {}};
   CHECK(json::parse(QueryBody(r)) == ToJson(r));
   r.items.reset();  // Select COUNT
   r.last_evaluated_key.reset();
@@ -38,7 +39,9 @@ TEST_CASE("QueryBody equals ToJson for every attribute type, escapes and all") {
   CHECK(json::parse(GetItemBody(g)) == json::object());
   g.item = storage::EncodeItem(item);
   g.consumed_capacity = r.consumed_capacity;
-  CHECK(json::parse(GetItemBody(g)) == json{{"Item", ItemJson(item)}, {"ConsumedCapacity", ConsumedCapacityJson(*r.consumed_capacity)}});
+  CHECK(json::parse(GetItemBody(g)) ==
+        json{{"Item", ItemJson(item)},
+             {"ConsumedCapacity", ConsumedCapacityJson(*r.consumed_capacity)}});
 }
 
 TEST_CASE("strings are escaped as nlohmann::json escapes them, whatever their length") {
@@ -53,17 +56,21 @@ TEST_CASE("strings are escaped as nlohmann::json escapes them, whatever their le
   }));
   // Mostly plain text (UTF-8 included) with an escape now and then: long runs for the
   // 16-byte and word scans, escapes at any offset within them, and any tail length.
-  CHECK(rc::check("sparse escapes: AppendJsonString == json::dump", [](const std::vector<uint8_t>& picks) {
-    std::string s;
-    for (uint8_t pick : picks) {
-      if (pick < 8) s.push_back("\"\\\n\x01\x1f\t\b/"[pick]);
-      else if (pick < 24) s += "\xc3\xa9";  // é
-      else s.push_back(static_cast<char>('a' + pick % 26));
-    }
-    std::string out = "prefix";
-    AppendJsonString(&out, s);
-    RC_ASSERT(out == "prefix" + json(s).dump());
-  }));
+  CHECK(rc::check("sparse escapes: AppendJsonString == json::dump",
+                  [](const std::vector<uint8_t>& picks) {
+                    std::string s;
+                    for (uint8_t pick : picks) {
+                      if (pick < 8)
+                        s.push_back("\"\\\n\x01\x1f\t\b/"[pick]);
+                      else if (pick < 24)
+                        s += "\xc3\xa9";  // é
+                      else
+                        s.push_back(static_cast<char>('a' + pick % 26));
+                    }
+                    std::string out = "prefix";
+                    AppendJsonString(&out, s);
+                    RC_ASSERT(out == "prefix" + json(s).dump());
+                  }));
   std::string out;
   AppendJsonString(&out, "0123456789abcdef\"\x01\\ é plain text after");
   CHECK(out == R"("0123456789abcdef\"\u0001\\ é plain text after")");
@@ -90,7 +97,8 @@ TEST_CASE("one character to escape, at every position of strings of every short 
         REQUIRE(out == json(s).dump());
       }
   for (std::size_t n = 0; n <= 70; ++n) {
-    const std::string s(n, '\x7f');  // plain (DEL is not a control character in JSON), and UTF-8's bytes too
+    const std::string s(
+        n, '\x7f');  // plain (DEL is not a control character in JSON), and UTF-8's bytes too
     std::string out;
     AppendJsonString(&out, s + "\xc3\xa9");
     CHECK(out == json(s + "\xc3\xa9").dump());

@@ -33,7 +33,8 @@ json Cases() {
 }
 
 json Call(Database& db, std::string_view operation, const json& body) {
-  auto r = wire::Dispatch(db, std::string("DynamoDB_20120810.") + std::string(operation), body.dump());
+  auto r =
+      wire::Dispatch(db, std::string("DynamoDB_20120810.") + std::string(operation), body.dump());
   json out = r.body.empty() ? json::object() : json::parse(r.body);
   out["status"] = r.http_status;
   return out;
@@ -44,15 +45,19 @@ std::unique_ptr<Database> Start(const json& c) {
   localdynamo::Options o;
   o.durability = localdynamo::Durability::kNoSync;
   auto db = std::move(Database::OpenInMemory(o)).value();
-  json create = {{"TableName", "tbl"}, {"BillingMode", "PAY_PER_REQUEST"},
-                 {"AttributeDefinitions", {{{"AttributeName", "id"}, {"AttributeType", "S"}},
-                                           {{"AttributeName", "g"}, {"AttributeType", "S"}}}},
+  json create = {{"TableName", "tbl"},
+                 {"BillingMode", "PAY_PER_REQUEST"},
+                 {"AttributeDefinitions",
+                  {{{"AttributeName", "id"}, {"AttributeType", "S"}},
+                   {{"AttributeName", "g"}, {"AttributeType", "S"}}}},
                  {"KeySchema", {{{"AttributeName", "id"}, {"KeyType", "HASH"}}}},
-                 {"GlobalSecondaryIndexes", {{{"IndexName", "by_g"},
-                                              {"KeySchema", {{{"AttributeName", "g"}, {"KeyType", "HASH"}}}},
-                                              {"Projection", {{"ProjectionType", "ALL"}}}}}}};
+                 {"GlobalSecondaryIndexes",
+                  {{{"IndexName", "by_g"},
+                    {"KeySchema", {{{"AttributeName", "g"}, {"KeyType", "HASH"}}}},
+                    {"Projection", {{"ProjectionType", "ALL"}}}}}}};
   REQUIRE(Call(*db, "CreateTable", create)["status"] == 200);
-  if (c.contains("old")) REQUIRE(Call(*db, "PutItem", {{"TableName", "tbl"}, {"Item", c["old"]}})["status"] == 200);
+  if (c.contains("old"))
+    REQUIRE(Call(*db, "PutItem", {{"TableName", "tbl"}, {"Item", c["old"]}})["status"] == 200);
   return db;
 }
 
@@ -88,9 +93,12 @@ struct ExpectedInTransaction {
 ExpectedInTransaction InTransaction(const json& outcome) {
   Expected e = Single(outcome);
   if (!e.error) return {};
-  if (*e.error == "ConditionalCheckFailedException") return {"TransactionCanceledException", e.message, CancellationCode::kConditionalCheckFailed};
-  if (*e.error == "DuplicateItemException") return {"TransactionCanceledException", e.message, CancellationCode::kDuplicateItem};
-  if (outcome.value("in_transaction", "") == "reason") return {"TransactionCanceledException", e.message, CancellationCode::kValidationError};
+  if (*e.error == "ConditionalCheckFailedException")
+    return {"TransactionCanceledException", e.message, CancellationCode::kConditionalCheckFailed};
+  if (*e.error == "DuplicateItemException")
+    return {"TransactionCanceledException", e.message, CancellationCode::kDuplicateItem};
+  if (outcome.value("in_transaction", "") == "reason")
+    return {"TransactionCanceledException", e.message, CancellationCode::kValidationError};
   return {e.error, e.message, std::nullopt};
 }
 
@@ -112,7 +120,8 @@ void CheckJson(const json& answer, const ExpectedInTransaction& want) {
   CHECK(answer["CancellationReasons"][0]["Code"] == CancellationCodeName(*want.reason));
   CHECK(answer["CancellationReasons"][0].value("Message", "") == want.message);
   CHECK(answer.value("message", "") ==
-        "Transaction cancelled, please refer cancellation reasons for specific reasons [" + std::string(CancellationCodeName(*want.reason)) + "]");
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [" +
+            std::string(CancellationCodeName(*want.reason)) + "]");
 }
 
 template <class T>
@@ -143,7 +152,10 @@ TEST_CASE("write cases: every front door gives each write's outcome") {
     const json& action = c["action"];
     const std::string kind = KindOf(action);
     const json& outcome = c["outcome"];
-    const std::string single_op = kind == "Put" ? "PutItem" : kind == "Delete" ? "DeleteItem" : kind == "Update" ? "UpdateItem" : "";
+    const std::string single_op = kind == "Put"      ? "PutItem"
+                                  : kind == "Delete" ? "DeleteItem"
+                                  : kind == "Update" ? "UpdateItem"
+                                                     : "";
 
     if (!single_op.empty()) {
       INFO(name, " (JSON ", single_op, ")");
@@ -167,7 +179,8 @@ TEST_CASE("write cases: every front door gives each write's outcome") {
     {
       INFO(name, " (JSON TransactWriteItems)");
       auto db = Start(c);
-      CheckJson(Call(*db, "TransactWriteItems", {{"TransactItems", {action}}}), InTransaction(outcome));
+      CheckJson(Call(*db, "TransactWriteItems", {{"TransactItems", {action}}}),
+                InTransaction(outcome));
       CheckTable(*db, c, outcome);
     }
     {
@@ -176,22 +189,27 @@ TEST_CASE("write cases: every front door gives each write's outcome") {
       const std::string body = json{{"TransactItems", {action}}}.dump();
       wire::RequestDoc doc;
       REQUIRE(doc.Parse(body));
-      CheckTyped(db->TransactWriteItems(wire::ParseTransactWriteItems(doc.root())), InTransaction(outcome));
+      CheckTyped(db->TransactWriteItems(wire::ParseTransactWriteItems(doc.root())),
+                 InTransaction(outcome));
       CheckTable(*db, c, outcome);
     }
     if (c.contains("partiql")) {
       const std::string statement = c["partiql"]["statement"];
-      const json& partiql_outcome = c["partiql"].contains("outcome") ? c["partiql"]["outcome"] : outcome;
+      const json& partiql_outcome =
+          c["partiql"].contains("outcome") ? c["partiql"]["outcome"] : outcome;
       if (!statement.starts_with("EXISTS")) {
         INFO(name, " (ExecuteStatement: ", statement, ")");
         auto db = Start(c);
-        CheckJson(Call(*db, "ExecuteStatement", {{"Statement", statement}}), Single(partiql_outcome));
+        CheckJson(Call(*db, "ExecuteStatement", {{"Statement", statement}}),
+                  Single(partiql_outcome));
         CheckTable(*db, c, partiql_outcome);
       }
       {
         INFO(name, " (ExecuteTransaction: ", statement, ")");
         auto db = Start(c);
-        CheckJson(Call(*db, "ExecuteTransaction", {{"TransactStatements", {{{"Statement", statement}}}}}), InTransaction(partiql_outcome));
+        CheckJson(
+            Call(*db, "ExecuteTransaction", {{"TransactStatements", {{{"Statement", statement}}}}}),
+            InTransaction(partiql_outcome));
         CheckTable(*db, c, partiql_outcome);
       }
     }
@@ -204,18 +222,27 @@ TEST_CASE("a transaction cancelled by several actions lists each one's reason in
   auto db = Start(c);
   json items = {
       {{"Put", {{"TableName", "tbl"}, {"Item", {{"id", {{"S", "new"}}}}}}}},
-      {{"Update", {{"TableName", "tbl"}, {"Key", {{"id", {{"S", "a"}}}}}, {"UpdateExpression", "SET n = n + :one"},
-                   {"ExpressionAttributeValues", {{":one", {{"N", "1"}}}}}}}},
-      {{"ConditionCheck", {{"TableName", "tbl"}, {"Key", {{"id", {{"S", "b"}}}}}, {"ConditionExpression", "attribute_exists(id)"}}}},
+      {{"Update",
+        {{"TableName", "tbl"},
+         {"Key", {{"id", {{"S", "a"}}}}},
+         {"UpdateExpression", "SET n = n + :one"},
+         {"ExpressionAttributeValues", {{":one", {{"N", "1"}}}}}}}},
+      {{"ConditionCheck",
+        {{"TableName", "tbl"},
+         {"Key", {{"id", {{"S", "b"}}}}},
+         {"ConditionExpression", "attribute_exists(id)"}}}},
       {{"Delete", {{"TableName", "tbl"}, {"Key", {{"id", {{"N", "1"}}}}}}}},
   };
   json answer = Call(*db, "TransactWriteItems", {{"TransactItems", items}});
   CHECK(answer["message"] ==
-        "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ValidationError, ConditionalCheckFailed, ValidationError]");
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [None, "
+        "ValidationError, ConditionalCheckFailed, ValidationError]");
   REQUIRE(answer["CancellationReasons"].size() == 4);
   CHECK(answer["CancellationReasons"][0] == json{{"Code", "None"}});
-  CHECK(answer["CancellationReasons"][1]["Message"] == "An operand in the update expression has an incorrect data type");
-  CHECK(answer["CancellationReasons"][3]["Message"] == "The provided key element does not match the schema");
+  CHECK(answer["CancellationReasons"][1]["Message"] ==
+        "An operand in the update expression has an incorrect data type");
+  CHECK(answer["CancellationReasons"][3]["Message"] ==
+        "The provided key element does not match the schema");
   CheckTable(*db, c, json::object());
 }
 
@@ -229,18 +256,21 @@ TEST_CASE("a transaction's missing member is named at its own index") {
   };
   json answer = Call(*db, "TransactWriteItems", {{"TransactItems", items}});
   CHECK(answer["message"] ==
-        "1 validation error detected: Value null at 'transactItems.3.member.update.updateExpression' failed to satisfy "
+        "1 validation error detected: Value null at "
+        "'transactItems.3.member.update.updateExpression' failed to satisfy "
         "constraint: Member must not be null");
   items[2] = {{"ConditionCheck", {{"TableName", "tbl"}, {"Key", {{"id", {{"S", "c"}}}}}}}};
   answer = Call(*db, "TransactWriteItems", {{"TransactItems", items}});
   CHECK(answer["message"] ==
-        "1 validation error detected: Value null at 'transactItems.3.member.conditionCheck.conditionExpression' failed "
+        "1 validation error detected: Value null at "
+        "'transactItems.3.member.conditionCheck.conditionExpression' failed "
         "to satisfy constraint: Member must not be null");
 }
 
 // DynamoDB checks every Get's key, and cancels with a ValidationError reason for each that does
 // not match the schema (an empty key string included), rather than refusing the request.
-TEST_CASE("TransactGetItems: a key that does not match the schema is that Get's cancellation reason") {
+TEST_CASE(
+    "TransactGetItems: a key that does not match the schema is that Get's cancellation reason") {
   auto db = Start(json{{"old", {{"id", {{"S", "a"}}}}}});
   json gets = {
       {{"Get", {{"TableName", "tbl"}, {"Key", {{"id", {{"S", "a"}}}}}}}},
@@ -250,12 +280,17 @@ TEST_CASE("TransactGetItems: a key that does not match the schema is that Get's 
   json answer = Call(*db, "TransactGetItems", {{"TransactItems", gets}});
   CHECK(answer.value("__type", "").ends_with("#TransactionCanceledException"));
   CHECK(answer["message"] ==
-        "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ValidationError, ValidationError]");
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [None, "
+        "ValidationError, ValidationError]");
   REQUIRE(answer["CancellationReasons"].size() == 3);
   CHECK(answer["CancellationReasons"][1]["Message"] ==
-        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: id");
-  CHECK(answer["CancellationReasons"][2]["Message"] == "The provided key element does not match the schema");
+        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot "
+        "contain an empty string value. Key: id");
+  CHECK(answer["CancellationReasons"][2]["Message"] ==
+        "The provided key element does not match the schema");
   // A table that does not exist still refuses the request as a whole.
   gets[0]["Get"]["TableName"] = "nope";
-  CHECK(Call(*db, "TransactGetItems", {{"TransactItems", gets}}).value("__type", "").ends_with("#ResourceNotFoundException"));
+  CHECK(Call(*db, "TransactGetItems", {{"TransactItems", gets}})
+            .value("__type", "")
+            .ends_with("#ResourceNotFoundException"));
 }

@@ -19,8 +19,8 @@ struct BackupRecord {
   std::string arn;
   std::string name;
   int64_t created_millis = 0;
-  uint32_t number = 0;  // the keyspace holding the copy
-  TableMeta table;      // the table as it was
+  uint32_t number = 0;                                // the keyspace holding the copy
+  TableMeta table;                                    // the table as it was
   std::vector<std::pair<uint8_t, TableStats>> stats;  // index number (0: the table) -> stats
   BackupType type = BackupType::kUser;
   int64_t expiry_millis = 0;  // system backups expire; user backups don't (0)

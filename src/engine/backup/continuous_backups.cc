@@ -18,7 +18,8 @@ namespace localdynamo {
 namespace {
 
 constexpr int64_t kDefaultPeriodDays = 35;
-constexpr int64_t kLatestLagMillis = 5 * 60 * 1000;  // "typically 5 minutes before the current time"
+constexpr int64_t kLatestLagMillis =
+    5 * 60 * 1000;  // "typically 5 minutes before the current time"
 constexpr int64_t kDayMillis = 24 * 3600 * 1000;
 
 }  // namespace
@@ -27,10 +28,12 @@ namespace engine {
 
 ContinuousBackupsResponse DescribeRecovery(const TableMeta& t, int64_t now_millis) {
   ContinuousBackupsResponse out;
-  PointInTimeRecoveryDescription& d = out.continuous_backups_description.point_in_time_recovery_description;
+  PointInTimeRecoveryDescription& d =
+      out.continuous_backups_description.point_in_time_recovery_description;
   if (!t.recovery_since_millis) return out;
   d.enabled = true;
-  const int64_t earliest = std::max(t.recovery_since_millis, now_millis - t.recovery_period_days * kDayMillis);
+  const int64_t earliest =
+      std::max(t.recovery_since_millis, now_millis - t.recovery_period_days * kDayMillis);
   const int64_t latest = std::max(t.recovery_since_millis, now_millis - kLatestLagMillis);
   d.earliest_restorable_date_time = static_cast<double>(earliest) / 1000.0;
   d.latest_restorable_date_time = static_cast<double>(latest) / 1000.0;
@@ -40,18 +43,24 @@ ContinuousBackupsResponse DescribeRecovery(const TableMeta& t, int64_t now_milli
 
 }  // namespace engine
 
-Result<ContinuousBackupsResponse> Database::UpdateContinuousBackups(const UpdateContinuousBackupsRequest& r) {
+Result<ContinuousBackupsResponse> Database::UpdateContinuousBackups(
+    const UpdateContinuousBackupsRequest& r) {
   Impl& db = *impl_;
   const PointInTimeRecoverySpecification& spec = r.point_in_time_recovery_specification;
   std::vector<std::string> failures;
   errors::CheckTableNameOrArn(r.table_name, "tableName", &failures);
-  if (const auto days = spec.recovery_period_in_days; days && (*days < 1 || *days > kDefaultPeriodDays))
-    failures.push_back(fmt::format(
-        "Value '{}' at 'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed to satisfy constraint: "
-        "Member must have value {}", *days, *days < 1 ? "greater than or equal to 1" : "less than or equal to 35"));
+  if (const auto days = spec.recovery_period_in_days;
+      days && (*days < 1 || *days > kDefaultPeriodDays))
+    failures.push_back(
+        fmt::format("Value '{}' at 'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed "
+                    "to satisfy constraint: "
+                    "Member must have value {}",
+                    *days, *days < 1 ? "greater than or equal to 1" : "less than or equal to 35"));
   if (!failures.empty()) return errors::ConstraintError(failures);
   if (!spec.point_in_time_recovery_enabled && spec.recovery_period_in_days)
-    return ValidationError("Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery.");
+    return ValidationError(
+        "Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time "
+        "recovery.");
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
   LD_ASSIGN_OR_RETURN(auto current, db.catalog.Find(txn, r.table_name));
@@ -70,7 +79,8 @@ Result<ContinuousBackupsResponse> Database::UpdateContinuousBackups(const Update
     if (spec.recovery_period_in_days && *spec.recovery_period_in_days > t.recovery_period_days) {
       // A longer period can't bring back what the shorter one let go: the window still starts
       // no earlier than the log is whole.
-      t.recovery_since_millis = std::max(t.recovery_since_millis, now - t.recovery_period_days * kDayMillis);
+      t.recovery_since_millis =
+          std::max(t.recovery_since_millis, now - t.recovery_period_days * kDayMillis);
     }
     if (spec.recovery_period_in_days) t.recovery_period_days = *spec.recovery_period_in_days;
   } else {
@@ -79,7 +89,8 @@ Result<ContinuousBackupsResponse> Database::UpdateContinuousBackups(const Update
     t.recovery_period_days = kDefaultPeriodDays;
     t.recovery_log = 0;
   }
-  if (t.recovery_since_millis != current->recovery_since_millis || t.recovery_period_days != current->recovery_period_days ||
+  if (t.recovery_since_millis != current->recovery_since_millis ||
+      t.recovery_period_days != current->recovery_period_days ||
       t.recovery_log != current->recovery_log) {
     LD_RETURN_IF_ERROR(engine::Catalog::Save(txn, t));
     LD_RETURN_IF_ERROR(txn.Commit());
@@ -87,7 +98,8 @@ Result<ContinuousBackupsResponse> Database::UpdateContinuousBackups(const Update
   return engine::DescribeRecovery(t, now);
 }
 
-Result<ContinuousBackupsResponse> Database::DescribeContinuousBackups(const DescribeContinuousBackupsRequest& r) {
+Result<ContinuousBackupsResponse> Database::DescribeContinuousBackups(
+    const DescribeContinuousBackupsRequest& r) {
   Impl& db = *impl_;
   LD_RETURN_IF_ERROR(errors::CheckTableName(r.table_name));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());

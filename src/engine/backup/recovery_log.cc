@@ -27,7 +27,8 @@ Status Trim(storage::WriteTxn& txn, const TableMeta& table, int64_t now_millis) 
   const int64_t cutoff = now_millis - table.recovery_period_days * kDayMillis;
   LD_ASSIGN_OR_RETURN(auto cursor, storage::Cursor::Open(txn, txn.dbis().stream));
   LD_ASSIGN_OR_RETURN(auto e, cursor.SeekGE(prefix));
-  for (uint64_t n = 0; n < kTrimAtMost && e && e->key.starts_with(prefix) && RecordMillis(e->value) < cutoff; ++n) {
+  for (uint64_t n = 0;
+       n < kTrimAtMost && e && e->key.starts_with(prefix) && RecordMillis(e->value) < cutoff; ++n) {
     LD_RETURN_IF_ERROR(cursor.DeleteCurrent());
     LD_ASSIGN_OR_RETURN(e, cursor.SeekGE(prefix));
   }
@@ -36,8 +37,8 @@ Status Trim(storage::WriteTxn& txn, const TableMeta& table, int64_t now_millis) 
 
 }  // namespace
 
-Status AppendRecoveryRecord(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& table, uint64_t sequence,
-                            const Item* old_item, const Item* new_item) {
+Status AppendRecoveryRecord(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& table,
+                            uint64_t sequence, const Item* old_item, const Item* new_item) {
   const int64_t now = db.options.clock->NowMillis();
   std::string value(kHeader, '\0');
   std::memcpy(value.data(), &now, 8);
@@ -60,8 +61,8 @@ Status DropRecoveryLog(storage::WriteTxn& txn, uint32_t log) {
   return storage::DeleteKeyspace(txn, txn.dbis().stream, StreamPrefix(log));
 }
 
-Status UndoWritesAfter(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& source, const TableMeta& target,
-                       int64_t after_millis) {
+Status UndoWritesAfter(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& source,
+                       const TableMeta& target, int64_t after_millis) {
   // The records to undo, newest first, read before anything is written.
   std::vector<std::string> undo;
   {
@@ -77,10 +78,12 @@ Status UndoWritesAfter(Database::Impl& db, storage::WriteTxn& txn, const TableMe
   for (const std::string& record : undo) {
     if (record.size() < kHeader) return InternalError("corrupt recovery record");
     Item before;
-    if (!storage::DecodeItem(std::string_view(record).substr(kHeader), &before)) return InternalError("corrupt recovery record");
+    if (!storage::DecodeItem(std::string_view(record).substr(kHeader), &before))
+      return InternalError("corrupt recovery record");
     LD_ASSIGN_OR_RETURN(auto now, m.Read(target, before));
     const Item* restored = record[8] ? &before : nullptr;
-    if (Mutation::Ptr(now) || restored) LD_RETURN_IF_ERROR(m.Apply(target, Mutation::Ptr(now), restored, nullptr));
+    if (Mutation::Ptr(now) || restored)
+      LD_RETURN_IF_ERROR(m.Apply(target, Mutation::Ptr(now), restored, nullptr));
   }
   return OkStatus();
 }

@@ -13,8 +13,8 @@
 namespace localdynamo::engine {
 
 // Logs the write `old_item` -> `new_item` (either may be null, not both) numbered `sequence`.
-Status AppendRecoveryRecord(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& table, uint64_t sequence,
-                            const Item* old_item, const Item* new_item);
+Status AppendRecoveryRecord(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& table,
+                            uint64_t sequence, const Item* old_item, const Item* new_item);
 
 // One logged write as stored: when it was made, and the item it replaced (or, when there was
 // none, the written item's key).
@@ -32,7 +32,7 @@ Status DropRecoveryLog(storage::WriteTxn& txn, uint32_t log);
 
 // Undoes in `target` (a copy of `source`'s items made in this transaction) every write that
 // `source`'s log holds from after `after_millis`, newest first.
-Status UndoWritesAfter(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& source, const TableMeta& target,
-                       int64_t after_millis);
+Status UndoWritesAfter(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& source,
+                       const TableMeta& target, int64_t after_millis);
 
 }  // namespace localdynamo::engine

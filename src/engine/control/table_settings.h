@@ -18,7 +18,8 @@ inline constexpr int64_t kMaxCapacityUnits = 40000;
 // ProvisionedThroughput: each member at least 1 (constraint errors, write before read), at
 // most 10^12, then at most the per-table maximum (LimitExceededException, read before
 // write). `index`: the GSI whose throughput it is, or "" for the table's.
-Status CheckThroughput(const ProvisionedThroughput& t, std::string_view region, std::string_view index = "");
+Status CheckThroughput(const ProvisionedThroughput& t, std::string_view region,
+                       std::string_view index = "");
 // The constraint failures alone, added to a request's others (a member below 1 is a shape
 // error, found before any rule about billing modes).
 void ThroughputConstraints(const ProvisionedThroughput& t, std::vector<std::string>* failures);
@@ -30,8 +31,8 @@ enum class SettingsCall { kCreate, kUpdate };
 // on-demand tables take them; each cap from 1 to the per-table maximum, and on UpdateTable -1,
 // which removes the cap. `index`: the GSI whose caps they are, or "" for the table's (the
 // index forms of the texts are recorded in part: "for index : <name>" with its space).
-Status CheckOnDemandThroughput(const OnDemandThroughput& o, BillingMode mode, SettingsCall call, std::string_view region,
-                               std::string_view index = "");
+Status CheckOnDemandThroughput(const OnDemandThroughput& o, BillingMode mode, SettingsCall call,
+                               std::string_view region, std::string_view index = "");
 
 // A restore's OnDemandThroughputOverride on a table restored with billing mode `mode`: the same
 // rules in the restores' "Invalid Request: ..." texts.
@@ -44,8 +45,10 @@ void MergeOnDemandThroughput(const OnDemandThroughput& o, std::optional<OnDemand
 // `throughput`, warm at `current` now: CreateTable refuses less than an on-demand start
 // (12,000 / 4,000) or a provisioned capacity, UpdateTable less than now; above the per-table
 // maximum is LimitExceededException.
-Status CheckWarmThroughput(const WarmThroughput& w, BillingMode mode, const std::optional<ProvisionedThroughput>& throughput,
-                           const WarmUnits& current, SettingsCall call, std::string_view region, std::string_view index = "");
+Status CheckWarmThroughput(const WarmThroughput& w, BillingMode mode,
+                           const std::optional<ProvisionedThroughput>& throughput,
+                           const WarmUnits& current, SettingsCall call, std::string_view region,
+                           std::string_view index = "");
 
 // SSESpecification's rules: SSEType and KMSMasterKeyId only with encryption on, KMS the only
 // type, a key only with SSEType KMS.

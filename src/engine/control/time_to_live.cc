@@ -31,13 +31,15 @@ constexpr std::size_t kReadsPerCall = 100000;
 // Whether a time-to-live value of `at` epoch seconds has expired at `now`: in the past, but
 // not more than five years.
 bool ExpiredAt(const Number& at, int64_t now_seconds) {
-  return at < Number::FromInt(now_seconds) && at >= Number::FromInt(now_seconds - kIgnoredAfterSeconds);
+  return at < Number::FromInt(now_seconds) &&
+         at >= Number::FromInt(now_seconds - kIgnoredAfterSeconds);
 }
 
 // Whether `item` has expired under the table's time-to-live attribute (a Number).
 bool Expired(const Item& item, const std::string& attribute, int64_t now_seconds) {
   auto it = item.find(attribute);
-  return it != item.end() && it->second.type() == Type::kN && ExpiredAt(it->second.n(), now_seconds);
+  return it != item.end() && it->second.type() == Type::kN &&
+         ExpiredAt(it->second.n(), now_seconds);
 }
 
 // The time-to-live attribute's value in a stored item, if it is a Number: read from the
@@ -47,7 +49,9 @@ class ExpiryReader {
   explicit ExpiryReader(std::string_view attribute) : attribute_(attribute) {}
   std::optional<Number> value;
 
-  void Name(storage::Slot slot, std::string_view name) { at_attribute_ = slot.parent == storage::Parent::kItem && name == attribute_; }
+  void Name(storage::Slot slot, std::string_view name) {
+    at_attribute_ = slot.parent == storage::Parent::kItem && name == attribute_;
+  }
   void Num(storage::Slot slot, bool negative, std::string_view digits, int exponent) {
     if (at_attribute_ && slot.parent == storage::Parent::kItem)
       value = Number::FromCanonicalParts(negative, std::string(digits), exponent);
@@ -68,7 +72,8 @@ class ExpiryReader {
 };
 
 // The same for a stored item; false also when its bytes can't be read (`corrupt`).
-bool Expired(std::string_view encoded, const std::string& attribute, int64_t now_seconds, bool* corrupt) {
+bool Expired(std::string_view encoded, const std::string& attribute, int64_t now_seconds,
+             bool* corrupt) {
   ExpiryReader reader(attribute);
   *corrupt = !storage::WalkItem(encoded, reader);
   return !*corrupt && reader.value && ExpiredAt(*reader.value, now_seconds);
@@ -86,11 +91,14 @@ Result<UpdateTimeToLiveResponse> Database::UpdateTimeToLive(const UpdateTimeToLi
   std::vector<std::string> failures;
   errors::CheckTableNameOrArn(r.table_name, "tableName", &failures);
   auto fail_attribute = [&](std::string_view constraint) {
-    failures.push_back(fmt::format("Value '{}' at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: {}",
-                                   spec.attribute_name, constraint));
+    failures.push_back(fmt::format(
+        "Value '{}' at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: {}",
+        spec.attribute_name, constraint));
   };
-  if (spec.attribute_name.empty()) fail_attribute("Member must have length greater than or equal to 1");
-  if (spec.attribute_name.size() > 255) fail_attribute("Member must have length less than or equal to 255");
+  if (spec.attribute_name.empty())
+    fail_attribute("Member must have length greater than or equal to 1");
+  if (spec.attribute_name.size() > 255)
+    fail_attribute("Member must have length less than or equal to 255");
   if (!failures.empty()) return errors::ConstraintError(failures);
 
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
@@ -99,7 +107,9 @@ Result<UpdateTimeToLiveResponse> Database::UpdateTimeToLive(const UpdateTimeToLi
   TableMeta t = *current;
   const bool active = !t.ttl_attribute.empty();
   if (active && t.ttl_attribute != spec.attribute_name)
-    return ValidationError(fmt::format("TimeToLive is active on a different AttributeName: current AttributeName is {}", t.ttl_attribute));
+    return ValidationError(fmt::format(
+        "TimeToLive is active on a different AttributeName: current AttributeName is {}",
+        t.ttl_attribute));
   if (active && spec.enabled) return ValidationError("TimeToLive is already enabled");
   if (!active && !spec.enabled) return ValidationError("TimeToLive is already disabled");
   const int64_t now = db.options.clock->NowMillis();
@@ -112,7 +122,8 @@ Result<UpdateTimeToLiveResponse> Database::UpdateTimeToLive(const UpdateTimeToLi
   return UpdateTimeToLiveResponse{spec};
 }
 
-Result<DescribeTimeToLiveResponse> Database::DescribeTimeToLive(const DescribeTimeToLiveRequest& r) {
+Result<DescribeTimeToLiveResponse> Database::DescribeTimeToLive(
+    const DescribeTimeToLiveRequest& r) {
   Impl& db = *impl_;
   LD_RETURN_IF_ERROR(errors::CheckTableName(r.table_name));
   LD_ASSIGN_OR_RETURN(auto txn, db.BeginRead());
@@ -133,7 +144,8 @@ std::optional<std::string> Database::Impl::ExpirySweep::ResumeAfter(uint32_t tab
   return it->second;
 }
 
-void Database::Impl::ExpirySweep::Advance(uint32_t table_number, std::optional<std::string> stopped_after) {
+void Database::Impl::ExpirySweep::Advance(uint32_t table_number,
+                                          std::optional<std::string> stopped_after) {
   std::lock_guard lock(mu_);
   if (stopped_after) {
     resume_[table_number] = std::move(*stopped_after);
@@ -171,7 +183,8 @@ Result<int64_t> Database::DeleteExpiredItems() {
       const std::string prefix = storage::KeyspacePrefix(t->number, 0);
       storage::Bound from = resume ? storage::Bound{*resume, storage::Bound::Kind::kExclusive}
                                    : storage::Bound{prefix, storage::Bound::Kind::kInclusive};
-      storage::RangeScanner scan(std::move(cursor), std::move(from), {prefix, storage::Bound::Kind::kPrefix}, true);
+      storage::RangeScanner scan(std::move(cursor), std::move(from),
+                                 {prefix, storage::Bound::Kind::kPrefix}, true);
       std::size_t read = 0;
       std::string last_read;
       while (true) {
@@ -208,7 +221,8 @@ Result<int64_t> Database::DeleteExpiredItems() {
     for (const Item& key : keys) {
       LD_ASSIGN_OR_RETURN(auto item, m.Read(*current, key));
       if (!item || !Expired(*item, current->ttl_attribute, now_seconds)) continue;
-      LD_RETURN_IF_ERROR(m.Apply(*current, &*item, nullptr, nullptr));  // no capacity: the service's own
+      LD_RETURN_IF_ERROR(
+          m.Apply(*current, &*item, nullptr, nullptr));  // no capacity: the service's own
       ++deleted;
     }
     LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));

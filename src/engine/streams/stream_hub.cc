@@ -128,7 +128,8 @@ void StreamHub::WorkerLoop() {
     {
       std::unique_lock lock(worker_mu_);
       // Writes from other processes don't poke us: poll as well.
-      worker_cv_.wait_for(lock, std::chrono::milliseconds(50), [&] { return worker_stopping_ || worker_poke_; });
+      worker_cv_.wait_for(lock, std::chrono::milliseconds(50),
+                          [&] { return worker_stopping_ || worker_poke_; });
       if (worker_stopping_) return;
       worker_poke_ = false;
     }
@@ -155,12 +156,13 @@ void StreamHub::DeliverBackground() {
       for (const auto& stream : (*t)->streams) {
         RecordSource source{**t, stream, db_.options.region};
         auto read = ReadStream(*txn, stream.number, sub.next_sequence,
-                                       [&](uint64_t seq, std::string_view bytes) {
-                                         if (batch.size() >= 1000) return false;
-                                         StreamRecord r;
-                                         if (DecodeStreamRecord(seq, bytes, source, &r)) batch.push_back(std::move(r));
-                                         return true;
-                                       });
+                               [&](uint64_t seq, std::string_view bytes) {
+                                 if (batch.size() >= 1000) return false;
+                                 StreamRecord r;
+                                 if (DecodeStreamRecord(seq, bytes, source, &r))
+                                   batch.push_back(std::move(r));
+                                 return true;
+                               });
         if (!read.ok()) return;
       }
     }

@@ -18,7 +18,9 @@ std::string StreamKey(uint32_t stream_number, uint64_t sequence) {
   return k;
 }
 
-std::string StreamPrefix(uint32_t stream_number) { return StreamKey(stream_number, 0).substr(0, 4); }
+std::string StreamPrefix(uint32_t stream_number) {
+  return StreamKey(stream_number, 0).substr(0, 4);
+}
 
 std::string TrimmedKey(uint32_t stream_number) { return fmt::format("trimmed/{}", stream_number); }
 
@@ -60,9 +62,9 @@ bool ReadItemField(std::string_view* in, Item* out) {
 bool DecodeFormat1(std::string_view in, StreamRecord* r) {
   uint64_t millis, size;
   std::string_view id, name, region, seq;
-  if (!ReadLengthPrefixed(&in, &id) || !ReadLengthPrefixed(&in, &name) || !ReadLengthPrefixed(&in, &region) ||
-      !storage::ReadVarint(&in, &millis) || !ReadLengthPrefixed(&in, &seq) || !storage::ReadVarint(&in, &size) ||
-      in.size() < 2)
+  if (!ReadLengthPrefixed(&in, &id) || !ReadLengthPrefixed(&in, &name) ||
+      !ReadLengthPrefixed(&in, &region) || !storage::ReadVarint(&in, &millis) ||
+      !ReadLengthPrefixed(&in, &seq) || !storage::ReadVarint(&in, &size) || in.size() < 2)
     return false;
   r->event_id = id;
   r->event_name = name;
@@ -92,7 +94,8 @@ std::string_view StreamEventName(StreamEvent event) {
 
 void EncodeStreamRecord(const RecordHeader& header, const RecordBytes& bytes, std::string* out) {
   const bool keys = !bytes.new_image && !bytes.old_image;
-  const std::optional<std::string_view> parts[] = {bytes.new_image, bytes.old_image, keys ? bytes.keys : std::nullopt};
+  const std::optional<std::string_view> parts[] = {bytes.new_image, bytes.old_image,
+                                                   keys ? bytes.keys : std::nullopt};
   std::size_t room = 4 + 2 * storage::kMaxVarint;
   for (const auto& part : parts)
     if (part) room += storage::kMaxVarint + part->size();
@@ -124,11 +127,13 @@ std::string EventId(std::string_view stream_arn, uint64_t sequence) {
 
 uint64_t StreamKeySequence(std::string_view key) {
   uint64_t seq = 0;
-  for (std::size_t i = key.size() - 8; i < key.size(); ++i) seq = (seq << 8) | static_cast<uint8_t>(key[i]);
+  for (std::size_t i = key.size() - 8; i < key.size(); ++i)
+    seq = (seq << 8) | static_cast<uint8_t>(key[i]);
   return seq;
 }
 
-bool DecodeStreamRecord(uint64_t seq, std::string_view in, const RecordSource& source, StreamRecord* r) {
+bool DecodeStreamRecord(uint64_t seq, std::string_view in, const RecordSource& source,
+                        StreamRecord* r) {
   if (in.empty()) return false;
   if (in[0] != kFormat2) return DecodeFormat1(in, r);
   in.remove_prefix(1);
@@ -136,7 +141,8 @@ bool DecodeStreamRecord(uint64_t seq, std::string_view in, const RecordSource& s
   if (in.empty() || static_cast<uint8_t>(in[0]) - 1u > 2u) return false;
   r->event_name = StreamEventName(static_cast<StreamEvent>(in[0]));
   in.remove_prefix(1);
-  if (!storage::ReadVarint(&in, &millis) || !storage::ReadVarint(&in, &size) || in.size() < 2) return false;
+  if (!storage::ReadVarint(&in, &millis) || !storage::ReadVarint(&in, &size) || in.size() < 2)
+    return false;
   r->event_id = EventId(source.stream.arn, seq);
   r->sequence_number = SequenceText(seq);
   r->aws_region = source.region;
@@ -163,7 +169,8 @@ std::optional<int64_t> StreamRecordMillis(std::string_view in) {
     return static_cast<int64_t>(millis);
   }
   std::string_view skip;
-  if (!ReadLengthPrefixed(&in, &skip) || !ReadLengthPrefixed(&in, &skip) || !ReadLengthPrefixed(&in, &skip) || !storage::ReadVarint(&in, &millis))
+  if (!ReadLengthPrefixed(&in, &skip) || !ReadLengthPrefixed(&in, &skip) ||
+      !ReadLengthPrefixed(&in, &skip) || !storage::ReadVarint(&in, &millis))
     return std::nullopt;
   return static_cast<int64_t>(millis);
 }
@@ -211,8 +218,9 @@ Status TrimStream(storage::WriteTxn& txn, uint32_t stream_number, int64_t now_mi
     LD_ASSIGN_OR_RETURN(e, cursor.SeekGE(prefix));
   }
   // Remember how far the stream was trimmed: positions up to here are gone for readers.
-  if (trimmed) LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, TrimmedKey(stream_number),
-                                          std::string(reinterpret_cast<const char*>(&trimmed), 8)));
+  if (trimmed)
+    LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, TrimmedKey(stream_number),
+                               std::string(reinterpret_cast<const char*>(&trimmed), 8)));
   return OkStatus();
 }
 

@@ -44,7 +44,8 @@ Result<Database::SubscriptionId> Database::Subscribe(const std::string& table_na
   LD_ASSIGN_OR_RETURN(uint64_t last, engine::LastStreamSequence(txn, t->number));
   uint64_t next = last + 1;
   if (!consumer.empty()) {
-    LD_ASSIGN_OR_RETURN(auto cp, txn.Get(txn.dbis().meta, engine::CheckpointKey(table_name, consumer)));
+    LD_ASSIGN_OR_RETURN(auto cp,
+                        txn.Get(txn.dbis().meta, engine::CheckpointKey(table_name, consumer)));
     if (cp) next = ReadU64(*cp);
   }
   return db.streams.Add({0, table_name, std::move(subscriber), consumer, next});
@@ -87,7 +88,8 @@ Result<std::vector<TablePtr>> DroppedTables(Database::Impl& db, const storage::T
   while (e && e->key.starts_with(prefix)) {
     int64_t deleted = std::atoll(std::string(e->key.substr(e->key.rfind('/') + 1)).c_str());
     if (now - deleted < engine::kRetentionMillis)
-      if (auto meta = engine::ParseTableMeta(e->value)) out.push_back(std::make_shared<const TableMeta>(std::move(*meta)));
+      if (auto meta = engine::ParseTableMeta(e->value))
+        out.push_back(std::make_shared<const TableMeta>(std::move(*meta)));
     LD_ASSIGN_OR_RETURN(e, cursor.Next());
   }
   return out;
@@ -156,8 +158,11 @@ Result<ListStreamsResponse> Database::ListStreams(const ListStreamsRequest& r) {
   LD_ASSIGN_OR_RETURN(auto dropped, DroppedTables(db, txn, r.table_name));
   for (const auto& d : dropped)
     for (const auto& s : d->streams) all.push_back({s.arn, s.label, d->name});
-  const bool named_exists = r.table_name && std::any_of(tables.begin(), tables.end(), [&](const TablePtr& t) { return t->name == *r.table_name; });
-  if (r.table_name && !named_exists && all.empty()) return errors::TableNotFoundNamed(*r.table_name);
+  const bool named_exists =
+      r.table_name && std::any_of(tables.begin(), tables.end(),
+                                  [&](const TablePtr& t) { return t->name == *r.table_name; });
+  if (r.table_name && !named_exists && all.empty())
+    return errors::TableNotFoundNamed(*r.table_name);
   for (const auto& t : tables) {
     if (r.table_name && t->name != *r.table_name) continue;
     for (const auto& s : t->streams) all.push_back({s.arn, s.label, t->name});
@@ -195,7 +200,8 @@ Result<DescribeStreamResponse> Database::DescribeStream(const DescribeStreamRequ
   LD_ASSIGN_OR_RETURN(auto range, engine::StreamSequenceRange(txn, s.number));
   Shard shard;
   shard.shard_id = ShardId(s);
-  shard.sequence_number_range.starting_sequence_number = engine::SequenceText(range.first.value_or(0));
+  shard.sequence_number_range.starting_sequence_number =
+      engine::SequenceText(range.first.value_or(0));
   if (!s.enabled && range.last)
     shard.sequence_number_range.ending_sequence_number = engine::SequenceText(*range.last);
   if (!r.exclusive_start_shard_id || *r.exclusive_start_shard_id < shard.shard_id)
@@ -231,12 +237,16 @@ Result<GetShardIteratorResponse> Database::GetShardIterator(const GetShardIterat
   }
   if (type == "AT_SEQUENCE_NUMBER" || type == "AFTER_SEQUENCE_NUMBER") {
     // A position at or before the last record trimmed away (24-hour retention) is gone.
-    LD_ASSIGN_OR_RETURN(auto trimmed, txn.Get(txn.dbis().meta, engine::TrimmedKey(loc.stream->number)));
+    LD_ASSIGN_OR_RETURN(auto trimmed,
+                        txn.Get(txn.dbis().meta, engine::TrimmedKey(loc.stream->number)));
     if (trimmed && next <= ReadU64(*trimmed))
       return Error{ErrorCode::kTrimmedDataAccess,
-                   "The operation attempted to read past the oldest stream record in a shard.", nullptr, {}};
+                   "The operation attempted to read past the oldest stream record in a shard.",
+                   nullptr,
+                   {}};
   }
-  return GetShardIteratorResponse{MakeIterator(r.stream_arn, r.shard_id, next, db.options.clock->NowMillis())};
+  return GetShardIteratorResponse{
+      MakeIterator(r.stream_arn, r.shard_id, next, db.options.clock->NowMillis())};
 }
 
 Result<GetRecordsResponse> Database::GetRecords(const GetRecordsRequest& r) {
@@ -246,10 +256,12 @@ Result<GetRecordsResponse> Database::GetRecords(const GetRecordsRequest& r) {
   const int64_t now = db.options.clock->NowMillis();
   if (now - parts->created > kIteratorLifetimeMillis)
     return Error{ErrorCode::kExpiredIterator,
-                 fmt::format("Iterator expired. The iterator was created at time {} while right now it is {} which is "
+                 fmt::format("Iterator expired. The iterator was created at time {} while right "
+                             "now it is {} which is "
                              "further in the future than the tolerated delay of {} milliseconds.",
                              JavaDate(parts->created), JavaDate(now), kIteratorLifetimeMillis),
-                 nullptr, {}};
+                 nullptr,
+                 {}};
   int64_t limit = r.limit.value_or(1000);
   if (limit < 1 || limit > 1000)
     return ValidationError(fmt::format(
@@ -262,19 +274,22 @@ Result<GetRecordsResponse> Database::GetRecords(const GetRecordsRequest& r) {
   GetRecordsResponse out;
   uint64_t next = parts->next;
   bool corrupt = false;
-  LD_ASSIGN_OR_RETURN(bool more, engine::ReadStream(txn, number, parts->next,
-                                                    [&](uint64_t seq, std::string_view bytes) {
-    if (static_cast<int64_t>(out.records.size()) == limit) return false;
-    StreamRecord rec;
-    corrupt = !engine::DecodeStreamRecord(seq, bytes, {*loc.table, *loc.stream, db.options.region}, &rec);
-    if (corrupt) return false;
-    next = seq + 1;
-    out.records.push_back(std::move(rec));
-    return true;
-  }));
+  LD_ASSIGN_OR_RETURN(
+      bool more,
+      engine::ReadStream(txn, number, parts->next, [&](uint64_t seq, std::string_view bytes) {
+        if (static_cast<int64_t>(out.records.size()) == limit) return false;
+        StreamRecord rec;
+        corrupt = !engine::DecodeStreamRecord(seq, bytes,
+                                              {*loc.table, *loc.stream, db.options.region}, &rec);
+        if (corrupt) return false;
+        next = seq + 1;
+        out.records.push_back(std::move(rec));
+        return true;
+      }));
   if (corrupt) return InternalError("corrupt stream record");
   // A disabled stream's shard is closed: once read to its end there is no next iterator.
-  if (loc.stream->enabled || more) out.next_shard_iterator = MakeIterator(parts->arn, parts->shard, next, now);
+  if (loc.stream->enabled || more)
+    out.next_shard_iterator = MakeIterator(parts->arn, parts->shard, next, now);
   return out;
 }
 
