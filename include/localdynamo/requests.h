@@ -362,6 +362,27 @@ struct ListContributorInsightsResponse {
 };
 
 // ---- single items -------------------------------------------------------------------------
+// Members every item write shares:
+//   table_name: the table's name, or its ARN.
+//   condition_expression: the write happens only if the item as stored (none: an item with no
+//     attributes) satisfies it; otherwise ConditionalCheckFailedException, nothing written.
+//   expression_attribute_names / _values: the #names and :values the expressions use; each
+//     must be used (ValidationException otherwise), and given only with an expression.
+//   return_values_on_condition_check_failure: ALL_OLD puts the stored item into the
+//     ConditionalCheckFailedException (Error::item).
+//   return_consumed_capacity: TOTAL or INDEXES fill the response's consumed_capacity (write
+//     units: 1 per KB of the larger of the old and new item, and each index entry written).
+//   return_item_collection_metrics: SIZE reports the item collection's size range, for a
+//     table with a local secondary index.
+//   expected / conditional_operator: the legacy form of a condition; not together with
+//     expressions (ValidationException).
+// Errors of all of them: ValidationException (the request, or the item against the table's
+// schema: key attributes, index key types, 400 KB, sets), ResourceNotFoundException (no such
+// table), ConditionalCheckFailedException, and InternalServerError for a failure of the store
+// (the database full, the disk full: nothing written).
+
+// Stores `item` whole, replacing an item with the same key. return_values: NONE or ALL_OLD
+// (the item replaced, if any).
 struct PutItemRequest {
   std::string table_name;
   Item item;
@@ -376,11 +397,15 @@ struct PutItemRequest {
   std::optional<ConditionalOperator> conditional_operator;
 };
 struct PutItemResponse {
-  std::optional<Item> attributes;
+  std::optional<Item> attributes;  // return_values ALL_OLD: the item replaced, if there was one
   std::optional<ConsumedCapacity> consumed_capacity;
   std::optional<ItemCollectionMetrics> item_collection_metrics;
 };
 
+// Reads the item with `key` (exactly the table's key attributes). projection_expression (or
+// the legacy attributes_to_get) names the attributes to return. Every read here is strongly
+// consistent; consistent_read only sets the capacity reported (1 read unit per 4 KB, half
+// that when eventually consistent). Errors: ValidationException, ResourceNotFoundException.
 struct GetItemRequest {
   std::string table_name;
   Item key;
@@ -391,10 +416,12 @@ struct GetItemRequest {
   std::optional<std::vector<std::string>> attributes_to_get;
 };
 struct GetItemResponse {
-  std::optional<Item> item;
+  std::optional<Item> item;  // none when there is no such item
   std::optional<ConsumedCapacity> consumed_capacity;
 };
 
+// Deletes the item with `key` (deleting an item that isn't there is no error). return_values:
+// NONE or ALL_OLD (the item deleted, if any).
 struct DeleteItemRequest {
   std::string table_name;
   Item key;
@@ -414,6 +441,12 @@ struct DeleteItemResponse {
   std::optional<ItemCollectionMetrics> item_collection_metrics;
 };
 
+// Changes the item with `key`, creating it from its key when there is none (the condition
+// sees no item then). update_expression (SET, REMOVE, ADD, DELETE clauses; or the legacy
+// attribute_updates) may not touch a key attribute. return_values: NONE, ALL_OLD, UPDATED_OLD,
+// ALL_NEW or UPDATED_NEW (UPDATED_*: only the paths the update wrote). An update whose result
+// is invalid (an operand of the wrong type, an index key of the wrong type, an item over
+// 400 KB) is a ValidationException and writes nothing.
 struct UpdateItemRequest {
   std::string table_name;
   Item key;
@@ -436,6 +469,19 @@ struct UpdateItemResponse {
 };
 
 // ---- query and scan ------------------------------------------------------------------------
+// One page of a table's or index's items. A page ends after `limit` items read (before the
+// filter), at 1 MB of items read, or at the end; last_evaluated_key then says where the next
+// page starts (pass it as exclusive_start_key), absent on the last page. The filter
+// (filter_expression, or the legacy query_filter / scan_filter) drops items after they are
+// read and counted: count is the items returned, scanned_count the items read, and read
+// capacity is for every item read. select: ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES (an
+// index's), SPECIFIC_ATTRIBUTES (with a projection) or COUNT (items absent). Errors:
+// ValidationException (the request, expressions, a key of the wrong shape, an index that the
+// table doesn't have), ResourceNotFoundException.
+//
+// Query reads one partition: key_condition_expression (or the legacy key_conditions) is an
+// equality on the partition key, optionally AND a condition on the sort key (=, <, <=, >, >=,
+// BETWEEN, begins_with), in sort key order (scan_index_forward false: descending).
 struct QueryRequest {
   std::string table_name;
   std::optional<std::string> index_name;
@@ -463,6 +509,9 @@ struct QueryResponse {
   std::optional<ConsumedCapacity> consumed_capacity;
 };
 
+// Scan reads the whole table or index, in the store's key order (each partition's items
+// together, in sort key order); segment and total_segments split it for parallel readers
+// (each segment a disjoint part).
 struct ScanRequest {
   std::string table_name;
   std::optional<std::string> index_name;
@@ -484,6 +533,11 @@ struct ScanRequest {
 using ScanResponse = QueryResponse;
 
 // ---- batches -------------------------------------------------------------------------------
+// BatchGetItem reads up to 100 items, keyed by table name (or ARN) as in the request, each
+// table with its own projection; no key twice. Everything is read from one snapshot;
+// unprocessed_keys stays empty unless the answer passes 16 MB (then the rest is there, to ask
+// again). Errors: ValidationException (more than 100 keys, a key of the wrong shape, a
+// duplicate), ResourceNotFoundException.
 struct KeysAndAttributes {
   std::vector<Item> keys;
   std::optional<std::string> projection_expression;
@@ -501,6 +555,10 @@ struct BatchGetItemResponse {
   std::optional<std::vector<ConsumedCapacity>> consumed_capacity;
 };
 
+// BatchWriteItem puts and deletes up to 25 items (exactly one of put_item / delete_key in
+// each; no item twice), without conditions. Every write is validated before any is made, and
+// all are committed together (DynamoDB promises each write's atomicity only);
+// unprocessed_items stays empty. Errors: ValidationException, ResourceNotFoundException.
 struct WriteRequest {
   std::optional<Item> put_item;    // PutRequest.Item
   std::optional<Item> delete_key;  // DeleteRequest.Key
@@ -558,6 +616,20 @@ struct TransactConditionCheck {
 using TransactWriteItem =
     std::variant<TransactConditionCheck, TransactPut, TransactDelete, TransactUpdate>;
 
+// TransactWriteItems: up to 100 actions on distinct items, all applied or none. Every
+// condition is checked against the items as they are before any is written. Errors:
+//   ValidationException: the request as a whole (its size, 4 MB of items at most, an item
+//     named twice, an empty key value, a Put over 400 KB, an update of a key attribute, the
+//     expressions' syntax);
+//   TransactionCanceledException: one CancellationReason per action, in order, None for those
+//     that would have succeeded: ConditionalCheckFailed (the item for ALL_OLD) or
+//     ValidationError (the action's item does not fit the table: a key or index key of the
+//     wrong type, an update that fails on the item it finds or grows it past 400 KB);
+//   IdempotentParameterMismatchException: client_request_token in use (10 minutes) by a request
+//     with other actions; a retry with the same actions succeeds without applying them again;
+//   ResourceNotFoundException, InternalServerError (the store).
+// Capacity: each action's write units as for a single write, doubled; a condition check is
+// billed as a write of the item it checked, doubled too.
 struct TransactWriteItemsRequest {
   std::vector<TransactWriteItem> transact_items;
   std::optional<std::string> client_request_token;
@@ -569,6 +641,9 @@ struct TransactWriteItemsResponse {
   std::optional<std::map<std::string, std::vector<ItemCollectionMetrics>>> item_collection_metrics;
 };
 
+// TransactGetItems: up to 100 items read from one snapshot (strongly consistent reads,
+// capacity doubled); no item twice. A key that does not match its table's schema cancels the
+// request (TransactionCanceledException, that Get's reason ValidationError).
 struct TransactGetItem {
   std::string table_name;
   Item key;

@@ -20,8 +20,13 @@ struct StreamIdentity {
   std::string type;
 };
 
+// One change to one item, as DynamoDB Streams (and a Lambda event) gives it. A write that
+// changes nothing (a delete of a missing item, a put or update leaving the item as it was)
+// has no record. Which images it carries follows the stream's view type: KEYS_ONLY neither,
+// NEW_IMAGE the item after, OLD_IMAGE the item before, NEW_AND_OLD_IMAGES both (an INSERT has
+// no old image, a REMOVE no new one). Records are kept 24 hours (Clock time).
 struct StreamRecord {
-  std::string event_id;
+  std::string event_id;    // unique per record
   std::string event_name;  // "INSERT", "MODIFY", "REMOVE"
   std::string event_version = "1.1";
   std::string event_source = "aws:dynamodb";
@@ -31,7 +36,7 @@ struct StreamRecord {
   std::optional<Item> new_image;
   std::optional<Item> old_image;
   std::string sequence_number;  // decimal digits, strictly increasing per table
-  int64_t size_bytes = 0;
+  int64_t size_bytes = 0;       // the key attributes' size plus the images carried
   StreamViewType stream_view_type = StreamViewType::kNewImage;
   std::optional<StreamIdentity> user_identity;  // time to live's deletions only
   std::string table_name;  // not part of DynamoDB's record; handy for subscribers
@@ -42,6 +47,14 @@ struct StreamRecord {
 using StreamSubscriber = std::function<void(const StreamRecord&)>;
 
 // ---- the DynamoDB Streams API ------------------------------------------------------------
+// A table has a new stream (a new ARN and label) each time its stream is enabled; a disabled
+// stream stays readable for 24 hours. Each stream has one shard, closed (an ending sequence
+// number, and no next iterator once read to its end) when the stream is disabled. Errors of
+// every call: ValidationException (the request), ResourceNotFoundException (no such stream or
+// shard); GetShardIterator and GetRecords as noted below.
+
+// The streams of the tables (or of one table, `table_name`; a deleted table's for 24 hours), at
+// most `limit` (1..100, default 100) after exclusive_start_stream_arn.
 struct StreamSummary {
   std::string stream_arn;
   std::string stream_label;
@@ -77,6 +90,7 @@ struct StreamDescription {
   std::vector<Shard> shards;
   std::optional<std::string> last_evaluated_shard_id;
 };
+// The stream's description and its shard (after exclusive_start_shard_id, if given).
 struct DescribeStreamRequest {
   std::string stream_arn;
   std::optional<int64_t> limit;
@@ -86,6 +100,9 @@ struct DescribeStreamResponse {
   StreamDescription stream_description;
 };
 
+// A position in the shard: its oldest record still kept (TRIM_HORIZON), after its newest
+// (LATEST), at or after `sequence_number`. The iterator is opaque and valid 15 minutes.
+// Errors: TrimmedDataAccessException for a sequence number older than what is kept.
 struct GetShardIteratorRequest {
   std::string stream_arn;
   std::string shard_id;
@@ -97,6 +114,10 @@ struct GetShardIteratorResponse {
   std::optional<std::string> shard_iterator;
 };
 
+// The records after the iterator's position, oldest first, at most `limit` (default 1000),
+// and the iterator to continue from (none once a closed shard is read to its end). Errors:
+// ExpiredIteratorException (an iterator older than 15 minutes), ValidationException (one
+// that can't be read).
 struct GetRecordsRequest {
   std::string shard_iterator;
   std::optional<int64_t> limit;  // 1..1000

@@ -136,6 +136,15 @@ inline Error TransactionCanceled(std::vector<CancellationReason> reasons) {
           codes),
       nullptr, std::move(reasons)};
 }
+// PartiQL's INSERT of an item that exists (DuplicateItemException; as a cancellation reason,
+// DuplicateItem with the same message).
+inline Error DuplicateItem() {
+  return Error{ErrorCode::kDuplicateItem, "Duplicate primary key exists in table", nullptr, {}};
+}
+// LimitExceededException: a per-table or per-account quota (indexes, throughput, ...).
+inline Error LimitExceeded(std::string message) {
+  return Error{ErrorCode::kLimitExceeded, std::move(message), nullptr, {}};
+}
 inline Error ItemTooLarge() {
   return ValidationError("Item size has exceeded the maximum allowed size");
 }

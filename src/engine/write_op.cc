@@ -228,8 +228,7 @@ WriteOutcome Evaluate(const WriteOp& op, const TableMeta& table, const std::opti
   if (op.condition && !expr::Evaluate(*op.condition, old ? *old : Item{})) {
     out.kind = WriteOutcome::Kind::kConditionFailed;
     if (op.insert) {
-      out.error =
-          Error{ErrorCode::kDuplicateItem, "Duplicate primary key exists in table", nullptr, {}};
+      out.error = errors::DuplicateItem();
     } else {
       out.error = ConditionalCheckFailed();
       if (op.on_condition_failure == ReturnValuesOnConditionCheckFailure::kAllOld && old)

@@ -14,10 +14,6 @@ constexpr std::string_view kLimitsAdvice =
     "Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher "
     "limits.";
 
-Error LimitExceeded(std::string message) {
-  return Error{ErrorCode::kLimitExceeded, std::move(message), nullptr, {}};
-}
-
 // The caps by kind, for messages: "Read" then "Write".
 std::array<std::pair<const char*, const std::optional<int64_t>*>, 2> Caps(
     const OnDemandThroughput& o) {
@@ -57,7 +53,7 @@ Status CheckThroughput(const ProvisionedThroughput& t, std::string_view region,
   for (const auto& [name, units] : {std::pair{"ReadCapacityUnits", t.read_capacity_units},
                                     std::pair{"WriteCapacityUnits", t.write_capacity_units}})
     if (units > kMaxCapacityUnits)
-      return LimitExceeded(
+      return errors::LimitExceeded(
           index.empty()
               ? fmt::format("The requested {}, {}, is above the per table maximum for the account "
                             "in {}. Per table maximum: {}. {}",
@@ -95,7 +91,7 @@ Status CheckOnDemandThroughput(const OnDemandThroughput& o, BillingMode mode, Se
           "Requested Max{}RequestUnits for OnDemandThroughput for {} is outside of valid range",
           kind, of));
     if (units > kMaxCapacityUnits)
-      return LimitExceeded(fmt::format(
+      return errors::LimitExceeded(fmt::format(
           "Subscriber limit exceeded: Requested Max{}RequestUnits for OnDemandThroughput for {} "
           "exceeds TableMax{}CapacityUnits of the account in region {}",
           kind, of, kind, region));
@@ -172,7 +168,7 @@ Status CheckWarmThroughput(const WarmThroughput& w, BillingMode mode,
                       kind, of, kind));
     }
     if (units > kMaxCapacityUnits)
-      return LimitExceeded(
+      return errors::LimitExceeded(
           fmt::format("Subscriber limit exceeded: Requested {}UnitsPerSecond for WarmThroughput "
                       "for {} exceeds TableMax{}CapacityUnits of the account in region {}",
                       kind, of, kind, region));

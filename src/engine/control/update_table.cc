@@ -160,11 +160,9 @@ Status CheckUpdateRequest(const UpdateTableRequest& r, std::string_view region) 
     if (online > 0 && r.stream_specification)
       return errors::Invalid("You cannot create or delete index while changing stream status");
     if (online > 1)
-      return Error{ErrorCode::kLimitExceeded,
-                   "Subscriber limit exceeded: Only 1 online index can be created or deleted "
-                   "simultaneously per table",
-                   nullptr,
-                   {}};
+      return errors::LimitExceeded(
+          "Subscriber limit exceeded: Only 1 online index can be created or deleted "
+          "simultaneously per table");
   }
   return OkStatus();
 }
@@ -253,11 +251,9 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
         int gsis = 0;
         for (const auto& i : t.indexes) gsis += i.global;
         if (gsis >= 20)
-          return Error{ErrorCode::kLimitExceeded,
-                       "Subscriber limit exceeded: Number of global secondary indexes exceeds "
-                       "per-table limit of 20",
-                       nullptr,
-                       {}};
+          return errors::LimitExceeded(
+              "Subscriber limit exceeded: Number of global secondary indexes exceeds "
+              "per-table limit of 20");
         // UpdateTable words these rules unlike CreateTable.
         if (t.billing_mode == BillingMode::kPayPerRequest && g.provisioned_throughput)
           return errors::Invalid(
