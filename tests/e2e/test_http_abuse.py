@@ -240,15 +240,13 @@ class HttpAbuseTest(unittest.TestCase):
         def slow_client():
             sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=10)
             try:
+                # To the end, however long a loaded machine takes: the count is the server's.
                 for byte in head(2, "DynamoDB_20120810.ListTables"):
-                    if stop.is_set():
-                        break
                     sock.sendall(bytes([byte]))
                     time.sleep(0.02)
-                else:
-                    sock.sendall(b"{}")
-                    if read_response(sock)[0] == 200:
-                        count("slow")
+                sock.sendall(b"{}")
+                if read_response(sock)[0] == 200:
+                    count("slow")
             except OSError:
                 pass
             finally:
