@@ -116,48 +116,54 @@ Result<BatchWriteItemResponse> Database::BatchWriteItem(const BatchWriteItemRequ
   if (total > kMaxBatchWrites)
     return ValidationError("Too many items requested for the BatchWriteItem call");
 
-  LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-  engine::Mutation m(db, txn);
   std::vector<CapacityTally> tallies;
   std::map<std::string, std::vector<ItemCollectionMetrics>> metrics;
-  for (const auto& [table_name, writes] : r.request_items) {
-    if (writes.empty())
-      return ValidationError(
-          "1 validation error detected: Value '[]' at 'requestItems." + table_name +
-          "' failed to satisfy constraint: Member must have length greater than or equal to 1");
-    LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, table_name));
-    // Validate every request before writing any.
-    std::vector<engine::WriteOp> ops;
-    ops.reserve(writes.size());
-    std::set<std::string> seen;
-    for (const auto& w : writes) {
-      if (w.put_item.has_value() == w.delete_key.has_value())
+  LD_RETURN_IF_ERROR(db.commits.Write([&](storage::WriteTxn& txn, engine::Mutation& m) -> Status {
+    tallies.clear();
+    metrics.clear();
+    // Every request is validated before any is written.
+    std::vector<std::pair<TablePtr, std::vector<engine::WriteOp>>> tables;
+    for (const auto& [table_name, writes] : r.request_items) {
+      if (writes.empty())
         return ValidationError(
-            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of "
-            "the supported datatypes");
-      ops.push_back(w.put_item ? engine::BatchPut(table_name, *w.put_item)
-                               : engine::BatchDelete(table_name, *w.delete_key));
-      if (auto refusal = engine::ValidateWrite(ops.back(), *table))
-        return std::move(refusal->error);
-      if (!seen.insert(engine::TableKey(*table, *ops.back().item)).second)
-        return ValidationError("Provided list of item keys contains duplicates");
+            "1 validation error detected: Value '[]' at 'requestItems." + table_name +
+            "' failed to satisfy constraint: Member must have length greater than or equal to 1");
+      LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, table_name));
+      std::vector<engine::WriteOp> ops;
+      ops.reserve(writes.size());
+      std::set<std::string> seen;
+      for (const auto& w : writes) {
+        if (w.put_item.has_value() == w.delete_key.has_value())
+          return ValidationError(
+              "Supplied AttributeValue has more than one datatypes set, must contain exactly one "
+              "of the supported datatypes");
+        ops.push_back(w.put_item ? engine::BatchPut(table_name, *w.put_item)
+                                 : engine::BatchDelete(table_name, *w.delete_key));
+        if (auto refusal = engine::ValidateWrite(ops.back(), *table))
+          return std::move(refusal->error);
+        if (!seen.insert(engine::TableKey(*table, *ops.back().item)).second)
+          return ValidationError("Provided list of item keys contains duplicates");
+      }
+      tables.emplace_back(std::move(table), std::move(ops));
     }
-    CapacityTally tally;
-    tally.table_name = table->name;
-    tally.is_read = false;
-    for (const engine::WriteOp& op : ops) {
-      LD_ASSIGN_OR_RETURN(auto old_item, m.Read(*table, *op.item));
-      engine::WriteOutcome outcome =
-          engine::Evaluate(op, *table, old_item);  // no condition: a write
-      LD_RETURN_IF_ERROR(
-          m.Apply(*table, engine::Mutation::Ptr(old_item), outcome.Left(op, old_item), &tally));
-      LD_ASSIGN_OR_RETURN(auto icm, engine::CollectionMetrics(txn, *table, *op.item,
-                                                              r.return_item_collection_metrics));
-      if (icm) metrics[table_name].push_back(std::move(*icm));
+    for (const auto& [table, ops] : tables) {
+      CapacityTally tally;
+      tally.table_name = table->name;
+      tally.is_read = false;
+      for (const engine::WriteOp& op : ops) {
+        LD_ASSIGN_OR_RETURN(auto old_item, m.Read(*table, *op.item));
+        engine::WriteOutcome outcome =
+            engine::Evaluate(op, *table, old_item);  // no condition: a write
+        LD_RETURN_IF_ERROR(
+            m.Apply(*table, engine::Mutation::Ptr(old_item), outcome.Left(op, old_item), &tally));
+        LD_ASSIGN_OR_RETURN(auto icm, engine::CollectionMetrics(txn, *table, *op.item,
+                                                                r.return_item_collection_metrics));
+        if (icm) metrics[table->name].push_back(std::move(*icm));
+      }
+      tallies.push_back(std::move(tally));
     }
-    tallies.push_back(std::move(tally));
-  }
-  LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
+    return OkStatus();
+  }));
   BatchWriteItemResponse out;
   if (!metrics.empty()) out.item_collection_metrics = std::move(metrics);
   if (r.return_consumed_capacity && *r.return_consumed_capacity != ReturnConsumedCapacity::kNone) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/catalog.h"
+#include "engine/commit_queue.h"
 #include "engine/streams/stream_hub.h"
 #include "engine/table_meta.h"
 #include "localdynamo/database.h"
@@ -17,8 +18,9 @@ namespace localdynamo {
 using engine::TableMeta;
 
 // The database's parts, each owning its state behind its own interface: the environment
-// (storage/lmdb.h), the table catalog (engine/catalog.h), the stream subscribers and their
-// delivery (engine/streams/stream_hub.h) and time to live's sweep position (below). The engine's
+// (storage/lmdb.h), the table catalog (engine/catalog.h), the commit queue every item write
+// goes through (engine/commit_queue.h), the stream subscribers and their delivery
+// (engine/streams/stream_hub.h) and time to live's sweep position (below). The engine's
 // operations are written against them.
 struct Database::Impl {
   std::string directory;
@@ -40,6 +42,9 @@ struct Database::Impl {
     std::map<uint32_t, std::string> resume_;
   };
   ExpirySweep expiry;
+
+  // Item writes, committed in groups (commit_queue.h).
+  engine::CommitQueue commits{*this};
 
   // Last: its background worker (reading the catalog and the environment) stops first.
   engine::StreamHub streams{*this};

@@ -148,14 +148,4 @@ Status Mutation::AppendStreamRecord(const TableMeta& table, const StreamMeta& st
   return OkStatus();
 }
 
-Status CommitAndDeliver(Database::Impl& db, storage::WriteTxn& txn, Mutation& m) {
-  // Commit and queue under one lock, so that synchronous subscribers get records in commit
-  // order: the next writer commits only after this one's records are queued.
-  auto order = db.streams.OrderCommit();
-  LD_RETURN_IF_ERROR(txn.Commit());
-  auto records = m.TakeRecords();
-  if (!records.empty()) db.streams.Deliver(std::move(records), &order);
-  return OkStatus();
-}
-
 }  // namespace localdynamo::engine

@@ -47,7 +47,4 @@ class Mutation {
   bool by_time_to_live_ = false;
 };
 
-// Commits `txn` and delivers the mutation's stream records.
-Status CommitAndDeliver(Database::Impl& db, storage::WriteTxn& txn, Mutation& m);
-
 }  // namespace localdynamo::engine

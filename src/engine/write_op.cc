@@ -306,22 +306,24 @@ std::optional<Item> ReturnedAttributes(std::optional<ReturnValue> rv, const Writ
 Result<WriteDone> RunWrite(Database::Impl& db, const WriteOp& op,
                            std::optional<ReturnConsumedCapacity> capacity,
                            std::optional<ReturnItemCollectionMetrics> metrics) {
-  LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-  LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, op.table_name));
-  if (auto refusal = ValidateWrite(op, *table)) return std::move(refusal->error);
-  Mutation m(db, txn);
   WriteDone done;
-  LD_ASSIGN_OR_RETURN(done.old_item, m.Read(*table, *op.item));
-  done.outcome = Evaluate(op, *table, done.old_item);
-  if (done.outcome.kind != WriteOutcome::Kind::kWrite) return std::move(done.outcome.error);
   CapacityTally tally;
-  if (op.kind != WriteKind::kConditionCheck)
-    LD_RETURN_IF_ERROR(m.Apply(*table, Mutation::Ptr(done.old_item),
-                               done.outcome.Left(op, done.old_item),
-                               WriteTally(tally, *table, capacity)));
-  LD_ASSIGN_OR_RETURN(done.item_collection_metrics,
-                      CollectionMetrics(txn, *table, *op.item, metrics));
-  LD_RETURN_IF_ERROR(CommitAndDeliver(db, txn, m));
+  LD_RETURN_IF_ERROR(db.commits.Write([&](storage::WriteTxn& txn, Mutation& m) -> Status {
+    done = {};
+    tally = {};
+    LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, op.table_name));
+    if (auto refusal = ValidateWrite(op, *table)) return std::move(refusal->error);
+    LD_ASSIGN_OR_RETURN(done.old_item, m.Read(*table, *op.item));
+    done.outcome = Evaluate(op, *table, done.old_item);
+    if (done.outcome.kind != WriteOutcome::Kind::kWrite) return std::move(done.outcome.error);
+    if (op.kind != WriteKind::kConditionCheck)
+      LD_RETURN_IF_ERROR(m.Apply(*table, Mutation::Ptr(done.old_item),
+                                 done.outcome.Left(op, done.old_item),
+                                 WriteTally(tally, *table, capacity)));
+    LD_ASSIGN_OR_RETURN(done.item_collection_metrics,
+                        CollectionMetrics(txn, *table, *op.item, metrics));
+    return OkStatus();
+  }));
   done.consumed_capacity = Report(tally, capacity);
   return done;
 }
@@ -330,100 +332,106 @@ Result<TransactWriteItemsResponse> RunTransaction(Database::Impl& db,
                                                   const std::vector<WriteOp>& ops,
                                                   const TransactionOptions& o) {
   const int64_t now = db.options.clock->NowMillis();
-  LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-  if (o.client_request_token) {
-    // Looked up in the write transaction: a request with the same token that committed before
-    // it began is seen, so two such requests never both apply (and neither does a retry after
-    // a restart: the tokens are in the database).
-    LD_ASSIGN_OR_RETURN(auto answer,
-                        FindRequestToken(txn, *o.client_request_token, o.request_hash, now));
-    if (answer) return RetryResponse(o, std::move(*answer));
-  }
-  // What the request shows is checked for every action before any item is read: its tables,
-  // keys, the items it names twice and its size refuse it as a whole; an action that does not
-  // fit its table's schema cancels it, with that action's ValidationError reason.
-  std::vector<TablePtr> tables;
-  std::vector<CancellationReason> reasons(ops.size());
-  bool cancelled = false;
-  std::set<std::pair<std::string, std::string>> seen;
-  std::size_t request_bytes = 0;
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    const WriteOp& op = ops[i];
-    LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, op.table_name));
-    tables.push_back(table);
-    if (auto refusal = ValidateWrite(op, *table)) {
-      if (refusal->whole_request) return std::move(refusal->error);
-      reasons[i] = {CancellationCode::kValidationError, refusal->error.message, nullptr};
-      cancelled = true;
-    } else if (!seen.insert({table->name, TableKey(*table, *op.item)}).second) {
-      return ValidationError("Transaction request cannot include multiple operations on one item");
-    }
-    // "The aggregate size of the items in the transaction cannot exceed 4 MB" (TransactWriteItems'
-    // reference): what the request carries of each, a Put's item and the others' keys. The text
-    // is in the style of DynamoDB's other transaction refusals; no recording of it was found.
-    request_bytes += ItemSize(*op.item);
-    if (request_bytes > kMaxTransactionBytes)
-      return ValidationError("Transaction request cannot be larger than 4 MB");
-  }
-
-  // Every action is evaluated before anything is written; DynamoDB reports each one's outcome.
-  Mutation m(db, txn);
-  std::vector<std::optional<Item>> olds(ops.size());
-  std::vector<WriteOutcome> outcomes(ops.size());
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    if (reasons[i].code != CancellationCode::kNone) continue;
-    LD_ASSIGN_OR_RETURN(olds[i], m.Read(*tables[i], *ops[i].item));
-    outcomes[i] = Evaluate(ops[i], *tables[i], olds[i]);
-    if (outcomes[i].kind != WriteOutcome::Kind::kWrite) {
-      reasons[i] = ReasonFor(outcomes[i]);
-      cancelled = true;
-    }
-  }
-  if (cancelled) return errors::TransactionCanceled(std::move(reasons));
-
-  std::map<std::string, CapacityTally> tallies;
-  std::map<std::string, std::vector<ItemCollectionMetrics>> metrics;
-  TokenAnswer token_answer;  // with a ClientRequestToken: what its retries are told
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    const WriteOp& op = ops[i];
-    const TableMeta& table = *tables[i];
-    CapacityTally& tally = tallies[table.name];
-    tally.table_name = table.name;
-    tally.is_read = false;
-    // The item as the transaction leaves it (none: 0), when something needs its size.
-    const bool sized = op.kind == WriteKind::kConditionCheck || o.client_request_token;
-    const Item* left = outcomes[i].Left(op, olds[i]);
-    const std::size_t left_size = sized && left ? ItemSize(*left) : 0;
-    if (op.kind == WriteKind::kConditionCheck) {
-      // A condition check costs a read... billed as a write unit in a transaction.
-      tally.table += WriteUnits(left_size);
-    } else {
-      LD_RETURN_IF_ERROR(m.Apply(table, Mutation::Ptr(olds[i]), left, &tally));
-      LD_ASSIGN_OR_RETURN(
-          auto icm, CollectionMetrics(txn, table, *op.item, o.return_item_collection_metrics));
-      if (icm) metrics[table.name].push_back(std::move(*icm));
-    }
-    // A retry reads the item: a transactional read, strongly consistent and doubled.
-    if (o.client_request_token)
-      token_answer.read_units[table.name] += 2 * ReadUnits(left_size, true);
-  }
-
   TransactWriteItemsResponse out;
-  if (!metrics.empty()) out.item_collection_metrics = std::move(metrics);
-  if (Reported(o.return_consumed_capacity)) {
-    out.consumed_capacity.emplace();
-    for (auto& [_, t] : tallies) {
-      t.Scale(2);  // transactional writes cost double
-      out.consumed_capacity->push_back(*Report(t, o.return_consumed_capacity));
+  LD_RETURN_IF_ERROR(db.commits.Write([&](storage::WriteTxn& txn, Mutation& m) -> Status {
+    out = {};
+    if (o.client_request_token) {
+      // Looked up in the write transaction: a request with the same token that committed before
+      // it began is seen, so two such requests never both apply (and neither does a retry after
+      // a restart: the tokens are in the database).
+      LD_ASSIGN_OR_RETURN(auto answer,
+                          FindRequestToken(txn, *o.client_request_token, o.request_hash, now));
+      if (answer) {
+        out = RetryResponse(o, std::move(*answer));
+        return OkStatus();
+      }
     }
-  }
-  if (o.client_request_token) {
-    // In the transaction it guards: the token is used if and only if the request applied.
-    token_answer.item_collection_metrics = out.item_collection_metrics;
-    LD_RETURN_IF_ERROR(
-        RecordRequestToken(txn, *o.client_request_token, o.request_hash, now, token_answer));
-  }
-  LD_RETURN_IF_ERROR(CommitAndDeliver(db, txn, m));
+    // What the request shows is checked for every action before any item is read: its tables,
+    // keys, the items it names twice and its size refuse it as a whole; an action that does not
+    // fit its table's schema cancels it, with that action's ValidationError reason.
+    std::vector<TablePtr> tables;
+    std::vector<CancellationReason> reasons(ops.size());
+    bool cancelled = false;
+    std::set<std::pair<std::string, std::string>> seen;
+    std::size_t request_bytes = 0;
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      const WriteOp& op = ops[i];
+      LD_ASSIGN_OR_RETURN(auto table, db.catalog.Require(txn, op.table_name));
+      tables.push_back(table);
+      if (auto refusal = ValidateWrite(op, *table)) {
+        if (refusal->whole_request) return std::move(refusal->error);
+        reasons[i] = {CancellationCode::kValidationError, refusal->error.message, nullptr};
+        cancelled = true;
+      } else if (!seen.insert({table->name, TableKey(*table, *op.item)}).second) {
+        return ValidationError(
+            "Transaction request cannot include multiple operations on one item");
+      }
+      // "The aggregate size of the items in the transaction cannot exceed 4 MB"
+      // (TransactWriteItems' reference): what the request carries of each, a Put's item and the
+      // others' keys. The text is in the style of DynamoDB's other transaction refusals; no
+      // recording of it was found.
+      request_bytes += ItemSize(*op.item);
+      if (request_bytes > kMaxTransactionBytes)
+        return ValidationError("Transaction request cannot be larger than 4 MB");
+    }
+
+    // Every action is evaluated before anything is written; DynamoDB reports each one's outcome.
+    std::vector<std::optional<Item>> olds(ops.size());
+    std::vector<WriteOutcome> outcomes(ops.size());
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      if (reasons[i].code != CancellationCode::kNone) continue;
+      LD_ASSIGN_OR_RETURN(olds[i], m.Read(*tables[i], *ops[i].item));
+      outcomes[i] = Evaluate(ops[i], *tables[i], olds[i]);
+      if (outcomes[i].kind != WriteOutcome::Kind::kWrite) {
+        reasons[i] = ReasonFor(outcomes[i]);
+        cancelled = true;
+      }
+    }
+    if (cancelled) return errors::TransactionCanceled(std::move(reasons));
+
+    std::map<std::string, CapacityTally> tallies;
+    std::map<std::string, std::vector<ItemCollectionMetrics>> metrics;
+    TokenAnswer token_answer;  // with a ClientRequestToken: what its retries are told
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      const WriteOp& op = ops[i];
+      const TableMeta& table = *tables[i];
+      CapacityTally& tally = tallies[table.name];
+      tally.table_name = table.name;
+      tally.is_read = false;
+      // The item as the transaction leaves it (none: 0), when something needs its size.
+      const bool sized = op.kind == WriteKind::kConditionCheck || o.client_request_token;
+      const Item* left = outcomes[i].Left(op, olds[i]);
+      const std::size_t left_size = sized && left ? ItemSize(*left) : 0;
+      if (op.kind == WriteKind::kConditionCheck) {
+        // A condition check costs a read... billed as a write unit in a transaction.
+        tally.table += WriteUnits(left_size);
+      } else {
+        LD_RETURN_IF_ERROR(m.Apply(table, Mutation::Ptr(olds[i]), left, &tally));
+        LD_ASSIGN_OR_RETURN(
+            auto icm, CollectionMetrics(txn, table, *op.item, o.return_item_collection_metrics));
+        if (icm) metrics[table.name].push_back(std::move(*icm));
+      }
+      // A retry reads the item: a transactional read, strongly consistent and doubled.
+      if (o.client_request_token)
+        token_answer.read_units[table.name] += 2 * ReadUnits(left_size, true);
+    }
+
+    if (!metrics.empty()) out.item_collection_metrics = std::move(metrics);
+    if (Reported(o.return_consumed_capacity)) {
+      out.consumed_capacity.emplace();
+      for (auto& [_, t] : tallies) {
+        t.Scale(2);  // transactional writes cost double
+        out.consumed_capacity->push_back(*Report(t, o.return_consumed_capacity));
+      }
+    }
+    if (o.client_request_token) {
+      // In the transaction it guards: the token is used if and only if the request applied.
+      token_answer.item_collection_metrics = out.item_collection_metrics;
+      LD_RETURN_IF_ERROR(
+          RecordRequestToken(txn, *o.client_request_token, o.request_hash, now, token_answer));
+    }
+    return OkStatus();
+  }));
   return out;
 }
 

@@ -287,6 +287,7 @@ Result<WriteTxn> WriteTxn::Begin(std::shared_ptr<Env> env) {
 }
 
 Status WriteTxn::Put(MDB_dbi dbi, std::string_view key, std::string_view value) {
+  ++writes_;
   MDB_val k = ToVal(key), v = ToVal(value);
   int rc = mdb_put(txn_, dbi, &k, &v, 0);
   if (rc) return WriteError(env_->raw(), rc, "mdb_put");
@@ -294,6 +295,7 @@ Status WriteTxn::Put(MDB_dbi dbi, std::string_view key, std::string_view value) 
 }
 
 Status WriteTxn::Append(MDB_dbi dbi, std::string_view key, std::string_view value) {
+  ++writes_;
   MDB_val k = ToVal(key), v = ToVal(value);
   int rc = mdb_put(txn_, dbi, &k, &v, MDB_APPEND);
   if (rc == MDB_KEYEXIST) return Put(dbi, key, value);
@@ -302,6 +304,7 @@ Status WriteTxn::Append(MDB_dbi dbi, std::string_view key, std::string_view valu
 }
 
 Result<char*> WriteTxn::Reserve(MDB_dbi dbi, std::string_view key, std::size_t size) {
+  ++writes_;
   MDB_val k = ToVal(key), v{size, nullptr};
   int rc = mdb_put(txn_, dbi, &k, &v, MDB_RESERVE);
   if (rc) return WriteError(env_->raw(), rc, "mdb_put (reserve)");
@@ -309,6 +312,7 @@ Result<char*> WriteTxn::Reserve(MDB_dbi dbi, std::string_view key, std::size_t s
 }
 
 Result<bool> WriteTxn::Del(MDB_dbi dbi, std::string_view key) {
+  ++writes_;
   MDB_val k = ToVal(key);
   int rc = mdb_del(txn_, dbi, &k, nullptr);
   if (rc == MDB_NOTFOUND) return false;
@@ -327,7 +331,7 @@ Result<Cursor> Cursor::Open(const Txn& txn, MDB_dbi dbi) {
   MDB_cursor* c = nullptr;
   int rc = mdb_cursor_open(txn.raw(), dbi, &c);
   if (rc) return LmdbError(rc, "mdb_cursor_open");
-  return Cursor(c);
+  return Cursor(c, &txn.writes_);
 }
 
 Result<std::optional<Cursor::Entry>> Cursor::Step(MDB_cursor_op op, std::string_view key) {
@@ -355,6 +359,7 @@ Result<std::optional<Cursor::Entry>> Cursor::Last() { return Step(MDB_LAST); }
 Result<std::optional<Cursor::Entry>> Cursor::First() { return Step(MDB_FIRST); }
 
 Status Cursor::DeleteCurrent() {
+  ++*writes_;
   int rc = mdb_cursor_del(cursor_, 0);
   if (rc) return WriteError(mdb_txn_env(mdb_cursor_txn(cursor_)), rc, "mdb_cursor_del");
   return OkStatus();

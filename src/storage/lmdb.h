@@ -90,7 +90,10 @@ inline std::string_view FromVal(const MDB_val& v) {
 class Txn {
  public:
   Txn(Txn&& other) noexcept
-      : txn_(other.txn_), env_(std::move(other.env_)), read_only_(other.read_only_) {
+      : txn_(other.txn_),
+        env_(std::move(other.env_)),
+        read_only_(other.read_only_),
+        writes_(other.writes_) {
     other.txn_ = nullptr;
   }
   Txn& operator=(Txn&&) = delete;
@@ -112,6 +115,10 @@ class Txn {
   MDB_txn* txn_;
   std::shared_ptr<Env> env_;
   bool read_only_;
+  // Writes attempted (WriteTxn, and a Cursor's deletions): changed or not, or failed, which
+  // leaves LMDB's transaction unusable. Mutable: cursors opened on a const Txn delete.
+  mutable uint64_t writes_ = 0;
+  friend class Cursor;
 };
 
 class ReadTxn : public Txn {
@@ -136,6 +143,10 @@ class WriteTxn : public Txn {
   // Deleting a missing key is not an error; returns whether it existed.
   Result<bool> Del(MDB_dbi dbi, std::string_view key);
   Status Commit();
+  // How many writes were attempted so far (Put, Append, Reserve, Del and cursor deletions),
+  // each counted before it is tried: unchanged since an earlier reading, the transaction holds
+  // exactly what it held then (a failed write, as LMDB documents, leaves it for aborting only).
+  uint64_t writes() const { return writes_; }
 
  private:
   using Txn::Txn;
@@ -146,7 +157,9 @@ class WriteTxn : public Txn {
 class Cursor {
  public:
   static Result<Cursor> Open(const Txn& txn, MDB_dbi dbi);
-  Cursor(Cursor&& other) noexcept : cursor_(other.cursor_) { other.cursor_ = nullptr; }
+  Cursor(Cursor&& other) noexcept : cursor_(other.cursor_), writes_(other.writes_) {
+    other.cursor_ = nullptr;
+  }
   Cursor& operator=(Cursor&&) = delete;
   ~Cursor() {
     if (cursor_) mdb_cursor_close(cursor_);
@@ -168,9 +181,10 @@ class Cursor {
   Status DeleteCurrent();
 
  private:
-  explicit Cursor(MDB_cursor* c) : cursor_(c) {}
+  Cursor(MDB_cursor* c, uint64_t* writes) : cursor_(c), writes_(writes) {}
   Result<std::optional<Entry>> Step(MDB_cursor_op op, std::string_view key = {});
   MDB_cursor* cursor_;
+  uint64_t* writes_;  // the transaction's count (Txn::writes_)
 };
 
 }  // namespace localdynamo::storage

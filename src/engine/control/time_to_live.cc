@@ -210,22 +210,23 @@ Result<int64_t> Database::DeleteExpiredItems() {
       advance();
       continue;
     }
-    LD_ASSIGN_OR_RETURN(auto txn, db.BeginWrite());
-    LD_ASSIGN_OR_RETURN(auto current, db.catalog.Find(txn, t->name));
-    if (!current || current->number != t->number || current->ttl_attribute.empty()) {
-      advance();
-      continue;
-    }
-    engine::Mutation m(db, txn);
-    m.ByTimeToLive();
-    for (const Item& key : keys) {
-      LD_ASSIGN_OR_RETURN(auto item, m.Read(*current, key));
-      if (!item || !Expired(*item, current->ttl_attribute, now_seconds)) continue;
-      LD_RETURN_IF_ERROR(
-          m.Apply(*current, &*item, nullptr, nullptr));  // no capacity: the service's own
-      ++deleted;
-    }
-    LD_RETURN_IF_ERROR(engine::CommitAndDeliver(db, txn, m));
+    int64_t deleted_here = 0;
+    LD_RETURN_IF_ERROR(db.commits.Write([&](storage::WriteTxn& txn, engine::Mutation& m) -> Status {
+      deleted_here = 0;
+      LD_ASSIGN_OR_RETURN(auto current, db.catalog.Find(txn, t->name));
+      if (!current || current->number != t->number || current->ttl_attribute.empty())
+        return OkStatus();
+      m.ByTimeToLive();
+      for (const Item& key : keys) {
+        LD_ASSIGN_OR_RETURN(auto item, m.Read(*current, key));
+        if (!item || !Expired(*item, current->ttl_attribute, now_seconds)) continue;
+        LD_RETURN_IF_ERROR(
+            m.Apply(*current, &*item, nullptr, nullptr));  // no capacity: the service's own
+        ++deleted_here;
+      }
+      return OkStatus();
+    }));
+    deleted += deleted_here;
     advance();
   }
   return deleted;

@@ -50,11 +50,12 @@ bool StreamHub::HasSynchronousListener(std::string_view table) {
   return false;
 }
 
-void StreamHub::Deliver(std::vector<StreamRecord> records, std::unique_lock<std::mutex>* order) {
+uint64_t StreamHub::Enqueue(std::vector<StreamRecord> records) {
+  if (records.empty()) return 0;
   if (db_.options.stream_delivery == StreamDelivery::kBackground) {
     // The records are already in the stream DBI; the worker reads them from there.
     PokeWorker();
-    return;
+    return 0;
   }
   {
     // Nothing to hand over when nobody listens to these tables (the common case).
@@ -62,13 +63,18 @@ void StreamHub::Deliver(std::vector<StreamRecord> records, std::unique_lock<std:
     bool listened = false;
     for (const auto& s : subscribers_)
       for (const auto& r : records) listened = listened || s.table_name == r.table_name;
-    if (!listened) return;
+    if (!listened) return 0;
   }
-  std::unique_lock lock(delivery_mu_);
+  std::lock_guard lock(delivery_mu_);
   for (auto& r : records) delivery_queue_.push_back(std::move(r));
   enqueued_total_ += records.size();
-  const uint64_t mine = enqueued_total_;
-  if (order) order->unlock();  // queued in commit order; delivering needs no order lock
+  return enqueued_total_;
+}
+
+void StreamHub::AwaitDelivery(uint64_t ticket) {
+  if (ticket == 0) return;
+  std::unique_lock lock(delivery_mu_);
+  if (delivered_total_ >= ticket) return;
   // A subscriber writing from inside a callback: its records wait in the FIFO and the outer
   // drain loop delivers them after the current one, so callbacks never nest.
   if (delivering_ && delivering_thread_ == std::this_thread::get_id()) return;
@@ -76,7 +82,7 @@ void StreamHub::Deliver(std::vector<StreamRecord> records, std::unique_lock<std:
   // returns only after its records were delivered.
   while (delivering_) {
     delivery_cv_.wait(lock);
-    if (delivered_total_ >= mine) return;
+    if (delivered_total_ >= ticket) return;
   }
   delivering_ = true;
   delivering_thread_ = std::this_thread::get_id();

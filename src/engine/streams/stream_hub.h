@@ -47,13 +47,15 @@ class StreamHub {
 
   // Whether records of `table` have to be built for a subscriber on the writing thread.
   bool HasSynchronousListener(std::string_view table);
-  // The lock a writer holds from before its commit until its records are queued (Deliver
-  // releases it), so that synchronous subscribers get records in commit order.
-  std::unique_lock<std::mutex> OrderCommit() { return std::unique_lock(commit_order_mu_); }
-  // Hands records committed by a write to the subscribers (synchronous mode: drains the FIFO
-  // unless this thread is already draining it; background mode: wakes the worker). `order`,
-  // when given, is OrderCommit's lock, released once the records are queued.
-  void Deliver(std::vector<StreamRecord> records, std::unique_lock<std::mutex>* order = nullptr);
+  // Queues the records a commit made (the commit queue's leader calls this for each write of a
+  // group, in commit order, before the next group commits) and returns the ticket
+  // AwaitDelivery takes; 0: nothing to wait for (no listener; background mode, whose worker it
+  // wakes instead).
+  uint64_t Enqueue(std::vector<StreamRecord> records);
+  // Returns once the records up to `ticket` are handed to every subscriber: drains the FIFO on
+  // this thread, or waits while another thread drains it; returns at once on the thread that
+  // is draining (a subscriber's own write: the outer drain delivers its records next).
+  void AwaitDelivery(uint64_t ticket);
 
   // Background mode's worker thread.
   void StartWorker();
@@ -72,7 +74,6 @@ class StreamHub {
   std::atomic<std::size_t> subscriber_count_{0};
   Database::SubscriptionId next_id_ = 1;
 
-  std::mutex commit_order_mu_;
   std::mutex delivery_mu_;
   std::condition_variable delivery_cv_;
   std::deque<StreamRecord> delivery_queue_;

@@ -1,0 +1,87 @@
+#include "engine/commit_queue.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "engine/database_impl.h"
+#include "engine/mutation.h"
+
+namespace localdynamo::engine {
+
+struct CommitQueue::Writer {
+  Work work;
+  Status status = OkStatus();
+  std::vector<StreamRecord> records;  // made by the work, queued after the commit
+  uint64_t ticket = 0;                // StreamHub::Enqueue's
+  bool done = false;
+  std::condition_variable cv;
+};
+
+Status CommitQueue::Submit(Work work) {
+  Writer w{work};
+  std::unique_lock lock(mu_);
+  queue_.push_back(&w);
+  while (!w.done && queue_.front() != &w) w.cv.wait(lock);
+  if (!w.done) {
+    // This thread leads: it runs its own write and those waiting behind it.
+    std::vector<Writer*> group(
+        queue_.begin(),
+        queue_.begin() + static_cast<std::ptrdiff_t>(std::min(queue_.size(), kMaxGroup)));
+    lock.unlock();
+    RunGroup(group.data(), group.size());
+    lock.lock();
+    for (Writer* member : group) {
+      queue_.pop_front();
+      member->done = true;
+      if (member != &w) member->cv.notify_one();
+    }
+    if (!queue_.empty()) queue_.front()->cv.notify_one();  // the next group's leader
+  }
+  lock.unlock();
+  db_.streams.AwaitDelivery(w.ticket);
+  return w.status;
+}
+
+void CommitQueue::RunGroup(Writer* const* group, std::size_t n) {
+  Status failure = OkStatus();
+  if (!TryGroup(group, n, &failure)) {
+    if (n == 1) {
+      group[0]->status = std::move(failure);
+      group[0]->records.clear();
+    } else {
+      for (std::size_t i = 0; i < n; ++i) RunGroup(group + i, 1);
+      return;
+    }
+  }
+  // Committed (or, alone, failed with nothing applied): the records go to the subscribers in
+  // commit order, before the next group can commit.
+  for (std::size_t i = 0; i < n; ++i)
+    group[i]->ticket = db_.streams.Enqueue(std::move(group[i]->records));
+}
+
+bool CommitQueue::TryGroup(Writer* const* group, std::size_t n, Status* failure) {
+  auto txn = db_.BeginWrite();
+  if (!txn.ok()) {
+    *failure = std::move(txn.error());
+    return false;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    Writer& w = *group[i];
+    const uint64_t before = txn->writes();
+    Mutation m(db_, *txn);
+    w.status = w.work.call(w.work.callable, *txn, m);
+    if (!w.status.ok() && txn->writes() != before) {
+      *failure = w.status;
+      return false;  // the transaction aborts as it goes
+    }
+    w.records = w.status.ok() ? m.TakeRecords() : std::vector<StreamRecord>{};
+  }
+  if (Status committed = txn->Commit(); !committed.ok()) {
+    *failure = std::move(committed);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace localdynamo::engine
