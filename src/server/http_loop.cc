@@ -82,6 +82,12 @@ struct Connection {
   // reserved in `in` before its body is read, and given back once it is answered.
   std::size_t granted = 0;
   bool paused = false;  // waiting for a grant: not read (no EPOLLIN) meanwhile
+  // A request handed to the pool (HttpOptions::blocking) and not yet answered: no further
+  // request is read off `in` meanwhile. `serial` tells this connection from a later one on the
+  // same descriptor when the answer comes back.
+  bool in_flight = false;
+  uint64_t serial = 0;
+  bool peer_gone = false;  // the peer closed while its request was in flight
   Clock::time_point last_activity = Clock::now();
   Clock::time_point request_started{};  // when the current partial request (head or body) began
 };
@@ -110,6 +116,59 @@ void AppendResponse(std::string* out, const HttpResponse& r, bool keep_alive) {
 }  // namespace
 
 bool HttpRequest::has_header(std::string_view name) const { return !header(name).empty(); }
+
+// A request for the pool, with copies of what the handler reads (the connection's buffer moves
+// on meanwhile), and where its answer goes.
+struct HttpLoop::Job {
+  LoopState* loop = nullptr;
+  int fd = -1;
+  uint64_t serial = 0;
+  bool keep_alive = true;
+  std::string method, path, body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// What a loop thread shares with the pool: the answers back, and the eventfd that wakes it.
+struct HttpLoop::LoopState {
+  struct Answer {
+    int fd = -1;
+    uint64_t serial = 0;
+    bool keep_alive = true;
+    HttpResponse response;
+  };
+  int wake_fd = -1;
+  std::mutex mu;
+  std::vector<Answer> answers;
+  ~LoopState() {
+    if (wake_fd >= 0) close(wake_fd);
+  }
+};
+
+void HttpLoop::Work() {
+  while (true) {
+    Job job;
+    {
+      std::unique_lock lock(jobs_mu_);
+      jobs_cv_.wait(lock, [&] { return pool_stopping_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    HttpHeaders headers;
+    headers.reserve(job.headers.size());
+    for (const auto& [name, value] : job.headers) headers.emplace_back(name, value);
+    HttpRequest req{job.method, job.path, job.body,
+                    [&headers](std::string_view name) { return FindHeader(headers, name); }};
+    LoopState::Answer answer{job.fd, job.serial, job.keep_alive, HttpResponse{}};
+    handler_(req, answer.response);
+    {
+      std::lock_guard lock(job.loop->mu);
+      job.loop->answers.push_back(std::move(answer));
+    }
+    uint64_t one = 1;
+    (void)!write(job.loop->wake_fd, &one, sizeof one);
+  }
+}
 
 Result<std::unique_ptr<HttpLoop>> HttpLoop::Bind(const HttpOptions& options, HttpHandler handler) {
   std::unique_ptr<HttpLoop> loop(new HttpLoop());
@@ -180,8 +239,19 @@ void HttpLoop::Start() {
     sev.events = EPOLLIN;
     sev.data.fd = stop_fd_;
     epoll_ctl(ep, EPOLL_CTL_ADD, stop_fd_, &sev);
-    threads_.emplace_back([this, ep] { Loop(ep); });
+    auto state = std::make_unique<LoopState>();
+    state->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    epoll_event wev{};
+    wev.events = EPOLLIN;
+    wev.data.fd = state->wake_fd;
+    epoll_ctl(ep, EPOLL_CTL_ADD, state->wake_fd, &wev);
+    LoopState* raw = state.get();
+    loops_.push_back(std::move(state));
+    threads_.emplace_back([this, ep, raw] { Loop(ep, raw); });
   }
+  if (options_.blocking)
+    for (int i = 0; i < std::max(1, options_.blocking_threads); ++i)
+      pool_.emplace_back([this] { Work(); });
 }
 
 void HttpLoop::Stop() {
@@ -191,12 +261,23 @@ void HttpLoop::Stop() {
 }
 
 void HttpLoop::Join() {
+  // The loops first: they wait for their connections' answers from the pool before they end.
   for (auto& t : threads_)
     if (t.joinable()) t.join();
   threads_.clear();
+  {
+    std::lock_guard lock(jobs_mu_);
+    pool_stopping_ = true;
+  }
+  jobs_cv_.notify_all();
+  for (auto& t : pool_)
+    if (t.joinable()) t.join();
+  pool_.clear();
+  loops_.clear();
 }
 
-void HttpLoop::Loop(int ep) {
+void HttpLoop::Loop(int ep, LoopState* state) {
+  uint64_t next_serial = 1;
   // By descriptor (the kernel hands out the lowest free one, so the vector stays short):
   // found without hashing, twice per request.
   std::vector<std::unique_ptr<Connection>> conns;
@@ -230,7 +311,8 @@ void HttpLoop::Loop(int ep) {
   // What epoll watches: readable unless waiting for a grant, writable while an answer waits.
   auto watch = [&](Connection& c) {
     epoll_event ev{};
-    ev.events = (c.paused ? 0u : EPOLLIN | EPOLLRDHUP) | (c.want_write ? EPOLLOUT : 0u);
+    ev.events =
+        (c.paused || c.peer_gone ? 0u : EPOLLIN | EPOLLRDHUP) | (c.want_write ? EPOLLOUT : 0u);
     ev.data.fd = c.fd;
     epoll_ctl(ep, EPOLL_CTL_MOD, c.fd, &ev);
   };
@@ -302,7 +384,7 @@ void HttpLoop::Loop(int ep) {
   std::vector<std::pair<int, bool>> touched;
   // Answers every complete request in c.in.
   auto process = [&](Connection& c) {
-    while (!c.close_after) {
+    while (!c.close_after && !c.in_flight) {
       const ParsedRequest p = ParseRequest(c.in, options_.max_body, kMaxHeaderBytes, &headers);
       if (p.kind == ParsedRequest::Kind::kRefused) {
         refuse(c, p);
@@ -350,6 +432,29 @@ void HttpLoop::Loop(int ep) {
       }
       HttpRequest req{p.method, p.path, p.body,
                       [&headers](std::string_view name) { return FindHeader(headers, name); }};
+      if (options_.blocking && options_.blocking(req)) {
+        Job job{state,
+                c.fd,
+                c.serial,
+                p.keep_alive,
+                std::string(p.method),
+                std::string(p.path),
+                std::string(p.body),
+                {}};
+        job.headers.reserve(headers.size());
+        for (const auto& [name, value] : headers) job.headers.emplace_back(name, value);
+        c.in_flight = true;
+        c.in.erase(0, p.size);
+        release(c);
+        c.sent_continue = false;
+        c.request_started = Clock::time_point{};
+        {
+          std::lock_guard lock(jobs_mu_);
+          jobs_.push_back(std::move(job));
+        }
+        jobs_cv_.notify_one();
+        return;
+      }
       res.status = 200;
       res.content_type = HttpResponse::kJsonType;
       res.headers.clear();
@@ -381,6 +486,30 @@ void HttpLoop::Loop(int ep) {
     for (int i = 0; i < n; ++i) {
       int fd = events[i].data.fd;
       if (fd == stop_fd_) continue;
+      if (fd == state->wake_fd) {
+        // Answers from the pool: sent (with the batch's others, below), and the connection's
+        // next requests, if any arrived meanwhile, read.
+        uint64_t count;
+        (void)!read(state->wake_fd, &count, sizeof count);
+        std::vector<LoopState::Answer> answers;
+        {
+          std::lock_guard lock(state->mu);
+          answers.swap(state->answers);
+        }
+        for (auto& a : answers) {
+          Connection* c = find_conn(a.fd);
+          if (!c || c->serial != a.serial) continue;  // closed meanwhile
+          spill(*c);
+          const bool keep_alive = a.keep_alive && !stopping_;
+          AppendResponse(&c->out, a.response, keep_alive);
+          if (!keep_alive) c->close_after = true;
+          c->in_flight = false;
+          c->last_activity = now;
+          process(*c);
+          touched.emplace_back(a.fd, false);
+        }
+        continue;
+      }
       if (fd == listen_fd_) {
         while (!stopping_) {
           int cfd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -389,6 +518,7 @@ void HttpLoop::Loop(int ep) {
           setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
           auto c = std::make_unique<Connection>();
           c->fd = cfd;
+          c->serial = next_serial++;
           epoll_event ev{};
           ev.events = EPOLLIN | EPOLLRDHUP;
           ev.data.fd = cfd;
@@ -461,13 +591,21 @@ void HttpLoop::Loop(int ep) {
       } else if (c.close_after && !c.draining) {
         keep = false;
       }
-      if (!keep || peer_closed) close_conn(fd);
+      if (!keep || (peer_closed && !c.in_flight)) {
+        close_conn(fd);
+      } else if (peer_closed && !c.peer_gone) {
+        // Its answer is still to come: sent, then the connection closes. Not watched for
+        // reading meanwhile (a closed peer is always readable).
+        c.peer_gone = true;
+        c.close_after = true;
+        watch(c);
+      }
     }
     touched.clear();
     // Timeouts: idle keep-alive connections, and slow clients mid-request.
     std::vector<int> expired;
     for (const auto& c : conns) {
-      if (!c) continue;
+      if (!c || c->in_flight) continue;
       if (c->request_started != Clock::time_point{} &&
           now - c->request_started > options_.request_timeout)
         expired.push_back(c->fd);
@@ -475,7 +613,9 @@ void HttpLoop::Loop(int ep) {
         expired.push_back(c->fd);
     }
     for (int fd : expired) close_conn(fd);
-    if (stopping_) {
+    // Stopping waits for the answers of requests handed to the pool.
+    if (stopping_ &&
+        std::none_of(conns.begin(), conns.end(), [](const auto& c) { return c && c->in_flight; })) {
       // Requests in flight were answered above; send what is pending, then close.
       for (const auto& c : conns) {
         if (!c) continue;

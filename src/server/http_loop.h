@@ -3,11 +3,17 @@
 // per thread (the listening socket shared with EPOLLEXCLUSIVE), keep-alive, Expect:
 // 100-continue, a request size limit, idle and slow-client timeouts. Requests are handled on
 // the loop thread: every operation is short (microseconds), so a thread per connection (what
-// cpp-httplib does) only adds context switches.
+// cpp-httplib does) only adds context switches. Those that wait (a durable write waits for the
+// disk) may go to a pool of threads instead (HttpOptions::blocking), so that the loop serves
+// other connections meanwhile and their writes can share a sync.
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -69,6 +75,12 @@ struct HttpOptions {
   // text/plain body, which the server may replace with its own error shape, and adds to it
   // what it adds to every answer (its x-amzn-RequestId, say).
   std::function<void(const HttpRefusal&, HttpResponse&)> answer_refusal;
+  // Requests that wait: those for which this returns true are handled on a pool of
+  // `blocking_threads` threads while the loop goes on serving the other connections. Their
+  // connection reads no further request until the answer is sent, so answers keep their
+  // order. Unset: every request is handled on its loop thread.
+  std::function<bool(const HttpRequest&)> blocking;
+  int blocking_threads = 64;
 };
 
 class HttpLoop {
@@ -87,7 +99,11 @@ class HttpLoop {
 
  private:
   HttpLoop() = default;
-  void Loop(int epoll_fd);
+  struct LoopState;
+  struct Job;
+  void Loop(int epoll_fd, LoopState* state);
+  // A pool thread: handles jobs until Join() stops the pool.
+  void Work();
   // Takes `bytes` from the budget: false when others hold too much of it for them.
   bool Grant(std::size_t bytes);
 
@@ -99,6 +115,13 @@ class HttpLoop {
   std::atomic<bool> stopping_{false};
   std::atomic<std::size_t> granted_{0};  // of options_.max_buffered
   std::vector<std::thread> threads_;
+  std::vector<std::unique_ptr<LoopState>> loops_;  // one per loop thread
+  // The blocking requests waiting for a pool thread.
+  std::mutex jobs_mu_;
+  std::condition_variable jobs_cv_;
+  std::deque<Job> jobs_;
+  bool pool_stopping_ = false;
+  std::vector<std::thread> pool_;
 };
 
 }  // namespace localdynamo::server

@@ -3,6 +3,7 @@
 
 #include "localdynamo/server.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -24,6 +25,23 @@ namespace localdynamo {
 namespace {
 
 constexpr std::size_t kMaxRequestBytes = 16 * 1024 * 1024;
+
+// The operations that write items (and so, on a durable store, wait for a sync): PartiQL's
+// statements count, a SELECT among them. The control plane's writes are rare and stay inline.
+bool WaitsForTheDisk(std::string_view target) {
+  static constexpr std::string_view kWrites[] = {"PutItem",
+                                                 "UpdateItem",
+                                                 "DeleteItem",
+                                                 "BatchWriteItem",
+                                                 "TransactWriteItems",
+                                                 "ExecuteStatement",
+                                                 "BatchExecuteStatement",
+                                                 "ExecuteTransaction"};
+  const std::size_t dot = target.find('.');
+  if (dot == std::string_view::npos || !target.starts_with("DynamoDB_20120810")) return false;
+  const std::string_view op = target.substr(dot + 1);
+  return std::find(std::begin(kWrites), std::end(kWrites), op) != std::end(kWrites);
+}
 
 }  // namespace
 
@@ -150,6 +168,14 @@ Result<std::unique_ptr<Server>> Server::Start(Database& db, ServerOptions option
     const char* crc_end = std::to_chars(crc, crc + sizeof crc, server::Crc32(res.body)).ptr;
     res.AddHeader("x-amz-crc32", std::string_view(crc, crc_end));
   };
+  if (db.options().durability == Durability::kSync) {
+    // A durable write waits for the disk: on the pool, so that the loop threads go on reading
+    // other connections' requests and concurrent writes share a sync (group commit). Reads,
+    // and writes that don't wait, stay on the loop.
+    ho.blocking = [](const server::HttpRequest& req) {
+      return WaitsForTheDisk(req.header("x-amz-target"));
+    };
+  }
   Impl* raw = impl.get();
   LD_ASSIGN_OR_RETURN(impl->http, server::HttpLoop::Bind(ho, [raw](const server::HttpRequest& req,
                                                                    server::HttpResponse& res) {
