@@ -22,7 +22,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
     bool in_memory = false;
     std::string auth;
     bool log = false;
-    bool nosync = false;
+    std::string durability = "sync";
     int threads = 0;
     int ttl_sweep = 5;
   };
@@ -32,8 +32,8 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--port", args->port, "TCP port (0: any free port)")->capture_default_str();
   cmd->add_option("--host", args->host, "address to bind")->capture_default_str();
   auto* data = cmd->add_option("--data", args->data, "database directory");
-  auto* mem =
-      cmd->add_flag("--in-memory", args->in_memory, "a temporary database, removed on exit");
+  auto* mem = cmd->add_flag("--in-memory", args->in_memory,
+                            "a temporary database, removed on exit (--durability none)");
   data->excludes(mem);
   cmd->add_option("--auth", args->auth,
                   "KEY:SECRET: verify SigV4 signatures by this key (default: accept any)");
@@ -46,8 +46,12 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                   "seconds between deletions of expired items (0: never)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  cmd->add_flag("--nosync", args->nosync,
-                "don't wait for the disk on each commit (faster, less durable)");
+  cmd->add_option("--durability", args->durability,
+                  "sync: each write on disk before its answer (a crash or power loss loses none); "
+                  "nosync: in the system's cache (a process crash loses none, a power loss the "
+                  "last seconds' and may corrupt); none: a temporary database (--in-memory)")
+      ->check(CLI::IsMember({"sync", "nosync", "none"}))
+      ->capture_default_str();
   cmd->callback([args, exit_code] {
     // Signals are taken by sigwait below, not by the server's threads.
     sigset_t set;
@@ -61,7 +65,12 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
     signal(SIGXFSZ, SIG_IGN);
 
     Options options;
-    if (args->nosync) options.durability = Durability::kNoSync;
+    if (args->durability == "nosync") options.durability = Durability::kNoSync;
+    if (args->durability == "none" && !args->data.empty()) {
+      std::cerr << "localdynamo: --durability none keeps nothing: it takes no --data\n";
+      *exit_code = 2;
+      return;
+    }
     std::string where;
     Result<std::unique_ptr<Database>> db = InternalError("no database");
     if (args->in_memory || args->data.empty()) {

@@ -28,10 +28,11 @@ struct DatabaseInternals;
 class Database {
  public:
   // Opens (creating if needed) the database in `directory`. Errors: InternalServerError with
-  // the system/LMDB message when the directory can't be created or opened.
+  // the system/LMDB message when the directory can't be created or opened; ValidationException
+  // for Durability::kNone (nothing would be kept).
   static Result<std::unique_ptr<Database>> Open(const std::string& directory, Options options = {});
   // A database in a fresh temporary directory, removed when the Database is destroyed.
-  // Durability is forced to kNoSync.
+  // Durability is Durability::kNone, whatever `options` says.
   static Result<std::unique_ptr<Database>> OpenInMemory(Options options = {});
 
   ~Database();

@@ -8,9 +8,21 @@
 
 namespace localdynamo {
 
+// What a write survives once its call has returned (as LMDB documents its flags). Writes from
+// several threads at once share a commit, and under kSync its sync (group commit).
 enum class Durability {
-  kSync,    // every commit is on disk before the call returns (default for directories)
-  kNoSync,  // the OS flushes when it likes: fast, loses recent commits on a machine crash
+  // Every write is on disk before its call returns (LMDB's default: the data, then the meta
+  // page, each synced). A process crash or a power loss loses no returned write. The default
+  // for Open.
+  kSync,
+  // Committed to the operating system's cache, not synced (MDB_NOSYNC): a process crash loses
+  // nothing (the system writes the cache out), a power loss or a system crash loses the writes
+  // of the last seconds and, as LMDB warns, may leave the database corrupt (`localdynamo
+  // check` tells). Faster: no write waits for the disk.
+  kNoSync,
+  // Nothing is kept: the database is temporary (OpenInMemory's: tmpfs where there is room),
+  // removed when closed; a crash loses all of it. Open refuses it (a directory is kept).
+  kNone,
 };
 
 enum class StreamDelivery {

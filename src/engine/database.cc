@@ -81,12 +81,15 @@ Result<std::unique_ptr<Database::Impl>> OpenImpl(const std::string& directory, O
 }  // namespace
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& directory, Options options) {
+  if (options.durability == Durability::kNone)
+    return ValidationError(
+        "Durability::kNone keeps nothing: open a temporary database with OpenInMemory");
   LD_ASSIGN_OR_RETURN(auto impl, OpenImpl(directory, std::move(options), false));
   return std::unique_ptr<Database>(new Database(std::move(impl)));
 }
 
 Result<std::unique_ptr<Database>> Database::OpenInMemory(Options options) {
-  options.durability = Durability::kNoSync;
+  options.durability = Durability::kNone;
   // Temporary databases are small; a smaller reservation keeps many of them cheap.
   constexpr uint64_t kMostInMemory = uint64_t{8} << 30;
   options.map_size_bytes =

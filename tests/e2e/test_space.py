@@ -97,7 +97,7 @@ class DiskFullTest(unittest.TestCase):
             data = os.path.join(parent, "db")
             stored = []
             # Filled up to the limit: the write that meets it is cut short.
-            with LimitedServer(BINARY, 2 * MIB, "--data", data, "--nosync") as server:
+            with LimitedServer(BINARY, 2 * MIB, "--data", data, "--durability", "nosync") as server:
                 db = client(server)
                 db.create_table(TableName="things", AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
                                 KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
@@ -111,7 +111,7 @@ class DiskFullTest(unittest.TestCase):
             # A limit below the file's size: a write past it is refused outright, with SIGXFSZ,
             # which would end a server that didn't ignore it.
             before = len(stored)
-            with LimitedServer(BINARY, 1 * MIB, "--data", data, "--nosync") as server:
+            with LimitedServer(BINARY, 1 * MIB, "--data", data, "--durability", "nosync") as server:
                 db = client(server)
                 error = fill(self, db, stored, 2000)
                 self.check_refusal(server, error, 2000 + len(stored) - before)
@@ -119,7 +119,7 @@ class DiskFullTest(unittest.TestCase):
                 self.assertEqual(server.stop(), 0)
 
             # Without the limit: everything acknowledged is there, and writes go through.
-            with Server(BINARY, "--data", data, "--nosync") as server:
+            with Server(BINARY, "--data", data, "--durability", "nosync") as server:
                 db = client(server)
                 self.check_reads(db, stored, 5000)
                 for i in range(5000, 5020):

@@ -103,3 +103,16 @@ TEST_CASE("one process opens the same directory twice and both handles work") {
   CHECK(Must(b->ListTables({})).table_names.size() == 1);
   fs::remove_all(parent);
 }
+
+TEST_CASE("Durability::kNone is a temporary database's: Open refuses it, OpenInMemory has it") {
+  const std::string parent = TempParent();
+  Options o;
+  o.durability = Durability::kNone;
+  auto refused = Database::Open(parent + "/db", o);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::kValidation);
+  CHECK_FALSE(fs::exists(parent + "/db"));  // nothing made
+  o.durability = Durability::kSync;
+  CHECK(Must(Database::OpenInMemory(o))->options().durability == Durability::kNone);
+  fs::remove_all(parent);
+}
