@@ -22,7 +22,8 @@ Status CommitQueue::Submit(Work work) {
   Writer w{work};
   std::unique_lock lock(mu_);
   queue_.push_back(&w);
-  while (!w.done && queue_.front() != &w) w.cv.wait(lock);
+  // (A member of a group being synced is no longer in the queue: it waits for `done`.)
+  while (!w.done && (queue_.empty() || queue_.front() != &w)) w.cv.wait(lock);
   if (!w.done) {
     // This thread leads: it runs its own write and those waiting behind it.
     std::vector<Writer*> group(
@@ -31,12 +32,17 @@ Status CommitQueue::Submit(Work work) {
     lock.unlock();
     RunGroup(group.data(), group.size());
     lock.lock();
+    // Committed: the next group may be written while this one's commit is made durable.
+    for (std::size_t i = 0; i < group.size(); ++i) queue_.pop_front();
+    if (!queue_.empty()) queue_.front()->cv.notify_one();  // the next group's leader
+    lock.unlock();
+    const Status synced = db_.env->Sync();
+    lock.lock();
     for (Writer* member : group) {
-      queue_.pop_front();
+      if (!synced.ok() && member->status.ok()) member->status = synced;
       member->done = true;
       if (member != &w) member->cv.notify_one();
     }
-    if (!queue_.empty()) queue_.front()->cv.notify_one();  // the next group's leader
   }
   lock.unlock();
   db_.streams.AwaitDelivery(w.ticket);
@@ -77,7 +83,7 @@ bool CommitQueue::TryGroup(Writer* const* group, std::size_t n, Status* failure)
     }
     w.records = w.status.ok() ? m.TakeRecords() : std::vector<StreamRecord>{};
   }
-  if (Status committed = txn->Commit(); !committed.ok()) {
+  if (Status committed = txn->CommitBeforeSync(); !committed.ok()) {
     *failure = std::move(committed);
     return false;
   }

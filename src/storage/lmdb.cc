@@ -200,8 +200,12 @@ Result<std::shared_ptr<Env>> Env::Open(const std::string& directory, const EnvOp
   mdb_env_set_mapsize(env->env_, MapSize(path, options.map_size));
   // MDB_NOTLS: read transactions belong to their object, not to a thread (server threads
   // and the stream worker hand snapshots around). MDB_NOSYNC trades durability for speed.
-  unsigned flags =
-      MDB_NOTLS | (options.sync ? 0u : MDB_NOSYNC) | (options.write_map ? MDB_WRITEMAP : 0u);
+  // MDB_NOMETASYNC: a commit syncs its data pages, and its meta page is synced by Env::Sync
+  // (right after it in Commit; outside the writer lock after CommitBeforeSync, so that the
+  // next transaction is written meanwhile).
+  unsigned flags = MDB_NOTLS | (options.sync ? MDB_NOMETASYNC : MDB_NOSYNC) |
+                   (options.write_map ? MDB_WRITEMAP : 0u);
+  env->sync_ = options.sync;
   rc = mdb_env_open(env->env_, path.c_str(), flags, static_cast<mdb_mode_t>(options.file_mode));
   if (rc) return LmdbError(rc, "mdb_env_open " + path);
 
@@ -221,6 +225,7 @@ Result<std::shared_ptr<Env>> Env::Open(const std::string& directory, const EnvOp
   }
   rc = mdb_txn_commit(txn);
   if (rc) return WriteError(env->env_, rc, "mdb_txn_commit");
+  LD_RETURN_IF_ERROR(env->Sync());
   Registry()[path] = env;
   return env;
 }
@@ -321,9 +326,20 @@ Result<bool> WriteTxn::Del(MDB_dbi dbi, std::string_view key) {
 }
 
 Status WriteTxn::Commit() {
+  LD_RETURN_IF_ERROR(CommitBeforeSync());
+  return env_->Sync();
+}
+
+Status WriteTxn::CommitBeforeSync() {
   int rc = mdb_txn_commit(txn_);
   txn_ = nullptr;  // committed or, on failure, freed by LMDB
   if (rc) return WriteError(env_->raw(), rc, "mdb_txn_commit");
+  return OkStatus();
+}
+
+Status Env::Sync() {
+  if (!sync_) return OkStatus();
+  if (int rc = mdb_env_sync(env_, 1)) return WriteError(env_, rc, "mdb_env_sync");
   return OkStatus();
 }
 

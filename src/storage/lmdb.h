@@ -26,6 +26,8 @@ struct Dbis {
 };
 
 struct EnvOptions {
+  // Commits are on disk when they return (WriteTxn::Commit), or once Env::Sync returns
+  // (WriteTxn::CommitBeforeSync). false: MDB_NOSYNC, the system writes them out when it likes.
   bool sync = true;
   // The map's size in bytes, the most the data file may grow to; 0: the size of the
   // filesystem holding the directory (see MapSize in lmdb.cc).
@@ -53,6 +55,10 @@ class Env {
   Env& operator=(const Env&) = delete;
 
   MDB_env* raw() const { return env_; }
+  // Makes every commit so far durable (EnvOptions::sync; nothing to do without it): a sync of
+  // the data file, which may run while another thread's write transaction is open. Errors:
+  // InternalServerError (the system's).
+  Status Sync();
   const Dbis& dbis() const { return dbis_; }
   const std::string& path() const { return path_; }
 
@@ -69,6 +75,7 @@ class Env {
   Dbis dbis_;
   std::string path_;
   int lock_fd_ = -1;  // LockDirectory's, held while open
+  bool sync_ = true;
   std::array<std::atomic<MDB_txn*>, 8> spare_readers_{};
 };
 
@@ -142,7 +149,14 @@ class WriteTxn : public Txn {
   Result<char*> Reserve(MDB_dbi dbi, std::string_view key, std::size_t size);
   // Deleting a missing key is not an error; returns whether it existed.
   Result<bool> Del(MDB_dbi dbi, std::string_view key);
+  // Commits; with EnvOptions::sync, on disk when it returns. Errors: LMDB's (WriteError).
   Status Commit();
+  // Commits with the data synced but not yet the meta page that makes the commit durable
+  // (MDB_NOMETASYNC): the writer lock is free again at once, and Env::Sync, which may run
+  // while the next transaction is being written, finishes the job. Nothing it holds may be
+  // acknowledged before that Sync returns. A crash before it loses at most this commit (LMDB
+  // keeps the database whole).
+  Status CommitBeforeSync();
   // How many writes were attempted so far (Put, Append, Reserve, Del and cursor deletions),
   // each counted before it is tried: unchanged since an earlier reading, the transaction holds
   // exactly what it held then (a failed write, as LMDB documents, leaves it for aborting only).
