@@ -7,11 +7,15 @@
 //    when the child died, whole: both items of a transaction or neither;
 //  - the stream holds exactly one record per write that changed an item, in order, with the
 //    images the write made;
-// then starts the next child on the same directory.
+// then starts the next child on the same directory. With several writer threads (crash/groups)
+// their writes meet in the commit queue and are committed in groups: each thread writes its own
+// keys, and the check is made per thread (its acknowledged writes, plus at most its one write in
+// flight, whole; its keys' stream records in its order).
 //
-// Both cases are skipped in the `engine` run; ctest runs them on their own (CMakeLists.txt):
-// crash/bounded (20 kills, label crash) by default, crash/soak (1,000 kills, label soak) only
-// on request. LD_CRASH_SEED=N repeats a run's random choices, LD_CRASH_KILLS=N sets the kills.
+// The cases are skipped in the `engine` run; ctest runs them on their own (CMakeLists.txt):
+// crash/bounded and crash/groups (20 kills each, label crash) by default, crash/soak (1,000
+// kills, label soak) only on request. LD_CRASH_SEED=N repeats a run's random choices,
+// LD_CRASH_KILLS=N sets the kills.
 
 #include <doctest/doctest.h>
 
@@ -30,6 +34,7 @@
 #include <random>
 #include <thread>
 #include <tuple>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -44,6 +49,7 @@ constexpr int kKeys = 40;
 constexpr int kGroups = 4;
 
 struct Op {
+  int thread = 0;
   enum class Kind { kPut, kUpdate, kDelete, kTransact } kind;
   int64_t number;         // also the value it writes (v), so each write's images are told apart
   std::string key, key2;  // key2: a transaction's second item
@@ -51,11 +57,14 @@ struct Op {
 };
 
 // Op `number` of a run: the same in the child that performs it and the parent that checks it.
-Op MakeOp(uint64_t seed, int64_t number) {
+// Thread `thread`'s op `number`; its keys are its own ("t<thread>k<nn>").
+Op MakeOp(uint64_t seed, int thread, int64_t number) {
   std::seed_seq seq{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32),
-                    static_cast<uint32_t>(number), static_cast<uint32_t>(number >> 32)};
+                    static_cast<uint32_t>(number), static_cast<uint32_t>(number >> 32),
+                    static_cast<uint32_t>(thread)};
   std::mt19937_64 rng(seq);
   Op op;
+  op.thread = thread;
   op.number = number;
   const int pick = static_cast<int>(rng() % 100);
   op.kind = pick < 35   ? Op::Kind::kPut
@@ -64,8 +73,8 @@ Op MakeOp(uint64_t seed, int64_t number) {
                         : Op::Kind::kTransact;
   const int a = static_cast<int>(rng() % kKeys);
   const int b = (a + 1 + static_cast<int>(rng() % (kKeys - 1))) % kKeys;
-  op.key = fmt::format("k{:02}", a);
-  op.key2 = fmt::format("k{:02}", b);
+  op.key = fmt::format("t{}k{:02}", thread, a);
+  op.key2 = fmt::format("t{}k{:02}", thread, b);
   if (rng() % 5) op.group = fmt::format("g{}", rng() % kGroups);
   return op;
 }
@@ -135,23 +144,38 @@ Status Perform(Database& db, const Op& op) {
   return OkStatus();
 }
 
-// Writes ops from `first` on, acknowledging each on `ack` after its call returned; never
-// returns (killed, or _exit on a failure).
-[[noreturn]] void Writer(const std::string& dir, uint64_t seed, int64_t first, int ack) {
+// An acknowledgement on the pipe: thread `thread`'s op `number` returned (one write of
+// fewer than PIPE_BUF bytes: whole, whichever thread sends it).
+struct Ack {
+  int64_t thread;
+  int64_t number;
+};
+
+// Each thread writes its ops from `first[thread]` on, acknowledging each on `ack` after its
+// call returned; never returns (killed, or _exit on a failure).
+[[noreturn]] void Writer(const std::string& dir, uint64_t seed, const std::vector<int64_t>& first,
+                         int ack) {
   auto db = Database::Open(dir);  // sync: every commit on disk before the call returns
   if (!db.ok()) {
     std::fprintf(stderr, "writer: %s\n", db.error().ToString().c_str());
     _exit(2);
   }
-  for (int64_t i = first;; ++i) {
-    Status s = Perform(**db, MakeOp(seed, i));
-    if (!s.ok()) {
-      std::fprintf(stderr, "writer: op %lld: %s\n", static_cast<long long>(i),
-                   s.error().ToString().c_str());
-      _exit(3);
-    }
-    if (write(ack, &i, sizeof i) != sizeof i) _exit(4);
-  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < static_cast<int>(first.size()); ++t)
+    threads.emplace_back([&, t] {
+      for (int64_t i = first[static_cast<std::size_t>(t)];; ++i) {
+        Status s = Perform(**db, MakeOp(seed, t, i));
+        if (!s.ok()) {
+          std::fprintf(stderr, "writer: thread %d op %lld: %s\n", t, static_cast<long long>(i),
+                       s.error().ToString().c_str());
+          _exit(3);
+        }
+        const Ack a{t, i};
+        if (write(ack, &a, sizeof a) != sizeof a) _exit(4);
+      }
+    });
+  for (auto& t : threads) t.join();
+  _exit(5);
 }
 
 // ---- the model the parent checks against ----
@@ -306,10 +330,44 @@ bool Readable(int fd, int timeout_ms) {
   return poll(&p, 1, timeout_ms) > 0;
 }
 
-void RunCrashTest(int kills) {
+// The keys of thread `t` ("t<t>k..."): its part of a state.
+State PartOf(const State& all, int t) {
+  State out;
+  const std::string prefix = fmt::format("t{}k", t);
+  for (const auto& [key, item] : all)
+    if (key.starts_with(prefix)) out.emplace(key, item);
+  return out;
+}
+
+// `got` against `expected`, records in order (a transaction's two in either order).
+void CheckRecords(const std::vector<Rec>& got, const std::vector<Rec>& expected,
+                  const std::vector<std::string>& sequence_numbers) {
+  REQUIRE_MESSAGE(got.size() == expected.size(), "the stream has ", got.size(),
+                  " new records, the writes made ", expected.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    // A transaction's records are adjacent: compare the pair as a set.
+    const bool pair = i + 1 < got.size() && expected[i].new_v && expected[i + 1].new_v &&
+                      *expected[i].new_v == *expected[i + 1].new_v;
+    if (pair) {
+      std::vector<Rec> a{got[i], got[i + 1]}, b{expected[i], expected[i + 1]};
+      std::sort(a.begin(), a.end());
+      std::sort(b.begin(), b.end());
+      REQUIRE_MESSAGE(a == b, "stream record ", sequence_numbers[i], ": ", RecText(got[i]), " / ",
+                      RecText(got[i + 1]), ", expected ", RecText(expected[i]), " / ",
+                      RecText(expected[i + 1]));
+      ++i;
+      continue;
+    }
+    REQUIRE_MESSAGE(got[i] == expected[i], "stream record ", sequence_numbers[i], ": ",
+                    RecText(got[i]), ", expected ", RecText(expected[i]));
+  }
+}
+
+void RunCrashTest(int kills, int threads) {
   const uint64_t seed = SeedFromEnv();
-  std::printf("crash test: seed %llu (LD_CRASH_SEED=%llu repeats it), %d kills\n",
-              static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seed), kills);
+  std::printf(
+      "crash test: seed %llu (LD_CRASH_SEED=%llu repeats it), %d kills, %d writer thread(s)\n",
+      static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seed), kills, threads);
   std::fflush(stdout);
   INFO("seed ", seed);
   std::mt19937_64 rng(seed);
@@ -340,8 +398,9 @@ void RunCrashTest(int kills) {
     Must(db->UpdateContinuousBackups(pitr));
   }
 
-  State state;                         // every write known to be committed applied
-  int64_t next = 0;                    // the first op not known to be committed
+  const std::size_t n = static_cast<std::size_t>(threads);
+  std::vector<State> state(n);         // per thread: every write known to be committed applied
+  std::vector<int64_t> next(n, 0);     // per thread: the first op not known to be committed
   std::optional<std::string> read_to;  // the last stream record checked
   int64_t acked_total = 0, in_flight_committed = 0, records_total = 0;
   for (int round = 0; round < kills; ++round) {
@@ -356,19 +415,28 @@ void RunCrashTest(int kills) {
     }
     close(fds[1]);
     ChildGuard guard{child};
-    // A random point: after 0..25 acknowledged writes, and 0..3 ms more.
+    // A random point: after 0..25 acknowledged writes (all threads together), and 0..3 ms more.
     const int64_t wanted = static_cast<int64_t>(rng() % 26);
     const auto extra = std::chrono::microseconds(rng() % 3000);
-    int64_t last_ack = next - 1, v;
+    std::vector<int64_t> last_ack(n);
+    for (std::size_t t = 0; t < n; ++t) last_ack[t] = next[t] - 1;
+    int64_t acked = 0;
     bool ended = false;
-    while (last_ack - next + 1 < wanted) {
+    auto take = [&](const Ack& a) {
+      REQUIRE(a.thread >= 0);
+      REQUIRE(a.thread < threads);
+      REQUIRE(a.number == last_ack[static_cast<std::size_t>(a.thread)] + 1);
+      last_ack[static_cast<std::size_t>(a.thread)] = a.number;
+      ++acked;
+    };
+    Ack a{};
+    while (acked < wanted) {
       if (!Readable(fds[0], 20000)) FAIL("the writer acknowledged nothing for 20 s");
-      if (read(fds[0], &v, sizeof v) != sizeof v) {
+      if (read(fds[0], &a, sizeof a) != sizeof a) {
         ended = true;
         break;
       }
-      REQUIRE(v == last_ack + 1);
-      last_ack = v;
+      take(a);
     }
     if (!ended) std::this_thread::sleep_for(extra);
     kill(child, SIGKILL);
@@ -378,21 +446,9 @@ void RunCrashTest(int kills) {
     if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL))
       FAIL("the writer ended by itself (exit ", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
            ") in round ", round);
-    while (read(fds[0], &v, sizeof v) == sizeof v) {  // acknowledged before the kill
-      REQUIRE(v == last_ack + 1);
-      last_ack = v;
-    }
+    while (read(fds[0], &a, sizeof a) == sizeof a) take(a);  // acknowledged before the kill
     close(fds[0]);
-    acked_total += last_ack - next + 1;
-
-    // Every acknowledged write, and the one in flight either whole or not at all.
-    State acked = state;
-    std::vector<Rec> expected;
-    for (int64_t i = next; i <= last_ack; ++i) Apply(acked, MakeOp(seed, i), &expected);
-    State with_next = acked;
-    std::vector<Rec> next_recs;
-    const Op in_flight = MakeOp(seed, last_ack + 1);
-    Apply(with_next, in_flight, &next_recs);
+    acked_total += acked;
 
     CheckReport report = Must(CheckDatabase(dir));
     std::string problems;
@@ -401,56 +457,57 @@ void RunCrashTest(int kills) {
     REQUIRE_MESSAGE(report.ok(), "check found ", report.problems.size(), " problems:", problems);
 
     auto db = Must(Database::Open(dir));
-    State stored = ReadState(*db);
-    if (stored == acked) {
-      next = last_ack + 1;
-      state = std::move(acked);
-    } else {
-      REQUIRE_MESSAGE(stored == with_next,
-                      "the table is neither every acknowledged write (up to op ", last_ack,
-                      ") nor those and op ", last_ack + 1, " whole: a write lost or torn",
-                      Differences(stored, acked, with_next));
-      ++in_flight_committed;
-      next = last_ack + 2;
-      state = std::move(with_next);
-      expected.insert(expected.end(), next_recs.begin(), next_recs.end());
-    }
-
-    // The stream: one record per change, in order (a transaction's two in either order).
+    const State stored_all = ReadState(*db);
     std::vector<StreamRecord> records = ReadStream(*db, read_to);
-    std::vector<Rec> got;
-    for (const auto& r : records) got.push_back(RecOf(r));
-    REQUIRE_MESSAGE(got.size() == expected.size(), "the stream has ", got.size(),
-                    " new records, the writes made ", expected.size());
-    for (std::size_t i = 0; i < got.size(); ++i) {
-      // A transaction's records are adjacent: compare the pair as a set.
-      const bool pair = i + 1 < got.size() && expected[i].new_v && expected[i + 1].new_v &&
-                        *expected[i].new_v == *expected[i + 1].new_v;
-      if (pair) {
-        std::vector<Rec> a{got[i], got[i + 1]}, b{expected[i], expected[i + 1]};
-        std::sort(a.begin(), a.end());
-        std::sort(b.begin(), b.end());
-        REQUIRE_MESSAGE(a == b, "stream record ", records[i].sequence_number, ": ", RecText(got[i]),
-                        " / ", RecText(got[i + 1]), ", expected ", RecText(expected[i]), " / ",
-                        RecText(expected[i + 1]));
-        ++i;
-        continue;
+    for (std::size_t t = 0; t < n; ++t) {
+      CAPTURE(t);
+      // Every acknowledged write of the thread, and its one in flight either whole or not at all.
+      State acked_state = state[t];
+      std::vector<Rec> expected;
+      const int thread = static_cast<int>(t);
+      for (int64_t i = next[t]; i <= last_ack[t]; ++i)
+        Apply(acked_state, MakeOp(seed, thread, i), &expected);
+      State with_next = acked_state;
+      std::vector<Rec> next_recs;
+      Apply(with_next, MakeOp(seed, thread, last_ack[t] + 1), &next_recs);
+      const State stored = PartOf(stored_all, thread);
+      if (stored == acked_state) {
+        next[t] = last_ack[t] + 1;
+        state[t] = std::move(acked_state);
+      } else {
+        REQUIRE_MESSAGE(stored == with_next, "thread ", t,
+                        ": the table is neither every acknowledged write (up to op ", last_ack[t],
+                        ") nor those and op ", last_ack[t] + 1, " whole: a write lost or torn",
+                        Differences(stored, acked_state, with_next));
+        ++in_flight_committed;
+        next[t] = last_ack[t] + 2;
+        state[t] = std::move(with_next);
+        expected.insert(expected.end(), next_recs.begin(), next_recs.end());
       }
-      REQUIRE_MESSAGE(got[i] == expected[i], "stream record ", records[i].sequence_number, ": ",
-                      RecText(got[i]), ", expected ", RecText(expected[i]));
+      // The stream: one record per change of the thread's keys, in the thread's order.
+      const std::string prefix = fmt::format("t{}k", t);
+      std::vector<Rec> got;
+      std::vector<std::string> sequence_numbers;
+      for (const auto& r : records)
+        if (r.keys.at("id").s().starts_with(prefix)) {
+          got.push_back(RecOf(r));
+          sequence_numbers.push_back(r.sequence_number);
+        }
+      CheckRecords(got, expected, sequence_numbers);
     }
     records_total += static_cast<int64_t>(records.size());
     if (!records.empty()) read_to = records.back().sequence_number;
   }
+  std::size_t items = 0;
+  for (const State& s : state) items += s.size();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf(
-      "crash test: seed %llu: %d kills, %lld writes acknowledged (+%lld in flight that committed), "
-      "%lld stream records, "
-      "%lld items, %.1f s\n",
-      static_cast<unsigned long long>(seed), kills, static_cast<long long>(acked_total),
-      static_cast<long long>(in_flight_committed), static_cast<long long>(records_total),
-      static_cast<long long>(state.size()), seconds);
+      "crash test: seed %llu: %d kills, %d thread(s), %lld writes acknowledged (+%lld in flight "
+      "that committed), %lld stream records, %zu items, %.1f s\n",
+      static_cast<unsigned long long>(seed), kills, threads, static_cast<long long>(acked_total),
+      static_cast<long long>(in_flight_committed), static_cast<long long>(records_total), items,
+      seconds);
   std::filesystem::remove_all(dir);
 }
 
@@ -460,9 +517,16 @@ TEST_CASE(
     "crash/bounded: acknowledged writes, their stream records and whole transactions survive 20 "
     "SIGKILLs" *
     doctest::skip()) {
-  RunCrashTest(KillsFromEnv(20));
+  RunCrashTest(KillsFromEnv(20), 1);
+}
+
+TEST_CASE(
+    "crash/groups: the same with 4 writer threads, whose writes are committed in groups, through "
+    "20 SIGKILLs" *
+    doctest::skip()) {
+  RunCrashTest(KillsFromEnv(20), 4);
 }
 
 TEST_CASE("crash/soak: the same through 1,000 SIGKILLs" * doctest::skip()) {
-  RunCrashTest(KillsFromEnv(1000));
+  RunCrashTest(KillsFromEnv(1000), 1);
 }
