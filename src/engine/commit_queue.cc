@@ -1,6 +1,8 @@
 #include "engine/commit_queue.h"
 
 #include <algorithm>
+#include <array>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -26,9 +28,10 @@ Status CommitQueue::Submit(Work work) {
   while (!w.done && (queue_.empty() || queue_.front() != &w)) w.cv.wait(lock);
   if (!w.done) {
     // This thread leads: it runs its own write and those waiting behind it.
-    std::vector<Writer*> group(
-        queue_.begin(),
-        queue_.begin() + static_cast<std::ptrdiff_t>(std::min(queue_.size(), kMaxGroup)));
+    std::array<Writer*, kMaxGroup> members;  // on the stack: no allocation per write
+    const std::size_t n = std::min(queue_.size(), kMaxGroup);
+    std::copy_n(queue_.begin(), n, members.begin());
+    const std::span<Writer*> group(members.data(), n);
     lock.unlock();
     RunGroup(group.data(), group.size());
     lock.lock();
