@@ -3,8 +3,10 @@
 // DynamoDB API is a method taking its typed request; the HTTP endpoint calls the same methods.
 //
 // Thread-safety: a Database may be used from many threads at once; reads run in parallel on
-// MVCC snapshots, writes are serialized by LMDB. Several Database handles on one directory in
-// one process share one LMDB environment; several processes are safe too.
+// MVCC snapshots, item writes that arrive together are committed together (one transaction,
+// and under Durability::kSync one sync; each write still all or nothing, and returning only
+// once its commit is durable). Several Database handles on one directory in one process share
+// one LMDB environment; another process's Open is refused while this one has it open.
 
 #include <cstdint>
 #include <functional>

@@ -70,7 +70,7 @@ Result<BatchGetItemResponse> Database::BatchGetItem(const BatchGetItemRequest& r
     for (const auto& key : ka.keys) {
       LD_RETURN_IF_ERROR(engine::ValidateKey(*table, key));
       if (!seen.insert(engine::TableKey(*table, key)).second)
-        return ValidationError("Provided list of item keys contains duplicates");
+        return errors::DuplicateKeys();
     }
     CapacityTally tally;
     tally.table_name = table->name;
@@ -142,7 +142,7 @@ Result<BatchWriteItemResponse> Database::BatchWriteItem(const BatchWriteItemRequ
         if (auto refusal = engine::ValidateWrite(ops.back(), *table))
           return std::move(refusal->error);
         if (!seen.insert(engine::TableKey(*table, *ops.back().item)).second)
-          return ValidationError("Provided list of item keys contains duplicates");
+          return errors::DuplicateKeys();
       }
       tables.emplace_back(std::move(table), std::move(ops));
     }

@@ -148,5 +148,9 @@ inline Error LimitExceeded(std::string message) {
 inline Error ItemTooLarge() {
   return ValidationError("Item size has exceeded the maximum allowed size");
 }
+// BatchWriteItem / BatchGetItem (and PartiQL's batches) naming one key twice.
+inline Error DuplicateKeys() {
+  return ValidationError("Provided list of item keys contains duplicates");
+}
 
 }  // namespace localdynamo::errors

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/errors.h"
 #include "types/set_rules.h"
 
 namespace localdynamo::engine {
@@ -40,7 +41,7 @@ Status ValidateValues(const Item& item, bool* too_deep) {
 
 Status ValidateSize(const Item& item) {
   if (ItemSize(item) > kMaxItemBytes)
-    return ValidationError("Item size has exceeded the maximum allowed size");
+    return errors::ItemTooLarge();
   return OkStatus();
 }
 

@@ -918,7 +918,7 @@ Result<BatchExecuteStatementResponse> Database::BatchExecuteStatement(
       plans.push_back(std::move(plan));
     }
     if (keys.back().ok() && !seen.insert({p->table, storage::EncodeItem(*keys.back())}).second)
-      return ValidationError("Provided list of item keys contains duplicates");
+      return errors::DuplicateKeys();
   }
   BatchExecuteStatementResponse out;
   std::vector<ConsumedCapacity> capacity;

@@ -350,8 +350,7 @@ Result<TableMeta> RestoreInto(Database::Impl& db, storage::WriteTxn& txn, const 
 }
 
 // The statistics of a table and each of its indexes.
-Result<std::vector<std::pair<uint8_t, TableStats>>> StatsOf(Database::Impl& db,
-                                                            const storage::Txn& txn,
+Result<std::vector<std::pair<uint8_t, TableStats>>> StatsOf(const storage::Txn& txn,
                                                             const TableMeta& t) {
   std::vector<std::pair<uint8_t, TableStats>> out;
   LD_ASSIGN_OR_RETURN(TableStats table, engine::ReadStats(txn, t.number, 0));
@@ -365,8 +364,8 @@ Result<std::vector<std::pair<uint8_t, TableStats>>> StatsOf(Database::Impl& db,
 
 // As DynamoDB answers a restore: the table CREATING with its restore in progress (usable at
 // once here).
-Result<RestoreTableFromBackupResponse> Restored(Database::Impl& db, storage::WriteTxn& txn,
-                                                const TableMeta& t, RestoreSummary summary) {
+Result<RestoreTableFromBackupResponse> Restored(storage::WriteTxn& txn, const TableMeta& t,
+                                                RestoreSummary summary) {
   LD_ASSIGN_OR_RETURN(TableDescription d, engine::DescribeTable(txn, t));
   LD_RETURN_IF_ERROR(txn.Commit());
   d.table_status = TableStatus::kCreating;
@@ -407,7 +406,7 @@ Result<CreateBackupResponse> Database::CreateBackup(const CreateBackupRequest& r
   LD_RETURN_IF_ERROR(storage::CopyKeyspace(txn, txn.dbis().data,
                                            storage::TableKeyspace(table->number),
                                            storage::TableKeyspace(b.number)));
-  LD_ASSIGN_OR_RETURN(b.stats, StatsOf(db, txn, *table));
+  LD_ASSIGN_OR_RETURN(b.stats, StatsOf(txn, *table));
   LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, RecordKey(b.arn), Serialize(b)));
   LD_RETURN_IF_ERROR(PurgeExpired(txn, b.created_millis));
   LD_RETURN_IF_ERROR(txn.Commit());
@@ -516,7 +515,7 @@ Result<RestoreTableFromBackupResponse> Database::RestoreTableFromBackup(
   if (existing) return TableAlreadyExists(r.target_table_name);
   LD_ASSIGN_OR_RETURN(TableMeta t, RestoreInto(db, txn, r, b.table, b.number, b.stats));
   return Restored(
-      db, txn, t,
+      txn, t,
       RestoreSummary{b.arn, b.table.arn, static_cast<double>(b.created_millis) / 1000.0, true});
 }
 
@@ -580,11 +579,10 @@ Result<RestoreTableToPointInTimeResponse> Database::RestoreTableToPointInTime(
   LD_ASSIGN_OR_RETURN(auto existing, db.catalog.Find(txn, r.target_table_name));
   if (existing) return TableAlreadyExists(r.target_table_name);
 
-  LD_ASSIGN_OR_RETURN(auto stats, StatsOf(db, txn, *source));
+  LD_ASSIGN_OR_RETURN(auto stats, StatsOf(txn, *source));
   LD_ASSIGN_OR_RETURN(TableMeta t, RestoreInto(db, txn, r, *source, source->number, stats));
   LD_RETURN_IF_ERROR(engine::UndoWritesAfter(db, txn, *source, t, at));
-  return Restored(db, txn, t,
-                  RestoreSummary{"", source->arn, static_cast<double>(at) / 1000.0, true});
+  return Restored(txn, t, RestoreSummary{"", source->arn, static_cast<double>(at) / 1000.0, true});
 }
 
 namespace engine {
@@ -601,7 +599,7 @@ Status KeepDeletedTableBackup(Database::Impl& db, storage::WriteTxn& txn, const 
   b.number = t.number;  // the table's own entries, which DeleteTable leaves in place
   b.type = BackupType::kSystem;
   b.expiry_millis = b.created_millis + kSystemBackupDays * 24 * 3600 * 1000;
-  LD_ASSIGN_OR_RETURN(b.stats, StatsOf(db, txn, t));
+  LD_ASSIGN_OR_RETURN(b.stats, StatsOf(txn, t));
   LD_RETURN_IF_ERROR(txn.Put(txn.dbis().meta, RecordKey(b.arn), Serialize(b)));
   return PurgeExpired(txn, b.created_millis);
 }
