@@ -8,10 +8,16 @@
 // Time to live's sweep (DeleteExpiredItems) over the same 100,000 items when none has expired,
 // next to a consistent Scan of the whole table, page after page: the pass `serve` makes every
 // few seconds, against reading the table.
+// Durable PutItem (Durability::kSync, a directory on disk) from 1, 4 and 16 threads at once,
+// whose writes the commit queue commits in groups, beside raw LMDB committing each put in a
+// synced transaction of its own from as many threads (no grouping: LMDB's writer lock takes
+// them one at a time). The directory is made under LOCALDYNAMO_BENCH_DISK (default: the
+// temporary directory), which must be a disk for the figures to mean anything.
 
 #include <benchmark/benchmark.h>
 #include <lmdb.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 
@@ -175,6 +181,93 @@ void BM_PutItem_RawLmdb(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_PutItem_RawLmdb);
+
+// ---- durable writes from several threads ----
+
+std::string DiskDirectory(const char* name) {
+  const char* parent = std::getenv("LOCALDYNAMO_BENCH_DISK");
+  std::filesystem::path base = parent ? parent : std::filesystem::temp_directory_path();
+  std::string dir = (base / (std::string(name) + "_XXXXXX")).string();
+  (void)mkdtemp(dir.data());
+  return dir;
+}
+
+struct DurableEngine {
+  std::string dir = DiskDirectory("ld_bench_durable");
+  std::unique_ptr<Database> db = std::move(Database::Open(dir)).value();  // Durability::kSync
+  DurableEngine() { (void)db->CreateTable(Schema()); }
+  ~DurableEngine() {
+    db.reset();
+    std::filesystem::remove_all(dir);
+  }
+  static DurableEngine& Get() {
+    static DurableEngine e;
+    return e;
+  }
+};
+
+struct DurableRaw {
+  std::string dir = DiskDirectory("ld_bench_durable_raw");
+  MDB_env* env = nullptr;
+  MDB_dbi dbi = 0;
+  DurableRaw() {
+    mdb_env_create(&env);
+    mdb_env_set_mapsize(env, uint64_t{4} << 30);
+    mdb_env_set_maxdbs(env, 4);
+    mdb_env_open(env, dir.c_str(), MDB_NOTLS, 0644);  // LMDB's default: each commit synced
+    MDB_txn* txn;
+    mdb_txn_begin(env, nullptr, 0, &txn);
+    mdb_dbi_open(txn, "data", MDB_CREATE, &dbi);
+    mdb_txn_commit(txn);
+  }
+  ~DurableRaw() {
+    mdb_env_close(env);
+    std::filesystem::remove_all(dir);
+  }
+  static DurableRaw& Get() {
+    static DurableRaw r;
+    return r;
+  }
+};
+
+// Each thread writes its own new items (partitions of its own, from `first`).
+Item DurableRow(benchmark::State& state, int64_t n) {
+  const int partition = 3 * kPartitions + static_cast<int>(state.thread_index()) * 100000 +
+                        static_cast<int>(n / kPerPartition);
+  return bench::MessageRow(partition, static_cast<int>(n % kPerPartition));
+}
+
+void BM_PutItem_Durable_Engine(benchmark::State& state) {
+  auto& e = DurableEngine::Get();
+  int64_t n = 0;
+  for (auto _ : state) {
+    PutItemRequest p;
+    p.table_name = "cruddur-messages";
+    p.item = DurableRow(state, n++);
+    auto r = e.db->PutItem(p);
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PutItem_Durable_Engine)->Threads(1)->Threads(4)->Threads(16)->UseRealTime();
+
+void BM_PutItem_Durable_RawLmdb(benchmark::State& state) {
+  auto& raw = DurableRaw::Get();
+  int64_t n = 0;
+  for (auto _ : state) {
+    Item item = DurableRow(state, n++);
+    std::string k = Raw::Key(item), v = storage::EncodeItem(item);
+    std::string ik = item.at("message_group_uuid").s() + '\0' + k;
+    MDB_txn* txn;
+    mdb_txn_begin(raw.env, nullptr, 0, &txn);
+    MDB_val kv{k.size(), k.data()}, vv{v.size(), v.data()}, ikv{ik.size(), ik.data()};
+    mdb_put(txn, raw.dbi, &kv, &vv, 0);
+    mdb_put(txn, raw.dbi, &ikv, &vv, 0);
+    mdb_txn_commit(txn);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PutItem_Durable_RawLmdb)->Threads(1)->Threads(4)->Threads(16)->UseRealTime();
 
 // Query Limit 20, newest first, on a random partition; `read_all` then builds every result
 // Item (what a caller reading each item pays: the page holds the items' bytes until first
