@@ -3,7 +3,6 @@
 
 #include "localdynamo/server.h"
 
-#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -25,23 +24,6 @@ namespace localdynamo {
 namespace {
 
 constexpr std::size_t kMaxRequestBytes = 16 * 1024 * 1024;
-
-// The operations that write items (and so, on a durable store, wait for a sync): PartiQL's
-// statements count, a SELECT among them. The control plane's writes are rare and stay inline.
-bool WaitsForTheDisk(std::string_view target) {
-  static constexpr std::string_view kWrites[] = {"PutItem",
-                                                 "UpdateItem",
-                                                 "DeleteItem",
-                                                 "BatchWriteItem",
-                                                 "TransactWriteItems",
-                                                 "ExecuteStatement",
-                                                 "BatchExecuteStatement",
-                                                 "ExecuteTransaction"};
-  const std::size_t dot = target.find('.');
-  if (dot == std::string_view::npos || !target.starts_with("DynamoDB_20120810")) return false;
-  const std::string_view op = target.substr(dot + 1);
-  return std::find(std::begin(kWrites), std::end(kWrites), op) != std::end(kWrites);
-}
 
 }  // namespace
 
@@ -173,7 +155,7 @@ Result<std::unique_ptr<Server>> Server::Start(Database& db, ServerOptions option
     // other connections' requests and concurrent writes share a sync (group commit). Reads,
     // and writes that don't wait, stay on the loop.
     ho.blocking = [](const server::HttpRequest& req) {
-      return WaitsForTheDisk(req.header("x-amz-target"));
+      return wire::WritesItems(req.header("x-amz-target"));
     };
   }
   Impl* raw = impl.get();

@@ -93,6 +93,7 @@ WireResponse DescribeLimits(Database&, JsonRef) {
 struct Route {
   std::string_view name;
   Handler handler;
+  bool writes_items = false;  // see WritesItems
 };
 
 constexpr Route kDynamoRoutes[] = {
@@ -101,15 +102,15 @@ constexpr Route kDynamoRoutes[] = {
     {"DeleteTable", Handle<ParseDeleteTable, &Database::DeleteTable>},
     {"ListTables", Handle<ParseListTables, &Database::ListTables>},
     {"UpdateTable", Handle<ParseUpdateTable, &Database::UpdateTable>},
-    {"PutItem", Handle<ParsePutItem, &Database::PutItem>},
+    {"PutItem", Handle<ParsePutItem, &Database::PutItem>, true},
     {"GetItem", Handle<ParseGetItem, &engine::GetItemEncoded>},
-    {"DeleteItem", Handle<ParseDeleteItem, &Database::DeleteItem>},
-    {"UpdateItem", Handle<ParseUpdateItem, &Database::UpdateItem>},
+    {"DeleteItem", Handle<ParseDeleteItem, &Database::DeleteItem>, true},
+    {"UpdateItem", Handle<ParseUpdateItem, &Database::UpdateItem>, true},
     {"Query", HandlePage<ParseQuery, &engine::QueryEncoded>},
     {"Scan", HandlePage<ParseScan, &engine::ScanEncoded>},
     {"BatchGetItem", Handle<ParseBatchGetItem, &Database::BatchGetItem>},
-    {"BatchWriteItem", Handle<ParseBatchWriteItem, &Database::BatchWriteItem>},
-    {"TransactWriteItems", Handle<ParseTransactWriteItems, &Database::TransactWriteItems>},
+    {"BatchWriteItem", Handle<ParseBatchWriteItem, &Database::BatchWriteItem>, true},
+    {"TransactWriteItems", Handle<ParseTransactWriteItems, &Database::TransactWriteItems>, true},
     {"TransactGetItems", Handle<ParseTransactGetItems, &Database::TransactGetItems>},
     {"DescribeEndpoints", DescribeEndpoints},
     {"UpdateTimeToLive", Handle<ParseUpdateTimeToLive, &Database::UpdateTimeToLive>},
@@ -136,9 +137,10 @@ constexpr Route kDynamoRoutes[] = {
     {"ListContributorInsights",
      Handle<ParseListContributorInsights, &Database::ListContributorInsights>},
     {"DescribeLimits", DescribeLimits},
-    {"ExecuteStatement", Handle<ParseExecuteStatement, &Database::ExecuteStatement>},
-    {"BatchExecuteStatement", Handle<ParseBatchExecuteStatement, &Database::BatchExecuteStatement>},
-    {"ExecuteTransaction", Handle<ParseExecuteTransaction, &Database::ExecuteTransaction>},
+    {"ExecuteStatement", Handle<ParseExecuteStatement, &Database::ExecuteStatement>, true},
+    {"BatchExecuteStatement", Handle<ParseBatchExecuteStatement, &Database::BatchExecuteStatement>,
+     true},
+    {"ExecuteTransaction", Handle<ParseExecuteTransaction, &Database::ExecuteTransaction>, true},
 };
 
 constexpr Route kStreamsRoutes[] = {
@@ -148,10 +150,10 @@ constexpr Route kStreamsRoutes[] = {
     {"GetRecords", Handle<ParseGetRecords, &Database::GetRecords>},
 };
 
-Handler Find(std::string_view target) {
-  auto lookup = [](std::string_view op, const auto& routes) -> Handler {
+const Route* FindRoute(std::string_view target) {
+  auto lookup = [](std::string_view op, const auto& routes) -> const Route* {
     for (const auto& r : routes)
-      if (r.name == op) return r.handler;
+      if (r.name == op) return &r;
     return nullptr;
   };
   if (target.starts_with(kDynamoPrefix))
@@ -161,7 +163,17 @@ Handler Find(std::string_view target) {
   return nullptr;
 }
 
+Handler Find(std::string_view target) {
+  const Route* r = FindRoute(target);
+  return r ? r->handler : nullptr;
+}
+
 }  // namespace
+
+bool WritesItems(std::string_view target) {
+  const Route* r = FindRoute(target);
+  return r && r->writes_items;
+}
 
 std::string ErrorBody(const Error& e) {
   json o = {{"__type", TypePrefix(e.code) + std::string(ErrorCodeName(e.code))},

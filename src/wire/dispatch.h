@@ -22,6 +22,11 @@ struct WireResponse {
 // SerializationException / ValidationException / UnknownOperationException.
 WireResponse Dispatch(Database& db, std::string_view target, std::string_view body);
 
+// Whether `target`'s operation writes items (PutItem, UpdateItem, DeleteItem, BatchWriteItem,
+// TransactWriteItems and PartiQL's three, a SELECT among them): on a durable store its call
+// waits for a sync.
+bool WritesItems(std::string_view target);
+
 // The error body DynamoDB sends for `e` ({"__type": "...#Code", "message": "..."} plus
 // CancellationReasons / Item where they apply).
 std::string ErrorBody(const Error& e);

@@ -353,3 +353,14 @@ TEST_CASE(
   CHECK(describe()["WarmThroughput"] ==
         json{{"ReadUnitsPerSecond", 13000}, {"WriteUnitsPerSecond", 4000}, {"Status", "ACTIVE"}});
 }
+
+TEST_CASE("WritesItems names the operations that write items, and only those") {
+  for (const char* op :
+       {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
+        "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"})
+    CHECK_MESSAGE(wire::WritesItems(std::string("DynamoDB_20120810.") + op), op);
+  for (const char* target :
+       {"DynamoDB_20120810.GetItem", "DynamoDB_20120810.Query", "DynamoDB_20120810.CreateTable",
+        "DynamoDBStreams_20120810.GetRecords", "DynamoDB_20120810.NoSuchOperation", "PutItem", ""})
+    CHECK_FALSE_MESSAGE(wire::WritesItems(target), target);
+}
