@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <span>
 #include <utility>
 #include <vector>
 
@@ -12,6 +11,7 @@
 namespace localdynamo::engine {
 
 struct CommitQueue::Writer {
+  explicit Writer(Work w) : work(w) {}
   Work work;
   Status status = OkStatus();
   std::vector<StreamRecord> records;  // made by the work, queued after the commit
@@ -21,27 +21,28 @@ struct CommitQueue::Writer {
 };
 
 Status CommitQueue::Submit(Work work) {
-  Writer w{work};
+  Writer w(work);
   std::unique_lock lock(mu_);
   queue_.push_back(&w);
   // (A member of a group being synced is no longer in the queue: it waits for `done`.)
   while (!w.done && (queue_.empty() || queue_.front() != &w)) w.cv.wait(lock);
   if (!w.done) {
     // This thread leads: it runs its own write and those waiting behind it.
-    std::array<Writer*, kMaxGroup> members;  // on the stack: no allocation per write
+    std::array<Writer*, kMaxGroup> group;  // on the stack: no allocation per write
     const std::size_t n = std::min(queue_.size(), kMaxGroup);
-    std::copy_n(queue_.begin(), n, members.begin());
-    const std::span<Writer*> group(members.data(), n);
+    std::copy_n(queue_.begin(), n, group.begin());
     lock.unlock();
-    RunGroup(group.data(), group.size());
+    const bool wrote = RunGroup(group.data(), n);
     lock.lock();
     // Committed: the next group may be written while this one's commit is made durable.
-    for (std::size_t i = 0; i < group.size(); ++i) queue_.pop_front();
+    for (std::size_t i = 0; i < n; ++i) queue_.pop_front();
     if (!queue_.empty()) queue_.front()->cv.notify_one();  // the next group's leader
     lock.unlock();
-    const Status synced = db_.env->Sync();
+    // (A group whose writes were all refused committed nothing: no sync to wait for.)
+    const Status synced = wrote ? db_.env->Sync() : OkStatus();
     lock.lock();
-    for (Writer* member : group) {
+    for (std::size_t i = 0; i < n; ++i) {
+      Writer* member = group[i];
       if (!synced.ok() && member->status.ok()) member->status = synced;
       member->done = true;
       if (member != &w) member->cv.notify_one();
@@ -52,24 +53,25 @@ Status CommitQueue::Submit(Work work) {
   return w.status;
 }
 
-void CommitQueue::RunGroup(Writer* const* group, std::size_t n) {
+bool CommitQueue::RunGroup(Writer* const* group, std::size_t n) {
   Status failure = OkStatus();
-  if (!TryGroup(group, n, &failure)) {
-    if (n == 1) {
-      group[0]->status = std::move(failure);
-      group[0]->records.clear();
-    } else {
-      for (std::size_t i = 0; i < n; ++i) RunGroup(group + i, 1);
-      return;
+  bool wrote = false;
+  if (!TryGroup(group, n, &failure, &wrote)) {
+    if (n > 1) {
+      for (std::size_t i = 0; i < n; ++i) wrote = RunGroup(group + i, 1) || wrote;
+      return wrote;
     }
+    group[0]->status = std::move(failure);
+    group[0]->records.clear();
   }
   // Committed (or, alone, failed with nothing applied): the records go to the subscribers in
   // commit order, before the next group can commit.
   for (std::size_t i = 0; i < n; ++i)
     group[i]->ticket = db_.streams.Enqueue(std::move(group[i]->records));
+  return wrote;
 }
 
-bool CommitQueue::TryGroup(Writer* const* group, std::size_t n, Status* failure) {
+bool CommitQueue::TryGroup(Writer* const* group, std::size_t n, Status* failure, bool* wrote) {
   auto txn = db_.BeginWrite();
   if (!txn.ok()) {
     *failure = std::move(txn.error());
@@ -86,10 +88,12 @@ bool CommitQueue::TryGroup(Writer* const* group, std::size_t n, Status* failure)
     }
     w.records = w.status.ok() ? m.TakeRecords() : std::vector<StreamRecord>{};
   }
+  const bool any = txn->writes() != 0;
   if (Status committed = txn->CommitBeforeSync(); !committed.ok()) {
     *failure = std::move(committed);
     return false;
   }
+  *wrote = any;
   return true;
 }
 

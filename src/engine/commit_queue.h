@@ -34,8 +34,8 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
-#include <type_traits>
 #include <mutex>
+#include <type_traits>
 
 #include "localdynamo/database.h"
 #include "localdynamo/status.h"
@@ -75,11 +75,13 @@ class CommitQueue {
   struct Writer;
   Status Submit(Work work);
   // Runs `group` in one transaction and commits it; if that fails after something was
-  // written, runs each write again alone. Sets each writer's status and stream ticket.
-  void RunGroup(Writer* const* group, std::size_t n);
+  // written, runs each write again alone. Sets each writer's status and stream ticket; returns
+  // whether anything was committed (and so needs a sync).
+  bool RunGroup(Writer* const* group, std::size_t n);
   // One transaction for `n` writes: false when a write failed after writing or the commit
   // failed (the transaction is then aborted and nothing of it applies; `failure` says why).
-  bool TryGroup(Writer* const* group, std::size_t n, Status* failure);
+  // `wrote`: whether the committed transaction held any write.
+  bool TryGroup(Writer* const* group, std::size_t n, Status* failure, bool* wrote);
 
   Database::Impl& db_;
   std::mutex mu_;

@@ -21,8 +21,7 @@ using engine::IndexMeta;
 namespace {
 
 // Adds every existing item to a new index (GSI backfill).
-Status Backfill(Database::Impl& db, storage::WriteTxn& txn, const TableMeta& t,
-                const IndexMeta& index) {
+Status Backfill(storage::WriteTxn& txn, const TableMeta& t, const IndexMeta& index) {
   std::string prefix = storage::KeyspacePrefix(t.number, 0);
   std::vector<std::pair<std::string, std::string>> entries;
   {
@@ -277,7 +276,7 @@ Result<UpdateTableResponse> Database::UpdateTable(const UpdateTableRequest& r) {
               engine::SettingsCall::kCreate, db.options.region, g.index_name));
         const IndexMeta& i = engine::AddGlobalIndex(t, g);
         creating.push_back(i.name);
-        LD_RETURN_IF_ERROR(Backfill(db, txn, t, i));
+        LD_RETURN_IF_ERROR(Backfill(txn, t, i));
       } else if (u.delete_index_name) {
         if (const IndexMeta* l = t.FindIndex(*u.delete_index_name); l && !l->global)
           return ValidationError("Cannot delete an index that is not a GlobalSecondaryIndex: " +
