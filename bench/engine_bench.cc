@@ -81,23 +81,17 @@ struct Raw {
   MDB_env* env = nullptr;
   MDB_dbi dbi = 0;
   static std::string Key(const Item& item) { return item.at("pk").s() + '\0' + item.at("sk").s(); }
-  Raw() {
-    // The same place Database::OpenInMemory puts the engine's data (tmpfs when there is one).
-    std::filesystem::path base = std::filesystem::is_directory("/dev/shm")
-                                     ? std::filesystem::path("/dev/shm")
-                                     : std::filesystem::temp_directory_path();
-    dir = (base / "ld_bench_raw_XXXXXX").string();
-    (void)mkdtemp(dir.data());
+  // An environment in `directory` opened with `flags`, holding the benchmark's 100,000 items
+  // when `seeded`.
+  Raw(std::string directory, unsigned flags, bool seeded) : dir(std::move(directory)) {
     mdb_env_create(&env);
     mdb_env_set_mapsize(env, uint64_t{4} << 30);
     mdb_env_set_maxdbs(env, 4);
-    // As the engine opens in-memory databases: MDB_WRITEMAP on tmpfs, plain nosync elsewhere.
-    unsigned flags = MDB_NOSYNC | MDB_NOTLS | (base == "/dev/shm" ? MDB_WRITEMAP : 0u);
     mdb_env_open(env, dir.c_str(), flags, 0644);
     MDB_txn* txn;
     mdb_txn_begin(env, nullptr, 0, &txn);
     mdb_dbi_open(txn, "data", MDB_CREATE, &dbi);
-    for (int p = 0; p < kPartitions; ++p)
+    for (int p = 0; seeded && p < kPartitions; ++p)
       for (int i = 0; i < kPerPartition; ++i) {
         Item item = bench::MessageRow(p, i);
         std::string k = Key(item), v = storage::EncodeItem(item);
@@ -110,8 +104,28 @@ struct Raw {
     mdb_env_close(env);
     std::filesystem::remove_all(dir);
   }
+  // The raw PutItem: the item and one index entry, in a write transaction of its own.
+  void Put(const Item& item) const {
+    std::string k = Key(item), v = storage::EncodeItem(item);
+    std::string ik = item.at("message_group_uuid").s() + '\0' + k;
+    MDB_txn* txn;
+    mdb_txn_begin(env, nullptr, 0, &txn);
+    MDB_val kv{k.size(), k.data()}, vv{v.size(), v.data()}, ikv{ik.size(), ik.data()};
+    mdb_put(txn, dbi, &kv, &vv, 0);
+    mdb_put(txn, dbi, &ikv, &vv, 0);
+    mdb_txn_commit(txn);
+  }
+  // Seeded, where Database::OpenInMemory puts the engine's data (tmpfs when there is one)
+  // and with its flags: MDB_WRITEMAP on tmpfs, plain nosync elsewhere.
   static Raw& Get() {
-    static Raw r;
+    static Raw r = [] {
+      const bool shm = std::filesystem::is_directory("/dev/shm");
+      std::filesystem::path base =
+          shm ? std::filesystem::path("/dev/shm") : std::filesystem::temp_directory_path();
+      std::string dir = (base / "ld_bench_raw_XXXXXX").string();
+      (void)mkdtemp(dir.data());
+      return Raw(dir, MDB_NOSYNC | MDB_NOTLS | (shm ? MDB_WRITEMAP : 0u), true);
+    }();
     return r;
   }
 };
@@ -168,16 +182,8 @@ void BM_PutItem_RawLmdb(benchmark::State& state) {
   auto& raw = Raw::Get();
   int n = 0;
   for (auto _ : state) {
-    Item item = bench::MessageRow(kPartitions + n / kPerPartition, n % kPerPartition);
+    raw.Put(bench::MessageRow(kPartitions + n / kPerPartition, n % kPerPartition));
     ++n;
-    std::string k = Raw::Key(item), v = storage::EncodeItem(item);
-    std::string ik = item.at("message_group_uuid").s() + '\0' + k;
-    MDB_txn* txn;
-    mdb_txn_begin(raw.env, nullptr, 0, &txn);
-    MDB_val kv{k.size(), k.data()}, vv{v.size(), v.data()}, ikv{ik.size(), ik.data()};
-    mdb_put(txn, raw.dbi, &kv, &vv, 0);
-    mdb_put(txn, raw.dbi, &ikv, &vv, 0);
-    mdb_txn_commit(txn);
   }
 }
 BENCHMARK(BM_PutItem_RawLmdb);
@@ -206,29 +212,11 @@ struct DurableEngine {
   }
 };
 
-struct DurableRaw {
-  std::string dir = DiskDirectory("ld_bench_durable_raw");
-  MDB_env* env = nullptr;
-  MDB_dbi dbi = 0;
-  DurableRaw() {
-    mdb_env_create(&env);
-    mdb_env_set_mapsize(env, uint64_t{4} << 30);
-    mdb_env_set_maxdbs(env, 4);
-    mdb_env_open(env, dir.c_str(), MDB_NOTLS, 0644);  // LMDB's default: each commit synced
-    MDB_txn* txn;
-    mdb_txn_begin(env, nullptr, 0, &txn);
-    mdb_dbi_open(txn, "data", MDB_CREATE, &dbi);
-    mdb_txn_commit(txn);
-  }
-  ~DurableRaw() {
-    mdb_env_close(env);
-    std::filesystem::remove_all(dir);
-  }
-  static DurableRaw& Get() {
-    static DurableRaw r;
-    return r;
-  }
-};
+// Raw LMDB on disk with LMDB's default flags: each commit synced.
+Raw& DurableRaw() {
+  static Raw r(DiskDirectory("ld_bench_durable_raw"), MDB_NOTLS, false);
+  return r;
+}
 
 // Each thread writes its own new items (partitions of its own, from `first`).
 Item DurableRow(benchmark::State& state, int64_t n) {
@@ -252,19 +240,9 @@ void BM_PutItem_Durable_Engine(benchmark::State& state) {
 BENCHMARK(BM_PutItem_Durable_Engine)->Threads(1)->Threads(4)->Threads(16)->UseRealTime();
 
 void BM_PutItem_Durable_RawLmdb(benchmark::State& state) {
-  auto& raw = DurableRaw::Get();
+  const Raw& raw = DurableRaw();
   int64_t n = 0;
-  for (auto _ : state) {
-    Item item = DurableRow(state, n++);
-    std::string k = Raw::Key(item), v = storage::EncodeItem(item);
-    std::string ik = item.at("message_group_uuid").s() + '\0' + k;
-    MDB_txn* txn;
-    mdb_txn_begin(raw.env, nullptr, 0, &txn);
-    MDB_val kv{k.size(), k.data()}, vv{v.size(), v.data()}, ikv{ik.size(), ik.data()};
-    mdb_put(txn, raw.dbi, &kv, &vv, 0);
-    mdb_put(txn, raw.dbi, &ikv, &vv, 0);
-    mdb_txn_commit(txn);
-  }
+  for (auto _ : state) raw.Put(DurableRow(state, n++));
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_PutItem_Durable_RawLmdb)->Threads(1)->Threads(4)->Threads(16)->UseRealTime();
