@@ -115,11 +115,7 @@ struct Store {
     Must(db->TransactWriteItems(tx));
     Must(db->CreateBackup({kTable, "nightly"}));
     Write(*db, Chat("p4", "a", "fay", 8, "after the backup"));
-    CreateTableRequest plain;
-    plain.table_name = "plain";
-    plain.attribute_definitions = {{"id", ScalarAttributeType::kS}};
-    plain.key_schema = {{"id", KeyType::kHash}};
-    plain.billing_mode = BillingMode::kPayPerRequest;
+    CreateTableRequest plain = HashKeySchema("plain", "id");
     Must(db->CreateTable(plain));
     Put(*db, "plain", Item{{"id", S("one")}});
     Put(*db, "plain", Item{{"id", S(std::string(2000, 'L'))}});  // a long key: stored in long form

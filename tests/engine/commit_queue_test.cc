@@ -21,11 +21,7 @@ namespace {
 
 std::unique_ptr<Database> TableWithStream() {
   auto db = OpenTestDb();
-  CreateTableRequest r;
-  r.table_name = "tbl";
-  r.attribute_definitions = {{"pk", ScalarAttributeType::kS}};
-  r.key_schema = {{"pk", KeyType::kHash}};
-  r.billing_mode = BillingMode::kPayPerRequest;
+  CreateTableRequest r = HashKeySchema("tbl", "pk");
   r.stream_specification = StreamSpecification{true, StreamViewType::kNewImage};
   Must(db->CreateTable(r));
   return db;

@@ -318,11 +318,7 @@ TEST_CASE("concurrency/counters: ADD and BatchWriteItem from many threads count 
   CAPTURE(seed);
   auto db = OpenTestDb();
   for (const char* name : {"counters", "events"}) {
-    CreateTableRequest c;
-    c.table_name = name;
-    c.attribute_definitions = {{"id", ScalarAttributeType::kS}};
-    c.key_schema = {{"id", KeyType::kHash}};
-    c.billing_mode = BillingMode::kPayPerRequest;
+    CreateTableRequest c = HashKeySchema(name, "id");
     Must(db->CreateTable(c));
   }
   constexpr int kThreads = 6;
@@ -413,11 +409,7 @@ void SubscribeUnderWriters(bool background) {
   o.ids = SequentialIds(9);
   o.stream_delivery = background ? StreamDelivery::kBackground : StreamDelivery::kSynchronous;
   auto db = Must(Database::OpenInMemory(o));
-  CreateTableRequest c;
-  c.table_name = "log";
-  c.attribute_definitions = {{"id", ScalarAttributeType::kS}};
-  c.key_schema = {{"id", KeyType::kHash}};
-  c.billing_mode = BillingMode::kPayPerRequest;
+  CreateTableRequest c = HashKeySchema("log", "id");
   c.stream_specification = StreamSpecification{true, StreamViewType::kKeysOnly};
   Must(db->CreateTable(c));
 

@@ -160,11 +160,7 @@ TEST_CASE("concurrent requests with one token apply once") {
 
 TEST_CASE("an in-memory database keeps tokens the same way") {
   auto db = OpenTestDb();
-  CreateTableRequest c;
-  c.table_name = "counters";
-  c.attribute_definitions = {{"id", ScalarAttributeType::kS}};
-  c.key_schema = {{"id", KeyType::kHash}};
-  c.billing_mode = BillingMode::kPayPerRequest;
+  CreateTableRequest c = HashKeySchema("counters", "id");
   Must(db->CreateTable(c));
   Must(db->TransactWriteItems(Increment("m")));
   Must(db->TransactWriteItems(Increment("m")));

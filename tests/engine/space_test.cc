@@ -273,11 +273,7 @@ namespace {
   if (!db.CreateTable(CruddurMessagesSchema()).ok()) _exit(11);
   // A table whose items have all expired: more than one sweep's worth, and more pages than a
   // full file has free (a sweep copies the pages it changes).
-  CreateTableRequest expiring;
-  expiring.table_name = "expiring";
-  expiring.attribute_definitions = {{"pk", ScalarAttributeType::kS}};
-  expiring.key_schema = {{"pk", KeyType::kHash}};
-  expiring.billing_mode = BillingMode::kPayPerRequest;
+  CreateTableRequest expiring = HashKeySchema("expiring", "pk");
   if (!db.CreateTable(expiring).ok()) _exit(15);
   if (!db.UpdateTimeToLive({"expiring", {"ttl", true}}).ok()) _exit(16);
   const std::string expired_at = std::to_string(std::time(nullptr) - 100);

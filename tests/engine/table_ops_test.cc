@@ -111,11 +111,7 @@ TEST_CASE("CreateTable validation") {
 TEST_CASE("ListTables pages in name order") {
   auto db = OpenTestDb();
   for (std::string name : {"ccc", "aaa", "bbb"}) {
-    CreateTableRequest r;
-    r.table_name = name;
-    r.attribute_definitions = {{"id", ScalarAttributeType::kS}};
-    r.key_schema = {{"id", KeyType::kHash}};
-    r.billing_mode = BillingMode::kPayPerRequest;
+    CreateTableRequest r = HashKeySchema(name, "id");
     Must(db->CreateTable(r));
   }
   ListTablesRequest req;

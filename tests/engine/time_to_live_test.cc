@@ -229,11 +229,7 @@ TEST_CASE("a pass takes up where the last stopped, and comes round to the start 
   o.clock = clock;
   o.durability = Durability::kNoSync;
   auto db = Must(Database::OpenInMemory(o));
-  CreateTableRequest c;
-  c.table_name = "sessions";
-  c.attribute_definitions = {{"id", ScalarAttributeType::kS}};
-  c.key_schema = {{"id", KeyType::kHash}};
-  c.billing_mode = BillingMode::kPayPerRequest;
+  CreateTableRequest c = HashKeySchema("sessions", "id");
   Must(db->CreateTable(c));
   const int64_t now = clock->now / 1000;
   // 3000 items, every other one expired: 1500 to delete, at most 1000 a call.

@@ -38,6 +38,16 @@ inline AttributeValue N(std::string_view text) {
   return AttributeValue::N(*n);
 }
 
+// An on-demand table keyed by the string attribute `key` alone.
+inline CreateTableRequest HashKeySchema(std::string table, std::string key) {
+  CreateTableRequest r;
+  r.table_name = std::move(table);
+  r.attribute_definitions = {{key, ScalarAttributeType::kS}};
+  r.key_schema = {{key, KeyType::kHash}};
+  r.billing_mode = BillingMode::kPayPerRequest;
+  return r;
+}
+
 inline CreateTableRequest CruddurMessagesSchema(bool with_stream = true) {
   CreateTableRequest r;
   r.table_name = "cruddur-messages";

@@ -25,11 +25,7 @@ struct TokenDb {
     dir = (std::filesystem::temp_directory_path() / "ld_tokens_XXXXXX").string();
     REQUIRE(mkdtemp(dir.data()));
     Reopen();
-    CreateTableRequest c;
-    c.table_name = "counters";
-    c.attribute_definitions = {{"id", ScalarAttributeType::kS}};
-    c.key_schema = {{"id", KeyType::kHash}};
-    c.billing_mode = BillingMode::kPayPerRequest;
+    CreateTableRequest c = HashKeySchema("counters", "id");
     Must(db->CreateTable(c));
     Put(*db, "counters", Item{{"id", S("a")}, {"c", N("0")}});
   }
