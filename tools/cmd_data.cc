@@ -1,11 +1,12 @@
 // Data subcommands on a database directory (--data) or a running endpoint (--endpoint), with
-// DynamoDB JSON in and out: create-table, list-tables, describe-table, delete-table, scan,
-// query, get-item, put-item, import, export, stream tail.
+// DynamoDB JSON in and out: create-table, update-table, list-tables, describe-table, delete-table,
+// scan, query, get-item, put-item, import, export, stream tail.
 
 #include <unistd.h>
 
 #include <chrono>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <thread>
 
@@ -79,6 +80,30 @@ void PrintItems(const std::vector<json>& items, const std::string& output) {
   std::cout << "(" << items.size() << " item" << (items.size() == 1 ? "" : "s") << ")\n";
 }
 
+// A response that is one object (DescribeTable's): indented JSON, or for `--output table` one
+// line per leaf, its path and its value ("Table.KeySchema[0].AttributeName  pk").
+void PrintObject(const json& response, const std::string& output) {
+  if (output == "json") {
+    std::cout << response.dump(2) << "\n";
+    return;
+  }
+  std::vector<std::pair<std::string, std::string>> rows;
+  auto walk = [&](auto& self, const json& v, const std::string& path) -> void {
+    if (v.is_object() && !v.empty()) {
+      for (const auto& [k, x] : v.items()) self(self, x, path.empty() ? k : path + "." + k);
+    } else if (v.is_array() && !v.empty()) {
+      for (std::size_t i = 0; i < v.size(); ++i) self(self, v[i], fmt::format("{}[{}]", path, i));
+    } else {
+      rows.emplace_back(path, v.is_string() ? v.get<std::string>() : v.dump());
+    }
+  };
+  walk(walk, response, "");
+  std::size_t width = 0;
+  for (const auto& [path, _] : rows) width = std::max(width, path.size());
+  for (const auto& [path, value] : rows)
+    std::cout << path << std::string(width - path.size() + 2, ' ') << value << "\n";
+}
+
 void Progress(std::size_t done, std::size_t total, const char* verb) {
   if (!isatty(STDERR_FILENO)) return;
   if (total) {
@@ -114,17 +139,23 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
     auto schema = std::make_shared<std::string>();
     auto* cmd = app.add_subcommand(
         "create-table",
-        "Create a table from a CreateTable JSON file (e.g. the seed's schema-load)");
+        "Create a table from a file holding a CreateTable request as JSON (what `aws dynamodb "
+        "create-table --cli-input-json file://F` takes)");
     AddTarget(cmd, c.get());
-    cmd->add_option("--schema", *schema, "CreateTable request JSON")
+    cmd->add_option("--schema,--cli-input-json", *schema,
+                    "the CreateTable request's JSON file (F or file://F)")
         ->required()
+        ->transform([](std::string path) {
+          if (path.rfind("file://", 0) == 0) path = path.substr(7);
+          return path;
+        })
         ->check(CLI::ExistingFile);
     cmd->callback([=] {
       Guard(exit_code, [&] {
         std::ifstream in(*schema);
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        auto r = OpenBackend(c->target)->Call("CreateTable", ParseJsonArg(text, "--schema"));
-        std::cout << r.dump(2) << "\n";
+        PrintObject(OpenBackend(c->target)->Call("CreateTable", ParseJsonArg(text, "--schema")),
+                    c->output);
       });
     });
   }
@@ -217,6 +248,91 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
       });
     });
   }
+  {
+    struct U {
+      std::string table, stream, billing, add_gsi, attributes, delete_gsi, ttl, request;
+      int64_t read = 0, write = 0;
+      bool no_ttl = false;
+    };
+    auto c = std::make_shared<Common>();
+    auto u = std::make_shared<U>();
+    auto* cmd = app.add_subcommand(
+        "update-table",
+        "Change a table: its stream, billing mode and capacity, global secondary indexes, "
+        "time to live");
+    AddTarget(cmd, c.get());
+    cmd->add_option("table", u->table, "table name")->required();
+    cmd->add_option("--stream", u->stream,
+                    "turn the stream on with this view (NEW_AND_OLD_IMAGES, NEW_IMAGE, OLD_IMAGE, "
+                    "KEYS_ONLY), or off")
+        ->check(
+            CLI::IsMember({"NEW_AND_OLD_IMAGES", "NEW_IMAGE", "OLD_IMAGE", "KEYS_ONLY", "off"}));
+    cmd->add_option("--billing-mode", u->billing, "PAY_PER_REQUEST or PROVISIONED")
+        ->check(CLI::IsMember({"PAY_PER_REQUEST", "PROVISIONED"}));
+    cmd->add_option("--read", u->read, "ReadCapacityUnits (with --write)");
+    cmd->add_option("--write", u->write, "WriteCapacityUnits (with --read)");
+    cmd->add_option("--add-gsi", u->add_gsi,
+                    "a global secondary index to create: its JSON (IndexName, KeySchema, "
+                    "Projection[, ProvisionedThroughput])");
+    cmd->add_option("--attribute-definitions", u->attributes,
+                    "AttributeDefinitions (JSON list) for --add-gsi's keys");
+    cmd->add_option("--delete-gsi", u->delete_gsi,
+                    "the name of a global secondary index to delete");
+    cmd->add_option("--ttl", u->ttl, "turn time to live on, on this attribute");
+    cmd->add_flag("--no-ttl", u->no_ttl, "turn time to live off");
+    cmd->add_option("--request", u->request,
+                    "a file holding an UpdateTable request as JSON (F or file://F), as `aws "
+                    "dynamodb update-table --cli-input-json` takes");
+    cmd->callback([=] {
+      Guard(exit_code, [&] {
+        auto backend = OpenBackend(c->target);
+        json req = {{"TableName", u->table}};
+        if (!u->request.empty()) {
+          std::string path =
+              u->request.rfind("file://", 0) == 0 ? u->request.substr(7) : u->request;
+          std::ifstream in(path);
+          if (!in) throw CommandError("--request: cannot read " + path);
+          std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+          req = ParseJsonArg(text, "--request");
+          if (!req.is_object()) throw CommandError("--request: not a JSON object");
+          if (!req.contains("TableName")) req["TableName"] = u->table;
+        }
+        if (u->stream == "off") {
+          req["StreamSpecification"] = {{"StreamEnabled", false}};
+        } else if (!u->stream.empty()) {
+          req["StreamSpecification"] = {{"StreamEnabled", true}, {"StreamViewType", u->stream}};
+        }
+        if (!u->billing.empty()) req["BillingMode"] = u->billing;
+        if (u->read || u->write)
+          req["ProvisionedThroughput"] = {{"ReadCapacityUnits", u->read},
+                                          {"WriteCapacityUnits", u->write}};
+        if (!u->attributes.empty())
+          req["AttributeDefinitions"] = ParseJsonArg(u->attributes, "--attribute-definitions");
+        if (!u->add_gsi.empty())
+          req["GlobalSecondaryIndexUpdates"].push_back(
+              {{"Create", ParseJsonArg(u->add_gsi, "--add-gsi")}});
+        if (!u->delete_gsi.empty())
+          req["GlobalSecondaryIndexUpdates"].push_back(
+              {{"Delete", {{"IndexName", u->delete_gsi}}}});
+        const bool ttl = !u->ttl.empty() || u->no_ttl;
+        if (req.size() == 1 && !ttl)
+          throw CommandError("nothing to change: see `localdynamo update-table --help`");
+        if (req.size() > 1) PrintObject(backend->Call("UpdateTable", req), c->output);
+        if (ttl) {
+          json spec = {{"Enabled", !u->no_ttl}};
+          if (!u->ttl.empty()) {
+            spec["AttributeName"] = u->ttl;
+          } else {  // turning it off names the attribute it is on
+            auto d = backend->Call("DescribeTimeToLive", {{"TableName", u->table}});
+            spec["AttributeName"] = d["TimeToLiveDescription"].value("AttributeName", "");
+          }
+          PrintObject(backend->Call("UpdateTimeToLive",
+                                    {{"TableName", u->table}, {"TimeToLiveSpecification", spec}}),
+                      c->output);
+        }
+      });
+    });
+  }
   for (const char* op : {"describe-table", "delete-table"}) {
     auto c = std::make_shared<Common>();
     auto table = std::make_shared<std::string>();
@@ -227,8 +343,7 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
     cmd->add_option("table", *table, "table name")->required();
     cmd->callback([=] {
       Guard(exit_code, [&] {
-        auto r = OpenBackend(c->target)->Call(operation, {{"TableName", *table}});
-        std::cout << r.dump(2) << "\n";
+        PrintObject(OpenBackend(c->target)->Call(operation, {{"TableName", *table}}), c->output);
       });
     });
   }
@@ -330,15 +445,23 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
     auto c = std::make_shared<Common>();
     auto table = std::make_shared<std::string>();
     auto key = std::make_shared<std::string>();
-    auto* cmd = app.add_subcommand("get-item", "Read one item by key");
+    auto fail_if_missing = std::make_shared<bool>(false);
+    auto* cmd = app.add_subcommand(
+        "get-item", "Read one item by key (nothing printed, exit 0, if there is none)");
     AddTarget(cmd, c.get());
     cmd->add_option("table", *table, "table name")->required();
     cmd->add_option("--key", *key, "Key (DynamoDB JSON)")->required();
+    cmd->add_flag("--fail-if-missing", *fail_if_missing,
+                  "exit 1 (\"no such item\" on stderr) when there is no item");
     cmd->callback([=] {
       Guard(exit_code, [&] {
         auto r = OpenBackend(c->target)->Call(
             "GetItem", {{"TableName", *table}, {"Key", ParseJsonArg(*key, "--key")}});
-        if (!r.contains("Item")) throw CommandError("no such item");
+        // As the AWS CLI: a missing item is an empty answer, not an error.
+        if (!r.contains("Item")) {
+          if (*fail_if_missing) throw CommandError("no such item");
+          return;
+        }
         PrintItems({r["Item"]}, c->output);
       });
     });
@@ -449,7 +572,12 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
       Guard(exit_code, [&] {
         auto backend = OpenBackend(c->target);
         auto d = backend->Call("DescribeTable", {{"TableName", *table}});
-        if (!d["Table"].contains("LatestStreamArn")) throw CommandError("the table has no stream");
+        if (!d["Table"].contains("StreamSpecification") ||
+            !d["Table"]["StreamSpecification"].value("StreamEnabled", false))
+          throw CommandError(fmt::format(
+              "table {} has no stream; turn one on with `localdynamo update-table {} --stream "
+              "NEW_AND_OLD_IMAGES` (or NEW_IMAGE, OLD_IMAGE, KEYS_ONLY)",
+              *table, *table));
         std::string arn = d["Table"]["LatestStreamArn"];
         auto s = backend->Call("DynamoDBStreams_20120810.DescribeStream", {{"StreamArn", arn}});
         std::string shard = s["StreamDescription"]["Shards"][0]["ShardId"];
@@ -461,7 +589,25 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
         while (!iterator.is_null()) {
           auto r =
               backend->Call("DynamoDBStreams_20120810.GetRecords", {{"ShardIterator", iterator}});
-          for (const auto& rec : r["Records"]) std::cout << rec.dump() << std::endl;
+          for (const auto& rec : r["Records"]) {
+            if (c->output == "json") {
+              std::cout << rec.dump() << std::endl;
+              continue;
+            }
+            // One line a record: its sequence number, event, keys and new image.
+            const json& ddb = rec["dynamodb"];
+            auto brief = [](const json& item) {
+              std::string out;
+              for (const auto& [k, v] : item.items())
+                out += (out.empty() ? "" : " ") + k + "=" + Plain(v);
+              return out;
+            };
+            std::cout << ddb.value("SequenceNumber", "") << "  " << std::setw(6) << std::left
+                      << rec.value("eventName", "") << "  "
+                      << brief(ddb.value("Keys", json::object()));
+            if (ddb.contains("NewImage")) std::cout << "  -> " << brief(ddb["NewImage"]);
+            std::cout << std::endl;
+          }
           iterator = r.contains("NextShardIterator") ? r["NextShardIterator"] : json();
           if (r["Records"].empty()) {
             if (!*follow) break;

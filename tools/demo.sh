@@ -5,7 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 "$here/tools/install-deps.sh"
-"$here/tools/build.sh" >/dev/null
+"$here/tools/build.sh" localdynamo_cli >/dev/null  # the executable only, not the tests
 ld="$here/build/localdynamo"
 data="$here/.demo-data"
 rm -rf "$data"

@@ -8,6 +8,9 @@
 
 #include "localdynamo/status.h"
 
+// The public API: exported from the shared library, whose other symbols are hidden.
+#pragma GCC visibility push(default)
+
 namespace localdynamo {
 
 struct CheckReport {
@@ -61,3 +64,5 @@ struct CheckReport {
 Result<CheckReport> CheckDatabase(const std::string& directory);
 
 }  // namespace localdynamo
+
+#pragma GCC visibility pop

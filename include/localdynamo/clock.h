@@ -5,6 +5,9 @@
 #include <memory>
 #include <string>
 
+// The public API: exported from the shared library, whose other symbols are hidden.
+#pragma GCC visibility push(default)
+
 namespace localdynamo {
 
 class Clock {
@@ -33,3 +36,5 @@ std::shared_ptr<IdSource> RandomIds();
 std::shared_ptr<IdSource> SequentialIds(uint64_t seed = 0);
 
 }  // namespace localdynamo
+
+#pragma GCC visibility pop

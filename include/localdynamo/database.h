@@ -21,6 +21,9 @@
 #include "localdynamo/stream.h"
 #include "localdynamo/value.h"
 
+// The public API: exported from the shared library, whose other symbols are hidden.
+#pragma GCC visibility push(default)
+
 namespace localdynamo {
 
 namespace engine {
@@ -36,6 +39,10 @@ class Database {
   // A database in a fresh temporary directory, removed when the Database is destroyed.
   // Durability is Durability::kNone, whatever `options` says.
   static Result<std::unique_ptr<Database>> OpenInMemory(Options options = {});
+
+  // The library's version, "MAJOR.MINOR.PATCH" (LOCALDYNAMO_VERSION in localdynamo/version.h
+  // is the headers'; they differ only when a program runs against another build's library).
+  static std::string_view Version();
 
   ~Database();
   Database(const Database&) = delete;
@@ -131,7 +138,7 @@ class Database {
   Result<GetShardIteratorResponse> GetShardIterator(const GetShardIteratorRequest& request);
   Result<GetRecordsResponse> GetRecords(const GetRecordsRequest& request);
 
-  struct Impl;
+  struct __attribute__((visibility("hidden"))) Impl;  // not exported from the shared library
 
  private:
   // The engine's functions that serve a handle from outside it (engine/encoded_reads.h).
@@ -141,3 +148,5 @@ class Database {
 };
 
 }  // namespace localdynamo
+
+#pragma GCC visibility pop

@@ -15,6 +15,9 @@
 #include <utility>
 #include <vector>
 
+// The public API: exported from the shared library, whose other symbols are hidden.
+#pragma GCC visibility push(default)
+
 namespace localdynamo {
 
 template <class V>
@@ -139,3 +142,5 @@ class FlatMap {
 };
 
 }  // namespace localdynamo
+
+#pragma GCC visibility pop

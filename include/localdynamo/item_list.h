@@ -16,6 +16,9 @@
 
 #include "localdynamo/value.h"
 
+// The public API: exported from the shared library, whose other symbols are hidden.
+#pragma GCC visibility push(default)
+
 namespace localdynamo {
 
 namespace storage {
@@ -76,3 +79,5 @@ class ItemList {
 };
 
 }  // namespace localdynamo
+
+#pragma GCC visibility pop

@@ -10,3 +10,4 @@
 #include "localdynamo/status.h"
 #include "localdynamo/stream.h"
 #include "localdynamo/value.h"
+#include "localdynamo/version.h"

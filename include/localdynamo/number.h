@@ -9,6 +9,9 @@
 
 #include "localdynamo/status.h"
 
+// The public API: exported from the shared library, whose other symbols are hidden.
+#pragma GCC visibility push(default)
+
 namespace localdynamo {
 
 class Number {
@@ -70,3 +73,5 @@ class Number {
 };
 
 }  // namespace localdynamo
+
+#pragma GCC visibility pop

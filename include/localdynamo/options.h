@@ -6,6 +6,9 @@
 
 #include "localdynamo/clock.h"
 
+// The public API: exported from the shared library, whose other symbols are hidden.
+#pragma GCC visibility push(default)
+
 namespace localdynamo {
 
 // What a write survives once its call has returned (as LMDB documents its flags). Writes from
@@ -55,3 +58,5 @@ struct Options {
 };
 
 }  // namespace localdynamo
+
+#pragma GCC visibility pop

@@ -13,6 +13,9 @@
 #include "localdynamo/item_list.h"
 #include "localdynamo/value.h"
 
+// The public API: exported from the shared library, whose other symbols are hidden.
+#pragma GCC visibility push(default)
+
 namespace localdynamo {
 
 using NameMap = std::map<std::string, std::string>;      // ExpressionAttributeNames
@@ -723,3 +726,5 @@ const char* ToString(ReturnValue v);
 const char* ToString(Select v);
 
 }  // namespace localdynamo
+
+#pragma GCC visibility pop

@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+// The public API: exported from the shared library, whose other symbols are hidden.
+#pragma GCC visibility push(default)
+
 namespace localdynamo {
 
 enum class KeyType { kHash, kRange };
@@ -188,3 +191,5 @@ const char* ToString(IndexStatus v);
 const char* ToString(TableClass v);
 
 }  // namespace localdynamo
+
+#pragma GCC visibility pop

@@ -11,6 +11,9 @@
 #include "localdynamo/database.h"
 #include "localdynamo/status.h"
 
+// The public API: exported from the shared library, whose other symbols are hidden.
+#pragma GCC visibility push(default)
+
 namespace localdynamo {
 
 struct ServerOptions {
@@ -39,7 +42,7 @@ class Server {
   // Blocks until the server has stopped.
   void Wait();
 
-  struct Impl;
+  struct __attribute__((visibility("hidden"))) Impl;  // not exported from the shared library
 
  private:
   explicit Server(std::unique_ptr<Impl> impl);
@@ -55,3 +58,5 @@ struct JsonResponse {
 JsonResponse InvokeJson(Database& db, std::string_view target, std::string_view body);
 
 }  // namespace localdynamo
+
+#pragma GCC visibility pop

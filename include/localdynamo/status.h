@@ -11,6 +11,9 @@
 
 #include "localdynamo/flat_map.h"
 
+// The public API: exported from the shared library, whose other symbols are hidden.
+#pragma GCC visibility push(default)
+
 namespace localdynamo {
 
 class AttributeValue;
@@ -137,3 +140,5 @@ inline Status OkStatus() { return Ok{}; }
   auto tmp = (expr);                             \
   if (!tmp.ok()) return std::move(tmp).error();  \
   lhs = std::move(tmp).value()
+
+#pragma GCC visibility pop

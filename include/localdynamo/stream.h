@@ -11,6 +11,9 @@
 #include "localdynamo/schema.h"
 #include "localdynamo/value.h"
 
+// The public API: exported from the shared library, whose other symbols are hidden.
+#pragma GCC visibility push(default)
+
 namespace localdynamo {
 
 // Who made a change, when it wasn't a request: time to live's deletions carry
@@ -128,3 +131,5 @@ struct GetRecordsResponse {
 };
 
 }  // namespace localdynamo
+
+#pragma GCC visibility pop

@@ -12,6 +12,9 @@
 #include "localdynamo/schema.h"
 #include "localdynamo/status.h"
 
+// The public API: exported from the shared library, whose other symbols are hidden.
+#pragma GCC visibility push(default)
+
 namespace localdynamo {
 
 // Wire order of the variant below; also the type tag used in DynamoDB JSON ("S", "N", ...).
@@ -116,3 +119,5 @@ std::string DebugString(const AttributeValue& v);
 std::string DebugString(const Item& item);
 
 }  // namespace localdynamo
+
+#pragma GCC visibility pop

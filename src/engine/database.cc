@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "engine/database_impl.h"
+#include "localdynamo/version.h"
 
 namespace localdynamo {
 
@@ -87,6 +88,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& directory, O
   LD_ASSIGN_OR_RETURN(auto impl, OpenImpl(directory, std::move(options), false));
   return std::unique_ptr<Database>(new Database(std::move(impl)));
 }
+
+std::string_view Database::Version() { return LOCALDYNAMO_VERSION; }
 
 Result<std::unique_ptr<Database>> Database::OpenInMemory(Options options) {
   options.durability = Durability::kNone;

@@ -1,5 +1,6 @@
 #include "wire/reader.h"
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -92,6 +93,14 @@ std::optional<int64_t> Reader::Long(std::string_view member) {
       return static_cast<int64_t>(v.Unsigned());
   } else if (v.kind() == JsonRef::Kind::kInteger) {
     return v.Integer();
+  } else if (v.IsString()) {
+    // A whole number written as a string ("5"), which DynamoDB Local takes and clients built
+    // against it send (dynamodb-admin's Create table form): decimal digits, an optional '-',
+    // nothing else, within 64 bits.
+    const std::string_view text = v.Str();
+    int64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) return n;
   }
   ThrowSerialization(fmt::format("{} can not be converted to an Integer",
                                  v.IsString() ? "STRING_VALUE" : "Unexpected value"));

@@ -3,6 +3,7 @@ test module with the binary its --binary names."""
 import argparse
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -39,6 +40,30 @@ class Server:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def npm_install(prefix, packages, what):
+    """Installs npm `packages` (pinned "name@version" strings) into `prefix` once (a stamp file
+    remembers which), for the tests that drive a Node.js client. Returns the node_modules
+    folder, or None with the reason printed when node or npm is missing or npm cannot fetch
+    them (no network): the caller then exits 77, CTest's SKIP_RETURN_CODE."""
+    modules = os.path.join(prefix, "node_modules")
+    stamp = os.path.join(prefix, "installed.txt")
+    wanted = "\n".join(packages)
+    if os.path.exists(stamp) and open(stamp).read() == wanted:
+        return modules
+    if not shutil.which("node") or not shutil.which("npm"):
+        print("skipped: node or npm is not installed")
+        return None
+    os.makedirs(prefix, exist_ok=True)
+    p = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--no-save", "--prefix", prefix,
+                        *packages], capture_output=True, text=True, timeout=240)
+    if p.returncode != 0:
+        print(f"skipped: npm could not install {what}: {(p.stderr or p.stdout).strip()[-500:]}")
+        return None
+    with open(stamp, "w") as f:
+        f.write(wanted)
+    return modules
 
 
 def run_tests(module):

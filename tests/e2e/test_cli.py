@@ -138,6 +138,53 @@ class OwnCliTest(unittest.TestCase):
             p = run(*ld, "describe-table", "missing-table", *target, check=False)
             self.assertEqual(p.returncode, 1)
             self.assertIn("ResourceNotFoundException", p.stderr)
+            self.newcomer(ld, target, tmp)
+
+    def newcomer(self, ld, target, tmp):
+        """What a new user met (issue 28): get-item of a missing key, --output table on
+        describe-table and stream tail, update-table, and the --cli-input-json form."""
+        request = os.path.join(tmp, "table.json")
+        with open(request, "w") as f:
+            json.dump({"TableName": "plain", "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                       "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "BillingMode": "PAY_PER_REQUEST"}, f)
+        run(*ld, "create-table", *target, "--cli-input-json", "file://" + request)
+        key = json.dumps({"pk": {"S": "nobody"}})
+        # As the AWS CLI: nothing printed, exit 0; --fail-if-missing for scripts that want 1.
+        p = run(*ld, "get-item", "plain", *target, "--key", key)
+        self.assertEqual((p.stdout, p.stderr), ("", ""))
+        p = run(*ld, "get-item", "plain", *target, "--key", key, "--fail-if-missing", check=False)
+        self.assertEqual((p.returncode, p.stderr), (1, "localdynamo: no such item\n"))
+        rows = dict(line.split(None, 1) for line in
+                    run(*ld, "describe-table", "plain", *target, "--output", "table").stdout.splitlines())
+        self.assertEqual(rows["Table.TableName"], "plain")
+        self.assertEqual(rows["Table.KeySchema[0].AttributeName"], "pk")
+        self.assertEqual(rows["Table.BillingModeSummary.BillingMode"], "PAY_PER_REQUEST")
+        # No stream yet: the error says how to add one, and update-table does.
+        p = run(*ld, "stream", "tail", "plain", *target, "--no-follow", check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("localdynamo update-table plain --stream NEW_AND_OLD_IMAGES", p.stderr)
+        run(*ld, "update-table", "plain", *target, "--stream", "NEW_AND_OLD_IMAGES")
+        run(*ld, "put-item", "plain", *target, "--item", '{"pk":{"S":"a"},"n":{"N":"1"}}')
+        lines = run(*ld, "stream", "tail", "plain", *target, "--from-start", "--no-follow",
+                    "--output", "table").stdout.splitlines()
+        self.assertEqual(len(lines), 1)
+        self.assertRegex(lines[0], r"^\d+  INSERT  pk=a  -> n=1 pk=a$")
+        # Indexes, billing and time to live, each its own UpdateTable (as DynamoDB wants).
+        run(*ld, "update-table", "plain", *target, "--attribute-definitions", '[{"AttributeName":"n","AttributeType":"N"}]',
+            "--add-gsi", json.dumps({"IndexName": "by-n", "KeySchema": [{"AttributeName": "n", "KeyType": "HASH"}],
+                                     "Projection": {"ProjectionType": "KEYS_ONLY"}}))
+        self.assertEqual(json.loads(run(*ld, "query", "plain", *target, "--index", "by-n", "--key-condition", "n = :n",
+                                        "--values", '{":n":{"N":"1"}}').stdout), {"pk": {"S": "a"}, "n": {"N": "1"}})
+        run(*ld, "update-table", "plain", *target, "--delete-gsi", "by-n")
+        run(*ld, "update-table", "plain", *target, "--billing-mode", "PROVISIONED", "--read", "3", "--write", "4")
+        described = json.loads(run(*ld, "describe-table", "plain", *target).stdout)["Table"]
+        self.assertEqual(described["ProvisionedThroughput"]["WriteCapacityUnits"], 4)
+        self.assertNotIn("GlobalSecondaryIndexes", described)
+        run(*ld, "update-table", "plain", *target, "--ttl", "expires")
+        run(*ld, "update-table", "plain", *target, "--stream", "off")
+        p = run(*ld, "update-table", "plain", *target, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("nothing to change", p.stderr)
 
     def test_on_a_directory(self):
         with tempfile.TemporaryDirectory() as d:
@@ -196,6 +243,8 @@ class OwnCliTest(unittest.TestCase):
 
     def test_help(self):
         self.assertIn("serve", run(BINARY, "--help").stdout)
+        self.assertRegex(run(BINARY, "--version").stdout, r"^localdynamo \d+\.\d+\.\d+\n$")
+        self.assertNotIn("schema-load", run(BINARY, "create-table", "--help").stdout)
         self.assertIn("--key-condition", run(BINARY, "query", "--help").stdout)
 
 

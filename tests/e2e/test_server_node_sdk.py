@@ -7,12 +7,11 @@ directory, git-ignored), once. Without node or npm, or when npm cannot fetch the
 (no network), the test is skipped (exit 77, CTest's SKIP_RETURN_CODE) and says why."""
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from server_fixture import Server  # noqa: E402
+from server_fixture import Server, npm_install  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PACKAGES = ["@aws-sdk/client-dynamodb@3.1169.0", "@aws-sdk/lib-dynamodb@3.1169.0",
@@ -20,32 +19,13 @@ PACKAGES = ["@aws-sdk/client-dynamodb@3.1169.0", "@aws-sdk/lib-dynamodb@3.1169.0
 SKIP = 77
 
 
-def install_sdk(prefix):
-    """The node_modules folder holding the SDK, or None (with the reason printed)."""
-    modules = os.path.join(prefix, "node_modules")
-    stamp = os.path.join(prefix, "installed.txt")
-    wanted = "\n".join(PACKAGES)
-    if os.path.exists(stamp) and open(stamp).read() == wanted:
-        return modules
-    if not shutil.which("node") or not shutil.which("npm"):
-        print("skipped: node or npm is not installed")
-        return None
-    os.makedirs(prefix, exist_ok=True)
-    p = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--no-save", "--prefix", prefix,
-                        *PACKAGES], capture_output=True, text=True, timeout=240)
-    if p.returncode != 0:
-        print(f"skipped: npm could not install the SDK: {(p.stderr or p.stdout).strip()[-500:]}")
-        return None
-    with open(stamp, "w") as f:
-        f.write(wanted)
-    return modules
-
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
     args = ap.parse_args()
-    modules = install_sdk(os.path.join(os.path.dirname(os.path.abspath(args.binary)), "node-sdk"))
+    modules = npm_install(os.path.join(os.path.dirname(os.path.abspath(args.binary)), "node-sdk"),
+                          PACKAGES, "the SDK")
     if modules is None:
         return SKIP
     env = dict(os.environ, NODE_PATH=modules, NODE_NO_WARNINGS="1")

@@ -251,6 +251,37 @@ TEST_CASE(
             .http_status == 200);
 }
 
+// DynamoDB Local takes a whole number written as a JSON string where an integer is expected
+// (dynamodb-admin's Create table form sends "ReadCapacityUnits":"5"), and so does this server;
+// any other string stays a SerializationException.
+TEST_CASE("an integer member written as a string of digits is taken, any other string is not") {
+  auto db = OneWireTable();
+  auto scan = [&](const std::string& limit) {
+    return wire::Dispatch(*db, "DynamoDB_20120810.Scan",
+                          R"({"TableName":"tbl","Limit":)" + limit + "}");
+  };
+  CHECK(scan(R"("5")").http_status == 200);
+  CHECK(json::parse(scan(R"("0")").body)["message"] ==
+        "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member "
+        "must have value greater than or equal to 1");
+  for (const char* bad : {R"("")", R"("5a")", R"(" 5")", R"("1.5")", R"("+5")", R"("0x10")",
+                          R"("99999999999999999999")", R"("-")"}) {
+    CAPTURE(bad);
+    auto r = scan(bad);
+    CHECK(r.http_status == 400);
+    CHECK(json::parse(r.body) ==
+          json{{"__type", "com.amazon.coral.service#SerializationException"},
+               {"message", "STRING_VALUE can not be converted to an Integer"}});
+  }
+  auto created = wire::Dispatch(*db, "DynamoDB_20120810.CreateTable", R"({"TableName":"admin",
+      "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],
+      "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
+      "ProvisionedThroughput":{"ReadCapacityUnits":"5","WriteCapacityUnits":"7"}})");
+  REQUIRE(created.http_status == 200);
+  CHECK(json::parse(
+            created.body)["TableDescription"]["ProvisionedThroughput"]["WriteCapacityUnits"] == 7);
+}
+
 TEST_CASE("contributor insights on the wire: the action's and mode's enums, and the shapes") {
   auto db = OneWireTable();
   auto call = [&](std::string_view op, const std::string& body) {
