@@ -2,8 +2,10 @@
 
 #include <signal.h>
 
+#include <charconv>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -25,6 +27,11 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
     std::string durability = "sync";
     int threads = 0;
     int ttl_sweep = 5;
+    std::optional<int64_t> clock_millis;
+    std::string ids = "random";
+    std::string account_id = "000000000000";
+    bool control = false;
+    bool no_control = false;
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd =
@@ -52,6 +59,19 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                   "last seconds' and may corrupt); none: a temporary database (--in-memory)")
       ->check(CLI::IsMember({"sync", "nosync", "none"}))
       ->capture_default_str();
+  cmd->add_option("--clock", args->clock_millis,
+                  "start the clock at EPOCH_MS; it then moves only when told (the control API)");
+  cmd->add_option("--ids", args->ids,
+                  "random, or sequential[:SEED]: request ids, stream event ids and every other "
+                  "generated id the same run to run");
+  cmd->add_option("--account-id", args->account_id, "the account id in ARNs (12 digits)")
+      ->capture_default_str();
+  auto* control =
+      cmd->add_flag("--control", args->control,
+                    "the control API for tests under /_localdynamo/ (clock, reset, "
+                    "sweep, wait); on by default with --in-memory on a loopback address");
+  cmd->add_flag("--no-control", args->no_control, "no control API, even with --in-memory")
+      ->excludes(control);
   cmd->callback([args, exit_code] {
     // Signals are taken by sigwait below, not by the server's threads.
     sigset_t set;
@@ -66,6 +86,31 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
 
     Options options;
     if (args->durability == "nosync") options.durability = Durability::kNoSync;
+    if (args->clock_millis) options.clock = FixedClock(*args->clock_millis);
+    if (args->ids.rfind("sequential", 0) == 0) {
+      const std::string seed = args->ids.substr(std::string("sequential").size());
+      uint64_t n = 0;
+      if (!seed.empty() && (seed[0] != ':' ||
+                            std::from_chars(seed.data() + 1, seed.data() + seed.size(), n).ptr !=
+                                seed.data() + seed.size() ||
+                            seed.size() == 1)) {
+        std::cerr << "localdynamo: --ids wants random or sequential[:SEED] (SEED a number)\n";
+        *exit_code = 2;
+        return;
+      }
+      options.ids = SequentialIds(n);
+    } else if (args->ids != "random") {
+      std::cerr << "localdynamo: --ids wants random or sequential[:SEED]\n";
+      *exit_code = 2;
+      return;
+    }
+    if (args->account_id.size() != 12 ||
+        args->account_id.find_first_not_of("0123456789") != std::string::npos) {
+      std::cerr << "localdynamo: --account-id wants 12 digits\n";
+      *exit_code = 2;
+      return;
+    }
+    options.account_id = args->account_id;
     if (args->durability == "none" && !args->data.empty()) {
       std::cerr << "localdynamo: --durability none keeps nothing: it takes no --data\n";
       *exit_code = 2;
@@ -91,6 +136,9 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
     so.access_log = args->log;
     so.threads = args->threads;
     so.time_to_live_sweep_seconds = args->ttl_sweep;
+    const bool loopback = args->host == "127.0.0.1" || args->host == "::1" ||
+                          args->host == "localhost" || args->host.rfind("127.", 0) == 0;
+    so.control = args->control || (!args->no_control && where == "in-memory" && loopback);
     if (!args->auth.empty()) {
       auto colon = args->auth.find(':');
       if (colon == std::string::npos) {

@@ -1,6 +1,7 @@
 #pragma once
 // Injected time and ids: nothing in the engine reads the wall clock or a random source directly.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,11 +18,27 @@ class Clock {
   virtual int64_t NowMillis() = 0;
 };
 
+// A clock the caller moves (tests; `localdynamo serve --clock`): it reads `start_millis`
+// first, each reading then advancing it by `step_millis` (0: it stands still until Set or
+// Advance). What follows the database's clock follows it: time to live's expiry, the
+// point-in-time recovery window, stream retention, the idempotency tokens' 10 minutes.
+// Thread-safe.
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(int64_t start_millis, int64_t step_millis = 0);
+  int64_t NowMillis() override;
+  void Set(int64_t millis);
+  void Advance(int64_t millis);  // may be negative: time may be set back too
+
+ private:
+  std::atomic<int64_t> now_;
+  const int64_t step_;
+};
+
 // The system clock.
 std::shared_ptr<Clock> SystemClock();
-// Starts at `start_millis` and advances by `step_millis` on every reading (0: stands still).
-// Thread-safe.
-std::shared_ptr<Clock> FixedClock(int64_t start_millis, int64_t step_millis = 0);
+// A ManualClock.
+std::shared_ptr<ManualClock> FixedClock(int64_t start_millis, int64_t step_millis = 0);
 
 class IdSource {
  public:

@@ -98,6 +98,16 @@ class Database {
   // `localdynamo serve` calls it every few seconds; in-process, call it when the test wants.
   Result<int64_t> DeleteExpiredItems();
 
+  // ---- test control ----
+  // Empties the database, as if it were new: every table (its items, indexes and stream),
+  // backup, point-in-time recovery log and idempotency token goes, and counters start again,
+  // so that the same requests after a Reset answer as they would on a new database (the
+  // clock and ids are the caller's: see ManualClock, SequentialIds). One transaction: other
+  // calls see the database before or after it. Subscriptions stay (a table created again
+  // under a subscribed name delivers to its subscribers); background ones read its new stream
+  // from the start. Errors: InternalServerError (LMDB's failures).
+  Status Reset();
+
   // ---- items ---- (errors: ValidationException, ResourceNotFoundException,
   // ConditionalCheckFailedException)
   Result<PutItemResponse> PutItem(const PutItemRequest& request);

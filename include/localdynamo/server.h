@@ -27,6 +27,10 @@ struct ServerOptions {
   int threads = 0;          // event-loop threads (0: one per hardware thread, at least 2)
   // How often expired items are deleted (Database::DeleteExpiredItems), in seconds; 0: never.
   int time_to_live_sweep_seconds = 5;
+  // The control API for tests, under /_localdynamo/ (clock, reset, sweep, wait; see
+  // src/server/control.h and README), signed like any request when access_key_id is set.
+  // Off: its requests are refused (403 AccessDeniedException).
+  bool control = false;
 };
 
 class Server {

@@ -19,6 +19,7 @@ using storage::WriteTxn;
 namespace {
 
 constexpr std::string_view kCatalogVersionKey = "catalog_version";
+constexpr std::string_view kFormatKey = "format";  // the store format (database.cc)
 
 uint64_t ReadU64(std::string_view v, std::size_t offset = 0) {
   uint64_t x = 0;
@@ -149,6 +150,18 @@ Status Catalog::Erase(WriteTxn& txn, const TableMeta& table, bool keep_entries) 
   (void)txn.Del(txn.dbis().meta, StatsKey(table.number));
   LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
   return txn.Put(txn.dbis().meta, kCatalogVersionKey, U64Bytes((v ? ReadU64(*v) : 0) + 1));
+}
+
+Status Catalog::EraseAll(WriteTxn& txn) {
+  const auto& dbis = txn.dbis();
+  LD_ASSIGN_OR_RETURN(auto version, txn.Get(dbis.meta, kCatalogVersionKey));
+  LD_ASSIGN_OR_RETURN(auto format, txn.Get(dbis.meta, kFormatKey));
+  const uint64_t next_version = (version ? ReadU64(*version) : 0) + 1;
+  const std::string kept_format = format ? std::string(*format) : std::string();
+  for (MDB_dbi dbi : {dbis.catalog, dbis.data, dbis.stream, dbis.meta})
+    LD_RETURN_IF_ERROR(txn.Clear(dbi));
+  if (!kept_format.empty()) LD_RETURN_IF_ERROR(txn.Put(dbis.meta, kFormatKey, kept_format));
+  return txn.Put(dbis.meta, kCatalogVersionKey, U64Bytes(next_version));
 }
 
 Result<uint64_t> NextCounter(WriteTxn& txn, std::string_view name) {

@@ -52,6 +52,11 @@ class Catalog {
   // Removes the table, and its entries unless a system backup keeps them (`keep_entries`);
   // its stream sequence numbers stay issued (see LastStreamSequence). Errors: LMDB's.
   static Status Erase(storage::WriteTxn& txn, const TableMeta& table, bool keep_entries = false);
+  // Removes everything the store holds (tables, their entries and streams, backups, recovery
+  // logs, tokens, counters, stream consumers' positions): the store as new, but for its format
+  // and a catalog version moved past every earlier one (so that no cache mistakes the empty
+  // catalog for one it has seen). Errors: LMDB's.
+  static Status EraseAll(storage::WriteTxn& txn);
 
  private:
   Status RefreshLocked(const storage::Txn& txn);                   // mu_ held

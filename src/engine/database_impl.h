@@ -36,6 +36,7 @@ struct Database::Impl {
    public:
     std::optional<std::string> ResumeAfter(uint32_t table_number);
     void Advance(uint32_t table_number, std::optional<std::string> stopped_after);
+    void Clear();  // the store was reset: table numbers start again
 
    private:
     std::mutex mu_;

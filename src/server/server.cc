@@ -1,5 +1,6 @@
 // The HTTP endpoint: POST / with X-Amz-Target routed to wire::Dispatch, DynamoDB's response
-// headers (x-amzn-RequestId, x-amz-crc32), optional SigV4 checking, over server::HttpLoop.
+// headers (x-amzn-RequestId, x-amz-crc32), optional SigV4 checking, over server::HttpLoop;
+// and the tests' control API under /_localdynamo/ (server/control.h) when enabled.
 
 #include "localdynamo/server.h"
 
@@ -13,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "server/control.h"
 #include "server/crc32.h"
 #include "server/http_loop.h"
 #include "server/request_id.h"
@@ -66,9 +68,10 @@ struct Server::Impl {
     const auto started = options.access_log ? std::chrono::steady_clock::now()
                                             : std::chrono::steady_clock::time_point{};
     const std::string_view target = req.header("x-amz-target");
+    const bool control = req.path.starts_with(server::kControlPrefix);
     wire::WireResponse out;
     bool answered = false;
-    if (req.method != "POST") {
+    if (!control && req.method != "POST") {
       Error e{ErrorCode::kUnknownOperation, "", nullptr, {}};
       out = {400, wire::ErrorBody(e), "UnknownOperationException", ""};
       answered = true;
@@ -88,6 +91,19 @@ struct Server::Impl {
                std::string(ErrorCodeName(ok.error().code)), ""};
         answered = true;
       }
+    }
+    if (!answered && control) {
+      // Tests' control API (server/control.h), when the server was started with it.
+      auto a = options.control
+                   ? server::HandleControl(*db, req.method, req.path, req.body)
+                   : server::ControlAnswer{
+                         403, wire::ErrorBody(Error{ErrorCode::kAccessDenied,
+                                                    "The control API is off: start localdynamo "
+                                                    "serve with --control",
+                                                    nullptr,
+                                                    {}})};
+      out = {a.http_status, std::move(a.body), "", ""};
+      answered = true;
     }
     if (!answered) {
       std::string_view type = req.header("content-type");

@@ -325,6 +325,13 @@ Result<bool> WriteTxn::Del(MDB_dbi dbi, std::string_view key) {
   return true;
 }
 
+Status WriteTxn::Clear(MDB_dbi dbi) {
+  ++writes_;
+  const int rc = mdb_drop(txn_, dbi, 0);
+  if (rc) return WriteError(env_->raw(), rc, "mdb_drop");
+  return OkStatus();
+}
+
 Status WriteTxn::Commit() {
   LD_RETURN_IF_ERROR(CommitBeforeSync());
   return env_->Sync();

@@ -149,6 +149,8 @@ class WriteTxn : public Txn {
   Result<char*> Reserve(MDB_dbi dbi, std::string_view key, std::size_t size);
   // Deleting a missing key is not an error; returns whether it existed.
   Result<bool> Del(MDB_dbi dbi, std::string_view key);
+  // Deletes every entry of `dbi` (mdb_drop emptying it; the DBI stays open). Errors: LMDB's.
+  Status Clear(MDB_dbi dbi);
   // Commits; with EnvOptions::sync, on disk when it returns. Errors: LMDB's (WriteError).
   Status Commit();
   // Commits with the data synced but not yet the meta page that makes the commit durable

@@ -17,16 +17,6 @@ class SystemClockImpl final : public Clock {
   }
 };
 
-class FixedClockImpl final : public Clock {
- public:
-  FixedClockImpl(int64_t start, int64_t step) : now_(start), step_(step) {}
-  int64_t NowMillis() override { return now_.fetch_add(step_); }
-
- private:
-  std::atomic<int64_t> now_;
-  int64_t step_;
-};
-
 std::string FormatUuid(uint64_t hi, uint64_t lo) {
   // Version 4 / RFC 4122 variant bits, so the text is a valid UUID whatever the source.
   hi = (hi & ~uint64_t{0xF000}) | 0x4000;
@@ -83,9 +73,15 @@ class SequentialIdsImpl final : public IdSource {
 }  // namespace
 
 std::shared_ptr<Clock> SystemClock() { return std::make_shared<SystemClockImpl>(); }
-std::shared_ptr<Clock> FixedClock(int64_t start_millis, int64_t step_millis) {
-  return std::make_shared<FixedClockImpl>(start_millis, step_millis);
+std::shared_ptr<ManualClock> FixedClock(int64_t start_millis, int64_t step_millis) {
+  return std::make_shared<ManualClock>(start_millis, step_millis);
 }
+
+ManualClock::ManualClock(int64_t start_millis, int64_t step_millis)
+    : now_(start_millis), step_(step_millis) {}
+int64_t ManualClock::NowMillis() { return now_.fetch_add(step_); }
+void ManualClock::Set(int64_t millis) { now_.store(millis); }
+void ManualClock::Advance(int64_t millis) { now_.fetch_add(millis); }
 std::shared_ptr<IdSource> RandomIds() { return std::make_shared<RandomIdsImpl>(); }
 std::shared_ptr<IdSource> SequentialIds(uint64_t seed) {
   return std::make_shared<SequentialIdsImpl>(seed);

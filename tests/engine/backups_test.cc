@@ -18,7 +18,7 @@ constexpr const char* kTable = "cruddur-messages";
 constexpr const char* kIndex = "message-group-sk-index";
 
 struct Store {
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(kStartMillis);
   std::unique_ptr<Database> db;
   explicit Store(const std::string& dir = "") {
     Options o;
@@ -66,7 +66,7 @@ TEST_CASE(
     "items and indexes") {
   Store s;
   s.Seed(3);
-  const int64_t at = s.clock->now;
+  const int64_t at = s.clock->NowMillis();
   auto created = Must(s.db->CreateBackup({kTable, "nightly"})).backup_details;
   CHECK(created.backup_status == BackupStatus::kCreating);  // as DynamoDB answers CreateBackup
   CHECK(created.backup_type == BackupType::kUser);
@@ -226,11 +226,11 @@ TEST_CASE(
   std::vector<std::string> arns;
   std::vector<double> times;
   for (int i = 0; i < 3; ++i) {
-    s.clock->now += 1000;
-    times.push_back(static_cast<double>(s.clock->now) / 1000.0);
+    s.clock->Advance(1000);
+    times.push_back(static_cast<double>(s.clock->NowMillis()) / 1000.0);
     arns.push_back(s.Backup(fmt::format("bkp{}", i)));
   }
-  s.clock->now += 1000;
+  s.clock->Advance(1000);
   const std::string other_arn = s.Backup("xyz", "another");
 
   auto all = Must(s.db->ListBackups({})).backup_summaries;
@@ -386,7 +386,7 @@ TEST_CASE(
   Store s;
   s.Seed(2);
   Must(s.db->UpdateContinuousBackups({kTable, {true, std::nullopt}}));
-  const int64_t deleted_at = s.clock->now;
+  const int64_t deleted_at = s.clock->NowMillis();
   Must(s.db->DeleteTable({kTable}));
 
   CHECK(Must(s.db->ListBackups({})).backup_summaries.empty());  // USER unless asked
@@ -415,7 +415,7 @@ TEST_CASE(
   CHECK(s.Count(kTable) == 2);
   CHECK(s.Count(kTable, true) == 2);
 
-  s.clock->now += 35LL * 24 * 3600 * 1000;  // expired: gone, and freed by the next backup taken
+  s.clock->Advance(35LL * 24 * 3600 * 1000);  // expired: gone, and freed by the next backup taken
   CHECK(MustFail(s.db->DescribeBackup({d.backup_arn})).code == ErrorCode::kBackupNotFound);
   CHECK(Must(s.db->ListBackups(system)).backup_summaries.empty());
   s.Backup();

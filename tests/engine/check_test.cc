@@ -81,7 +81,7 @@ std::string Lines(const CheckReport& r) {
 // old images, recovery on, a backup) and a plain table; removed at the end.
 struct Store {
   std::string dir = (std::filesystem::temp_directory_path() / "ld_check_XXXXXX").string();
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(kStartMillis);
 
   Store() {
     REQUIRE(mkdtemp(dir.data()));
@@ -104,7 +104,7 @@ struct Store {
     d.table_name = kTable;
     d.key = {{"pk", S("p3")}, {"sk", S("a")}};
     Must(db->DeleteItem(d));
-    clock->now += 1000;
+    clock->Advance(1000);
     TransactWriteItemsRequest tx;
     for (const char* sk : {"c", "d"}) {
       TransactPut w;
@@ -130,7 +130,7 @@ struct Store {
     return Must(Database::Open(dir, o));
   }
   void Write(Database& db, Item item) {
-    clock->now += 1000;
+    clock->Advance(1000);
     Put(db, kTable, std::move(item));
   }
   CheckReport Check() { return Must(CheckDatabase(dir)); }
@@ -209,7 +209,7 @@ TEST_CASE(
       rb.target_table_name = "from-backup";
       rb.backup_arn = Must(db->ListBackups({})).backup_summaries.at(0).details.backup_arn;
       Must(db->RestoreTableFromBackup(rb));
-      store.clock->now += 10 * 60 * 1000;  // the latest restorable time lags by minutes
+      store.clock->Advance(10 * 60 * 1000);  // the latest restorable time lags by minutes
       RestoreTableToPointInTimeRequest pt;
       pt.source_table_name = kTable;
       pt.target_table_name = "from-log";

@@ -17,7 +17,7 @@ constexpr int64_t kMinute = 60 * 1000;
 constexpr int64_t kDay = 24 * 60 * kMinute;
 
 struct Backups {
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(kStartMillis);
   std::unique_ptr<Database> db;
   Backups() {
     Options o;
@@ -54,38 +54,38 @@ TEST_CASE(
     "once on, the window runs from when it was turned on to five minutes ago, at most its period "
     "back") {
   Backups b;
-  const int64_t on = b.clock->now;
+  const int64_t on = b.clock->NowMillis();
   auto r = Must(b.Update(true)).continuous_backups_description.point_in_time_recovery_description;
   CHECK(r.enabled);  // the answer already describes the new state
   CHECK(r.earliest_restorable_date_time == Seconds(on));
   CHECK(r.latest_restorable_date_time == Seconds(on));
   CHECK(r.recovery_period_in_days == 35);
 
-  b.clock->now += 2 * kMinute;
+  b.clock->Advance(2 * kMinute);
   CHECK(b.Describe().latest_restorable_date_time == Seconds(on));  // not before it was on
-  b.clock->now += 60 * kMinute;
-  CHECK(b.Describe().latest_restorable_date_time == Seconds(b.clock->now - 5 * kMinute));
+  b.clock->Advance(60 * kMinute);
+  CHECK(b.Describe().latest_restorable_date_time == Seconds(b.clock->NowMillis() - 5 * kMinute));
   CHECK(b.Describe().earliest_restorable_date_time == Seconds(on));
-  b.clock->now += 40 * kDay;
-  CHECK(b.Describe().earliest_restorable_date_time == Seconds(b.clock->now - 35 * kDay));
+  b.clock->Advance(40 * kDay);
+  CHECK(b.Describe().earliest_restorable_date_time == Seconds(b.clock->NowMillis() - 35 * kDay));
 
   // Turned on again: the same window. A period changes it in place.
   Must(b.Update(true));
-  CHECK(b.Describe().earliest_restorable_date_time == Seconds(b.clock->now - 35 * kDay));
+  CHECK(b.Describe().earliest_restorable_date_time == Seconds(b.clock->NowMillis() - 35 * kDay));
   Must(b.Update(true, 7));
   CHECK(b.Describe().recovery_period_in_days == 7);
-  CHECK(b.Describe().earliest_restorable_date_time == Seconds(b.clock->now - 7 * kDay));
+  CHECK(b.Describe().earliest_restorable_date_time == Seconds(b.clock->NowMillis() - 7 * kDay));
 }
 
 TEST_CASE("turned off and on again, the window starts anew and the period is 35 again") {
   Backups b;
   Must(b.Update(true, 10));
-  b.clock->now += kDay;
+  b.clock->Advance(kDay);
   CHECK(!Must(b.Update(false))
              .continuous_backups_description.point_in_time_recovery_description.enabled);
   CHECK(!b.Describe().enabled);
   Must(b.Update(true));
-  CHECK(b.Describe().earliest_restorable_date_time == Seconds(b.clock->now));
+  CHECK(b.Describe().earliest_restorable_date_time == Seconds(b.clock->NowMillis()));
   CHECK(b.Describe().recovery_period_in_days == 35);
 }
 
@@ -161,19 +161,19 @@ TEST_CASE(
   Backups b;
   Put(*b.db, "cruddur-messages", Message("a", "before recovery"));
   Must(b.Update(true));
-  const int64_t on = b.clock->now;
-  b.clock->now += kMinute;
+  const int64_t on = b.clock->NowMillis();
+  b.clock->Advance(kMinute);
   Put(*b.db, "cruddur-messages", Message("b", "b one"));
-  const int64_t after_b = b.clock->now;
-  b.clock->now += kMinute;
+  const int64_t after_b = b.clock->NowMillis();
+  b.clock->Advance(kMinute);
   Put(*b.db, "cruddur-messages", Message("b", "b two"));
   DeleteItemRequest del;
   del.table_name = "cruddur-messages";
   del.key = Item{{"pk", S("MSG#g1")}, {"sk", S("a")}};
   Must(b.db->DeleteItem(del));
   Put(*b.db, "cruddur-messages", Message("c", "c one"));
-  const int64_t end = b.clock->now;
-  b.clock->now += 10 * kMinute;  // the window reaches five minutes before now
+  const int64_t end = b.clock->NowMillis();
+  b.clock->Advance(10 * kMinute);  // the window reaches five minutes before now
 
   auto restored = Must(b.db->RestoreTableToPointInTime(RestoreAt(after_b))).table_description;
   CHECK(restored.table_status == TableStatus::kCreating);
@@ -207,14 +207,14 @@ TEST_CASE(
   CHECK(ErrorCodeName(off.code) == "PointInTimeRecoveryUnavailableException");
 
   Must(b.Update(true));  // at 2023-03-20T10:00:00Z
-  b.clock->now += 60 * kMinute;
+  b.clock->Advance(60 * kMinute);
   auto early = MustFail(b.db->RestoreTableToPointInTime(RestoreAt(kStartMillis - kMinute)));
   CHECK(early.code == ErrorCode::kInvalidRestoreTime);
   CHECK(early.message ==
         "RestoreDateTime '2023-03-20T09:59:00Z' must be within EarliestRestorableDateTime "
         "'2023-03-20T10:00:00Z' and "
         "LatestRestorableDateTime '2023-03-20T10:55:00Z'");
-  CHECK(MustFail(b.db->RestoreTableToPointInTime(RestoreAt(b.clock->now))).code ==
+  CHECK(MustFail(b.db->RestoreTableToPointInTime(RestoreAt(b.clock->NowMillis()))).code ==
         ErrorCode::kInvalidRestoreTime);
 
   auto both = RestoreAt(kStartMillis);
@@ -253,7 +253,7 @@ TEST_CASE(
   Put(*b.db, "cruddur-messages", Message("x", "logged"));
   Must(b.Update(false));
   Must(b.Update(true));
-  b.clock->now += 10 * kMinute;
+  b.clock->Advance(10 * kMinute);
   CHECK(MustFail(b.db->RestoreTableToPointInTime(RestoreAt(kStartMillis, "again"))).code ==
         ErrorCode::kInvalidRestoreTime);
 }
@@ -261,19 +261,19 @@ TEST_CASE(
 TEST_CASE("the recovery log is kept across a reopen and goes with a deleted table") {
   const auto dir = std::filesystem::temp_directory_path() / "ld_recovery_test";
   std::filesystem::remove_all(dir);
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<ManualClock>(kStartMillis);
   Options o;
   o.clock = clock;
   {
     auto db = Must(Database::Open(dir.string(), o));
     Must(db->CreateTable(CruddurMessagesSchema()));
     Must(db->UpdateContinuousBackups({"cruddur-messages", {true, std::nullopt}}));
-    clock->now += kMinute;
+    clock->Advance(kMinute);
     Put(*db, "cruddur-messages", Message("a", "one"));
-    clock->now += kMinute;
+    clock->Advance(kMinute);
     Put(*db, "cruddur-messages", Message("a", "two"));
   }
-  clock->now += 10 * kMinute;
+  clock->Advance(10 * kMinute);
   auto db = Must(Database::Open(dir.string(), o));
   Must(db->RestoreTableToPointInTime(RestoreAt(kStartMillis + kMinute)));
   CHECK(Messages(*db, "restored") == std::map<std::string, std::string>{{"a", "one"}});
@@ -288,13 +288,13 @@ TEST_CASE("the recovery log is kept across a reopen and goes with a deleted tabl
 TEST_CASE("a longer period doesn't reach back past what the shorter one kept") {
   Backups b;
   Must(b.Update(true, 1));
-  b.clock->now += 3 * kDay;
-  const int64_t whole_since = b.clock->now - kDay;  // a day's log is kept
+  b.clock->Advance(3 * kDay);
+  const int64_t whole_since = b.clock->NowMillis() - kDay;  // a day's log is kept
   auto d =
       Must(b.Update(true, 35)).continuous_backups_description.point_in_time_recovery_description;
   CHECK(d.recovery_period_in_days == 35);
   CHECK(d.earliest_restorable_date_time == Seconds(whole_since));
-  b.clock->now += kDay;
+  b.clock->Advance(kDay);
   CHECK(b.Describe().earliest_restorable_date_time ==
         Seconds(whole_since));  // and it grows from there
 }
@@ -303,15 +303,15 @@ TEST_CASE("time to live's deletions are logged too: a restore to before them has
   Backups b;
   Must(b.db->UpdateTimeToLive({"cruddur-messages", {"expires", true}}));
   Must(b.Update(true));
-  b.clock->now += kMinute;
+  b.clock->Advance(kMinute);
   Item row = Message("t", "expiring");
-  row.insert_or_assign("expires", N(std::to_string(b.clock->now / 1000 + 60)));
+  row.insert_or_assign("expires", N(std::to_string(b.clock->NowMillis() / 1000 + 60)));
   Put(*b.db, "cruddur-messages", row);
-  const int64_t written = b.clock->now;
-  b.clock->now += 10 * kMinute;
+  const int64_t written = b.clock->NowMillis();
+  b.clock->Advance(10 * kMinute);
   CHECK(Must(b.db->DeleteExpiredItems()) == 1);
   CHECK(Messages(*b.db, "cruddur-messages").empty());
-  b.clock->now += 10 * kMinute;
+  b.clock->Advance(10 * kMinute);
   Must(b.db->RestoreTableToPointInTime(RestoreAt(written)));
   CHECK(Messages(*b.db, "restored") == std::map<std::string, std::string>{{"t", "expiring"}});
 }
@@ -326,9 +326,9 @@ TEST_CASE(
   Item first = Message("a", "first");
   first.insert_or_assign("user_handle", S("andrew"));
   Put(*b.db, "cruddur-messages", first);
-  b.clock->now += kMinute;
-  const int64_t then = b.clock->now;
-  b.clock->now += kMinute;
+  b.clock->Advance(kMinute);
+  const int64_t then = b.clock->NowMillis();
+  b.clock->Advance(kMinute);
   Item second = Message("b", "second");
   second.insert_or_assign("user_handle", S("andrew"));
   Put(*b.db, "cruddur-messages", second);
@@ -350,7 +350,7 @@ TEST_CASE(
   u.attribute_definitions.reset();
   u.global_secondary_index_updates = std::vector<GlobalSecondaryIndexUpdate>{drop};
   Must(b.db->UpdateTable(u));
-  b.clock->now += 10 * kMinute;
+  b.clock->Advance(10 * kMinute);
 
   const TableDescription restored =
       Must(b.db->RestoreTableToPointInTime(RestoreAt(then))).table_description;

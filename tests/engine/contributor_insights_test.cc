@@ -13,7 +13,7 @@ constexpr const char* kTable = "cruddur-messages";
 constexpr const char* kIndex = "message-group-sk-index";
 
 struct Insights {
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(kStartMillis);
   std::unique_ptr<Database> db;
   Insights() {
     Options o;
@@ -46,7 +46,7 @@ TEST_CASE(
   CHECK(!never.last_update_date_time);
   CHECK(!never.mode);
 
-  const int64_t on = s.clock->now;
+  const int64_t on = s.clock->NowMillis();
   auto enabled = Must(s.Update(kEnable));
   CHECK(enabled.status == ContributorInsightsStatus::kEnabling);
   CHECK(enabled.mode == ContributorInsightsMode::kAccessedAndThrottledKeys);
@@ -60,7 +60,7 @@ TEST_CASE(
                                                 "DynamoDBContributorInsights-SKT" + suffix});
 
   // Again, the same: no change. Another mode: ENABLING again, the rules' names kept.
-  s.clock->now += 1000;
+  s.clock->Advance(1000);
   CHECK(Must(s.Update(kEnable)).status == ContributorInsightsStatus::kEnabled);
   CHECK(s.Describe().last_update_date_time == static_cast<double>(on) / 1000.0);
   CHECK(Must(s.Update(kEnable, std::nullopt, ContributorInsightsMode::kThrottledKeys)).status ==

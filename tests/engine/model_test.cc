@@ -90,7 +90,7 @@ TEST_CASE(
     "index too") {
   CHECK(rc::check(
       "random writes at random times, then a restore to a random moment of the window", [] {
-        auto clock = std::make_shared<ManualClock>();
+        auto clock = std::make_shared<ManualClock>(kStartMillis);
         Options o;
         o.clock = clock;
         auto db = Must(Database::OpenInMemory(o));
@@ -130,19 +130,19 @@ TEST_CASE(
           write(i);  // before recovery: all of it is the start
         RC_ASSERT(db->UpdateContinuousBackups({"model", {true, std::nullopt}}).ok());
         std::vector<std::pair<int64_t, State>> history{
-            {clock->now.load(), state}};  // the state from each moment on
+            {clock->NowMillis(), state}};  // the state from each moment on
         const int ops = *rc::gen::inRange(0, 40);
         for (int i = 0; i < ops; ++i) {
-          clock->now += *rc::gen::inRange(0, 3) * 1000;  // several writes may share a millisecond
+          clock->Advance(*rc::gen::inRange(0, 3) * 1000);  // several writes may share a millisecond
           write(100 + i);
-          if (history.back().first == clock->now) {
+          if (history.back().first == clock->NowMillis()) {
             history.back().second = state;
           } else {
-            history.emplace_back(clock->now.load(), state);
+            history.emplace_back(clock->NowMillis(), state);
           }
         }
-        clock->now += 10 * 60 * 1000;
-        const int64_t earliest = history.front().first, latest = clock->now - 5 * 60 * 1000;
+        clock->Advance(10 * 60 * 1000);
+        const int64_t earliest = history.front().first, latest = clock->NowMillis() - 5 * 60 * 1000;
         // Half the time exactly a moment some writes were made at (the boundary: those writes are
         // in).
         const int64_t at = *rc::gen::inRange(0, 2) == 0

@@ -61,7 +61,7 @@ TEST_CASE("a ClientRequestToken outlives closing and opening the database again"
   CHECK(t.Counter() == N("1"));
 
   t.Reopen();
-  t.clock->now += 60 * 1000;
+  t.clock->Advance(60 * 1000);
   Must(t.db->TransactWriteItems(Increment("token-1")));  // a retry: succeeds, not applied
   CHECK(t.Counter() == N("1"));
 
@@ -74,11 +74,11 @@ TEST_CASE("a ClientRequestToken outlives closing and opening the database again"
     CHECK(t.Counter() == N("1"));
   }
   SUBCASE("10 minutes after the first request the token is a new request") {
-    t.clock->now = kStartMillis + kTenMinutes;  // still within the window
+    t.clock->Set(kStartMillis + kTenMinutes);  // still within the window
     t.Reopen();
     Must(t.db->TransactWriteItems(Increment("token-1")));
     CHECK(t.Counter() == N("1"));
-    t.clock->now = kStartMillis + kTenMinutes + 1;
+    t.clock->Set(kStartMillis + kTenMinutes + 1);
     t.Reopen();
     Must(t.db->TransactWriteItems(Increment("token-1")));
     CHECK(t.Counter() == N("2"));
@@ -179,7 +179,7 @@ TEST_CASE("expired tokens are removed a few at a time as new tokens are written"
     Must(t.db->TransactWriteItems(Increment(fmt::format("old-{}", i))));
   CHECK(StoredTokens(t.dir) == std::pair{kOld, kOld});
   // Requests without a token neither add nor remove any.
-  t.clock->now += kTenMinutes + 1;
+  t.clock->Advance(kTenMinutes + 1);
   Must(t.db->TransactWriteItems(Increment(std::nullopt)));
   CHECK(StoredTokens(t.dir) == std::pair{kOld, kOld});
   const std::size_t per_write = engine::kExpiredTokensRemovedPerWrite;

@@ -278,10 +278,10 @@ std::unique_ptr<Database> OpenMessagesOnClock(std::shared_ptr<Clock> clock) {
 }  // namespace
 
 TEST_CASE("stream records older than 24 hours of Clock time are trimmed") {
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<ManualClock>(kStartMillis);
   auto db = OpenMessagesOnClock(clock);
   for (int i = 0; i < 100; ++i) Put(*db, kTable, {{"pk", S("old")}, {"sk", S(std::to_string(i))}});
-  clock->now += 25LL * 3600 * 1000;
+  clock->Advance(25LL * 3600 * 1000);
   for (int i = 0; i < 300; ++i) Put(*db, kTable, {{"pk", S("new")}, {"sk", S(std::to_string(i))}});
   auto records = ReadFromStart(*db, LatestStreamArn(*db));
   REQUIRE_FALSE(records.empty());
@@ -290,7 +290,7 @@ TEST_CASE("stream records older than 24 hours of Clock time are trimmed") {
 }
 
 TEST_CASE("a deleted table's stream stays readable for 24 hours") {
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<ManualClock>(kStartMillis);
   auto db = OpenMessagesOnClock(clock);
   Put(*db, kTable, {{"pk", S("p")}, {"sk", S("1")}});
   auto arn = *Must(db->DescribeTable({kTable})).table.latest_stream_arn;
@@ -306,19 +306,19 @@ TEST_CASE("a deleted table's stream stays readable for 24 hours") {
   CHECK_FALSE(page.next_shard_iterator);  // the shard is closed and read to its end
   ListStreamsRequest ls;
   CHECK(Must(db->ListStreams(ls)).streams.size() == 1);
-  clock->now += 25LL * 3600 * 1000;
+  clock->Advance(25LL * 3600 * 1000);
   CHECK(MustFail(db->DescribeStream(ds)).code == ErrorCode::kResourceNotFound);
   CHECK(Must(db->ListStreams(ls)).streams.empty());
 }
 
 TEST_CASE("shard iterators expire after 15 minutes; trimmed positions are refused") {
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<ManualClock>(kStartMillis);
   auto db = OpenMessagesOnClock(clock);
   Put(*db, kTable, {{"pk", S("p")}, {"sk", S("1")}});
   GetShardIteratorRequest gi = TrimHorizon(*db, LatestStreamArn(*db));
   GetRecordsRequest gr;
   gr.shard_iterator = *Must(db->GetShardIterator(gi)).shard_iterator;
-  clock->now += 16 * 60 * 1000;
+  clock->Advance(16 * 60 * 1000);
   auto e = MustFail(db->GetRecords(gr));
   CHECK(e.code == ErrorCode::kExpiredIterator);
   CHECK(e.message.starts_with(
@@ -328,7 +328,7 @@ TEST_CASE("shard iterators expire after 15 minutes; trimmed positions are refuse
   CHECK(Must(db->GetRecords(gr)).records.size() == 1);
 
   // Let the first records age out, then ask for a position before the oldest one kept.
-  clock->now += 25LL * 3600 * 1000;
+  clock->Advance(25LL * 3600 * 1000);
   for (int i = 0; i < 300; ++i) Put(*db, kTable, {{"pk", S("q")}, {"sk", S(std::to_string(i))}});
   gi.shard_iterator_type = "AT_SEQUENCE_NUMBER";
   gi.sequence_number = "100000000000000000001";
@@ -383,12 +383,12 @@ TEST_CASE("records read back from storage equal the delivered ones, for every vi
 // Trimming happens every 256 records and takes at most 1024 at a time, so a store reopened
 // after a long pause catches up over the next writes instead of in one huge transaction.
 TEST_CASE("trimming a backlog is spread over several writes") {
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<ManualClock>(kStartMillis);
   auto db = OpenMessagesOnClock(clock);
   auto first_sk = [&] { return ReadFromStart(*db, LatestStreamArn(*db)).at(0).keys.at("sk").s(); };
   for (int i = 0; i < 2000; ++i)
     Put(*db, kTable, {{"pk", S("old")}, {"sk", S(fmt::format("{:04}", i))}});
-  clock->now += 25LL * 3600 * 1000;
+  clock->Advance(25LL * 3600 * 1000);
   for (int i = 0; i < 256; ++i)
     Put(*db, kTable, {{"pk", S("new")}, {"sk", S(fmt::format("n{:04}", i))}});
   // Sequence 2048 trimmed records 1..1024 (sk 0000..1023); the rest are still there.

@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 namespace {
 
 struct Ttl {
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(kStartMillis);
   std::unique_ptr<Database> db;
   Ttl() {
     Options o;
@@ -30,7 +30,7 @@ struct Ttl {
   TimeToLiveDescription Describe() {
     return Must(db->DescribeTimeToLive({"cruddur-messages"})).time_to_live_description;
   }
-  void Wait(std::chrono::seconds s) { clock->now += s.count() * 1000; }
+  void Wait(std::chrono::seconds s) { clock->Advance(s.count() * 1000); }
 };
 
 constexpr auto kInterval = 31min;  // how long DynamoDB refuses a second change (measured)
@@ -119,7 +119,7 @@ TEST_CASE(
   Ttl t;
   std::vector<StreamRecord> seen;
   Must(t.db->Subscribe("cruddur-messages", [&](const StreamRecord& r) { seen.push_back(r); }));
-  const int64_t now = t.clock->now / 1000;
+  const int64_t now = t.clock->NowMillis() / 1000;
   auto row = [&](const std::string& sk, std::optional<AttributeValue> expires) {
     Item item = MessageRow("g1", sk, "hello");
     item["message_group_uuid"] = S("g1");
@@ -185,7 +185,7 @@ TEST_CASE(
 }
 
 TEST_CASE("DeleteExpiredItems on a table without a stream, with a numeric key as the attribute") {
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<ManualClock>(kStartMillis);
   Options o;
   o.clock = clock;
   auto db = Must(Database::OpenInMemory(o));
@@ -195,7 +195,7 @@ TEST_CASE("DeleteExpiredItems on a table without a stream, with a numeric key as
   c.key_schema = {{"expires_at", KeyType::kHash}};
   c.billing_mode = BillingMode::kPayPerRequest;
   Must(db->CreateTable(c));
-  const int64_t now = clock->now / 1000;
+  const int64_t now = clock->NowMillis() / 1000;
   for (int64_t at : {now - 2, now - 1, now, now + 1})
     Put(*db, "sessions", {{"expires_at", N(std::to_string(at))}});
   Must(db->UpdateTimeToLive({"sessions", {"expires_at", true}}));
@@ -224,14 +224,14 @@ TEST_CASE("DeleteExpiredItems reads the clock only when a table has time to live
 }
 
 TEST_CASE("a pass takes up where the last stopped, and comes round to the start again") {
-  auto clock = std::make_shared<ManualClock>();
+  auto clock = std::make_shared<ManualClock>(kStartMillis);
   Options o;
   o.clock = clock;
   o.durability = Durability::kNoSync;
   auto db = Must(Database::OpenInMemory(o));
   CreateTableRequest c = HashKeySchema("sessions", "id");
   Must(db->CreateTable(c));
-  const int64_t now = clock->now / 1000;
+  const int64_t now = clock->NowMillis() / 1000;
   // 3000 items, every other one expired: 1500 to delete, at most 1000 a call.
   BatchWriteItemRequest b;
   for (int i = 0; i < 3000; ++i) {

@@ -372,8 +372,8 @@ std::string Exchange(int port, const Request& r) {
 }  // namespace
 
 TEST_CASE("serve --auth: the time is checked against the database's clock (Options.clock)") {
-  auto clock = std::make_shared<ld_test::ManualClock>();
-  clock->now = kSuiteMillis;
+  auto clock = std::make_shared<ManualClock>(ld_test::kStartMillis);
+  clock->Set(kSuiteMillis);
   Options o;
   o.clock = clock;
   o.ids = SequentialIds(7);
@@ -396,14 +396,14 @@ TEST_CASE("serve --auth: the time is checked against the database's clock (Optio
   CHECK(answer.starts_with("HTTP/1.1 200"));
   CHECK(answer.find("TableNames") != std::string::npos);
 
-  clock->now = kSuiteMillis + 16 * kMinute;
+  clock->Set(kSuiteMillis + 16 * kMinute);
   answer = Exchange(port, r);
   CHECK(answer.starts_with("HTTP/1.1 400"));
   CHECK(answer.find("InvalidSignatureException") != std::string::npos);
   CHECK(answer.find("Signature expired: 20150830T123600Z is now earlier than 20150830T123700Z "
                     "(20150830T125200Z - 15 min.)") != std::string::npos);
 
-  clock->now = kSuiteMillis - 16 * kMinute;
+  clock->Set(kSuiteMillis - 16 * kMinute);
   answer = Exchange(port, r);
   CHECK(answer.starts_with("HTTP/1.1 400"));
   CHECK(answer.find("Signature not yet current: ") != std::string::npos);

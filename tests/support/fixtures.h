@@ -16,11 +16,7 @@ using namespace localdynamo;
 
 inline constexpr int64_t kStartMillis = 1679306400000;  // 2023-03-20T10:00:00Z
 
-// A clock the test moves by hand (`now += ...`).
-struct ManualClock : Clock {
-  std::atomic<int64_t> now{kStartMillis};
-  int64_t NowMillis() override { return now.load(); }
-};
+// A clock the test moves by hand: std::make_shared<ManualClock>(kStartMillis), then Advance.
 
 inline std::unique_ptr<Database> OpenTestDb() {
   Options o;

@@ -18,7 +18,7 @@ namespace ld_test {
 // A database directory whose Database is closed and opened again, on a clock the test moves.
 struct TokenDb {
   std::string dir;
-  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(kStartMillis);
   std::unique_ptr<Database> db;
 
   TokenDb() {

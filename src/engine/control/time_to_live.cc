@@ -144,6 +144,11 @@ std::optional<std::string> Database::Impl::ExpirySweep::ResumeAfter(uint32_t tab
   return it->second;
 }
 
+void Database::Impl::ExpirySweep::Clear() {
+  std::lock_guard lock(mu_);
+  resume_.clear();
+}
+
 void Database::Impl::ExpirySweep::Advance(uint32_t table_number,
                                           std::optional<std::string> stopped_after) {
   std::lock_guard lock(mu_);

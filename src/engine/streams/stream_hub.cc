@@ -28,6 +28,11 @@ Database::SubscriptionId StreamHub::Add(Subscription s) {
   return id;
 }
 
+void StreamHub::Rewind() {
+  std::lock_guard lock(subscribers_mu_);
+  for (auto& s : subscribers_) s.next_sequence = 0;
+}
+
 void StreamHub::Remove(Database::SubscriptionId id) {
   std::lock_guard lock(subscribers_mu_);
   std::erase_if(subscribers_, [&](const Subscription& s) { return s.id == id; });

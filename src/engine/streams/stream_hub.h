@@ -44,6 +44,9 @@ class StreamHub {
   // Adds a subscription (its id is assigned here) and returns its id.
   Database::SubscriptionId Add(Subscription s);
   void Remove(Database::SubscriptionId id);
+  // The store was reset: stream sequence numbers start again, so background subscriptions
+  // read from the start of whatever stream their table gets next.
+  void Rewind();
 
   // Whether records of `table` have to be built for a subscriber on the writing thread.
   bool HasSynchronousListener(std::string_view table);
