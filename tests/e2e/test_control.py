@@ -16,7 +16,10 @@ import botocore.auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools", "testing"))
+from localdynamo_testing import LocalDynamo  # noqa: E402
 from server_fixture import Server, run_tests  # noqa: E402
 
 BINARY = None
@@ -84,31 +87,42 @@ class ControlTest(unittest.TestCase):
             self.assertEqual(status, 400)
             self.assertIn("--clock EPOCH_MS", body["message"])
 
+    # These two through the test helpers users get (tools/testing/localdynamo_testing.py).
     def test_sweep_follows_the_clock(self):
-        with Server(BINARY, "--in-memory", "--clock", str(START), "--ttl-sweep", "0") as server:
-            ddb = client(server)
+        with LocalDynamo(binary=BINARY, clock=START, args=["--ttl-sweep", "0"]) as ld:
+            ddb = ld.client()
             ddb.create_table(**TABLE)
             ddb.update_time_to_live(TableName="messages", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
             for i, expires in enumerate((START // 1000 + 60, START // 1000 + 3600)):
                 ddb.put_item(TableName="messages", Item={"pk": {"S": "p"}, "sk": {"S": str(i)}, "expires": {"N": str(expires)}})
-            self.assertEqual(control(server, "sweep"), (200, {"deleted": 0}))
-            control(server, "clock", {"advance": 120_000})
-            self.assertEqual(control(server, "sweep"), (200, {"deleted": 1}))
-            self.assertEqual(control(server, "wait"), (200, {}))
+            self.assertEqual(ld.sweep(), 0)
+            self.assertEqual(ld.advance(120_000), START + 120_000)
+            self.assertEqual(ld.now(), START + 120_000)
+            self.assertEqual(ld.sweep(), 1)
+            ld.wait()
             keys = [i["sk"]["S"] for i in ddb.scan(TableName="messages")["Items"]]
             self.assertEqual(keys, ["1"])
+            # The REMOVE record is the service's, as DynamoDB's time to live writes it.
+            streams = ld.client("dynamodbstreams")
+            arn = ddb.describe_table(TableName="messages")["Table"]["LatestStreamArn"]
+            shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+            it = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+            removed = [r for r in streams.get_records(ShardIterator=it)["Records"] if r["eventName"] == "REMOVE"]
+            self.assertEqual(removed[0]["userIdentity"], {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"})
 
     def test_reset(self):
-        with Server(BINARY, "--in-memory") as server:
-            ddb = client(server)
+        with LocalDynamo(binary=BINARY) as ld:
+            ddb = ld.client()
             ddb.create_table(**TABLE)
             ddb.put_item(TableName="messages", Item={"pk": {"S": "p"}, "sk": {"S": "s"}})
             ddb.create_backup(TableName="messages", BackupName="before-reset")
-            self.assertEqual(control(server, "reset"), (200, {}))
+            ld.reset()
             self.assertEqual(ddb.list_tables()["TableNames"], [])
             self.assertEqual(ddb.list_backups()["BackupSummaries"], [])
             ddb.create_table(**TABLE)  # the name is free again, and the table empty
             self.assertEqual(ddb.scan(TableName="messages")["Count"], 0)
+            with self.assertRaisesRegex(RuntimeError, "400"):
+                ld.advance(1)  # the system clock: not to be moved
 
     def test_off_unless_enabled(self):
         with tempfile.TemporaryDirectory() as d, Server(BINARY, "--data", d, "--durability", "nosync") as server:

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Another SDK than boto3, unchanged, against `localdynamo serve`: the AWS SDK for JavaScript
-v3 runs node_sdk_check.cjs (the Cruddur patterns, typed errors, the Streams client).
+v3 runs node_sdk_check.cjs (the Cruddur patterns, typed errors, the Streams client), and
+node_testing_check.cjs the Node.js test helper of tools/testing as a test suite uses it.
 
 The SDK is installed with npm, at the versions below, next to the binary (in the build
 directory, git-ignored), once. Without node or npm, or when npm cannot fetch the packages
@@ -32,6 +33,13 @@ def main():
     with Server(args.binary, "--in-memory") as server:
         p = subprocess.run(["node", os.path.join(HERE, "node_sdk_check.cjs"), server.endpoint],
                            capture_output=True, text=True, env=env, timeout=120)
+    sys.stdout.write(p.stdout)
+    sys.stderr.write(p.stderr)
+    if p.returncode:
+        return p.returncode
+    # The Node.js test helper users get (tools/testing), which starts its own server.
+    p = subprocess.run(["node", os.path.join(HERE, "node_testing_check.cjs"), os.path.abspath(args.binary)],
+                       capture_output=True, text=True, env=env, timeout=120)
     sys.stdout.write(p.stdout)
     sys.stderr.write(p.stderr)
     return p.returncode

@@ -4,6 +4,7 @@
 #   bin/localdynamo                  the executable (with LOCALDYNAMO_CLI)
 #   lib/cmake/localdynamo/           find_package(localdynamo): localdynamo::localdynamo
 #   lib/pkgconfig/localdynamo.pc     pkg-config --cflags --libs [--static] localdynamo
+#   share/localdynamo/testing/       the test helpers for Python (pytest) and Node.js
 # and CPack's Debian package of the same (cpack -G DEB in the build directory).
 include(CMakePackageConfigHelpers)
 set(LD_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/localdynamo)
@@ -39,6 +40,11 @@ configure_file(${PROJECT_SOURCE_DIR}/tools/cmake/localdynamo.pc.in ${PROJECT_BIN
 install(FILES ${PROJECT_BINARY_DIR}/localdynamo.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)
 
+# The test helpers (Python: LocalDynamo and the pytest plugin; Node.js: startLocalDynamo).
+install(FILES ${PROJECT_SOURCE_DIR}/tools/testing/localdynamo_testing.py
+              ${PROJECT_SOURCE_DIR}/tools/testing/pytest_localdynamo.py
+              ${PROJECT_SOURCE_DIR}/tools/testing/localdynamo-testing.cjs
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/localdynamo/testing COMPONENT runtime)
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/CHANGELOG.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT runtime)
 
