@@ -39,6 +39,18 @@ json ParseJsonArg(const std::string& text, const char* what) {
   return j;
 }
 
+// A request file named as the AWS CLI's --cli-input-json takes it (F or file://F), read as a
+// JSON object.
+json ReadRequestFile(std::string path, const char* what) {
+  if (path.starts_with("file://")) path.erase(0, 7);
+  std::ifstream in(path);
+  if (!in) throw CommandError(fmt::format("{}: cannot read {}", what, path));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  json j = ParseJsonArg(text, what);
+  if (!j.is_object()) throw CommandError(fmt::format("{}: not a JSON object", what));
+  return j;
+}
+
 // A value of DynamoDB JSON as plain text for the table view.
 std::string Plain(const json& v) {
   if (!v.is_object() || v.size() != 1) return v.dump();
@@ -144,18 +156,12 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
     AddTarget(cmd, c.get());
     cmd->add_option("--schema,--cli-input-json", *schema,
                     "the CreateTable request's JSON file (F or file://F)")
-        ->required()
-        ->transform([](std::string path) {
-          if (path.rfind("file://", 0) == 0) path = path.substr(7);
-          return path;
-        })
-        ->check(CLI::ExistingFile);
+        ->required();
     cmd->callback([=] {
       Guard(exit_code, [&] {
-        std::ifstream in(*schema);
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        PrintObject(OpenBackend(c->target)->Call("CreateTable", ParseJsonArg(text, "--schema")),
-                    c->output);
+        PrintObject(
+            OpenBackend(c->target)->Call("CreateTable", ReadRequestFile(*schema, "--schema")),
+            c->output);
       });
     });
   }
@@ -288,13 +294,7 @@ void AddDataCommands(CLI::App& app, int* exit_code) {
         auto backend = OpenBackend(c->target);
         json req = {{"TableName", u->table}};
         if (!u->request.empty()) {
-          std::string path =
-              u->request.rfind("file://", 0) == 0 ? u->request.substr(7) : u->request;
-          std::ifstream in(path);
-          if (!in) throw CommandError("--request: cannot read " + path);
-          std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-          req = ParseJsonArg(text, "--request");
-          if (!req.is_object()) throw CommandError("--request: not a JSON object");
+          req = ReadRequestFile(u->request, "--request");
           if (!req.contains("TableName")) req["TableName"] = u->table;
         }
         if (u->stream == "off") {

@@ -107,6 +107,17 @@ class Database {
   // under a subscribed name delivers to its subscribers); background ones read its new stream
   // from the start. Errors: InternalServerError (LMDB's failures).
   Status Reset();
+  // Keeps a copy of the whole store (every table with its items, indexes and stream, backups,
+  // tokens, counters) under `name`, in this process's memory until the Database is closed,
+  // replacing an earlier one of that name; from one read snapshot, so each write is in it
+  // entirely or not at all. A suite loads its fixtures once, saves, and restores before each
+  // test. Errors: ValidationException (an empty name), InternalServerError (LMDB's).
+  Status SaveSnapshot(const std::string& name);
+  // Makes the store what it was when `name` was saved, in one transaction (the snapshot stays,
+  // to be restored again). As after Reset, subscriptions stay and background ones read their
+  // table's stream from the start. Errors: ResourceNotFoundException ("Snapshot not found:
+  // NAME"), InternalServerError (LMDB's).
+  Status RestoreSnapshot(const std::string& name);
 
   // ---- items ---- (errors: ValidationException, ResourceNotFoundException,
   // ConditionalCheckFailedException)

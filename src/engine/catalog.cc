@@ -154,14 +154,22 @@ Status Catalog::Erase(WriteTxn& txn, const TableMeta& table, bool keep_entries) 
 
 Status Catalog::EraseAll(WriteTxn& txn) {
   const auto& dbis = txn.dbis();
-  LD_ASSIGN_OR_RETURN(auto version, txn.Get(dbis.meta, kCatalogVersionKey));
+  LD_ASSIGN_OR_RETURN(const uint64_t version, StoredVersion(txn));
   LD_ASSIGN_OR_RETURN(auto format, txn.Get(dbis.meta, kFormatKey));
-  const uint64_t next_version = (version ? ReadU64(*version) : 0) + 1;
   const std::string kept_format = format ? std::string(*format) : std::string();
   for (MDB_dbi dbi : {dbis.catalog, dbis.data, dbis.stream, dbis.meta})
     LD_RETURN_IF_ERROR(txn.Clear(dbi));
   if (!kept_format.empty()) LD_RETURN_IF_ERROR(txn.Put(dbis.meta, kFormatKey, kept_format));
-  return txn.Put(dbis.meta, kCatalogVersionKey, U64Bytes(next_version));
+  return StoreVersion(txn, version + 1);
+}
+
+Result<uint64_t> Catalog::StoredVersion(const Txn& txn) {
+  LD_ASSIGN_OR_RETURN(auto v, txn.Get(txn.dbis().meta, kCatalogVersionKey));
+  return v ? ReadU64(*v) : 0;
+}
+
+Status Catalog::StoreVersion(WriteTxn& txn, uint64_t version) {
+  return txn.Put(txn.dbis().meta, kCatalogVersionKey, U64Bytes(version));
 }
 
 Result<uint64_t> NextCounter(WriteTxn& txn, std::string_view name) {

@@ -57,6 +57,11 @@ class Catalog {
   // and a catalog version moved past every earlier one (so that no cache mistakes the empty
   // catalog for one it has seen). Errors: LMDB's.
   static Status EraseAll(storage::WriteTxn& txn);
+  // The stored catalog version (0: none yet), and storing one, which must exceed every version
+  // stored before (a cache reloads when the version differs from the one it holds; a version
+  // used again could hide a different catalog). Errors: LMDB's.
+  static Result<uint64_t> StoredVersion(const storage::Txn& txn);
+  static Status StoreVersion(storage::WriteTxn& txn, uint64_t version);
 
  private:
   Status RefreshLocked(const storage::Txn& txn);                   // mu_ held

@@ -5,6 +5,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/catalog.h"
 #include "engine/commit_queue.h"
@@ -43,6 +45,14 @@ struct Database::Impl {
     std::map<uint32_t, std::string> resume_;
   };
   ExpirySweep expiry;
+
+  // Copies of the whole store, by name (SaveSnapshot; control/snapshots.cc): each DBI's
+  // entries in key order (catalog, data, meta, stream).
+  struct StoreCopy {
+    std::vector<std::pair<std::string, std::string>> entries[4];
+  };
+  std::mutex snapshots_mu;
+  std::map<std::string, std::shared_ptr<const StoreCopy>, std::less<>> snapshots;
 
   // Item writes, committed in groups (commit_queue.h).
   engine::CommitQueue commits{*this};

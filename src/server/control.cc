@@ -56,6 +56,17 @@ ControlAnswer HandleControl(Database& db, std::string_view method, std::string_v
       }
       return {200, json{{"deleted", deleted}}.dump()};
     }
+    if (name.starts_with("snapshots/")) {
+      std::string_view snapshot = name.substr(std::string_view("snapshots/").size());
+      const bool restore = snapshot.ends_with("/restore");
+      if (restore) snapshot.remove_suffix(std::string_view("/restore").size());
+      if (!snapshot.empty() && snapshot.find('/') == std::string_view::npos) {
+        const std::string n(snapshot);
+        auto st = restore ? db.RestoreSnapshot(n) : db.SaveSnapshot(n);
+        if (!st.ok()) return Fail(st.error());
+        return {200, "{}"};
+      }
+    }
     // A write is answered after its commit, and its stream records are written in that same
     // transaction: what was answered is already readable through the Streams API.
     if (name == "wait") return {200, "{}"};

@@ -5,6 +5,8 @@
 //   POST /_localdynamo/clock            {"set": EPOCH_MS} or {"advance": MS}: {"now": EPOCH_MS}
 //                                       (a ManualClock's only: `serve --clock`)
 //   POST /_localdynamo/reset            the store emptied (Database::Reset): {}
+//   POST /_localdynamo/snapshots/NAME   the whole store saved as NAME (Database::SaveSnapshot): {}
+//   POST /_localdynamo/snapshots/NAME/restore   and restored (Database::RestoreSnapshot): {}
 //   POST /_localdynamo/sweep            time to live's deletions, now, until none is left:
 //                                       {"deleted": N}
 //   POST /_localdynamo/wait             returns once every change answered so far is readable

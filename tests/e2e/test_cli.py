@@ -182,6 +182,14 @@ class OwnCliTest(unittest.TestCase):
         self.assertNotIn("GlobalSecondaryIndexes", described)
         run(*ld, "update-table", "plain", *target, "--ttl", "expires")
         run(*ld, "update-table", "plain", *target, "--stream", "off")
+        with open(os.path.join(tmp, "update.json"), "w") as f:  # the --cli-input-json form
+            json.dump({"StreamSpecification": {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}}, f)
+        run(*ld, "update-table", "plain", *target, "--request", "file://" + os.path.join(tmp, "update.json"))
+        self.assertEqual(json.loads(run(*ld, "describe-table", "plain", *target).stdout)["Table"]["StreamSpecification"],
+                         {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+        p = run(*ld, "create-table", *target, "--schema", os.path.join(tmp, "missing.json"), check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("--schema: cannot read", p.stderr)
         p = run(*ld, "update-table", "plain", *target, check=False)
         self.assertEqual(p.returncode, 1)
         self.assertIn("nothing to change", p.stderr)

@@ -124,6 +124,21 @@ class ControlTest(unittest.TestCase):
             with self.assertRaisesRegex(RuntimeError, "400"):
                 ld.advance(1)  # the system clock: not to be moved
 
+    def test_snapshots(self):
+        with LocalDynamo(binary=BINARY) as ld:
+            ddb = ld.client()
+            ddb.create_table(**TABLE)
+            for i in range(3):
+                ddb.put_item(TableName="messages", Item={"pk": {"S": "p"}, "sk": {"S": str(i)}})
+            self.assertEqual(ld.control("snapshots/fixtures"), {})
+            ddb.delete_item(TableName="messages", Key={"pk": {"S": "p"}, "sk": {"S": "0"}})
+            ddb.create_table(**dict(TABLE, TableName="scratch"))
+            self.assertEqual(ld.control("snapshots/fixtures/restore"), {})
+            self.assertEqual(ddb.list_tables()["TableNames"], ["messages"])
+            self.assertEqual(ddb.scan(TableName="messages")["Count"], 3)
+            with self.assertRaisesRegex(RuntimeError, "400.*Snapshot not found: other"):
+                ld.control("snapshots/other/restore")
+
     def test_off_unless_enabled(self):
         with tempfile.TemporaryDirectory() as d, Server(BINARY, "--data", d, "--durability", "nosync") as server:
             status, body = control(server, "reset")
