@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 // The public API: exported from the shared library, whose other symbols are hidden.
@@ -29,8 +30,10 @@ class ManualClock final : public Clock {
   int64_t NowMillis() override;
   void Set(int64_t millis);
   void Advance(int64_t millis);  // may be negative: time may be set back too
+  void Restart();                // back to start_millis
 
  private:
+  const int64_t start_;
   std::atomic<int64_t> now_;
   const int64_t step_;
 };
@@ -47,10 +50,24 @@ class IdSource {
   virtual std::string NewUuid() = 0;
 };
 
+// Deterministic UUIDs (`serve --ids sequential[:SEED]`): the same seed yields the same
+// sequence; Restart begins it again. Thread-safe.
+class SeededIds final : public IdSource {
+ public:
+  explicit SeededIds(uint64_t seed);
+  std::string NewUuid() override;
+  void Restart();
+
+ private:
+  std::mutex mu_;
+  const uint64_t seed_;
+  uint64_t state_;
+};
+
 // Random UUIDs (v4), seeded from the OS.
 std::shared_ptr<IdSource> RandomIds();
-// Deterministic UUIDs: the same seed yields the same sequence. Thread-safe.
-std::shared_ptr<IdSource> SequentialIds(uint64_t seed = 0);
+// A SeededIds.
+std::shared_ptr<SeededIds> SequentialIds(uint64_t seed = 0);
 
 }  // namespace localdynamo
 

@@ -44,6 +44,10 @@ ControlAnswer HandleControl(Database& db, std::string_view method, std::string_v
     if (name == "clock") return SetClock(db, body);
     if (name == "reset") {
       if (auto st = db.Reset(); !st.ok()) return Fail(st.error());
+      // The server as it started: with --clock and --ids sequential, the same requests after
+      // each reset answer the same bytes, whatever ran before.
+      if (auto* clock = dynamic_cast<ManualClock*>(db.options().clock.get())) clock->Restart();
+      if (auto* ids = dynamic_cast<SeededIds*>(db.options().ids.get())) ids->Restart();
       return {200, "{}"};
     }
     if (name == "sweep") {

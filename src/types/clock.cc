@@ -56,20 +56,6 @@ uint64_t SplitMix(uint64_t* state) {
   return z ^ (z >> 31);
 }
 
-class SequentialIdsImpl final : public IdSource {
- public:
-  explicit SequentialIdsImpl(uint64_t seed) : state_(seed) {}
-  std::string NewUuid() override {
-    std::lock_guard lock(mu_);
-    uint64_t hi = SplitMix(&state_), lo = SplitMix(&state_);
-    return FormatUuid(hi, lo);
-  }
-
- private:
-  std::mutex mu_;
-  uint64_t state_;
-};
-
 }  // namespace
 
 std::shared_ptr<Clock> SystemClock() { return std::make_shared<SystemClockImpl>(); }
@@ -78,13 +64,27 @@ std::shared_ptr<ManualClock> FixedClock(int64_t start_millis, int64_t step_milli
 }
 
 ManualClock::ManualClock(int64_t start_millis, int64_t step_millis)
-    : now_(start_millis), step_(step_millis) {}
+    : start_(start_millis), now_(start_millis), step_(step_millis) {}
+void ManualClock::Restart() { now_.store(start_); }
 int64_t ManualClock::NowMillis() { return now_.fetch_add(step_); }
 void ManualClock::Set(int64_t millis) { now_.store(millis); }
 void ManualClock::Advance(int64_t millis) { now_.fetch_add(millis); }
 std::shared_ptr<IdSource> RandomIds() { return std::make_shared<RandomIdsImpl>(); }
-std::shared_ptr<IdSource> SequentialIds(uint64_t seed) {
-  return std::make_shared<SequentialIdsImpl>(seed);
+std::shared_ptr<SeededIds> SequentialIds(uint64_t seed) {
+  return std::make_shared<SeededIds>(seed);
+}
+
+SeededIds::SeededIds(uint64_t seed) : seed_(seed), state_(seed) {}
+
+std::string SeededIds::NewUuid() {
+  std::lock_guard lock(mu_);
+  uint64_t hi = SplitMix(&state_), lo = SplitMix(&state_);
+  return FormatUuid(hi, lo);
+}
+
+void SeededIds::Restart() {
+  std::lock_guard lock(mu_);
+  state_ = seed_;
 }
 
 }  // namespace localdynamo

@@ -161,35 +161,46 @@ class ControlTest(unittest.TestCase):
             self.assertEqual((status, json.loads(data)), (200, {}))
 
     def test_two_runs_answer_byte_for_byte(self):
-        def run():
+        def script(server):
             answers = []
-            with Server(BINARY, "--in-memory", "--clock", str(START), "--ids", "sequential:3") as server:
-                answers.append(dynamodb(server, "CreateTable", TABLE))
-                for i in range(3):
-                    answers.append(dynamodb(server, "PutItem", {"TableName": "messages", "Item": {
-                        "pk": {"S": "p"}, "sk": {"S": str(i)}, "n": {"N": str(i)}}}))
-                answers.append(dynamodb(server, "UpdateItem", {
-                    "TableName": "messages", "Key": {"pk": {"S": "p"}, "sk": {"S": "1"}},
-                    "UpdateExpression": "SET n = n + :one", "ExpressionAttributeValues": {":one": {"N": "1"}},
-                    "ReturnValues": "ALL_NEW"}))
-                answers.append(dynamodb(server, "Query", {"TableName": "messages", "KeyConditionExpression": "pk = :p",
-                                                          "ExpressionAttributeValues": {":p": {"S": "p"}}}))
-                answers.append(dynamodb(server, "GetItem", {"TableName": "missing", "Key": {"pk": {"S": "p"}}}))
-                answers.append(dynamodb(server, "DescribeTable", {"TableName": "messages"}))
-                arn = json.loads(answers[-1][2])["Table"]["LatestStreamArn"]
-                answers.append(dynamodb(server, "DescribeStream", {"StreamArn": arn}, "DynamoDBStreams_20120810"))
-                shard = json.loads(answers[-1][2])["StreamDescription"]["Shards"][0]["ShardId"]
-                answers.append(dynamodb(server, "GetShardIterator", {"StreamArn": arn, "ShardId": shard,
-                                                                     "ShardIteratorType": "TRIM_HORIZON"},
-                                        "DynamoDBStreams_20120810"))
-                iterator = json.loads(answers[-1][2])["ShardIterator"]
-                answers.append(dynamodb(server, "GetRecords", {"ShardIterator": iterator}, "DynamoDBStreams_20120810"))
+            answers.append(dynamodb(server, "CreateTable", TABLE))
+            for i in range(3):
+                answers.append(dynamodb(server, "PutItem", {"TableName": "messages", "Item": {
+                    "pk": {"S": "p"}, "sk": {"S": str(i)}, "n": {"N": str(i)}}}))
+            answers.append(dynamodb(server, "UpdateItem", {
+                "TableName": "messages", "Key": {"pk": {"S": "p"}, "sk": {"S": "1"}},
+                "UpdateExpression": "SET n = n + :one", "ExpressionAttributeValues": {":one": {"N": "1"}},
+                "ReturnValues": "ALL_NEW"}))
+            answers.append(dynamodb(server, "Query", {"TableName": "messages", "KeyConditionExpression": "pk = :p",
+                                                      "ExpressionAttributeValues": {":p": {"S": "p"}}}))
+            answers.append(dynamodb(server, "GetItem", {"TableName": "missing", "Key": {"pk": {"S": "p"}}}))
+            answers.append(dynamodb(server, "DescribeTable", {"TableName": "messages"}))
+            arn = json.loads(answers[-1][2])["Table"]["LatestStreamArn"]
+            answers.append(dynamodb(server, "DescribeStream", {"StreamArn": arn}, "DynamoDBStreams_20120810"))
+            shard = json.loads(answers[-1][2])["StreamDescription"]["Shards"][0]["ShardId"]
+            answers.append(dynamodb(server, "GetShardIterator", {"StreamArn": arn, "ShardId": shard,
+                                                                 "ShardIteratorType": "TRIM_HORIZON"},
+                                    "DynamoDBStreams_20120810"))
+            iterator = json.loads(answers[-1][2])["ShardIterator"]
+            answers.append(dynamodb(server, "GetRecords", {"ShardIterator": iterator}, "DynamoDBStreams_20120810"))
             return answers
 
-        first, second = run(), run()
+        flags = ("--in-memory", "--clock", str(START), "--ids", "sequential:3")
+        with Server(BINARY, *flags) as server:
+            first = script(server)
+            # After a reset the server is as it started: the clock and the ids too.
+            control(server, "clock", {"advance": 5000})
+            control(server, "reset")
+            after_reset = script(server)
+        with Server(BINARY, *flags) as server:
+            second = script(server)
         self.assertEqual(len(json.loads(first[-1][2])["Records"]), 4)
-        for a, b in zip(first, second):
+        for a, b, c in zip(first, second, after_reset):
             self.assertEqual(a, b)
+            self.assertEqual(a[0], c[0])
+            self.assertEqual(a[2], c[2])
+            # The request id is the id source's: after reset it starts again too.
+            self.assertEqual(a[1], c[1])
 
 
 if __name__ == "__main__":

@@ -15,15 +15,9 @@ namespace {
 
 constexpr const char* kTable = "cruddur-messages";
 
-// Ids the test can start again (an Options::ids is fixed at open).
-struct RewindableIds : IdSource {
-  std::shared_ptr<IdSource> inner = SequentialIds(7);
-  std::string NewUuid() override { return inner->NewUuid(); }
-};
-
 struct Store {
   std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(kStartMillis);
-  std::shared_ptr<RewindableIds> ids = std::make_shared<RewindableIds>();
+  std::shared_ptr<SeededIds> ids = SequentialIds(7);
   std::unique_ptr<Database> db;
   Store() {
     Options o;
@@ -32,8 +26,8 @@ struct Store {
     db = Must(Database::OpenInMemory(o));
   }
   void Rewind() {
-    clock->Set(kStartMillis);
-    ids->inner = SequentialIds(7);
+    clock->Restart();
+    ids->Restart();
   }
 };
 

@@ -20,7 +20,7 @@ TEST_CASE("SequentialIds: the splitmix64 sequence of the seed, as version-4 UUID
 
 TEST_CASE("Every id is lower-case hex 8-4-4-4-12 with version 4 and variant 10xx; no repeats") {
   const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
-  for (auto ids : {SequentialIds(3), RandomIds()}) {
+  for (std::shared_ptr<IdSource> ids : {std::shared_ptr<IdSource>(SequentialIds(3)), RandomIds()}) {
     std::set<std::string> seen;
     for (int i = 0; i < 500; ++i) {
       std::string id = ids->NewUuid();

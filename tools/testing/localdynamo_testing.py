@@ -100,7 +100,8 @@ class LocalDynamo:
         return self.control("sweep")["deleted"]
 
     def reset(self):
-        """Every table, backup and stream gone: the store as new."""
+        """Every table, backup and stream gone: the store as new; with clock= and ids=
+        "sequential", the clock and the ids start again too (the server as it started)."""
         self.control("reset")
 
     def wait(self):

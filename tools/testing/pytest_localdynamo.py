@@ -10,7 +10,7 @@ per test session and reset before each test, so every test starts from an empty 
 
 Options: --localdynamo-binary PATH (else $LOCALDYNAMO_BINARY, else `localdynamo` on PATH),
 --localdynamo-clock EPOCH_MS (the clock starts there for every test; it moves only when the
-test advances it), --localdynamo-ids sequential[:SEED]."""
+test advances it), --localdynamo-ids sequential[:SEED] (each test sees the same ids)."""
 import pytest
 
 from localdynamo_testing import LocalDynamo
@@ -34,9 +34,6 @@ def localdynamo_server(request):
 
 
 @pytest.fixture
-def localdynamo(localdynamo_server, request):
-    localdynamo_server.reset()
-    clock = request.config.getoption("--localdynamo-clock")
-    if clock is not None:
-        localdynamo_server.set_clock(clock)
+def localdynamo(localdynamo_server):
+    localdynamo_server.reset()  # the clock and sequential ids start again too
     return localdynamo_server
