@@ -48,14 +48,15 @@ class LocalDynamo:
             command += ["--ids", ids]
         command += list(args)
         self.region = region
-        self._proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # Its stderr is the test's (a pipe nobody reads could fill and stop the server).
+        self._proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         line = self._proc.stdout.readline()
         self._proc.stdout.close()  # the server prints only this line
         m = re.search(r"http://([\d.]+):(\d+)", line)
         if not m:
-            err = self._proc.stderr.read() if self._proc.poll() is not None else ""
             self._proc.kill()
-            raise RuntimeError(f"localdynamo serve did not start: {line!r} {err}")
+            self._proc.wait()
+            raise RuntimeError(f"localdynamo serve did not start (see its stderr above): {line!r}")
         self.port = int(m.group(2))
         self.endpoint = f"http://127.0.0.1:{self.port}"
 
@@ -117,8 +118,6 @@ class LocalDynamo:
             except subprocess.TimeoutExpired:
                 self._proc.kill()
                 self._proc.wait()
-        if self._proc.stderr:
-            self._proc.stderr.close()
 
     def __enter__(self):
         return self
