@@ -62,7 +62,9 @@ TEST_CASE("engine::GetItemEncoded answers what GetItem does: item, projection, c
   Item row = MessageRow("g1", "2023-03-20T10:00:00", "hello");
   row["tags"] = AttributeValue::L({S("a"), N("1.50")});
   Put(*db, kTable, row);
-  GetItemRequest g{kTable, {{"pk", row.at("pk")}, {"sk", row.at("sk")}}};
+  GetItemRequest g;
+  g.table_name = kTable;
+  g.key = Item{{"pk", row.at("pk")}, {"sk", row.at("sk")}};
   g.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
   auto same = [&] {
     auto decoded = Must(db->GetItem(g));

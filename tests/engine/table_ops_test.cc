@@ -169,7 +169,9 @@ TEST_CASE(
   Must(db->CreateTable(CruddurMessagesSchema()));
   Item row = MessageRow("g1", "2023-03-20T10:00:00", "hello");
   Put(*db, "cruddur-messages", row);
-  GetItemRequest get{"cruddur-messages", {{"pk", row.at("pk")}, {"sk", row.at("sk")}}};
+  GetItemRequest get;
+  get.table_name = "cruddur-messages";
+  get.key = Item{{"pk", row.at("pk")}, {"sk", row.at("sk")}};
   CHECK(Must(db->GetItem(get)).item.has_value());
   CHECK(Must(db->GetItem(get)).item.has_value());  // the same snapshot again: the cached catalog
   Must(other->DeleteTable({"cruddur-messages"}));
