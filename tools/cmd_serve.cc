@@ -15,6 +15,22 @@
 #include "localdynamo/server.h"
 
 namespace localdynamo::cli {
+namespace {
+
+// --ids: "random", "sequential" or "sequential:SEED" (SEED decimal); null when malformed.
+std::shared_ptr<IdSource> IdsFromFlag(std::string_view flag) {
+  if (flag == "random") return RandomIds();
+  if (flag == "sequential") return SequentialIds(0);
+  constexpr std::string_view kSeeded = "sequential:";
+  if (!flag.starts_with(kSeeded) || flag.size() == kSeeded.size()) return nullptr;
+  const std::string_view digits = flag.substr(kSeeded.size());
+  uint64_t seed = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seed);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return nullptr;
+  return SequentialIds(seed);
+}
+
+}  // namespace
 
 void AddServeCommand(CLI::App& app, int* exit_code) {
   struct Args {
@@ -87,20 +103,9 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
     Options options;
     if (args->durability == "nosync") options.durability = Durability::kNoSync;
     if (args->clock_millis) options.clock = FixedClock(*args->clock_millis);
-    if (args->ids.rfind("sequential", 0) == 0) {
-      const std::string seed = args->ids.substr(std::string("sequential").size());
-      uint64_t n = 0;
-      if (!seed.empty() && (seed[0] != ':' ||
-                            std::from_chars(seed.data() + 1, seed.data() + seed.size(), n).ptr !=
-                                seed.data() + seed.size() ||
-                            seed.size() == 1)) {
-        std::cerr << "localdynamo: --ids wants random or sequential[:SEED] (SEED a number)\n";
-        *exit_code = 2;
-        return;
-      }
-      options.ids = SequentialIds(n);
-    } else if (args->ids != "random") {
-      std::cerr << "localdynamo: --ids wants random or sequential[:SEED]\n";
+    options.ids = IdsFromFlag(args->ids);
+    if (!options.ids) {
+      std::cerr << "localdynamo: --ids wants random, sequential or sequential:SEED (a number)\n";
       *exit_code = 2;
       return;
     }

@@ -7,6 +7,7 @@ Date."""
 import http.client
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -80,6 +81,14 @@ class ControlTest(unittest.TestCase):
             self.assertEqual(created.timestamp(), START / 1000)
             status, body = control(server, "nothing-here")
             self.assertEqual((status, body["__type"]), (404, "com.amazon.coral.service#UnknownOperationException"))
+
+    def test_bad_flags_are_refused(self):
+        for flags in (["--ids", "sequential:"], ["--ids", "sequential:x"], ["--ids", "sequentially"],
+                      ["--account-id", "12345"]):
+            p = subprocess.run([BINARY, "serve", "--in-memory", "--port", "0", *flags], capture_output=True,
+                               text=True, timeout=10)
+            self.assertEqual(p.returncode, 2, flags)
+            self.assertIn("localdynamo: --", p.stderr)
 
     def test_system_clock_is_not_set(self):
         with Server(BINARY, "--in-memory") as server:
